@@ -1,0 +1,11 @@
+import { requestPasswordReset } from "@/lib/auth/passwords-flow";
+import { parseJsonBody } from "@/lib/http/body";
+import { publicRoute } from "@/lib/http/manage-route";
+import { emailField, z } from "@/lib/validation";
+
+const schema = z.object({ email: emailField });
+
+export const POST = publicRoute(async ({ req, ip }) => {
+  const { email } = await parseJsonBody(req, schema);
+  return requestPasswordReset(email, ip);
+});

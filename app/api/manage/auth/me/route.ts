@@ -1,0 +1,4 @@
+import { describeMe } from "@/lib/auth/me";
+import { sessionRoute } from "@/lib/http/manage-route";
+
+export const GET = sessionRoute(async ({ auth }) => describeMe(auth.principal));

@@ -1,0 +1,87 @@
+import path from "node:path";
+import { mkdirSync } from "node:fs";
+import type { PgliteDatabase } from "drizzle-orm/pglite";
+import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import * as schema from "./schema";
+
+export type Schema = typeof schema;
+/** Both drivers expose the same query API; the postgres-js type stands for both. */
+export type Db = PostgresJsDatabase<Schema>;
+
+type Handle = {
+  db: Db;
+  close: () => Promise<void>;
+  kind: "postgres" | "pglite";
+  pgClient?: import("postgres").Sql;
+};
+
+const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
+const globalStore = globalThis as unknown as { __manageDb?: Promise<Handle> };
+
+/**
+ * Opens the database: PostgreSQL through `postgres` when DATABASE_URL is set,
+ * otherwise the embedded PGlite stored in PGLITE_DIR (":memory:" for an in-memory one).
+ * Migrations are applied on open.
+ */
+export async function openDatabase(opts: { url?: string; pgliteDir?: string; poolSize?: number } = {}): Promise<Handle> {
+  const url = opts.url ?? process.env.DATABASE_URL;
+  let handle: Handle;
+  if (url) {
+    const { default: postgres } = await import("postgres");
+    const { drizzle } = await import("drizzle-orm/postgres-js");
+    const client = postgres(url, { max: opts.poolSize ?? 10, onnotice: () => {} });
+    handle = { db: drizzle(client, { schema }), close: () => client.end({ timeout: 5 }), kind: "postgres", pgClient: client };
+  } else {
+    const { PGlite } = await import("@electric-sql/pglite");
+    const { drizzle } = await import("drizzle-orm/pglite");
+    const dir = opts.pgliteDir ?? process.env.PGLITE_DIR ?? ".data/pglite";
+    if (dir !== ":memory:") mkdirSync(dir, { recursive: true });
+    const client = dir === ":memory:" ? new PGlite() : new PGlite(dir);
+    const db = drizzle(client, { schema }) as PgliteDatabase<Schema>;
+    handle = { db: db as unknown as Db, close: () => client.close(), kind: "pglite" };
+  }
+  await migrateDatabase(handle);
+  return handle;
+}
+
+async function migrateDatabase(handle: Handle) {
+  if (handle.kind === "pglite") {
+    const { migrate } = await import("drizzle-orm/pglite/migrator");
+    await migrate(handle.db as unknown as PgliteDatabase<Schema>, { migrationsFolder: MIGRATIONS_FOLDER });
+    return;
+  }
+  const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+  // Several app processes may start at once: one migrates, the others wait on the lock.
+  const lockConnection = await handle.pgClient!.reserve();
+  try {
+    await lockConnection`select pg_advisory_lock(727274)`;
+    await migrate(handle.db, { migrationsFolder: MIGRATIONS_FOLDER });
+  } finally {
+    await lockConnection`select pg_advisory_unlock(727274)`;
+    lockConnection.release();
+  }
+}
+
+/** The process-wide database (opened and migrated on first use). */
+export function getDbHandle(): Promise<Handle> {
+  globalStore.__manageDb ??= openDatabase().catch((error) => {
+    globalStore.__manageDb = undefined;
+    throw error;
+  });
+  return globalStore.__manageDb;
+}
+
+export async function getDb(): Promise<Db> {
+  return (await getDbHandle()).db;
+}
+
+/** Tests install their own database (in-memory PGlite or a PostgreSQL test database). */
+export function setDbHandleForTests(handle: Handle | undefined) {
+  globalStore.__manageDb = handle ? Promise.resolve(handle) : undefined;
+}
+
+export async function closeDb() {
+  const pending = globalStore.__manageDb;
+  globalStore.__manageDb = undefined;
+  if (pending) await (await pending).close();
+}

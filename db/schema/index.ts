@@ -1,0 +1,4 @@
+export * from "./instances";
+export * from "./users";
+export * from "./auth";
+export * from "./activity";

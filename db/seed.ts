@@ -1,0 +1,141 @@
+import { and, count, eq } from "drizzle-orm";
+import type { Db } from "./client";
+import { activityLog, billing, instances, pricingTiers, roles, servers, userRoles, users } from "./schema";
+import { hashPassword } from "@/lib/auth/passwords";
+import { BUILT_IN_ROLES } from "@/lib/permissions";
+
+export const DEMO_PASSWORD = "demo-passwort";
+
+export const DEMO_LOGINS = [
+  { email: "msp-admin@myit.center", role: "MSP Super-Admin (alle Instanzen)" },
+  { email: "admin@firma.de", role: "Kunden-Admin der Instanz acme (Acme Corp)" },
+  { email: "it@bergmann-logistik.de", role: "Kunden-Admin der Instanz bergmann (Bergmann Logistik GmbH)" },
+  { email: "info@nordlicht-design.de", role: "Kunden-Admin der gesperrten Instanz nordlicht" },
+] as const;
+
+const TIERS = [
+  { key: "starter", label: "Starter", monthlyPriceCents: 2900, maxCustomers: 20, maxDevices: 200, sortOrder: 1 },
+  { key: "standard", label: "Standard", monthlyPriceCents: 4900, maxCustomers: 50, maxDevices: 500, sortOrder: 2 },
+  { key: "professional", label: "Professional", monthlyPriceCents: 9900, maxCustomers: 150, maxDevices: 1500, sortOrder: 3 },
+];
+
+type DemoInstance = {
+  name: string;
+  companyName: string;
+  tier: string;
+  status: "online" | "offline" | "provisioning" | "maintenance";
+  suspendedReason?: string;
+  server: { hetznerServerId: number; ipv4: string; serverType: string; datacenter: string; status: string } | null;
+  billing: { status: "trial" | "active" | "past_due" | "cancelled"; trialEndsAt: string | null; paidUntil: string | null };
+  user: { email: string; name: string };
+};
+
+const INSTANCES: DemoInstance[] = [
+  {
+    name: "acme",
+    companyName: "Acme Corp",
+    tier: "standard",
+    status: "online",
+    server: { hetznerServerId: 1001, ipv4: "49.12.34.56", serverType: "cx22", datacenter: "nbg1", status: "online" },
+    billing: { status: "active", trialEndsAt: null, paidUntil: "2026-12-01" },
+    user: { email: "admin@firma.de", name: "Thomas Becker" },
+  },
+  {
+    name: "bergmann",
+    companyName: "Bergmann Logistik GmbH",
+    tier: "professional",
+    status: "online",
+    server: { hetznerServerId: 1002, ipv4: "49.12.34.57", serverType: "cx32", datacenter: "fsn1", status: "online" },
+    billing: { status: "active", trialEndsAt: null, paidUntil: "2026-12-01" },
+    user: { email: "it@bergmann-logistik.de", name: "Claudia Bergmann" },
+  },
+  {
+    name: "nordlicht",
+    companyName: "Nordlicht Design UG",
+    tier: "starter",
+    status: "online",
+    suspendedReason: "Offene Rechnungen seit über 30 Tagen",
+    server: { hetznerServerId: 1003, ipv4: "49.12.34.58", serverType: "cx22", datacenter: "hel1", status: "online" },
+    billing: { status: "past_due", trialEndsAt: null, paidUntil: "2026-09-01" },
+    user: { email: "info@nordlicht-design.de", name: "Jan Petersen" },
+  },
+];
+
+/** Idempotent demo data: running it twice changes nothing the first run wrote. */
+export async function seedDemoData(db: Db, mspDomain = "myit.center") {
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  for (const tier of TIERS) await db.insert(pricingTiers).values(tier).onConflictDoNothing();
+  for (const role of BUILT_IN_ROLES) {
+    await db
+      .insert(roles)
+      .values(role)
+      .onConflictDoUpdate({ target: roles.key, set: { label: role.label, staff: role.staff, permissions: role.permissions } });
+  }
+
+  await upsertUser(db, { email: "msp-admin@myit.center", name: "Sabine Krüger", instanceId: null, passwordHash }, "super_admin");
+
+  for (const demo of INSTANCES) {
+    await db
+      .insert(instances)
+      .values({
+        name: demo.name,
+        companyName: demo.companyName,
+        status: demo.status,
+        pricingTier: demo.tier,
+        portalDomain: `${demo.name}.portal.${mspDomain}`,
+        meshcentralDomain: `${demo.name}.remote.${mspDomain}`,
+        suspended: Boolean(demo.suspendedReason),
+        suspendedReason: demo.suspendedReason ?? null,
+        suspendedAt: demo.suspendedReason ? new Date() : null,
+      })
+      .onConflictDoNothing({ target: instances.name });
+    const [instance] = await db.select().from(instances).where(eq(instances.name, demo.name));
+    if (demo.server) {
+      await db
+        .insert(servers)
+        .values({ instanceId: instance.id, name: demo.name, ...demo.server, healthStatus: "healthy", lastSyncedAt: new Date() })
+        .onConflictDoNothing();
+    }
+    await db.insert(billing).values({ instanceId: instance.id, ...demo.billing }).onConflictDoNothing();
+    const userId = await upsertUser(db, { ...demo.user, instanceId: instance.id, passwordHash }, "customer_admin");
+    await seedActivity(db, instance.id, userId, demo.user.name);
+  }
+}
+
+async function upsertUser(
+  db: Db,
+  user: { email: string; name: string; instanceId: number | null; passwordHash: string },
+  roleKey: string,
+) {
+  await db.insert(users).values(user).onConflictDoNothing({ target: users.email });
+  const [row] = await db.select({ id: users.id }).from(users).where(eq(users.email, user.email));
+  await db.insert(userRoles).values({ userId: row.id, roleKey }).onConflictDoNothing();
+  return row.id;
+}
+
+async function seedActivity(db: Db, instanceId: number, userId: string, actorName: string) {
+  const [{ existing }] = await db.select({ existing: count() }).from(activityLog).where(and(eq(activityLog.instanceId, instanceId)));
+  if (existing > 0) return;
+  const day = 24 * 3600_000;
+  const entries = [
+    { action: "instance.created", description: "Instanz eingerichtet", level: "info" as const, ago: 60 * day },
+    { action: "server.provisioned", description: "Hetzner-Server bereitgestellt", level: "info" as const, ago: 60 * day - 3600_000 },
+    { action: "manage.login", description: "Login über Manage-Portal", level: "info" as const, ago: 30 * day },
+    { action: "server.reboot", description: "Server-Neustart ausgelöst (erfolgreich)", level: "info" as const, ago: 21 * day },
+    { action: "server.health", description: "Server antwortete 4 Minuten nicht (Health-Check)", level: "warning" as const, ago: 14 * day },
+    { action: "manage.login", description: "Login über Manage-Portal", level: "info" as const, ago: 7 * day },
+    { action: "manage.login_failed", description: "Fehlgeschlagener Login (falsches Passwort)", level: "warning" as const, ago: 2 * day },
+    { action: "manage.login", description: "Login über Manage-Portal", level: "info" as const, ago: 2 * day - 60_000 },
+  ];
+  await db.insert(activityLog).values(
+    entries.map((e) => ({
+      instanceId,
+      userId,
+      actorName,
+      action: e.action,
+      description: e.description,
+      level: e.level,
+      createdAt: new Date(Date.now() - e.ago),
+    })),
+  );
+}

@@ -1,0 +1,73 @@
+import { eq } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { users } from "@/db/schema";
+import { logActivity } from "@/lib/activity";
+import { RateLimitError, UnauthorizedError } from "@/lib/errors";
+import { consumeRateLimit, RATE_LIMITS, refundRateLimit } from "@/lib/rate-limit";
+import { verifyPassword } from "./passwords";
+import { createSession, revokeSession, type SessionKind } from "./sessions";
+
+export const INVALID_CREDENTIALS = "Die E-Mail-Adresse oder das Passwort ist falsch.";
+
+export type LoginInput = { email: string; password: string; ip: string; userAgent?: string | null; kind: SessionKind };
+
+/**
+ * Checks the credentials and opens a session. Every attempt consumes a point
+ * per account and per client IP (5 per 5 minutes) before the password is
+ * checked, so parallel guesses are counted exactly; a successful login gives
+ * its points back.
+ */
+export async function login(input: LoginInput) {
+  const email = input.email.trim().toLowerCase();
+  const keys = [`manage-login:account:${email}`, `manage-login:ip:${input.ip}`];
+  const results = await Promise.all(keys.map((key) => consumeRateLimit(key, RATE_LIMITS.manageLogin)));
+  const blocked = results.filter((r) => !r.allowed);
+  if (blocked.length > 0) {
+    throw new RateLimitError(Math.max(...blocked.map((r) => r.retryAfterSeconds)));
+  }
+
+  const db = await getDb();
+  const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
+  const valid = await verifyPassword(user?.passwordHash, input.password);
+  if (!user || !valid) {
+    if (user) {
+      await logActivity({
+        instanceId: user.instanceId,
+        userId: user.id,
+        actorName: user.name,
+        action: "manage.login_failed",
+        description: "Fehlgeschlagener Login (falsches Passwort)",
+        level: "warning",
+        ip: input.ip,
+      });
+    }
+    throw new UnauthorizedError(INVALID_CREDENTIALS);
+  }
+  if (!user.active) throw new UnauthorizedError("Dieses Konto ist deaktiviert. Bitte wenden Sie sich an Ihren Administrator.");
+
+  await Promise.all(keys.map((key) => refundRateLimit(key)));
+  const session = await createSession(user.id, input.kind, { ip: input.ip, userAgent: input.userAgent });
+  await db.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, user.id));
+  await logActivity({
+    instanceId: user.instanceId,
+    userId: user.id,
+    actorName: user.name,
+    action: "manage.login",
+    description: input.kind === "api" ? "Login über Manage-Portal" : "Login über das Web-Portal",
+    ip: input.ip,
+  });
+  return { user, ...session };
+}
+
+export async function logout(principal: { userId: string; name: string; instanceId: number | null; sessionId: string | null }, ip?: string) {
+  if (!principal.sessionId) return;
+  await revokeSession(principal.sessionId);
+  await logActivity({
+    instanceId: principal.instanceId,
+    userId: principal.userId,
+    actorName: principal.name,
+    action: "manage.logout",
+    description: "Logout",
+    ip,
+  });
+}

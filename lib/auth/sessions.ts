@@ -1,0 +1,48 @@
+import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { sessions, users } from "@/db/schema";
+import { config } from "@/lib/config";
+import { hashToken, randomToken } from "@/lib/crypto/tokens";
+
+export type SessionKind = "api" | "browser";
+
+export async function createSession(userId: string, kind: SessionKind, meta: { ip?: string | null; userAgent?: string | null } = {}) {
+  const db = await getDb();
+  const token = randomToken();
+  const expiresAt = new Date(Date.now() + config().SESSION_TTL_HOURS * 3600_000);
+  const [row] = await db
+    .insert(sessions)
+    .values({ userId, tokenHash: hashToken(token), kind, ip: meta.ip ?? null, userAgent: meta.userAgent?.slice(0, 300) ?? null, expiresAt })
+    .returning({ id: sessions.id });
+  return { token, sessionId: row.id, expiresAt };
+}
+
+/** Finds the live session of a token (not expired, not revoked, user active). */
+export async function findActiveSession(token: string) {
+  const db = await getDb();
+  const [row] = await db
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.tokenHash, hashToken(token)), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`)))
+    .limit(1);
+  if (!row || !row.user.active) return null;
+  // Touch at most once a minute to keep writes low.
+  if (Date.now() - row.session.lastUsedAt.getTime() > 60_000) {
+    await db.update(sessions).set({ lastUsedAt: new Date() }).where(eq(sessions.id, row.session.id));
+  }
+  return row;
+}
+
+export async function revokeSession(sessionId: string) {
+  const db = await getDb();
+  await db.update(sessions).set({ revokedAt: new Date() }).where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
+}
+
+/** Ends every session of a user, optionally keeping the current one. */
+export async function revokeUserSessions(userId: string, exceptSessionId?: string) {
+  const db = await getDb();
+  const conditions = [eq(sessions.userId, userId), isNull(sessions.revokedAt)];
+  if (exceptSessionId) conditions.push(ne(sessions.id, exceptSessionId));
+  await db.update(sessions).set({ revokedAt: new Date() }).where(and(...conditions));
+}

@@ -1,0 +1,74 @@
+import { z } from "zod";
+
+/**
+ * Application configuration, read from the environment and validated once.
+ * Development defaults let a fresh clone run without any `.env`; in production
+ * the secrets have no defaults and a missing one stops the start with a message
+ * naming the variable.
+ */
+const isProduction = process.env.NODE_ENV === "production" && process.env.APP_ENV !== "test";
+
+const devDefault = <T extends z.ZodTypeAny>(schema: T, fallback: string) =>
+  isProduction ? schema : z.preprocess((v) => (v === undefined || v === "" ? fallback : v), schema);
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const configSchema = z.object({
+  DATABASE_URL: z.string().url().optional(),
+  PGLITE_DIR: z.string().default(".data/pglite"),
+  APP_URL: z.string().url().default("http://localhost:3000"),
+  AUTH_SECRET: devDefault(z.string().min(32, "muss mindestens 32 Zeichen lang sein"), "dev-only-auth-secret-change-me-0123456789"),
+  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(24),
+  RESET_TOKEN_TTL_MINUTES: z.coerce.number().int().positive().max(24 * 60).default(60),
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(1),
+  MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+  MSP_DOMAIN: z.string().min(3).default("myit.center"),
+  MSP_NAME: z.string().default("MyIT Center GmbH"),
+  MSP_SUPPORT_EMAIL: z.string().email().default("support@myit.center"),
+  MAIL_FROM: z.string().default("Manage Portal <no-reply@myit.center>"),
+  RESEND_API_KEY: z.string().optional(),
+  MAIL_TRANSPORT: z.enum(["resend", "outbox"]).optional(),
+  APP_VERSION: z.string().default("1.2.3"),
+  PORTAL_VERSION: z.string().default("1.0.0"),
+  HCLOUD_TOKEN: z.string().optional(),
+  HCLOUD_BASE_URL: z.string().url().default("http://127.0.0.1:4010/v1"),
+  HCLOUD_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  DEV_TOOLS: bool.optional(),
+});
+
+export type AppConfig = z.infer<typeof configSchema> & {
+  mailTransport: "resend" | "outbox";
+  devTools: boolean;
+};
+
+export class ConfigError extends Error {}
+
+export function parseConfig(env: Record<string, string | undefined>): AppConfig {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map(
+      (issue) => `  - ${issue.path.join(".") || "(root)"}: ${issue.message}`,
+    );
+    throw new ConfigError(`Ungültige Konfiguration (Umgebungsvariablen):\n${lines.join("\n")}`);
+  }
+  const c = result.data;
+  const mailTransport = c.MAIL_TRANSPORT ?? (c.RESEND_API_KEY ? "resend" : "outbox");
+  if (mailTransport === "resend" && !c.RESEND_API_KEY) {
+    throw new ConfigError("Ungültige Konfiguration: RESEND_API_KEY fehlt für MAIL_TRANSPORT=resend");
+  }
+  return { ...c, mailTransport, devTools: c.DEV_TOOLS ?? !isProduction };
+}
+
+let cached: AppConfig | undefined;
+
+export function config(): AppConfig {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+/** Tests change the environment between cases; this forgets the parsed copy. */
+export function resetConfigForTests() {
+  cached = undefined;
+}

@@ -1,0 +1,653 @@
+/**
+ * Local simulator of the Hetzner Cloud API subset used by the portal.
+ *
+ * A small `node:http` server (loopback by default) that answers like the real
+ * API: same paths (`/v1/...`), same JSON shapes, same error bodies and
+ * RateLimit headers. Actions take `actionDurationMs`, report progress and lock
+ * the server while they run. Faults can be switched on and off at runtime.
+ *
+ * State is advanced lazily from a clock (`now`, default `Date.now`) on every
+ * request, so tests can inject a manual clock for fully deterministic progress.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { HETZNER_ERROR_STATUS } from "@/lib/hetzner/errors";
+import type { HetznerServerStatus } from "@/lib/hetzner/types";
+
+export type HetznerSimulatorFaultType =
+  | "timeout"
+  | "server_error"
+  | "rate_limit"
+  | "unknown_server"
+  | "invalid_response";
+
+export interface HetznerSimulatorFault {
+  type: HetznerSimulatorFaultType;
+  /** `server_error`: HTTP status, 500 (`server_error`, default) or 503 (`unavailable`). */
+  status?: 500 | 503;
+  /** `timeout`: answer normally after this delay; omitted → never answer (until `close()`). */
+  delayMs?: number;
+  /** `rate_limit`: additionally send a `Retry-After` header (Hetzner itself does not). */
+  retryAfterSeconds?: number;
+  /** `invalid_response`: 200 with a body of the wrong shape (default) or a non-JSON body. */
+  body?: "wrong_shape" | "not_json";
+  /** Apply only to the next n requests, then clear itself. Default: until `setFault(null)`. */
+  times?: number;
+}
+
+export interface SimulatorServerSeed {
+  id: number;
+  name: string;
+  /** Initial status. Default `running`. */
+  status?: "running" | "off";
+  /** Public IPv4; `null` for none. Default derived from the id. */
+  ipv4?: string | null;
+  /** Public IPv6 network; `null` for none. Default derived from the id. */
+  ipv6?: string | null;
+  /** Default `cx22`. */
+  serverType?: string;
+  /** Default `nbg1-dc3`; the location is the part before `-dc`. */
+  datacenter?: string;
+  /** ISO timestamp. Default 2024-01-15T10:00:00+00:00. */
+  created?: string;
+  /** Whether the guest OS reacts to ACPI (`shutdown`, `reboot`). Default true. */
+  acpi?: boolean;
+}
+
+export interface SimulatorServerState {
+  id: number;
+  name: string;
+  status: HetznerServerStatus;
+  locked: boolean;
+  ipv4: string | null;
+  ipv6: string | null;
+  serverType: string;
+  datacenter: string;
+  location: string;
+  acpi: boolean;
+  /** Id of the running action, if any. */
+  runningActionId: number | null;
+}
+
+export interface SimulatorActionState {
+  id: number;
+  command: string;
+  status: "running" | "success" | "error";
+  progress: number;
+  serverId: number;
+}
+
+export interface HetznerSimulatorOptions {
+  /** Default `127.0.0.1`. */
+  host?: string;
+  /** Default 0 (random free port). */
+  port?: number;
+  /** Initial servers. Default: none (see `DEMO_SERVERS`). */
+  servers?: SimulatorServerSeed[];
+  /** Duration of state-changing actions. Default 3000 ms. */
+  actionDurationMs?: number;
+  /** If set, only this bearer token is accepted; otherwise any non-empty token. */
+  token?: string;
+  /** Token-bucket rate limit like Hetzner (limit, refilled by 1 request per second). Default 3600; `false` disables. */
+  rateLimit?: { limit: number } | false;
+  /** Clock in ms (default `Date.now`). Inject a manual clock for deterministic tests. */
+  now?: () => number;
+}
+
+export interface HetznerSimulator {
+  /** Base URL for the client, including `/v1`, e.g. `http://127.0.0.1:4010/v1`. */
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+  setFault(fault: HetznerSimulatorFault | HetznerSimulatorFaultType | null): void;
+  addServer(seed: SimulatorServerSeed): SimulatorServerState;
+  getServerState(id: number): SimulatorServerState | undefined;
+  getActionState(id: number): SimulatorActionState | undefined;
+  /** The next created action runs normally but ends with `status: "error"`. */
+  failNextAction(error?: { code: string; message: string }): void;
+  /** Number of HTTP requests received so far. */
+  readonly requestCount: number;
+}
+
+/** Demo servers used by `simulator-cli.ts` and the development mode. */
+export const DEMO_SERVERS: readonly SimulatorServerSeed[] = [
+  {
+    id: 1001,
+    name: "acme",
+    status: "running",
+    ipv4: "49.12.34.56",
+    ipv6: "2a01:4f8:c012:1001::/64",
+    serverType: "cx22",
+    datacenter: "nbg1-dc3",
+  },
+  {
+    id: 1002,
+    name: "bergmann-web",
+    status: "off",
+    ipv4: "116.203.45.67",
+    ipv6: "2a01:4f8:c17:1002::/64",
+    serverType: "cpx21",
+    datacenter: "fsn1-dc14",
+  },
+  {
+    id: 1003,
+    name: "kanzlei-db",
+    status: "running",
+    ipv4: "95.216.78.90",
+    ipv6: "2a01:4f9:c010:1003::/64",
+    serverType: "cx32",
+    datacenter: "hel1-dc2",
+    acpi: false,
+  },
+];
+
+const LOCATIONS: Record<string, { city: string; country: string; network_zone: string; id: number }> = {
+  fsn1: { id: 1, city: "Falkenstein", country: "DE", network_zone: "eu-central" },
+  nbg1: { id: 2, city: "Nuremberg", country: "DE", network_zone: "eu-central" },
+  hel1: { id: 3, city: "Helsinki", country: "FI", network_zone: "eu-central" },
+  ash: { id: 4, city: "Ashburn, VA", country: "US", network_zone: "us-east" },
+  hil: { id: 5, city: "Hillsboro, OR", country: "US", network_zone: "us-west" },
+  sin: { id: 6, city: "Singapore", country: "SG", network_zone: "ap-southeast" },
+};
+
+const SERVER_TYPES: Record<string, { id: number; cores: number; memory: number; disk: number; description: string }> = {
+  cx22: { id: 104, cores: 2, memory: 4, disk: 40, description: "CX22" },
+  cx32: { id: 105, cores: 4, memory: 8, disk: 80, description: "CX32" },
+  cx42: { id: 106, cores: 8, memory: 16, disk: 160, description: "CX42" },
+  cpx11: { id: 22, cores: 2, memory: 2, disk: 40, description: "CPX 11" },
+  cpx21: { id: 23, cores: 3, memory: 4, disk: 80, description: "CPX 21" },
+  cpx31: { id: 24, cores: 4, memory: 8, disk: 160, description: "CPX 31" },
+  cax11: { id: 45, cores: 2, memory: 4, disk: 40, description: "CAX11" },
+};
+
+type ActionKind = "reboot" | "poweroff" | "poweron" | "shutdown";
+const COMMANDS: Record<ActionKind, string> = {
+  reboot: "reboot_server",
+  poweroff: "stop_server",
+  poweron: "start_server",
+  shutdown: "shutdown_server",
+};
+
+interface ServerRecord {
+  id: number;
+  name: string;
+  status: HetznerServerStatus;
+  ipv4: string | null;
+  ipv6: string | null;
+  serverType: string;
+  datacenter: string;
+  location: string;
+  created: string;
+  acpi: boolean;
+}
+
+interface ActionRecord {
+  id: number;
+  kind: ActionKind;
+  serverId: number;
+  startedMs: number;
+  durationMs: number;
+  status: "running" | "success" | "error";
+  progress: number;
+  finishedMs: number | null;
+  /** Status the server had before the action (restored if the action fails). */
+  fromStatus: HetznerServerStatus;
+  /** `null` → no state change (idempotent no-op or ACPI ignored). */
+  phases: { until: number; status: HetznerServerStatus }[] | null;
+  finalStatus: HetznerServerStatus;
+  failWith: { code: string; message: string } | null;
+  error: { code: string; message: string } | null;
+}
+
+export async function startHetznerSimulator(
+  options: HetznerSimulatorOptions = {},
+): Promise<HetznerSimulator> {
+  const host = options.host ?? "127.0.0.1";
+  const actionDurationMs = options.actionDurationMs ?? 3000;
+  const now = options.now ?? Date.now;
+  const rateLimitCfg = options.rateLimit === undefined ? { limit: 3600 } : options.rateLimit;
+
+  const servers = new Map<number, ServerRecord>();
+  const actions = new Map<number, ActionRecord>();
+  let nextActionId = 500_001;
+  let fault: (HetznerSimulatorFault & { remaining: number }) | null = null;
+  let failNext: { code: string; message: string } | null = null;
+  let requestCount = 0;
+  const pendingTimers = new Set<NodeJS.Timeout>();
+
+  let bucketTokens = rateLimitCfg ? rateLimitCfg.limit : 0;
+  let bucketUpdatedMs = now();
+
+  function addServer(seed: SimulatorServerSeed): SimulatorServerState {
+    if (!Number.isInteger(seed.id) || seed.id <= 0) throw new Error("server id must be a positive integer");
+    if (servers.has(seed.id)) throw new Error(`server ${seed.id} already exists`);
+    const datacenter = seed.datacenter ?? "nbg1-dc3";
+    servers.set(seed.id, {
+      id: seed.id,
+      name: seed.name,
+      status: seed.status ?? "running",
+      ipv4: seed.ipv4 === undefined ? `5.75.${(seed.id >> 8) & 255}.${seed.id & 255}` : seed.ipv4,
+      ipv6: seed.ipv6 === undefined ? `2a01:4f8:c0c:${seed.id.toString(16)}::/64` : seed.ipv6,
+      serverType: seed.serverType ?? "cx22",
+      datacenter,
+      location: datacenter.split("-")[0] ?? datacenter,
+      created: seed.created ?? "2024-01-15T10:00:00+00:00",
+      acpi: seed.acpi ?? true,
+    });
+    return snapshot(seed.id)!;
+  }
+
+  for (const seed of options.servers ?? []) addServer(seed);
+
+  // ---- state machine ------------------------------------------------------
+
+  function advance(): void {
+    const t = now();
+    for (const a of actions.values()) {
+      if (a.status !== "running") continue;
+      const elapsed = t - a.startedMs;
+      const server = servers.get(a.serverId);
+      if (elapsed >= a.durationMs) {
+        a.finishedMs = a.startedMs + a.durationMs;
+        if (a.failWith) {
+          a.status = "error";
+          a.error = a.failWith;
+          if (server && a.phases) server.status = a.fromStatus;
+        } else {
+          a.status = "success";
+          a.progress = 100;
+          if (server && a.phases) server.status = a.finalStatus;
+        }
+        continue;
+      }
+      a.progress = Math.min(99, Math.max(0, Math.floor((elapsed / a.durationMs) * 100)));
+      if (server && a.phases) {
+        const frac = elapsed / a.durationMs;
+        const phase = a.phases.find((p) => frac < p.until) ?? a.phases[a.phases.length - 1];
+        if (phase) server.status = phase.status;
+      }
+    }
+  }
+
+  function runningActionFor(serverId: number): ActionRecord | undefined {
+    for (const a of actions.values()) if (a.serverId === serverId && a.status === "running") return a;
+    return undefined;
+  }
+
+  function startAction(server: ServerRecord, kind: ActionKind): ActionRecord {
+    const t = now();
+    const isRunning = server.status === "running";
+    let phases: ActionRecord["phases"] = null;
+    let finalStatus = server.status;
+    if (kind === "reboot" && isRunning && server.acpi) {
+      phases = [
+        { until: 0.5, status: "stopping" },
+        { until: 1, status: "starting" },
+      ];
+      finalStatus = "running";
+    } else if (kind === "poweroff" && isRunning) {
+      phases = [{ until: 1, status: "stopping" }];
+      finalStatus = "off";
+    } else if (kind === "shutdown" && isRunning && server.acpi) {
+      phases = [{ until: 1, status: "stopping" }];
+      finalStatus = "off";
+    } else if (kind === "poweron" && server.status === "off") {
+      phases = [{ until: 1, status: "starting" }];
+      finalStatus = "running";
+    }
+    // Idempotent no-ops (poweron on a running server, poweroff on an off
+    // server, …) finish immediately with success. ACPI requests (reboot,
+    // shutdown) to a guest that ignores ACPI also succeed at once: the action
+    // only reports that the signal was sent, the server stays as it is.
+    const durationMs = phases === null ? 0 : actionDurationMs;
+    const action: ActionRecord = {
+      id: nextActionId++,
+      kind,
+      serverId: server.id,
+      startedMs: t,
+      durationMs,
+      status: "running",
+      progress: 0,
+      finishedMs: null,
+      fromStatus: server.status,
+      phases,
+      finalStatus,
+      failWith: failNext,
+      error: null,
+    };
+    failNext = null;
+    actions.set(action.id, action);
+    advance();
+    return action;
+  }
+
+  // ---- JSON shapes ----------------------------------------------------------
+
+  function iso(ms: number): string {
+    return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "+00:00");
+  }
+
+  function serverJson(s: ServerRecord) {
+    const loc = LOCATIONS[s.location] ?? { id: 99, city: s.location, country: "DE", network_zone: "eu-central" };
+    const type = SERVER_TYPES[s.serverType] ?? { id: 999, cores: 2, memory: 4, disk: 40, description: s.serverType.toUpperCase() };
+    const dcNumber = Number(s.datacenter.split("-dc")[1] ?? 1);
+    return {
+      id: s.id,
+      name: s.name,
+      status: s.status,
+      created: s.created,
+      public_net: {
+        ipv4: s.ipv4 === null ? null : { id: s.id * 10 + 4, ip: s.ipv4, blocked: false, dns_ptr: `static.${s.ipv4.split(".").reverse().join(".")}.clients.your-server.de` },
+        ipv6: s.ipv6 === null ? null : { id: s.id * 10 + 6, ip: s.ipv6, blocked: false, dns_ptr: [] },
+        floating_ips: [],
+        firewalls: [],
+      },
+      private_net: [],
+      server_type: {
+        id: type.id,
+        name: s.serverType,
+        description: type.description,
+        cores: type.cores,
+        memory: type.memory,
+        disk: type.disk,
+        storage_type: "local",
+        cpu_type: "shared",
+        architecture: s.serverType.startsWith("cax") ? "arm" : "x86",
+        deprecated: false,
+      },
+      datacenter: {
+        id: loc.id * 10 + dcNumber,
+        name: s.datacenter,
+        description: `${loc.city} DC Park ${dcNumber}`,
+        location: {
+          id: loc.id,
+          name: s.location,
+          description: `${loc.city} DC Park 1`,
+          country: loc.country,
+          city: loc.city,
+          latitude: 0,
+          longitude: 0,
+          network_zone: loc.network_zone,
+        },
+      },
+      image: { id: 114690387, type: "system", status: "available", name: "debian-12", description: "Debian 12", os_flavor: "debian", os_version: "12" },
+      iso: null,
+      rescue_enabled: false,
+      locked: runningActionFor(s.id) !== undefined,
+      backup_window: null,
+      outgoing_traffic: 123456789,
+      ingoing_traffic: 987654321,
+      included_traffic: 21990232555520,
+      protection: { delete: false, rebuild: false },
+      labels: {},
+      volumes: [],
+      load_balancers: [],
+      primary_disk_size: type.disk,
+      placement_group: null,
+    };
+  }
+
+  function actionJson(a: ActionRecord) {
+    return {
+      id: a.id,
+      command: COMMANDS[a.kind],
+      status: a.status,
+      progress: a.progress,
+      started: iso(a.startedMs),
+      finished: a.finishedMs === null ? null : iso(a.finishedMs),
+      resources: [{ id: a.serverId, type: "server" }],
+      error: a.error,
+    };
+  }
+
+  function snapshot(id: number): SimulatorServerState | undefined {
+    const s = servers.get(id);
+    if (!s) return undefined;
+    return {
+      id: s.id,
+      name: s.name,
+      status: s.status,
+      locked: runningActionFor(s.id) !== undefined,
+      ipv4: s.ipv4,
+      ipv6: s.ipv6,
+      serverType: s.serverType,
+      datacenter: s.datacenter,
+      location: s.location,
+      acpi: s.acpi,
+      runningActionId: runningActionFor(s.id)?.id ?? null,
+    };
+  }
+
+  // ---- HTTP -----------------------------------------------------------------
+
+  function rateLimitHeaders(remaining: number): Record<string, string> {
+    if (!rateLimitCfg) return {};
+    const limit = rateLimitCfg.limit;
+    const resetSecs = Math.ceil(now() / 1000 + (limit - remaining));
+    return {
+      "RateLimit-Limit": String(limit),
+      "RateLimit-Remaining": String(Math.max(0, Math.floor(remaining))),
+      "RateLimit-Reset": String(resetSecs),
+    };
+  }
+
+  function send(
+    res: http.ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void {
+    const text = typeof body === "string" ? body : JSON.stringify(body);
+    res.writeHead(status, {
+      "Content-Type": typeof body === "string" ? "text/plain; charset=utf-8" : "application/json",
+      "Content-Length": Buffer.byteLength(text),
+      ...headers,
+    });
+    res.end(text);
+  }
+
+  function sendError(
+    res: http.ServerResponse,
+    code: string,
+    message: string,
+    headers: Record<string, string> = {},
+    details: unknown = {},
+  ): void {
+    send(res, HETZNER_ERROR_STATUS[code] ?? 500, { error: { code, message, details } }, headers);
+  }
+
+  function consumeFault(): HetznerSimulatorFault | null {
+    if (!fault) return null;
+    const f = fault;
+    if (Number.isFinite(f.remaining)) {
+      f.remaining -= 1;
+      if (f.remaining <= 0) fault = null;
+    }
+    return f;
+  }
+
+  function handle(req: http.IncomingMessage, res: http.ServerResponse, f: HetznerSimulatorFault | null): void {
+    // Infrastructure faults come first: they happen before auth on the real API too.
+    if (f?.type === "server_error") {
+      if (f.status === 503) sendError(res, "unavailable", "service temporarily unavailable");
+      else sendError(res, "server_error", "internal server error");
+      return;
+    }
+    if (f?.type === "rate_limit") {
+      const headers = rateLimitHeaders(0);
+      if (!rateLimitCfg) {
+        headers["RateLimit-Limit"] = "3600";
+        headers["RateLimit-Remaining"] = "0";
+        headers["RateLimit-Reset"] = String(Math.ceil(now() / 1000 + 3600));
+      }
+      if (f.retryAfterSeconds !== undefined) headers["Retry-After"] = String(f.retryAfterSeconds);
+      sendError(res, "rate_limit_exceeded", "limit of 3600 requests per hour reached", headers);
+      return;
+    }
+
+    const auth = req.headers.authorization ?? "";
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+    if (!match || (options.token !== undefined && match[1] !== options.token)) {
+      sendError(res, "unauthorized", "unable to authenticate");
+      return;
+    }
+
+    let rl: Record<string, string> = {};
+    if (rateLimitCfg) {
+      const t = now();
+      bucketTokens = Math.min(rateLimitCfg.limit, bucketTokens + Math.max(0, t - bucketUpdatedMs) / 1000);
+      bucketUpdatedMs = t;
+      if (bucketTokens < 1) {
+        sendError(res, "rate_limit_exceeded", `limit of ${rateLimitCfg.limit} requests per hour reached`, rateLimitHeaders(0));
+        return;
+      }
+      bucketTokens -= 1;
+      rl = rateLimitHeaders(bucketTokens);
+    }
+
+    if (f?.type === "invalid_response") {
+      if (f.body === "not_json") send(res, 200, "<html>Bad Gateway</html>", rl);
+      else send(res, 200, { server: { id: "not-a-number" }, action: { status: "weird" } }, rl);
+      return;
+    }
+
+    advance();
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const parts = url.pathname.split("/").filter(Boolean);
+    if (parts[0] !== "v1") {
+      sendError(res, "not_found", "not found", rl);
+      return;
+    }
+    const p = parts.slice(1);
+    const method = req.method ?? "GET";
+    const parseId = (s: string | undefined): number | null => (s && /^\d{1,15}$/.test(s) ? Number(s) : null);
+
+    // GET /v1/servers
+    if (method === "GET" && p.length === 1 && p[0] === "servers") {
+      const list = f?.type === "unknown_server" ? [] : [...servers.values()].map(serverJson);
+      send(res, 200, { servers: list, meta: { pagination: { page: 1, per_page: 25, previous_page: null, next_page: null, last_page: 1, total_entries: list.length } } }, rl);
+      return;
+    }
+
+    // GET /v1/actions/{id} and GET /v1/servers/actions/{id}
+    const actionPath =
+      p[0] === "actions" && p.length === 2 ? p[1] : p[0] === "servers" && p[1] === "actions" && p.length === 3 ? p[2] : undefined;
+    if (method === "GET" && actionPath !== undefined) {
+      const id = parseId(actionPath);
+      if (id === null) return sendError(res, "invalid_input", "invalid action id", rl);
+      const a = actions.get(id);
+      if (!a) return sendError(res, "not_found", `action with ID '${id}' not found`, rl);
+      send(res, 200, { action: actionJson(a) }, rl);
+      return;
+    }
+
+    if (p[0] === "servers" && p.length >= 2) {
+      const id = parseId(p[1]);
+      if (id === null) return sendError(res, "invalid_input", "invalid server id", rl);
+      const server = f?.type === "unknown_server" ? undefined : servers.get(id);
+      if (!server) return sendError(res, "not_found", `server with ID '${id}' not found`, rl);
+
+      // GET /v1/servers/{id}
+      if (method === "GET" && p.length === 2) {
+        send(res, 200, { server: serverJson(server) }, rl);
+        return;
+      }
+      // GET /v1/servers/{id}/actions/{action_id}
+      if (method === "GET" && p.length === 4 && p[2] === "actions") {
+        const aid = parseId(p[3]);
+        const a = aid === null ? undefined : actions.get(aid);
+        if (!a || a.serverId !== id) return sendError(res, "not_found", `action with ID '${p[3]}' not found`, rl);
+        send(res, 200, { action: actionJson(a) }, rl);
+        return;
+      }
+      // POST /v1/servers/{id}/actions/{reboot|poweroff|poweron|shutdown}
+      if (method === "POST" && p.length === 4 && p[2] === "actions") {
+        const kind = p[3] as ActionKind;
+        if (!(kind in COMMANDS)) return sendError(res, "not_found", "not found", rl);
+        const running = runningActionFor(id);
+        if (running) {
+          sendError(res, "locked", `server ${id} is locked by action ${running.id} (${COMMANDS[running.kind]})`, rl);
+          return;
+        }
+        const action = startAction(server, kind);
+        send(res, 201, { action: actionJson(action) }, rl);
+        return;
+      }
+    }
+    sendError(res, "not_found", "not found", rl);
+  }
+
+  const httpServer = http.createServer((req, res) => {
+    requestCount += 1;
+    // Drain the body (POST actions have none or `{}`), then answer.
+    req.resume();
+    req.on("end", () => {
+      const f = consumeFault();
+      if (f?.type === "timeout") {
+        if (f.delayMs === undefined) return; // never answer; close() destroys the socket
+        const timer = setTimeout(() => {
+          pendingTimers.delete(timer);
+          if (!res.destroyed) safeHandle(req, res, null);
+        }, f.delayMs);
+        pendingTimers.add(timer);
+        return;
+      }
+      safeHandle(req, res, f);
+    });
+  });
+
+  function safeHandle(req: http.IncomingMessage, res: http.ServerResponse, f: HetznerSimulatorFault | null) {
+    try {
+      handle(req, res, f);
+    } catch (err) {
+      if (!res.headersSent) sendError(res, "server_error", `simulator error: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(options.port ?? 0, host, () => {
+      httpServer.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+
+  return {
+    url: `http://${urlHost}:${port}/v1`,
+    port,
+    get requestCount() {
+      return requestCount;
+    },
+    async close() {
+      for (const t of pendingTimers) clearTimeout(t);
+      pendingTimers.clear();
+      await new Promise<void>((resolve) => {
+        httpServer.close(() => resolve());
+        httpServer.closeAllConnections();
+      });
+    },
+    setFault(next) {
+      if (next === null) {
+        fault = null;
+        return;
+      }
+      const f = typeof next === "string" ? { type: next } : next;
+      fault = { ...f, remaining: f.times ?? Number.POSITIVE_INFINITY };
+    },
+    addServer,
+    getServerState(id) {
+      advance();
+      return snapshot(id);
+    },
+    getActionState(id) {
+      advance();
+      const a = actions.get(id);
+      return a && { id: a.id, command: COMMANDS[a.kind], status: a.status, progress: a.progress, serverId: a.serverId };
+    },
+    failNextAction(error = { code: "action_failed", message: "Action failed" }) {
+      failNext = error;
+    },
+  };
+}

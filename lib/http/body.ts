@@ -1,0 +1,59 @@
+import type { z } from "zod";
+import "@/lib/validation";
+import { config } from "@/lib/config";
+import { BadRequestError, PayloadTooLargeError, ValidationError, type FieldErrors } from "@/lib/errors";
+
+/** Reads a JSON body with a size cap; malformed JSON and oversize bodies are 4xx, never 500. */
+export async function readJsonBody(req: Request, maxBytes = config().MAX_BODY_BYTES): Promise<unknown> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  if (!req.body) return {};
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  const text = Buffer.concat(chunks).toString("utf8").trim();
+  if (text === "") return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new BadRequestError("Der Anfrageinhalt ist kein gültiges JSON.");
+  }
+}
+
+function tooLarge(maxBytes: number) {
+  return new PayloadTooLargeError(`Der Anfrageinhalt ist zu groß (höchstens ${Math.floor(maxBytes / 1024)} KB).`);
+}
+
+export function validate<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const fields: FieldErrors = {};
+  for (const issue of result.error.issues) {
+    const key = issue.path.length > 0 ? issue.path.join(".") : "body";
+    (fields[key] ??= []).push(issue.message);
+  }
+  throw new ValidationError(fields);
+}
+
+export async function parseJsonBody<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
+  const body = await readJsonBody(req);
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    throw new BadRequestError("Der Anfrageinhalt muss ein JSON-Objekt sein.");
+  }
+  return validate(schema, body);
+}
+
+export function parseQuery<T extends z.ZodType>(req: Request, schema: T): z.infer<T> {
+  const params = Object.fromEntries(new URL(req.url).searchParams.entries());
+  return validate(schema, params);
+}

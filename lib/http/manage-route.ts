@@ -1,0 +1,86 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { DomainError, ForbiddenError, UnauthorizedError } from "@/lib/errors";
+import { authenticateRequest, type RequestAuth } from "@/lib/auth/request-auth";
+import type { Permission } from "@/lib/permissions";
+import { loadInstanceContext, type InstanceContext } from "@/lib/instances/present";
+import { clientIp } from "./client-ip";
+
+type RouteParams = Record<string, string | string[] | undefined>;
+
+export type PublicContext = { req: NextRequest; ip: string; params: RouteParams };
+export type SessionContext = PublicContext & { auth: RequestAuth };
+export type InstanceScopedContext = SessionContext & { instance: InstanceContext };
+
+type Result = Response | Record<string, unknown> | unknown[];
+
+/**
+ * Route handlers of /api/manage: thin wrappers that authenticate, check the
+ * instance's suspension and map domain errors to `{ message, errors? }`.
+ */
+export function publicRoute(handler: (ctx: PublicContext) => Promise<Result>) {
+  return wrap(async (req, params) => handler({ req, ip: clientIp(req.headers), params }));
+}
+
+export function sessionRoute(handler: (ctx: SessionContext) => Promise<Result>) {
+  return wrap(async (req, params) => {
+    const auth = await requireAuth(req);
+    return handler({ req, ip: clientIp(req.headers), params, auth });
+  });
+}
+
+/**
+ * Instance-scoped endpoints. Suspended instances reach only those marked
+ * `allowSuspended` (the seed allows /auth/* and /status).
+ */
+export function instanceRoute(
+  options: { permission?: Permission; allowSuspended?: boolean },
+  handler: (ctx: InstanceScopedContext) => Promise<Result>,
+) {
+  return wrap(async (req, params) => {
+    const auth = await requireAuth(req);
+    const { principal } = auth;
+    if (principal.instanceId === null) {
+      throw new ForbiddenError("Diesem Konto ist keine Instanz zugeordnet.");
+    }
+    const instance = await loadInstanceContext(principal.instanceId);
+    if (instance.instance.suspended && !options.allowSuspended) {
+      throw new ForbiddenError(suspendedMessage(instance.instance.suspendedReason), { suspended: true });
+    }
+    if (options.permission && !principal.permissions.has(options.permission)) {
+      throw new ForbiddenError("Dafür fehlt Ihnen die Berechtigung.", { missing: options.permission });
+    }
+    return handler({ req, ip: clientIp(req.headers), params, auth, instance });
+  });
+}
+
+export function suspendedMessage(reason: string | null) {
+  return `Ihre Instanz ist gesperrt${reason ? `: ${reason}` : ""}. Bitte wenden Sie sich an den Support.`;
+}
+
+async function requireAuth(req: NextRequest): Promise<RequestAuth> {
+  const auth = await authenticateRequest(req);
+  if (!auth) throw new UnauthorizedError("Nicht angemeldet oder Sitzung abgelaufen.");
+  return auth;
+}
+
+function wrap(run: (req: NextRequest, params: RouteParams) => Promise<Result>) {
+  return async (req: NextRequest, context: { params: Promise<RouteParams> }) => {
+    try {
+      const params = (await context?.params) ?? {};
+      const result = await run(req, params);
+      return result instanceof Response ? result : NextResponse.json(result);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
+
+export function errorResponse(error: unknown): NextResponse {
+  if (error instanceof DomainError) {
+    const body: Record<string, unknown> = { message: error.message, ...error.details };
+    if ("fields" in error) body.errors = error.fields;
+    return NextResponse.json(body, { status: error.status, headers: error.headers });
+  }
+  console.error("Unerwarteter Fehler in /api/manage:", error instanceof Error ? error.stack : error);
+  return NextResponse.json({ message: "Interner Fehler. Bitte später erneut versuchen." }, { status: 500 });
+}

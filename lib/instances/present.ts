@@ -1,0 +1,69 @@
+import { and, eq } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { customDomains, instances, pricingTiers } from "@/db/schema";
+import { NotFoundError } from "@/lib/errors";
+
+export const INSTANCE_STATUS_LABELS: Record<string, string> = {
+  provisioning: "Wird eingerichtet",
+  online: "Online",
+  offline: "Offline",
+  maintenance: "Wartung",
+  suspended: "Gesperrt",
+};
+
+export type InstanceRow = typeof instances.$inferSelect;
+
+export type InstanceContext = {
+  instance: InstanceRow;
+  tier: typeof pricingTiers.$inferSelect;
+  /** Applied custom domains by kind. */
+  customPortalDomain: string | null;
+  customMeshcentralDomain: string | null;
+};
+
+export async function loadInstanceContext(instanceId: number): Promise<InstanceContext> {
+  const db = await getDb();
+  const [row] = await db
+    .select({ instance: instances, tier: pricingTiers })
+    .from(instances)
+    .innerJoin(pricingTiers, eq(pricingTiers.key, instances.pricingTier))
+    .where(eq(instances.id, instanceId));
+  if (!row) throw new NotFoundError("Instanz nicht gefunden.");
+  const domains = await db
+    .select({ kind: customDomains.kind, domain: customDomains.domain })
+    .from(customDomains)
+    .where(and(eq(customDomains.instanceId, instanceId), eq(customDomains.applied, true)));
+  return {
+    ...row,
+    customPortalDomain: domains.find((d) => d.kind === "portal")?.domain ?? null,
+    customMeshcentralDomain: domains.find((d) => d.kind === "meshcentral")?.domain ?? null,
+  };
+}
+
+export function effectiveStatus(instance: InstanceRow): string {
+  return instance.suspended ? "suspended" : instance.status;
+}
+
+export function portalHost(ctx: InstanceContext) {
+  return ctx.customPortalDomain ?? ctx.instance.portalDomain;
+}
+
+export function meshcentralHost(ctx: InstanceContext) {
+  return ctx.customMeshcentralDomain ?? ctx.instance.meshcentralDomain;
+}
+
+/** The instance object of the login and /auth/me answers (seed section 2). */
+export function presentInstance(ctx: InstanceContext) {
+  const status = effectiveStatus(ctx.instance);
+  return {
+    id: ctx.instance.id,
+    name: ctx.instance.name,
+    company_name: ctx.instance.companyName,
+    status,
+    status_label: INSTANCE_STATUS_LABELS[status] ?? status,
+    pricing_tier: ctx.tier.key,
+    pricing_tier_label: ctx.tier.label,
+    portal_url: `https://${portalHost(ctx)}`,
+    meshcentral_url: `https://${meshcentralHost(ctx)}`,
+  };
+}

@@ -1,0 +1,86 @@
+import { eq } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { billing, servers } from "@/db/schema";
+import { config } from "@/lib/config";
+import { effectiveStatus, meshcentralHost, portalHost, type InstanceContext } from "@/lib/instances/present";
+import { formatEuro } from "@/lib/money";
+
+export const SERVER_STATUS_LABELS: Record<string, string> = {
+  online: "Online",
+  off: "Ausgeschaltet",
+  starting: "Startet",
+  stopping: "Fährt herunter",
+  rebooting: "Startet neu",
+  initializing: "Wird eingerichtet",
+  unknown: "Unbekannt",
+  none: "Kein Server",
+};
+
+export const HEALTH_LABELS: Record<string, string> = {
+  healthy: "Gesund",
+  degraded: "Eingeschränkt",
+  unhealthy: "Gestört",
+  unknown: "Unbekannt",
+};
+
+export const BILLING_STATUS_LABELS: Record<string, string> = {
+  trial: "Testphase",
+  active: "Aktiv",
+  past_due: "Zahlung überfällig",
+  cancelled: "Gekündigt",
+};
+
+/** GET /status: the instance's overview (seed section 3). */
+export async function instanceStatus(ctx: InstanceContext) {
+  const db = await getDb();
+  const { instance, tier } = ctx;
+  const [server] = await db.select().from(servers).where(eq(servers.instanceId, instance.id));
+  const [bill] = await db.select().from(billing).where(eq(billing.instanceId, instance.id));
+  const status = effectiveStatus(instance);
+  const serverStatus = server?.hetznerServerId ? server.status : "none";
+  return {
+    instance: {
+      id: instance.id,
+      name: instance.name,
+      company_name: instance.companyName,
+      status,
+      suspended: instance.suspended,
+      suspended_reason: instance.suspended ? instance.suspendedReason : null,
+    },
+    server: {
+      status: serverStatus,
+      status_label: SERVER_STATUS_LABELS[serverStatus] ?? serverStatus,
+      health_status: server?.healthStatus ?? "unknown",
+      health_status_label: HEALTH_LABELS[server?.healthStatus ?? "unknown"],
+      ipv4: server?.ipv4 ?? null,
+      server_type: server?.serverType ?? null,
+      datacenter: server?.datacenter ?? null,
+      last_synced_at: server?.lastSyncedAt?.toISOString() ?? null,
+    },
+    billing: {
+      status: bill?.status ?? "trial",
+      status_label: BILLING_STATUS_LABELS[bill?.status ?? "trial"],
+      pricing_tier: tier.key,
+      pricing_tier_label: tier.label,
+      monthly_price: formatEuro(bill?.monthlyPriceCents ?? tier.monthlyPriceCents),
+      trial_ends_at: bill?.trialEndsAt ?? null,
+      paid_until: bill?.paidUntil ?? null,
+    },
+    domains: {
+      portal_domain: instance.portalDomain,
+      custom_portal_domain: ctx.customPortalDomain,
+      portal_url: `https://${portalHost(ctx)}`,
+      meshcentral_domain: instance.meshcentralDomain,
+      custom_meshcentral_domain: ctx.customMeshcentralDomain,
+      meshcentral_url: `https://${meshcentralHost(ctx)}`,
+    },
+    version: {
+      app_version: instance.appVersion ?? config().APP_VERSION,
+      portal_version: instance.portalVersion ?? config().PORTAL_VERSION,
+    },
+    limits: {
+      max_customers: instance.maxCustomers ?? tier.maxCustomers,
+      max_devices: instance.maxDevices ?? tier.maxDevices,
+    },
+  };
+}
