@@ -57,7 +57,7 @@ const DEFAULT_TRIES = 2;
 const MAX_CHAIN = 8;
 
 /** Parses `DNS_RESOLVERS`; returns undefined when unset/empty (→ system resolvers). */
-export function dnsServersFromEnv(env: NodeJS.ProcessEnv = process.env): string[] | undefined {
+export function dnsServersFromEnv(env: Record<string, string | undefined> = process.env): string[] | undefined {
   const raw = env[DNS_RESOLVERS_ENV]?.trim();
   if (!raw) return undefined;
   const list = raw

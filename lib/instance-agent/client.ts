@@ -181,7 +181,7 @@ export function createInstanceAgentClient(opts: InstanceAgentClientOptions): Ins
  * Client configured from INSTANCE_AGENT_URL / INSTANCE_AGENT_SECRET / INSTANCE_AGENT_TIMEOUT_MS.
  * Outside production it falls back to the local stand-in (http://127.0.0.1:4020, dev secret).
  */
-export function createInstanceAgentClientFromEnv(env: NodeJS.ProcessEnv = process.env): InstanceAgentClient {
+export function createInstanceAgentClientFromEnv(env: Record<string, string | undefined> = process.env): InstanceAgentClient {
   if (env.NODE_ENV === "production" && (!env[INSTANCE_AGENT_URL_ENV] || !env[INSTANCE_AGENT_SECRET_ENV])) {
     throw new Error(`${INSTANCE_AGENT_URL_ENV} and ${INSTANCE_AGENT_SECRET_ENV} must be set in production`);
   }
