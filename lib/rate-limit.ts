@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import { getDb, type Db } from "@/db/client";
 import { rateLimits } from "@/db/schema";
 import { RateLimitError } from "./errors";
 
@@ -12,8 +12,8 @@ export type RateLimitResult = { allowed: boolean; count: number; retryAfterSecon
  * The single upsert is atomic, so concurrent requests from any number of app
  * processes are counted exactly; the window clock is the database's.
  */
-export async function consumeRateLimit(key: string, rule: RateLimitRule): Promise<RateLimitResult> {
-  const db = await getDb();
+export async function consumeRateLimit(key: string, rule: RateLimitRule, database?: Db): Promise<RateLimitResult> {
+  const db = database ?? (await getDb());
   const window = sql.raw(`interval '${Math.floor(rule.windowSeconds)} seconds'`);
   const expired = sql`${rateLimits.windowStart} <= now() - ${window}`;
   const [row] = await db

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { billing, servers } from "@/db/schema";
 import { config } from "@/lib/config";
-import { effectiveStatus, meshcentralHost, portalHost, type InstanceContext } from "@/lib/instances/present";
+import { effectiveStatus, INSTANCE_STATUS_LABELS, meshcentralHost, portalHost, type InstanceContext } from "@/lib/instances/present";
 import { formatEuro } from "@/lib/money";
 
 export const SERVER_STATUS_LABELS: Record<string, string> = {
@@ -44,6 +44,7 @@ export async function instanceStatus(ctx: InstanceContext) {
       name: instance.name,
       company_name: instance.companyName,
       status,
+      status_label: INSTANCE_STATUS_LABELS[status] ?? status,
       suspended: instance.suspended,
       suspended_reason: instance.suspended ? instance.suspendedReason : null,
     },

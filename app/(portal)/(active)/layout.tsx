@@ -1,0 +1,9 @@
+import { SuspendedNotice } from "@/components/portal/suspended-notice";
+import { requireMe } from "@/lib/auth/page-guard";
+
+/** Sections a suspended instance may not open (the seed allows only /auth/* and /status). */
+export default async function ActiveInstanceLayout({ children }: { children: React.ReactNode }) {
+  const me = await requireMe();
+  if (me.instance?.suspended) return <SuspendedNotice reason={me.instance.suspended_reason} />;
+  return <>{children}</>;
+}

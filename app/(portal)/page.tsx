@@ -1,0 +1,18 @@
+import type { Metadata } from "next";
+import { StatusOverview } from "@/components/portal/status-overview";
+import { requireMe } from "@/lib/auth/page-guard";
+import { EmptyState } from "@/components/ui/card";
+
+export const metadata: Metadata = { title: "Übersicht" };
+
+export default async function DashboardPage() {
+  const me = await requireMe();
+  if (!me.instance) {
+    return (
+      <EmptyState title="Sie sind als MSP-Mitarbeiter angemeldet.">
+        Ihrem Konto ist keine Kundeninstanz zugeordnet.
+      </EmptyState>
+    );
+  }
+  return <StatusOverview />;
+}

@@ -1,0 +1,71 @@
+"use client";
+
+import Link from "next/link";
+import { signIn } from "next-auth/react";
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Alert } from "@/components/ui/card";
+import { Field } from "@/components/ui/field";
+
+export function LoginForm({ expired, reset }: { expired: boolean; reset: boolean }) {
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<{ email?: string; password?: string }>({});
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: React.FormEvent) {
+    event.preventDefault();
+    const errors: typeof fieldErrors = {};
+    if (!email.trim()) errors.email = "Bitte eine E-Mail-Adresse angeben.";
+    if (!password) errors.password = "Bitte das Passwort angeben.";
+    setFieldErrors(errors);
+    if (Object.keys(errors).length > 0) return;
+    setBusy(true);
+    setError(null);
+    const result = await signIn("credentials", { email, password, redirect: false });
+    if (result?.ok && !result.error) {
+      window.location.href = "/";
+      return;
+    }
+    setBusy(false);
+    setPassword("");
+    setError(result?.error && result.error !== "CredentialsSignin" ? result.error : "Die Anmeldung ist fehlgeschlagen.");
+  }
+
+  return (
+    <form onSubmit={submit} noValidate className="space-y-5">
+      <h2 className="text-lg font-semibold">Anmelden</h2>
+      {expired && <Alert kind="info">Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.</Alert>}
+      {reset && <Alert kind="success">Ihr Passwort wurde geändert. Bitte melden Sie sich mit dem neuen Passwort an.</Alert>}
+      {error && <Alert kind="error">{error}</Alert>}
+      <Field
+        label="E-Mail-Adresse"
+        type="email"
+        name="email"
+        autoComplete="username"
+        autoFocus
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+        error={fieldErrors.email}
+      />
+      <Field
+        label="Passwort"
+        type="password"
+        name="password"
+        autoComplete="current-password"
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        error={fieldErrors.password}
+      />
+      <Button type="submit" busy={busy} className="w-full">
+        Anmelden
+      </Button>
+      <p className="text-center text-sm">
+        <Link href="/passwort-vergessen" className="text-brand-700 underline-offset-2 hover:underline">
+          Passwort vergessen?
+        </Link>
+      </p>
+    </form>
+  );
+}

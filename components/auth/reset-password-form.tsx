@@ -1,0 +1,79 @@
+"use client";
+
+import Link from "next/link";
+import { useMutation } from "@tanstack/react-query";
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Alert } from "@/components/ui/card";
+import { Field } from "@/components/ui/field";
+import { apiFetch, ApiError } from "@/lib/client/api";
+
+export function ResetPasswordForm({ token, email }: { token: string; email: string }) {
+  const [password, setPassword] = useState("");
+  const [confirmation, setConfirmation] = useState("");
+  const mutation = useMutation({
+    mutationFn: () =>
+      apiFetch<{ message: string }>("/api/manage/auth/reset-password", {
+        method: "POST",
+        body: { email, token, password, password_confirmation: confirmation },
+      }),
+    onSuccess: () => {
+      window.location.href = "/login?zurueckgesetzt=1";
+    },
+  });
+  const error = mutation.error instanceof ApiError ? mutation.error : null;
+
+  if (!token || !email) {
+    return (
+      <div className="space-y-4">
+        <Alert kind="error">Dieser Link ist unvollständig. Bitte öffnen Sie den Link aus der E-Mail erneut oder fordern Sie einen neuen an.</Alert>
+        <Link href="/passwort-vergessen" className="text-sm text-brand-700 hover:underline">
+          Neuen Link anfordern
+        </Link>
+      </div>
+    );
+  }
+  const tokenError = error?.fieldErrors.token?.[0] ?? error?.fieldErrors.email?.[0];
+  return (
+    <form
+      noValidate
+      className="space-y-5"
+      onSubmit={(e) => {
+        e.preventDefault();
+        mutation.mutate();
+      }}
+    >
+      <h2 className="text-lg font-semibold">Neues Passwort festlegen</h2>
+      <p className="text-sm text-slate-600">Für {email}</p>
+      {tokenError && (
+        <Alert kind="error">
+          {tokenError}{" "}
+          <Link href="/passwort-vergessen" className="underline">
+            Neuen Link anfordern
+          </Link>
+        </Alert>
+      )}
+      {error && !tokenError && Object.keys(error.fieldErrors).length === 0 && <Alert kind="error">{error.message}</Alert>}
+      <Field
+        label="Neues Passwort"
+        type="password"
+        autoComplete="new-password"
+        hint="Mindestens 8 Zeichen."
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        error={error?.fieldErrors.password?.[0]}
+      />
+      <Field
+        label="Neues Passwort wiederholen"
+        type="password"
+        autoComplete="new-password"
+        value={confirmation}
+        onChange={(e) => setConfirmation(e.target.value)}
+        error={error?.fieldErrors.password_confirmation?.[0]}
+      />
+      <Button type="submit" busy={mutation.isPending} className="w-full">
+        Passwort speichern
+      </Button>
+    </form>
+  );
+}

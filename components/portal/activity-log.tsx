@@ -1,0 +1,62 @@
+"use client";
+
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { Alert, Badge, EmptyState, LoadingBlock } from "@/components/ui/card";
+import { Button } from "@/components/ui/button";
+import { apiFetch } from "@/lib/client/api";
+import { formatDateTime } from "@/lib/client/format";
+import type { ActivityResponse } from "@/lib/client/types";
+
+const LEVEL = { info: { tone: "blue", label: "Info" }, warning: { tone: "amber", label: "Warnung" }, error: { tone: "red", label: "Fehler" } } as const;
+const PER_PAGE = 20;
+
+export function ActivityLog() {
+  const [page, setPage] = useState(1);
+  const query = useQuery({
+    queryKey: ["activity", page],
+    queryFn: () => apiFetch<ActivityResponse>(`/api/manage/activity-log?page=${page}&per_page=${PER_PAGE}`),
+    placeholderData: keepPreviousData,
+  });
+
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-bold">Aktivität</h1>
+      {query.isPending && <LoadingBlock label="Aktivitäten werden geladen …" />}
+      {query.isError && <Alert kind="error">{query.error.message}</Alert>}
+      {query.data && query.data.logs.length === 0 && <EmptyState title="Noch keine Aktivitäten">Anmeldungen und Aktionen erscheinen hier.</EmptyState>}
+      {query.data && query.data.logs.length > 0 && (
+        <>
+          <ul className="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white" aria-busy={query.isFetching}>
+            {query.data.logs.map((log) => {
+              const level = LEVEL[log.level as keyof typeof LEVEL] ?? LEVEL.info;
+              return (
+                <li key={log.id} className="flex flex-col gap-1 px-4 py-3 sm:flex-row sm:items-center sm:justify-between" data-testid="activity-entry">
+                  <div className="min-w-0">
+                    <p className="text-sm font-medium text-slate-900">{log.description}</p>
+                    <p className="text-xs text-slate-500">
+                      {formatDateTime(log.created_at)}
+                      {log.actor ? ` · ${log.actor}` : ""} · <code>{log.action}</code>
+                    </p>
+                  </div>
+                  <Badge tone={level.tone}>{level.label}</Badge>
+                </li>
+              );
+            })}
+          </ul>
+          <nav aria-label="Seiten" className="flex items-center justify-between gap-2">
+            <Button variant="secondary" disabled={page <= 1} onClick={() => setPage((p) => p - 1)}>
+              Zurück
+            </Button>
+            <span className="text-sm text-slate-600">
+              Seite {query.data.meta.current_page} von {query.data.meta.last_page} · {query.data.meta.total} Einträge
+            </span>
+            <Button variant="secondary" disabled={page >= query.data.meta.last_page} onClick={() => setPage((p) => p + 1)}>
+              Weiter
+            </Button>
+          </nav>
+        </>
+      )}
+    </div>
+  );
+}

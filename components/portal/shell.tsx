@@ -1,0 +1,93 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { signOut } from "next-auth/react";
+import { useState } from "react";
+import type { Me } from "@/lib/auth/page-guard";
+import { SuspendedBanner } from "./suspended-notice";
+
+type NavItem = { href: string; label: string; blockedWhenSuspended: boolean; staffOnly?: boolean };
+
+export const NAV_ITEMS: NavItem[] = [
+  { href: "/", label: "Übersicht", blockedWhenSuspended: false },
+  { href: "/server", label: "Server", blockedWhenSuspended: true },
+  { href: "/domains", label: "Domains", blockedWhenSuspended: true },
+  { href: "/rechnungen", label: "Rechnungen", blockedWhenSuspended: true },
+  { href: "/aktivitaet", label: "Aktivität", blockedWhenSuspended: true },
+  { href: "/konto", label: "Konto", blockedWhenSuspended: false },
+];
+
+export function PortalShell({ me, supportEmail, children }: { me: Me; supportEmail: string; children: React.ReactNode }) {
+  const pathname = usePathname();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const [leaving, setLeaving] = useState(false);
+  const suspended = Boolean(me.instance?.suspended);
+  const items = NAV_ITEMS.filter((item) => (me.instance ? true : !item.blockedWhenSuspended || item.href === "/"));
+
+  const isActive = (href: string) => (href === "/" ? pathname === "/" : pathname.startsWith(href));
+
+  return (
+    <div className="min-h-screen">
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-3 sm:px-6">
+          <div className="min-w-0">
+            <Link href="/" className="font-bold text-slate-900">
+              Manage-Portal
+            </Link>
+            <p className="truncate text-xs text-slate-500" data-testid="instance-name">
+              {me.instance ? `${me.instance.company_name} · ${me.instance.name}` : "MSP-Mitarbeiteransicht"}
+            </p>
+          </div>
+          <div className="flex items-center gap-2">
+            <span className="hidden text-sm text-slate-600 sm:inline">{me.user.name}</span>
+            <button
+              type="button"
+              disabled={leaving}
+              onClick={() => {
+                setLeaving(true);
+                void signOut({ callbackUrl: "/login" });
+              }}
+              className="rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-100"
+            >
+              Abmelden
+            </button>
+            <button
+              type="button"
+              className="rounded-md border border-slate-300 px-3 py-1.5 text-sm sm:hidden"
+              aria-expanded={menuOpen}
+              aria-controls="main-nav"
+              onClick={() => setMenuOpen((open) => !open)}
+            >
+              Menü
+            </button>
+          </div>
+        </div>
+        <nav id="main-nav" aria-label="Hauptnavigation" className={`${menuOpen ? "block" : "hidden"} border-t border-slate-100 sm:block`}>
+          <ul className="mx-auto flex max-w-6xl flex-col gap-1 px-4 py-2 sm:flex-row sm:px-6">
+            {items.map((item) => {
+              const blocked = suspended && item.blockedWhenSuspended;
+              return (
+                <li key={item.href}>
+                  <Link
+                    href={item.href}
+                    onClick={() => setMenuOpen(false)}
+                    aria-current={isActive(item.href) ? "page" : undefined}
+                    className={`block rounded-md px-3 py-2 text-sm ${
+                      isActive(item.href) ? "bg-brand-50 font-semibold text-brand-700" : "text-slate-700 hover:bg-slate-100"
+                    } ${blocked ? "opacity-50" : ""}`}
+                  >
+                    {item.label}
+                    {blocked && <span className="sr-only"> (gesperrt)</span>}
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+        </nav>
+      </header>
+      {suspended && <SuspendedBanner reason={me.instance?.suspended_reason ?? null} supportEmail={supportEmail} />}
+      <main className="mx-auto max-w-6xl px-4 py-6 sm:px-6">{children}</main>
+    </div>
+  );
+}

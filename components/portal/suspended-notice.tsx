@@ -1,0 +1,28 @@
+import Link from "next/link";
+
+export function SuspendedBanner({ reason, supportEmail }: { reason: string | null; supportEmail: string }) {
+  return (
+    <div role="alert" className="border-b border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900 sm:px-6">
+      <strong className="font-semibold">Ihre Instanz ist gesperrt.</strong> {reason ? `Grund: ${reason}. ` : ""}
+      Server, Domains und Rechnungen sind bis zur Reaktivierung nicht verfügbar. Bitte wenden Sie sich an{" "}
+      <a className="underline" href={`mailto:${supportEmail}`}>
+        {supportEmail}
+      </a>
+      .
+    </div>
+  );
+}
+
+export function SuspendedNotice({ reason }: { reason: string | null }) {
+  return (
+    <div className="mx-auto max-w-xl rounded-xl border border-red-200 bg-white p-8 text-center shadow-sm">
+      <h1 className="text-xl font-semibold text-red-800">Bereich nicht verfügbar</h1>
+      <p className="mt-2 text-slate-700">
+        Ihre Instanz ist gesperrt{reason ? ` (${reason})` : ""}. Solange die Sperre besteht, ist nur die Statusübersicht erreichbar.
+      </p>
+      <Link href="/" className="mt-4 inline-block text-brand-700 underline">
+        Zur Statusübersicht
+      </Link>
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+import type { AuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { config } from "@/lib/config";
+import { DomainError } from "@/lib/errors";
+import { sessionCookieName, sessionTokenFromCookie } from "./browser-session";
+import { login } from "./login";
+import { findActiveSession, revokeSession } from "./sessions";
+import { logActivity } from "@/lib/activity";
+
+function headerValue(headers: Record<string, unknown> | undefined, name: string): string | null {
+  const value = headers?.[name];
+  return typeof value === "string" ? value : Array.isArray(value) ? String(value[0]) : null;
+}
+
+/**
+ * Browser sessions: next-auth's credentials provider calls the same login
+ * service as the manage API and keeps the portal's session token inside its
+ * encrypted cookie. The session row in PostgreSQL stays the source of truth.
+ */
+export function authOptions(): AuthOptions {
+  const cfg = config();
+  process.env.NEXTAUTH_URL ??= cfg.APP_URL;
+  return {
+    secret: cfg.AUTH_SECRET,
+    session: { strategy: "jwt", maxAge: cfg.SESSION_TTL_HOURS * 3600 },
+    pages: { signIn: "/login" },
+    cookies: {
+      sessionToken: {
+        name: sessionCookieName(),
+        options: { httpOnly: true, sameSite: "lax", path: "/", secure: cfg.APP_URL.startsWith("https://") },
+      },
+    },
+    providers: [
+      CredentialsProvider({
+        name: "E-Mail und Passwort",
+        credentials: { email: { label: "E-Mail", type: "email" }, password: { label: "Passwort", type: "password" } },
+        async authorize(credentials, req) {
+          const email = credentials?.email ?? "";
+          const password = credentials?.password ?? "";
+          if (!email || !password) throw new Error("Bitte E-Mail-Adresse und Passwort angeben.");
+          const headers = req?.headers as Record<string, unknown> | undefined;
+          const { clientIp } = await import("@/lib/http/client-ip");
+          const ip = clientIp(new Headers(Object.entries(headers ?? {}).filter(([, v]) => typeof v === "string") as [string, string][]));
+          try {
+            const result = await login({ email, password, ip, userAgent: headerValue(headers, "user-agent"), kind: "browser" });
+            return { id: result.user.id, email: result.user.email, name: result.user.name, sessionToken: result.token };
+          } catch (error) {
+            if (error instanceof DomainError) throw new Error(error.message);
+            throw new Error("Die Anmeldung ist gerade nicht möglich. Bitte später erneut versuchen.");
+          }
+        },
+      }),
+    ],
+    callbacks: {
+      async jwt({ token, user }) {
+        if (user && "sessionToken" in user) token.sessionToken = user.sessionToken as string;
+        return token;
+      },
+      async session({ session }) {
+        // The portal token never reaches browser JavaScript.
+        return session;
+      },
+    },
+    events: {
+      async signOut({ token }) {
+        const sessionToken = typeof token?.sessionToken === "string" ? token.sessionToken : null;
+        if (!sessionToken) return;
+        const found = await findActiveSession(sessionToken);
+        if (!found) return;
+        await revokeSession(found.session.id);
+        await logActivity({
+          instanceId: found.user.instanceId,
+          userId: found.user.id,
+          actorName: found.user.name,
+          action: "manage.logout",
+          description: "Logout",
+        });
+      },
+    },
+  };
+}
+
+export { sessionCookieName, sessionTokenFromCookie };
