@@ -5,6 +5,9 @@ import { formatDateDe, formatQuantity, formatVatRate } from "@/lib/invoices/calc
 import type { InvoicePdfData, IssuerConfig } from "@/lib/invoices/pdf/types";
 import { formatEuro } from "@/lib/money";
 
+/** react-pdf's default hyphenation is English; German invoices break words instead. */
+const noHyphens = (word: string): string[] => [word];
+
 export const REVERSE_CHARGE_NOTE = "Steuerschuldnerschaft des Leistungsempfängers (Reverse Charge)";
 
 const COLOR_TEXT = "#1f2933";
@@ -42,7 +45,7 @@ const styles = StyleSheet.create({
     borderBottomColor: COLOR_ACCENT,
   },
   headerBrand: { width: "60%" },
-  logo: { height: 34, maxWidth: 170, objectFit: "contain", marginBottom: 3 },
+  logo: { height: 34, maxWidth: 170, objectFit: "contain", objectPositionX: 0, marginBottom: 4 },
   brandName: { fontFamily: "Helvetica-Bold", fontSize: 15, lineHeight: 1.2, color: COLOR_ACCENT },
   headerRight: { alignItems: "flex-end" },
   headerDocLine: { fontFamily: "Helvetica-Bold", fontSize: 9, color: COLOR_ACCENT },
@@ -160,8 +163,8 @@ function servicePeriodText(data: InvoicePdfData): string {
 function InfoRow({ label, value, bold = false }: { label: string; value: string; bold?: boolean }): ReactElement {
   return (
     <View style={styles.infoRow}>
-      <Text style={styles.infoLabel}>{label}</Text>
-      <Text style={bold ? styles.infoValueBold : styles.infoValue}>{value}</Text>
+      <Text hyphenationCallback={noHyphens} style={styles.infoLabel}>{label}</Text>
+      <Text hyphenationCallback={noHyphens} style={bold ? styles.infoValueBold : styles.infoValue}>{value}</Text>
     </View>
   );
 }
@@ -169,8 +172,8 @@ function InfoRow({ label, value, bold = false }: { label: string; value: string;
 function TotalsRow({ label, value, muted = false }: { label: string; value: string; muted?: boolean }): ReactElement {
   return (
     <View style={styles.totalsRow}>
-      <Text style={muted ? styles.totalsLabelMuted : styles.totalsLabel}>{label}</Text>
-      <Text>{value}</Text>
+      <Text hyphenationCallback={noHyphens} style={muted ? styles.totalsLabelMuted : styles.totalsLabel}>{label}</Text>
+      <Text hyphenationCallback={noHyphens}>{value}</Text>
     </View>
   );
 }
@@ -211,19 +214,19 @@ export function InvoiceDocument({ data, issuer, dueDate, logo, creationDate }: I
         <View style={styles.header} fixed>
           <View style={styles.headerBrand}>
             {logo ? <Image style={styles.logo} src={logo} /> : null}
-            <Text style={logo ? styles.headerDocLine : styles.brandName}>{issuer.name}</Text>
+            <Text hyphenationCallback={noHyphens} style={logo ? styles.headerDocLine : styles.brandName}>{issuer.name}</Text>
           </View>
           <View style={styles.headerRight}>
-            <Text style={styles.headerDocLine}>
+            <Text hyphenationCallback={noHyphens} style={styles.headerDocLine}>
               {docLabel} {data.invoice_number}
             </Text>
-            <Text style={styles.headerSmall}>vom {formatDateDe(data.invoice_date)}</Text>
+            <Text hyphenationCallback={noHyphens} style={styles.headerSmall}>vom {formatDateDe(data.invoice_date)}</Text>
           </View>
         </View>
 
         {/* Page number: a separate fixed element; a render-prop Text inside the fixed
             header makes react-pdf drop the header's other children. */}
-        <Text
+        <Text hyphenationCallback={noHyphens}
           style={styles.pageNumber}
           fixed
           render={({ pageNumber, totalPages }) => `Seite ${pageNumber} von ${totalPages}`}
@@ -233,33 +236,33 @@ export function InvoiceDocument({ data, issuer, dueDate, logo, creationDate }: I
         <View style={styles.footer} fixed>
           <View style={styles.footerColumns}>
             <View style={styles.footerColumn}>
-              <Text style={styles.footerLabel}>{issuer.name}</Text>
+              <Text hyphenationCallback={noHyphens} style={styles.footerLabel}>{issuer.name}</Text>
               {issuer.address_lines.map((line, i) => (
-                <Text key={i} style={styles.footerText}>
+                <Text hyphenationCallback={noHyphens} key={i} style={styles.footerText}>
                   {line}
                 </Text>
               ))}
               {issuer.managing_directors ? (
-                <Text style={styles.footerText}>Geschäftsführung: {issuer.managing_directors}</Text>
+                <Text hyphenationCallback={noHyphens} style={styles.footerText}>Geschäftsführung: {issuer.managing_directors}</Text>
               ) : null}
             </View>
             <View style={styles.footerColumn}>
-              <Text style={styles.footerLabel}>Kontakt</Text>
-              {issuer.phone ? <Text style={styles.footerText}>Tel.: {issuer.phone}</Text> : null}
-              <Text style={styles.footerText}>E-Mail: {issuer.email}</Text>
-              {issuer.website ? <Text style={styles.footerText}>{issuer.website}</Text> : null}
+              <Text hyphenationCallback={noHyphens} style={styles.footerLabel}>Kontakt</Text>
+              {issuer.phone ? <Text hyphenationCallback={noHyphens} style={styles.footerText}>Tel.: {issuer.phone}</Text> : null}
+              <Text hyphenationCallback={noHyphens} style={styles.footerText}>E-Mail: {issuer.email}</Text>
+              {issuer.website ? <Text hyphenationCallback={noHyphens} style={styles.footerText}>{issuer.website}</Text> : null}
             </View>
             <View style={styles.footerColumn}>
-              <Text style={styles.footerLabel}>Steuer & Register</Text>
-              {issuer.tax_number ? <Text style={styles.footerText}>Steuernummer: {issuer.tax_number}</Text> : null}
-              {issuer.vat_id ? <Text style={styles.footerText}>USt-IdNr.: {issuer.vat_id}</Text> : null}
-              {issuer.commercial_register ? <Text style={styles.footerText}>{issuer.commercial_register}</Text> : null}
+              <Text hyphenationCallback={noHyphens} style={styles.footerLabel}>Steuer & Register</Text>
+              {issuer.tax_number ? <Text hyphenationCallback={noHyphens} style={styles.footerText}>Steuernummer: {issuer.tax_number}</Text> : null}
+              {issuer.vat_id ? <Text hyphenationCallback={noHyphens} style={styles.footerText}>USt-IdNr.: {issuer.vat_id}</Text> : null}
+              {issuer.commercial_register ? <Text hyphenationCallback={noHyphens} style={styles.footerText}>{issuer.commercial_register}</Text> : null}
             </View>
             <View style={styles.footerColumn}>
-              <Text style={styles.footerLabel}>Bankverbindung</Text>
-              <Text style={styles.footerText}>{issuer.bank.bank_name}</Text>
-              <Text style={styles.footerText}>IBAN: {issuer.bank.iban}</Text>
-              <Text style={styles.footerText}>BIC: {issuer.bank.bic}</Text>
+              <Text hyphenationCallback={noHyphens} style={styles.footerLabel}>Bankverbindung</Text>
+              <Text hyphenationCallback={noHyphens} style={styles.footerText}>{issuer.bank.bank_name}</Text>
+              <Text hyphenationCallback={noHyphens} style={styles.footerText}>IBAN: {issuer.bank.iban}</Text>
+              <Text hyphenationCallback={noHyphens} style={styles.footerText}>BIC: {issuer.bank.bic}</Text>
             </View>
           </View>
         </View>
@@ -267,18 +270,18 @@ export function InvoiceDocument({ data, issuer, dueDate, logo, creationDate }: I
         {/* Address and invoice data */}
         <View style={styles.addressRow}>
           <View style={styles.addressBlock}>
-            <Text style={styles.senderLine}>{senderLine}</Text>
-            <Text style={styles.recipientCompany}>{data.recipient.company_name}</Text>
-            {data.recipient.name ? <Text style={styles.recipientLine}>z. Hd. {data.recipient.name}</Text> : null}
+            <Text hyphenationCallback={noHyphens} style={styles.senderLine}>{senderLine}</Text>
+            <Text hyphenationCallback={noHyphens} style={styles.recipientCompany}>{data.recipient.company_name}</Text>
+            {data.recipient.name ? <Text hyphenationCallback={noHyphens} style={styles.recipientLine}>z. Hd. {data.recipient.name}</Text> : null}
             {data.recipient.address_lines.map((line, i) => (
-              <Text key={i} style={styles.recipientLine}>
+              <Text hyphenationCallback={noHyphens} key={i} style={styles.recipientLine}>
                 {line}
               </Text>
             ))}
           </View>
           <View style={styles.infoBlock}>
-            <InfoRow label={`${docLabel}snummer`} value={data.invoice_number} bold />
-            <InfoRow label={`${docLabel}sdatum`} value={formatDateDe(data.invoice_date)} />
+            <InfoRow label="Rechnungsnummer" value={data.invoice_number} bold />
+            <InfoRow label="Rechnungsdatum" value={formatDateDe(data.invoice_date)} />
             <InfoRow
               label={data.service_period_start === data.service_period_end ? "Leistungsdatum" : "Leistungszeitraum"}
               value={servicePeriodText(data)}
@@ -296,18 +299,18 @@ export function InvoiceDocument({ data, issuer, dueDate, logo, creationDate }: I
 
         {/* Title */}
         <View style={styles.titleBlock}>
-          <Text style={styles.title}>
+          <Text hyphenationCallback={noHyphens} style={styles.title}>
             {docLabel} {data.invoice_number}
           </Text>
-          {data.title ? <Text style={styles.subtitle}>{data.title}</Text> : null}
+          {data.title ? <Text hyphenationCallback={noHyphens} style={styles.subtitle}>{data.title}</Text> : null}
           {isCredit ? (
-            <Text style={styles.intro}>
+            <Text hyphenationCallback={noHyphens} style={styles.intro}>
               Hiermit stornieren wir die Rechnung Nr. {data.cancels_invoice_number}
               {data.cancels_invoice_date ? ` vom ${formatDateDe(data.cancels_invoice_date)}` : ""}. Die folgenden
               Beträge werden Ihnen gutgeschrieben.
             </Text>
           ) : (
-            <Text style={styles.intro}>
+            <Text hyphenationCallback={noHyphens} style={styles.intro}>
               Für die im Leistungszeitraum {servicePeriodText(data)} erbrachten Leistungen berechnen wir Ihnen:
             </Text>
           )}
@@ -316,23 +319,23 @@ export function InvoiceDocument({ data, issuer, dueDate, logo, creationDate }: I
         {/* Items */}
         <View style={styles.table}>
           <View style={styles.tableHead} fixed>
-            <Text style={styles.colPos}>Pos.</Text>
-            <Text style={styles.colDesc}>Beschreibung</Text>
-            <Text style={styles.colQty}>Menge</Text>
-            <Text style={styles.colUnit}>Einheit</Text>
-            <Text style={styles.colPrice}>Einzelpreis</Text>
-            <Text style={styles.colVat}>USt.</Text>
-            <Text style={styles.colNet}>Netto</Text>
+            <Text hyphenationCallback={noHyphens} style={styles.colPos}>Pos.</Text>
+            <Text hyphenationCallback={noHyphens} style={styles.colDesc}>Beschreibung</Text>
+            <Text hyphenationCallback={noHyphens} style={styles.colQty}>Menge</Text>
+            <Text hyphenationCallback={noHyphens} style={styles.colUnit}>Einheit</Text>
+            <Text hyphenationCallback={noHyphens} style={styles.colPrice}>Einzelpreis</Text>
+            <Text hyphenationCallback={noHyphens} style={styles.colVat}>USt.</Text>
+            <Text hyphenationCallback={noHyphens} style={styles.colNet}>Netto</Text>
           </View>
           {data.items.map((item, index) => (
             <View key={index} style={styles.tableRow} wrap={false}>
-              <Text style={styles.colPos}>{item.position ?? index + 1}</Text>
-              <Text style={styles.colDesc}>{item.description}</Text>
-              <Text style={styles.colQty}>{formatQuantity(item.quantity_milli)}</Text>
-              <Text style={styles.colUnit}>{item.unit}</Text>
-              <Text style={styles.colPrice}>{formatEuro(item.unit_price_cents)}</Text>
-              <Text style={styles.colVat}>{formatVatRate(item.vat_rate)}</Text>
-              <Text style={styles.colNet}>{formatEuro(item.net_cents)}</Text>
+              <Text hyphenationCallback={noHyphens} style={styles.colPos}>{item.position ?? index + 1}</Text>
+              <Text hyphenationCallback={noHyphens} style={styles.colDesc}>{item.description}</Text>
+              <Text hyphenationCallback={noHyphens} style={styles.colQty}>{formatQuantity(item.quantity_milli)}</Text>
+              <Text hyphenationCallback={noHyphens} style={styles.colUnit}>{item.unit}</Text>
+              <Text hyphenationCallback={noHyphens} style={styles.colPrice}>{formatEuro(item.unit_price_cents)}</Text>
+              <Text hyphenationCallback={noHyphens} style={styles.colVat}>{formatVatRate(item.vat_rate)}</Text>
+              <Text hyphenationCallback={noHyphens} style={styles.colNet}>{formatEuro(item.net_cents)}</Text>
             </View>
           ))}
         </View>
@@ -357,15 +360,15 @@ export function InvoiceDocument({ data, issuer, dueDate, logo, creationDate }: I
             </View>
           ))}
           <View style={styles.totalsGrand}>
-            <Text>{isCredit ? "Gutschriftsbetrag brutto" : "Gesamtbetrag brutto"}</Text>
-            <Text>{formatEuro(grand)}</Text>
+            <Text hyphenationCallback={noHyphens}>Gesamtbetrag brutto</Text>
+            <Text hyphenationCallback={noHyphens}>{formatEuro(grand)}</Text>
           </View>
         </View>
 
         {data.reverse_charge ? (
           <View style={styles.noteBox} wrap={false}>
-            <Text style={styles.bold}>{REVERSE_CHARGE_NOTE}</Text>
-            <Text>
+            <Text hyphenationCallback={noHyphens} style={styles.bold}>{REVERSE_CHARGE_NOTE}</Text>
+            <Text hyphenationCallback={noHyphens}>
               Die Umsatzsteuer für diese Leistung schuldet der Leistungsempfänger (§ 13b UStG). USt-IdNr. des
               Leistungsempfängers: {data.recipient.vat_id}
             </Text>
@@ -374,21 +377,21 @@ export function InvoiceDocument({ data, issuer, dueDate, logo, creationDate }: I
 
         {/* Payment terms */}
         <View style={styles.section} wrap={false}>
-          <Text style={[styles.bold, styles.paragraph]}>Zahlungsbedingungen</Text>
+          <Text hyphenationCallback={noHyphens} style={[styles.bold, styles.paragraph]}>Zahlungsbedingungen</Text>
           {isCredit ? (
-            <Text>
+            <Text hyphenationCallback={noHyphens}>
               Der Betrag von {formatEuro(Math.abs(grand))} wird Ihnen auf Ihr Konto erstattet bzw. mit offenen
               Forderungen verrechnet.
             </Text>
           ) : (
-            <Text>
+            <Text hyphenationCallback={noHyphens}>
               Zahlbar innerhalb von {paymentDays} Tagen ohne Abzug bis zum {formatDateDe(dueDate)}. Bitte überweisen
               Sie den Betrag von {formatEuro(grand)} unter Angabe der Rechnungsnummer {data.invoice_number} auf
               folgendes Konto:
             </Text>
           )}
           {!isCredit ? (
-            <Text style={{ marginTop: 4 }}>
+            <Text hyphenationCallback={noHyphens} style={{ marginTop: 4 }}>
               Kontoinhaber: {issuer.bank.account_holder} · IBAN: {issuer.bank.iban} · BIC: {issuer.bank.bic} ·{" "}
               {issuer.bank.bank_name}
             </Text>
@@ -397,12 +400,12 @@ export function InvoiceDocument({ data, issuer, dueDate, logo, creationDate }: I
 
         {data.notes ? (
           <View style={styles.section}>
-            <Text style={[styles.bold, styles.paragraph]}>Hinweise</Text>
-            <Text>{data.notes}</Text>
+            <Text hyphenationCallback={noHyphens} style={[styles.bold, styles.paragraph]}>Hinweise</Text>
+            <Text hyphenationCallback={noHyphens}>{data.notes}</Text>
           </View>
         ) : null}
 
-        <Text style={styles.closing}>Vielen Dank für Ihren Auftrag.</Text>
+        <Text hyphenationCallback={noHyphens} style={styles.closing}>Vielen Dank für Ihren Auftrag.</Text>
       </Page>
     </Document>
   );
