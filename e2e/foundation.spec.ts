@@ -1,0 +1,87 @@
+import { expect, test } from "@playwright/test";
+import { latestMail, login, logout } from "./helpers";
+
+test("customer logs in, sees instance and server status, opens the activity log and logs out", async ({ page }) => {
+  await login(page, "admin@firma.de");
+  await expect(page.getByRole("heading", { name: "Acme Corp" })).toBeVisible();
+  await expect(page.getByTestId("instance-status")).toHaveText("Online");
+  await expect(page.getByTestId("server-status")).toHaveText("Online");
+  await expect(page.getByText("49.12.34.56")).toBeVisible();
+  await expect(page.getByText("49,00 €")).toBeVisible();
+
+  await page.getByRole("link", { name: "Aktivität" }).click();
+  await expect(page.getByRole("heading", { name: "Aktivität" })).toBeVisible();
+  await expect(page.getByTestId("activity-entry").first()).toContainText("Login über das Web-Portal");
+  await expect(page.getByText(/Seite 1 von \d+/)).toBeVisible();
+
+  await logout(page);
+  // The session is gone on the server, not only in the browser.
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/login/);
+  const res = await page.request.get("/api/manage/status");
+  expect(res.status()).toBe(401);
+});
+
+test("a wrong password shows the German error next to the form", async ({ page }) => {
+  await page.goto("/login");
+  await page.getByLabel("E-Mail-Adresse").fill("admin@firma.de");
+  await page.getByLabel("Passwort").fill("ganz-falsch");
+  await page.getByRole("button", { name: "Anmelden" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Passwort" })).toHaveText("Die E-Mail-Adresse oder das Passwort ist falsch.");
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test("a suspended customer sees the suspension notice and cannot open other sections", async ({ page }) => {
+  await login(page, "info@nordlicht-design.de");
+  await expect(page.getByText("Ihre Instanz ist gesperrt.")).toBeVisible();
+  await expect(page.getByText(/Offene Rechnungen seit über 30 Tagen/).first()).toBeVisible();
+  await expect(page.getByTestId("instance-status")).toHaveText("Gesperrt");
+  await page.getByRole("link", { name: /Aktivität/ }).click();
+  await expect(page.getByRole("heading", { name: "Bereich nicht verfügbar" })).toBeVisible();
+  const api = await page.request.get("/api/manage/activity-log");
+  expect(api.status()).toBe(403);
+});
+
+test("password reset by mail link, then login with the new password", async ({ page, request }) => {
+  await page.goto("/login");
+  await page.getByRole("link", { name: "Passwort vergessen?" }).click();
+  await page.getByLabel("E-Mail-Adresse").fill("it@bergmann-logistik.de");
+  await page.getByRole("button", { name: "Link anfordern" }).click();
+  await expect(page.getByText(/Falls ein Konto mit dieser E-Mail-Adresse existiert/)).toBeVisible();
+
+  const mail = await latestMail(request, "it@bergmann-logistik.de");
+  expect(mail.subject).toBe("Passwort zurücksetzen – Manage-Portal");
+  const link = new URL(/https?:\/\/\S+/.exec(mail.text)![0]);
+  await page.goto(link.pathname + link.search);
+  await page.getByLabel("Neues Passwort", { exact: true }).fill("neues-e2e-passwort");
+  await page.getByLabel("Neues Passwort wiederholen").fill("neues-e2e-passwort");
+  await page.getByRole("button", { name: "Passwort speichern" }).click();
+  await expect(page.getByText("Ihr Passwort wurde geändert.")).toBeVisible();
+  await login(page, "it@bergmann-logistik.de", "neues-e2e-passwort");
+  await expect(page.getByRole("heading", { name: "Bergmann Logistik GmbH" })).toBeVisible();
+});
+
+test("changing the password on the account page validates each field", async ({ page }) => {
+  await login(page, "admin@firma.de");
+  await page.getByRole("link", { name: "Konto" }).click();
+  await page.getByLabel("Aktuelles Passwort").fill("falsch");
+  await page.getByLabel("Neues Passwort", { exact: true }).fill("kurz");
+  await page.getByLabel("Neues Passwort wiederholen").fill("kurz");
+  await page.getByRole("button", { name: "Passwort ändern" }).click();
+  await expect(page.getByText("Das Passwort muss mindestens 8 Zeichen lang sein.")).toBeVisible();
+  await page.getByLabel("Neues Passwort", { exact: true }).fill("ein-neues-passwort");
+  await page.getByLabel("Neues Passwort wiederholen").fill("ein-neues-passwort");
+  await page.getByRole("button", { name: "Passwort ändern" }).click();
+  await expect(page.getByText("Das aktuelle Passwort ist falsch.")).toBeVisible();
+});
+
+test("the portal works on a phone-width screen", async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 740 });
+  await login(page, "admin@firma.de");
+  await expect(page.getByRole("heading", { name: "Acme Corp" })).toBeVisible();
+  await page.getByRole("button", { name: "Menü" }).click();
+  await page.getByRole("link", { name: "Aktivität" }).click();
+  await expect(page.getByRole("heading", { name: "Aktivität" })).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+  expect(overflow).toBe(false);
+});

@@ -1,0 +1,58 @@
+import { defineConfig } from "@playwright/test";
+
+/**
+ * Browser tests in Debian's Chromium (never a downloaded browser). The portal
+ * runs as a production build with its local stand-ins (scripts/serve.ts).
+ * E2E_PORT lets several stacks run side by side; the stand-ins' ports follow it.
+ */
+const port = Number(process.env.E2E_PORT ?? 3100);
+const baseURL = `http://localhost:${port}`;
+
+export default defineConfig({
+  testDir: "./e2e",
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: process.env.CI ? [["list"]] : [["list"]],
+  use: {
+    baseURL,
+    locale: "de-DE",
+    timezoneId: "Europe/Berlin",
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  webServer: {
+    command: process.env.E2E_DEV ? "npx tsx scripts/serve.ts --fresh" : "npx tsx scripts/serve.ts --prod --fresh",
+    url: `${baseURL}/login`,
+    timeout: 180_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    env: {
+      PORT: String(port),
+      APP_URL: baseURL,
+      HETZNER_SIM_PORT: String(port + 10),
+      HETZNER_SIM_ACTION_MS: "1500",
+      DNS_DEV_PORT: String(port + 11),
+      INSTANCE_AGENT_PORT: String(port + 12),
+      PGLITE_DIR: process.env.PGLITE_DIR ?? `.data/e2e-pglite-${port}`,
+      DNS_DEV_RECORDS: `.data/e2e-dns-${port}.json`,
+      DEV_TOOLS: "true",
+      APP_ENV: "test",
+      NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next",
+    },
+  },
+});
