@@ -7,15 +7,18 @@ import { useState } from "react";
 import type { Me } from "@/lib/auth/page-guard";
 import { SuspendedBanner } from "./suspended-notice";
 
-type NavItem = { href: string; label: string; blockedWhenSuspended: boolean; staffOnly?: boolean };
+/** customer: needs an own instance; staff: MSP staff only; all: everyone. */
+type NavItem = { href: string; label: string; blockedWhenSuspended: boolean; audience: "customer" | "staff" | "all" };
 
 export const NAV_ITEMS: NavItem[] = [
-  { href: "/", label: "Übersicht", blockedWhenSuspended: false },
-  { href: "/server", label: "Server", blockedWhenSuspended: true },
-  { href: "/domains", label: "Domains", blockedWhenSuspended: true },
-  { href: "/rechnungen", label: "Rechnungen", blockedWhenSuspended: true },
-  { href: "/aktivitaet", label: "Aktivität", blockedWhenSuspended: true },
-  { href: "/konto", label: "Konto", blockedWhenSuspended: false },
+  { href: "/", label: "Übersicht", blockedWhenSuspended: false, audience: "all" },
+  { href: "/server", label: "Server", blockedWhenSuspended: true, audience: "customer" },
+  { href: "/domains", label: "Domains", blockedWhenSuspended: true, audience: "customer" },
+  { href: "/rechnungen", label: "Rechnungen", blockedWhenSuspended: true, audience: "customer" },
+  { href: "/aktivitaet", label: "Aktivität", blockedWhenSuspended: true, audience: "customer" },
+  { href: "/verwaltung", label: "Instanzen", blockedWhenSuspended: false, audience: "staff" },
+  { href: "/verwaltung/rechnungen", label: "Rechnungsstellung", blockedWhenSuspended: false, audience: "staff" },
+  { href: "/konto", label: "Konto", blockedWhenSuspended: false, audience: "all" },
 ];
 
 export function PortalShell({ me, supportEmail, children }: { me: Me; supportEmail: string; children: React.ReactNode }) {
@@ -23,9 +26,16 @@ export function PortalShell({ me, supportEmail, children }: { me: Me; supportEma
   const [menuOpen, setMenuOpen] = useState(false);
   const [leaving, setLeaving] = useState(false);
   const suspended = Boolean(me.instance?.suspended);
-  const items = NAV_ITEMS.filter((item) => (me.instance ? true : !item.blockedWhenSuspended || item.href === "/"));
+  const items = NAV_ITEMS.filter(
+    (item) => item.audience === "all" || (item.audience === "staff" ? me.user.staff : Boolean(me.instance)),
+  );
 
-  const isActive = (href: string) => (href === "/" ? pathname === "/" : pathname.startsWith(href));
+  // The longest matching prefix wins, so /verwaltung/rechnungen does not also mark /verwaltung.
+  const activeHref = items
+    .map((item) => item.href)
+    .filter((href) => (href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`)))
+    .sort((a, b) => b.length - a.length)[0];
+  const isActive = (href: string) => href === activeHref;
 
   return (
     <div className="min-h-screen">
