@@ -36,6 +36,14 @@ const configSchema = z.object({
   HCLOUD_BASE_URL: z.string().url().default("http://127.0.0.1:4010/v1"),
   HCLOUD_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   DEV_TOOLS: bool.optional(),
+  // API v1 (JWT): "kid:secret" pairs, comma-separated; the first signs, all verify (key rotation).
+  JWT_SIGNING_KEYS: devDefault(z.string().min(1), "dev-2026:dev-only-jwt-secret-change-me-0123456789abcdef"),
+  JWT_ISSUER: z.string().min(1).default("manage-portal"),
+  JWT_AUDIENCE: z.string().min(1).default("manage-api-v1"),
+  JWT_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
+  JWT_ACCESS_TTL_SECONDS: z.coerce.number().int().positive().max(7 * 24 * 3600).default(86400),
+  JWT_REFRESH_TTL_DAYS: z.coerce.number().int().positive().max(365).default(30),
+  TWO_FACTOR_CODE_TTL_MINUTES: z.coerce.number().int().positive().max(60).default(10),
 });
 
 export type AppConfig = z.infer<typeof configSchema> & {

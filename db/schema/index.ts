@@ -2,3 +2,4 @@ export * from "./instances";
 export * from "./users";
 export * from "./auth";
 export * from "./activity";
+export * from "./v1";
