@@ -3,3 +3,4 @@ export * from "./users";
 export * from "./auth";
 export * from "./activity";
 export * from "./v1";
+export * from "./admin";
