@@ -4,3 +4,4 @@ export * from "./auth";
 export * from "./activity";
 export * from "./v1";
 export * from "./admin";
+export * from "./servers-actions";
