@@ -5,3 +5,4 @@ export * from "./activity";
 export * from "./v1";
 export * from "./admin";
 export * from "./servers-actions";
+export * from "./invoices";

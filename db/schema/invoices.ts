@@ -1,0 +1,110 @@
+import { bigint, boolean, customType, date, index, integer, jsonb, pgTable, serial, text, timestamp, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
+import { instances } from "./instances";
+import { users } from "./users";
+
+/** PDF bytes (bytea). postgres-js returns a Buffer, PGlite a Uint8Array; both become a Buffer. */
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => "bytea",
+  toDriver: (value) => value,
+  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
+});
+
+/** Snapshot of the recipient, frozen when the invoice is issued. */
+export type InvoiceRecipientSnapshot = {
+  company_name: string;
+  name?: string | null;
+  address_lines: string[];
+  vat_id?: string | null;
+  customer_number?: string | null;
+};
+
+/**
+ * Gap-free invoice numbers: one row per year, incremented (and thereby row-locked)
+ * inside the issuing transaction. A rolled-back issue gives its number back.
+ */
+export const invoiceNumberCounters = pgTable("invoice_number_counters", {
+  year: integer("year").primaryKey(),
+  lastNumber: integer("last_number").notNull(),
+});
+
+/**
+ * Invoices and credit notes (Stornorechnungen). A row without issued_at is a draft,
+ * visible to MSP staff only. Once issued, number, dates, recipient, items, totals,
+ * issuer snapshot and PDF never change (enforced by the service).
+ */
+export const invoices = pgTable(
+  "invoices",
+  {
+    id: serial("id").primaryKey(),
+    instanceId: integer("instance_id")
+      .notNull()
+      .references(() => instances.id, { onDelete: "restrict" }),
+    kind: text("kind", { enum: ["invoice", "credit_note"] }).notNull().default("invoice"),
+    /** RE-YYYY-NNNN, assigned when issued. */
+    invoiceNumber: text("invoice_number").unique(),
+    title: text("title").notNull(),
+    invoiceDate: date("invoice_date"),
+    dueDate: date("due_date"),
+    paymentTermsDays: integer("payment_terms_days").notNull().default(14),
+    servicePeriodStart: date("service_period_start").notNull(),
+    servicePeriodEnd: date("service_period_end").notNull(),
+    recipient: jsonb("recipient").$type<InvoiceRecipientSnapshot>().notNull(),
+    notes: text("notes"),
+    reverseCharge: boolean("reverse_charge").notNull().default(false),
+    netCents: bigint("net_cents", { mode: "number" }).notNull().default(0),
+    vatCents: bigint("vat_cents", { mode: "number" }).notNull().default(0),
+    grossCents: bigint("gross_cents", { mode: "number" }).notNull().default(0),
+    /** For credit notes: the invoice they cancel. */
+    cancelsInvoiceId: integer("cancels_invoice_id").references((): AnyPgColumn => invoices.id, { onDelete: "restrict" }),
+    issuedAt: timestamp("issued_at", { withTimezone: true }),
+    cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
+    cancellationReason: text("cancellation_reason"),
+    /** Issuer configuration as printed (so a later re-render is byte-identical). */
+    issuer: jsonb("issuer").$type<Record<string, unknown>>(),
+    /** The archived PDF (rendered once; every download returns these bytes). */
+    pdf: bytea("pdf"),
+    pdfSha256: text("pdf_sha256"),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("invoices_instance_idx").on(t.instanceId, t.invoiceDate)],
+);
+
+export const invoiceItems = pgTable(
+  "invoice_items",
+  {
+    id: serial("id").primaryKey(),
+    invoiceId: integer("invoice_id")
+      .notNull()
+      .references(() => invoices.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    description: text("description").notNull(),
+    /** Quantity in thousandths (1,5 → 1500). */
+    quantityMilli: bigint("quantity_milli", { mode: "number" }).notNull(),
+    unit: text("unit").notNull(),
+    unitPriceCents: bigint("unit_price_cents", { mode: "number" }).notNull(),
+    /** Basis points: 1900 = 19 %. */
+    vatRate: integer("vat_rate").notNull(),
+    netCents: bigint("net_cents", { mode: "number" }).notNull(),
+  },
+  (t) => [index("invoice_items_invoice_idx").on(t.invoiceId, t.position)],
+);
+
+export const invoicePayments = pgTable(
+  "invoice_payments",
+  {
+    id: serial("id").primaryKey(),
+    invoiceId: integer("invoice_id")
+      .notNull()
+      .references(() => invoices.id, { onDelete: "restrict" }),
+    paymentDate: date("payment_date").notNull(),
+    /** Positive for payments received, negative for refunds of credit notes. */
+    amountCents: bigint("amount_cents", { mode: "number" }).notNull(),
+    method: text("method", { enum: ["bank_transfer", "direct_debit", "cash", "card", "offset", "other"] }).notNull(),
+    reference: text("reference"),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("invoice_payments_invoice_idx").on(t.invoiceId)],
+);
