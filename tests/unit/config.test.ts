@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "@/lib/config";
+
+describe("configuration from the environment", () => {
+  it("runs with development defaults when nothing is set", () => {
+    const cfg = parseConfig({});
+    expect(cfg.SESSION_TTL_HOURS).toBe(24);
+    expect(cfg.mailTransport).toBe("outbox");
+    expect(cfg.AUTH_SECRET.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it("names each invalid variable in the error", () => {
+    expect(() => parseConfig({ SESSION_TTL_HOURS: "nie", APP_URL: "kein-url" })).toThrow(ConfigError);
+    try {
+      parseConfig({ SESSION_TTL_HOURS: "nie", APP_URL: "kein-url" });
+    } catch (error) {
+      expect((error as Error).message).toMatch(/SESSION_TTL_HOURS/);
+      expect((error as Error).message).toMatch(/APP_URL/);
+    }
+  });
+
+  it("chooses Resend when an API key is configured and refuses Resend without one", () => {
+    expect(parseConfig({ RESEND_API_KEY: "re_123" }).mailTransport).toBe("resend");
+    expect(() => parseConfig({ MAIL_TRANSPORT: "resend" })).toThrow(/RESEND_API_KEY/);
+  });
+
+  it("takes the session lifetime from the environment", () => {
+    expect(parseConfig({ SESSION_TTL_HOURS: "8" }).SESSION_TTL_HOURS).toBe(8);
+  });
+});
