@@ -39,7 +39,9 @@ export function ActivityLog() {
                       {log.actor ? ` · ${log.actor}` : ""} · <code>{log.action}</code>
                     </p>
                   </div>
-                  <Badge tone={level.tone}>{level.label}</Badge>
+                  <span className="self-start sm:self-auto">
+                    <Badge tone={level.tone}>{level.label}</Badge>
+                  </span>
                 </li>
               );
             })}
