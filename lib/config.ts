@@ -36,6 +36,13 @@ const configSchema = z.object({
   HCLOUD_BASE_URL: z.string().url().default("http://127.0.0.1:4010/v1"),
   HCLOUD_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   DEV_TOOLS: bool.optional(),
+  /** DNS servers for the CNAME check, comma/space separated ("1.1.1.1, 127.0.0.1:5354"); empty = system resolvers. */
+  DNS_RESOLVERS: z.string().optional(),
+  DNS_TIMEOUT_MS: z.coerce.number().int().positive().max(30_000).default(2000),
+  /** The instance servers' configuration endpoint (agent) that applies custom domains. */
+  INSTANCE_AGENT_URL: devDefault(z.string().url(), "http://127.0.0.1:4020"),
+  INSTANCE_AGENT_SECRET: devDefault(z.string().min(16, "muss mindestens 16 Zeichen lang sein"), "dev-instance-agent-secret"),
+  INSTANCE_AGENT_TIMEOUT_MS: z.coerce.number().int().positive().max(120_000).default(10_000),
   // API v1 (JWT): "kid:secret" pairs, comma-separated; the first signs, all verify (key rotation).
   JWT_SIGNING_KEYS: devDefault(z.string().min(1), "dev-2026:dev-only-jwt-secret-change-me-0123456789abcdef"),
   JWT_ISSUER: z.string().min(1).default("manage-portal"),

@@ -1,0 +1,7 @@
+import { reapplyDomains } from "@/lib/domains/service";
+import { instanceRoute } from "@/lib/http/manage-route";
+
+/** Retry: pushes the saved domain configuration to the instance server again. */
+export const POST = instanceRoute({ permission: "domain.write" }, async ({ ip, auth, instance }) =>
+  reapplyDomains(instance, { principal: auth.principal, ip }),
+);

@@ -1,0 +1,6 @@
+import { getDomainConfiguration } from "@/lib/domains/service";
+import { instanceRoute } from "@/lib/http/manage-route";
+
+export const GET = instanceRoute({ permission: "domain.read" }, async ({ auth, instance }) =>
+  getDomainConfiguration(instance, auth.principal),
+);

@@ -1,0 +1,367 @@
+/**
+ * Custom domains of an instance (seed section 5): the configuration, the
+ * CNAME check, saving and applying a domain on the instance server, removing it.
+ *
+ * The database row is the desired state; the instance agent always receives the
+ * whole configuration of the instance (portal + MeshCentral), so every push is
+ * idempotent and a retry simply pushes again. Changes of one instance are
+ * serialised with a PostgreSQL advisory lock held for the push, so two app
+ * processes can never leave the server with an older configuration than the
+ * database.
+ */
+import { and, eq, sql } from "drizzle-orm";
+import { getDb, type Db } from "@/db/client";
+import { customDomains, servers } from "@/db/schema";
+import { logActivity } from "@/lib/activity";
+import type { Principal } from "@/lib/auth/principal";
+import { config } from "@/lib/config";
+import { checkCname, type CnameCheckResult } from "@/lib/dns/cname-check";
+import { normalizeCustomDomain } from "@/lib/domains/hostname";
+import { ConflictError, DomainError, NotFoundError, UnprocessableError, ValidationError } from "@/lib/errors";
+import type { InstanceContext } from "@/lib/instances/present";
+import { enforceRateLimit, type RateLimitRule } from "@/lib/rate-limit";
+import { applyDomainConfig, type ApplyOutcome } from "./agent";
+
+export const DOMAIN_KINDS = ["portal", "meshcentral"] as const;
+export type DomainKind = (typeof DOMAIN_KINDS)[number];
+
+export const KIND_LABELS: Record<DomainKind, string> = {
+  portal: "Portal-Domain",
+  meshcentral: "MeshCentral-Domain",
+};
+
+export const DOMAIN_STATUS_LABELS = {
+  default: "Standard-Domain aktiv",
+  pending: "Wird angewendet",
+  applied: "Aktiv",
+  failed: "Gespeichert, noch nicht angewendet",
+} as const;
+export type DomainState = keyof typeof DOMAIN_STATUS_LABELS;
+
+/** DNS look-ups (check-cname and PUT) per instance: protects the resolvers from a script in a loop. */
+export const DNS_CHECK_RATE_LIMIT: RateLimitRule = { limit: 30, windowSeconds: 60 };
+
+export const DOMAIN_MESSAGES = {
+  savedApplied: "Domain gespeichert und auf Server angewendet",
+  savedNotApplied: (reason: string) =>
+    `Domain gespeichert, aber noch nicht auf dem Server angewendet: ${reason} Die Einstellung bleibt erhalten; bitte wenden Sie sie später über „Erneut anwenden“ an (oder senden Sie die Domain erneut).`,
+  removed: (fallback: string) => `Domain entfernt und auf Server angewendet. Es gilt wieder die Standard-Domain ${fallback}.`,
+  removeFailed: (reason: string) =>
+    `Die Domain konnte nicht vom Server entfernt werden: ${reason} Sie bleibt vorerst eingetragen; bitte versuchen Sie das Entfernen später erneut.`,
+  reapplied: "Domain-Konfiguration auf Server angewendet",
+  reapplyFailed: (reason: string) => `Die Domain-Konfiguration konnte nicht angewendet werden: ${reason}`,
+  otherInstance: "Diese Domain wird bereits von einer anderen Instanz verwendet.",
+  otherKind: (kind: DomainKind) =>
+    `Diese Domain ist bei Ihnen bereits als ${KIND_LABELS[kind]} eingetragen. Eine Domain kann nur für einen Dienst verwendet werden.`,
+  notConfigured: (kind: DomainKind) => `Es ist keine eigene ${KIND_LABELS[kind]} eingerichtet.`,
+  cnameFailed: (check: CnameCheckResult) => `Die Domain wurde nicht gespeichert: ${check.message}`,
+};
+
+/** The instance agent did not apply a removal; nothing was changed (502: the upstream failed). */
+export class DomainApplyError extends DomainError {
+  readonly status = 502;
+}
+
+type Row = typeof customDomains.$inferSelect;
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+type Actor = { principal: Principal; ip: string };
+
+export function defaultDomain(ctx: InstanceContext, kind: DomainKind): string {
+  return kind === "portal" ? ctx.instance.portalDomain : ctx.instance.meshcentralDomain;
+}
+
+function stateOf(row: Row | undefined): DomainState {
+  if (!row) return "default";
+  if (row.applied) return "applied";
+  return row.lastError ? "failed" : "pending";
+}
+
+function presentKind(ctx: InstanceContext, kind: DomainKind, row: Row | undefined) {
+  const fallback = defaultDomain(ctx, kind);
+  const state = stateOf(row);
+  const active = row?.applied ? row.domain : fallback;
+  return {
+    kind,
+    label: KIND_LABELS[kind],
+    default_domain: fallback,
+    custom_domain: row?.domain ?? null,
+    active_domain: active,
+    url: `https://${active}`,
+    cname_target: fallback,
+    status: state,
+    status_label: DOMAIN_STATUS_LABELS[state],
+    applied: row?.applied ?? false,
+    applied_at: row?.appliedAt?.toISOString() ?? null,
+    last_error: row?.lastError ?? null,
+    last_check_status: row?.lastCheckStatus ?? null,
+    last_checked_at: row?.lastCheckedAt?.toISOString() ?? null,
+  };
+}
+
+async function loadRows(db: Db | Tx, instanceId: number): Promise<Row[]> {
+  return db.select().from(customDomains).where(eq(customDomains.instanceId, instanceId));
+}
+
+async function serverIpv4(instanceId: number): Promise<string | undefined> {
+  const db = await getDb();
+  const [row] = await db.select({ ipv4: servers.ipv4 }).from(servers).where(eq(servers.instanceId, instanceId));
+  return row?.ipv4 ?? undefined;
+}
+
+/** GET /domains */
+export async function getDomainConfiguration(ctx: InstanceContext, principal: Principal) {
+  const db = await getDb();
+  const rows = await loadRows(db, ctx.instance.id);
+  const portal = presentKind(ctx, "portal", rows.find((r) => r.kind === "portal"));
+  const meshcentral = presentKind(ctx, "meshcentral", rows.find((r) => r.kind === "meshcentral"));
+  return {
+    portal_domain: portal.default_domain,
+    custom_portal_domain: portal.custom_domain,
+    portal_url: portal.url,
+    meshcentral_domain: meshcentral.default_domain,
+    custom_meshcentral_domain: meshcentral.custom_domain,
+    meshcentral_url: meshcentral.url,
+    cname_target: { portal: portal.cname_target, meshcentral: meshcentral.cname_target },
+    server_ipv4: (await serverIpv4(ctx.instance.id)) ?? null,
+    portal,
+    meshcentral,
+    can_write: principal.permissions.has("domain.write"),
+  };
+}
+export type DomainConfiguration = Awaited<ReturnType<typeof getDomainConfiguration>>;
+
+/** Validates and normalises the host name; 422 with a field error on `domain`. */
+export function normalizeDomainOrThrow(input: string): string {
+  const result = normalizeCustomDomain(input, { mspZone: config().MSP_DOMAIN });
+  if (!result.ok) throw new ValidationError({ domain: [result.error] });
+  return result.domain;
+}
+
+async function runCnameCheck(ctx: InstanceContext, domain: string, kind: DomainKind): Promise<CnameCheckResult> {
+  const cfg = config();
+  const servers = cfg.DNS_RESOLVERS?.split(/[\s,]+/).filter(Boolean);
+  return checkCname(domain, {
+    expectedTarget: defaultDomain(ctx, kind),
+    serverIpv4: await serverIpv4(ctx.instance.id),
+    servers: servers && servers.length > 0 ? servers : undefined,
+    timeoutMs: cfg.DNS_TIMEOUT_MS,
+  });
+}
+
+function presentCheck(check: CnameCheckResult, kind: DomainKind) {
+  return { ...check, kind, checked_at: new Date().toISOString() };
+}
+
+/** Remembers the outcome of a check on the saved row, when the domain is the saved one. */
+async function recordCheck(instanceId: number, domain: string, check: CnameCheckResult) {
+  const db = await getDb();
+  await db
+    .update(customDomains)
+    .set({ lastCheckStatus: check.status, lastCheckedAt: new Date() })
+    .where(and(eq(customDomains.instanceId, instanceId), eq(customDomains.domain, domain)));
+}
+
+/**
+ * POST /domains/check-cname. Without `kind` the portal target is expected; a
+ * record that points at the MeshCentral target is then recognised as such.
+ */
+export async function checkDomainCname(ctx: InstanceContext, input: { domain: string; kind?: DomainKind }) {
+  const domain = normalizeDomainOrThrow(input.domain);
+  await enforceRateLimit(`domains.dns:${ctx.instance.id}`, DNS_CHECK_RATE_LIMIT);
+  let kind: DomainKind = input.kind ?? "portal";
+  let check = await runCnameCheck(ctx, domain, kind);
+  if (!input.kind && check.status === "wrong_target" && check.found.includes(defaultDomain(ctx, "meshcentral"))) {
+    kind = "meshcentral";
+    check = await runCnameCheck(ctx, domain, kind);
+  }
+  await recordCheck(ctx.instance.id, domain, check);
+  return presentCheck(check, kind);
+}
+
+/** Runs `fn` in a transaction holding the instance's domain lock. */
+async function withDomainLock<T>(instanceId: number, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(7274001, ${instanceId}::int)`);
+    return fn(tx);
+  });
+}
+
+function desiredConfig(rows: Row[]) {
+  return {
+    portal_domain: rows.find((r) => r.kind === "portal")?.domain ?? null,
+    meshcentral_domain: rows.find((r) => r.kind === "meshcentral")?.domain ?? null,
+  };
+}
+
+/** After a successful push every row of the instance is live on the server. */
+async function markAllApplied(tx: Tx, instanceId: number) {
+  const now = new Date();
+  await tx
+    .update(customDomains)
+    .set({ applied: true, appliedAt: now, lastError: null, updatedAt: now })
+    .where(and(eq(customDomains.instanceId, instanceId), eq(customDomains.applied, false)));
+  await tx
+    .update(customDomains)
+    .set({ lastError: null })
+    .where(eq(customDomains.instanceId, instanceId));
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error, i = 0; e && i < 4; e = (e as { cause?: unknown }).cause, i++) {
+    if ((e as { code?: unknown }).code === "23505") return true;
+  }
+  return false;
+}
+
+async function assertDomainFree(db: Db | Tx, instanceId: number, kind: DomainKind, domain: string) {
+  const [taken] = await db
+    .select({ instanceId: customDomains.instanceId, kind: customDomains.kind })
+    .from(customDomains)
+    .where(eq(customDomains.domain, domain));
+  if (!taken) return;
+  if (taken.instanceId !== instanceId) throw new ConflictError(DOMAIN_MESSAGES.otherInstance);
+  if (taken.kind !== kind) throw new ConflictError(DOMAIN_MESSAGES.otherKind(taken.kind));
+}
+
+/** PUT /domains/custom-portal and /domains/custom-meshcentral */
+export async function setCustomDomain(ctx: InstanceContext, kind: DomainKind, input: { domain: string }, actor: Actor) {
+  const instanceId = ctx.instance.id;
+  const domain = normalizeDomainOrThrow(input.domain);
+  const db = await getDb();
+  await assertDomainFree(db, instanceId, kind, domain);
+
+  await enforceRateLimit(`domains.dns:${instanceId}`, DNS_CHECK_RATE_LIMIT);
+  const check = await runCnameCheck(ctx, domain, kind);
+  await recordCheck(instanceId, domain, check);
+  if (!check.ok) {
+    throw new UnprocessableError(DOMAIN_MESSAGES.cnameFailed(check), { check: presentCheck(check, kind) });
+  }
+
+  let outcome: ApplyOutcome;
+  let previous: string | null;
+  try {
+    ({ outcome, previous } = await withDomainLock(instanceId, async (tx) => {
+      await assertDomainFree(tx, instanceId, kind, domain);
+      const before = (await loadRows(tx, instanceId)).find((r) => r.kind === kind);
+      const now = new Date();
+      await tx
+        .insert(customDomains)
+        .values({ instanceId, kind, domain, applied: false, lastCheckStatus: check.status, lastCheckedAt: now })
+        .onConflictDoUpdate({
+          target: [customDomains.instanceId, customDomains.kind],
+          set: { domain, applied: false, appliedAt: null, lastError: null, lastCheckStatus: check.status, lastCheckedAt: now, updatedAt: now },
+        });
+      const result = await applyDomainConfig(ctx.instance.name, desiredConfig(await loadRows(tx, instanceId)));
+      if (result.ok) {
+        await markAllApplied(tx, instanceId);
+      } else {
+        await tx
+          .update(customDomains)
+          .set({ lastError: result.message, updatedAt: new Date() })
+          .where(and(eq(customDomains.instanceId, instanceId), eq(customDomains.kind, kind)));
+      }
+      return { outcome: result, previous: before?.domain ?? null };
+    }));
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ConflictError(DOMAIN_MESSAGES.otherInstance);
+    throw error;
+  }
+
+  const label = KIND_LABELS[kind];
+  const replaced = previous && previous !== domain ? ` (vorher ${previous})` : "";
+  await logActivity({
+    instanceId,
+    userId: actor.principal.userId,
+    actorName: actor.principal.name,
+    action: outcome.ok ? `domain.${kind}.set` : `domain.${kind}.apply_failed`,
+    description: outcome.ok
+      ? `Eigene ${label} ${domain} gespeichert und auf dem Server angewendet${replaced}`
+      : `Eigene ${label} ${domain} gespeichert${replaced}, Anwenden auf dem Server fehlgeschlagen: ${outcome.message}`,
+    level: outcome.ok ? "info" : "warning",
+    metadata: { kind, domain, previous, applied: outcome.ok, ...(outcome.ok ? {} : { error_kind: outcome.kind }) },
+    ip: actor.ip,
+  });
+
+  return outcome.ok
+    ? { message: DOMAIN_MESSAGES.savedApplied, applied: true, domain }
+    : { message: DOMAIN_MESSAGES.savedNotApplied(outcome.message), applied: false, domain, retry: "POST /api/manage/domains/apply" };
+}
+
+/** DELETE /domains/custom-portal and /domains/custom-meshcentral: the server is updated first, then the row goes. */
+export async function removeCustomDomain(ctx: InstanceContext, kind: DomainKind, actor: Actor) {
+  const instanceId = ctx.instance.id;
+  const fallback = defaultDomain(ctx, kind);
+  const { row, outcome } = await withDomainLock(instanceId, async (tx) => {
+    const rows = await loadRows(tx, instanceId);
+    const current = rows.find((r) => r.kind === kind);
+    if (!current) return { row: undefined, outcome: undefined };
+    const result = await applyDomainConfig(ctx.instance.name, desiredConfig(rows.filter((r) => r.kind !== kind)));
+    if (result.ok) {
+      await tx.delete(customDomains).where(eq(customDomains.id, current.id));
+      await markAllApplied(tx, instanceId);
+    } else {
+      await tx
+        .update(customDomains)
+        .set({ lastError: DOMAIN_MESSAGES.removeFailed(result.message), updatedAt: new Date() })
+        .where(eq(customDomains.id, current.id));
+    }
+    return { row: current, outcome: result };
+  });
+  if (!row || !outcome) throw new NotFoundError(DOMAIN_MESSAGES.notConfigured(kind));
+
+  const label = KIND_LABELS[kind];
+  await logActivity({
+    instanceId,
+    userId: actor.principal.userId,
+    actorName: actor.principal.name,
+    action: outcome.ok ? `domain.${kind}.removed` : `domain.${kind}.remove_failed`,
+    description: outcome.ok
+      ? `Eigene ${label} ${row.domain} entfernt, Standard-Domain ${fallback} ist wieder aktiv`
+      : `Entfernen der eigenen ${label} ${row.domain} fehlgeschlagen: ${outcome.message}`,
+    level: outcome.ok ? "info" : "warning",
+    metadata: { kind, domain: row.domain, applied: outcome.ok, ...(outcome.ok ? {} : { error_kind: outcome.kind }) },
+    ip: actor.ip,
+  });
+  if (!outcome.ok) {
+    throw new DomainApplyError(DOMAIN_MESSAGES.removeFailed(outcome.message), { removed: false, domain: row.domain });
+  }
+  return { message: DOMAIN_MESSAGES.removed(fallback), removed: true, applied: true, domain: row.domain, active_domain: fallback };
+}
+
+/** POST /domains/apply: pushes the saved configuration again (retry after a failed apply). */
+export async function reapplyDomains(ctx: InstanceContext, actor: Actor) {
+  const instanceId = ctx.instance.id;
+  const { config: pushed, outcome } = await withDomainLock(instanceId, async (tx) => {
+    const rows = await loadRows(tx, instanceId);
+    const desired = desiredConfig(rows);
+    const result = await applyDomainConfig(ctx.instance.name, desired);
+    if (result.ok) {
+      await markAllApplied(tx, instanceId);
+    } else {
+      await tx
+        .update(customDomains)
+        .set({ lastError: result.message, updatedAt: new Date() })
+        .where(and(eq(customDomains.instanceId, instanceId), eq(customDomains.applied, false)));
+    }
+    return { config: desired, outcome: result };
+  });
+  const domains = [pushed.portal_domain, pushed.meshcentral_domain].filter(Boolean).join(", ") || "nur Standard-Domains";
+  await logActivity({
+    instanceId,
+    userId: actor.principal.userId,
+    actorName: actor.principal.name,
+    action: outcome.ok ? "domain.applied" : "domain.apply_failed",
+    description: outcome.ok
+      ? `Domain-Konfiguration erneut auf dem Server angewendet (${domains})`
+      : `Erneutes Anwenden der Domain-Konfiguration fehlgeschlagen: ${outcome.message}`,
+    level: outcome.ok ? "info" : "warning",
+    metadata: { ...pushed, applied: outcome.ok },
+    ip: actor.ip,
+  });
+  return {
+    message: outcome.ok ? DOMAIN_MESSAGES.reapplied : DOMAIN_MESSAGES.reapplyFailed(outcome.message),
+    applied: outcome.ok,
+    ...pushed,
+  };
+}
