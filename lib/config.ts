@@ -22,6 +22,8 @@ const configSchema = z.object({
   AUTH_SECRET: devDefault(z.string().min(32, "muss mindestens 32 Zeichen lang sein"), "dev-only-auth-secret-change-me-0123456789"),
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(24),
   RESET_TOKEN_TTL_MINUTES: z.coerce.number().int().positive().max(24 * 60).default(60),
+  /** Validity of the set-password link in staff invitations. */
+  INVITE_TOKEN_TTL_HOURS: z.coerce.number().int().positive().max(24 * 30).default(72),
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(1),
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   MSP_DOMAIN: z.string().min(3).default("myit.center"),
@@ -33,8 +35,11 @@ const configSchema = z.object({
   APP_VERSION: z.string().default("1.2.3"),
   PORTAL_VERSION: z.string().default("1.0.0"),
   HCLOUD_TOKEN: z.string().optional(),
-  HCLOUD_BASE_URL: z.string().url().default("http://127.0.0.1:4010/v1"),
+  /** Hetzner Cloud API base URL (scripts/serve.ts points it at the local simulator). */
+  HCLOUD_ENDPOINT: z.string().url().default("https://api.hetzner.cloud/v1"),
   HCLOUD_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** How long a graceful (ACPI) shutdown may take before the portal offers a forced power off. */
+  SERVER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().positive().max(3600).default(120),
   DEV_TOOLS: bool.optional(),
   /** DNS servers for the CNAME check, comma/space separated ("1.1.1.1, 127.0.0.1:5354"); empty = system resolvers. */
   DNS_RESOLVERS: z.string().optional(),

@@ -1,0 +1,3 @@
+import { serverActionRoute } from "@/lib/servers/routes";
+
+export const POST = serverActionRoute("power-off");

@@ -1,0 +1,1 @@
+export { serverViewRoute as GET } from "@/lib/servers/routes";

@@ -1,0 +1,506 @@
+/**
+ * Server control: power actions and status of an instance's Hetzner server.
+ *
+ * - `performServerAction` triggers reboot / power off / power on / a status
+ *   refresh (rate limit 3 per minute per instance, counted in PostgreSQL).
+ * - The running Hetzner action id is stored in `server_actions`; whoever asks
+ *   for the server view (`getServerView`, polled by the UI) reads the action's
+ *   progress from Hetzner and finalizes the stored status when it ends. No
+ *   timers in memory: any app process can pick up any action.
+ *
+ * Power off = graceful ACPI `shutdown` (the OS shuts down cleanly). Hetzner's
+ * shutdown action only says the ACPI signal was sent, so the action stays
+ * "running" (phase `waiting`) until the server reports `off`. If it is not off
+ * after SERVER_SHUTDOWN_GRACE_SECONDS, the action ends with an error and the
+ * portal offers a separately confirmed forced power off (`force: true` →
+ * Hetzner `poweroff`, like pulling the plug).
+ */
+import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { serverActions, servers } from "@/db/schema";
+import { logActivity, type ActivityLevel } from "@/lib/activity";
+import { config } from "@/lib/config";
+import { BadRequestError, ConflictError, UnprocessableError, UpstreamError } from "@/lib/errors";
+import { createHetznerClient, type HetznerClient } from "@/lib/hetzner/client";
+import { createHetznerClientFromEnv } from "@/lib/hetzner/env";
+import { HetznerError, HetznerLockedError, HetznerNotFoundError } from "@/lib/hetzner/errors";
+import type { HetznerAction, HetznerServer, HetznerServerStatus } from "@/lib/hetzner/types";
+import { RATE_LIMITS, enforceRateLimit } from "@/lib/rate-limit";
+import { HEALTH_LABELS, SERVER_STATUS_LABELS } from "@/lib/status";
+
+export type ServerAction = "reboot" | "power-off" | "power-on" | "refresh-status";
+export const SERVER_ACTIONS: readonly ServerAction[] = ["reboot", "power-off", "power-on", "refresh-status"];
+
+export type ServerActor = { userId: string | null; name: string };
+
+type PowerAction = Exclude<ServerAction, "refresh-status">;
+
+const TEXTS: Record<ServerAction, { message: string; log: string; noun: string }> = {
+  reboot: { message: "Server Neustart wurde ausgelöst", log: "server.reboot", noun: "Server-Neustart" },
+  "power-off": { message: "Server wird heruntergefahren", log: "server.power_off", noun: "Herunterfahren des Servers" },
+  "power-on": { message: "Server wird eingeschaltet", log: "server.power_on", noun: "Einschalten des Servers" },
+  "refresh-status": { message: "Server-Status wurde aktualisiert", log: "server.refresh_status", noun: "Abfrage des Server-Status" },
+};
+const FORCE_TEXT = { message: "Server wird sofort ausgeschaltet", noun: "Erzwungenes Ausschalten des Servers" };
+
+export const ACTION_LABELS: Record<string, string> = {
+  reboot: "Neustart",
+  "power-off": "Herunterfahren",
+  "power-off-force": "Ausschalten (erzwungen)",
+  "power-on": "Einschalten",
+};
+
+/** Status shown while the action runs (before Hetzner reports the server's own state). */
+const TRANSITIONAL_STATUS: Record<PowerAction, string> = { reboot: "rebooting", "power-off": "stopping", "power-on": "starting" };
+
+/** Longest time an action may stay open before it is closed as "unknown outcome". */
+const MAX_ACTION_SECONDS = 15 * 60;
+/** Minimum distance between two Hetzner polls of the same action (across all processes). */
+const POLL_THROTTLE_MS = 1000;
+/** The view refreshes the stored status from Hetzner when it is older than this. */
+const STALE_STATUS_MS = 5 * 60_000;
+
+const NO_SERVER_MESSAGE = "Kein Hetzner-Server zugeordnet";
+
+type ActionRow = typeof serverActions.$inferSelect;
+type ServerRow = typeof servers.$inferSelect;
+
+// ---------------------------------------------------------------------------
+// Hetzner client
+
+/** The Hetzner client from the configuration (the local simulator in development without token). */
+export async function hetznerClient(): Promise<HetznerClient> {
+  const c = config();
+  try {
+    const token = c.HCLOUD_TOKEN?.trim();
+    if (token) return createHetznerClient({ token, baseUrl: c.HCLOUD_ENDPOINT, timeoutMs: c.HCLOUD_TIMEOUT_MS });
+    return await createHetznerClientFromEnv(process.env, { timeoutMs: c.HCLOUD_TIMEOUT_MS });
+  } catch (error) {
+    throw new UpstreamError("Server-Aktion fehlgeschlagen: Die Hetzner-Anbindung ist nicht eingerichtet. Bitte den Support kontaktieren.", {
+      cause_code: error instanceof HetznerError ? error.code : "config_error",
+    });
+  }
+}
+
+function userMessageOf(error: unknown): string {
+  if (error instanceof HetznerError) return error.userMessage;
+  return "Bei der Kommunikation mit Hetzner ist ein Fehler aufgetreten.";
+}
+
+function technical(error: unknown): string {
+  return error instanceof Error ? error.message.slice(0, 300) : String(error).slice(0, 300);
+}
+
+// ---------------------------------------------------------------------------
+// Status mapping
+
+/** Hetzner server status → portal status (labels in lib/status.ts). */
+export function portalStatus(status: HetznerServerStatus, rebooting = false): string {
+  if (rebooting && (status === "stopping" || status === "starting" || status === "off")) return "rebooting";
+  switch (status) {
+    case "running":
+      return "online";
+    case "off":
+      return "off";
+    case "starting":
+      return "starting";
+    case "stopping":
+      return "stopping";
+    case "initializing":
+      return "initializing";
+    default:
+      return "unknown";
+  }
+}
+
+/** Health follows the power state: Hetzner reports no health of its own. */
+export function healthFor(status: string): "healthy" | "degraded" | "unhealthy" | "unknown" {
+  if (status === "online") return "healthy";
+  if (status === "off") return "unhealthy";
+  if (status === "unknown") return "unknown";
+  return "degraded";
+}
+
+async function loadServer(instanceId: number): Promise<ServerRow | undefined> {
+  const db = await getDb();
+  const [row] = await db.select().from(servers).where(eq(servers.instanceId, instanceId));
+  return row;
+}
+
+async function storeServer(instanceId: number, s: HetznerServer, opts: { rebooting?: boolean } = {}) {
+  const db = await getDb();
+  const status = portalStatus(s.status, opts.rebooting);
+  await db
+    .update(servers)
+    .set({
+      status,
+      healthStatus: healthFor(status),
+      name: s.name,
+      ipv4: s.publicIpv4,
+      serverType: s.serverType,
+      datacenter: s.location,
+      lastSyncedAt: new Date(),
+      updatedAt: new Date(),
+    })
+    .where(eq(servers.instanceId, instanceId));
+  return status;
+}
+
+async function setServerStatus(instanceId: number, status: string) {
+  const db = await getDb();
+  await db
+    .update(servers)
+    .set({ status, healthStatus: healthFor(status), updatedAt: new Date() })
+    .where(eq(servers.instanceId, instanceId));
+}
+
+// ---------------------------------------------------------------------------
+// Actions
+
+export async function performServerAction(input: {
+  instanceId: number;
+  action: ServerAction;
+  actor: ServerActor;
+  ip?: string | null;
+  /** power-off only: hard power off (Hetzner `poweroff`) instead of the graceful ACPI shutdown. */
+  force?: boolean;
+}): Promise<{ message: string; action: string }> {
+  const { instanceId, action, actor } = input;
+  if (!SERVER_ACTIONS.includes(action)) throw new BadRequestError("Unbekannte Server-Aktion.");
+  const force = action === "power-off" && input.force === true;
+  const server = await loadServer(instanceId);
+  if (!server?.hetznerServerId) throw new UnprocessableError(NO_SERVER_MESSAGE);
+
+  await enforceRateLimit(`server-action:${instanceId}`, RATE_LIMITS.serverAction);
+
+  const texts = force ? { ...TEXTS["power-off"], ...FORCE_TEXT } : TEXTS[action];
+  const log = (level: ActivityLevel, description: string, metadata: Record<string, unknown>) =>
+    logActivity({
+      instanceId,
+      userId: actor.userId,
+      actorName: actor.name,
+      action: texts.log,
+      description,
+      level,
+      metadata: { hetzner_server_id: server.hetznerServerId, ...(force ? { force: true } : {}), ...metadata },
+      ip: input.ip ?? null,
+    });
+  const fail = async (error: unknown): Promise<never> => {
+    if (error instanceof HetznerLockedError) {
+      await log("warning", `${texts.noun} abgelehnt: Auf dem Server läuft bereits eine Aktion`, { outcome: "locked" });
+      throw new ConflictError("Auf dem Server läuft gerade eine andere Aktion. Bitte warten, bis sie abgeschlossen ist.");
+    }
+    const message = userMessageOf(error);
+    await log("error", `${texts.noun} fehlgeschlagen: ${message}`, { outcome: "error", error: technical(error) });
+    throw new UpstreamError(`Server-Aktion fehlgeschlagen: ${message}`);
+  };
+
+  const client = await hetznerClient();
+  // Finish what is pending first, so a finished action does not block the next one.
+  await syncActions(instanceId, client, { throttle: false });
+
+  if (action === "refresh-status") {
+    let status: string;
+    try {
+      const s = await client.getServer(server.hetznerServerId);
+      status = await storeServer(instanceId, s, { rebooting: await hasRunning(instanceId, "reboot") });
+    } catch (error) {
+      return fail(error);
+    }
+    await log("info", `Server-Status aktualisiert: ${SERVER_STATUS_LABELS[status] ?? status}`, { outcome: "success", status });
+    return { message: texts.message, action };
+  }
+
+  const running = await runningAction(instanceId);
+  if (running) {
+    throw new ConflictError(
+      `Es läuft bereits eine Server-Aktion (${ACTION_LABELS[actionKey(running)] ?? running.action}). Bitte warten, bis sie abgeschlossen ist.`,
+    );
+  }
+
+  const id = server.hetznerServerId;
+  let started: HetznerAction;
+  try {
+    started =
+      action === "reboot"
+        ? await client.reboot(id)
+        : action === "power-on"
+          ? await client.powerOn(id)
+          : force
+            ? await client.powerOff(id)
+            : await client.shutdown(id);
+  } catch (error) {
+    return fail(error);
+  }
+
+  const db = await getDb();
+  const [row] = await db
+    .insert(serverActions)
+    .values({
+      instanceId,
+      hetznerServerId: id,
+      hetznerActionId: started.id,
+      action,
+      command: started.command,
+      status: "running",
+      progress: started.progress,
+      userId: actor.userId,
+      actorName: actor.name,
+      ip: input.ip ?? null,
+    })
+    .returning();
+  await setServerStatus(instanceId, TRANSITIONAL_STATUS[action]);
+  await log("info", `${texts.noun} ausgelöst`, { outcome: "started", hetzner_action_id: started.id });
+
+  // No-op actions (e.g. power on a running server) finish at once.
+  if (started.status !== "running") await advance(row, client, started).catch(() => undefined);
+  return { message: texts.message, action };
+}
+
+function actionKey(row: ActionRow) {
+  return row.action === "power-off" && row.command === "stop_server" ? "power-off-force" : row.action;
+}
+
+async function runningAction(instanceId: number): Promise<ActionRow | undefined> {
+  const db = await getDb();
+  const [row] = await db
+    .select()
+    .from(serverActions)
+    .where(and(eq(serverActions.instanceId, instanceId), inArray(serverActions.status, ["running", "waiting"])))
+    .orderBy(desc(serverActions.startedAt), desc(serverActions.id))
+    .limit(1);
+  return row;
+}
+
+async function hasRunning(instanceId: number, action: PowerAction) {
+  const row = await runningAction(instanceId);
+  return row?.action === action;
+}
+
+/**
+ * Reads the progress of the instance's open actions from Hetzner and
+ * finalizes those that ended. With `throttle`, an action is polled at most
+ * once per second across all processes (claimed through `polled_at`).
+ * Returns a German note when Hetzner could not be asked.
+ */
+export async function syncActions(
+  instanceId: number,
+  client: HetznerClient,
+  opts: { throttle: boolean },
+): Promise<string | null> {
+  const db = await getDb();
+  const open = await db
+    .select()
+    .from(serverActions)
+    .where(and(eq(serverActions.instanceId, instanceId), inArray(serverActions.status, ["running", "waiting"])))
+    .orderBy(serverActions.startedAt, serverActions.id);
+  let syncError: string | null = null;
+  for (const candidate of open) {
+    const claimCondition = opts.throttle
+      ? and(
+          eq(serverActions.id, candidate.id),
+          inArray(serverActions.status, ["running", "waiting"]),
+          or(isNull(serverActions.polledAt), lt(serverActions.polledAt, sql`now() - ${sql.raw(`interval '${POLL_THROTTLE_MS} milliseconds'`)}`)),
+        )
+      : and(eq(serverActions.id, candidate.id), inArray(serverActions.status, ["running", "waiting"]));
+    const [row] = await db.update(serverActions).set({ polledAt: sql`now()` }).where(claimCondition).returning();
+    if (!row) continue;
+    try {
+      await advance(row, client);
+    } catch (error) {
+      syncError = `Der aktuelle Stand konnte nicht von Hetzner abgefragt werden: ${userMessageOf(error)}`;
+    }
+  }
+  return syncError;
+}
+
+/** One step of an open action: read Hetzner, store progress, finalize when done. */
+async function advance(row: ActionRow, client: HetznerClient, known?: HetznerAction): Promise<void> {
+  const db = await getDb();
+  const ageSeconds = (Date.now() - row.startedAt.getTime()) / 1000;
+  const rebooting = row.action === "reboot";
+
+  if (row.status === "running") {
+    let action: HetznerAction;
+    try {
+      action = known ?? (await client.getAction(row.hetznerActionId!));
+    } catch (error) {
+      if (error instanceof HetznerNotFoundError) {
+        await finish(row, "error", "Hetzner kennt die Aktion nicht mehr; ihr Ergebnis ist unbekannt.");
+        await refreshQuietly(row, client);
+        return;
+      }
+      if (ageSeconds > MAX_ACTION_SECONDS) await finish(row, "error", "Das Ergebnis der Aktion konnte nicht ermittelt werden.");
+      throw error;
+    }
+    if (action.status === "running") {
+      await db.update(serverActions).set({ progress: action.progress }).where(eq(serverActions.id, row.id));
+      await refreshQuietly(row, client, { rebooting });
+      return;
+    }
+    if (action.status === "error") {
+      await finish(row, "error", `Hetzner meldet einen Fehler: ${action.error?.message ?? "unbekannter Fehler"}`, {
+        hetzner_error: action.error?.code ?? null,
+      });
+      await refreshQuietly(row, client);
+      return;
+    }
+    // success
+    const server = await client.getServer(row.hetznerServerId);
+    if (row.command === "shutdown_server" && server.status !== "off") {
+      // ACPI signal sent; wait for the guest to switch off.
+      await db
+        .update(serverActions)
+        .set({ status: "waiting", progress: 100 })
+        .where(and(eq(serverActions.id, row.id), eq(serverActions.status, "running")));
+      await storeServer(row.instanceId, server);
+      if (server.status === "running") await setServerStatus(row.instanceId, "stopping");
+      return;
+    }
+    await storeServer(row.instanceId, server);
+    await finish(row, "success", null);
+    return;
+  }
+
+  // waiting: graceful shutdown sent, server not yet off
+  const server = await client.getServer(row.hetznerServerId);
+  const status = await storeServer(row.instanceId, server);
+  if (server.status === "off") {
+    await finish(row, "success", null);
+    return;
+  }
+  if (ageSeconds > config().SERVER_SHUTDOWN_GRACE_SECONDS) {
+    await finish(
+      row,
+      "error",
+      "Der Server hat nicht auf das Herunterfahren reagiert. Sie können das Ausschalten erzwingen.",
+      { outcome_detail: "shutdown_ignored" },
+    );
+    return;
+  }
+  if (status === "online") await setServerStatus(row.instanceId, "stopping");
+}
+
+async function refreshQuietly(row: ActionRow, client: HetznerClient, opts: { rebooting?: boolean } = {}) {
+  try {
+    const server = await client.getServer(row.hetznerServerId);
+    await storeServer(row.instanceId, server, opts);
+  } catch {
+    // the next poll tries again
+  }
+}
+
+/** Closes an open action exactly once (conditional update) and logs the outcome. */
+async function finish(row: ActionRow, status: "success" | "error", message: string | null, metadata: Record<string, unknown> = {}) {
+  const db = await getDb();
+  const [done] = await db
+    .update(serverActions)
+    .set({ status, resultMessage: message, finishedAt: new Date(), ...(status === "success" ? { progress: 100 } : {}) })
+    .where(and(eq(serverActions.id, row.id), inArray(serverActions.status, ["running", "waiting"])))
+    .returning();
+  if (!done) return;
+  const noun = row.command === "stop_server" ? FORCE_TEXT.noun : TEXTS[row.action as PowerAction]?.noun ?? row.action;
+  await logActivity({
+    instanceId: row.instanceId,
+    userId: row.userId,
+    actorName: row.actorName,
+    action: TEXTS[row.action as PowerAction]?.log ?? `server.${row.action}`,
+    description: status === "success" ? `${noun} abgeschlossen (erfolgreich)` : `${noun} fehlgeschlagen: ${message}`,
+    level: status === "success" ? "info" : "error",
+    metadata: { outcome: status, hetzner_action_id: row.hetznerActionId, ...metadata },
+    ip: row.ip,
+  });
+}
+
+// ---------------------------------------------------------------------------
+// View
+
+export type ServerView = Awaited<ReturnType<typeof getServerView>>;
+
+/**
+ * The server as the UI shows it: stored status (brought up to date from
+ * Hetzner while an action runs, or when it is older than 5 minutes) and the
+ * latest action with its progress.
+ */
+export async function getServerView(instanceId: number) {
+  let server = await loadServer(instanceId);
+  if (!server?.hetznerServerId) {
+    return { server: null, action: null, action_running: false, can_force_power_off: false, sync_error: null, message: NO_SERVER_MESSAGE };
+  }
+  let syncError: string | null = null;
+  const open = await runningAction(instanceId);
+  const stale = !server.lastSyncedAt || Date.now() - server.lastSyncedAt.getTime() > STALE_STATUS_MS;
+  if (open || stale) {
+    try {
+      const client = await hetznerClient();
+      if (open) syncError = await syncActions(instanceId, client, { throttle: true });
+      else {
+        const s = await client.getServer(server.hetznerServerId);
+        await storeServer(instanceId, s);
+      }
+    } catch (error) {
+      syncError = `Der aktuelle Stand konnte nicht von Hetzner abgefragt werden: ${error instanceof UpstreamError ? error.message : userMessageOf(error)}`;
+    }
+    server = (await loadServer(instanceId))!;
+  }
+
+  const db = await getDb();
+  const [latest] = await db
+    .select()
+    .from(serverActions)
+    .where(eq(serverActions.instanceId, instanceId))
+    .orderBy(desc(serverActions.startedAt), desc(serverActions.id))
+    .limit(1);
+  const running = latest ? latest.status === "running" || latest.status === "waiting" : false;
+  const key = latest ? actionKey(latest) : null;
+  return {
+    server: {
+      hetzner_server_id: server.hetznerServerId,
+      name: server.name,
+      status: server.status,
+      status_label: SERVER_STATUS_LABELS[server.status] ?? server.status,
+      health_status: server.healthStatus,
+      health_status_label: HEALTH_LABELS[server.healthStatus] ?? server.healthStatus,
+      ipv4: server.ipv4,
+      server_type: server.serverType,
+      datacenter: server.datacenter,
+      last_synced_at: server.lastSyncedAt?.toISOString() ?? null,
+    },
+    action: latest
+      ? {
+          id: latest.id,
+          action: latest.action,
+          action_label: ACTION_LABELS[key!] ?? latest.action,
+          forced: key === "power-off-force",
+          status: running ? "running" : latest.status,
+          /** 0–100; null while waiting for the server to switch off after the ACPI signal. */
+          progress: latest.status === "waiting" ? null : latest.progress,
+          progress_label: progressLabel(latest),
+          message: latest.resultMessage,
+          actor: latest.actorName,
+          started_at: latest.startedAt.toISOString(),
+          finished_at: latest.finishedAt?.toISOString() ?? null,
+        }
+      : null,
+    action_running: running,
+    can_force_power_off: Boolean(
+      latest && !running && latest.action === "power-off" && latest.status === "error" && server.status !== "off",
+    ),
+    sync_error: syncError,
+    message: null as string | null,
+  };
+}
+
+function progressLabel(row: ActionRow): string {
+  const label = ACTION_LABELS[actionKey(row)] ?? row.action;
+  switch (row.status) {
+    case "running":
+      return `${label} läuft … ${row.progress} %`;
+    case "waiting":
+      return "Signal zum Herunterfahren gesendet – warte, bis der Server ausgeschaltet ist …";
+    case "success":
+      return `${label} abgeschlossen`;
+    default:
+      return `${label} fehlgeschlagen`;
+  }
+}
