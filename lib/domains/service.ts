@@ -125,7 +125,8 @@ export async function getDomainConfiguration(ctx: InstanceContext, principal: Pr
     server_ipv4: (await serverIpv4(ctx.instance.id)) ?? null,
     portal,
     meshcentral,
-    can_write: principal.permissions.has("domain.write"),
+    // Staff in the read-only customer view (no own instance) may look, not change.
+    can_write: principal.permissions.has("domain.write") && principal.instanceId !== null,
   };
 }
 export type DomainConfiguration = Awaited<ReturnType<typeof getDomainConfiguration>>;
