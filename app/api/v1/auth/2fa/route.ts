@@ -1,0 +1,14 @@
+import { parseJsonBody } from "@/lib/http/body";
+import { setTwoFactor, twoFactorStatus } from "@/lib/v1/account";
+import { V1Error } from "@/lib/v1/errors";
+import { v1Route } from "@/lib/v1/route";
+import { twoFactorSettingsBody } from "@/lib/v1/schemas";
+
+export const GET = v1Route({}, async ({ auth }) => twoFactorStatus(auth.principal.userId));
+
+/** Turns e-mail 2FA on or off; the password confirms it. Not with an API key. */
+export const PUT = v1Route({}, async ({ req, auth, ip }) => {
+  if (auth.via === "pat") throw new V1Error(403, "forbidden", "Die Zwei-Faktor-Anmeldung kann nicht mit einem API-Schlüssel geändert werden.");
+  const input = await parseJsonBody(req, twoFactorSettingsBody);
+  return setTwoFactor(auth.principal, input, ip);
+});

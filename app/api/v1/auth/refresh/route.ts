@@ -1,0 +1,10 @@
+import { bearerToken, unauthenticated } from "@/lib/v1/auth";
+import { v1Public } from "@/lib/v1/route";
+import { rotateRefreshToken } from "@/lib/v1/tokens";
+
+/** Authorization: Bearer <refresh_token> → a new access and refresh token (the old refresh token is spent). */
+export const POST = v1Public(async ({ req, ip }) => {
+  const token = bearerToken(req);
+  if (!token) throw unauthenticated("Bitte den Refresh-Token als Bearer-Token mitsenden.");
+  return rotateRefreshToken(token, { ip });
+});

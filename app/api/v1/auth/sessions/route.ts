@@ -1,0 +1,7 @@
+import { listSessions, signOutEverywhere } from "@/lib/v1/account";
+import { v1Route } from "@/lib/v1/route";
+
+export const GET = v1Route({}, async ({ auth }) => listSessions(auth));
+
+/** "Überall abmelden": ends all sessions and token families of the user, the current one included. */
+export const DELETE = v1Route({}, async ({ auth, ip }) => signOutEverywhere(auth.principal, ip));

@@ -1,0 +1,87 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { clientIp } from "@/lib/http/client-ip";
+import type { Permission } from "@/lib/permissions";
+import { enforceRateLimit } from "@/lib/rate-limit";
+import { suspendedMessage } from "@/lib/http/manage-route";
+import { authenticateV1, type V1Auth } from "./auth";
+import { permissionDenied, V1Error, v1ErrorResponse } from "./errors";
+import { V1_RATE_LIMITS } from "./rate-limits";
+import { resolveTenant, type TenantScope } from "./tenant";
+
+type RouteParams = Record<string, string | string[] | undefined>;
+type Result = Response | Record<string, unknown> | unknown[];
+
+export type V1PublicContext = { req: NextRequest; ip: string; params: RouteParams };
+export type V1Context = V1PublicContext & { auth: V1Auth };
+export type V1TenantContext = V1Context & { tenant: TenantScope };
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** Endpoints without a caller identity (login, 2FA, refresh, OpenAPI). */
+export function v1Public(handler: (ctx: V1PublicContext) => Promise<Result>) {
+  return wrap(async (req, params) => handler({ req, ip: clientIp(req.headers), params }));
+}
+
+export type V1Options = {
+  permission?: Permission;
+  /** Overrides the method-derived default (every non-GET is a write). */
+  write?: boolean;
+  /** Only MSP staff (cross-tenant callers). */
+  staffOnly?: boolean;
+};
+
+/**
+ * Authenticated v1 endpoints: bearer JWT / PAT (or the portal's cookie),
+ * 600 requests per minute and user, PAT scope, permission check.
+ */
+export function v1Route(options: V1Options, handler: (ctx: V1Context) => Promise<Result>) {
+  return wrap(async (req, params) => {
+    const ctx = await authorize(req, params, options);
+    return handler(ctx);
+  });
+}
+
+/**
+ * Tenant-scoped v1 endpoints: as v1Route, plus the tenant of the request
+ * (own tenant, or ?tenant_id for staff). A suspended tenant's own users are refused.
+ */
+export function v1TenantRoute(options: V1Options, handler: (ctx: V1TenantContext) => Promise<Result>) {
+  return wrap(async (req, params) => {
+    const ctx = await authorize(req, params, options);
+    const tenant = await resolveTenant(ctx.auth.principal, req);
+    if (tenant.kind === "tenant" && tenant.suspended && !ctx.auth.principal.staff) {
+      throw new V1Error(403, "tenant_suspended", suspendedMessage(null));
+    }
+    return handler({ ...ctx, tenant });
+  });
+}
+
+async function authorize(req: NextRequest, params: RouteParams, options: V1Options): Promise<V1Context> {
+  const auth = await authenticateV1(req);
+  await enforceRateLimit(`v1:user:${auth.principal.userId}`, V1_RATE_LIMITS.user);
+  const write = options.write ?? !SAFE_METHODS.has(req.method.toUpperCase());
+  if (write && auth.scope === "read") {
+    throw new V1Error(403, "insufficient_scope", "Dieser API-Schlüssel darf nur lesen (Scope „read“).", { required_scope: "read_write" });
+  }
+  if (options.staffOnly && !auth.principal.staff) {
+    throw new V1Error(403, "forbidden", "Dieser Endpunkt ist nur für MSP-Mitarbeiter.");
+  }
+  if (options.permission && !auth.principal.permissions.has(options.permission)) throw permissionDenied(options.permission);
+  return { req, ip: clientIp(req.headers), params, auth };
+}
+
+function wrap(run: (req: NextRequest, params: RouteParams) => Promise<Result>) {
+  return async (req: NextRequest, context: { params: Promise<RouteParams> }) => {
+    try {
+      const params = (await context?.params) ?? {};
+      const result = await run(req, params);
+      return result instanceof Response ? result : NextResponse.json(result);
+    } catch (error) {
+      return v1ErrorResponse(error);
+    }
+  };
+}
+
+export function requirePermission(auth: V1Auth, permission: Permission) {
+  if (!auth.principal.permissions.has(permission)) throw permissionDenied(permission);
+}
