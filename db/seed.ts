@@ -3,6 +3,8 @@ import type { Db } from "./client";
 import { activityLog, billing, instances, pricingTiers, roles, servers, userRoles, users } from "./schema";
 import { hashPassword } from "@/lib/auth/passwords";
 import { BUILT_IN_ROLES } from "@/lib/permissions";
+import { seedAdmin } from "./seed-admin";
+import { seedInvoices } from "./seed-invoices";
 
 export const DEMO_PASSWORD = "demo-passwort";
 
@@ -73,6 +75,7 @@ export async function seedDemoData(db: Db, mspDomain = "myit.center") {
   }
 
   await upsertUser(db, { email: "msp-admin@myit.center", name: "Sabine Krüger", instanceId: null, passwordHash }, "super_admin");
+  await seedAdmin(db, passwordHash);
 
   for (const demo of INSTANCES) {
     await db
@@ -100,6 +103,7 @@ export async function seedDemoData(db: Db, mspDomain = "myit.center") {
     const userId = await upsertUser(db, { ...demo.user, instanceId: instance.id, passwordHash }, "customer_admin");
     await seedActivity(db, instance.id, userId, demo.user.name);
   }
+  await seedInvoices(db);
 }
 
 async function upsertUser(

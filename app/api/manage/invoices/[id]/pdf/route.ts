@@ -1,0 +1,7 @@
+import { instanceRoute } from "@/lib/http/manage-route";
+import { invoiceIdParam, pdfResponse, wantsInline } from "@/lib/invoices/http";
+import { getInvoicePdf } from "@/lib/invoices/service";
+
+export const GET = instanceRoute({ permission: "invoice.read" }, async ({ req, params, instance }) => {
+  return pdfResponse(await getInvoicePdf(instance.instance.id, invoiceIdParam(params)), wantsInline(req));
+});

@@ -1,0 +1,9 @@
+import { parseQuery } from "@/lib/http/body";
+import { instanceRoute } from "@/lib/http/manage-route";
+import { customerListQuery } from "@/lib/invoices/schemas";
+import { listInvoices } from "@/lib/invoices/service";
+
+export const GET = instanceRoute({ permission: "invoice.read" }, async ({ req, instance }) => {
+  const { page, per_page, status, search } = parseQuery(req, customerListQuery);
+  return listInvoices(instance.instance.id, { page, perPage: per_page, status, search });
+});
