@@ -1,10 +1,14 @@
+import { activeImpersonation, presentImpersonation } from "@/lib/admin/impersonation";
 import { loadInstanceContext, presentInstance } from "@/lib/instances/present";
 import type { Principal } from "./principal";
 import { loadRoleLabels } from "./principal";
 
 /** GET /auth/me: the user, their roles and permissions, and their instance. */
 export async function describeMe(principal: Principal) {
-  const ctx = principal.instanceId === null ? null : await loadInstanceContext(principal.instanceId);
+  // MSP staff in the read-only "Ansicht als Kunde" see the customer's instance.
+  const impersonation = principal.instanceId === null ? await activeImpersonation(principal) : null;
+  const instanceId = principal.instanceId ?? impersonation?.instanceId ?? null;
+  const ctx = instanceId === null ? null : await loadInstanceContext(instanceId);
   const roles = await loadRoleLabels(principal.roles);
   return {
     user: {
@@ -22,5 +26,6 @@ export async function describeMe(principal: Principal) {
           suspended_reason: ctx.instance.suspended ? ctx.instance.suspendedReason : null,
         }
       : null,
+    impersonation: presentImpersonation(impersonation),
   };
 }

@@ -3,6 +3,7 @@ import { DomainError, ForbiddenError, UnauthorizedError } from "@/lib/errors";
 import { authenticateRequest, type RequestAuth } from "@/lib/auth/request-auth";
 import type { Permission } from "@/lib/permissions";
 import { loadInstanceContext, type InstanceContext } from "@/lib/instances/present";
+import { activeImpersonation, READ_ONLY_MESSAGE, type Impersonation } from "@/lib/admin/impersonation";
 import { clientIp } from "./client-ip";
 
 type RouteParams = Record<string, string | string[] | undefined>;
@@ -10,6 +11,7 @@ type RouteParams = Record<string, string | string[] | undefined>;
 export type PublicContext = { req: NextRequest; ip: string; params: RouteParams };
 export type SessionContext = PublicContext & { auth: RequestAuth };
 export type InstanceScopedContext = SessionContext & { instance: InstanceContext };
+export type StaffContext = SessionContext & { impersonation: Impersonation | null };
 
 type Result = Response | Record<string, unknown> | unknown[];
 
@@ -39,10 +41,15 @@ export function instanceRoute(
   return wrap(async (req, params) => {
     const auth = await requireAuth(req);
     const { principal } = auth;
-    if (principal.instanceId === null) {
-      throw new ForbiddenError("Diesem Konto ist keine Instanz zugeordnet.");
+    let instanceId = principal.instanceId;
+    if (instanceId === null) {
+      // MSP staff in the read-only "Ansicht als Kunde": GETs see that instance, nothing else is allowed.
+      const impersonation = await activeImpersonation(principal);
+      if (!impersonation) throw new ForbiddenError("Diesem Konto ist keine Instanz zugeordnet.");
+      if (!SAFE_METHODS.has(req.method.toUpperCase())) throw new ForbiddenError(READ_ONLY_MESSAGE, { read_only: true });
+      instanceId = impersonation.instanceId;
     }
-    const instance = await loadInstanceContext(principal.instanceId);
+    const instance = await loadInstanceContext(instanceId);
     if (instance.instance.suspended && !options.allowSuspended) {
       throw new ForbiddenError(suspendedMessage(instance.instance.suspendedReason), { suspended: true });
     }
@@ -52,6 +59,34 @@ export function instanceRoute(
     return handler({ req, ip: clientIp(req.headers), params, auth, instance });
   });
 }
+
+/**
+ * Endpoints for MSP staff only (`/api/manage/admin/*`). A customer gets 403;
+ * during the read-only customer view every write is refused, except the
+ * endpoints marked `allowWhileImpersonating` (ending the view).
+ */
+export function staffRoute(
+  options: { permission?: Permission; allowWhileImpersonating?: boolean },
+  handler: (ctx: StaffContext) => Promise<Result>,
+) {
+  return wrap(async (req, params) => {
+    const auth = await requireAuth(req);
+    const { principal } = auth;
+    if (!principal.staff) {
+      throw new ForbiddenError("Kein Zugriff: Dieser Bereich ist MSP-Mitarbeitern vorbehalten.");
+    }
+    if (options.permission && !principal.permissions.has(options.permission)) {
+      throw new ForbiddenError("Dafür fehlt Ihnen die Berechtigung.", { missing: options.permission });
+    }
+    const impersonation = await activeImpersonation(principal);
+    if (impersonation && !options.allowWhileImpersonating && !SAFE_METHODS.has(req.method.toUpperCase())) {
+      throw new ForbiddenError(READ_ONLY_MESSAGE, { read_only: true });
+    }
+    return handler({ req, ip: clientIp(req.headers), params, auth, impersonation });
+  });
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export function suspendedMessage(reason: string | null) {
   return `Ihre Instanz ist gesperrt${reason ? `: ${reason}` : ""}. Bitte wenden Sie sich an den Support.`;

@@ -1,0 +1,19 @@
+import { presentImpersonation, startImpersonation, stopImpersonation } from "@/lib/admin/impersonation";
+import { startImpersonationSchema } from "@/lib/admin/schemas";
+import { parseJsonBody } from "@/lib/http/body";
+import { staffRoute } from "@/lib/http/manage-route";
+
+/** "Ansicht als Kunde": the current read-only customer view of this session. */
+export const GET = staffRoute({ permission: "tenant.read" }, async ({ impersonation }) => ({
+  impersonation: presentImpersonation(impersonation),
+}));
+
+export const POST = staffRoute({ permission: "tenant.read", allowWhileImpersonating: true }, async ({ req, ip, auth }) => {
+  const { instance_id } = await parseJsonBody(req, startImpersonationSchema);
+  const impersonation = await startImpersonation(auth.principal, instance_id, ip);
+  return { message: `Ansicht als Kunde: ${impersonation.company_name} – nur lesen.`, impersonation };
+});
+
+export const DELETE = staffRoute({ permission: "tenant.read", allowWhileImpersonating: true }, async ({ ip, auth }) =>
+  stopImpersonation(auth.principal, ip),
+);

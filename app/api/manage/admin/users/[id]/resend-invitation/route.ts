@@ -1,0 +1,7 @@
+import { userIdParam } from "@/lib/admin/params";
+import { resendInvitation } from "@/lib/admin/users";
+import { staffRoute } from "@/lib/http/manage-route";
+
+export const POST = staffRoute({ permission: "user.manage" }, async ({ ip, params, auth }) =>
+  resendInvitation({ principal: auth.principal, ip }, userIdParam(params)),
+);

@@ -1,0 +1,18 @@
+import { NextResponse } from "next/server";
+import { inviteUserSchema, listUsersQuery } from "@/lib/admin/schemas";
+import { inviteUser, listUsers } from "@/lib/admin/users";
+import { parseJsonBody, parseQuery } from "@/lib/http/body";
+import { staffRoute } from "@/lib/http/manage-route";
+import { z } from "@/lib/validation";
+
+export const GET = staffRoute({ permission: "user.manage" }, async ({ req }) => listUsers(parseQuery(req, listUsersQuery)));
+
+const schema = inviteUserSchema.extend({
+  instance_id: z.number({ error: "instance_id muss eine Zahl sein." }).int().positive().nullable().optional(),
+});
+
+/** Invite an MSP staff member (no instance_id) or a customer user (instance_id). */
+export const POST = staffRoute({ permission: "user.manage" }, async ({ req, ip, auth }) => {
+  const { instance_id, ...input } = await parseJsonBody(req, schema);
+  return NextResponse.json(await inviteUser({ principal: auth.principal, ip }, instance_id ?? null, input), { status: 201 });
+});

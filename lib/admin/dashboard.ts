@@ -1,0 +1,89 @@
+import { and, desc, eq, isNotNull, ne, or } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { activityLog, billing, instances, servers } from "@/db/schema";
+import { effectiveStatus, INSTANCE_STATUS_LABELS } from "@/lib/instances/present";
+import { formatEuro } from "@/lib/money";
+import { HEALTH_LABELS, SERVER_STATUS_LABELS } from "@/lib/status";
+import { openInvoiceTotals } from "./instances";
+
+/** Staff dashboard: instances by status, unhealthy servers, overdue invoices, recent activity across tenants. */
+export async function staffDashboard() {
+  const db = await getDb();
+  const all = await db
+    .select({ id: instances.id, name: instances.name, companyName: instances.companyName, status: instances.status, suspended: instances.suspended, billingStatus: billing.status })
+    .from(instances)
+    .leftJoin(billing, eq(billing.instanceId, instances.id));
+  const byStatus: Record<string, number> = { online: 0, offline: 0, provisioning: 0, maintenance: 0, suspended: 0 };
+  for (const i of all) {
+    const s = effectiveStatus({ status: i.status, suspended: i.suspended } as never);
+    byStatus[s] = (byStatus[s] ?? 0) + 1;
+  }
+
+  const unhealthy = await db
+    .select({ instance: instances, server: servers })
+    .from(servers)
+    .innerJoin(instances, eq(instances.id, servers.instanceId))
+    .where(and(isNotNull(servers.hetznerServerId), or(ne(servers.healthStatus, "healthy"), ne(servers.status, "online"))))
+    .orderBy(instances.name);
+
+  const open = await openInvoiceTotals();
+  const names = new Map(all.map((i) => [i.id, i]));
+  const overdue = [...open.entries()]
+    .filter(([, o]) => o.overdueCount > 0)
+    .map(([instanceId, o]) => ({
+      instance_id: instanceId,
+      instance_name: names.get(instanceId)?.name ?? "",
+      company_name: names.get(instanceId)?.companyName ?? "",
+      overdue_count: o.overdueCount,
+      overdue_amount: o.overdueCents / 100,
+      overdue_amount_label: formatEuro(o.overdueCents),
+    }))
+    .sort((a, b) => b.overdue_amount - a.overdue_amount);
+  const totalOpenCents = [...open.values()].reduce((sum, o) => sum + o.openCents, 0);
+  const totalOverdueCents = [...open.values()].reduce((sum, o) => sum + o.overdueCents, 0);
+
+  const recent = await db
+    .select({ log: activityLog, name: instances.name, companyName: instances.companyName })
+    .from(activityLog)
+    .leftJoin(instances, eq(instances.id, activityLog.instanceId))
+    .orderBy(desc(activityLog.createdAt), desc(activityLog.id))
+    .limit(15);
+
+  return {
+    instances: {
+      total: all.length,
+      by_status: Object.entries(byStatus).map(([status, n]) => ({ status, status_label: INSTANCE_STATUS_LABELS[status] ?? status, count: n })),
+      past_due: all
+        .filter((i) => i.billingStatus === "past_due")
+        .map((i) => ({ instance_id: i.id, instance_name: i.name, company_name: i.companyName })),
+    },
+    servers_not_healthy: unhealthy.map(({ instance, server }) => ({
+      instance_id: instance.id,
+      instance_name: instance.name,
+      company_name: instance.companyName,
+      hetzner_server_id: server.hetznerServerId,
+      status: server.status,
+      status_label: SERVER_STATUS_LABELS[server.status] ?? server.status,
+      health_status: server.healthStatus,
+      health_status_label: HEALTH_LABELS[server.healthStatus] ?? server.healthStatus,
+    })),
+    invoices: {
+      open_amount: totalOpenCents / 100,
+      open_amount_label: formatEuro(totalOpenCents),
+      overdue_amount: totalOverdueCents / 100,
+      overdue_amount_label: formatEuro(totalOverdueCents),
+      overdue: overdue,
+    },
+    recent_activity: recent.map(({ log, name, companyName }) => ({
+      id: log.id,
+      instance_id: log.instanceId,
+      instance_name: name,
+      company_name: companyName,
+      action: log.action,
+      description: log.description,
+      level: log.level,
+      actor: log.actorName,
+      created_at: log.createdAt.toISOString(),
+    })),
+  };
+}

@@ -1,0 +1,88 @@
+import { eq } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { instances, staffImpersonations } from "@/db/schema";
+import { logActivity } from "@/lib/activity";
+import type { Principal } from "@/lib/auth/principal";
+import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
+
+export const READ_ONLY_MESSAGE =
+  "Nur-Lese-Ansicht: In der „Ansicht als Kunde“ sind keine Änderungen möglich. Beenden Sie die Kundenansicht, um zu handeln.";
+
+export type Impersonation = { instanceId: number; startedAt: Date; companyName: string; name: string };
+
+/** The customer instance a staff session currently views read-only, if any. */
+export async function activeImpersonation(principal: Pick<Principal, "staff" | "sessionId">): Promise<Impersonation | null> {
+  if (!principal.staff || !principal.sessionId) return null;
+  const db = await getDb();
+  const [row] = await db
+    .select({
+      instanceId: staffImpersonations.instanceId,
+      startedAt: staffImpersonations.startedAt,
+      companyName: instances.companyName,
+      name: instances.name,
+    })
+    .from(staffImpersonations)
+    .innerJoin(instances, eq(instances.id, staffImpersonations.instanceId))
+    .where(eq(staffImpersonations.sessionId, principal.sessionId))
+    .limit(1);
+  return row ?? null;
+}
+
+export function presentImpersonation(imp: Impersonation | null) {
+  if (!imp) return null;
+  return {
+    instance_id: imp.instanceId,
+    instance_name: imp.name,
+    company_name: imp.companyName,
+    started_at: imp.startedAt.toISOString(),
+    read_only: true,
+  };
+}
+
+/** Starts (or switches) the read-only customer view of this staff session; logged in the instance. */
+export async function startImpersonation(principal: Principal, instanceId: number, ip?: string) {
+  if (!principal.sessionId) throw new ForbiddenError("Die Kundenansicht braucht eine Sitzung.");
+  const db = await getDb();
+  const [instance] = await db.select().from(instances).where(eq(instances.id, instanceId));
+  if (!instance) throw new NotFoundError("Instanz nicht gefunden.");
+  const previous = await activeImpersonation(principal);
+  await db
+    .insert(staffImpersonations)
+    .values({ sessionId: principal.sessionId, userId: principal.userId, instanceId })
+    .onConflictDoUpdate({ target: staffImpersonations.sessionId, set: { instanceId, startedAt: new Date() } });
+  if (previous && previous.instanceId !== instanceId) await logEnd(principal, previous, ip);
+  if (!previous || previous.instanceId !== instanceId) {
+    await logActivity({
+      instanceId,
+      userId: principal.userId,
+      actorName: principal.name,
+      action: "admin.impersonation_started",
+      description: `Ansicht als Kunde (nur lesen) geöffnet von ${principal.name} (MSP)`,
+      ip,
+    });
+  }
+  return presentImpersonation((await activeImpersonation(principal))!)!;
+}
+
+export async function stopImpersonation(principal: Principal, ip?: string) {
+  const current = await activeImpersonation(principal);
+  if (!current || !principal.sessionId) throw new ConflictError("Es ist keine Kundenansicht aktiv.");
+  const db = await getDb();
+  const deleted = await db
+    .delete(staffImpersonations)
+    .where(eq(staffImpersonations.sessionId, principal.sessionId))
+    .returning({ instanceId: staffImpersonations.instanceId });
+  if (deleted.length > 0) await logEnd(principal, current, ip);
+  return { message: "Kundenansicht beendet.", instance_id: current.instanceId };
+}
+
+async function logEnd(principal: Principal, imp: Impersonation, ip?: string) {
+  await logActivity({
+    instanceId: imp.instanceId,
+    userId: principal.userId,
+    actorName: principal.name,
+    action: "admin.impersonation_ended",
+    description: `Ansicht als Kunde beendet von ${principal.name} (MSP)`,
+    ip,
+  });
+}

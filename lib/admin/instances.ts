@@ -1,0 +1,467 @@
+import { and, asc, count, eq, ilike, inArray, isNotNull, ne, or, sql, type SQL } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { billing, customDomains, instances, invoicePayments, invoices, pricingTiers, servers, users } from "@/db/schema";
+import { logActivity, paginationMeta } from "@/lib/activity";
+import type { Principal } from "@/lib/auth/principal";
+import { config } from "@/lib/config";
+import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
+import { effectiveStatus, INSTANCE_STATUS_LABELS } from "@/lib/instances/present";
+import { formatEuro } from "@/lib/money";
+import { BILLING_STATUS_LABELS, HEALTH_LABELS, SERVER_STATUS_LABELS } from "@/lib/status";
+import type { z } from "@/lib/validation";
+import type { createInstanceSchema, listInstancesQuery, updateInstanceSchema } from "./schemas";
+
+export type Actor = { principal: Principal; ip?: string };
+
+type ListQuery = z.infer<typeof listInstancesQuery>;
+
+/** Open (issued, not cancelled, not fully paid) invoice amounts per instance, in cents. */
+export async function openInvoiceTotals(instanceIds?: number[]) {
+  const db = await getDb();
+  const paid = db
+    .select({ invoiceId: invoicePayments.invoiceId, paidCents: sql<number>`coalesce(sum(${invoicePayments.amountCents}), 0)`.as("paid_cents") })
+    .from(invoicePayments)
+    .groupBy(invoicePayments.invoiceId)
+    .as("paid");
+  const remaining = sql`(${invoices.grossCents} - coalesce(${paid.paidCents}, 0))`;
+  const where: SQL[] = [
+    eq(invoices.kind, "invoice"),
+    isNotNull(invoices.issuedAt),
+    sql`${invoices.cancelledAt} is null`,
+    sql`${remaining} > 0`,
+  ];
+  if (instanceIds) {
+    if (instanceIds.length === 0) return new Map<number, { openCents: number; openCount: number; overdueCount: number; overdueCents: number }>();
+    where.push(inArray(invoices.instanceId, instanceIds));
+  }
+  const rows = await db
+    .select({
+      instanceId: invoices.instanceId,
+      openCents: sql<string>`sum(${remaining})`,
+      openCount: sql<string>`count(*)`,
+      overdueCount: sql<string>`count(*) filter (where ${invoices.dueDate} < current_date)`,
+      overdueCents: sql<string>`coalesce(sum(${remaining}) filter (where ${invoices.dueDate} < current_date), 0)`,
+    })
+    .from(invoices)
+    .leftJoin(paid, eq(paid.invoiceId, invoices.id))
+    .where(and(...where))
+    .groupBy(invoices.instanceId);
+  return new Map(
+    rows.map((r) => [
+      r.instanceId,
+      { openCents: Number(r.openCents), openCount: Number(r.openCount), overdueCount: Number(r.overdueCount), overdueCents: Number(r.overdueCents) },
+    ]),
+  );
+}
+
+const centsToAmount = (cents: number) => Math.round(cents) / 100;
+
+type ListRow = {
+  instance: typeof instances.$inferSelect;
+  tier: typeof pricingTiers.$inferSelect;
+  server: typeof servers.$inferSelect | null;
+  bill: typeof billing.$inferSelect | null;
+};
+
+function presentListItem(row: ListRow, open: { openCents: number; overdueCount: number } | undefined) {
+  const status = effectiveStatus(row.instance);
+  const serverStatus = row.server?.hetznerServerId ? row.server.status : "none";
+  const health = row.server?.hetznerServerId ? row.server.healthStatus : "unknown";
+  const billingStatus = row.bill?.status ?? "trial";
+  return {
+    id: row.instance.id,
+    uuid: row.instance.uuid,
+    name: row.instance.name,
+    company_name: row.instance.companyName,
+    status,
+    status_label: INSTANCE_STATUS_LABELS[status] ?? status,
+    suspended: row.instance.suspended,
+    suspended_reason: row.instance.suspended ? row.instance.suspendedReason : null,
+    suspended_at: row.instance.suspended ? (row.instance.suspendedAt?.toISOString() ?? null) : null,
+    pricing_tier: row.tier.key,
+    pricing_tier_label: row.tier.label,
+    portal_domain: row.instance.portalDomain,
+    meshcentral_domain: row.instance.meshcentralDomain,
+    server: {
+      hetzner_server_id: row.server?.hetznerServerId ?? null,
+      status: serverStatus,
+      status_label: SERVER_STATUS_LABELS[serverStatus] ?? serverStatus,
+      health_status: health,
+      health_status_label: HEALTH_LABELS[health] ?? health,
+      ipv4: row.server?.hetznerServerId ? row.server.ipv4 : null,
+    },
+    billing: {
+      status: billingStatus,
+      status_label: BILLING_STATUS_LABELS[billingStatus] ?? billingStatus,
+      paid_until: row.bill?.paidUntil ?? null,
+      trial_ends_at: row.bill?.trialEndsAt ?? null,
+      open_amount: centsToAmount(open?.openCents ?? 0),
+      open_amount_label: formatEuro(open?.openCents ?? 0),
+      overdue_count: open?.overdueCount ?? 0,
+    },
+    created_at: row.instance.createdAt.toISOString(),
+  };
+}
+
+/** All instances with search, filters and pagination (staff list). */
+export async function listInstances(query: ListQuery) {
+  const db = await getDb();
+  const where: SQL[] = [];
+  if (query.search) {
+    const like = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push(or(ilike(instances.name, like), ilike(instances.companyName, like), ilike(instances.portalDomain, like))!);
+  }
+  if (query.status === "suspended") where.push(eq(instances.suspended, true));
+  else if (query.status) where.push(and(eq(instances.status, query.status), eq(instances.suspended, false))!);
+  if (query.billing_status === "trial") where.push(sql`coalesce(${billing.status}, 'trial') = 'trial'`);
+  else if (query.billing_status) where.push(eq(billing.status, query.billing_status));
+  if (query.pricing_tier) where.push(eq(instances.pricingTier, query.pricing_tier));
+  const condition = where.length ? and(...where) : undefined;
+
+  const base = () =>
+    db
+      .select({ instance: instances, tier: pricingTiers, server: servers, bill: billing })
+      .from(instances)
+      .innerJoin(pricingTiers, eq(pricingTiers.key, instances.pricingTier))
+      .leftJoin(servers, eq(servers.instanceId, instances.id))
+      .leftJoin(billing, eq(billing.instanceId, instances.id));
+  const [{ total }] = await db
+    .select({ total: count() })
+    .from(instances)
+    .leftJoin(billing, eq(billing.instanceId, instances.id))
+    .where(condition);
+  const rows = await base()
+    .where(condition)
+    .orderBy(asc(instances.name))
+    .limit(query.per_page)
+    .offset((query.page - 1) * query.per_page);
+  const open = await openInvoiceTotals(rows.map((r) => r.instance.id));
+  return {
+    instances: rows.map((r) => presentListItem(r, open.get(r.instance.id))),
+    meta: paginationMeta(query.page, query.per_page, total),
+  };
+}
+
+async function loadRow(instanceId: number): Promise<ListRow> {
+  const db = await getDb();
+  const [row] = await db
+    .select({ instance: instances, tier: pricingTiers, server: servers, bill: billing })
+    .from(instances)
+    .innerJoin(pricingTiers, eq(pricingTiers.key, instances.pricingTier))
+    .leftJoin(servers, eq(servers.instanceId, instances.id))
+    .leftJoin(billing, eq(billing.instanceId, instances.id))
+    .where(eq(instances.id, instanceId));
+  if (!row) throw new NotFoundError("Instanz nicht gefunden.");
+  return row;
+}
+
+/** One instance for the staff detail page. */
+export async function getInstanceDetail(instanceId: number) {
+  const db = await getDb();
+  const row = await loadRow(instanceId);
+  const open = (await openInvoiceTotals([instanceId])).get(instanceId);
+  const domains = await db.select().from(customDomains).where(eq(customDomains.instanceId, instanceId));
+  const [{ userCount }] = await db.select({ userCount: count() }).from(users).where(eq(users.instanceId, instanceId));
+  const base = presentListItem(row, open);
+  return {
+    instance: {
+      ...base,
+      server: {
+        ...base.server,
+        name: row.server?.hetznerServerId ? row.server.name : null,
+        server_type: row.server?.hetznerServerId ? row.server.serverType : null,
+        datacenter: row.server?.hetznerServerId ? row.server.datacenter : null,
+        last_synced_at: row.server?.hetznerServerId ? (row.server.lastSyncedAt?.toISOString() ?? null) : null,
+      },
+      billing: {
+        ...base.billing,
+        monthly_price: formatEuro(row.bill?.monthlyPriceCents ?? row.tier.monthlyPriceCents),
+        open_invoice_count: open?.openCount ?? 0,
+      },
+      limits: {
+        max_customers: row.instance.maxCustomers ?? row.tier.maxCustomers,
+        max_devices: row.instance.maxDevices ?? row.tier.maxDevices,
+        max_customers_override: row.instance.maxCustomers,
+        max_devices_override: row.instance.maxDevices,
+        tier_max_customers: row.tier.maxCustomers,
+        tier_max_devices: row.tier.maxDevices,
+      },
+      custom_domains: domains.map((d) => ({ kind: d.kind, domain: d.domain, applied: d.applied })),
+      instance_status: row.instance.status,
+      user_count: userCount,
+      updated_at: row.instance.updatedAt.toISOString(),
+    },
+  };
+}
+
+async function assertTier(key: string) {
+  const db = await getDb();
+  const [tier] = await db.select().from(pricingTiers).where(eq(pricingTiers.key, key));
+  if (!tier) throw new ValidationError({ pricing_tier: ["Diesen Tarif gibt es nicht."] });
+  return tier;
+}
+
+async function assertServerFree(hetznerServerId: number, exceptInstanceId?: number) {
+  const db = await getDb();
+  const conditions = [eq(servers.hetznerServerId, hetznerServerId)];
+  if (exceptInstanceId) conditions.push(ne(servers.instanceId, exceptInstanceId));
+  const [taken] = await db
+    .select({ name: instances.name })
+    .from(servers)
+    .innerJoin(instances, eq(instances.id, servers.instanceId))
+    .where(and(...conditions))
+    .limit(1);
+  if (taken) {
+    throw new ValidationError({ hetzner_server_id: [`Dieser Hetzner-Server ist bereits der Instanz „${taken.name}“ zugeordnet.`] });
+  }
+}
+
+function isUniqueViolation(error: unknown): string | null {
+  let e: unknown = error;
+  for (let depth = 0; e && depth < 4; depth++) {
+    const err = e as { code?: string; constraint_name?: string; constraint?: string; message?: string; cause?: unknown };
+    if (err.code === "23505") return err.constraint_name ?? err.constraint ?? err.message ?? "unique";
+    e = err.cause;
+  }
+  return null;
+}
+
+function addDays(days: number) {
+  const d = new Date(Date.now() + days * 86_400_000);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Creates an instance with its default domains, billing row and (optional) Hetzner server. */
+export async function createInstance(actor: Actor, input: z.infer<typeof createInstanceSchema>) {
+  const db = await getDb();
+  const msp = config().MSP_DOMAIN;
+  const portalDomain = input.portal_domain ?? `${input.name}.portal.${msp}`;
+  const meshcentralDomain = input.meshcentral_domain ?? `${input.name}.remote.${msp}`;
+  const tier = await assertTier(input.pricing_tier);
+
+  const fieldErrors: Record<string, string[]> = {};
+  const [nameTaken] = await db.select({ id: instances.id }).from(instances).where(eq(instances.name, input.name));
+  if (nameTaken) fieldErrors.name = ["Dieser Instanzname ist bereits vergeben."];
+  if (portalDomain === meshcentralDomain) fieldErrors.meshcentral_domain = ["Portal- und MeshCentral-Domain müssen verschieden sein."];
+  const clash = await db
+    .select({ portal: instances.portalDomain, mesh: instances.meshcentralDomain })
+    .from(instances)
+    .where(
+      or(
+        inArray(instances.portalDomain, [portalDomain, meshcentralDomain]),
+        inArray(instances.meshcentralDomain, [portalDomain, meshcentralDomain]),
+      ),
+    );
+  const customClash = await db
+    .select({ domain: customDomains.domain })
+    .from(customDomains)
+    .where(inArray(customDomains.domain, [portalDomain, meshcentralDomain]));
+  const used = new Set([...clash.flatMap((c) => [c.portal, c.mesh]), ...customClash.map((c) => c.domain)]);
+  if (used.has(portalDomain)) fieldErrors.portal_domain = ["Diese Domain wird bereits von einer anderen Instanz verwendet."];
+  if (used.has(meshcentralDomain)) fieldErrors.meshcentral_domain = ["Diese Domain wird bereits von einer anderen Instanz verwendet."];
+  if (Object.keys(fieldErrors).length) throw new ValidationError(fieldErrors);
+  if (input.hetzner_server_id) await assertServerFree(input.hetzner_server_id);
+
+  const billingStatus = input.billing_status ?? "trial";
+  let created: typeof instances.$inferSelect;
+  try {
+    created = await db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(instances)
+        .values({
+          name: input.name,
+          companyName: input.company_name,
+          pricingTier: tier.key,
+          status: "provisioning",
+          portalDomain,
+          meshcentralDomain,
+        })
+        .returning();
+      await tx.insert(billing).values({
+        instanceId: row.id,
+        status: billingStatus,
+        trialEndsAt: billingStatus === "trial" ? addDays(30) : null,
+      });
+      await tx.insert(servers).values({
+        instanceId: row.id,
+        hetznerServerId: input.hetzner_server_id ?? null,
+        name: input.hetzner_server_id ? input.name : null,
+      });
+      return row;
+    });
+  } catch (error) {
+    const constraint = isUniqueViolation(error);
+    if (constraint?.includes("name")) throw new ValidationError({ name: ["Dieser Instanzname ist bereits vergeben."] });
+    if (constraint) throw new ConflictError("Die Instanz konnte wegen eines gleichzeitigen Eintrags nicht angelegt werden. Bitte erneut versuchen.");
+    throw error;
+  }
+  await logActivity({
+    instanceId: created.id,
+    userId: actor.principal.userId,
+    actorName: actor.principal.name,
+    action: "admin.instance_created",
+    description: `Instanz angelegt von ${actor.principal.name} (MSP): ${created.companyName}, Tarif ${tier.label}${
+      input.hetzner_server_id ? `, Hetzner-Server ${input.hetzner_server_id}` : ""
+    }`,
+    metadata: { name: created.name, pricing_tier: tier.key, hetzner_server_id: input.hetzner_server_id ?? null },
+    ip: actor.ip,
+  });
+  return getInstanceDetail(created.id);
+}
+
+/** Edits company name, tier, status, billing status and limits; logs what changed. */
+export async function updateInstance(actor: Actor, instanceId: number, input: z.infer<typeof updateInstanceSchema>) {
+  const db = await getDb();
+  const before = await loadRow(instanceId);
+  const changes: string[] = [];
+  const set: Partial<typeof instances.$inferInsert> = {};
+  if (input.company_name !== undefined && input.company_name !== before.instance.companyName) {
+    set.companyName = input.company_name;
+    changes.push(`Firma: ${before.instance.companyName} → ${input.company_name}`);
+  }
+  if (input.pricing_tier !== undefined && input.pricing_tier !== before.instance.pricingTier) {
+    const tier = await assertTier(input.pricing_tier);
+    set.pricingTier = tier.key;
+    changes.push(`Tarif: ${before.tier.label} → ${tier.label}`);
+  }
+  if (input.status !== undefined && input.status !== before.instance.status) {
+    set.status = input.status;
+    changes.push(`Status: ${INSTANCE_STATUS_LABELS[before.instance.status]} → ${INSTANCE_STATUS_LABELS[input.status]}`);
+  }
+  const limitText = (v: number | null) => (v === null ? "Tarif-Standard" : String(v));
+  if (input.max_customers !== undefined && input.max_customers !== before.instance.maxCustomers) {
+    set.maxCustomers = input.max_customers;
+    changes.push(`Max. Kunden: ${limitText(before.instance.maxCustomers)} → ${limitText(input.max_customers)}`);
+  }
+  if (input.max_devices !== undefined && input.max_devices !== before.instance.maxDevices) {
+    set.maxDevices = input.max_devices;
+    changes.push(`Max. Geräte: ${limitText(before.instance.maxDevices)} → ${limitText(input.max_devices)}`);
+  }
+  const billingChanged = input.billing_status !== undefined && input.billing_status !== (before.bill?.status ?? "trial");
+  if (billingChanged) {
+    changes.push(`Abrechnung: ${BILLING_STATUS_LABELS[before.bill?.status ?? "trial"]} → ${BILLING_STATUS_LABELS[input.billing_status!]}`);
+  }
+  if (changes.length === 0) return { message: "Keine Änderungen.", ...(await getInstanceDetail(instanceId)) };
+
+  await db.transaction(async (tx) => {
+    if (Object.keys(set).length) await tx.update(instances).set({ ...set, updatedAt: new Date() }).where(eq(instances.id, instanceId));
+    if (billingChanged) {
+      await tx
+        .insert(billing)
+        .values({ instanceId, status: input.billing_status! })
+        .onConflictDoUpdate({ target: billing.instanceId, set: { status: input.billing_status!, updatedAt: new Date() } });
+    }
+  });
+  await logActivity({
+    instanceId,
+    userId: actor.principal.userId,
+    actorName: actor.principal.name,
+    action: "admin.instance_updated",
+    description: `Instanz geändert von ${actor.principal.name} (MSP): ${changes.join("; ")}`,
+    metadata: { changes: input },
+    ip: actor.ip,
+  });
+  return { message: "Änderungen gespeichert.", ...(await getInstanceDetail(instanceId)) };
+}
+
+/** Links a Hetzner server id; details (IP, type, status) come with the next status refresh. */
+export async function linkServer(actor: Actor, instanceId: number, hetznerServerId: number) {
+  const db = await getDb();
+  const before = await loadRow(instanceId);
+  if (before.server?.hetznerServerId === hetznerServerId) {
+    return { message: "Dieser Server ist bereits verknüpft.", ...(await getInstanceDetail(instanceId)) };
+  }
+  await assertServerFree(hetznerServerId, instanceId);
+  const reset = { hetznerServerId, name: before.instance.name, ipv4: null, serverType: null, datacenter: null, status: "unknown", healthStatus: "unknown" as const, lastSyncedAt: null, updatedAt: new Date() };
+  try {
+    await db.insert(servers).values({ instanceId, ...reset }).onConflictDoUpdate({ target: servers.instanceId, set: reset });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ValidationError({ hetzner_server_id: ["Dieser Hetzner-Server ist bereits einer anderen Instanz zugeordnet."] });
+    throw error;
+  }
+  await logActivity({
+    instanceId,
+    userId: actor.principal.userId,
+    actorName: actor.principal.name,
+    action: "admin.server_linked",
+    description: `Hetzner-Server ${hetznerServerId} verknüpft von ${actor.principal.name} (MSP)${
+      before.server?.hetznerServerId ? ` (vorher ${before.server.hetznerServerId})` : ""
+    }`,
+    metadata: { hetzner_server_id: hetznerServerId, previous: before.server?.hetznerServerId ?? null },
+    ip: actor.ip,
+  });
+  return { message: "Hetzner-Server verknüpft.", ...(await getInstanceDetail(instanceId)) };
+}
+
+export async function unlinkServer(actor: Actor, instanceId: number) {
+  const db = await getDb();
+  const before = await loadRow(instanceId);
+  const previous = before.server?.hetznerServerId ?? null;
+  if (!previous) throw new ConflictError("Dieser Instanz ist kein Hetzner-Server zugeordnet.");
+  await db
+    .update(servers)
+    .set({ hetznerServerId: null, ipv4: null, serverType: null, datacenter: null, status: "unknown", healthStatus: "unknown", lastSyncedAt: null, updatedAt: new Date() })
+    .where(eq(servers.instanceId, instanceId));
+  await logActivity({
+    instanceId,
+    userId: actor.principal.userId,
+    actorName: actor.principal.name,
+    action: "admin.server_unlinked",
+    description: `Hetzner-Server ${previous} getrennt von ${actor.principal.name} (MSP)`,
+    level: "warning",
+    metadata: { previous },
+    ip: actor.ip,
+  });
+  return { message: "Hetzner-Server getrennt.", ...(await getInstanceDetail(instanceId)) };
+}
+
+/** Suspends at once: every later request of the customer reads the row and is limited. */
+export async function suspendInstance(actor: Actor, instanceId: number, reason: string) {
+  const db = await getDb();
+  await loadRow(instanceId);
+  const [updated] = await db
+    .update(instances)
+    .set({ suspended: true, suspendedReason: reason, suspendedAt: new Date(), updatedAt: new Date() })
+    .where(and(eq(instances.id, instanceId), eq(instances.suspended, false)))
+    .returning({ id: instances.id });
+  if (!updated) throw new ConflictError("Die Instanz ist bereits gesperrt.");
+  await logActivity({
+    instanceId,
+    userId: actor.principal.userId,
+    actorName: actor.principal.name,
+    action: "admin.instance_suspended",
+    description: `Instanz gesperrt von ${actor.principal.name} (MSP). Grund: ${reason}`,
+    level: "warning",
+    metadata: { reason },
+    ip: actor.ip,
+  });
+  return { message: "Instanz gesperrt.", ...(await getInstanceDetail(instanceId)) };
+}
+
+export async function reactivateInstance(actor: Actor, instanceId: number, note?: string) {
+  const db = await getDb();
+  await loadRow(instanceId);
+  const [updated] = await db
+    .update(instances)
+    .set({ suspended: false, suspendedReason: null, suspendedAt: null, updatedAt: new Date() })
+    .where(and(eq(instances.id, instanceId), eq(instances.suspended, true)))
+    .returning({ id: instances.id });
+  if (!updated) throw new ConflictError("Die Instanz ist nicht gesperrt.");
+  await logActivity({
+    instanceId,
+    userId: actor.principal.userId,
+    actorName: actor.principal.name,
+    action: "admin.instance_reactivated",
+    description: `Instanz reaktiviert von ${actor.principal.name} (MSP)${note ? `. Notiz: ${note}` : ""}`,
+    metadata: note ? { note } : undefined,
+    ip: actor.ip,
+  });
+  return { message: "Instanz reaktiviert.", ...(await getInstanceDetail(instanceId)) };
+}
+
+/** Options for filters and forms. */
+export async function listTierOptions() {
+  const db = await getDb();
+  return db.select({ key: pricingTiers.key, label: pricingTiers.label }).from(pricingTiers).orderBy(asc(pricingTiers.sortOrder), asc(pricingTiers.key));
+}
+

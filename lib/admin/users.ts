@@ -1,0 +1,321 @@
+import { and, asc, count, eq, ilike, inArray, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { instances, passwordResetTokens, roles, userRoles, users } from "@/db/schema";
+import { logActivity, paginationMeta } from "@/lib/activity";
+import { issuePasswordToken } from "@/lib/auth/passwords-flow";
+import { revokeUserSessions } from "@/lib/auth/sessions";
+import { config } from "@/lib/config";
+import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from "@/lib/errors";
+import { sendMail } from "@/lib/mail";
+import type { z } from "@/lib/validation";
+import type { Actor } from "./instances";
+import { invitationMail } from "./mail";
+import type { inviteUserSchema, listUsersQuery } from "./schemas";
+
+type UserRow = typeof users.$inferSelect;
+
+/** Only these columns ever leave the service: never the password hash. */
+const publicColumns = {
+  id: users.id,
+  instanceId: users.instanceId,
+  email: users.email,
+  name: users.name,
+  active: users.active,
+  twoFactorEnabled: users.twoFactorEnabled,
+  invited: sql<boolean>`${users.passwordHash} is null`,
+  lastLoginAt: users.lastLoginAt,
+  createdAt: users.createdAt,
+};
+
+type PublicUser = {
+  id: string;
+  instanceId: number | null;
+  email: string;
+  name: string;
+  active: boolean;
+  twoFactorEnabled: boolean;
+  invited: unknown;
+  lastLoginAt: Date | null;
+  createdAt: Date;
+};
+
+async function rolesOf(userIds: string[]) {
+  if (userIds.length === 0) return new Map<string, { key: string; label: string }[]>();
+  const db = await getDb();
+  const rows = await db
+    .select({ userId: userRoles.userId, key: roles.key, label: roles.label })
+    .from(userRoles)
+    .innerJoin(roles, eq(roles.key, userRoles.roleKey))
+    .where(inArray(userRoles.userId, userIds))
+    .orderBy(asc(roles.key));
+  const map = new Map<string, { key: string; label: string }[]>();
+  for (const r of rows) map.set(r.userId, [...(map.get(r.userId) ?? []), { key: r.key, label: r.label }]);
+  return map;
+}
+
+function presentUser(u: PublicUser, roleList: { key: string; label: string }[], instanceName: string | null = null) {
+  const invited = u.invited === true || u.invited === "t";
+  const status = !u.active ? "deactivated" : invited ? "invited" : "active";
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    instance_id: u.instanceId,
+    instance_name: instanceName,
+    staff: u.instanceId === null,
+    status,
+    status_label: { deactivated: "Deaktiviert", invited: "Eingeladen", active: "Aktiv" }[status],
+    active: u.active,
+    two_factor_enabled: u.twoFactorEnabled,
+    roles: roleList,
+    last_login_at: u.lastLoginAt?.toISOString() ?? null,
+    created_at: u.createdAt.toISOString(),
+  };
+}
+
+export async function listUsers(query: z.infer<typeof listUsersQuery>) {
+  const db = await getDb();
+  const where: SQL[] = [];
+  if (query.instance_id) where.push(eq(users.instanceId, query.instance_id));
+  else if (query.scope === "staff") where.push(isNull(users.instanceId));
+  else if (query.scope === "customer") where.push(isNotNull(users.instanceId));
+  if (query.search) {
+    const like = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push(or(ilike(users.email, like), ilike(users.name, like))!);
+  }
+  const condition = where.length ? and(...where) : undefined;
+  const [{ total }] = await db.select({ total: count() }).from(users).where(condition);
+  const rows = await db
+    .select({ ...publicColumns, instanceName: instances.name })
+    .from(users)
+    .leftJoin(instances, eq(instances.id, users.instanceId))
+    .where(condition)
+    .orderBy(asc(users.email))
+    .limit(query.per_page)
+    .offset((query.page - 1) * query.per_page);
+  const roleMap = await rolesOf(rows.map((r) => r.id));
+  return {
+    users: rows.map((r) => presentUser(r, roleMap.get(r.id) ?? [], r.instanceName)),
+    meta: paginationMeta(query.page, query.per_page, total),
+  };
+}
+
+export async function listRoles() {
+  const db = await getDb();
+  const rows = await db.select().from(roles).orderBy(asc(roles.staff), asc(roles.key));
+  return { roles: rows.map((r) => ({ key: r.key, label: r.label, staff: r.staff, permissions: r.permissions })) };
+}
+
+async function loadUser(userId: string): Promise<UserRow> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(userId)) throw new NotFoundError("Benutzer nicht gefunden.");
+  const db = await getDb();
+  const [user] = await db.select().from(users).where(eq(users.id, userId));
+  if (!user) throw new NotFoundError("Benutzer nicht gefunden.");
+  return user;
+}
+
+async function presentById(userId: string) {
+  const db = await getDb();
+  const [row] = await db
+    .select({ ...publicColumns, instanceName: instances.name })
+    .from(users)
+    .leftJoin(instances, eq(instances.id, users.instanceId))
+    .where(eq(users.id, userId));
+  const roleMap = await rolesOf([userId]);
+  return presentUser(row, roleMap.get(userId) ?? [], row.instanceName);
+}
+
+/** Roles must exist and fit the user: staff roles for MSP staff, customer roles for customers. */
+async function assertRoles(keys: string[], staff: boolean) {
+  const db = await getDb();
+  const unique = [...new Set(keys)];
+  const found = await db.select().from(roles).where(inArray(roles.key, unique));
+  const unknown = unique.filter((k) => !found.some((r) => r.key === k));
+  if (unknown.length) throw new ValidationError({ roles: [`Unbekannte Rolle: ${unknown.join(", ")}.`] });
+  const wrong = found.filter((r) => r.staff !== staff);
+  if (wrong.length) {
+    throw new ValidationError({
+      roles: [
+        staff
+          ? `Mitarbeiter können nur MSP-Rollen erhalten (nicht: ${wrong.map((r) => r.label).join(", ")}).`
+          : `Kundenbenutzer können keine MSP-Rollen erhalten (nicht: ${wrong.map((r) => r.label).join(", ")}).`,
+      ],
+    });
+  }
+  return found;
+}
+
+function inviteLink(token: string, email: string) {
+  return `${config().APP_URL}/passwort-zuruecksetzen?token=${encodeURIComponent(token)}&email=${encodeURIComponent(email)}&einladung=1`;
+}
+
+async function sendInvitation(actor: Actor, user: { id: string; email: string; name: string; instanceId: number | null }) {
+  const db = await getDb();
+  // A new invitation replaces the older links.
+  await db
+    .update(passwordResetTokens)
+    .set({ usedAt: new Date() })
+    .where(and(eq(passwordResetTokens.userId, user.id), eq(passwordResetTokens.purpose, "invite"), isNull(passwordResetTokens.usedAt)));
+  const hours = config().INVITE_TOKEN_TTL_HOURS;
+  const token = await issuePasswordToken(user.id, "invite", hours * 60);
+  let context = "als Mitarbeiter des MSP";
+  if (user.instanceId !== null) {
+    const [inst] = await db.select({ companyName: instances.companyName }).from(instances).where(eq(instances.id, user.instanceId));
+    context = `für ${inst?.companyName ?? "Ihre Instanz"}`;
+  }
+  await sendMail(invitationMail({ to: user.email, name: user.name, link: inviteLink(token, user.email), validHours: hours, inviter: actor.principal.name, context }));
+}
+
+/**
+ * Invites a user by e-mail: the account has no password until the invitee sets
+ * one through the single-use, expiring link. instanceId null = MSP staff.
+ */
+export async function inviteUser(actor: Actor, instanceId: number | null, input: z.infer<typeof inviteUserSchema>) {
+  const db = await getDb();
+  if (instanceId !== null) {
+    const [inst] = await db.select({ id: instances.id }).from(instances).where(eq(instances.id, instanceId));
+    if (!inst) throw new NotFoundError("Instanz nicht gefunden.");
+  }
+  await assertRoles(input.roles, instanceId === null);
+  const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, input.email));
+  if (existing) throw new ValidationError({ email: ["Für diese E-Mail-Adresse gibt es bereits ein Konto."] });
+  let created: { id: string };
+  try {
+    created = await db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(users)
+        .values({ email: input.email, name: input.name, instanceId, passwordHash: null, active: true })
+        .returning({ id: users.id });
+      await tx.insert(userRoles).values([...new Set(input.roles)].map((roleKey) => ({ userId: row.id, roleKey })));
+      return row;
+    });
+  } catch (error) {
+    if (isUnique(error)) throw new ValidationError({ email: ["Für diese E-Mail-Adresse gibt es bereits ein Konto."] });
+    throw error;
+  }
+  await sendInvitation(actor, { id: created.id, email: input.email, name: input.name, instanceId });
+  await logActivity({
+    instanceId,
+    userId: actor.principal.userId,
+    actorName: actor.principal.name,
+    action: "admin.user_invited",
+    description: `${instanceId === null ? "Mitarbeiter" : "Benutzer"} ${input.email} eingeladen von ${actor.principal.name} (MSP), Rollen: ${input.roles.join(", ")}`,
+    metadata: { user_id: created.id, email: input.email, roles: input.roles },
+    ip: actor.ip,
+  });
+  return { message: `Einladung an ${input.email} gesendet.`, user: await presentById(created.id) };
+}
+
+export async function resendInvitation(actor: Actor, userId: string) {
+  const user = await loadUser(userId);
+  if (user.passwordHash) throw new UnprocessableError("Dieser Benutzer hat die Einladung bereits angenommen.");
+  if (!user.active) throw new UnprocessableError("Der Benutzer ist deaktiviert.");
+  await sendInvitation(actor, user);
+  await logActivity({
+    instanceId: user.instanceId,
+    userId: actor.principal.userId,
+    actorName: actor.principal.name,
+    action: "admin.user_invitation_resent",
+    description: `Einladung an ${user.email} erneut gesendet von ${actor.principal.name} (MSP)`,
+    metadata: { user_id: user.id },
+    ip: actor.ip,
+  });
+  return { message: `Einladung an ${user.email} erneut gesendet.`, user: await presentById(user.id) };
+}
+
+function assertNotSelf(actor: Actor, user: UserRow, what: string) {
+  if (actor.principal.userId === user.id) throw new UnprocessableError(`Sie können ${what} nicht für Ihr eigenes Konto ausführen.`);
+}
+
+export async function setUserRoles(actor: Actor, userId: string, roleKeys: string[]) {
+  const user = await loadUser(userId);
+  assertNotSelf(actor, user, "Rollenänderungen");
+  const found = await assertRoles(roleKeys, user.instanceId === null);
+  const db = await getDb();
+  await db.transaction(async (tx) => {
+    await tx.delete(userRoles).where(eq(userRoles.userId, user.id));
+    await tx.insert(userRoles).values(found.map((r) => ({ userId: user.id, roleKey: r.key })));
+  });
+  await logActivity({
+    instanceId: user.instanceId,
+    userId: actor.principal.userId,
+    actorName: actor.principal.name,
+    action: "admin.user_roles_changed",
+    description: `Rollen von ${user.email} geändert von ${actor.principal.name} (MSP): ${found.map((r) => r.label).join(", ")}`,
+    metadata: { user_id: user.id, roles: found.map((r) => r.key) },
+    ip: actor.ip,
+  });
+  return { message: "Rollen gespeichert.", user: await presentById(user.id) };
+}
+
+/** Deactivates the account and ends all of its sessions at once. */
+export async function deactivateUser(actor: Actor, userId: string) {
+  const user = await loadUser(userId);
+  assertNotSelf(actor, user, "die Deaktivierung");
+  const db = await getDb();
+  const [updated] = await db
+    .update(users)
+    .set({ active: false, updatedAt: new Date() })
+    .where(and(eq(users.id, user.id), eq(users.active, true)))
+    .returning({ id: users.id });
+  if (!updated) throw new ConflictError("Der Benutzer ist bereits deaktiviert.");
+  await revokeUserSessions(user.id);
+  await logActivity({
+    instanceId: user.instanceId,
+    userId: actor.principal.userId,
+    actorName: actor.principal.name,
+    action: "admin.user_deactivated",
+    description: `Benutzer ${user.email} deaktiviert von ${actor.principal.name} (MSP), alle Sitzungen beendet`,
+    level: "warning",
+    metadata: { user_id: user.id },
+    ip: actor.ip,
+  });
+  return { message: "Benutzer deaktiviert, alle Sitzungen beendet.", user: await presentById(user.id) };
+}
+
+export async function activateUser(actor: Actor, userId: string) {
+  const user = await loadUser(userId);
+  const db = await getDb();
+  const [updated] = await db
+    .update(users)
+    .set({ active: true, updatedAt: new Date() })
+    .where(and(eq(users.id, user.id), eq(users.active, false)))
+    .returning({ id: users.id });
+  if (!updated) throw new ConflictError("Der Benutzer ist bereits aktiv.");
+  await logActivity({
+    instanceId: user.instanceId,
+    userId: actor.principal.userId,
+    actorName: actor.principal.name,
+    action: "admin.user_activated",
+    description: `Benutzer ${user.email} wieder aktiviert von ${actor.principal.name} (MSP)`,
+    metadata: { user_id: user.id },
+    ip: actor.ip,
+  });
+  return { message: "Benutzer aktiviert.", user: await presentById(user.id) };
+}
+
+export async function resetTwoFactor(actor: Actor, userId: string) {
+  const user = await loadUser(userId);
+  const db = await getDb();
+  await db.update(users).set({ twoFactorEnabled: false, updatedAt: new Date() }).where(eq(users.id, user.id));
+  await logActivity({
+    instanceId: user.instanceId,
+    userId: actor.principal.userId,
+    actorName: actor.principal.name,
+    action: "admin.user_2fa_reset",
+    description: `Zwei-Faktor-Anmeldung von ${user.email} zurückgesetzt von ${actor.principal.name} (MSP)`,
+    level: "warning",
+    metadata: { user_id: user.id, was_enabled: user.twoFactorEnabled },
+    ip: actor.ip,
+  });
+  return { message: "Zwei-Faktor-Anmeldung zurückgesetzt.", user: await presentById(user.id) };
+}
+
+function isUnique(error: unknown) {
+  let e: unknown = error;
+  for (let depth = 0; e && depth < 4; depth++) {
+    if ((e as { code?: string }).code === "23505") return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
