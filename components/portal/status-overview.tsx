@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { Alert, Badge, Card, LoadingBlock } from "@/components/ui/card";
 import { Button } from "@/components/ui/button";
 import { apiFetch } from "@/lib/client/api";
@@ -59,7 +60,14 @@ export function StatusOverview() {
         </Badge>
       </div>
       <div className="grid gap-4 md:grid-cols-2">
-        <Card title="Server">
+        <Card
+          title="Server"
+          action={
+            <Link href="/server" className="text-sm font-medium text-brand-700 underline">
+              Server steuern
+            </Link>
+          }
+        >
           <dl>
             <Row label="Status">
               <Badge tone={statusTone(s.server.status)}>

@@ -1,13 +1,23 @@
 import type { Metadata } from "next";
+import { ServerControl } from "@/components/server/server-control";
 import { EmptyState } from "@/components/ui/card";
+import { requireMe } from "@/lib/auth/page-guard";
 
 export const metadata: Metadata = { title: "Server" };
 
-export default function Page() {
+export default async function ServerPage() {
+  const me = await requireMe();
   return (
     <div className="space-y-4">
-      <h1 className="text-2xl font-bold">Server</h1>
-      <EmptyState title="Dieser Bereich wird gerade eingerichtet.">Er steht mit einem der nächsten Updates zur Verfügung.</EmptyState>
+      <div>
+        <h1 className="text-2xl font-bold">Server</h1>
+        <p className="text-sm text-slate-500">Status und Steuerung Ihres Hetzner-Servers.</p>
+      </div>
+      {me.instance ? (
+        <ServerControl />
+      ) : (
+        <EmptyState title="Sie sind als MSP-Mitarbeiter angemeldet.">Ihrem Konto ist keine Kundeninstanz zugeordnet.</EmptyState>
+      )}
     </div>
   );
 }

@@ -1,0 +1,238 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef, useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Alert, Badge, Card, EmptyState, LoadingBlock } from "@/components/ui/card";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { useToast } from "@/components/ui/toast";
+import { ApiError, apiFetch } from "@/lib/client/api";
+import { formatDateTime } from "@/lib/client/format";
+import type { ServerView } from "@/lib/servers/service";
+
+type ViewResponse = ServerView & { can_control: boolean };
+type ActionName = "reboot" | "power-off" | "power-on" | "refresh-status" | "force-power-off";
+
+const statusTone = (status: string) =>
+  status === "online" ? "green" : status === "off" ? "red" : status === "unknown" ? "slate" : "amber";
+const healthTone = (status: string) =>
+  status === "healthy" ? "green" : status === "unhealthy" ? "red" : status === "unknown" ? "slate" : "amber";
+
+const CONFIRMS: Partial<Record<ActionName, { title: string; text: string; confirm: string }>> = {
+  reboot: {
+    title: "Server neu starten?",
+    text: "Der Server wird neu gestartet. Ihr Portal und die Fernwartung (MeshCentral) sind dabei für ein bis zwei Minuten nicht erreichbar; laufende Fernwartungs-Sitzungen werden getrennt.",
+    confirm: "Jetzt neu starten",
+  },
+  "power-off": {
+    title: "Server herunterfahren?",
+    text: "Der Server wird sauber heruntergefahren. Ihr Portal und die Fernwartung (MeshCentral) sind danach nicht mehr erreichbar, bis Sie den Server wieder einschalten.",
+    confirm: "Herunterfahren",
+  },
+  "force-power-off": {
+    title: "Ausschalten erzwingen?",
+    text: "Der Server wird sofort ausgeschaltet – wie beim Ziehen des Netzsteckers. Nicht gespeicherte Daten können verloren gehen. Nur verwenden, wenn das normale Herunterfahren nicht funktioniert.",
+    confirm: "Sofort ausschalten",
+  },
+};
+
+function Row({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="flex justify-between gap-4 border-b border-slate-100 py-2 text-sm last:border-0">
+      <dt className="text-slate-500">{label}</dt>
+      <dd className="text-right font-medium text-slate-900">{children}</dd>
+    </div>
+  );
+}
+
+export function ServerControl() {
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const [confirming, setConfirming] = useState<ActionName | null>(null);
+  const query = useQuery({
+    queryKey: ["server"],
+    queryFn: () => apiFetch<ViewResponse>("/api/manage/server"),
+    refetchInterval: (q) => (q.state.data?.action_running ? 1500 : 30_000),
+    staleTime: 0,
+  });
+
+  // Announce the end of an action once, when polling sees it finish.
+  const lastRunning = useRef<{ id: number; running: boolean } | null>(null);
+  const data = query.data;
+  useEffect(() => {
+    const action = data?.action;
+    if (!action) return;
+    const prev = lastRunning.current;
+    lastRunning.current = { id: action.id, running: data.action_running };
+    if (prev && prev.id === action.id && prev.running && !data.action_running) {
+      if (action.status === "success") toast("success", `${action.action_label} abgeschlossen.`);
+      else toast("error", `${action.action_label} fehlgeschlagen: ${action.message ?? "unbekannter Fehler"}`);
+      void queryClient.invalidateQueries({ queryKey: ["status"] });
+    }
+  }, [data, toast, queryClient]);
+
+  const mutation = useMutation({
+    mutationFn: (name: ActionName) =>
+      apiFetch<{ message: string; action: string }>(
+        `/api/manage/server/${name === "force-power-off" ? "power-off" : name}`,
+        { method: "POST", body: name === "force-power-off" ? { force: true } : {} },
+      ),
+    onSuccess: (res) => {
+      toast("success", `${res.message}.`);
+      void queryClient.invalidateQueries({ queryKey: ["server"] });
+      void queryClient.invalidateQueries({ queryKey: ["status"] });
+    },
+    onError: (error) => {
+      const message = error instanceof ApiError ? error.message : "Die Aktion ist fehlgeschlagen. Bitte erneut versuchen.";
+      const wait =
+        error instanceof ApiError && error.status === 429 && error.retryAfterSeconds && !/\d/.test(message)
+          ? ` Bitte in ${error.retryAfterSeconds} Sekunden erneut versuchen.`
+          : "";
+      toast("error", message + wait);
+      void queryClient.invalidateQueries({ queryKey: ["server"] });
+    },
+  });
+
+  if (query.isPending) return <LoadingBlock label="Server wird geladen …" />;
+  if (query.isError) {
+    return (
+      <Alert kind="error" title="Server konnte nicht geladen werden">
+        <p>{query.error.message}</p>
+        <Button variant="secondary" className="mt-2" onClick={() => query.refetch()}>
+          Erneut versuchen
+        </Button>
+      </Alert>
+    );
+  }
+  const view = query.data;
+  if (!view.server) {
+    return (
+      <EmptyState title="Kein Hetzner-Server zugeordnet">
+        Ihrer Instanz ist noch kein Server zugeordnet. Bitte wenden Sie sich an den Support.
+      </EmptyState>
+    );
+  }
+  const s = view.server;
+  const action = view.action;
+  const busy = view.action_running || mutation.isPending;
+  const disabled = busy || !view.can_control;
+  const isOff = s.status === "off";
+  const isOnline = s.status === "online";
+
+  const run = (name: ActionName) => {
+    if (CONFIRMS[name]) setConfirming(name);
+    else mutation.mutate(name);
+  };
+  const confirm = confirming ? CONFIRMS[confirming] : undefined;
+
+  return (
+    <div className="space-y-4">
+      <Card title="Hetzner-Server">
+        <dl>
+          <Row label="Status">
+            <Badge tone={statusTone(s.status)}>
+              <span data-testid="server-status">{s.status_label}</span>
+            </Badge>
+          </Row>
+          <Row label="Zustand">
+            <Badge tone={healthTone(s.health_status)}>{s.health_status_label}</Badge>
+          </Row>
+          <Row label="Name">{s.name ?? "–"}</Row>
+          <Row label="IPv4">{s.ipv4 ?? "–"}</Row>
+          <Row label="Servertyp">{s.server_type ?? "–"}</Row>
+          <Row label="Rechenzentrum">{s.datacenter ?? "–"}</Row>
+          <Row label="Zuletzt abgefragt">{formatDateTime(s.last_synced_at)}</Row>
+        </dl>
+      </Card>
+
+      {view.sync_error && (
+        <Alert kind="warning" title="Hetzner nicht erreichbar">
+          {view.sync_error}
+        </Alert>
+      )}
+
+      {action && view.action_running && (
+        <Card title="Laufende Aktion">
+          <div className="space-y-2" data-testid="server-progress">
+            <p className="text-sm text-slate-700">{action.progress_label}</p>
+            <div
+              role="progressbar"
+              aria-label={`Fortschritt: ${action.action_label}`}
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={action.progress ?? undefined}
+              aria-valuetext={action.progress === null ? action.progress_label : `${action.progress} %`}
+              className="h-3 w-full overflow-hidden rounded-full bg-slate-200"
+            >
+              <div
+                className={`h-full rounded-full bg-brand-600 transition-all ${action.progress === null ? "w-1/3 animate-pulse" : ""}`}
+                style={action.progress === null ? undefined : { width: `${Math.max(3, action.progress)}%` }}
+              />
+            </div>
+            <p className="text-xs text-slate-500">
+              Ausgelöst von {action.actor ?? "–"} am {formatDateTime(action.started_at)}
+            </p>
+          </div>
+        </Card>
+      )}
+
+      {action && !view.action_running && (
+        <p className="text-sm text-slate-600" data-testid="last-action">
+          Letzte Aktion: {action.action_label} –{" "}
+          {action.status === "success" ? "erfolgreich" : `fehlgeschlagen${action.message ? `: ${action.message}` : ""}`} (
+          {formatDateTime(action.finished_at ?? action.started_at)}, {action.actor ?? "–"})
+        </p>
+      )}
+
+      <Card title="Steuerung">
+        {!view.can_control && (
+          <p className="mb-3 text-sm text-slate-600">Sie haben nur Leserechte; Server-Aktionen sind Administratoren vorbehalten.</p>
+        )}
+        <div className="grid gap-2 sm:grid-cols-2 lg:grid-cols-4">
+          <Button variant="secondary" disabled={disabled || isOff} busy={mutation.isPending && mutation.variables === "reboot"} onClick={() => run("reboot")}>
+            Neustarten
+          </Button>
+          <Button variant="danger" disabled={disabled || isOff} busy={mutation.isPending && mutation.variables === "power-off"} onClick={() => run("power-off")}>
+            Herunterfahren
+          </Button>
+          <Button variant="primary" disabled={disabled || isOnline} busy={mutation.isPending && mutation.variables === "power-on"} onClick={() => run("power-on")}>
+            Einschalten
+          </Button>
+          <Button
+            variant="ghost"
+            disabled={disabled}
+            busy={mutation.isPending && mutation.variables === "refresh-status"}
+            onClick={() => run("refresh-status")}
+          >
+            Status aktualisieren
+          </Button>
+        </div>
+        {view.can_force_power_off && (
+          <div className="mt-4 space-y-2">
+            <Alert kind="warning" title="Der Server ist noch eingeschaltet">
+              Das Betriebssystem hat nicht auf das Herunterfahren reagiert. Sie können das Ausschalten erzwingen.
+            </Alert>
+            <Button variant="danger" disabled={disabled} onClick={() => run("force-power-off")}>
+              Ausschalten erzwingen
+            </Button>
+          </div>
+        )}
+        <p className="mt-3 text-xs text-slate-500">Höchstens 3 Aktionen pro Minute. Während eine Aktion läuft, sind die Schaltflächen gesperrt.</p>
+      </Card>
+
+      <ConfirmDialog
+        open={confirm !== undefined}
+        title={confirm?.title ?? ""}
+        confirmLabel={confirm?.confirm ?? "Bestätigen"}
+        onCancel={() => setConfirming(null)}
+        onConfirm={() => {
+          const name = confirming;
+          setConfirming(null);
+          if (name) mutation.mutate(name);
+        }}
+      >
+        <p>{confirm?.text}</p>
+      </ConfirmDialog>
+    </div>
+  );
+}
