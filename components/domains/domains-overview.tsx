@@ -1,0 +1,159 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Alert, Badge, Card, LoadingBlock } from "@/components/ui/card";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { useToast } from "@/components/ui/toast";
+import { apiFetch } from "@/lib/client/api";
+import { formatDateTime } from "@/lib/client/format";
+import { DomainWizard } from "./domain-wizard";
+import { KIND_PATHS, KIND_TITLES, type ApplyResponse, type DomainConfiguration, type DomainKind, type DomainKindView } from "./types";
+
+const tone = (status: string) =>
+  status === "applied" ? "green" : status === "failed" ? "amber" : status === "pending" ? "blue" : "slate";
+
+export function DomainsOverview() {
+  const query = useQuery({ queryKey: ["domains"], queryFn: () => apiFetch<DomainConfiguration>("/api/manage/domains") });
+
+  return (
+    <div className="space-y-4">
+      <div>
+        <h1 className="text-2xl font-bold">Domains</h1>
+        <p className="mt-1 text-sm text-slate-600">
+          Ihr Portal und die Fernwartung sind immer unter den Standard-Domains erreichbar. Mit einer eigenen Domain erscheinen
+          sie unter Ihrem Namen, z. B. portal.ihre-firma.de.
+        </p>
+      </div>
+      {query.isPending ? (
+        <div className="grid gap-4 lg:grid-cols-2">
+          <LoadingBlock label="Domains werden geladen …" />
+          <LoadingBlock label="Domains werden geladen …" />
+        </div>
+      ) : query.isError ? (
+        <Alert kind="error" title="Domains konnten nicht geladen werden">
+          <p>{query.error.message}</p>
+          <Button variant="secondary" className="mt-2" onClick={() => query.refetch()}>
+            Erneut versuchen
+          </Button>
+        </Alert>
+      ) : (
+        <>
+          {!query.data.can_write && (
+            <Alert kind="info">Sie können die Domain-Einstellungen ansehen, aber nicht ändern (fehlende Berechtigung).</Alert>
+          )}
+          <div className="grid gap-4 lg:grid-cols-2">
+            <DomainCard view={query.data.portal} canWrite={query.data.can_write} />
+            <DomainCard view={query.data.meshcentral} canWrite={query.data.can_write} />
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
+
+function Row({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="flex flex-wrap justify-between gap-x-4 gap-y-1 border-b border-slate-100 py-2 text-sm last:border-0">
+      <dt className="text-slate-500">{label}</dt>
+      <dd className="break-all text-right font-medium text-slate-900">{children}</dd>
+    </div>
+  );
+}
+
+function DomainCard({ view, canWrite }: { view: DomainKindView; canWrite: boolean }) {
+  const kind = view.kind as DomainKind;
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const [wizardOpen, setWizardOpen] = useState(false);
+  const [confirmOpen, setConfirmOpen] = useState(false);
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: ["domains"] });
+    void queryClient.invalidateQueries({ queryKey: ["status"] });
+  };
+
+  const remove = useMutation({
+    mutationFn: () => apiFetch<{ message: string }>(KIND_PATHS[kind], { method: "DELETE" }),
+    onSuccess: (data) => toast("success", data.message),
+    onError: (e: Error) => toast("error", e.message),
+    onSettled: refresh,
+  });
+  const apply = useMutation({
+    mutationFn: () => apiFetch<ApplyResponse>("/api/manage/domains/apply", { method: "POST" }),
+    onSuccess: (data) => toast(data.applied ? "success" : "error", data.message),
+    onError: (e: Error) => toast("error", e.message),
+    onSettled: refresh,
+  });
+
+  return (
+    <Card title={KIND_TITLES[kind]}>
+      <div data-testid={`domain-card-${kind}`}>
+        <dl>
+          <Row label="Erreichbar unter">
+            <a className="text-brand-700 underline" href={view.url} target="_blank" rel="noreferrer" data-testid={`active-url-${kind}`}>
+              {view.url}
+            </a>
+          </Row>
+          <Row label="Standard-Domain">{view.default_domain}</Row>
+          <Row label="Eigene Domain">
+            <span data-testid={`custom-domain-${kind}`}>{view.custom_domain ?? "nicht eingerichtet"}</span>
+          </Row>
+          <Row label="Zustand">
+            <Badge tone={tone(view.status)}>
+              <span data-testid={`domain-status-${kind}`}>{view.status_label}</span>
+            </Badge>
+          </Row>
+          {view.applied_at && <Row label="Angewendet am">{formatDateTime(view.applied_at)}</Row>}
+          <Row label="CNAME-Ziel">
+            <code className="font-mono">{view.cname_target}</code>
+          </Row>
+        </dl>
+
+        {view.last_error && (
+          <div className="mt-3 space-y-2">
+            <Alert kind="warning" title="Nicht auf dem Server angewendet">
+              {view.last_error}
+            </Alert>
+            {canWrite && (
+              <Button variant="secondary" busy={apply.isPending} onClick={() => apply.mutate()}>
+                Erneut anwenden
+              </Button>
+            )}
+          </div>
+        )}
+
+        {canWrite && !wizardOpen && (
+          <div className="mt-4 flex flex-col gap-2 sm:flex-row">
+            <Button onClick={() => setWizardOpen(true)}>{view.custom_domain ? "Domain ändern" : "Eigene Domain einrichten"}</Button>
+            {view.custom_domain && (
+              <Button variant="danger" busy={remove.isPending} onClick={() => setConfirmOpen(true)}>
+                Domain entfernen
+              </Button>
+            )}
+          </div>
+        )}
+
+        {wizardOpen && (
+          <DomainWizard kind={kind} target={view.cname_target} onClose={() => setWizardOpen(false)} />
+        )}
+
+        <ConfirmDialog
+          open={confirmOpen}
+          title={`Eigene Domain für ${KIND_TITLES[kind]} entfernen?`}
+          confirmLabel="Domain entfernen"
+          onCancel={() => setConfirmOpen(false)}
+          onConfirm={() => {
+            setConfirmOpen(false);
+            remove.mutate();
+          }}
+        >
+          <p>
+            <strong>{view.custom_domain}</strong> wird vom Server entfernt. {KIND_TITLES[kind]} ist danach nur noch unter{" "}
+            <strong>{view.default_domain}</strong> erreichbar. Links und Lesezeichen auf die eigene Domain funktionieren dann nicht mehr.
+          </p>
+        </ConfirmDialog>
+      </div>
+    </Card>
+  );
+}
