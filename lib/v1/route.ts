@@ -63,10 +63,10 @@ async function authorize(req: NextRequest, params: RouteParams, options: V1Optio
   if (write && auth.scope === "read") {
     throw new V1Error(403, "insufficient_scope", "Dieser API-Schlüssel darf nur lesen (Scope „read“).", { required_scope: "read_write" });
   }
+  if (options.permission && !auth.principal.permissions.has(options.permission)) throw permissionDenied(options.permission);
   if (options.staffOnly && !auth.principal.staff) {
     throw new V1Error(403, "forbidden", "Dieser Endpunkt ist nur für MSP-Mitarbeiter.");
   }
-  if (options.permission && !auth.principal.permissions.has(options.permission)) throw permissionDenied(options.permission);
   return { req, ip: clientIp(req.headers), params, auth };
 }
 

@@ -1,0 +1,9 @@
+import { parseJsonBody } from "@/lib/http/body";
+import { v1Route } from "@/lib/v1/route";
+import { suspendBody } from "@/lib/v1/schemas";
+import { setTenantSuspension } from "@/lib/v1/tenants";
+
+export const POST = v1Route({ permission: "tenant.manage", staffOnly: true }, async ({ req, params, auth, ip }) => {
+  const { reason } = await parseJsonBody(req, suspendBody);
+  return setTenantSuspension(String(params.id), true, reason, auth.principal, ip);
+});
