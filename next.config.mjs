@@ -4,6 +4,8 @@ const nextConfig = {
   // Separate build folders let several stacks (e.g. parallel e2e runs) coexist.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
+  // forbidden() renders app/forbidden.tsx with HTTP 403 (staff pages opened by customers).
+  experimental: { authInterrupts: true },
   // `npm test` type-checks the whole project with tsc first; parallel local e2e
   // builds may skip the duplicate check with SKIP_BUILD_TYPECHECK=1.
   typescript: { ignoreBuildErrors: process.env.SKIP_BUILD_TYPECHECK === "1" },

@@ -2,11 +2,13 @@ import type { Metadata } from "next";
 import { StatusOverview } from "@/components/portal/status-overview";
 import { requireMe } from "@/lib/auth/page-guard";
 import { EmptyState } from "@/components/ui/card";
+import { StaffDashboard } from "@/components/admin/staff-dashboard";
 
 export const metadata: Metadata = { title: "Übersicht" };
 
 export default async function DashboardPage() {
   const me = await requireMe();
+  if (!me.instance && me.user.staff) return <StaffDashboard name={me.user.name} />;
   if (!me.instance) {
     return (
       <EmptyState title="Sie sind als MSP-Mitarbeiter angemeldet.">

@@ -6,6 +6,7 @@ import { signOut } from "next-auth/react";
 import { useState } from "react";
 import type { Me } from "@/lib/auth/page-guard";
 import { SuspendedBanner } from "./suspended-notice";
+import { ImpersonationBanner } from "@/components/admin/impersonation-banner";
 
 /** customer: needs an own instance; staff: MSP staff only; all: everyone. */
 type NavItem = { href: string; label: string; blockedWhenSuspended: boolean; audience: "customer" | "staff" | "all" };
@@ -18,6 +19,8 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/aktivitaet", label: "Aktivität", blockedWhenSuspended: true, audience: "customer" },
   { href: "/verwaltung", label: "Instanzen", blockedWhenSuspended: false, audience: "staff" },
   { href: "/verwaltung/rechnungen", label: "Rechnungsstellung", blockedWhenSuspended: false, audience: "staff" },
+  { href: "/verwaltung/benutzer", label: "Mitarbeiter", blockedWhenSuspended: false, audience: "staff" },
+  { href: "/verwaltung/tarife", label: "Tarife", blockedWhenSuspended: false, audience: "staff" },
   { href: "/konto", label: "Konto", blockedWhenSuspended: false, audience: "all" },
 ];
 
@@ -26,8 +29,10 @@ export function PortalShell({ me, supportEmail, children }: { me: Me; supportEma
   const [menuOpen, setMenuOpen] = useState(false);
   const [leaving, setLeaving] = useState(false);
   const suspended = Boolean(me.instance?.suspended);
+  // Staff in the read-only "Ansicht als Kunde" get the customer's navigation only.
+  const impersonating = Boolean(me.impersonation);
   const items = NAV_ITEMS.filter(
-    (item) => item.audience === "all" || (item.audience === "staff" ? me.user.staff : Boolean(me.instance)),
+    (item) => item.audience === "all" || (item.audience === "staff" ? me.user.staff && !impersonating : Boolean(me.instance)),
   );
 
   // The longest matching prefix wins, so /verwaltung/rechnungen does not also mark /verwaltung.
@@ -96,6 +101,7 @@ export function PortalShell({ me, supportEmail, children }: { me: Me; supportEma
           </ul>
         </nav>
       </header>
+      {me.impersonation && <ImpersonationBanner companyName={me.impersonation.company_name} instanceId={me.impersonation.instance_id} />}
       {suspended && <SuspendedBanner reason={me.instance?.suspended_reason ?? null} supportEmail={supportEmail} />}
       <main className="mx-auto max-w-6xl px-4 py-6 sm:px-6">{children}</main>
     </div>
