@@ -69,12 +69,13 @@ type ServerRow = typeof servers.$inferSelect;
 // Hetzner client
 
 /** The Hetzner client from the configuration (the local simulator in development without token). */
-export async function hetznerClient(): Promise<HetznerClient> {
+export async function hetznerClient(opts: { maxTimeoutMs?: number } = {}): Promise<HetznerClient> {
   const c = config();
+  const timeoutMs = Math.min(c.HCLOUD_TIMEOUT_MS, opts.maxTimeoutMs ?? Number.POSITIVE_INFINITY);
   try {
     const token = c.HCLOUD_TOKEN?.trim();
-    if (token) return createHetznerClient({ token, baseUrl: c.HCLOUD_ENDPOINT, timeoutMs: c.HCLOUD_TIMEOUT_MS });
-    return await createHetznerClientFromEnv(process.env, { timeoutMs: c.HCLOUD_TIMEOUT_MS });
+    if (token) return createHetznerClient({ token, baseUrl: c.HCLOUD_ENDPOINT, timeoutMs });
+    return await createHetznerClientFromEnv(process.env, { timeoutMs });
   } catch (error) {
     throw new UpstreamError("Server-Aktion fehlgeschlagen: Die Hetzner-Anbindung ist nicht eingerichtet. Bitte den Support kontaktieren.", {
       cause_code: error instanceof HetznerError ? error.code : "config_error",
@@ -432,7 +433,8 @@ export async function getServerView(instanceId: number) {
   const stale = !server.lastSyncedAt || Date.now() - server.lastSyncedAt.getTime() > STALE_STATUS_MS;
   if (open || stale) {
     try {
-      const client = await hetznerClient();
+      // The UI polls this view: keep each Hetzner call short.
+      const client = await hetznerClient({ maxTimeoutMs: 5000 });
       if (open) syncError = await syncActions(instanceId, client, { throttle: true });
       else {
         const s = await client.getServer(server.hetznerServerId);

@@ -372,3 +372,23 @@ describe("service contract (used by the v1 hosts resource)", () => {
     expect(logs[0].ip).toBe("192.0.2.5");
   });
 });
+
+describe("finalizing across processes", () => {
+  it("parallel pollers finalize an action exactly once", async () => {
+    const token = await loginAs("admin@firma.de");
+    const acme = await instanceId("acme");
+    expect((await call(reboot, "POST", "/api/manage/server/reboot", { token })).status).toBe(200);
+    await finishRunningActions();
+    await database.db().update(serverActions).set({ polledAt: null });
+    const views = await Promise.all(Array.from({ length: 6 }, () => getServerView(acme)));
+    // Whoever did not win the poll claim still answers from the database.
+    expect(views.every((v) => v.server?.hetzner_server_id === 1001)).toBe(true);
+    const final = await poll(token);
+    expect(final.action).toMatchObject({ action: "reboot", status: "success" });
+    const [row] = await database.db().select().from(serverActions).where(eq(serverActions.instanceId, acme)).orderBy(desc(serverActions.id));
+    const finished = (await latestLog(acme, "server.reboot")).filter(
+      (l) => l.metadata?.outcome === "success" && l.metadata?.hetzner_action_id === row.hetznerActionId,
+    );
+    expect(finished).toHaveLength(1);
+  });
+});
