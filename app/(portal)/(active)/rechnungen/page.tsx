@@ -1,13 +1,8 @@
 import type { Metadata } from "next";
-import { EmptyState } from "@/components/ui/card";
+import { InvoiceList } from "@/components/invoices/invoice-list";
 
 export const metadata: Metadata = { title: "Rechnungen" };
 
 export default function Page() {
-  return (
-    <div className="space-y-4">
-      <h1 className="text-2xl font-bold">Rechnungen</h1>
-      <EmptyState title="Dieser Bereich wird gerade eingerichtet.">Er steht mit einem der nächsten Updates zur Verfügung.</EmptyState>
-    </div>
-  );
+  return <InvoiceList />;
 }

@@ -1,0 +1,13 @@
+import type { Metadata } from "next";
+import { StaffOnly } from "@/components/invoices/staff-guard";
+import { StaffInvoiceList } from "@/components/invoices/staff-invoice-list";
+
+export const metadata: Metadata = { title: "Rechnungsstellung" };
+
+export default function Page() {
+  return (
+    <StaffOnly>
+      <StaffInvoiceList />
+    </StaffOnly>
+  );
+}

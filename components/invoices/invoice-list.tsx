@@ -1,0 +1,106 @@
+"use client";
+
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+import { Alert, EmptyState, LoadingBlock } from "@/components/ui/card";
+import { apiFetch } from "@/lib/client/api";
+import { formatDate } from "@/lib/client/format";
+import { InvoiceListControls, Pagination } from "./list-controls";
+import { InvoiceStatusBadge } from "./status-badge";
+import type { InvoiceListResponse } from "./types";
+
+const PER_PAGE = 10;
+
+function StatCard({ label, value, tone, testId }: { label: string; value: string; tone: string; testId: string }) {
+  return (
+    <div className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm" data-testid={testId}>
+      <p className="text-sm text-slate-500">{label}</p>
+      <p className={`mt-1 text-2xl font-bold ${tone}`}>{value}</p>
+    </div>
+  );
+}
+
+/** Customer: the four statistics, filter, search, list and pagination. */
+export function InvoiceList() {
+  const [page, setPage] = useState(1);
+  const [status, setStatus] = useState("");
+  const [search, setSearch] = useState("");
+  const params = new URLSearchParams({ page: String(page), per_page: String(PER_PAGE) });
+  if (status) params.set("status", status);
+  if (search) params.set("search", search);
+  const query = useQuery({
+    queryKey: ["invoices", page, status, search],
+    queryFn: () => apiFetch<InvoiceListResponse>(`/api/manage/invoices?${params}`),
+    placeholderData: keepPreviousData,
+  });
+  const data = query.data;
+  const filtered = Boolean(status || search);
+
+  return (
+    <div className="space-y-5">
+      <h1 className="text-2xl font-bold">Rechnungen</h1>
+      {query.isError && <Alert kind="error">{query.error.message}</Alert>}
+      {query.isPending && <LoadingBlock label="Rechnungen werden geladen …" />}
+      {data && (
+        <>
+          <section aria-label="Statistik" className="grid grid-cols-2 gap-3 lg:grid-cols-4">
+            <StatCard testId="stat-open" label="Offene Rechnungen" value={String(data.stats.open_count)} tone="text-sky-700" />
+            <StatCard testId="stat-paid" label="Bezahlt" value={String(data.stats.paid_count)} tone="text-emerald-700" />
+            <StatCard testId="stat-overdue" label="Überfällig" value={String(data.stats.overdue_count)} tone={data.stats.overdue_count > 0 ? "text-red-700" : "text-slate-900"} />
+            <StatCard testId="stat-open-amount" label="Offener Betrag" value={data.stats.open_amount_formatted} tone="text-slate-900" />
+          </section>
+          <InvoiceListControls
+            status={status}
+            onStatus={(value) => {
+              setStatus(value);
+              setPage(1);
+            }}
+            onSearch={(value) => {
+              setSearch(value);
+              setPage(1);
+            }}
+          />
+          {data.invoices.length === 0 ? (
+            <EmptyState title={filtered ? "Keine Rechnungen gefunden" : "Noch keine Rechnungen"}>
+              {filtered ? "Passen Sie Filter oder Suchbegriff an." : "Sobald wir Ihnen eine Rechnung stellen, erscheint sie hier."}
+            </EmptyState>
+          ) : (
+            <>
+              <ul className="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white" aria-busy={query.isFetching} aria-label="Rechnungsliste">
+                {data.invoices.map((invoice) => (
+                  <li key={invoice.id} data-testid="invoice-row">
+                    <Link
+                      href={`/rechnungen/${invoice.id}`}
+                      className="flex flex-col gap-2 px-4 py-3 hover:bg-slate-50 sm:flex-row sm:items-center sm:justify-between"
+                    >
+                      <div className="min-w-0">
+                        <p className="font-medium text-slate-900">
+                          <span className="font-mono">{invoice.invoice_number}</span> · {invoice.title}
+                        </p>
+                        <p className="text-xs text-slate-500">
+                          {invoice.kind === "credit_note" ? "Stornorechnung · " : ""}vom {formatDate(invoice.invoice_date)}
+                          {invoice.due_date ? ` · fällig am ${formatDate(invoice.due_date)}` : ""}
+                        </p>
+                      </div>
+                      <div className="flex items-center justify-between gap-3 sm:justify-end">
+                        <div className="text-right">
+                          <p className="font-semibold tabular-nums">{invoice.total_gross_formatted}</p>
+                          {invoice.remaining_amount !== 0 && invoice.remaining_amount !== invoice.total_gross && (
+                            <p className="text-xs text-slate-500 tabular-nums">offen: {invoice.remaining_amount_formatted}</p>
+                          )}
+                        </div>
+                        <InvoiceStatusBadge status={invoice.status} label={invoice.status_label} />
+                      </div>
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+              <Pagination meta={data.meta} onPage={setPage} />
+            </>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
