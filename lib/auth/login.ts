@@ -2,12 +2,15 @@ import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { users } from "@/db/schema";
 import { logActivity } from "@/lib/activity";
-import { RateLimitError, UnauthorizedError } from "@/lib/errors";
+import { ForbiddenError, RateLimitError, UnauthorizedError } from "@/lib/errors";
+import { startChallenge, TwoFactorRequiredError } from "@/lib/v1/two-factor";
 import { consumeRateLimit, RATE_LIMITS, refundRateLimit } from "@/lib/rate-limit";
 import { verifyPassword } from "./passwords";
 import { createSession, revokeSession, type SessionKind } from "./sessions";
 
 export const INVALID_CREDENTIALS = "Die E-Mail-Adresse oder das Passwort ist falsch.";
+export const TWO_FACTOR_MANAGE_API_MESSAGE =
+  "Für dieses Konto ist die Zwei-Faktor-Anmeldung aktiv. Bitte melden Sie sich im Portal an oder nutzen Sie die API v1 (/api/v1/auth/login mit Code per E-Mail).";
 
 export type LoginInput = { email: string; password: string; ip: string; userAgent?: string | null; kind: SessionKind };
 
@@ -46,6 +49,11 @@ export async function login(input: LoginInput) {
   if (!user.active) throw new UnauthorizedError("Dieses Konto ist deaktiviert. Bitte wenden Sie sich an Ihren Administrator.");
 
   await Promise.all(keys.map((key) => refundRateLimit(key)));
+  if (user.twoFactorEnabled) {
+    // Browser: continue with the code step. Manage API (seed 000 has no 2FA step): refuse with a hint.
+    if (input.kind === "browser") throw new TwoFactorRequiredError(await startChallenge(user, "browser", input.ip));
+    throw new ForbiddenError(TWO_FACTOR_MANAGE_API_MESSAGE, { two_fa_required: true });
+  }
   const session = await createSession(user.id, input.kind, { ip: input.ip, userAgent: input.userAgent });
   await db.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, user.id));
   await logActivity({

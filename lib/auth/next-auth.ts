@@ -1,11 +1,13 @@
 import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { config } from "@/lib/config";
-import { DomainError } from "@/lib/errors";
+import { BadRequestError, DomainError } from "@/lib/errors";
 import { sessionCookieName, sessionTokenFromCookie } from "./browser-session";
 import { login } from "./login";
 import { findActiveSession, revokeSession } from "./sessions";
 import { logActivity } from "@/lib/activity";
+import { completeBrowserTwoFactor } from "@/lib/v1/browser-login";
+import { TwoFactorRequiredError } from "@/lib/v1/two-factor";
 
 function headerValue(headers: Record<string, unknown> | undefined, name: string): string | null {
   const value = headers?.[name];
@@ -33,18 +35,33 @@ export function authOptions(): AuthOptions {
     providers: [
       CredentialsProvider({
         name: "E-Mail und Passwort",
-        credentials: { email: { label: "E-Mail", type: "email" }, password: { label: "Passwort", type: "password" } },
+        credentials: {
+          email: { label: "E-Mail", type: "email" },
+          password: { label: "Passwort", type: "password" },
+          challenge_token: { label: "Challenge", type: "text" },
+          code: { label: "Code", type: "text" },
+        },
         async authorize(credentials, req) {
           const email = credentials?.email ?? "";
           const password = credentials?.password ?? "";
-          if (!email || !password) throw new Error("Bitte E-Mail-Adresse und Passwort angeben.");
+          const challengeToken = credentials?.challenge_token ?? "";
+          const code = credentials?.code ?? "";
           const headers = req?.headers as Record<string, unknown> | undefined;
           const { clientIp } = await import("@/lib/http/client-ip");
           const ip = clientIp(new Headers(Object.entries(headers ?? {}).filter(([, v]) => typeof v === "string") as [string, string][]));
           try {
+            // Step 2 of a login with e-mail 2FA: challenge token + mailed code.
+            if (challengeToken) {
+              if (!/^\d{8}$/.test(code.trim())) throw new BadRequestError("Bitte den 8-stelligen Code aus der E-Mail eingeben.");
+              const result = await completeBrowserTwoFactor({ challengeToken, code, ip, userAgent: headerValue(headers, "user-agent") });
+              return { id: result.user.id, email: result.user.email, name: result.user.name, sessionToken: result.token };
+            }
+            if (!email || !password) throw new BadRequestError("Bitte E-Mail-Adresse und Passwort angeben.");
             const result = await login({ email, password, ip, userAgent: headerValue(headers, "user-agent"), kind: "browser" });
             return { id: result.user.id, email: result.user.email, name: result.user.name, sessionToken: result.token };
           } catch (error) {
+            // The login form reads "2FA_REQUIRED:<challenge token>" and shows the code step.
+            if (error instanceof TwoFactorRequiredError) throw new Error(error.message);
             if (error instanceof DomainError) throw new Error(error.message);
             throw new Error("Die Anmeldung ist gerade nicht möglich. Bitte später erneut versuchen.");
           }

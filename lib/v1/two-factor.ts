@@ -166,3 +166,12 @@ function lockedError(until: Date) {
     { "Retry-After": String(seconds) },
   );
 }
+
+/** Thrown by the browser login when the account has 2FA: the login form continues with the code step. */
+export class TwoFactorRequiredError extends Error {
+  static readonly PREFIX = "2FA_REQUIRED:";
+  constructor(readonly challengeToken: string) {
+    super(`${TwoFactorRequiredError.PREFIX}${challengeToken}`);
+    this.name = "TwoFactorRequiredError";
+  }
+}
