@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { POST as login } from "@/app/api/manage/auth/login/route";
@@ -9,6 +11,7 @@ import { GET as getDomains } from "@/app/api/manage/domains/route";
 import { GET as status } from "@/app/api/manage/status/route";
 import { customDomains, instances } from "@/db/schema";
 import { DEMO_PASSWORD } from "@/db/seed";
+import { resetConfigForTests } from "@/lib/config";
 import { call } from "../helpers/http";
 import { createViewer, loginAs, useDomainTestEnv } from "./setup";
 
@@ -267,6 +270,44 @@ describe("concurrency", () => {
     };
     expect(saved.meshcentral_domain).toBe("remote.acme.de");
     expect(lastApplied()).toMatchObject(saved);
+  });
+
+  it("never loses one kind when portal and MeshCentral change at the same time (slow agent)", async () => {
+    const token = await loginAs("admin@firma.de");
+    await call(removePortal, "DELETE", PORTAL, { token });
+    await call(removeMesh, "DELETE", MESH, { token });
+    // A proxy in front of the stand-in that holds the first push back: without the
+    // per-instance lock the second push (with only its own domain) would be overtaken.
+    const delays = [400, 0];
+    const proxy = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const delay = delays.shift() ?? 0;
+        setTimeout(async () => {
+          const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k.startsWith("x-") || k === "content-type")) as Record<string, string>;
+          const upstream = await fetch(env.agent.url + req.url, { method: req.method, headers, body: Buffer.concat(chunks) });
+          res.writeHead(upstream.status, { "content-type": "application/json" });
+          res.end(await upstream.text());
+        }, delay);
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    process.env.INSTANCE_AGENT_URL = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    resetConfigForTests();
+    try {
+      const [p, m] = await Promise.all([
+        call(putPortal, "PUT", PORTAL, { token, body: { domain: "portal.acme.de" } }),
+        call(putMesh, "PUT", MESH, { token, body: { domain: "remote.acme.de" } }),
+      ]);
+      expect([p.json.applied, m.json.applied]).toEqual([true, true]);
+    } finally {
+      process.env.INSTANCE_AGENT_URL = env.agent.url;
+      resetConfigForTests();
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+    expect(lastApplied()).toMatchObject({ portal_domain: "portal.acme.de", meshcentral_domain: "remote.acme.de" });
   });
 
   it("lets only one of two instances claim the same domain at the same time", async () => {
