@@ -1,0 +1,306 @@
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from "zod-openapi";
+import { config } from "@/lib/config";
+import { customerListQuery } from "@/lib/invoices/schemas";
+import { emailField, newPasswordField, pageQuery, passwordField, z } from "@/lib/validation";
+import * as s from "./schemas";
+
+/**
+ * The OpenAPI 3.1 document of API v1 and the manage API, generated from the
+ * zod schemas the handlers validate with (zod-openapi). Served at /api/v1/openapi.json.
+ */
+const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
+const ok = (description: string, schema: z.ZodType) => ({ description, content: json(schema) });
+const v1Err = (description: string) => ({ description, content: json(s.errorResponse) });
+const message = z.object({ message: z.string() }).meta({ id: "Message" });
+const manageError = z
+  .object({ message: z.string(), errors: z.record(z.string(), z.array(z.string())).optional() })
+  .meta({ id: "ManageError", example: { message: "Dafür fehlt Ihnen die Berechtigung." } });
+const mErr = (description: string) => ({ description, content: json(manageError) });
+
+const V1_AUTH_ERRORS = {
+  "401": v1Err("Nicht angemeldet, Token ungültig/abgelaufen/widerrufen"),
+  "429": v1Err("Rate-Limit (600/min pro Benutzer) überschritten; Header Retry-After"),
+};
+const bearer = [{ bearer: [] as string[] }];
+const tenantParam = { query: s.tenantQuery };
+
+function v1(op: ZodOpenApiOperationObject & { tags?: string[] }, extra: Record<string, unknown> = {}): ZodOpenApiOperationObject {
+  return { security: bearer, ...op, responses: { ...V1_AUTH_ERRORS, ...op.responses }, ...extra };
+}
+
+const pagination = z.object(pageQuery);
+const hostPath = z.object({ id: z.string().meta({ description: "Hetzner-Server-ID", example: "1001" }) });
+const hostActionPath = hostPath.extend({ action: s.hostAction });
+const tenantPath = z.object({ id: z.string().uuid().meta({ description: "Tenant-UUID (Instanz)" }) });
+
+const v1Paths: ZodOpenApiPathsObject = {
+  "/api/v1/auth/login": {
+    post: {
+      tags: ["v1 Auth"],
+      summary: "Login (E-Mail + Passwort)",
+      description: "Ohne 2FA: Tokens. Mit 2FA: challenge_token; der Code kommt per E-Mail. Rate-Limit 10/min pro IP.",
+      requestBody: { content: json(s.loginBody) },
+      responses: {
+        "200": { description: "Tokens oder 2FA-Challenge", content: json(z.union([s.tokenResponse, s.twoFactorRequiredResponse])) },
+        "401": v1Err("Falsche Zugangsdaten"),
+        "422": v1Err("Ungültige Eingaben"),
+        "429": v1Err("Zu viele Versuche (10/min pro IP) oder 2FA-Sperre; Retry-After"),
+      },
+    },
+  },
+  "/api/v1/auth/2fa/verify": {
+    post: {
+      tags: ["v1 Auth"],
+      summary: "2FA-Code bestätigen",
+      description: "Code ist 8-stellig, läuft ab und gilt nur einmal. Nach 5 Fehlversuchen: 429 mit Retry-After: 1800.",
+      requestBody: { content: json(s.verifyTwoFactorBody) },
+      responses: {
+        "200": ok("Tokens", s.tokenResponse),
+        "401": v1Err("Falscher Code (mit attempts_remaining) oder Challenge ungültig/abgelaufen"),
+        "422": v1Err("Ungültige Eingaben"),
+        "429": v1Err("Gesperrt nach 5 Fehlversuchen (Retry-After: 1800) oder 10/min pro IP"),
+      },
+    },
+  },
+  "/api/v1/auth/refresh": {
+    post: {
+      tags: ["v1 Auth"],
+      summary: "Tokens erneuern (Authorization: Bearer <refresh_token>)",
+      description: "Refresh-Tokens sind Single-Use. Ein bereits benutzter Token gilt als gestohlen: die ganze Token-Familie wird widerrufen.",
+      security: [{ bearer: [] }],
+      responses: { "200": ok("Neues Token-Paar", s.tokenResponse), "401": v1Err("Refresh-Token ungültig, abgelaufen oder wiederverwendet") },
+    },
+  },
+  "/api/v1/auth/logout": {
+    post: v1({ tags: ["v1 Auth"], summary: "Logout: widerruft die Refresh-Token-Familie", responses: { "200": ok("Abgemeldet", message) } }),
+  },
+  "/api/v1/auth/me": {
+    get: v1({ tags: ["v1 Auth"], summary: "Eigener Benutzer, Rollen, Permissions, Tenant", responses: { "200": { description: "Benutzer" } } }),
+  },
+  "/api/v1/auth/api-keys": {
+    get: v1({ tags: ["v1 API-Schlüssel"], summary: "Eigene API-Schlüssel (ohne Geheimnisse)", responses: { "200": ok("Liste", z.object({ api_keys: z.array(s.apiKey) })) } }),
+    post: v1({
+      tags: ["v1 API-Schlüssel"],
+      summary: "Personal Access Token erstellen",
+      description: "Die Antwort enthält den Klartext-Token genau einmal. Scope read blockiert jeden schreibenden Aufruf mit 403.",
+      requestBody: { content: json(s.createApiKeyBody) },
+      responses: { "201": ok("Erstellt", s.createdApiKey), "403": v1Err("Mit read-Scope nicht erlaubt"), "422": v1Err("Ungültige Eingaben") },
+    }),
+  },
+  "/api/v1/auth/api-keys/{id}": {
+    delete: v1({
+      tags: ["v1 API-Schlüssel"],
+      summary: "API-Schlüssel widerrufen",
+      requestParams: { path: z.object({ id: z.string().uuid() }) },
+      responses: { "200": ok("Widerrufen", z.object({ message: z.string(), api_key: s.apiKey })), "404": v1Err("Nicht gefunden") },
+    }),
+  },
+  "/api/v1/auth/2fa": {
+    get: v1({ tags: ["v1 Konto"], summary: "2FA-Status", responses: { "200": { description: "Status" } } }),
+    put: v1({
+      tags: ["v1 Konto"],
+      summary: "E-Mail-2FA ein-/ausschalten (mit Passwort)",
+      requestBody: { content: json(s.twoFactorSettingsBody) },
+      responses: { "200": ok("Geändert", z.object({ two_factor_enabled: z.boolean(), message: z.string() })), "422": v1Err("Passwort falsch") },
+    }),
+  },
+  "/api/v1/auth/sessions": {
+    get: v1({ tags: ["v1 Konto"], summary: "Aktive Sitzungen", responses: { "200": ok("Sitzungen", z.object({ sessions: z.array(s.sessionItem) })) } }),
+    delete: v1({ tags: ["v1 Konto"], summary: "Überall abmelden", responses: { "200": ok("Abgemeldet", message) } }),
+  },
+  "/api/v1/hosts": {
+    get: v1({
+      tags: ["v1 Hosts"],
+      summary: "Hosts des Tenants (Permission host.read)",
+      description: "Super-Admin/MSP ohne tenant_id: alle Tenants.",
+      requestParams: tenantParam,
+      responses: { "200": ok("Hosts", z.object({ hosts: z.array(s.host) })), "403": v1Err("permission_denied / tenant_forbidden / tenant_suspended") },
+    }),
+  },
+  "/api/v1/hosts/{id}": {
+    get: v1({
+      tags: ["v1 Hosts"],
+      summary: "Host (Permission host.read)",
+      requestParams: { path: hostPath, ...tenantParam },
+      responses: { "200": ok("Host", z.object({ host: s.host }).passthrough()), "404": v1Err("Nicht gefunden (auch fremder Tenant)") },
+    }),
+    delete: v1({
+      tags: ["v1 Hosts"],
+      summary: "Host von der Instanz trennen (Permission host.delete)",
+      requestParams: { path: hostPath, ...tenantParam },
+      responses: { "200": ok("Getrennt", message), "403": v1Err("permission_denied"), "404": v1Err("Nicht gefunden") },
+    }),
+  },
+  "/api/v1/hosts/{id}/{action}": {
+    post: v1({
+      tags: ["v1 Hosts"],
+      summary: "Power-Aktion / Status aktualisieren (Permission host.power)",
+      description: "Aktionen: reboot, power-off, power-on, refresh-status. Rate-Limit 3 Aktionen/min pro Instanz.",
+      requestParams: { path: hostActionPath, ...tenantParam },
+      responses: {
+        "200": ok("Ausgelöst", z.object({ message: z.string(), action: z.string() })),
+        "403": v1Err("permission_denied / insufficient_scope"),
+        "404": v1Err("Nicht gefunden"),
+        "409": v1Err("Andere Aktion läuft"),
+        "422": v1Err("Kein Hetzner-Server zugeordnet"),
+        "500": v1Err("Server-Aktion fehlgeschlagen"),
+      },
+    }),
+  },
+  "/api/v1/tenants": {
+    get: v1({
+      tags: ["v1 Tenants"],
+      summary: "Tenants (nur MSP, Permission tenant.read)",
+      requestParams: { query: pagination },
+      responses: { "200": ok("Tenants", z.object({ tenants: z.array(s.tenant), meta: s.paginationMeta })), "403": v1Err("permission_denied") },
+    }),
+  },
+  "/api/v1/tenants/{id}": {
+    get: v1({ tags: ["v1 Tenants"], summary: "Tenant", requestParams: { path: tenantPath }, responses: { "200": ok("Tenant", z.object({ tenant: s.tenant })), "404": v1Err("Nicht gefunden") } }),
+  },
+  "/api/v1/tenants/{id}/suspend": {
+    post: v1({
+      tags: ["v1 Tenants"],
+      summary: "Tenant sperren (Permission tenant.manage)",
+      requestParams: { path: tenantPath },
+      requestBody: { content: json(s.suspendBody) },
+      responses: { "200": ok("Gesperrt", z.object({ message: z.string(), tenant: s.tenant })), "409": v1Err("Bereits gesperrt") },
+    }),
+  },
+  "/api/v1/tenants/{id}/unsuspend": {
+    post: v1({
+      tags: ["v1 Tenants"],
+      summary: "Sperre aufheben (Permission tenant.manage)",
+      requestParams: { path: tenantPath },
+      responses: { "200": ok("Entsperrt", z.object({ message: z.string(), tenant: s.tenant })), "409": v1Err("Nicht gesperrt") },
+    }),
+  },
+  "/api/v1/activity": {
+    get: v1({
+      tags: ["v1 Aktivität"],
+      summary: "Aktivitätsprotokoll (Permission activity.read)",
+      description: "MSP-Mitarbeiter müssen tenant_id angeben.",
+      requestParams: { query: pagination.extend(s.tenantQuery.shape) },
+      responses: { "200": ok("Einträge", z.object({ logs: z.array(s.activityEntry), meta: s.paginationMeta })), "422": v1Err("tenant_id fehlt") },
+    }),
+  },
+  "/api/v1/invoices": {
+    get: v1({
+      tags: ["v1 Rechnungen"],
+      summary: "Rechnungen des Tenants (Permission invoice.read)",
+      requestParams: { query: customerListQuery.extend(s.tenantQuery.shape) },
+      responses: { "200": { description: "Rechnungen, Statistik, Seiten-Info" } },
+    }),
+  },
+  "/api/v1/invoices/{id}": {
+    get: v1({
+      tags: ["v1 Rechnungen"],
+      summary: "Rechnung (Permission invoice.read)",
+      requestParams: { path: z.object({ id: z.string() }), ...tenantParam },
+      responses: { "200": { description: "Rechnung" }, "404": v1Err("Nicht gefunden") },
+    }),
+  },
+};
+
+const session = [{ session: [] as string[] }];
+function m(summary: string, extra: Partial<ZodOpenApiOperationObject> = {}): ZodOpenApiOperationObject {
+  return {
+    tags: ["Manage-API"],
+    summary,
+    security: session,
+    ...extra,
+    responses: { "200": { description: "OK" }, "401": mErr("Nicht angemeldet"), "403": mErr("Gesperrt oder Berechtigung fehlt"), ...extra.responses },
+  };
+}
+const domainBody = z.object({ domain: z.string().meta({ example: "portal.meinefirma.de" }) });
+const manageServerAction = m("Server-Aktion (3/min pro Instanz)", {
+  responses: { "200": ok("Ausgelöst", z.object({ message: z.string(), action: z.string() })), "422": mErr("Kein Hetzner-Server zugeordnet"), "429": mErr("Rate-Limit"), "500": mErr("Server-Aktion fehlgeschlagen") },
+});
+
+const managePaths: ZodOpenApiPathsObject = {
+  "/api/manage/auth/login": {
+    post: {
+      tags: ["Manage-API"],
+      summary: "Login → Session-Token",
+      description: "Konten mit aktiver E-Mail-2FA erhalten 403 (two_fa_required: true) mit Hinweis auf Portal bzw. /api/v1/auth/login.",
+      requestBody: { content: json(z.object({ email: emailField, password: passwordField })) },
+      responses: {
+        "200": ok("Token", z.object({ token: z.string(), expires_at: z.string(), instance: z.object({}).passthrough().nullable() })),
+        "401": mErr("Falsche Zugangsdaten"),
+        "403": mErr("2FA aktiv – bitte Portal oder API v1 nutzen"),
+        "422": mErr("Ungültige Eingaben"),
+        "429": mErr("Zu viele Versuche"),
+      },
+    },
+  },
+  "/api/manage/auth/logout": { post: m("Logout") },
+  "/api/manage/auth/me": { get: m("Eigener Benutzer und Instanz") },
+  "/api/manage/auth/password": {
+    put: m("Passwort ändern", {
+      requestBody: { content: json(z.object({ current_password: passwordField, password: newPasswordField, password_confirmation: z.string() })) },
+    }),
+  },
+  "/api/manage/auth/forgot-password": { post: { tags: ["Manage-API"], summary: "Link zum Zurücksetzen anfordern", requestBody: { content: json(z.object({ email: emailField })) }, responses: { "200": ok("Immer gleiche Antwort", message) } } },
+  "/api/manage/auth/reset-password": {
+    post: {
+      tags: ["Manage-API"],
+      summary: "Passwort mit Token zurücksetzen",
+      requestBody: { content: json(z.object({ email: emailField, token: z.string(), password: newPasswordField, password_confirmation: z.string() })) },
+      responses: { "200": ok("Zurückgesetzt", message), "422": mErr("Token ungültig") },
+    },
+  },
+  "/api/manage/status": { get: m("Status der Instanz (Server, Abrechnung, Domains)") },
+  "/api/manage/server": { get: m("Server-Ansicht mit laufender Aktion") },
+  "/api/manage/server/reboot": { post: manageServerAction },
+  "/api/manage/server/power-off": { post: manageServerAction },
+  "/api/manage/server/power-on": { post: manageServerAction },
+  "/api/manage/server/refresh-status": { post: manageServerAction },
+  "/api/manage/domains": { get: m("Domains der Instanz") },
+  "/api/manage/domains/check-cname": { post: m("CNAME prüfen", { requestBody: { content: json(domainBody) } }) },
+  "/api/manage/domains/custom-portal": {
+    put: m("Eigene Portal-Domain setzen", { requestBody: { content: json(domainBody) } }),
+    delete: m("Eigene Portal-Domain entfernen"),
+  },
+  "/api/manage/domains/custom-meshcentral": {
+    put: m("Eigene MeshCentral-Domain setzen", { requestBody: { content: json(domainBody) } }),
+    delete: m("Eigene MeshCentral-Domain entfernen"),
+  },
+  "/api/manage/invoices": { get: m("Rechnungen", { requestParams: { query: customerListQuery } }) },
+  "/api/manage/invoices/{id}": { get: m("Rechnung", { requestParams: { path: z.object({ id: z.string() }) } }) },
+  "/api/manage/activity-log": { get: m("Aktivitätsprotokoll", { requestParams: { query: pagination } }) },
+};
+
+let cached: ReturnType<typeof createDocument> | undefined;
+
+export function openApiDocument() {
+  cached ??= createDocument({
+    openapi: "3.1.0",
+    info: {
+      title: "Manage-Portal API",
+      version: "1.0.0",
+      description:
+        "API v1 (JWT mit Single-Use-Refresh, E-Mail-2FA, Personal Access Tokens, Permissions, Tenant-Scope) und die Manage-API des Kundenportals. " +
+        "Fehler der API v1: { detail: { error, message, … } }; fehlende Permission: { detail: { error: \"permission_denied\", missing } } mit 403. " +
+        "Fehler der Manage-API: { message, errors? }.",
+    },
+    servers: [{ url: config().APP_URL }],
+    components: {
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT oder Personal Access Token (mpat_…)" },
+        session: { type: "http", scheme: "bearer", description: "Session-Token aus /api/manage/auth/login" },
+      },
+    },
+    tags: [
+      { name: "v1 Auth", description: "Login, 2FA, Refresh, Logout" },
+      { name: "v1 API-Schlüssel" },
+      { name: "v1 Konto" },
+      { name: "v1 Hosts" },
+      { name: "v1 Tenants" },
+      { name: "v1 Aktivität" },
+      { name: "v1 Rechnungen" },
+      { name: "Manage-API", description: "Basis-URL /api/manage, Bearer-Session-Token; gesperrte Instanzen nur /auth/* und /status" },
+    ],
+    paths: { ...v1Paths, ...managePaths },
+  });
+  return cached;
+}
