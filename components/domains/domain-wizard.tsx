@@ -242,8 +242,8 @@ export function DomainWizard({
 
 function RecordRow({ label, value, copyLabel, testId }: { label: string; value: string; copyLabel: string; testId: string }) {
   return (
-    <div className="flex flex-wrap items-center justify-between gap-2 px-3 py-2">
-      <dt className="w-28 shrink-0 text-slate-500">{label}</dt>
+    <div className="flex flex-col gap-1 px-3 py-2 sm:flex-row sm:items-center sm:gap-2">
+      <dt className="shrink-0 text-xs text-slate-500 sm:w-28 sm:text-sm">{label}</dt>
       <dd className="flex min-w-0 flex-1 items-center justify-between gap-2">
         <code className="break-all font-mono text-slate-900" data-testid={testId}>
           {value}
