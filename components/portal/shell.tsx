@@ -21,6 +21,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/verwaltung/rechnungen", label: "Rechnungsstellung", blockedWhenSuspended: false, audience: "staff" },
   { href: "/verwaltung/benutzer", label: "Mitarbeiter", blockedWhenSuspended: false, audience: "staff" },
   { href: "/verwaltung/tarife", label: "Tarife", blockedWhenSuspended: false, audience: "staff" },
+  { href: "/api-referenz", label: "API", blockedWhenSuspended: false, audience: "all" },
   { href: "/konto", label: "Konto", blockedWhenSuspended: false, audience: "all" },
 ];
 
