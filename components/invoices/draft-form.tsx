@@ -120,7 +120,9 @@ export function DraftForm({ invoice }: { invoice?: StaffInvoiceDetail }) {
         save.mutate();
       }}
     >
-      {save.isError && <Alert kind="error">{save.error.message}</Alert>}
+      {save.isError && (
+        <Alert kind="error">{Object.keys(errors).length > 0 ? "Bitte die markierten Felder prüfen." : save.error.message}</Alert>
+      )}
       {recipients.isError && <Alert kind="error">{recipients.error.message}</Alert>}
       <Card title="Rechnung">
         <div className="grid gap-4 sm:grid-cols-2">

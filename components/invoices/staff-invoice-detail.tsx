@@ -115,7 +115,7 @@ function IssuedView({ invoice, onChanged }: { invoice: Detail; onChanged: (invoi
         <div className="space-y-4">
           <p className="text-sm text-slate-600">Kunde: {invoice.instance.company_name} ({invoice.instance.name})</p>
           <PdfLinks href={`/api/manage/admin/invoices/${invoice.id}/pdf`} />
-          {open && <PaymentForm invoice={invoice} onChanged={onChanged} />}
+          {open && <PaymentForm key={invoice.totals.remaining} invoice={invoice} onChanged={onChanged} />}
           {canCancel && <CancelSection invoice={invoice} onChanged={onChanged} />}
         </div>
       }
