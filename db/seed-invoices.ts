@@ -132,8 +132,6 @@ export async function seedInvoices(db: Db, today = todayIsoDate()) {
           netCents: calc.totals.net_cents,
           vatCents: calc.totals.vat_cents,
           grossCents: calc.totals.gross_cents,
-          issuedAt: inv.invoiceDate ? new Date(`${inv.invoiceDate}T09:00:00Z`) : null,
-          issuer: inv.invoiceDate ? (issuer as unknown as Record<string, unknown>) : null,
           createdAt: new Date(`${inv.invoiceDate ?? today}T08:00:00Z`),
         })
         .returning({ id: invoices.id });
@@ -149,6 +147,13 @@ export async function seedInvoices(db: Db, today = todayIsoDate()) {
           netCents: line.net_cents,
         })),
       );
+      if (inv.invoiceDate) {
+        // Issued only after its items are in (the database refuses items on issued invoices).
+        await tx
+          .update(invoices)
+          .set({ issuedAt: new Date(`${inv.invoiceDate}T09:00:00Z`), issuer: issuer as unknown as Record<string, unknown> })
+          .where(eq(invoices.id, row!.id));
+      }
       for (const payment of inv.payments) {
         await tx.insert(invoicePayments).values({
           invoiceId: row!.id,

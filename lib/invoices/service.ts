@@ -403,7 +403,7 @@ async function archivedPdf(db: Executor, row: InvoiceRow) {
     // First writer wins; a concurrent first download reads the stored bytes.
     await db
       .update(invoices)
-      .set({ pdf: rendered, pdfSha256: sha256(rendered), issuer: issuer as unknown as Record<string, unknown> })
+      .set({ pdf: rendered, pdfSha256: sha256(rendered) })
       .where(and(eq(invoices.id, row.id), isNull(invoices.pdf)));
     const [stored] = await db.select({ pdf: invoices.pdf }).from(invoices).where(eq(invoices.id, row.id));
     pdf = stored?.pdf ?? rendered;
@@ -740,15 +740,13 @@ export async function cancelInvoice(id: number, reason: string, actor: Actor, op
     });
     const calc = summarizeLines(lines.map(lineFromInsert));
     const now = new Date();
-    const [credit] = await tx
+    // Items first, then the issued state (the database refuses items on issued invoices).
+    const [created] = await tx
       .insert(invoices)
       .values({
         instanceId: original.instanceId,
         kind: "credit_note",
-        invoiceNumber,
         title: `Stornorechnung zu ${original.invoiceNumber}`,
-        invoiceDate,
-        dueDate: null,
         paymentTermsDays: original.paymentTermsDays,
         servicePeriodStart: original.servicePeriodStart,
         servicePeriodEnd: original.servicePeriodEnd,
@@ -759,12 +757,17 @@ export async function cancelInvoice(id: number, reason: string, actor: Actor, op
         vatCents: calc.totals.vat_cents,
         grossCents: calc.totals.gross_cents,
         cancelsInvoiceId: original.id,
-        issuedAt: now,
-        issuer: issuer as unknown as Record<string, unknown>,
         createdBy: actor.principal.userId,
       })
       .returning();
-    await tx.insert(invoiceItems).values(lines.map((l) => ({ ...l, invoiceId: credit!.id })));
+    await tx.insert(invoiceItems).values(lines.map((l) => ({ ...l, invoiceId: created!.id })));
+    const issuedCredit: InvoiceRow = { ...created!, invoiceNumber, invoiceDate, dueDate: null, issuedAt: now };
+    const pdf = await renderFor(tx, issuedCredit, issuer);
+    const [credit] = await tx
+      .update(invoices)
+      .set({ invoiceNumber, invoiceDate, dueDate: null, issuedAt: now, issuer: issuer as unknown as Record<string, unknown>, pdf, pdfSha256: sha256(pdf) })
+      .where(eq(invoices.id, created!.id))
+      .returning();
     // The unpaid part of the original is settled by the credit note itself; what the
     // customer already paid remains open on the credit note as a refund.
     const unpaid = original.grossCents - paid_cents;
@@ -778,10 +781,8 @@ export async function cancelInvoice(id: number, reason: string, actor: Actor, op
         createdBy: actor.principal.userId,
       });
     }
-    const pdf = await renderFor(tx, credit!, issuer);
-    await tx.update(invoices).set({ pdf, pdfSha256: sha256(pdf) }).where(eq(invoices.id, credit!.id));
     await tx.update(invoices).set({ cancelledAt: now, cancellationReason: reason, updatedAt: now }).where(eq(invoices.id, original.id));
-    return { original, credit: { ...credit!, pdf } };
+    return { original, credit: credit! };
   });
 
   await logActivity({

@@ -10,7 +10,7 @@ import { POST as pay } from "@/app/api/manage/admin/invoices/[id]/payments/route
 import { POST as cancel } from "@/app/api/manage/admin/invoices/[id]/cancel/route";
 import { GET as staffPdf } from "@/app/api/manage/admin/invoices/[id]/pdf/route";
 import { GET as recipients } from "@/app/api/manage/admin/invoices/recipients/route";
-import { activityLog, instances, invoices, mailOutbox } from "@/db/schema";
+import { activityLog, instances, invoiceItems, invoicePayments, invoices, mailOutbox } from "@/db/schema";
 import { todayIsoDate, addDaysIso } from "@/lib/invoices/calc";
 import { useTestDatabase } from "../helpers/db";
 import { call } from "../helpers/http";
@@ -277,5 +277,25 @@ describe("issue → pay → cancel", () => {
     expect((await post(pay, draft.id, { amount: 1, payment_date: todayIsoDate() })).status).toBe(409);
     expect((await post(cancel, draft.id, { reason: "Entwurf" })).status).toBe(409);
     expect((await post(pay, 999999, { amount: 1, payment_date: todayIsoDate() })).status).toBe(404);
+  });
+});
+
+describe("the database refuses to change issued invoices (second line of defence)", () => {
+  it("blocks content updates, item changes, deletes and PDF replacement of issued invoices", async () => {
+    const db = database.db();
+    const [issued] = await db.select().from(invoices).where(eq(invoices.title, "Einrichtung Custom-Domain und Remote-Support"));
+    await expect(db.update(invoices).set({ title: "Manipuliert" }).where(eq(invoices.id, issued!.id))).rejects.toThrow();
+    await expect(db.update(invoices).set({ grossCents: 1 }).where(eq(invoices.id, issued!.id))).rejects.toThrow();
+    await expect(db.delete(invoices).where(eq(invoices.id, issued!.id))).rejects.toThrow();
+    await expect(db.update(invoiceItems).set({ unitPriceCents: 1 }).where(eq(invoiceItems.invoiceId, issued!.id))).rejects.toThrow();
+    await expect(db.delete(invoiceItems).where(eq(invoiceItems.invoiceId, issued!.id))).rejects.toThrow();
+    await expect(
+      db.insert(invoiceItems).values({ invoiceId: issued!.id, position: 9, description: "Extra", quantityMilli: 1000, unit: "Stück", unitPriceCents: 100, vatRate: 1900, netCents: 100 }),
+    ).rejects.toThrow();
+    await expect(db.update(invoicePayments).set({ amountCents: 1 }).where(eq(invoicePayments.invoiceId, issued!.id))).rejects.toThrow();
+    // Status metadata stays writable.
+    await db.update(invoices).set({ updatedAt: new Date() }).where(eq(invoices.id, issued!.id));
+    const [after] = await db.select().from(invoices).where(eq(invoices.id, issued!.id));
+    expect(after!.title).toBe("Einrichtung Custom-Domain und Remote-Support");
   });
 });
