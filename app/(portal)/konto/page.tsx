@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { ApiKeysCard } from "@/components/account/api-keys-card";
-import { SessionsCard } from "@/components/account/sessions-card";
 import { TwoFactorCard } from "@/components/account/two-factor-card";
 import { ChangePasswordForm } from "@/components/portal/change-password-form";
 import { Card } from "@/components/ui/card";
@@ -19,7 +19,7 @@ export default async function AccountPage() {
           ["#passwort", "Passwort"],
           ["#zwei-faktor", "Zwei-Faktor-Anmeldung"],
           ["#api-schluessel", "API-Schlüssel"],
-          ["#sitzungen", "Sitzungen"],
+          ["/konto/sitzungen", "Sitzungen"],
         ].map(([href, label]) => (
           <a key={href} href={href} className="rounded-full border border-slate-300 bg-white px-3 py-1 hover:bg-slate-100">
             {label}
@@ -55,7 +55,10 @@ export default async function AccountPage() {
       </div>
       <div id="sitzungen">
         <Card title="Aktive Sitzungen">
-          <SessionsCard />
+          <p className="mb-3 text-sm text-slate-600">Sehen Sie, wo Sie angemeldet sind, und beenden Sie bei Bedarf alle Sitzungen auf einmal.</p>
+          <Link href="/konto/sitzungen" className="text-sm font-medium text-brand-700 underline-offset-2 hover:underline">
+            Sitzungen anzeigen und verwalten
+          </Link>
         </Card>
       </div>
     </div>
