@@ -47,7 +47,8 @@ async function main() {
   }
 
   if (!env.DNS_RESOLVERS) {
-    const recordsFile = env.DNS_DEV_RECORDS ?? path.resolve(".data/dns-records.json");
+    const recordsFile = path.resolve(env.DNS_DEV_RECORDS ?? ".data/dns-records.json");
+    mkdirSync(path.dirname(recordsFile), { recursive: true });
     const records = (): TestDnsRecord[] => {
       try {
         return [...DEMO_DNS_RECORDS, ...loadRecordsFile(recordsFile)];

@@ -2,6 +2,7 @@
 # The whole test suite: type check, unit and integration tests (vitest), browser tests (Playwright).
 # Uses PostgreSQL when DATABASE_URL is set, the embedded PGlite otherwise.
 set -euo pipefail
+export NEXT_TELEMETRY_DISABLED=1
 cd "$(dirname "$0")/.."
 
 missing=()
