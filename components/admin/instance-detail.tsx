@@ -13,6 +13,7 @@ import { formatDate, formatDateTime } from "@/lib/client/format";
 import type { ActivityRow, AdminInstanceDetail, Meta, Tier } from "./types";
 import { DetailRow, Select, StatusBadge } from "./ui";
 import { UsersPanel } from "./users-panel";
+import { Pagination } from "@/components/ui/pagination";
 
 type DetailResponse = { instance: AdminInstanceDetail };
 
@@ -376,17 +377,9 @@ function InstanceActivity({ id }: { id: number }) {
               </li>
             ))}
           </ul>
-          <nav aria-label="Seiten der Aktivität" className="mt-3 flex items-center justify-between gap-2">
-            <Button variant="secondary" disabled={page <= 1} onClick={() => setPage((p) => p - 1)}>
-              Zurück
-            </Button>
-            <span className="text-xs text-slate-600">
-              Seite {query.data.meta.current_page} von {query.data.meta.last_page}
-            </span>
-            <Button variant="secondary" disabled={page >= query.data.meta.last_page} onClick={() => setPage((p) => p + 1)}>
-              Weiter
-            </Button>
-          </nav>
+          <div className="mt-3">
+            <Pagination meta={query.data.meta} onPage={setPage} label="Seiten der Aktivität" />
+          </div>
         </>
       )}
     </Card>

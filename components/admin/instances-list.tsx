@@ -9,6 +9,7 @@ import { Field } from "@/components/ui/field";
 import { apiFetch } from "@/lib/client/api";
 import type { AdminInstance, Meta, Tier } from "./types";
 import { BILLING_STATUS_OPTIONS, INSTANCE_STATUS_OPTIONS, Select, StatusBadge } from "./ui";
+import { Pagination } from "@/components/ui/pagination";
 
 export function InstancesList() {
   const [search, setSearch] = useState("");
@@ -109,17 +110,7 @@ export function InstancesList() {
               </tbody>
             </table>
           </div>
-          <nav aria-label="Seiten" className="flex items-center justify-between gap-2">
-            <Button variant="secondary" disabled={page <= 1} onClick={() => setPage((p) => p - 1)}>
-              Zurück
-            </Button>
-            <span className="text-sm text-slate-600">
-              Seite {query.data.meta.current_page} von {query.data.meta.last_page} · {query.data.meta.total} Instanzen
-            </span>
-            <Button variant="secondary" disabled={page >= query.data.meta.last_page} onClick={() => setPage((p) => p + 1)}>
-              Weiter
-            </Button>
-          </nav>
+          <Pagination meta={query.data.meta} onPage={setPage} noun="Instanzen" />
         </>
       )}
     </div>

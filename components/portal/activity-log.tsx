@@ -3,10 +3,10 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Alert, Badge, EmptyState, LoadingBlock } from "@/components/ui/card";
-import { Button } from "@/components/ui/button";
 import { apiFetch } from "@/lib/client/api";
 import { formatDateTime } from "@/lib/client/format";
 import type { ActivityResponse } from "@/lib/client/types";
+import { Pagination } from "@/components/ui/pagination";
 
 const LEVEL = { info: { tone: "blue", label: "Info" }, warning: { tone: "amber", label: "Warnung" }, error: { tone: "red", label: "Fehler" } } as const;
 const PER_PAGE = 20;
@@ -46,17 +46,7 @@ export function ActivityLog() {
               );
             })}
           </ul>
-          <nav aria-label="Seiten" className="flex items-center justify-between gap-2">
-            <Button variant="secondary" disabled={page <= 1} onClick={() => setPage((p) => p - 1)}>
-              Zurück
-            </Button>
-            <span className="text-sm text-slate-600">
-              Seite {query.data.meta.current_page} von {query.data.meta.last_page} · {query.data.meta.total} Einträge
-            </span>
-            <Button variant="secondary" disabled={page >= query.data.meta.last_page} onClick={() => setPage((p) => p + 1)}>
-              Weiter
-            </Button>
-          </nav>
+          <Pagination meta={query.data.meta} onPage={setPage} noun="Einträge" />
         </>
       )}
     </div>
