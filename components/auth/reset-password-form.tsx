@@ -8,7 +8,7 @@ import { Alert } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
 import { apiFetch, ApiError } from "@/lib/client/api";
 
-export function ResetPasswordForm({ token, email }: { token: string; email: string }) {
+export function ResetPasswordForm({ token, email, invitation = false }: { token: string; email: string; invitation?: boolean }) {
   const [password, setPassword] = useState("");
   const [confirmation, setConfirmation] = useState("");
   const mutation = useMutation({
@@ -43,8 +43,10 @@ export function ResetPasswordForm({ token, email }: { token: string; email: stri
         mutation.mutate();
       }}
     >
-      <h2 className="text-lg font-semibold">Neues Passwort festlegen</h2>
-      <p className="text-sm text-slate-600">Für {email}</p>
+      <h2 className="text-lg font-semibold">{invitation ? "Einladung annehmen" : "Neues Passwort festlegen"}</h2>
+      <p className="text-sm text-slate-600">
+        {invitation ? `Willkommen! Legen Sie ein Passwort für ${email} fest, um Ihr Konto zu aktivieren.` : `Für ${email}`}
+      </p>
       {tokenError && (
         <Alert kind="error">
           {tokenError}{" "}
@@ -72,7 +74,7 @@ export function ResetPasswordForm({ token, email }: { token: string; email: stri
         error={error?.fieldErrors.password_confirmation?.[0]}
       />
       <Button type="submit" busy={mutation.isPending} className="w-full">
-        Passwort speichern
+        {invitation ? "Passwort festlegen und Einladung annehmen" : "Passwort speichern"}
       </Button>
     </form>
   );
