@@ -10,6 +10,7 @@ export const DEMO_PASSWORD = "demo-passwort";
 
 export const DEMO_LOGINS = [
   { email: "msp-admin@myit.center", role: "MSP Super-Admin (alle Instanzen)" },
+  { email: "support@myit.center", role: "MSP-Support (lesen, Server steuern)" },
   { email: "admin@firma.de", role: "Kunden-Admin der Instanz acme (Acme Corp)" },
   { email: "it@bergmann-logistik.de", role: "Kunden-Admin der Instanz bergmann (Bergmann Logistik GmbH)" },
   { email: "info@nordlicht-design.de", role: "Kunden-Admin der gesperrten Instanz nordlicht" },
