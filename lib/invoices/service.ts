@@ -812,13 +812,21 @@ async function staffLog(actor: Actor, instanceId: number | null, action: string,
   });
 }
 
-/** Instances for the staff draft form, with the recipient used last. */
+/** Instances for the staff draft form, each with the recipient used on its latest invoice. */
 export async function listRecipients() {
   const db = await getDb();
   const rows = await db.select({ id: instances.id, name: instances.name, companyName: instances.companyName }).from(instances).orderBy(asc(instances.name));
-  const result = [];
-  for (const row of rows) {
-    result.push({ id: row.id, name: row.name, company_name: row.companyName, recipient: await defaultRecipient(db, row.id) });
-  }
-  return { instances: result };
+  const latest = await db
+    .selectDistinctOn([invoices.instanceId], { instanceId: invoices.instanceId, recipient: invoices.recipient })
+    .from(invoices)
+    .orderBy(invoices.instanceId, desc(invoices.createdAt), desc(invoices.id));
+  const byInstance = new Map(latest.map((r) => [r.instanceId, r.recipient]));
+  return {
+    instances: rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      company_name: row.companyName,
+      recipient: byInstance.get(row.id) ?? { company_name: row.companyName, name: null, address_lines: [], vat_id: null, customer_number: null },
+    })),
+  };
 }
