@@ -1,11 +1,11 @@
 import { Alert } from "@/components/ui/card";
 import { requireMe } from "@/lib/auth/page-guard";
 
-/** Server-side: renders children only for MSP staff. */
-export async function StaffOnly({ children }: { children: React.ReactNode }) {
+/** Server-side: renders only for MSP staff; tells the page whether the user may write (invoice.write). */
+export async function StaffOnly({ children }: { children: (canWrite: boolean) => React.ReactNode }) {
   const me = await requireMe();
-  if (!me.user.staff) {
+  if (!me.user.staff || !me.user.permissions.includes("invoice.read")) {
     return <Alert kind="error" title="Kein Zugriff">Die Rechnungsstellung ist nur für Mitarbeiter des MSP zugänglich.</Alert>;
   }
-  return <>{children}</>;
+  return <>{children(me.user.permissions.includes("invoice.write"))}</>;
 }

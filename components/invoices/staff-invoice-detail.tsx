@@ -18,7 +18,7 @@ function todayBerlin() {
   return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Berlin", year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
 }
 
-export function StaffInvoiceDetail({ id }: { id: string }) {
+export function StaffInvoiceDetail({ id, canWrite }: { id: string; canWrite: boolean }) {
   const queryClient = useQueryClient();
   const query = useQuery({
     queryKey: ["staff-invoice", id],
@@ -38,7 +38,12 @@ export function StaffInvoiceDetail({ id }: { id: string }) {
       </Link>
       {query.isPending && <LoadingBlock label="Rechnung wird geladen …" />}
       {query.isError && <Alert kind="error">{query.error.message}</Alert>}
-      {query.data && (query.data.invoice.status === "draft" ? <DraftView invoice={query.data.invoice} onChanged={refresh} /> : <IssuedView invoice={query.data.invoice} onChanged={refresh} />)}
+      {query.data &&
+        (query.data.invoice.status === "draft" && canWrite ? (
+          <DraftView invoice={query.data.invoice} onChanged={refresh} />
+        ) : (
+          <IssuedView invoice={query.data.invoice} onChanged={refresh} canWrite={canWrite} />
+        ))}
     </div>
   );
 }
@@ -104,9 +109,9 @@ function DraftView({ invoice, onChanged }: { invoice: Detail; onChanged: (invoic
   );
 }
 
-function IssuedView({ invoice, onChanged }: { invoice: Detail; onChanged: (invoice?: Detail) => void }) {
-  const open = ["sent", "partially_paid", "overdue"].includes(invoice.status);
-  const canCancel = invoice.kind === "invoice" && invoice.status !== "cancelled";
+function IssuedView({ invoice, onChanged, canWrite }: { invoice: Detail; onChanged: (invoice?: Detail) => void; canWrite: boolean }) {
+  const open = canWrite && ["sent", "partially_paid", "overdue"].includes(invoice.status);
+  const canCancel = canWrite && invoice.kind === "invoice" && invoice.status !== "cancelled" && invoice.status !== "draft";
   return (
     <InvoiceDetailView
       invoice={invoice}
@@ -114,7 +119,7 @@ function IssuedView({ invoice, onChanged }: { invoice: Detail; onChanged: (invoi
       actions={
         <div className="space-y-4">
           <p className="text-sm text-slate-600">Kunde: {invoice.instance.company_name} ({invoice.instance.name})</p>
-          <PdfLinks href={`/api/manage/admin/invoices/${invoice.id}/pdf`} />
+          {invoice.status !== "draft" && <PdfLinks href={`/api/manage/admin/invoices/${invoice.id}/pdf`} />}
           {open && <PaymentForm key={invoice.totals.remaining} invoice={invoice} onChanged={onChanged} />}
           {canCancel && <CancelSection invoice={invoice} onChanged={onChanged} />}
         </div>

@@ -13,7 +13,7 @@ import type { RecipientsResponse, StaffInvoiceListResponse } from "./types";
 const PER_PAGE = 20;
 
 /** Staff: all instances' invoices including drafts. */
-export function StaffInvoiceList() {
+export function StaffInvoiceList({ canWrite }: { canWrite: boolean }) {
   const [page, setPage] = useState(1);
   const [status, setStatus] = useState("");
   const [search, setSearch] = useState("");
@@ -37,12 +37,14 @@ export function StaffInvoiceList() {
     <div className="space-y-5">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-2xl font-bold">Rechnungsstellung</h1>
+        {canWrite && (
         <Link
           href="/verwaltung/rechnungen/neu"
           className="inline-flex min-h-10 items-center rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
         >
           Neuer Rechnungsentwurf
         </Link>
+        )}
       </div>
       <InvoiceListControls
         status={status}

@@ -10,7 +10,7 @@ import { POST as pay } from "@/app/api/manage/admin/invoices/[id]/payments/route
 import { POST as cancel } from "@/app/api/manage/admin/invoices/[id]/cancel/route";
 import { GET as staffPdf } from "@/app/api/manage/admin/invoices/[id]/pdf/route";
 import { GET as recipients } from "@/app/api/manage/admin/invoices/recipients/route";
-import { activityLog, instances, invoiceItems, invoicePayments, invoices, mailOutbox } from "@/db/schema";
+import { activityLog, instances, invoiceItems, invoicePayments, invoices, mailOutbox, userRoles, users } from "@/db/schema";
 import { todayIsoDate, addDaysIso } from "@/lib/invoices/calc";
 import { useTestDatabase } from "../helpers/db";
 import { call } from "../helpers/http";
@@ -61,6 +61,22 @@ describe("staff only", () => {
     expect((await post(cancel, 1, { reason: "Test" }, customer)).status).toBe(403);
     expect((await call(recipients, "GET", "/x", { token: customer })).status).toBe(403);
     expect((await call(staffList, "GET", "/api/manage/admin/invoices")).status).toBe(401);
+  });
+
+  it("MSP support (invoice.read only) may read but not write", async () => {
+    const db = database.db();
+    const [admin] = await db.select().from(users).where(eq(users.email, "msp-admin@myit.center"));
+    const [supportUser] = await db
+      .insert(users)
+      .values({ email: "rechnung-support@example.org", name: "Support", instanceId: null, passwordHash: admin!.passwordHash })
+      .returning();
+    await db.insert(userRoles).values({ userId: supportUser!.id, roleKey: "msp_support" });
+    const support = await loginAs("rechnung-support@example.org");
+    expect((await call(staffList, "GET", "/api/manage/admin/invoices", { token: support })).status).toBe(200);
+    const res = await call(createDraft, "POST", "/api/manage/admin/invoices", { token: support, body: draftBody(acmeId), headers: origin });
+    expect(res.status).toBe(403);
+    expect(res.json).toMatchObject({ message: "Dafür fehlt Ihnen die Berechtigung.", missing: "invoice.write" });
+    expect((await post(pay, 1, { amount: 1, payment_date: todayIsoDate() }, support)).status).toBe(403);
   });
 
   it("staff see all instances' invoices including drafts", async () => {

@@ -5,9 +5,5 @@ import { StaffInvoiceList } from "@/components/invoices/staff-invoice-list";
 export const metadata: Metadata = { title: "Rechnungsstellung" };
 
 export default function Page() {
-  return (
-    <StaffOnly>
-      <StaffInvoiceList />
-    </StaffOnly>
-  );
+  return <StaffOnly>{(canWrite) => <StaffInvoiceList canWrite={canWrite} />}</StaffOnly>;
 }

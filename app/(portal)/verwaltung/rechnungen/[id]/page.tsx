@@ -6,9 +6,5 @@ export const metadata: Metadata = { title: "Rechnung (Verwaltung)" };
 
 export default async function Page({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  return (
-    <StaffOnly>
-      <StaffInvoiceDetail id={id} />
-    </StaffOnly>
-  );
+  return <StaffOnly>{(canWrite) => <StaffInvoiceDetail id={id} canWrite={canWrite} />}</StaffOnly>;
 }
