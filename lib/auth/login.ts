@@ -2,13 +2,13 @@ import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { users } from "@/db/schema";
 import { logActivity } from "@/lib/activity";
-import { ForbiddenError, RateLimitError, UnauthorizedError } from "@/lib/errors";
+import { ForbiddenError, RateLimitError } from "@/lib/errors";
 import { startChallenge, TwoFactorRequiredError } from "@/lib/v1/two-factor";
 import { consumeRateLimit, RATE_LIMITS, refundRateLimit } from "@/lib/rate-limit";
-import { verifyPassword } from "./passwords";
+import { verifyCredentials } from "./credentials";
 import { createSession, revokeSession, type SessionKind } from "./sessions";
 
-export const INVALID_CREDENTIALS = "Die E-Mail-Adresse oder das Passwort ist falsch.";
+export { INVALID_CREDENTIALS } from "./credentials";
 export const TWO_FACTOR_MANAGE_API_MESSAGE =
   "Für dieses Konto ist die Zwei-Faktor-Anmeldung aktiv. Bitte melden Sie sich im Portal an oder nutzen Sie die API v1 (/api/v1/auth/login mit Code per E-Mail).";
 
@@ -29,24 +29,11 @@ export async function login(input: LoginInput) {
     throw new RateLimitError(Math.max(...blocked.map((r) => r.retryAfterSeconds)));
   }
 
-  const db = await getDb();
-  const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
-  const valid = await verifyPassword(user?.passwordHash, input.password);
-  if (!user || !valid) {
-    if (user) {
-      await logActivity({
-        instanceId: user.instanceId,
-        userId: user.id,
-        actorName: user.name,
-        action: "manage.login_failed",
-        description: "Fehlgeschlagener Login (falsches Passwort)",
-        level: "warning",
-        ip: input.ip,
-      });
-    }
-    throw new UnauthorizedError(INVALID_CREDENTIALS);
-  }
-  if (!user.active) throw new UnauthorizedError("Dieses Konto ist deaktiviert. Bitte wenden Sie sich an Ihren Administrator.");
+  const user = await verifyCredentials(email, input.password, {
+    action: "manage.login_failed",
+    description: "Fehlgeschlagener Login (falsches Passwort)",
+    ip: input.ip,
+  });
 
   await Promise.all(keys.map((key) => refundRateLimit(key)));
   if (user.twoFactorEnabled) {
@@ -55,6 +42,7 @@ export async function login(input: LoginInput) {
     throw new ForbiddenError(TWO_FACTOR_MANAGE_API_MESSAGE, { two_fa_required: true });
   }
   const session = await createSession(user.id, input.kind, { ip: input.ip, userAgent: input.userAgent });
+  const db = await getDb();
   await db.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, user.id));
   await logActivity({
     instanceId: user.instanceId,

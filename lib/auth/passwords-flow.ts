@@ -11,6 +11,7 @@ import { enforceRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
 import type { Principal } from "./principal";
 import { hashPassword, verifyPassword } from "./passwords";
 import { revokeUserSessions } from "./sessions";
+import { revokeUserFamilies } from "@/lib/v1/tokens";
 
 export const FORGOT_PASSWORD_RESPONSE =
   "Falls ein Konto mit dieser E-Mail-Adresse existiert, haben wir einen Link zum Zurücksetzen des Passworts gesendet.";
@@ -26,6 +27,7 @@ export async function changePassword(principal: Principal, input: { current_pass
   }
   await db.update(users).set({ passwordHash: await hashPassword(input.password), updatedAt: new Date() }).where(eq(users.id, user.id));
   await revokeUserSessions(user.id, principal.sessionId ?? undefined);
+  await revokeUserFamilies(user.id, "password_change");
   await logActivity({
     instanceId: user.instanceId,
     userId: user.id,
@@ -98,6 +100,7 @@ export async function resetPassword(input: { email: string; token: string; passw
 
   await db.update(users).set({ passwordHash: await hashPassword(input.password), updatedAt: new Date() }).where(eq(users.id, user.id));
   await revokeUserSessions(user.id);
+  await revokeUserFamilies(user.id, "password_change");
   await logActivity({
     instanceId: user.instanceId,
     userId: user.id,

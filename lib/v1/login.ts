@@ -2,9 +2,7 @@ import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { users } from "@/db/schema";
 import { logActivity } from "@/lib/activity";
-import { INVALID_CREDENTIALS } from "@/lib/auth/login";
-import { verifyPassword } from "@/lib/auth/passwords";
-import { UnauthorizedError } from "@/lib/errors";
+import { verifyCredentials } from "@/lib/auth/credentials";
 import { enforceRateLimit } from "@/lib/rate-limit";
 import { V1_RATE_LIMITS } from "./rate-limits";
 import { issueTokenPair, type TokenPair } from "./tokens";
@@ -17,25 +15,11 @@ type Meta = { ip: string; userAgent?: string | null };
 /** POST /api/v1/auth/login: tokens, or a 2FA challenge (code by mail) for accounts with 2FA. */
 export async function v1Login(input: { email: string; password: string }, meta: Meta): Promise<V1LoginResult> {
   await enforceRateLimit(`v1-login:ip:${meta.ip}`, V1_RATE_LIMITS.login);
-  const db = await getDb();
-  const email = input.email.trim().toLowerCase();
-  const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
-  const valid = await verifyPassword(user?.passwordHash, input.password);
-  if (!user || !valid) {
-    if (user) {
-      await logActivity({
-        instanceId: user.instanceId,
-        userId: user.id,
-        actorName: user.name,
-        action: "api.login_failed",
-        description: "Fehlgeschlagener API-Login (falsches Passwort)",
-        level: "warning",
-        ip: meta.ip,
-      });
-    }
-    throw new UnauthorizedError(INVALID_CREDENTIALS);
-  }
-  if (!user.active) throw new UnauthorizedError("Dieses Konto ist deaktiviert. Bitte wenden Sie sich an Ihren Administrator.");
+  const user = await verifyCredentials(input.email, input.password, {
+    action: "api.login_failed",
+    description: "Fehlgeschlagener API-Login (falsches Passwort)",
+    ip: meta.ip,
+  });
   if (user.twoFactorEnabled) {
     const challenge_token = await startChallenge(user, "api", meta.ip);
     return { two_fa_required: true, challenge_token };
