@@ -8,9 +8,8 @@ import { Alert, Badge, EmptyState, LoadingBlock } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Field } from "@/components/ui/field";
 import { useToast } from "@/components/ui/toast";
-import { ApiError } from "@/lib/client/api";
+import { apiFetch, ApiError } from "@/lib/client/api";
 import { formatDateTime } from "@/lib/client/format";
-import { v1Fetch } from "./v1-fetch";
 
 type ApiKey = {
   id: string;
@@ -28,7 +27,7 @@ const SCOPE_LABELS = { read: "Nur lesen", read_write: "Lesen und schreiben" } as
 export function ApiKeysCard() {
   const toast = useToast();
   const client = useQueryClient();
-  const keys = useQuery({ queryKey: ["v1", "api-keys"], queryFn: () => v1Fetch<{ api_keys: ApiKey[] }>("/api/v1/auth/api-keys") });
+  const keys = useQuery({ queryKey: ["v1", "api-keys"], queryFn: () => apiFetch<{ api_keys: ApiKey[] }>("/api/v1/auth/api-keys") });
   const [form, setForm] = useState({ name: "", scope: "read" as ApiKey["scope"], expires: "" });
   const [created, setCreated] = useState<(ApiKey & { token: string }) | null>(null);
   const [copied, setCopied] = useState(false);
@@ -36,7 +35,7 @@ export function ApiKeysCard() {
 
   const create = useMutation({
     mutationFn: () =>
-      v1Fetch<ApiKey & { token: string }>("/api/v1/auth/api-keys", {
+      apiFetch<ApiKey & { token: string }>("/api/v1/auth/api-keys", {
         method: "POST",
         body: { name: form.name, scope: form.scope, expires_at: form.expires ? new Date(`${form.expires}T23:59:59`).toISOString() : null },
       }),
@@ -48,7 +47,7 @@ export function ApiKeysCard() {
     },
   });
   const revoke = useMutation({
-    mutationFn: (id: string) => v1Fetch<{ message: string }>(`/api/v1/auth/api-keys/${id}`, { method: "DELETE" }),
+    mutationFn: (id: string) => apiFetch<{ message: string }>(`/api/v1/auth/api-keys/${id}`, { method: "DELETE" }),
     onSuccess: (data) => {
       toast("success", data.message);
       setRevoking(null);

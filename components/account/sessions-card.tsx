@@ -7,9 +7,8 @@ import { Button } from "@/components/ui/button";
 import { Alert, Badge, EmptyState, LoadingBlock } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useToast } from "@/components/ui/toast";
-import { ApiError } from "@/lib/client/api";
+import { apiFetch, ApiError } from "@/lib/client/api";
 import { formatDateTime } from "@/lib/client/format";
-import { v1Fetch } from "./v1-fetch";
 
 type Session = {
   id: string;
@@ -25,9 +24,9 @@ type Session = {
 export function SessionsCard() {
   const toast = useToast();
   const [confirm, setConfirm] = useState(false);
-  const sessions = useQuery({ queryKey: ["v1", "sessions"], queryFn: () => v1Fetch<{ sessions: Session[] }>("/api/v1/auth/sessions") });
+  const sessions = useQuery({ queryKey: ["v1", "sessions"], queryFn: () => apiFetch<{ sessions: Session[] }>("/api/v1/auth/sessions") });
   const everywhere = useMutation({
-    mutationFn: () => v1Fetch<{ message: string }>("/api/v1/auth/sessions", { method: "DELETE" }),
+    mutationFn: () => apiFetch<{ message: string }>("/api/v1/auth/sessions", { method: "DELETE" }),
     onSuccess: () => {
       void signOut({ callbackUrl: "/login" });
     },

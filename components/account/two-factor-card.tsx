@@ -6,8 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Alert, Badge, LoadingBlock } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
 import { useToast } from "@/components/ui/toast";
-import { ApiError } from "@/lib/client/api";
-import { v1Fetch } from "./v1-fetch";
+import { apiFetch, ApiError } from "@/lib/client/api";
 
 type Status = { two_factor_enabled: boolean; email: string | null };
 
@@ -15,11 +14,11 @@ type Status = { two_factor_enabled: boolean; email: string | null };
 export function TwoFactorCard() {
   const toast = useToast();
   const client = useQueryClient();
-  const status = useQuery({ queryKey: ["v1", "2fa"], queryFn: () => v1Fetch<Status>("/api/v1/auth/2fa") });
+  const status = useQuery({ queryKey: ["v1", "2fa"], queryFn: () => apiFetch<Status>("/api/v1/auth/2fa") });
   const [password, setPassword] = useState("");
   const [confirming, setConfirming] = useState(false);
   const mutation = useMutation({
-    mutationFn: (enabled: boolean) => v1Fetch<{ message: string; two_factor_enabled: boolean }>("/api/v1/auth/2fa", { method: "PUT", body: { enabled, password } }),
+    mutationFn: (enabled: boolean) => apiFetch<{ message: string; two_factor_enabled: boolean }>("/api/v1/auth/2fa", { method: "PUT", body: { enabled, password } }),
     onSuccess: (data) => {
       setPassword("");
       setConfirming(false);

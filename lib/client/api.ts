@@ -1,4 +1,4 @@
-/** Browser-side access to the portal's own API (cookie session, same origin). */
+/** Browser-side access to the portal's own APIs (cookie session, same origin), for /api/manage and /api/v1. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -34,14 +34,16 @@ export async function apiFetch<T>(path: string, init: { method?: string; body?: 
     if (res.status === 401 && typeof window !== "undefined" && !path.includes("/auth/")) {
       window.location.href = `/login?abgelaufen=1`;
     }
+    // /api/manage answers { message, errors }, /api/v1 answers { detail: { error, message, … } }.
+    const body = data.detail && typeof data.detail === "object" ? (data.detail as Record<string, unknown>) : data;
     const retry = res.headers.get("retry-after");
-    throw new ApiError(
-      res.status,
-      typeof data.message === "string" ? data.message : `Fehler ${res.status}. Bitte erneut versuchen.`,
-      (data.errors as Record<string, string[]>) ?? {},
-      retry ? Number(retry) : null,
-      data,
-    );
+    const message =
+      typeof body.message === "string"
+        ? body.message
+        : body.error === "permission_denied"
+          ? `Dafür fehlt Ihnen die Berechtigung (${String(body.missing)}).`
+          : `Fehler ${res.status}. Bitte erneut versuchen.`;
+    throw new ApiError(res.status, message, (body.errors as Record<string, string[]>) ?? {}, retry ? Number(retry) : null, body);
   }
   return data as T;
 }
