@@ -6,7 +6,8 @@ import { useState } from "react";
 import { Alert, EmptyState, LoadingBlock } from "@/components/ui/card";
 import { apiFetch } from "@/lib/client/api";
 import { formatDate } from "@/lib/client/format";
-import { InvoiceListControls, Pagination } from "./list-controls";
+import { Pagination } from "@/components/ui/pagination";
+import { InvoiceListControls } from "./list-controls";
 import { InvoiceStatusBadge } from "./status-badge";
 import type { InvoiceListResponse } from "./types";
 
@@ -96,7 +97,7 @@ export function InvoiceList() {
                   </li>
                 ))}
               </ul>
-              <Pagination meta={data.meta} onPage={setPage} />
+              <Pagination meta={data.meta} onPage={setPage} noun="Rechnungen" />
             </>
           )}
         </>

@@ -73,27 +73,3 @@ export function InvoiceListControls({
     </form>
   );
 }
-
-export function Pagination({
-  meta,
-  onPage,
-  noun = "Rechnungen",
-}: {
-  meta: { current_page: number; last_page: number; total: number };
-  onPage: (page: number) => void;
-  noun?: string;
-}) {
-  return (
-    <nav aria-label="Seiten" className="flex items-center justify-between gap-2">
-      <Button variant="secondary" disabled={meta.current_page <= 1} onClick={() => onPage(meta.current_page - 1)}>
-        Zurück
-      </Button>
-      <span className="text-center text-sm text-slate-600">
-        Seite {meta.current_page} von {meta.last_page} · {meta.total} {noun}
-      </span>
-      <Button variant="secondary" disabled={meta.current_page >= meta.last_page} onClick={() => onPage(meta.current_page + 1)}>
-        Weiter
-      </Button>
-    </nav>
-  );
-}

@@ -6,7 +6,8 @@ import { useId, useState } from "react";
 import { Alert, EmptyState, LoadingBlock } from "@/components/ui/card";
 import { apiFetch } from "@/lib/client/api";
 import { formatDate } from "@/lib/client/format";
-import { InvoiceListControls, Pagination } from "./list-controls";
+import { Pagination } from "@/components/ui/pagination";
+import { InvoiceListControls } from "./list-controls";
 import { InvoiceStatusBadge } from "./status-badge";
 import type { RecipientsResponse, StaffInvoiceListResponse } from "./types";
 
@@ -108,7 +109,7 @@ export function StaffInvoiceList({ canWrite }: { canWrite: boolean }) {
               </li>
             ))}
           </ul>
-          <Pagination meta={query.data.meta} onPage={setPage} />
+          <Pagination meta={query.data.meta} onPage={setPage} noun="Rechnungen" />
         </>
       )}
     </div>
