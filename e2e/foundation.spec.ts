@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { latestMail, login, logout } from "./helpers";
+import { DEMO_PASSWORD, latestMail, login, logout } from "./helpers";
 
 test("customer logs in, sees instance and server status, opens the activity log and logs out", async ({ page }) => {
   await login(page, "admin@firma.de");
@@ -59,6 +59,14 @@ test("password reset by mail link, then login with the new password", async ({ p
   await expect(page.getByText("Ihr Passwort wurde geändert.")).toBeVisible();
   await login(page, "it@bergmann-logistik.de", "neues-e2e-passwort");
   await expect(page.getByRole("heading", { name: "Bergmann Logistik GmbH" })).toBeVisible();
+
+  // Back to the demo password on the account page, so later specs can log in as this user.
+  await page.getByRole("link", { name: "Konto" }).click();
+  await page.getByLabel("Aktuelles Passwort").fill("neues-e2e-passwort");
+  await page.getByLabel("Neues Passwort", { exact: true }).fill(DEMO_PASSWORD);
+  await page.getByLabel("Neues Passwort wiederholen").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "Passwort ändern" }).click();
+  await expect(page.getByText("Passwort geändert. Andere Sitzungen wurden beendet.").first()).toBeVisible();
 });
 
 test("changing the password on the account page validates each field", async ({ page }) => {
