@@ -28,7 +28,15 @@ type DemoInstance = {
   tier: string;
   status: "online" | "offline" | "provisioning" | "maintenance";
   suspendedReason?: string;
-  server: { hetznerServerId: number; ipv4: string; serverType: string; datacenter: string; status: string } | null;
+  server: {
+    hetznerServerId: number;
+    name: string;
+    ipv4: string;
+    serverType: string;
+    datacenter: string;
+    status: string;
+    healthStatus: "healthy" | "degraded" | "unhealthy" | "unknown";
+  } | null;
   billing: { status: "trial" | "active" | "past_due" | "cancelled"; trialEndsAt: string | null; paidUntil: string | null };
   user: { email: string; name: string };
 };
@@ -39,7 +47,7 @@ const INSTANCES: DemoInstance[] = [
     companyName: "Acme Corp",
     tier: "standard",
     status: "online",
-    server: { hetznerServerId: 1001, ipv4: "49.12.34.56", serverType: "cx22", datacenter: "nbg1", status: "online" },
+    server: { hetznerServerId: 1001, name: "acme", ipv4: "49.12.34.56", serverType: "cx22", datacenter: "nbg1", status: "online", healthStatus: "healthy" },
     billing: { status: "active", trialEndsAt: null, paidUntil: "2026-12-01" },
     user: { email: "admin@firma.de", name: "Thomas Becker" },
   },
@@ -47,8 +55,9 @@ const INSTANCES: DemoInstance[] = [
     name: "bergmann",
     companyName: "Bergmann Logistik GmbH",
     tier: "professional",
-    status: "online",
-    server: { hetznerServerId: 1002, ipv4: "49.12.34.57", serverType: "cx32", datacenter: "fsn1", status: "online" },
+    status: "offline",
+    // As the Hetzner simulator's demo server 1002: switched off, so the demo shows a server to power on.
+    server: { hetznerServerId: 1002, name: "bergmann-web", ipv4: "116.203.45.67", serverType: "cpx21", datacenter: "fsn1", status: "off", healthStatus: "unhealthy" },
     billing: { status: "active", trialEndsAt: null, paidUntil: "2026-12-01" },
     user: { email: "it@bergmann-logistik.de", name: "Claudia Bergmann" },
   },
@@ -58,7 +67,7 @@ const INSTANCES: DemoInstance[] = [
     tier: "starter",
     status: "online",
     suspendedReason: "Offene Rechnungen seit über 30 Tagen",
-    server: { hetznerServerId: 1003, ipv4: "49.12.34.58", serverType: "cx22", datacenter: "hel1", status: "online" },
+    server: { hetznerServerId: 1003, name: "kanzlei-db", ipv4: "95.216.78.90", serverType: "cx32", datacenter: "hel1", status: "online", healthStatus: "healthy" },
     billing: { status: "past_due", trialEndsAt: null, paidUntil: "2026-09-01" },
     user: { email: "info@nordlicht-design.de", name: "Jan Petersen" },
   },
@@ -97,7 +106,7 @@ export async function seedDemoData(db: Db, mspDomain = "myit.center") {
     if (demo.server) {
       await db
         .insert(servers)
-        .values({ instanceId: instance.id, name: demo.name, ...demo.server, healthStatus: "healthy", lastSyncedAt: new Date() })
+        .values({ instanceId: instance.id, ...demo.server, lastSyncedAt: new Date() })
         .onConflictDoNothing();
     }
     await db.insert(billing).values({ instanceId: instance.id, ...demo.billing }).onConflictDoNothing();

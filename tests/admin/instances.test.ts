@@ -140,7 +140,8 @@ describe("instance list", () => {
     expect(await q("search=ACME")).toEqual(["acme"]);
     expect(await q("search=%25")).toEqual([]);
     expect(await q("status=suspended")).toEqual(["nordlicht"]);
-    expect(await q("status=online")).toEqual(["acme", "bergmann"]);
+    expect(await q("status=online")).toEqual(["acme"]);
+    expect(await q("status=offline")).toEqual(["bergmann"]);
     expect(await q("billing_status=past_due")).toEqual(["nordlicht"]);
     expect(await q("pricing_tier=professional")).toEqual(["bergmann"]);
     expect(await q("per_page=1&page=2")).toEqual(["bergmann"]);
