@@ -18,10 +18,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
+REPORTS=.data/test-reports
+rm -rf "$REPORTS" && mkdir -p "$REPORTS"
+
 echo "== Typprüfung"
 npx tsc --noEmit
 echo "== Unit- und Integrationstests ($([ -n "${DATABASE_URL:-}" ] && echo PostgreSQL || echo PGlite))"
-npx vitest run
+npx vitest run --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest.json"
 echo "== Browser-Tests (Playwright, Debian-Chromium)"
 npx next build
 npx playwright test
+node scripts/test-summary.mjs "$REPORTS/vitest.json" "$REPORTS/playwright.json"
