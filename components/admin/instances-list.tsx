@@ -3,13 +3,13 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useState } from "react";
-import { Button } from "@/components/ui/button";
-import { Alert, EmptyState, LoadingBlock } from "@/components/ui/card";
+import { EmptyState, LoadingBlock } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
 import { apiFetch } from "@/lib/client/api";
 import type { AdminInstance, Meta, Tier } from "./types";
 import { BILLING_STATUS_OPTIONS, INSTANCE_STATUS_OPTIONS, Select, StatusBadge } from "./ui";
 import { Pagination } from "@/components/ui/pagination";
+import { QueryError } from "@/components/ui/query-error";
 
 export function InstancesList() {
   const [search, setSearch] = useState("");
@@ -57,12 +57,7 @@ export function InstancesList() {
       </div>
       {query.isPending && <LoadingBlock label="Instanzen werden geladen …" />}
       {query.isError && (
-        <Alert kind="error" title="Instanzen konnten nicht geladen werden">
-          <p>{query.error.message}</p>
-          <Button variant="secondary" className="mt-2" onClick={() => query.refetch()}>
-            Erneut versuchen
-          </Button>
-        </Alert>
+        <QueryError title="Instanzen konnten nicht geladen werden" error={query.error} onRetry={() => query.refetch()} />
       )}
       {query.data && query.data.instances.length === 0 && (
         <EmptyState title="Keine Instanzen gefunden">Passen Sie Suche oder Filter an oder legen Sie eine neue Instanz an.</EmptyState>

@@ -2,12 +2,12 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { Button } from "@/components/ui/button";
-import { Alert, Card, EmptyState, LoadingBlock } from "@/components/ui/card";
+import { Card, EmptyState, LoadingBlock } from "@/components/ui/card";
 import { apiFetch } from "@/lib/client/api";
 import { formatDateTime } from "@/lib/client/format";
 import type { ActivityRow } from "./types";
 import { StatusBadge } from "./ui";
+import { QueryError } from "@/components/ui/query-error";
 
 type Dashboard = {
   instances: { total: number; by_status: { status: string; status_label: string; count: number }[]; past_due: { instance_id: number; instance_name: string; company_name: string }[] };
@@ -39,12 +39,7 @@ export function StaffDashboard({ name }: { name: string }) {
       </div>
       {query.isPending && <LoadingBlock label="Übersicht wird geladen …" />}
       {query.isError && (
-        <Alert kind="error" title="Übersicht konnte nicht geladen werden">
-          <p>{query.error.message}</p>
-          <Button variant="secondary" className="mt-2" onClick={() => query.refetch()}>
-            Erneut versuchen
-          </Button>
-        </Alert>
+        <QueryError title="Übersicht konnte nicht geladen werden" error={query.error} onRetry={() => query.refetch()} />
       )}
       {query.data && <DashboardBody d={query.data} />}
     </div>

@@ -10,6 +10,7 @@ import { apiFetch } from "@/lib/client/api";
 import { formatDateTime } from "@/lib/client/format";
 import { DomainWizard } from "./domain-wizard";
 import { KIND_PATHS, KIND_TITLES, type ApplyResponse, type DomainConfiguration, type DomainKind, type DomainKindView } from "./types";
+import { QueryError } from "@/components/ui/query-error";
 
 const tone = (status: string) =>
   status === "applied" ? "green" : status === "failed" ? "amber" : status === "pending" ? "blue" : "slate";
@@ -32,12 +33,7 @@ export function DomainsOverview() {
           <LoadingBlock label="Domains werden geladen …" />
         </div>
       ) : query.isError ? (
-        <Alert kind="error" title="Domains konnten nicht geladen werden">
-          <p>{query.error.message}</p>
-          <Button variant="secondary" className="mt-2" onClick={() => query.refetch()}>
-            Erneut versuchen
-          </Button>
-        </Alert>
+        <QueryError title="Domains konnten nicht geladen werden" error={query.error} onRetry={() => query.refetch()} />
       ) : (
         <>
           {!query.data.can_write && (

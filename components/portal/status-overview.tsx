@@ -2,11 +2,11 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { Alert, Badge, Card, LoadingBlock } from "@/components/ui/card";
-import { Button } from "@/components/ui/button";
+import { Badge, Card, LoadingBlock } from "@/components/ui/card";
 import { apiFetch } from "@/lib/client/api";
 import { formatDate, formatDateTime } from "@/lib/client/format";
 import type { StatusResponse } from "@/lib/client/types";
+import { QueryError } from "@/components/ui/query-error";
 
 const statusTone = (status: string) =>
   status === "online" || status === "healthy" || status === "active"
@@ -39,12 +39,7 @@ export function StatusOverview() {
   }
   if (query.isError) {
     return (
-      <Alert kind="error" title="Status konnte nicht geladen werden">
-        <p>{query.error.message}</p>
-        <Button variant="secondary" className="mt-2" onClick={() => query.refetch()}>
-          Erneut versuchen
-        </Button>
-      </Alert>
+      <QueryError title="Status konnte nicht geladen werden" error={query.error} onRetry={() => query.refetch()} />
     );
   }
   const s = query.data;

@@ -9,6 +9,7 @@ import { useToast } from "@/components/ui/toast";
 import { ApiError, apiFetch } from "@/lib/client/api";
 import { formatDateTime } from "@/lib/client/format";
 import type { ServerView } from "@/lib/servers/service";
+import { QueryError } from "@/components/ui/query-error";
 
 type ViewResponse = ServerView & { can_control: boolean };
 type ActionName = "reboot" | "power-off" | "power-on" | "refresh-status" | "force-power-off";
@@ -96,12 +97,7 @@ export function ServerControl() {
   if (query.isPending) return <LoadingBlock label="Server wird geladen …" />;
   if (query.isError) {
     return (
-      <Alert kind="error" title="Server konnte nicht geladen werden">
-        <p>{query.error.message}</p>
-        <Button variant="secondary" className="mt-2" onClick={() => query.refetch()}>
-          Erneut versuchen
-        </Button>
-      </Alert>
+      <QueryError title="Server konnte nicht geladen werden" error={query.error} onRetry={() => query.refetch()} />
     );
   }
   const view = query.data;

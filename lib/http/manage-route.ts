@@ -5,25 +5,24 @@ import type { Permission } from "@/lib/permissions";
 import { loadInstanceContext, type InstanceContext } from "@/lib/instances/present";
 import { activeImpersonation, READ_ONLY_MESSAGE, type Impersonation } from "@/lib/admin/impersonation";
 import { clientIp } from "./client-ip";
+import { routeHandler, type RouteParams, type RouteResult } from "@/lib/http/route-handler";
 
-type RouteParams = Record<string, string | string[] | undefined>;
+const wrap = routeHandler((error) => errorResponse(error));
 
 export type PublicContext = { req: NextRequest; ip: string; params: RouteParams };
 export type SessionContext = PublicContext & { auth: RequestAuth };
 export type InstanceScopedContext = SessionContext & { instance: InstanceContext };
 export type StaffContext = SessionContext & { impersonation: Impersonation | null };
 
-type Result = Response | Record<string, unknown> | unknown[];
-
 /**
  * Route handlers of /api/manage: thin wrappers that authenticate, check the
  * instance's suspension and map domain errors to `{ message, errors? }`.
  */
-export function publicRoute(handler: (ctx: PublicContext) => Promise<Result>) {
+export function publicRoute(handler: (ctx: PublicContext) => Promise<RouteResult>) {
   return wrap(async (req, params) => handler({ req, ip: clientIp(req.headers), params }));
 }
 
-export function sessionRoute(handler: (ctx: SessionContext) => Promise<Result>) {
+export function sessionRoute(handler: (ctx: SessionContext) => Promise<RouteResult>) {
   return wrap(async (req, params) => {
     const auth = await requireAuth(req);
     return handler({ req, ip: clientIp(req.headers), params, auth });
@@ -36,7 +35,7 @@ export function sessionRoute(handler: (ctx: SessionContext) => Promise<Result>) 
  */
 export function instanceRoute(
   options: { permission?: Permission; allowSuspended?: boolean },
-  handler: (ctx: InstanceScopedContext) => Promise<Result>,
+  handler: (ctx: InstanceScopedContext) => Promise<RouteResult>,
 ) {
   return wrap(async (req, params) => {
     const auth = await requireAuth(req);
@@ -67,7 +66,7 @@ export function instanceRoute(
  */
 export function staffRoute(
   options: { permission?: Permission; allowWhileImpersonating?: boolean },
-  handler: (ctx: StaffContext) => Promise<Result>,
+  handler: (ctx: StaffContext) => Promise<RouteResult>,
 ) {
   return wrap(async (req, params) => {
     const auth = await requireAuth(req);
@@ -96,18 +95,6 @@ async function requireAuth(req: NextRequest): Promise<RequestAuth> {
   const auth = await authenticateRequest(req);
   if (!auth) throw new UnauthorizedError("Nicht angemeldet oder Sitzung abgelaufen.");
   return auth;
-}
-
-function wrap(run: (req: NextRequest, params: RouteParams) => Promise<Result>) {
-  return async (req: NextRequest, context: { params: Promise<RouteParams> }) => {
-    try {
-      const params = (await context?.params) ?? {};
-      const result = await run(req, params);
-      return result instanceof Response ? result : NextResponse.json(result);
-    } catch (error) {
-      return errorResponse(error);
-    }
-  };
 }
 
 export function errorResponse(error: unknown): NextResponse {

@@ -1,4 +1,4 @@
-import { NextResponse, type NextRequest } from "next/server";
+import type { NextRequest } from "next/server";
 import { clientIp } from "@/lib/http/client-ip";
 import type { Permission } from "@/lib/permissions";
 import { enforceRateLimit } from "@/lib/rate-limit";
@@ -7,9 +7,9 @@ import { authenticateV1, type V1Auth } from "./auth";
 import { permissionDenied, V1Error, v1ErrorResponse } from "./errors";
 import { V1_RATE_LIMITS } from "./rate-limits";
 import { resolveTenant, type TenantScope } from "./tenant";
+import { routeHandler, type RouteParams, type RouteResult } from "@/lib/http/route-handler";
 
-type RouteParams = Record<string, string | string[] | undefined>;
-type Result = Response | Record<string, unknown> | unknown[];
+const wrap = routeHandler((error) => v1ErrorResponse(error));
 
 export type V1PublicContext = { req: NextRequest; ip: string; params: RouteParams };
 export type V1Context = V1PublicContext & { auth: V1Auth };
@@ -18,7 +18,7 @@ export type V1TenantContext = V1Context & { tenant: TenantScope };
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** Endpoints without a caller identity (login, 2FA, refresh, OpenAPI). */
-export function v1Public(handler: (ctx: V1PublicContext) => Promise<Result>) {
+export function v1Public(handler: (ctx: V1PublicContext) => Promise<RouteResult>) {
   return wrap(async (req, params) => handler({ req, ip: clientIp(req.headers), params }));
 }
 
@@ -34,7 +34,7 @@ export type V1Options = {
  * Authenticated v1 endpoints: bearer JWT / PAT (or the portal's cookie),
  * 600 requests per minute and user, PAT scope, permission check.
  */
-export function v1Route(options: V1Options, handler: (ctx: V1Context) => Promise<Result>) {
+export function v1Route(options: V1Options, handler: (ctx: V1Context) => Promise<RouteResult>) {
   return wrap(async (req, params) => {
     const ctx = await authorize(req, params, options);
     return handler(ctx);
@@ -45,7 +45,7 @@ export function v1Route(options: V1Options, handler: (ctx: V1Context) => Promise
  * Tenant-scoped v1 endpoints: as v1Route, plus the tenant of the request
  * (own tenant, or ?tenant_id for staff). A suspended tenant's own users are refused.
  */
-export function v1TenantRoute(options: V1Options, handler: (ctx: V1TenantContext) => Promise<Result>) {
+export function v1TenantRoute(options: V1Options, handler: (ctx: V1TenantContext) => Promise<RouteResult>) {
   return wrap(async (req, params) => {
     const ctx = await authorize(req, params, options);
     const tenant = await resolveTenant(ctx.auth.principal, req);
@@ -68,18 +68,6 @@ async function authorize(req: NextRequest, params: RouteParams, options: V1Optio
     throw new V1Error(403, "forbidden", "Dieser Endpunkt ist nur für MSP-Mitarbeiter.");
   }
   return { req, ip: clientIp(req.headers), params, auth };
-}
-
-function wrap(run: (req: NextRequest, params: RouteParams) => Promise<Result>) {
-  return async (req: NextRequest, context: { params: Promise<RouteParams> }) => {
-    try {
-      const params = (await context?.params) ?? {};
-      const result = await run(req, params);
-      return result instanceof Response ? result : NextResponse.json(result);
-    } catch (error) {
-      return v1ErrorResponse(error);
-    }
-  };
 }
 
 export function requirePermission(auth: V1Auth, permission: Permission) {
