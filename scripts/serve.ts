@@ -27,7 +27,7 @@ const prod = process.argv.includes("--prod");
 const env = process.env;
 const port = Number(env.PORT ?? 3000);
 const appUrl = env.APP_URL ?? `http://localhost:${port}`;
-const childEnv: Record<string, string | undefined> = { ...env, APP_URL: appUrl, PORT: String(port) };
+const childEnv: Record<string, string | undefined> = { NEXT_TELEMETRY_DISABLED: "1", ...env, APP_URL: appUrl, PORT: String(port) };
 
 async function main() {
   if (!env.DATABASE_URL) {
