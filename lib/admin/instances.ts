@@ -7,6 +7,7 @@ import { config } from "@/lib/config";
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 import { effectiveStatus, INSTANCE_STATUS_LABELS } from "@/lib/instances/present";
 import { formatEuro } from "@/lib/money";
+import { describeHetznerServer } from "@/lib/servers/service";
 import { BILLING_STATUS_LABELS, HEALTH_LABELS, SERVER_STATUS_LABELS } from "@/lib/status";
 import type { z } from "@/lib/validation";
 import type { createInstanceSchema, listInstancesQuery, updateInstanceSchema } from "./schemas";
@@ -261,6 +262,7 @@ export async function createInstance(actor: Actor, input: z.infer<typeof createI
   if (used.has(meshcentralDomain)) fieldErrors.meshcentral_domain = ["Diese Domain wird bereits von einer anderen Instanz verwendet."];
   if (Object.keys(fieldErrors).length) throw new ValidationError(fieldErrors);
   if (input.hetzner_server_id) await assertServerFree(input.hetzner_server_id);
+  const hetzner = input.hetzner_server_id ? await describeHetznerServer(input.hetzner_server_id) : null;
 
   const billingStatus = input.billing_status ?? "trial";
   let created: typeof instances.$inferSelect;
@@ -282,11 +284,7 @@ export async function createInstance(actor: Actor, input: z.infer<typeof createI
         status: billingStatus,
         trialEndsAt: billingStatus === "trial" ? addDays(30) : null,
       });
-      await tx.insert(servers).values({
-        instanceId: row.id,
-        hetznerServerId: input.hetzner_server_id ?? null,
-        name: input.hetzner_server_id ? input.name : null,
-      });
+      await tx.insert(servers).values({ instanceId: row.id, hetznerServerId: input.hetzner_server_id ?? null, ...hetzner });
       return row;
     });
   } catch (error) {
@@ -364,7 +362,7 @@ export async function updateInstance(actor: Actor, instanceId: number, input: z.
   return { message: "Änderungen gespeichert.", ...(await getInstanceDetail(instanceId)) };
 }
 
-/** Links a Hetzner server id; details (IP, type, status) come with the next status refresh. */
+/** Links a Hetzner server that exists at Hetzner, with its IP, type and status as Hetzner reports them. */
 export async function linkServer(actor: Actor, instanceId: number, hetznerServerId: number) {
   const db = await getDb();
   const before = await loadRow(instanceId);
@@ -372,7 +370,7 @@ export async function linkServer(actor: Actor, instanceId: number, hetznerServer
     return { message: "Dieser Server ist bereits verknüpft.", ...(await getInstanceDetail(instanceId)) };
   }
   await assertServerFree(hetznerServerId, instanceId);
-  const reset = { hetznerServerId, name: before.instance.name, ipv4: null, serverType: null, datacenter: null, status: "unknown", healthStatus: "unknown" as const, lastSyncedAt: null, updatedAt: new Date() };
+  const reset = { hetznerServerId, ...(await describeHetznerServer(hetznerServerId)), updatedAt: new Date() };
   try {
     await db.insert(servers).values({ instanceId, ...reset }).onConflictDoUpdate({ target: servers.instanceId, set: reset });
   } catch (error) {

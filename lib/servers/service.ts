@@ -20,7 +20,7 @@ import { getDb } from "@/db/client";
 import { serverActions, servers } from "@/db/schema";
 import { logActivity, type ActivityLevel } from "@/lib/activity";
 import { config } from "@/lib/config";
-import { BadRequestError, ConflictError, UnprocessableError, UpstreamError } from "@/lib/errors";
+import { BadRequestError, ConflictError, UnprocessableError, UpstreamError, ValidationError } from "@/lib/errors";
 import { createHetznerClient, type HetznerClient } from "@/lib/hetzner/client";
 import { createHetznerClientFromEnv } from "@/lib/hetzner/env";
 import { HetznerError, HetznerLockedError, HetznerNotFoundError } from "@/lib/hetzner/errors";
@@ -120,6 +120,32 @@ export function healthFor(status: string): "healthy" | "degraded" | "unhealthy" 
   if (status === "off") return "unhealthy";
   if (status === "unknown") return "unknown";
   return "degraded";
+}
+
+/**
+ * Looks a server up at Hetzner before staff link it to an instance, so only
+ * servers that exist are linked, and with their real IP, type and status.
+ */
+export async function describeHetznerServer(hetznerServerId: number) {
+  const client = await hetznerClient();
+  try {
+    const s = await client.getServer(hetznerServerId);
+    const status = portalStatus(s.status);
+    return {
+      name: s.name,
+      ipv4: s.publicIpv4,
+      serverType: s.serverType,
+      datacenter: s.location,
+      status,
+      healthStatus: healthFor(status),
+      lastSyncedAt: new Date(),
+    };
+  } catch (error) {
+    if (error instanceof HetznerNotFoundError) {
+      throw new ValidationError({ hetzner_server_id: [`Bei Hetzner gibt es keinen Server mit der ID ${hetznerServerId}.`] });
+    }
+    throw new UpstreamError(`Der Hetzner-Server konnte nicht abgefragt werden: ${userMessageOf(error)}`);
+  }
 }
 
 async function loadServer(instanceId: number): Promise<ServerRow | undefined> {

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as listInstances, POST as createInstance } from "@/app/api/manage/admin/instances/route";
 import { GET as getInstance, PATCH as patchInstance } from "@/app/api/manage/admin/instances/[id]/route";
 import { DELETE as unlinkServer, PUT as linkServer } from "@/app/api/manage/admin/instances/[id]/server/route";
@@ -13,11 +13,35 @@ import { GET as status } from "@/app/api/manage/status/route";
 import { GET as activity } from "@/app/api/manage/activity-log/route";
 import { GET as me } from "@/app/api/manage/auth/me/route";
 import { instances, invoicePayments, invoices, servers } from "@/db/schema";
+import { resetConfigForTests } from "@/lib/config";
+import { DEMO_SERVERS, startHetznerSimulator, type HetznerSimulator } from "@/lib/hetzner/simulator";
 import { useTestDatabase } from "../helpers/db";
 import { call } from "../helpers/http";
 import { CUSTOMER, loginAs, STAFF, SUPPORT } from "./helpers";
 
 const database = useTestDatabase();
+
+// Linking looks the server up at Hetzner: the simulator knows the demo servers plus 4711 and 2002.
+let sim: HetznerSimulator;
+beforeAll(async () => {
+  sim = await startHetznerSimulator({
+    port: 0,
+    servers: [
+      ...DEMO_SERVERS,
+      { id: 4711, name: "kanzlei-schmidt", status: "running", ipv4: "78.46.1.2", serverType: "cx22", datacenter: "nbg1-dc3" },
+      { id: 2002, name: "bergmann-neu", status: "off", ipv4: "78.46.3.4", serverType: "cx32", datacenter: "fsn1-dc14" },
+    ],
+  });
+  process.env.HCLOUD_ENDPOINT = sim.url;
+  process.env.HCLOUD_TOKEN = "test-token";
+  resetConfigForTests();
+});
+afterAll(async () => {
+  await sim.close();
+  delete process.env.HCLOUD_ENDPOINT;
+  delete process.env.HCLOUD_TOKEN;
+  resetConfigForTests();
+});
 
 async function instanceId(name: string) {
   const [row] = await database.db().select({ id: instances.id }).from(instances).where(eq(instances.name, name));
@@ -175,7 +199,7 @@ describe("creating an instance", () => {
       pricing_tier: "starter",
       portal_domain: "kanzlei-schmidt.portal.myit.center",
       meshcentral_domain: "kanzlei-schmidt.remote.myit.center",
-      server: { hetzner_server_id: 4711 },
+      server: { hetzner_server_id: 4711, ipv4: "78.46.1.2", status: "online" },
       billing: { status: "trial" },
     });
     const log = await lastLog(token, res.json.instance.id);
@@ -293,10 +317,15 @@ describe("editing an instance", () => {
     expect(link.status).toBe(200);
     expect(link.json.instance.server.hetzner_server_id).toBe(2002);
     const [row] = await database.db().select().from(servers).where(eq(servers.instanceId, id));
-    expect(row.hetznerServerId).toBe(2002);
+    expect(row).toMatchObject({ hetznerServerId: 2002, ipv4: "78.46.3.4", serverType: "cx32", datacenter: "fsn1", status: "off" });
     expect((await lastLog(staff, id)).description).toContain("Hetzner-Server 2002 verknüpft von Sabine Krüger");
     const bad = await call(linkServer, "PUT", `/api/manage/admin/instances/${id}/server`, { token: staff, params, body: { hetzner_server_id: "abc" } });
     expect(bad.status).toBe(422);
+    const unknown = await call(linkServer, "PUT", `/api/manage/admin/instances/${id}/server`, { token: staff, params, body: { hetzner_server_id: 999999 } });
+    expect(unknown.status).toBe(422);
+    expect(unknown.json.errors.hetzner_server_id[0]).toBe("Bei Hetzner gibt es keinen Server mit der ID 999999.");
+    const [kept] = await database.db().select().from(servers).where(eq(servers.instanceId, id));
+    expect(kept.hetznerServerId).toBe(2002);
   });
 });
 
