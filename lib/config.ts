@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./validation";
 
 /**
  * Application configuration, read from the environment and validated once.
@@ -68,9 +68,11 @@ export class ConfigError extends Error {}
 export function parseConfig(env: Record<string, string | undefined>): AppConfig {
   const result = configSchema.safeParse(env);
   if (!result.success) {
-    const lines = result.error.issues.map(
-      (issue) => `  - ${issue.path.join(".") || "(root)"}: ${issue.message}`,
-    );
+    const lines = result.error.issues.map((issue) => {
+      const name = issue.path.join(".") || "(root)";
+      const problem = env[name] === undefined || env[name] === "" ? "fehlt (in Produktion Pflicht)" : issue.message;
+      return `  - ${name}: ${problem}`;
+    });
     throw new ConfigError(`Ungültige Konfiguration (Umgebungsvariablen):\n${lines.join("\n")}`);
   }
   const c = result.data;
