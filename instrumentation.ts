@@ -12,7 +12,8 @@ export async function register() {
     if (!(error instanceof ConfigError)) throw error;
     // Refuse to serve with a broken configuration: name the variables and stop.
     console.error(error.message);
-    process.exit(1);
+    // Bracket access: this file is also compiled for the edge runtime, where it never gets here.
+    process["exit"](1);
   }
   if (process.env.NEXT_PHASE === "phase-production-build") return;
   const { getDbHandle } = await import("./db/client");
