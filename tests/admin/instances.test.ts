@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { GET as listInstances, POST as createInstance } from "@/app/api/manage/admin/instances/route";
 import { GET as getInstance, PATCH as patchInstance } from "@/app/api/manage/admin/instances/[id]/route";
 import { DELETE as unlinkServer, PUT as linkServer } from "@/app/api/manage/admin/instances/[id]/server/route";
@@ -13,34 +13,21 @@ import { GET as status } from "@/app/api/manage/status/route";
 import { GET as activity } from "@/app/api/manage/activity-log/route";
 import { GET as me } from "@/app/api/manage/auth/me/route";
 import { instances, invoicePayments, invoices, servers } from "@/db/schema";
-import { resetConfigForTests } from "@/lib/config";
-import { DEMO_SERVERS, startHetznerSimulator, type HetznerSimulator } from "@/lib/hetzner/simulator";
+import { DEMO_SERVERS } from "@/lib/hetzner/simulator";
 import { useTestDatabase } from "../helpers/db";
+import { useHetznerSimulator } from "../helpers/hetzner";
 import { call } from "../helpers/http";
 import { CUSTOMER, loginAs, STAFF, SUPPORT } from "./helpers";
 
 const database = useTestDatabase();
 
 // Linking looks the server up at Hetzner: the simulator knows the demo servers plus 4711 and 2002.
-let sim: HetznerSimulator;
-beforeAll(async () => {
-  sim = await startHetznerSimulator({
-    port: 0,
-    servers: [
-      ...DEMO_SERVERS,
-      { id: 4711, name: "kanzlei-schmidt", status: "running", ipv4: "78.46.1.2", serverType: "cx22", datacenter: "nbg1-dc3" },
-      { id: 2002, name: "bergmann-neu", status: "off", ipv4: "78.46.3.4", serverType: "cx32", datacenter: "fsn1-dc14" },
-    ],
-  });
-  process.env.HCLOUD_ENDPOINT = sim.url;
-  process.env.HCLOUD_TOKEN = "test-token";
-  resetConfigForTests();
-});
-afterAll(async () => {
-  await sim.close();
-  delete process.env.HCLOUD_ENDPOINT;
-  delete process.env.HCLOUD_TOKEN;
-  resetConfigForTests();
+useHetznerSimulator({
+  servers: [
+    ...DEMO_SERVERS,
+    { id: 4711, name: "kanzlei-schmidt", status: "running", ipv4: "78.46.1.2", serverType: "cx22", datacenter: "nbg1-dc3" },
+    { id: 2002, name: "bergmann-neu", status: "off", ipv4: "78.46.3.4", serverType: "cx32", datacenter: "fsn1-dc14" },
+  ],
 });
 
 async function instanceId(name: string) {

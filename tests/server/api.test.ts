@@ -1,5 +1,5 @@
 import { and, desc, eq, like } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { POST as login } from "@/app/api/manage/auth/login/route";
 import { GET as serverView } from "@/app/api/manage/server/route";
 import { POST as powerOff } from "@/app/api/manage/server/power-off/route";
@@ -10,37 +10,19 @@ import { GET as status } from "@/app/api/manage/status/route";
 import { activityLog, instances, rateLimits, serverActions, servers, userRoles, users } from "@/db/schema";
 import { DEMO_PASSWORD } from "@/db/seed";
 import { hashPassword } from "@/lib/auth/passwords";
-import { resetConfigForTests } from "@/lib/config";
-import { DEMO_SERVERS, startHetznerSimulator, type HetznerSimulator } from "@/lib/hetzner/simulator";
+import { DEMO_SERVERS } from "@/lib/hetzner/simulator";
 import { performServerAction, getServerView } from "@/lib/servers/service";
 import { usingPostgres, useTestDatabase } from "../helpers/db";
+import { useHetznerSimulator } from "../helpers/hetzner";
 import { call } from "../helpers/http";
 
 const database = useTestDatabase();
 const ACTION_MS = 10_000;
 const clock = { t: Date.now() };
-let sim: HetznerSimulator;
-const savedEnv = { ...process.env };
-
-beforeAll(async () => {
-  sim = await startHetznerSimulator({ port: 0, servers: [...DEMO_SERVERS], actionDurationMs: ACTION_MS, now: () => clock.t });
-  process.env.HCLOUD_ENDPOINT = sim.url;
-  process.env.HCLOUD_TOKEN = "test-token";
-  process.env.HCLOUD_TIMEOUT_MS = "400";
-  resetConfigForTests();
-});
-
-afterAll(async () => {
-  await sim.close();
-  for (const key of ["HCLOUD_ENDPOINT", "HCLOUD_TOKEN", "HCLOUD_TIMEOUT_MS"]) {
-    if (savedEnv[key] === undefined) delete process.env[key];
-    else process.env[key] = savedEnv[key];
-  }
-  resetConfigForTests();
-});
+const simulator = useHetznerSimulator({ servers: [...DEMO_SERVERS], actionDurationMs: ACTION_MS, now: () => clock.t }, 400);
 
 beforeEach(async () => {
-  sim.setFault(null);
+  simulator.sim().setFault(null);
   // Every case starts with a fresh per-instance action budget.
   await database.db().delete(rateLimits);
 });
@@ -112,7 +94,7 @@ describe("POST /api/manage/server/reboot", () => {
     const res = await call(reboot, "POST", "/api/manage/server/reboot", { token });
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ message: "Server Neustart wurde ausgelöst", action: "reboot" });
-    expect(sim.getServerState(1001)?.locked).toBe(true);
+    expect(simulator.sim().getServerState(1001)?.locked).toBe(true);
 
     const [row] = await database.db().select().from(servers).where(eq(servers.instanceId, acme));
     expect(row.status).toBe("rebooting");
@@ -150,7 +132,7 @@ describe("POST /api/manage/server/reboot", () => {
   it("records a Hetzner action that ends with an error", async () => {
     const token = await loginAs("admin@firma.de");
     const acme = await instanceId("acme");
-    sim.failNextAction({ code: "action_failed", message: "reboot failed" });
+    simulator.sim().failNextAction({ code: "action_failed", message: "reboot failed" });
     expect((await call(reboot, "POST", "/api/manage/server/reboot", { token })).status).toBe(200);
     await finishRunningActions();
     const view = await poll(token);
@@ -195,7 +177,7 @@ describe("POST /api/manage/server/power-off and power-on", () => {
   it("offers a forced power off when the guest ignores the ACPI shutdown", async () => {
     const token = await loginAs("admin@firma.de");
     const acme = await instanceId("acme");
-    sim.addServer({ id: 2001, name: "acme-noacpi", acpi: false, serverType: "cx22", datacenter: "nbg1-dc3" });
+    simulator.sim().addServer({ id: 2001, name: "acme-noacpi", acpi: false, serverType: "cx22", datacenter: "nbg1-dc3" });
     await database.db().update(servers).set({ hetznerServerId: 2001 }).where(eq(servers.instanceId, acme));
     try {
       expect((await call(powerOff, "POST", "/api/manage/server/power-off", { token })).status).toBe(200);
@@ -308,9 +290,9 @@ describe("errors", () => {
     it(`500 with a German message on ${f.name}, logged with its outcome`, async () => {
       const token = await loginAs("admin@firma.de");
       const acme = await instanceId("acme");
-      sim.setFault(f.fault);
+      simulator.sim().setFault(f.fault);
       const res = await call(reboot, "POST", "/api/manage/server/reboot", { token });
-      sim.setFault(null);
+      simulator.sim().setFault(null);
       expect(res.status).toBe(500);
       expect(res.json.message).toMatch(/^Server-Aktion fehlgeschlagen: /);
       expect(res.json.message).toMatch(f.text);

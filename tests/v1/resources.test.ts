@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { GET as activityRoute } from "@/app/api/v1/activity/route";
 import { GET as listKeys, POST as createKey } from "@/app/api/v1/auth/api-keys/route";
 import { DELETE as revokeKey } from "@/app/api/v1/auth/api-keys/[id]/route";
@@ -14,33 +14,15 @@ import { GET as tenantsRoute } from "@/app/api/v1/tenants/route";
 import { activityLog, apiKeys, instances, rateLimits, servers, userRoles, users } from "@/db/schema";
 import { DEMO_PASSWORD } from "@/db/seed";
 import { hashPassword } from "@/lib/auth/passwords";
-import { resetConfigForTests } from "@/lib/config";
 import { hashToken } from "@/lib/crypto/tokens";
-import { DEMO_SERVERS, startHetznerSimulator, type HetznerSimulator } from "@/lib/hetzner/simulator";
+import { DEMO_SERVERS } from "@/lib/hetzner/simulator";
 import { useTestDatabase } from "../helpers/db";
+import { useHetznerSimulator } from "../helpers/hetzner";
 import { call } from "../helpers/http";
 import { v1Login } from "./helpers";
 
 const database = useTestDatabase();
-let sim: HetznerSimulator;
-const savedEnv = { ...process.env };
-
-beforeAll(async () => {
-  sim = await startHetznerSimulator({ port: 0, servers: [...DEMO_SERVERS], actionDurationMs: 50 });
-  process.env.HCLOUD_ENDPOINT = sim.url;
-  process.env.HCLOUD_TOKEN = "test-token";
-  process.env.HCLOUD_TIMEOUT_MS = "2000";
-  resetConfigForTests();
-});
-
-afterAll(async () => {
-  await sim.close();
-  for (const key of ["HCLOUD_ENDPOINT", "HCLOUD_TOKEN", "HCLOUD_TIMEOUT_MS"]) {
-    if (savedEnv[key] === undefined) delete process.env[key];
-    else process.env[key] = savedEnv[key];
-  }
-  resetConfigForTests();
-});
+const simulator = useHetznerSimulator({ servers: [...DEMO_SERVERS], actionDurationMs: 50 });
 
 async function tenantUuid(name: string) {
   const [row] = await database.db().select().from(instances).where(eq(instances.name, name));
