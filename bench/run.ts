@@ -9,7 +9,12 @@ import { DEMO_PASSWORD, seedDemoData } from "@/db/seed";
 import { POST as login } from "@/app/api/manage/auth/login/route";
 import { GET as status } from "@/app/api/manage/status/route";
 import { GET as activity } from "@/app/api/manage/activity-log/route";
+import { GET as invoices } from "@/app/api/manage/invoices/route";
+import { GET as v1Me } from "@/app/api/v1/auth/me/route";
+import { POST as v1Login } from "@/app/api/v1/auth/login/route";
 import { consumeRateLimit } from "@/lib/rate-limit";
+import { renderInvoicePdf } from "@/lib/invoices/pdf";
+import { ISSUER, sampleInvoice, SAMPLE_ITEMS } from "@/tests/invoices-lib/fixtures";
 
 type Result = { name: string; runs: number; p50: number; p95: number; max: number; targetP95: number };
 
@@ -42,6 +47,10 @@ async function main() {
   const res = await login(request("POST", "/api/manage/auth/login", { body: { email: "admin@firma.de", password: DEMO_PASSWORD } }), ctx);
   const { token } = (await res.json()) as { token: string };
 
+  const v1 = await v1Login(request("POST", "/api/v1/auth/login", { body: { email: "admin@firma.de", password: DEMO_PASSWORD }, ip: "10.9.0.1" }), ctx);
+  const { access_token } = (await v1.json()) as { access_token: string };
+  const manyItems = Array.from({ length: 60 }, (_, i) => ({ ...SAMPLE_ITEMS[i % SAMPLE_ITEMS.length], description: `Position ${i + 1}` }));
+
   const results = [
     await measure("POST /auth/login (argon2id verify + session)", 30, 400, async (i) => {
       const r = await login(request("POST", "/api/manage/auth/login", { body: { email: "admin@firma.de", password: DEMO_PASSWORD }, ip: `10.0.${i & 255}.1` }), ctx);
@@ -54,6 +63,20 @@ async function main() {
     await measure("GET /activity-log (20 per page)", 200, 50, async () => {
       const r = await activity(request("GET", "/api/manage/activity-log?per_page=20", { token }), ctx);
       if (r.status !== 200) throw new Error(`activity ${r.status}`);
+    }),
+    await measure("GET /invoices (list + statistics)", 200, 50, async () => {
+      const r = await invoices(request("GET", "/api/manage/invoices?per_page=15", { token }), ctx);
+      if (r.status !== 200) throw new Error(`invoices ${r.status}`);
+    }),
+    await measure("GET /api/v1/auth/me (JWT verify + family check)", 200, 50, async () => {
+      const r = await v1Me(request("GET", "/api/v1/auth/me", { token: access_token }), ctx);
+      if (r.status !== 200) throw new Error(`v1 me ${r.status}`);
+    }),
+    await measure("invoice PDF render (3 items, 1 page)", 20, 1500, async () => {
+      await renderInvoicePdf(sampleInvoice(), ISSUER);
+    }),
+    await measure("invoice PDF render (60 items, 3 pages)", 10, 4000, async () => {
+      await renderInvoicePdf(sampleInvoice({}, manyItems), ISSUER);
     }),
     await measure("rate-limit upsert (one counter)", 500, 10, async (i) => {
       await consumeRateLimit(`bench:${i % 50}`, { limit: 1_000_000, windowSeconds: 60 });
