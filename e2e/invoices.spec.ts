@@ -23,10 +23,16 @@ test("customer sees statistics, filters, searches, opens an invoice and download
   await page.getByLabel("Status").selectOption("overdue");
   await expect(page.getByTestId("invoice-row")).toHaveCount(1);
   await expect(page.getByTestId("invoice-status")).toHaveText("Überfällig");
+  // The filter lives in the URL: a reload shows the same list.
+  await expect(page).toHaveURL(/status=overdue/);
+  await page.reload();
+  await expect(page.getByLabel("Status")).toHaveValue("overdue");
+  await expect(page.getByTestId("invoice-row")).toHaveCount(1);
 
   await page.getByLabel("Status").selectOption("");
   await page.getByLabel("Suche (Rechnungsnummer oder Titel)").fill("einrichtung");
   await page.getByRole("button", { name: "Suchen" }).click();
+  await expect(page).toHaveURL(/suche=einrichtung/);
   await expect(page.getByTestId("invoice-row")).toHaveCount(1);
   await page.getByTestId("invoice-row").getByRole("link").click();
 

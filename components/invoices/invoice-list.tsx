@@ -2,10 +2,10 @@
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState } from "react";
 import { Alert, EmptyState, LoadingBlock } from "@/components/ui/card";
 import { apiFetch } from "@/lib/client/api";
 import { formatDate } from "@/lib/client/format";
+import { useUrlState } from "@/lib/client/url-state";
 import { Pagination } from "@/components/ui/pagination";
 import { InvoiceListControls } from "./list-controls";
 import { InvoiceStatusBadge } from "./status-badge";
@@ -24,9 +24,11 @@ function StatCard({ label, value, tone, testId }: { label: string; value: string
 
 /** Customer: the four statistics, filter, search, list and pagination. */
 export function InvoiceList() {
-  const [page, setPage] = useState(1);
-  const [status, setStatus] = useState("");
-  const [search, setSearch] = useState("");
+  const [url, setUrl] = useUrlState(["status", "suche", "seite"] as const);
+  const status = url.status;
+  const search = url.suche;
+  const page = Math.max(1, Number.parseInt(url.seite, 10) || 1);
+  const setPage = (next: number) => setUrl({ seite: next > 1 ? String(next) : "" });
   const params = new URLSearchParams({ page: String(page), per_page: String(PER_PAGE) });
   if (status) params.set("status", status);
   if (search) params.set("search", search);
@@ -53,13 +55,12 @@ export function InvoiceList() {
           </section>
           <InvoiceListControls
             status={status}
+            initialSearch={search}
             onStatus={(value) => {
-              setStatus(value);
-              setPage(1);
+              setUrl({ status: value, seite: "" });
             }}
             onSearch={(value) => {
-              setSearch(value);
-              setPage(1);
+              setUrl({ suche: value, seite: "" });
             }}
           />
           {data.invoices.length === 0 ? (

@@ -9,16 +9,18 @@ export function InvoiceListControls({
   status,
   onStatus,
   onSearch,
+  initialSearch = "",
   extraStatuses = [],
   children,
 }: {
   status: string;
+  initialSearch?: string;
   onStatus: (status: string) => void;
   onSearch: (search: string) => void;
   extraStatuses?: { value: string; label: string }[];
   children?: React.ReactNode;
 }) {
-  const [text, setText] = useState("");
+  const [text, setText] = useState(initialSearch);
   const statusId = useId();
   const searchId = useId();
   return (
