@@ -9,6 +9,8 @@ export const activityLog = pgTable(
     instanceId: integer("instance_id").references(() => instances.id, { onDelete: "cascade" }),
     userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
     actorName: text("actor_name"),
+    /** Who acted: a customer's user, MSP staff, nobody signed in yet, or a background job (lib/activity/actor.ts). */
+    actorType: text("actor_type", { enum: ["user", "staff", "anonymous", "system"] }).notNull().default("user"),
     action: text("action").notNull(),
     description: text("description").notNull(),
     level: text("level", { enum: ["info", "warning", "error"] }).notNull().default("info"),

@@ -1,34 +1,17 @@
+/**
+ * The activity log: what happened on an instance, by whom. Commands write it
+ * with `recordActivity(tx, actor, entry)` inside their own transaction;
+ * readers page through it per instance.
+ */
 import { count, desc, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { activityLog } from "@/db/schema";
+import { apiTimestamp } from "@/lib/time";
 
-export type ActivityLevel = "info" | "warning" | "error";
-
-export type ActivityEntry = {
-  instanceId: number | null;
-  userId?: string | null;
-  actorName?: string | null;
-  action: string;
-  description: string;
-  level?: ActivityLevel;
-  metadata?: Record<string, unknown>;
-  ip?: string | null;
-};
-
-export async function logActivity(entry: ActivityEntry): Promise<void> {
-  const db = await getDb();
-  await db.insert(activityLog).values({
-    instanceId: entry.instanceId,
-    userId: entry.userId ?? null,
-    actorName: entry.actorName ?? null,
-    action: entry.action,
-    description: entry.description,
-    level: entry.level ?? "info",
-    metadata: entry.metadata,
-    ip: entry.ip ?? null,
-  });
-}
-
+export { recordActivity, type ActivityEntry, type ActivityLevel } from "./record";
+export { ACTIVITY_ACTIONS, actionLabel, type ActivityAction } from "./actions";
+export * from "./actor";
+export { logActivity } from "./legacy";
 export type Pagination = { page: number; perPage: number };
 
 export async function listActivity(instanceId: number, { page, perPage }: Pagination) {
@@ -49,7 +32,7 @@ export async function listActivity(instanceId: number, { page, perPage }: Pagina
       description: row.description,
       level: row.level,
       actor: row.actorName,
-      created_at: row.createdAt.toISOString(),
+      created_at: apiTimestamp(row.createdAt),
     })),
     meta: paginationMeta(page, perPage, total),
   };

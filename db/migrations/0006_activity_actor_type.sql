@@ -1,0 +1,1 @@
+ALTER TABLE "activity_log" ADD COLUMN "actor_type" text DEFAULT 'user' NOT NULL;

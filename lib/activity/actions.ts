@@ -1,0 +1,81 @@
+/**
+ * Every action the activity log knows, with its level and German label. The
+ * label is what customers see when an entry has no description of its own
+ * and what filters show; the code itself is never shown to customers.
+ * One code per action, whichever door it came through.
+ */
+import type { ActivityLevel } from "./record";
+
+type ActionSpec = { level: ActivityLevel; label: string };
+
+export const ACTIVITY_ACTIONS = {
+  // sign-in and account
+  "manage.login": { level: "info", label: "Anmeldung" },
+  "manage.login_failed": { level: "warning", label: "Fehlgeschlagene Anmeldung" },
+  "manage.logout": { level: "info", label: "Abmeldung" },
+  "manage.password_changed": { level: "info", label: "Passwort geändert" },
+  "manage.password_reset_requested": { level: "info", label: "Passwort-Zurücksetzung angefordert" },
+  "manage.password_reset": { level: "info", label: "Passwort zurückgesetzt" },
+  "manage.invitation_accepted": { level: "info", label: "Einladung angenommen" },
+  "auth.logout_all": { level: "info", label: "Überall abgemeldet" },
+  "auth.2fa_enabled": { level: "info", label: "Zwei-Faktor-Anmeldung eingeschaltet" },
+  "auth.2fa_disabled": { level: "warning", label: "Zwei-Faktor-Anmeldung ausgeschaltet" },
+  "auth.2fa_failed": { level: "warning", label: "Falscher Bestätigungscode" },
+  "auth.2fa_locked": { level: "warning", label: "Zwei-Faktor-Anmeldung gesperrt" },
+  "api.login": { level: "info", label: "Anmeldung über die API" },
+  "api.login_failed": { level: "warning", label: "Fehlgeschlagene Anmeldung über die API" },
+  "api.logout": { level: "info", label: "Abmeldung über die API" },
+  "api.refresh_token_reuse": { level: "warning", label: "Wiederverwendetes Refresh-Token" },
+  "api.key_created": { level: "info", label: "API-Schlüssel erstellt" },
+  "api.key_revoked": { level: "info", label: "API-Schlüssel widerrufen" },
+  // instances (staff, API v1, jobs)
+  "instance.created": { level: "info", label: "Instanz angelegt" },
+  "instance.updated": { level: "info", label: "Instanz geändert" },
+  "instance.suspended": { level: "warning", label: "Instanz gesperrt" },
+  "instance.reactivated": { level: "info", label: "Sperre aufgehoben" },
+  "admin.impersonation_started": { level: "info", label: "Ansicht als Kunde gestartet" },
+  "admin.impersonation_ended": { level: "info", label: "Ansicht als Kunde beendet" },
+  "admin.tier_updated": { level: "info", label: "Tarif geändert" },
+  // users (staff)
+  "admin.user_invited": { level: "info", label: "Benutzer eingeladen" },
+  "admin.user_invitation_resent": { level: "info", label: "Einladung erneut gesendet" },
+  "admin.user_roles_changed": { level: "info", label: "Rollen geändert" },
+  "admin.user_activated": { level: "info", label: "Benutzer aktiviert" },
+  "admin.user_deactivated": { level: "warning", label: "Benutzer deaktiviert" },
+  "admin.user_2fa_reset": { level: "warning", label: "Zwei-Faktor-Anmeldung zurückgesetzt" },
+  // servers
+  "server.linked": { level: "info", label: "Server verknüpft" },
+  "server.unlinked": { level: "warning", label: "Server getrennt" },
+  "server.reboot": { level: "info", label: "Server-Neustart" },
+  "server.power_off": { level: "info", label: "Server herunterfahren" },
+  "server.power_off_force": { level: "warning", label: "Server ausschalten (erzwungen)" },
+  "server.power_on": { level: "info", label: "Server einschalten" },
+  "server.refresh_status": { level: "info", label: "Server-Status abgefragt" },
+  // domains
+  "domain.portal.set": { level: "info", label: "Portal-Domain gesetzt" },
+  "domain.portal.apply_failed": { level: "warning", label: "Portal-Domain nicht angewendet" },
+  "domain.portal.removed": { level: "info", label: "Portal-Domain entfernt" },
+  "domain.portal.remove_failed": { level: "warning", label: "Portal-Domain nicht entfernt" },
+  "domain.meshcentral.set": { level: "info", label: "MeshCentral-Domain gesetzt" },
+  "domain.meshcentral.apply_failed": { level: "warning", label: "MeshCentral-Domain nicht angewendet" },
+  "domain.meshcentral.removed": { level: "info", label: "MeshCentral-Domain entfernt" },
+  "domain.meshcentral.remove_failed": { level: "warning", label: "MeshCentral-Domain nicht entfernt" },
+  // invoices
+  "invoice.draft_created": { level: "info", label: "Rechnungsentwurf angelegt" },
+  "invoice.draft_updated": { level: "info", label: "Rechnungsentwurf geändert" },
+  "invoice.draft_deleted": { level: "info", label: "Rechnungsentwurf gelöscht" },
+  "invoice.issued": { level: "info", label: "Rechnung ausgestellt" },
+  "invoice.payment_recorded": { level: "info", label: "Zahlung erfasst" },
+  "invoice.cancelled": { level: "warning", label: "Rechnung storniert" },
+  "invoice.mail_failed": { level: "error", label: "Rechnungsmail nicht zugestellt" },
+} as const satisfies Record<string, ActionSpec>;
+
+export type ActivityAction = keyof typeof ACTIVITY_ACTIONS;
+
+export function actionSpec(action: ActivityAction): ActionSpec {
+  return ACTIVITY_ACTIONS[action];
+}
+
+export function actionLabel(action: string): string {
+  return (ACTIVITY_ACTIONS as Record<string, ActionSpec>)[action]?.label ?? "Sonstige Aktivität";
+}
