@@ -4,7 +4,7 @@ import { activityLog, billing, instances, servers } from "@/db/schema";
 import { effectiveStatus, INSTANCE_STATUS_LABELS } from "@/lib/instances/present";
 import { formatEuro } from "@/lib/money";
 import { HEALTH_LABELS, SERVER_STATUS_LABELS } from "@/lib/status";
-import { openInvoiceTotals } from "./instances";
+import { openInvoiceTotals } from "@/lib/invoices/open-totals";
 
 /** Staff dashboard: instances by status, unhealthy servers, overdue invoices, recent activity across tenants. */
 export async function staffDashboard() {
