@@ -21,13 +21,33 @@ export const activityLog = pgTable(
   (t) => [index("activity_log_instance_idx").on(t.instanceId, t.createdAt)],
 );
 
-/** Mail captured instead of sent (development and tests). */
-export const mailOutbox = pgTable("mail_outbox", {
-  id: serial("id").primaryKey(),
-  to: text("to").notNull(),
-  subject: text("subject").notNull(),
-  text: text("text").notNull(),
-  html: text("html"),
-  attachments: jsonb("attachments").$type<{ filename: string; contentType: string; size: number }[]>(),
-  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-});
+/**
+ * The mail outbox (transactional outbox pattern): every mail is written here
+ * in the same transaction as the change that causes it, then delivered by the
+ * `mail-delivery` job with retries and backoff. Nothing is lost while the
+ * provider is down; `idempotency_key` goes to Resend so a retried delivery is
+ * sent at most once. With the `outbox` transport (development, tests) the row
+ * itself is the captured mail.
+ */
+export const mailOutbox = pgTable(
+  "mail_outbox",
+  {
+    id: serial("id").primaryKey(),
+    to: text("to").notNull(),
+    subject: text("subject").notNull(),
+    text: text("text").notNull(),
+    html: text("html"),
+    /** Attachment metadata; the bytes (base64) in `content` are stripped from every read model. */
+    attachments: jsonb("attachments").$type<{ filename: string; contentType: string; size: number; content?: string }[]>(),
+    idempotencyKey: text("idempotency_key").unique(),
+    status: text("status", { enum: ["queued", "sending", "sent", "failed"] }).notNull().default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    lockedUntil: timestamp("locked_until", { withTimezone: true }),
+    lastError: text("last_error"),
+    providerMessageId: text("provider_message_id"),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("mail_outbox_due_idx").on(t.status, t.nextAttemptAt), index("mail_outbox_to_idx").on(t.to, t.id)],
+);
