@@ -27,4 +27,20 @@ describe("configuration from the environment", () => {
   it("takes the session lifetime from the environment", () => {
     expect(parseConfig({ SESSION_TTL_HOURS: "8" }).SESSION_TTL_HOURS).toBe(8);
   });
+
+  it("refuses to start in production without a mail transport, naming RESEND_API_KEY", () => {
+    const production = { NODE_ENV: "production" };
+    expect(() => parseConfig(production)).toThrow(/RESEND_API_KEY/);
+    expect(parseConfig({ ...production, RESEND_API_KEY: "re_live" }).mailTransport).toBe("resend");
+    // An explicit outbox is allowed; it is readable by signed-in MSP staff only (never by the dev tools).
+    const outbox = parseConfig({ ...production, MAIL_TRANSPORT: "outbox" });
+    expect(outbox.mailTransport).toBe("outbox");
+    expect(outbox.devTools).toBe(false);
+  });
+
+  it("never turns the development tools on in production", () => {
+    expect(parseConfig({ NODE_ENV: "production", RESEND_API_KEY: "re_live", DEV_TOOLS: "true" }).devTools).toBe(false);
+    expect(parseConfig({ DEV_TOOLS: "true" }).devTools).toBe(true);
+    expect(parseConfig({}).devTools).toBe(true);
+  });
 });
