@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from "next";
+import { headers } from "next/headers";
 import { Providers } from "@/components/providers";
 import "./globals.css";
 
@@ -9,7 +10,10 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Reading the request makes every page render per request, which the CSP nonce of proxy.ts needs:
+  // a page prerendered at build time would carry scripts without this request's nonce.
+  await headers();
   return (
     <html lang="de">
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
