@@ -1,0 +1,10 @@
+import type { Metadata } from "next";
+import { MailOutbox } from "@/components/mail/mail-outbox";
+import { requireStaff } from "@/lib/admin/page-guard";
+
+export const metadata: Metadata = { title: "Mails" };
+
+export default async function MailsPage() {
+  await requireStaff("tenant.manage");
+  return <MailOutbox />;
+}

@@ -1,0 +1,5 @@
+import { staffRoute } from "@/lib/http/manage-route";
+import { intIdParam } from "@/lib/http/params";
+import { resendMail } from "@/lib/mail/staff";
+
+export const POST = staffRoute({ permission: "tenant.manage" }, async ({ params }) => resendMail(intIdParam(params, "id", "Mail nicht gefunden.")));
