@@ -1,0 +1,212 @@
+/**
+ * `npm run bench:http`: the HTTP benchmark of issue 12 at production scale.
+ *
+ * Seeds the bench database (unless present), starts the portal's production build
+ * (PORTAL_START, one constant) and the bare baseline (bare-server.ts), logs in,
+ * checks that both answer byte-identical bodies, warms up and drives each endpoint
+ * with autocannon at 10 and 50 connections (BENCH_SECONDS each, default 10),
+ * sampling the RSS of the portal's process tree. Prints a table; with `--write`
+ * appends a dated section to BENCHMARKS.md. Exits non-zero without `.next/BUILD_ID`.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { appendFileSync, existsSync, readdirSync, readFileSync } from "node:fs";
+import os from "node:os";
+import autocannon from "autocannon";
+import { bareClient, benchPaths, createBareServer, manageLogin, verify } from "./bare-server";
+import { benchDatabaseUrl, seedBenchDatabase } from "./seed-scale";
+
+const PORTAL_PORT = Number(process.env.BENCH_PORTAL_PORT ?? 3900);
+const BARE_PORT = Number(process.env.BENCH_BARE_PORT ?? 3901);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = [10, 50];
+/** How the portal's production build is started (the lead switches this to the custom server). */
+const PORTAL_START = ["node_modules/.bin/tsx", "scripts/serve.ts", "--prod"];
+
+type Target = { name: string; path: string; auth: "manage" | "v1" | "cookie" | "none"; bare: boolean };
+
+function portalEnv(url: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: "production",
+    APP_ENV: "test",
+    DATABASE_URL: url,
+    PORT: String(PORTAL_PORT),
+    APP_URL: `http://127.0.0.1:${PORTAL_PORT}`,
+    HETZNER_SIM_PORT: String(PORTAL_PORT + 10),
+    DNS_DEV_PORT: String(PORTAL_PORT + 11),
+    INSTANCE_AGENT_PORT: String(PORTAL_PORT + 12),
+    DNS_DEV_RECORDS: `.data/bench-dns-${PORTAL_PORT}.json`,
+    NEXT_TELEMETRY_DISABLED: "1",
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+  };
+}
+
+async function waitFor(url: string, timeoutMs = 120_000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    try {
+      const res = await fetch(url);
+      if (res.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${url} antwortet nicht innerhalb von ${timeoutMs / 1000} s.`);
+}
+
+/** VmRSS summed over the process and all its descendants (Linux /proc). */
+export function treeRssBytes(rootPid: number): number {
+  const children = new Map<number, number[]>();
+  const rss = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${entry}/status`, "utf8"));
+      if (match) rss.set(Number(entry), Number(match[1]) * 1024);
+    } catch {
+      // process ended meanwhile
+    }
+  }
+  let total = 0;
+  const stack = [rootPid];
+  while (stack.length) {
+    const pid = stack.pop()!;
+    total += rss.get(pid) ?? 0;
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return total;
+}
+
+async function v1Login(base: string) {
+  const res = await fetch(new URL("/api/v1/auth/login", base), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: "admin@firma.de", password: "demo-passwort" }),
+  });
+  if (res.status !== 200) throw new Error(`v1-Login fehlgeschlagen: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+/** The browser session cookie through next-auth's credentials flow (as the login page does). */
+async function browserCookie(base: string) {
+  const csrf = await fetch(new URL("/api/auth/csrf", base));
+  const jar = (csrf.headers.getSetCookie?.() ?? []).map((c) => c.split(";")[0]).join("; ");
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const res = await fetch(new URL("/api/auth/callback/credentials", base), {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar },
+    body: new URLSearchParams({ csrfToken, email: "admin@firma.de", password: "demo-passwort", json: "true" }),
+  });
+  const cookies = (res.headers.getSetCookie?.() ?? []).map((c) => c.split(";")[0]);
+  const session = cookies.find((c) => /session-token=/.test(c));
+  if (!session) throw new Error(`Browser-Login fehlgeschlagen: ${res.status}`);
+  return [jar, ...cookies].filter(Boolean).join("; ");
+}
+
+type Measurement = { reqPerSec: number; p50: number; p99: number; errors: number };
+
+async function drive(url: string, headers: Record<string, string>, connections: number, seconds: number): Promise<Measurement> {
+  const result = await autocannon({ url, headers, connections, duration: seconds });
+  return {
+    reqPerSec: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+async function main() {
+  if (!existsSync(".next/BUILD_ID")) {
+    console.error("Kein Produktions-Build gefunden (.next/BUILD_ID fehlt). Erst `npm run build` ausführen.");
+    process.exit(2);
+  }
+  const url = benchDatabaseUrl();
+  const seed = await seedBenchDatabase(url);
+
+  const portal: ChildProcess = spawn(PORTAL_START[0]!, PORTAL_START.slice(1), { env: portalEnv(url), stdio: ["ignore", "ignore", "inherit"], detached: true });
+  const sql = bareClient(url);
+  const bare = createBareServer(sql);
+  await new Promise<void>((resolve) => bare.listen(BARE_PORT, "127.0.0.1", resolve));
+  const portalBase = `http://127.0.0.1:${PORTAL_PORT}`;
+  const bareBase = `http://127.0.0.1:${BARE_PORT}`;
+  const stop = () => {
+    if (portal.pid) {
+      try {
+        process.kill(-portal.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+    }
+  };
+  process.on("exit", stop);
+  try {
+    await waitFor(`${portalBase}/login`);
+    const token = await manageLogin(portalBase);
+    const accessToken = await v1Login(portalBase);
+    const cookie = await browserCookie(portalBase);
+    const { paths } = await benchPaths(sql);
+
+    const check = await verify(portalBase, bareBase, token, paths);
+    for (const r of check) console.log(`${r.identical ? "gleich    " : "ABWEICHUNG"} ${r.path}: ${r.detail}`);
+
+    const targets: Target[] = [
+      ...paths.map((path) => ({ name: `GET ${path}`, path, auth: "manage" as const, bare: true })),
+      { name: "GET /api/v1/auth/me", path: "/api/v1/auth/me", auth: "v1", bare: false },
+      { name: "GET /api/v1/invoices", path: "/api/v1/invoices", auth: "v1", bare: false },
+      { name: "Dashboard (HTML, angemeldet)", path: "/", auth: "cookie", bare: false },
+      { name: "Login-Seite (HTML)", path: "/login", auth: "none", bare: false },
+    ];
+    const headersFor = (t: Target): Record<string, string> =>
+      t.auth === "manage" ? { authorization: `Bearer ${token}` } : t.auth === "v1" ? { authorization: `Bearer ${accessToken}` } : t.auth === "cookie" ? { cookie } : {};
+
+    // Warm-up: compile caches, connection pools, JIT.
+    for (const t of targets) await drive(`${portalBase}${t.path}`, headersFor(t), 4, 1);
+
+    const rows: string[] = [];
+    let maxRss = 0;
+    for (const t of targets) {
+      for (const connections of CONNECTIONS) {
+        const sampler = setInterval(() => (maxRss = Math.max(maxRss, treeRssBytes(portal.pid!))), 500);
+        const p = await drive(`${portalBase}${t.path}`, headersFor(t), connections, SECONDS);
+        clearInterval(sampler);
+        const b = t.bare ? await drive(`${bareBase}${t.path}`, headersFor(t), connections, SECONDS) : null;
+        const line = `| ${t.name} | ${connections} | ${p.reqPerSec.toFixed(0)} | ${p.p50} | ${p.p99} | ${p.errors} | ${b ? b.reqPerSec.toFixed(0) : "–"} | ${b && b.reqPerSec > 0 ? (p.reqPerSec / b.reqPerSec).toFixed(2) : "–"} |`;
+        console.log(line);
+        rows.push(line);
+      }
+    }
+    const rssMiB = (treeRssBytes(portal.pid!) / 1048576).toFixed(0);
+    const header = "| Endpunkt | Verbindungen | Portal req/s | p50 ms | p99 ms | Fehler | Bare req/s | Portal/Bare |\n|---|---:|---:|---:|---:|---:|---:|---:|";
+    const cpu = os.cpus()[0]?.model ?? "unbekannt";
+    const section = [
+      "",
+      `## HTTP-Benchmark (Produktions-Build, PostgreSQL), ${new Date().toISOString().slice(0, 10)}`,
+      "",
+      `\`npm run bench:http\` auf ${os.arch()} (\`uname -m\`: ${os.machine?.() ?? os.arch()}), ${os.cpus().length} × ${cpu}, Node ${process.version}; ` +
+        `1.000 Instanzen, 1.000.000 Aktivitäten (120.000 auf acme), 100.000 Rechnungen mit PDF; je ${SECONDS} s pro Messung. ` +
+        `Seed: ${seed.seeded ? `${seed.seconds.toFixed(1)} s` : "schon vorhanden"}. Byte-gleiche Antworten: ${check.every((r) => r.identical) ? "ja" : "NEIN"}.`,
+      "",
+      header,
+      ...rows,
+      "",
+      `RSS des Portals (Prozessbaum): max. ${(maxRss / 1048576).toFixed(0)} MiB unter Last, ${rssMiB} MiB danach.`,
+      "",
+    ].join("\n");
+    console.log(section);
+    if (process.argv.includes("--write")) appendFileSync("BENCHMARKS.md", section);
+  } finally {
+    bare.close();
+    await sql.end({ timeout: 5 });
+    stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
