@@ -1,0 +1,12 @@
+import { NextResponse } from "next/server";
+import { userActor } from "@/lib/activity";
+import { executeBillingRun } from "@/lib/billing/run";
+import { runBody } from "@/lib/billing/schemas";
+import { parseJsonBody } from "@/lib/http/body";
+import { staffRoute } from "@/lib/http/manage-route";
+
+export const POST = staffRoute({ permission: "invoice.write" }, async ({ req, ip, auth }) => {
+  const { period } = await parseJsonBody(req, runBody);
+  const run = await executeBillingRun(period, userActor(auth.principal, ip));
+  return NextResponse.json({ message: run.summary_label, run }, { status: 201 });
+});

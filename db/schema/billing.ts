@@ -1,0 +1,108 @@
+import { sql } from "drizzle-orm";
+import { bigint, boolean, check, date, index, integer, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { instances, pricingTiers } from "./instances";
+import { invoices } from "./invoices";
+
+/**
+ * Recurring billing (lib/billing). The per-instance state (status, trial_ends_at,
+ * paid_until, price override) stays in `billing` (instances.ts); these tables add
+ * the plan, the settings and the exactly-once ledger of billed periods.
+ */
+
+/**
+ * How billing runs, one row (id = 1) editable by staff: the day of the month the
+ * scheduled run bills the current month, whether suspended instances keep being
+ * billed (the contract runs on), and whether invoices are issued and mailed at
+ * once or kept as drafts for review.
+ */
+export const billingSettings = pgTable(
+  "billing_settings",
+  {
+    id: integer("id").primaryKey().default(1),
+    billingDay: integer("billing_day").notNull().default(1),
+    billSuspended: boolean("bill_suspended").notNull().default(true),
+    autoIssue: boolean("auto_issue").notNull().default(false),
+    /** VAT rate of the tier line in basis points (1900 = 19 %). */
+    tierVatRate: integer("tier_vat_rate").notNull().default(1900),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check("billing_settings_single_row", sql`${t.id} = 1`), check("billing_settings_day", sql`${t.billingDay} between 1 and 28`)],
+);
+
+/** Recurring extra items of an instance's plan (billed monthly while start ≤ day ≤ end). */
+export const billingPlanItems = pgTable(
+  "billing_plan_items",
+  {
+    id: serial("id").primaryKey(),
+    instanceId: integer("instance_id")
+      .notNull()
+      .references(() => instances.id, { onDelete: "cascade" }),
+    description: text("description").notNull(),
+    /** Quantity in thousandths, as on invoice items. */
+    quantityMilli: bigint("quantity_milli", { mode: "number" }).notNull(),
+    unit: text("unit").notNull().default("Stück"),
+    /** Monthly price per unit. */
+    unitPriceCents: bigint("unit_price_cents", { mode: "number" }).notNull(),
+    vatRate: integer("vat_rate").notNull(),
+    startsOn: date("starts_on").notNull(),
+    /** Last billed day (inclusive); null = open-ended. */
+    endsOn: date("ends_on"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("billing_plan_items_instance_idx").on(t.instanceId)],
+);
+
+/**
+ * Tier history for pro-rata billing of a tier change mid-period: from
+ * `effective_from` on the instance is on `tier_key`. Days before the first
+ * entry use the instance's current tier.
+ */
+export const instanceTierChanges = pgTable(
+  "instance_tier_changes",
+  {
+    id: serial("id").primaryKey(),
+    instanceId: integer("instance_id")
+      .notNull()
+      .references(() => instances.id, { onDelete: "cascade" }),
+    tierKey: text("tier_key")
+      .notNull()
+      .references(() => pricingTiers.key),
+    effectiveFrom: date("effective_from").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("instance_tier_changes_day_idx").on(t.instanceId, t.effectiveFrom)],
+);
+
+/** One billing run (scheduled job or staff button); a repeated run is a new row that bills nothing twice. */
+export const billingRuns = pgTable("billing_runs", {
+  id: serial("id").primaryKey(),
+  periodStart: date("period_start").notNull(),
+  periodEnd: date("period_end").notNull(),
+  actorName: text("actor_name").notNull(),
+  status: text("status", { enum: ["running", "finished", "failed"] }).notNull().default("running"),
+  invoiceCount: integer("invoice_count").notNull().default(0),
+  netCents: bigint("net_cents", { mode: "number" }).notNull().default(0),
+  startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+  finishedAt: timestamp("finished_at", { withTimezone: true }),
+});
+
+/**
+ * The exactly-once ledger: one row per instance and billed period, inserted with
+ * ON CONFLICT DO NOTHING in the same transaction as the invoice draft. The primary
+ * key (not a check in code) is what keeps repeated, crashed or concurrent runs
+ * from billing a period twice.
+ */
+export const billingPeriods = pgTable(
+  "billing_periods",
+  {
+    instanceId: integer("instance_id")
+      .notNull()
+      .references(() => instances.id, { onDelete: "restrict" }),
+    periodStart: date("period_start").notNull(),
+    periodEnd: date("period_end").notNull(),
+    invoiceId: integer("invoice_id").references(() => invoices.id, { onDelete: "set null" }),
+    runId: integer("run_id").references(() => billingRuns.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.instanceId, t.periodStart] }), index("billing_periods_invoice_idx").on(t.invoiceId)],
+);

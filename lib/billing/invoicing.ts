@@ -1,0 +1,65 @@
+/**
+ * The billing run's only door into lib/invoices.
+ *
+ * `insertRecurringDraft` writes the draft with the caller's transaction — the
+ * one that also claims the period in `billing_periods` — so claim and draft
+ * commit or roll back together. lib/invoices' `createDraft` opens its own
+ * transaction, hence this tx-taking variant; it uses the invoice module's own
+ * pieces (default recipient, line math, payment terms) so the draft looks
+ * exactly like one created by staff. Issuing goes through the invoice command
+ * itself (number allocation, PDF archive, mail).
+ */
+import { eq } from "drizzle-orm";
+import type { DbOrTx } from "@/db/types";
+import { invoiceItems, invoices } from "@/db/schema";
+import { actorUserId, type Actor } from "@/lib/activity";
+import { summarizeLines } from "@/lib/invoices/calc";
+import { defaultRecipient } from "@/lib/invoices/drafts";
+import { defaultPaymentTermsDays } from "@/lib/invoices/issuer-config";
+import { issueInvoice } from "@/lib/invoices/commands";
+import type { PlanLine } from "./plan";
+
+export type RecurringDraft = { instanceId: number; title: string; periodStart: string; periodEnd: string; lines: PlanLine[] };
+
+export async function insertRecurringDraft(tx: DbOrTx, draft: RecurringDraft, actor: Actor): Promise<{ id: number; netCents: number }> {
+  const recipient = await defaultRecipient(tx, draft.instanceId);
+  const items = draft.lines.map((line, index) => ({
+    position: index + 1,
+    description: line.description,
+    quantityMilli: line.quantityMilli,
+    unit: line.unit,
+    unitPriceCents: line.unitPriceCents,
+    vatRate: line.vatRate,
+    netCents: line.netCents,
+  }));
+  const { totals } = summarizeLines(
+    items.map((i) => ({ position: i.position, description: i.description, quantity_milli: i.quantityMilli, unit: i.unit, unit_price_cents: i.unitPriceCents, vat_rate: i.vatRate, net_cents: i.netCents })),
+  );
+  const [row] = await tx
+    .insert(invoices)
+    .values({
+      instanceId: draft.instanceId,
+      title: draft.title,
+      servicePeriodStart: draft.periodStart,
+      servicePeriodEnd: draft.periodEnd,
+      paymentTermsDays: defaultPaymentTermsDays(),
+      recipient,
+      netCents: totals.net_cents,
+      vatCents: totals.vat_cents,
+      grossCents: totals.gross_cents,
+      createdBy: actorUserId(actor),
+    })
+    .returning({ id: invoices.id });
+  await tx.insert(invoiceItems).values(items.map((i) => ({ ...i, invoiceId: row!.id })));
+  return { id: row!.id, netCents: totals.net_cents };
+}
+
+/** Issues (number, PDF, mail to the customer admins) through the invoice command. */
+export async function issueRecurringInvoice(invoiceId: number, actor: Actor, invoiceDate: string) {
+  return issueInvoice(invoiceId, actor, { invoiceDate, sendMail: true });
+}
+
+export async function isIssued(db: DbOrTx, invoiceId: number) {
+  const [row] = await db.select({ issuedAt: invoices.issuedAt }).from(invoices).where(eq(invoices.id, invoiceId));
+  return Boolean(row?.issuedAt);
+}

@@ -1,0 +1,92 @@
+/**
+ * Billing periods are calendar months, written as "YYYY-MM". All dates are ISO
+ * strings (YYYY-MM-DD) and all day arithmetic is done in UTC on those strings,
+ * so no time zone or DST can shift a day.
+ */
+const MONTHS_DE = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"];
+
+export type BillingPeriod = {
+  /** "2026-11" */
+  key: string;
+  year: number;
+  month: number;
+  /** First day, "2026-11-01". */
+  start: string;
+  /** Last day (inclusive), "2026-11-30". */
+  end: string;
+  days: number;
+  /** "November 2026" */
+  label: string;
+};
+
+const PERIOD_PATTERN = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+export function isPeriodKey(value: string): boolean {
+  return PERIOD_PATTERN.test(value);
+}
+
+export function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+function pad(n: number) {
+  return String(n).padStart(2, "0");
+}
+
+export function billingPeriod(key: string): BillingPeriod {
+  const match = PERIOD_PATTERN.exec(key);
+  if (!match) throw new RangeError(`Invalid billing period ${key}`);
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const days = daysInMonth(year, month);
+  return {
+    key,
+    year,
+    month,
+    start: `${year}-${pad(month)}-01`,
+    end: `${year}-${pad(month)}-${pad(days)}`,
+    days,
+    label: `${MONTHS_DE[month - 1]} ${year}`,
+  };
+}
+
+/** The period containing an ISO date. */
+export function periodOf(isoDate: string): BillingPeriod {
+  return billingPeriod(isoDate.slice(0, 7));
+}
+
+export function nextPeriod(period: BillingPeriod): BillingPeriod {
+  const month = period.month === 12 ? 1 : period.month + 1;
+  const year = period.month === 12 ? period.year + 1 : period.year;
+  return billingPeriod(`${year}-${pad(month)}`);
+}
+
+export function addDays(isoDate: string, days: number): string {
+  const d = new Date(`${isoDate}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Inclusive number of days from `from` to `to` (0 if `to` < `from`). */
+export function daysBetween(from: string, to: string): number {
+  const ms = Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`);
+  return Math.max(0, Math.round(ms / 86_400_000) + 1);
+}
+
+export function maxDate(a: string, b: string) {
+  return a > b ? a : b;
+}
+
+export function minDate(a: string, b: string) {
+  return a < b ? a : b;
+}
+
+/** "01.11.2026" */
+export function formatDateDe(isoDate: string): string {
+  return `${isoDate.slice(8, 10)}.${isoDate.slice(5, 7)}.${isoDate.slice(0, 4)}`;
+}
+
+/** "01.11.2026–14.11.2026" */
+export function formatRangeDe(from: string, to: string): string {
+  return `${formatDateDe(from)}–${formatDateDe(to)}`;
+}
