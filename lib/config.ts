@@ -24,7 +24,8 @@ const configSchema = z.object({
   RESET_TOKEN_TTL_MINUTES: z.coerce.number().int().positive().max(24 * 60).default(60),
   /** Validity of the set-password link in staff invitations. */
   INVITE_TOKEN_TTL_HOURS: z.coerce.number().int().positive().max(24 * 30).default(72),
-  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(1),
+  /** Proxies in front of the app that append to X-Forwarded-For; 0 = the socket's peer address counts (no header is trusted). */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   MSP_DOMAIN: z.string().min(3).default("myit.center"),
   MSP_NAME: z.string().default("MyIT Center GmbH"),
@@ -56,6 +57,13 @@ const configSchema = z.object({
   JWT_ACCESS_TTL_SECONDS: z.coerce.number().int().positive().max(7 * 24 * 3600).default(86400),
   JWT_REFRESH_TTL_DAYS: z.coerce.number().int().positive().max(365).default(30),
   TWO_FACTOR_CODE_TTL_MINUTES: z.coerce.number().int().positive().max(60).default(10),
+  /** Bearer token for GET /api/metrics; unset = the endpoint answers 404. */
+  METRICS_TOKEN: z.string().min(16, "muss mindestens 16 Zeichen lang sein").optional(),
+  /** How long a stopping process waits for running requests and jobs (SIGTERM). */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().max(300_000).default(10_000),
+  /** Run the pg-boss workers inside the web process (default: only on the embedded PGlite, i.e. `npm run demo`). */
+  JOBS_IN_PROCESS: bool.optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
 export type AppConfig = z.infer<typeof configSchema> & {
@@ -80,7 +88,16 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
   if (mailTransport === "resend" && !c.RESEND_API_KEY) {
     throw new ConfigError("Ungültige Konfiguration: RESEND_API_KEY fehlt für MAIL_TRANSPORT=resend");
   }
-  return { ...c, mailTransport, devTools: c.DEV_TOOLS ?? !isProduction };
+  // Production never guesses the mail transport: without Resend every reset link and 2FA code would sit in a table.
+  const production = env.NODE_ENV === "production" && env.APP_ENV !== "test";
+  if (production && !c.MAIL_TRANSPORT && !c.RESEND_API_KEY) {
+    throw new ConfigError(
+      "Ungültige Konfiguration: RESEND_API_KEY fehlt. In Produktion braucht das Portal einen Mailversand " +
+        "(oder ausdrücklich MAIL_TRANSPORT=outbox: Mails bleiben im Postausgang, nur für angemeldete MSP-Mitarbeiter lesbar).",
+    );
+  }
+  // Development tools (dev outbox, simulators) never run in production, whatever DEV_TOOLS says.
+  return { ...c, mailTransport, devTools: production ? false : (c.DEV_TOOLS ?? true) };
 }
 
 let cached: AppConfig | undefined;

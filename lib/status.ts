@@ -4,24 +4,8 @@ import { billing, servers } from "@/db/schema";
 import { config } from "@/lib/config";
 import { effectiveStatus, INSTANCE_STATUS_LABELS, meshcentralHost, portalHost, type InstanceContext } from "@/lib/instances/present";
 import { formatEuro } from "@/lib/money";
-
-export const SERVER_STATUS_LABELS: Record<string, string> = {
-  online: "Online",
-  off: "Ausgeschaltet",
-  starting: "Startet",
-  stopping: "Fährt herunter",
-  rebooting: "Startet neu",
-  initializing: "Wird eingerichtet",
-  unknown: "Unbekannt",
-  none: "Kein Server",
-};
-
-export const HEALTH_LABELS: Record<string, string> = {
-  healthy: "Gesund",
-  degraded: "Eingeschränkt",
-  unhealthy: "Gestört",
-  unknown: "Unbekannt",
-};
+import { HEALTH_LABELS, SERVER_STATUS_LABELS } from "@/lib/servers/labels";
+import { apiTimestamp } from "@/lib/time";
 
 export const BILLING_STATUS_LABELS: Record<string, string> = {
   trial: "Testphase",
@@ -56,7 +40,7 @@ export async function instanceStatus(ctx: InstanceContext) {
       ipv4: server?.ipv4 ?? null,
       server_type: server?.serverType ?? null,
       datacenter: server?.datacenter ?? null,
-      last_synced_at: server?.lastSyncedAt?.toISOString() ?? null,
+      last_synced_at: apiTimestamp(server?.lastSyncedAt),
     },
     billing: {
       status: bill?.status ?? "trial",

@@ -1,33 +1,42 @@
 /**
  * Runs the whole portal locally: the stand-ins for the external systems
  * (Hetzner API simulator, DNS server, instance agent), the database with its
- * migrations and demo data, and Next.js.
+ * migrations and demo data, and Next.js inside the portal's own HTTP server
+ * (scripts/server.ts: client address from the socket, request ids, logs,
+ * metrics, graceful shutdown, and the pg-boss jobs in-process on PGlite).
  *
- *   tsx scripts/serve.ts            development server (next dev) on PORT (3000)
- *   tsx scripts/serve.ts --prod     production server (next start; run `next build` first)
+ *   tsx scripts/serve.ts            development server (Next dev mode) on PORT (3000)
+ *   tsx scripts/serve.ts --prod     production server (run `next build` first)
  *
  * Ports come from the environment (PORT, HETZNER_SIM_PORT, DNS_DEV_PORT,
  * INSTANCE_AGENT_PORT), so several stacks can run side by side. Without
  * DATABASE_URL the embedded PGlite in PGLITE_DIR is used.
  */
-import { spawn } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import { closeDb, getDbHandle } from "@/db/client";
-import { seedDemoData } from "@/db/seed";
-import { printDemoLogins } from "@/db/seed-cli";
-import { DEMO_DNS_RECORDS, loadRecordsFile } from "@/lib/dns/dev-dns-cli";
-import { startTestDnsServer, type TestDnsRecord } from "@/lib/dns/test-dns-server";
-import { DEMO_SERVERS, startHetznerSimulator } from "@/lib/hetzner/simulator";
-import { SIMULATOR_DEV_TOKEN } from "@/lib/hetzner/env";
-import { DEFAULT_INSTANCE_AGENT_SECRET } from "@/lib/instance-agent/client";
-import { startInstanceAgentStandIn } from "@/lib/instance-agent/stand-in";
 
 const prod = process.argv.includes("--prod");
+// Next runs in this process: NODE_ENV must be right before anything reads the configuration.
+(process.env as Record<string, string>).NODE_ENV = prod ? "production" : "development";
 const env = process.env;
 const port = Number(env.PORT ?? 3000);
 const appUrl = env.APP_URL ?? `http://localhost:${port}`;
-const childEnv: Record<string, string | undefined> = { NEXT_TELEMETRY_DISABLED: "1", ...env, APP_URL: appUrl, PORT: String(port) };
+/** The environment Next.js and the configuration see (this process's own). */
+const childEnv: Record<string, string | undefined> = env;
+childEnv.NEXT_TELEMETRY_DISABLED ??= "1";
+childEnv.APP_URL = appUrl;
+childEnv.PORT = String(port);
+
+const { getDbHandle } = await import("@/db/client");
+const { seedDemoData } = await import("@/db/seed");
+const { printDemoLogins } = await import("@/db/seed-cli");
+const { DEMO_DNS_RECORDS, loadRecordsFile } = await import("@/lib/dns/dev-dns-cli");
+const { startTestDnsServer } = await import("@/lib/dns/test-dns-server");
+const { DEMO_SERVERS, startHetznerSimulator } = await import("@/lib/hetzner/simulator");
+const { SIMULATOR_DEV_TOKEN } = await import("@/lib/hetzner/env");
+const { DEFAULT_INSTANCE_AGENT_SECRET } = await import("@/lib/instance-agent/client");
+const { startInstanceAgentStandIn } = await import("@/lib/instance-agent/stand-in");
+type TestDnsRecord = import("@/lib/dns/test-dns-server").TestDnsRecord;
 
 async function main() {
   if (!env.DATABASE_URL) {
@@ -75,26 +84,18 @@ async function main() {
     console.log(`Instanz-Agent (Stand-in): ${agent.url}`);
   }
 
-  // Migrations and demo data, then hand the database over to Next.js.
-  process.env.PGLITE_DIR = childEnv.PGLITE_DIR;
+  // Migrations and demo data; the open database is shared with Next.js in this process.
+  if (prod) childEnv.DEV_TOOLS ??= "true";
   if (process.argv.includes("--fresh")) await wipeDatabase();
   const handle = await getDbHandle();
   await seedDemoData(handle.db, env.MSP_DOMAIN);
-  await closeDb();
 
-  const nextBin = path.resolve("node_modules/next/dist/bin/next");
-  const args = prod ? ["start", "-p", String(port)] : ["dev", "-p", String(port)];
-  if (prod) childEnv.DEV_TOOLS ??= "true";
-  const next = spawn(process.execPath, [nextBin, ...args], { env: childEnv as NodeJS.ProcessEnv, stdio: "inherit" });
+  const { exitOnSignals, startPortalServer } = await import("./server");
+  const portal = await startPortalServer({ dev: !prod, port });
+  // The stand-ins (simulator, DNS, agent) end with the process.
+  exitOnSignals(portal);
   printDemoLogins(appUrl);
-  console.log(`Portal startet unter ${appUrl} …  Mails (Passwort-Links) liegen im Postausgang: ${appUrl}/dev/postausgang\n`);
-
-  const stop = () => {
-    next.kill("SIGTERM");
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
-  next.on("exit", (code) => process.exit(code ?? 0));
+  console.log(`Portal läuft unter ${appUrl}  Mails (Passwort-Links) liegen im Postausgang: ${appUrl}/dev/postausgang\n`);
 }
 
 /** --fresh (tests only): start from an empty database. */
@@ -107,7 +108,7 @@ async function wipeDatabase() {
   }
   const { default: postgres } = await import("postgres");
   const sql = postgres(env.DATABASE_URL, { max: 1, onnotice: () => {} });
-  await sql.unsafe("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public; DROP SCHEMA IF EXISTS drizzle CASCADE;");
+  await sql.unsafe("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public; DROP SCHEMA IF EXISTS drizzle CASCADE; DROP SCHEMA IF EXISTS pgboss CASCADE;");
   await sql.end();
 }
 

@@ -10,17 +10,7 @@ import { Field } from "@/components/ui/field";
 import { useToast } from "@/components/ui/toast";
 import { apiFetch, ApiError } from "@/lib/client/api";
 import { formatDateTime } from "@/lib/client/format";
-
-type ApiKey = {
-  id: string;
-  name: string;
-  scope: "read" | "read_write";
-  prefix: string;
-  created_at: string;
-  last_used_at: string | null;
-  expires_at: string | null;
-  status: "active" | "expired" | "revoked";
-};
+import type { ApiKey } from "./types";
 
 const SCOPE_LABELS = { read: "Nur lesen", read_write: "Lesen und schreiben" } as const;
 

@@ -9,17 +9,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useToast } from "@/components/ui/toast";
 import { apiFetch, ApiError } from "@/lib/client/api";
 import { formatDateTime } from "@/lib/client/format";
-
-type Session = {
-  id: string;
-  kind: "browser" | "manage_api" | "api_v1";
-  kind_label: string;
-  ip: string | null;
-  user_agent: string | null;
-  created_at: string;
-  last_used_at: string;
-  current: boolean;
-};
+import type { Session } from "./types";
 
 export function SessionsCard() {
   const toast = useToast();

@@ -7,8 +7,7 @@ import { Alert, Badge, LoadingBlock } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
 import { useToast } from "@/components/ui/toast";
 import { apiFetch, ApiError } from "@/lib/client/api";
-
-type Status = { two_factor_enabled: boolean; email: string | null };
+import type { TwoFactorStatus as Status } from "./types";
 
 /** Turn e-mail 2FA on or off; the password confirms the change. */
 export function TwoFactorCard() {

@@ -5,11 +5,10 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Alert, Card } from "@/components/ui/card";
-import { Field } from "@/components/ui/field";
+import { Field, Select } from "@/components/ui/field";
 import { useToast } from "@/components/ui/toast";
 import { ApiError, apiFetch } from "@/lib/client/api";
 import type { AdminInstanceDetail, Tier } from "./types";
-import { Select } from "./ui";
 
 export function CreateInstanceForm({ mspDomain }: { mspDomain: string }) {
   const router = useRouter();

@@ -4,14 +4,14 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import Link from "next/link";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Alert, Card, EmptyState, LoadingBlock } from "@/components/ui/card";
+import { Alert, Card, DetailRow, EmptyState, LoadingBlock } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { Field } from "@/components/ui/field";
+import { Field, Select } from "@/components/ui/field";
 import { useToast } from "@/components/ui/toast";
 import { ApiError, apiFetch } from "@/lib/client/api";
 import { formatDate, formatDateTime } from "@/lib/client/format";
 import type { ActivityRow, AdminInstanceDetail, Meta, Tier } from "./types";
-import { DetailRow, Select, StatusBadge } from "./ui";
+import { StatusBadge } from "@/components/ui/status-badge";
 import { UsersPanel } from "./users-panel";
 import { Pagination } from "@/components/ui/pagination";
 

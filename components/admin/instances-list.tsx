@@ -4,10 +4,11 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { EmptyState, LoadingBlock } from "@/components/ui/card";
-import { Field } from "@/components/ui/field";
+import { Field, Select } from "@/components/ui/field";
 import { apiFetch } from "@/lib/client/api";
 import type { AdminInstance, Meta, Tier } from "./types";
-import { BILLING_STATUS_OPTIONS, INSTANCE_STATUS_OPTIONS, Select, StatusBadge } from "./ui";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { BILLING_STATUS_OPTIONS, INSTANCE_STATUS_OPTIONS } from "./filters";
 import { Pagination } from "@/components/ui/pagination";
 import { QueryError } from "@/components/ui/query-error";
 

@@ -5,29 +5,9 @@ import Link from "next/link";
 import { Card, EmptyState, LoadingBlock } from "@/components/ui/card";
 import { apiFetch } from "@/lib/client/api";
 import { formatDateTime } from "@/lib/client/format";
-import type { ActivityRow } from "./types";
-import { StatusBadge } from "./ui";
+import type { StaffDashboard as Dashboard } from "./types";
+import { StatusBadge } from "@/components/ui/status-badge";
 import { QueryError } from "@/components/ui/query-error";
-
-type Dashboard = {
-  instances: { total: number; by_status: { status: string; status_label: string; count: number }[]; past_due: { instance_id: number; instance_name: string; company_name: string }[] };
-  servers_not_healthy: {
-    instance_id: number;
-    instance_name: string;
-    company_name: string;
-    hetzner_server_id: number;
-    status: string;
-    status_label: string;
-    health_status: string;
-    health_status_label: string;
-  }[];
-  invoices: {
-    open_amount_label: string;
-    overdue_amount_label: string;
-    overdue: { instance_id: number; company_name: string; overdue_count: number; overdue_amount_label: string }[];
-  };
-  recent_activity: ActivityRow[];
-};
 
 export function StaffDashboard({ name }: { name: string }) {
   const query = useQuery({ queryKey: ["admin", "dashboard"], queryFn: () => apiFetch<Dashboard>("/api/manage/admin/dashboard"), refetchInterval: 60_000 });

@@ -10,7 +10,7 @@ import { useToast } from "@/components/ui/toast";
 import { ApiError, apiFetch } from "@/lib/client/api";
 import { formatDateTime } from "@/lib/client/format";
 import type { AdminUser, Meta, Role } from "./types";
-import { StatusBadge } from "./ui";
+import { StatusBadge } from "@/components/ui/status-badge";
 
 type Pending = { user: AdminUser; action: "deactivate" | "activate" | "reset-2fa" | "resend-invitation" } | null;
 

@@ -1,4 +1,4 @@
-import type { getInvoiceForStaff, InvoiceDetail, listInvoices, listInvoicesForStaff, listRecipients } from "@/lib/invoices/service";
+import type { getInvoiceForStaff, InvoiceDetail, listInvoices, listInvoicesForStaff, listRecipients } from "@/lib/invoices/queries";
 
 export type InvoiceListResponse = Awaited<ReturnType<typeof listInvoices>>;
 export type InvoiceListItem = InvoiceListResponse["invoices"][number];

@@ -57,3 +57,13 @@ export function Badge({ tone = "slate", children }: { tone?: "green" | "red" | "
   }[tone];
   return <span className={`inline-flex items-center rounded-full px-2.5 py-0.5 text-xs font-medium ${colors}`}>{children}</span>;
 }
+
+/** One label/value line of a definition list inside a card. */
+export function DetailRow({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="flex justify-between gap-4 border-b border-slate-100 py-2 text-sm last:border-0">
+      <dt className="text-slate-500">{label}</dt>
+      <dd className="text-right font-medium text-slate-900">{children}</dd>
+    </div>
+  );
+}

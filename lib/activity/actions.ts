@@ -60,6 +60,8 @@ export const ACTIVITY_ACTIONS = {
   "domain.meshcentral.apply_failed": { level: "warning", label: "MeshCentral-Domain nicht angewendet" },
   "domain.meshcentral.removed": { level: "info", label: "MeshCentral-Domain entfernt" },
   "domain.meshcentral.remove_failed": { level: "warning", label: "MeshCentral-Domain nicht entfernt" },
+  "domain.applied": { level: "info", label: "Domain-Konfiguration angewendet" },
+  "domain.apply_failed": { level: "warning", label: "Domain-Konfiguration nicht angewendet" },
   // invoices
   "invoice.draft_created": { level: "info", label: "Rechnungsentwurf angelegt" },
   "invoice.draft_updated": { level: "info", label: "Rechnungsentwurf geändert" },
@@ -68,6 +70,18 @@ export const ACTIVITY_ACTIONS = {
   "invoice.payment_recorded": { level: "info", label: "Zahlung erfasst" },
   "invoice.cancelled": { level: "warning", label: "Rechnung storniert" },
   "invoice.mail_failed": { level: "error", label: "Rechnungsmail nicht zugestellt" },
+  // bank statements (CAMT.053 import)
+  "payment.bank_statement_imported": { level: "info", label: "Kontoauszug importiert" },
+  "payment.bank_entry_assigned": { level: "info", label: "Bankbuchung zugeordnet" },
+  // recurring billing (lib/billing)
+  "billing.run_started": { level: "info", label: "Rechnungslauf gestartet" },
+  "billing.run_finished": { level: "info", label: "Rechnungslauf abgeschlossen" },
+  "billing.run_failed": { level: "error", label: "Rechnungslauf fehlgeschlagen" },
+  "billing.invoice_created": { level: "info", label: "Rechnung aus Abrechnungsplan erstellt" },
+  "billing.issue_failed": { level: "warning", label: "Rechnung aus Rechnungslauf nicht ausgestellt" },
+  "billing.settings_updated": { level: "info", label: "Abrechnungseinstellungen geändert" },
+  "billing.item_added": { level: "info", label: "Abrechnungsposition hinzugefügt" },
+  "billing.item_removed": { level: "info", label: "Abrechnungsposition entfernt" },
 } as const satisfies Record<string, ActionSpec>;
 
 export type ActivityAction = keyof typeof ACTIVITY_ACTIONS;

@@ -3,7 +3,8 @@ import { getDb } from "@/db/client";
 import { activityLog, billing, instances, servers } from "@/db/schema";
 import { effectiveStatus, INSTANCE_STATUS_LABELS } from "@/lib/instances/present";
 import { formatEuro } from "@/lib/money";
-import { HEALTH_LABELS, SERVER_STATUS_LABELS } from "@/lib/status";
+import { apiTimestamp } from "@/lib/time";
+import { HEALTH_LABELS, SERVER_STATUS_LABELS } from "@/lib/servers/labels";
 import { openInvoiceTotals } from "@/lib/invoices/open-totals";
 
 /** Staff dashboard: instances by status, unhealthy servers, overdue invoices, recent activity across tenants. */
@@ -83,7 +84,7 @@ export async function staffDashboard() {
       description: log.description,
       level: log.level,
       actor: log.actorName,
-      created_at: log.createdAt.toISOString(),
+      created_at: apiTimestamp(log.createdAt),
     })),
   };
 }

@@ -1,8 +1,10 @@
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { instances, staffImpersonations } from "@/db/schema";
-import { logActivity } from "@/lib/activity";
+import { recordActivity, userActor } from "@/lib/activity";
+import type { DbOrTx } from "@/db/types";
 import type { Principal } from "@/lib/auth/principal";
+import { apiTimestamp } from "@/lib/time";
 import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
 
 export const READ_ONLY_MESSAGE =
@@ -34,7 +36,7 @@ export function presentImpersonation(imp: Impersonation | null) {
     instance_id: imp.instanceId,
     instance_name: imp.name,
     company_name: imp.companyName,
-    started_at: imp.startedAt.toISOString(),
+    started_at: apiTimestamp(imp.startedAt),
     read_only: true,
   };
 }
@@ -46,21 +48,21 @@ export async function startImpersonation(principal: Principal, instanceId: numbe
   const [instance] = await db.select().from(instances).where(eq(instances.id, instanceId));
   if (!instance) throw new NotFoundError("Instanz nicht gefunden.");
   const previous = await activeImpersonation(principal);
-  await db
-    .insert(staffImpersonations)
-    .values({ sessionId: principal.sessionId, userId: principal.userId, instanceId })
-    .onConflictDoUpdate({ target: staffImpersonations.sessionId, set: { instanceId, startedAt: new Date() } });
-  if (previous && previous.instanceId !== instanceId) await logEnd(principal, previous, ip);
-  if (!previous || previous.instanceId !== instanceId) {
-    await logActivity({
-      instanceId,
-      userId: principal.userId,
-      actorName: principal.name,
-      action: "admin.impersonation_started",
-      description: `Ansicht als Kunde (nur lesen) geöffnet von ${principal.name} (MSP)`,
-      ip,
-    });
-  }
+  const sessionId = principal.sessionId;
+  await db.transaction(async (tx) => {
+    await tx
+      .insert(staffImpersonations)
+      .values({ sessionId, userId: principal.userId, instanceId })
+      .onConflictDoUpdate({ target: staffImpersonations.sessionId, set: { instanceId, startedAt: new Date() } });
+    if (previous && previous.instanceId !== instanceId) await logEnd(tx, principal, previous, ip);
+    if (!previous || previous.instanceId !== instanceId) {
+      await recordActivity(tx, userActor(principal, ip), {
+        instanceId,
+        action: "admin.impersonation_started",
+        description: "Ansicht als Kunde (nur lesen) geöffnet",
+      });
+    }
+  });
   return presentImpersonation((await activeImpersonation(principal))!)!;
 }
 
@@ -68,21 +70,21 @@ export async function stopImpersonation(principal: Principal, ip?: string) {
   const current = await activeImpersonation(principal);
   if (!current || !principal.sessionId) throw new ConflictError("Es ist keine Kundenansicht aktiv.");
   const db = await getDb();
-  const deleted = await db
-    .delete(staffImpersonations)
-    .where(eq(staffImpersonations.sessionId, principal.sessionId))
-    .returning({ instanceId: staffImpersonations.instanceId });
-  if (deleted.length > 0) await logEnd(principal, current, ip);
+  const sessionId = principal.sessionId;
+  await db.transaction(async (tx) => {
+    const deleted = await tx
+      .delete(staffImpersonations)
+      .where(eq(staffImpersonations.sessionId, sessionId))
+      .returning({ instanceId: staffImpersonations.instanceId });
+    if (deleted.length > 0) await logEnd(tx, principal, current, ip);
+  });
   return { message: "Kundenansicht beendet.", instance_id: current.instanceId };
 }
 
-async function logEnd(principal: Principal, imp: Impersonation, ip?: string) {
-  await logActivity({
+async function logEnd(tx: DbOrTx, principal: Principal, imp: Impersonation, ip?: string) {
+  await recordActivity(tx, userActor(principal, ip), {
     instanceId: imp.instanceId,
-    userId: principal.userId,
-    actorName: principal.name,
     action: "admin.impersonation_ended",
-    description: `Ansicht als Kunde beendet von ${principal.name} (MSP)`,
-    ip,
+    description: "Ansicht als Kunde beendet",
   });
 }

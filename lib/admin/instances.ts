@@ -1,19 +1,23 @@
-import { and, asc, count, eq, ilike, inArray, isNotNull, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, eq, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { billing, customDomains, instances, invoicePayments, invoices, pricingTiers, servers, users } from "@/db/schema";
-import { logActivity, paginationMeta } from "@/lib/activity";
+import { uniqueViolation } from "@/db/errors";
+import { paginationMeta, recordActivity, type UserActor } from "@/lib/activity";
 import { openInvoiceTotals } from "@/lib/invoices/open-totals";
-import type { Principal } from "@/lib/auth/principal";
 import { config } from "@/lib/config";
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
+import { assertServerFree } from "@/lib/instances/commands";
 import { effectiveStatus, INSTANCE_STATUS_LABELS } from "@/lib/instances/present";
 import { formatEuro } from "@/lib/money";
 import { describeHetznerServer } from "@/lib/servers/service";
-import { BILLING_STATUS_LABELS, HEALTH_LABELS, SERVER_STATUS_LABELS } from "@/lib/status";
+import { HEALTH_LABELS, SERVER_STATUS_LABELS } from "@/lib/servers/labels";
+import { BILLING_STATUS_LABELS } from "@/lib/status";
+import { apiTimestamp } from "@/lib/time";
 import type { z } from "@/lib/validation";
 import type { createInstanceSchema, listInstancesQuery, updateInstanceSchema } from "./schemas";
 
-export type Actor = { principal: Principal; ip?: string };
+/** Staff commands are always done by a signed-in user. */
+export type Actor = UserActor;
 
 type ListQuery = z.infer<typeof listInstancesQuery>;
 
@@ -40,7 +44,7 @@ function presentListItem(row: ListRow, open: { openCents: number; overdueCount: 
     status_label: INSTANCE_STATUS_LABELS[status] ?? status,
     suspended: row.instance.suspended,
     suspended_reason: row.instance.suspended ? row.instance.suspendedReason : null,
-    suspended_at: row.instance.suspended ? (row.instance.suspendedAt?.toISOString() ?? null) : null,
+    suspended_at: row.instance.suspended ? apiTimestamp(row.instance.suspendedAt) : null,
     pricing_tier: row.tier.key,
     pricing_tier_label: row.tier.label,
     portal_domain: row.instance.portalDomain,
@@ -62,7 +66,7 @@ function presentListItem(row: ListRow, open: { openCents: number; overdueCount: 
       open_amount_label: formatEuro(open?.openCents ?? 0),
       overdue_count: open?.overdueCount ?? 0,
     },
-    created_at: row.instance.createdAt.toISOString(),
+    created_at: apiTimestamp(row.instance.createdAt),
   };
 }
 
@@ -134,7 +138,7 @@ export async function getInstanceDetail(instanceId: number) {
         name: row.server?.hetznerServerId ? row.server.name : null,
         server_type: row.server?.hetznerServerId ? row.server.serverType : null,
         datacenter: row.server?.hetznerServerId ? row.server.datacenter : null,
-        last_synced_at: row.server?.hetznerServerId ? (row.server.lastSyncedAt?.toISOString() ?? null) : null,
+        last_synced_at: row.server?.hetznerServerId ? apiTimestamp(row.server.lastSyncedAt) : null,
       },
       billing: {
         ...base.billing,
@@ -152,7 +156,7 @@ export async function getInstanceDetail(instanceId: number) {
       custom_domains: domains.map((d) => ({ kind: d.kind, domain: d.domain, applied: d.applied })),
       instance_status: row.instance.status,
       user_count: userCount,
-      updated_at: row.instance.updatedAt.toISOString(),
+      updated_at: apiTimestamp(row.instance.updatedAt),
     },
   };
 }
@@ -162,31 +166,6 @@ async function assertTier(key: string) {
   const [tier] = await db.select().from(pricingTiers).where(eq(pricingTiers.key, key));
   if (!tier) throw new ValidationError({ pricing_tier: ["Diesen Tarif gibt es nicht."] });
   return tier;
-}
-
-async function assertServerFree(hetznerServerId: number, exceptInstanceId?: number) {
-  const db = await getDb();
-  const conditions = [eq(servers.hetznerServerId, hetznerServerId)];
-  if (exceptInstanceId) conditions.push(ne(servers.instanceId, exceptInstanceId));
-  const [taken] = await db
-    .select({ name: instances.name })
-    .from(servers)
-    .innerJoin(instances, eq(instances.id, servers.instanceId))
-    .where(and(...conditions))
-    .limit(1);
-  if (taken) {
-    throw new ValidationError({ hetzner_server_id: [`Dieser Hetzner-Server ist bereits der Instanz „${taken.name}“ zugeordnet.`] });
-  }
-}
-
-function isUniqueViolation(error: unknown): string | null {
-  let e: unknown = error;
-  for (let depth = 0; e && depth < 4; depth++) {
-    const err = e as { code?: string; constraint_name?: string; constraint?: string; message?: string; cause?: unknown };
-    if (err.code === "23505") return err.constraint_name ?? err.constraint ?? err.message ?? "unique";
-    e = err.cause;
-  }
-  return null;
 }
 
 function addDays(days: number) {
@@ -223,7 +202,7 @@ export async function createInstance(actor: Actor, input: z.infer<typeof createI
   if (used.has(portalDomain)) fieldErrors.portal_domain = ["Diese Domain wird bereits von einer anderen Instanz verwendet."];
   if (used.has(meshcentralDomain)) fieldErrors.meshcentral_domain = ["Diese Domain wird bereits von einer anderen Instanz verwendet."];
   if (Object.keys(fieldErrors).length) throw new ValidationError(fieldErrors);
-  if (input.hetzner_server_id) await assertServerFree(input.hetzner_server_id);
+  if (input.hetzner_server_id) await assertServerFree(db, input.hetzner_server_id);
   const hetzner = input.hetzner_server_id ? await describeHetznerServer(input.hetzner_server_id) : null;
 
   const billingStatus = input.billing_status ?? "trial";
@@ -247,25 +226,20 @@ export async function createInstance(actor: Actor, input: z.infer<typeof createI
         trialEndsAt: billingStatus === "trial" ? addDays(30) : null,
       });
       await tx.insert(servers).values({ instanceId: row.id, hetznerServerId: input.hetzner_server_id ?? null, ...hetzner });
+      await recordActivity(tx, actor, {
+        instanceId: row.id,
+        action: "instance.created",
+        description: `Instanz angelegt: ${row.companyName}, Tarif ${tier.label}${input.hetzner_server_id ? `, Hetzner-Server ${input.hetzner_server_id}` : ""}`,
+        metadata: { name: row.name, pricing_tier: tier.key, hetzner_server_id: input.hetzner_server_id ?? null },
+      });
       return row;
     });
   } catch (error) {
-    const constraint = isUniqueViolation(error);
+    const constraint = uniqueViolation(error);
     if (constraint?.includes("name")) throw new ValidationError({ name: ["Dieser Instanzname ist bereits vergeben."] });
     if (constraint) throw new ConflictError("Die Instanz konnte wegen eines gleichzeitigen Eintrags nicht angelegt werden. Bitte erneut versuchen.");
     throw error;
   }
-  await logActivity({
-    instanceId: created.id,
-    userId: actor.principal.userId,
-    actorName: actor.principal.name,
-    action: "admin.instance_created",
-    description: `Instanz angelegt von ${actor.principal.name} (MSP): ${created.companyName}, Tarif ${tier.label}${
-      input.hetzner_server_id ? `, Hetzner-Server ${input.hetzner_server_id}` : ""
-    }`,
-    metadata: { name: created.name, pricing_tier: tier.key, hetzner_server_id: input.hetzner_server_id ?? null },
-    ip: actor.ip,
-  });
   return getInstanceDetail(created.id);
 }
 
@@ -311,112 +285,14 @@ export async function updateInstance(actor: Actor, instanceId: number, input: z.
         .values({ instanceId, status: input.billing_status! })
         .onConflictDoUpdate({ target: billing.instanceId, set: { status: input.billing_status!, updatedAt: new Date() } });
     }
-  });
-  await logActivity({
-    instanceId,
-    userId: actor.principal.userId,
-    actorName: actor.principal.name,
-    action: "admin.instance_updated",
-    description: `Instanz geändert von ${actor.principal.name} (MSP): ${changes.join("; ")}`,
-    metadata: { changes: input },
-    ip: actor.ip,
+    await recordActivity(tx, actor, {
+      instanceId,
+      action: "instance.updated",
+      description: `Instanz geändert: ${changes.join("; ")}`,
+      metadata: { changes: input },
+    });
   });
   return { message: "Änderungen gespeichert.", ...(await getInstanceDetail(instanceId)) };
-}
-
-/** Links a Hetzner server that exists at Hetzner, with its IP, type and status as Hetzner reports them. */
-export async function linkServer(actor: Actor, instanceId: number, hetznerServerId: number) {
-  const db = await getDb();
-  const before = await loadRow(instanceId);
-  if (before.server?.hetznerServerId === hetznerServerId) {
-    return { message: "Dieser Server ist bereits verknüpft.", ...(await getInstanceDetail(instanceId)) };
-  }
-  await assertServerFree(hetznerServerId, instanceId);
-  const reset = { hetznerServerId, ...(await describeHetznerServer(hetznerServerId)), updatedAt: new Date() };
-  try {
-    await db.insert(servers).values({ instanceId, ...reset }).onConflictDoUpdate({ target: servers.instanceId, set: reset });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new ValidationError({ hetzner_server_id: ["Dieser Hetzner-Server ist bereits einer anderen Instanz zugeordnet."] });
-    throw error;
-  }
-  await logActivity({
-    instanceId,
-    userId: actor.principal.userId,
-    actorName: actor.principal.name,
-    action: "admin.server_linked",
-    description: `Hetzner-Server ${hetznerServerId} verknüpft von ${actor.principal.name} (MSP)${
-      before.server?.hetznerServerId ? ` (vorher ${before.server.hetznerServerId})` : ""
-    }`,
-    metadata: { hetzner_server_id: hetznerServerId, previous: before.server?.hetznerServerId ?? null },
-    ip: actor.ip,
-  });
-  return { message: "Hetzner-Server verknüpft.", ...(await getInstanceDetail(instanceId)) };
-}
-
-export async function unlinkServer(actor: Actor, instanceId: number) {
-  const db = await getDb();
-  const before = await loadRow(instanceId);
-  const previous = before.server?.hetznerServerId ?? null;
-  if (!previous) throw new ConflictError("Dieser Instanz ist kein Hetzner-Server zugeordnet.");
-  await db
-    .update(servers)
-    .set({ hetznerServerId: null, ipv4: null, serverType: null, datacenter: null, status: "unknown", healthStatus: "unknown", lastSyncedAt: null, updatedAt: new Date() })
-    .where(eq(servers.instanceId, instanceId));
-  await logActivity({
-    instanceId,
-    userId: actor.principal.userId,
-    actorName: actor.principal.name,
-    action: "admin.server_unlinked",
-    description: `Hetzner-Server ${previous} getrennt von ${actor.principal.name} (MSP)`,
-    level: "warning",
-    metadata: { previous },
-    ip: actor.ip,
-  });
-  return { message: "Hetzner-Server getrennt.", ...(await getInstanceDetail(instanceId)) };
-}
-
-/** Suspends at once: every later request of the customer reads the row and is limited. */
-export async function suspendInstance(actor: Actor, instanceId: number, reason: string) {
-  const db = await getDb();
-  await loadRow(instanceId);
-  const [updated] = await db
-    .update(instances)
-    .set({ suspended: true, suspendedReason: reason, suspendedAt: new Date(), updatedAt: new Date() })
-    .where(and(eq(instances.id, instanceId), eq(instances.suspended, false)))
-    .returning({ id: instances.id });
-  if (!updated) throw new ConflictError("Die Instanz ist bereits gesperrt.");
-  await logActivity({
-    instanceId,
-    userId: actor.principal.userId,
-    actorName: actor.principal.name,
-    action: "admin.instance_suspended",
-    description: `Instanz gesperrt von ${actor.principal.name} (MSP). Grund: ${reason}`,
-    level: "warning",
-    metadata: { reason },
-    ip: actor.ip,
-  });
-  return { message: "Instanz gesperrt.", ...(await getInstanceDetail(instanceId)) };
-}
-
-export async function reactivateInstance(actor: Actor, instanceId: number, note?: string) {
-  const db = await getDb();
-  await loadRow(instanceId);
-  const [updated] = await db
-    .update(instances)
-    .set({ suspended: false, suspendedReason: null, suspendedAt: null, updatedAt: new Date() })
-    .where(and(eq(instances.id, instanceId), eq(instances.suspended, true)))
-    .returning({ id: instances.id });
-  if (!updated) throw new ConflictError("Die Instanz ist nicht gesperrt.");
-  await logActivity({
-    instanceId,
-    userId: actor.principal.userId,
-    actorName: actor.principal.name,
-    action: "admin.instance_reactivated",
-    description: `Instanz reaktiviert von ${actor.principal.name} (MSP)${note ? `. Notiz: ${note}` : ""}`,
-    metadata: note ? { note } : undefined,
-    ip: actor.ip,
-  });
-  return { message: "Instanz reaktiviert.", ...(await getInstanceDetail(instanceId)) };
 }
 
 /** Options for filters and forms. */

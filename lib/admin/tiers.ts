@@ -1,7 +1,7 @@
 import { asc, count, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { instances, pricingTiers } from "@/db/schema";
-import { logActivity } from "@/lib/activity";
+import { recordActivity } from "@/lib/activity";
 import { NotFoundError } from "@/lib/errors";
 import { formatEuro } from "@/lib/money";
 import type { z } from "@/lib/validation";
@@ -57,21 +57,15 @@ export async function updateTier(actor: Actor, key: string, input: z.infer<typeo
     changes.push(`Max. Geräte: ${before.maxDevices} → ${input.max_devices}`);
   }
   if (changes.length > 0) {
-    await db.update(pricingTiers).set(set).where(eq(pricingTiers.key, key));
-    const affected = await db.select({ id: instances.id }).from(instances).where(eq(instances.pricingTier, key));
-    const description = `Tarif „${input.label ?? before.label}“ geändert von ${actor.principal.name} (MSP): ${changes.join("; ")}`;
-    const targets = affected.length ? affected.map((a) => a.id) : [null];
-    for (const instanceId of targets) {
-      await logActivity({
-        instanceId,
-        userId: actor.principal.userId,
-        actorName: actor.principal.name,
-        action: "admin.tier_updated",
-        description,
-        metadata: { tier: key, changes: input },
-        ip: actor.ip,
-      });
-    }
+    await db.transaction(async (tx) => {
+      await tx.update(pricingTiers).set(set).where(eq(pricingTiers.key, key));
+      const affected = await tx.select({ id: instances.id }).from(instances).where(eq(instances.pricingTier, key));
+      const description = `Tarif „${input.label ?? before.label}“ geändert: ${changes.join("; ")}`;
+      const targets = affected.length ? affected.map((a) => a.id) : [null];
+      for (const instanceId of targets) {
+        await recordActivity(tx, actor, { instanceId, action: "admin.tier_updated", description, metadata: { tier: key, changes: input } });
+      }
+    });
   }
   const [after] = await db.select().from(pricingTiers).where(eq(pricingTiers.key, key));
   const [{ n }] = await db.select({ n: count() }).from(instances).where(eq(instances.pricingTier, key));

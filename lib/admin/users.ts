@@ -1,12 +1,15 @@
 import { and, asc, count, eq, ilike, inArray, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { instances, passwordResetTokens, roles, userRoles, users } from "@/db/schema";
-import { logActivity, paginationMeta } from "@/lib/activity";
+import { paginationMeta, recordActivity } from "@/lib/activity";
+import { uniqueViolation } from "@/db/errors";
+import { isUuid } from "@/lib/http/params";
 import { issuePasswordToken } from "@/lib/auth/passwords-flow";
 import { revokeUserSessions } from "@/lib/auth/sessions";
 import { config } from "@/lib/config";
 import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from "@/lib/errors";
 import { sendMail } from "@/lib/mail";
+import { apiTimestamp } from "@/lib/time";
 import type { z } from "@/lib/validation";
 import type { Actor } from "./instances";
 import { invitationMail } from "./mail";
@@ -68,8 +71,8 @@ function presentUser(u: PublicUser, roleList: { key: string; label: string }[], 
     active: u.active,
     two_factor_enabled: u.twoFactorEnabled,
     roles: roleList,
-    last_login_at: u.lastLoginAt?.toISOString() ?? null,
-    created_at: u.createdAt.toISOString(),
+    last_login_at: apiTimestamp(u.lastLoginAt),
+    created_at: apiTimestamp(u.createdAt),
   };
 }
 
@@ -107,7 +110,7 @@ export async function listRoles() {
 }
 
 async function loadUser(userId: string): Promise<UserRow> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(userId)) throw new NotFoundError("Benutzer nicht gefunden.");
+  if (!isUuid(userId)) throw new NotFoundError("Benutzer nicht gefunden.");
   const db = await getDb();
   const [user] = await db.select().from(users).where(eq(users.id, userId));
   if (!user) throw new NotFoundError("Benutzer nicht gefunden.");
@@ -187,22 +190,19 @@ export async function inviteUser(actor: Actor, instanceId: number | null, input:
         .values({ email: input.email, name: input.name, instanceId, passwordHash: null, active: true })
         .returning({ id: users.id });
       await tx.insert(userRoles).values([...new Set(input.roles)].map((roleKey) => ({ userId: row.id, roleKey })));
+      await recordActivity(tx, actor, {
+        instanceId,
+        action: "admin.user_invited",
+        description: `${instanceId === null ? "Mitarbeiter" : "Benutzer"} ${input.email} eingeladen, Rollen: ${input.roles.join(", ")}`,
+        metadata: { user_id: row.id, email: input.email, roles: input.roles },
+      });
       return row;
     });
   } catch (error) {
-    if (isUnique(error)) throw new ValidationError({ email: ["Für diese E-Mail-Adresse gibt es bereits ein Konto."] });
+    if (uniqueViolation(error)) throw new ValidationError({ email: ["Für diese E-Mail-Adresse gibt es bereits ein Konto."] });
     throw error;
   }
   await sendInvitation(actor, { id: created.id, email: input.email, name: input.name, instanceId });
-  await logActivity({
-    instanceId,
-    userId: actor.principal.userId,
-    actorName: actor.principal.name,
-    action: "admin.user_invited",
-    description: `${instanceId === null ? "Mitarbeiter" : "Benutzer"} ${input.email} eingeladen von ${actor.principal.name} (MSP), Rollen: ${input.roles.join(", ")}`,
-    metadata: { user_id: created.id, email: input.email, roles: input.roles },
-    ip: actor.ip,
-  });
   return { message: `Einladung an ${input.email} gesendet.`, user: await presentById(created.id) };
 }
 
@@ -211,14 +211,11 @@ export async function resendInvitation(actor: Actor, userId: string) {
   if (user.passwordHash) throw new UnprocessableError("Dieser Benutzer hat die Einladung bereits angenommen.");
   if (!user.active) throw new UnprocessableError("Der Benutzer ist deaktiviert.");
   await sendInvitation(actor, user);
-  await logActivity({
+  await recordActivity(await getDb(), actor, {
     instanceId: user.instanceId,
-    userId: actor.principal.userId,
-    actorName: actor.principal.name,
     action: "admin.user_invitation_resent",
-    description: `Einladung an ${user.email} erneut gesendet von ${actor.principal.name} (MSP)`,
+    description: `Einladung an ${user.email} erneut gesendet`,
     metadata: { user_id: user.id },
-    ip: actor.ip,
   });
   return { message: `Einladung an ${user.email} erneut gesendet.`, user: await presentById(user.id) };
 }
@@ -235,15 +232,12 @@ export async function setUserRoles(actor: Actor, userId: string, roleKeys: strin
   await db.transaction(async (tx) => {
     await tx.delete(userRoles).where(eq(userRoles.userId, user.id));
     await tx.insert(userRoles).values(found.map((r) => ({ userId: user.id, roleKey: r.key })));
-  });
-  await logActivity({
-    instanceId: user.instanceId,
-    userId: actor.principal.userId,
-    actorName: actor.principal.name,
-    action: "admin.user_roles_changed",
-    description: `Rollen von ${user.email} geändert von ${actor.principal.name} (MSP): ${found.map((r) => r.label).join(", ")}`,
-    metadata: { user_id: user.id, roles: found.map((r) => r.key) },
-    ip: actor.ip,
+    await recordActivity(tx, actor, {
+      instanceId: user.instanceId,
+      action: "admin.user_roles_changed",
+      description: `Rollen von ${user.email} geändert: ${found.map((r) => r.label).join(", ")}`,
+      metadata: { user_id: user.id, roles: found.map((r) => r.key) },
+    });
   });
   return { message: "Rollen gespeichert.", user: await presentById(user.id) };
 }
@@ -253,43 +247,40 @@ export async function deactivateUser(actor: Actor, userId: string) {
   const user = await loadUser(userId);
   assertNotSelf(actor, user, "die Deaktivierung");
   const db = await getDb();
-  const [updated] = await db
-    .update(users)
-    .set({ active: false, updatedAt: new Date() })
-    .where(and(eq(users.id, user.id), eq(users.active, true)))
-    .returning({ id: users.id });
-  if (!updated) throw new ConflictError("Der Benutzer ist bereits deaktiviert.");
-  await revokeUserSessions(user.id);
-  await logActivity({
-    instanceId: user.instanceId,
-    userId: actor.principal.userId,
-    actorName: actor.principal.name,
-    action: "admin.user_deactivated",
-    description: `Benutzer ${user.email} deaktiviert von ${actor.principal.name} (MSP), alle Sitzungen beendet`,
-    level: "warning",
-    metadata: { user_id: user.id },
-    ip: actor.ip,
+  await db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(users)
+      .set({ active: false, updatedAt: new Date() })
+      .where(and(eq(users.id, user.id), eq(users.active, true)))
+      .returning({ id: users.id });
+    if (!updated) throw new ConflictError("Der Benutzer ist bereits deaktiviert.");
+    await recordActivity(tx, actor, {
+      instanceId: user.instanceId,
+      action: "admin.user_deactivated",
+      description: `Benutzer ${user.email} deaktiviert, alle Sitzungen beendet`,
+      metadata: { user_id: user.id },
+    });
   });
+  await revokeUserSessions(user.id);
   return { message: "Benutzer deaktiviert, alle Sitzungen beendet.", user: await presentById(user.id) };
 }
 
 export async function activateUser(actor: Actor, userId: string) {
   const user = await loadUser(userId);
   const db = await getDb();
-  const [updated] = await db
-    .update(users)
-    .set({ active: true, updatedAt: new Date() })
-    .where(and(eq(users.id, user.id), eq(users.active, false)))
-    .returning({ id: users.id });
-  if (!updated) throw new ConflictError("Der Benutzer ist bereits aktiv.");
-  await logActivity({
-    instanceId: user.instanceId,
-    userId: actor.principal.userId,
-    actorName: actor.principal.name,
-    action: "admin.user_activated",
-    description: `Benutzer ${user.email} wieder aktiviert von ${actor.principal.name} (MSP)`,
-    metadata: { user_id: user.id },
-    ip: actor.ip,
+  await db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(users)
+      .set({ active: true, updatedAt: new Date() })
+      .where(and(eq(users.id, user.id), eq(users.active, false)))
+      .returning({ id: users.id });
+    if (!updated) throw new ConflictError("Der Benutzer ist bereits aktiv.");
+    await recordActivity(tx, actor, {
+      instanceId: user.instanceId,
+      action: "admin.user_activated",
+      description: `Benutzer ${user.email} wieder aktiviert`,
+      metadata: { user_id: user.id },
+    });
   });
   return { message: "Benutzer aktiviert.", user: await presentById(user.id) };
 }
@@ -297,25 +288,14 @@ export async function activateUser(actor: Actor, userId: string) {
 export async function resetTwoFactor(actor: Actor, userId: string) {
   const user = await loadUser(userId);
   const db = await getDb();
-  await db.update(users).set({ twoFactorEnabled: false, updatedAt: new Date() }).where(eq(users.id, user.id));
-  await logActivity({
-    instanceId: user.instanceId,
-    userId: actor.principal.userId,
-    actorName: actor.principal.name,
-    action: "admin.user_2fa_reset",
-    description: `Zwei-Faktor-Anmeldung von ${user.email} zurückgesetzt von ${actor.principal.name} (MSP)`,
-    level: "warning",
-    metadata: { user_id: user.id, was_enabled: user.twoFactorEnabled },
-    ip: actor.ip,
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ twoFactorEnabled: false, updatedAt: new Date() }).where(eq(users.id, user.id));
+    await recordActivity(tx, actor, {
+      instanceId: user.instanceId,
+      action: "admin.user_2fa_reset",
+      description: `Zwei-Faktor-Anmeldung von ${user.email} zurückgesetzt`,
+      metadata: { user_id: user.id, was_enabled: user.twoFactorEnabled },
+    });
   });
   return { message: "Zwei-Faktor-Anmeldung zurückgesetzt.", user: await presentById(user.id) };
-}
-
-function isUnique(error: unknown) {
-  let e: unknown = error;
-  for (let depth = 0; e && depth < 4; depth++) {
-    if ((e as { code?: string }).code === "23505") return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
 }

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { users } from "@/db/schema";
-import { logActivity } from "@/lib/activity";
+import { anonymousActor, recordActivity } from "@/lib/activity";
 import { UnauthorizedError } from "@/lib/errors";
 import { verifyPassword } from "./passwords";
 
@@ -10,15 +10,18 @@ export const ACCOUNT_DISABLED = "Dieses Konto ist deaktiviert. Bitte wenden Sie 
 
 export type UserRow = typeof users.$inferSelect;
 
+/** The ways in: manage API (session token), the portal's login form (next-auth), API v1 (JWT pair). */
+export type LoginDoor = "manage_api" | "browser" | "api_v1";
+
 /**
  * The password check shared by every login (manage API, browser, API v1):
  * the same answer and timing for unknown accounts and wrong passwords, the
- * failure logged for existing accounts, deactivated accounts refused.
+ * failure logged for existing accounts (one action code whichever door), deactivated accounts refused.
  */
 export async function verifyCredentials(
   emailInput: string,
   password: string,
-  failure: { action: string; description: string; ip: string },
+  attempt: { door: LoginDoor; ip: string },
 ): Promise<UserRow> {
   const db = await getDb();
   const email = emailInput.trim().toLowerCase();
@@ -26,14 +29,12 @@ export async function verifyCredentials(
   const valid = await verifyPassword(user?.passwordHash, password);
   if (!user || !valid) {
     if (user) {
-      await logActivity({
+      // Nothing changes, so no transaction: the entry is the only write. Nobody proved to be the account.
+      await recordActivity(db, anonymousActor(attempt.ip, user), {
         instanceId: user.instanceId,
-        userId: user.id,
-        actorName: user.name,
-        action: failure.action,
-        description: failure.description,
-        level: "warning",
-        ip: failure.ip,
+        action: "manage.login_failed",
+        description: attempt.door === "api_v1" ? "Fehlgeschlagener API-Login (falsches Passwort)" : "Fehlgeschlagener Login (falsches Passwort)",
+        metadata: { via: attempt.door },
       });
     }
     throw new UnauthorizedError(INVALID_CREDENTIALS);

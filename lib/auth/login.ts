@@ -1,69 +1,158 @@
+/**
+ * Signing in and out, whichever door: the manage API (`/api/manage/auth/login`,
+ * session token), the portal's login form (next-auth, incl. the 2FA code step)
+ * and API v1 (`/api/v1/auth/login` and `/2fa/verify`, JWT pair).
+ *
+ * Every successful login ends in `finishLogin`: one transaction opens the
+ * credential (session row or token family), sets `last_login_at` and records
+ * `manage.login` (the door in the description and `metadata.via`). Failed
+ * logins are `manage.login_failed` by an anonymous actor (`verifyCredentials`).
+ *
+ * Limits: manage API and browser 5 per 5 minutes per account and per IP,
+ * counted before the password check and refunded on success; API v1 login
+ * and 2FA verify 10/min per IP each (seed 002), not refunded.
+ * A 2FA account gets a code by mail: the browser continues with
+ * `TwoFactorRequiredError`, API v1 with `{ two_fa_required, challenge_token }`;
+ * the manage API (seed 000 has no 2FA step) refuses with 403 and a hint.
+ */
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { users } from "@/db/schema";
-import { logActivity } from "@/lib/activity";
+import { recordActivity, userActor, type ActivityAction } from "@/lib/activity";
 import { ForbiddenError, RateLimitError } from "@/lib/errors";
-import { startChallenge, TwoFactorRequiredError } from "@/lib/v1/two-factor";
-import { consumeRateLimit, RATE_LIMITS, refundRateLimit } from "@/lib/rate-limit";
-import { verifyCredentials } from "./credentials";
-import { createSession, revokeSession, type SessionKind } from "./sessions";
+import { consumeRateLimit, enforceRateLimit, refundRateLimit } from "@/lib/rate-limit";
+import { verifyCredentials, type LoginDoor, type UserRow } from "./credentials";
+import { loadPrincipal, type Principal } from "./principal";
+import { LOGIN_RATE_LIMITS } from "./rate-limits";
+import { createSession, revokeSession } from "./sessions";
+import { openTokenFamily, revokeFamily, tokenPair, type TokenPair } from "./token-families";
+import { startChallenge, TwoFactorRequiredError, verifyChallenge } from "./two-factor";
 
 export { INVALID_CREDENTIALS } from "./credentials";
+export type { LoginDoor } from "./credentials";
 export const TWO_FACTOR_MANAGE_API_MESSAGE =
   "Für dieses Konto ist die Zwei-Faktor-Anmeldung aktiv. Bitte melden Sie sich im Portal an oder nutzen Sie die API v1 (/api/v1/auth/login mit Code per E-Mail).";
 
-export type LoginInput = { email: string; password: string; ip: string; userAgent?: string | null; kind: SessionKind };
+/** One code per action, whichever door (`lib/activity/actions.ts`). */
+export const LOGIN_ACTION = "manage.login" satisfies ActivityAction;
+export const LOGOUT_ACTION = "manage.logout" satisfies ActivityAction;
+
+const LOGIN_DESCRIPTIONS: Record<LoginDoor, string> = {
+  manage_api: "Login über Manage-Portal",
+  browser: "Login über das Web-Portal",
+  api_v1: "Login über API v1",
+};
+
+export type LoginMeta = { ip: string; userAgent?: string | null };
+export type SessionGrant = { user: UserRow; token: string; sessionId: string; expiresAt: Date };
+export type TokenGrant = { user: UserRow; tokens: TokenPair };
 
 /**
- * Checks the credentials and opens a session. Every attempt consumes a point
- * per account and per client IP (5 per 5 minutes) before the password is
+ * The one way a login finishes, after the password (and, if on, the 2FA code)
+ * was accepted: opens the session (browser, manage API) or the token family
+ * (API v1), sets the last login and records `manage.login`, all in one
+ * transaction.
+ */
+export async function finishLogin(user: UserRow, door: "api_v1", meta: LoginMeta & { twoFactor?: boolean }): Promise<TokenGrant>;
+export async function finishLogin(user: UserRow, door: "manage_api" | "browser", meta: LoginMeta & { twoFactor?: boolean }): Promise<SessionGrant>;
+export async function finishLogin(user: UserRow, door: LoginDoor, meta: LoginMeta & { twoFactor?: boolean }): Promise<SessionGrant | TokenGrant> {
+  const principal = await loadPrincipal(user, null);
+  const db = await getDb();
+  const opened = await db.transaction(async (tx) => {
+    const credential =
+      door === "api_v1"
+        ? { kind: "family" as const, family: await openTokenFamily(tx, user.id, meta) }
+        : { kind: "session" as const, session: await createSession(user.id, door === "browser" ? "browser" : "api", meta, tx) };
+    await tx.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, user.id));
+    await recordActivity(tx, userActor(principal, meta.ip), {
+      instanceId: user.instanceId,
+      action: LOGIN_ACTION,
+      description: meta.twoFactor ? `${LOGIN_DESCRIPTIONS[door]} (mit 2FA-Code)` : LOGIN_DESCRIPTIONS[door],
+      metadata: { via: door, two_factor: Boolean(meta.twoFactor) },
+    });
+    return credential;
+  });
+  // The access token is signed once the family exists for every reader.
+  if (opened.kind === "family") return { user, tokens: await tokenPair(principal, opened.family) };
+  return { user, ...opened.session };
+}
+
+/**
+ * Password login of the manage API and the portal's login form. Every attempt
+ * consumes a point per account and per client IP before the password is
  * checked, so parallel guesses are counted exactly; a successful login gives
  * its points back.
  */
-export async function login(input: LoginInput) {
+export async function login(input: LoginMeta & { email: string; password: string; door: "manage_api" | "browser" }): Promise<SessionGrant> {
   const email = input.email.trim().toLowerCase();
   const keys = [`manage-login:account:${email}`, `manage-login:ip:${input.ip}`];
-  const results = await Promise.all(keys.map((key) => consumeRateLimit(key, RATE_LIMITS.manageLogin)));
+  const results = await Promise.all(keys.map((key) => consumeRateLimit(key, LOGIN_RATE_LIMITS.password)));
   const blocked = results.filter((r) => !r.allowed);
   if (blocked.length > 0) {
     throw new RateLimitError(Math.max(...blocked.map((r) => r.retryAfterSeconds)));
   }
 
-  const user = await verifyCredentials(email, input.password, {
-    action: "manage.login_failed",
-    description: "Fehlgeschlagener Login (falsches Passwort)",
-    ip: input.ip,
-  });
+  const user = await verifyCredentials(email, input.password, { door: input.door, ip: input.ip });
 
   await Promise.all(keys.map((key) => refundRateLimit(key)));
   if (user.twoFactorEnabled) {
     // Browser: continue with the code step. Manage API (seed 000 has no 2FA step): refuse with a hint.
-    if (input.kind === "browser") throw new TwoFactorRequiredError(await startChallenge(user, "browser", input.ip));
+    if (input.door === "browser") throw new TwoFactorRequiredError(await startChallenge(user, "browser", input.ip));
     throw new ForbiddenError(TWO_FACTOR_MANAGE_API_MESSAGE, { two_fa_required: true });
   }
-  const session = await createSession(user.id, input.kind, { ip: input.ip, userAgent: input.userAgent });
-  const db = await getDb();
-  await db.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, user.id));
-  await logActivity({
-    instanceId: user.instanceId,
-    userId: user.id,
-    actorName: user.name,
-    action: "manage.login",
-    description: input.kind === "api" ? "Login über Manage-Portal" : "Login über das Web-Portal",
-    ip: input.ip,
-  });
-  return { user, ...session };
+  return finishLogin(user, input.door, input);
 }
 
-export async function logout(principal: { userId: string; name: string; instanceId: number | null; sessionId: string | null }, ip?: string) {
-  if (!principal.sessionId) return;
-  await revokeSession(principal.sessionId);
-  await logActivity({
-    instanceId: principal.instanceId,
-    userId: principal.userId,
-    actorName: principal.name,
-    action: "manage.logout",
-    description: "Logout",
-    ip,
+export type ApiLoginResult = TokenPair | { two_fa_required: true; challenge_token: string };
+
+/** API v1 login: tokens, or a 2FA challenge (code by mail) for accounts with 2FA. */
+export async function apiLogin(input: { email: string; password: string }, meta: LoginMeta): Promise<ApiLoginResult> {
+  await enforceRateLimit(`v1-login:ip:${meta.ip}`, LOGIN_RATE_LIMITS.apiPassword);
+  const user = await verifyCredentials(input.email, input.password, { door: "api_v1", ip: meta.ip });
+  if (user.twoFactorEnabled) {
+    const challenge_token = await startChallenge(user, "api", meta.ip);
+    return { two_fa_required: true, challenge_token };
+  }
+  return (await finishLogin(user, "api_v1", meta)).tokens;
+}
+
+/** Second step of an API v1 login with e-mail 2FA. */
+export async function completeApiTwoFactor(input: { challenge_token: string; code: string }, meta: LoginMeta): Promise<TokenPair> {
+  await enforceRateLimit(`v1-2fa:ip:${meta.ip}`, LOGIN_RATE_LIMITS.twoFactor);
+  const user = await verifyChallenge(input.challenge_token, input.code.trim(), "api", meta.ip);
+  return (await finishLogin(user, "api_v1", { ...meta, twoFactor: true })).tokens;
+}
+
+/** Second step of the browser login with e-mail 2FA: challenge token + mailed code open a browser session. */
+export async function completeBrowserTwoFactor(input: LoginMeta & { challengeToken: string; code: string }): Promise<SessionGrant> {
+  await enforceRateLimit(`v1-2fa:ip:${input.ip}`, LOGIN_RATE_LIMITS.twoFactor);
+  const user = await verifyChallenge(input.challengeToken, input.code.trim(), "browser", input.ip);
+  return finishLogin(user, "browser", { ...input, twoFactor: true });
+}
+
+const LOGOUT_DESCRIPTIONS: Record<LoginDoor, string> = { manage_api: "Logout", browser: "Logout", api_v1: "Logout über API v1" };
+
+/**
+ * Ends the caller's own login: its session (manage API, browser) or token
+ * family (API v1), with one entry `manage.logout` in the same transaction.
+ * Nothing to end (already ended) → nothing recorded.
+ */
+export async function logout(
+  principal: Principal,
+  current: { sessionId?: string | null; familyId?: string | null },
+  meta: { ip?: string | null; door: LoginDoor },
+) {
+  const db = await getDb();
+  await db.transaction(async (tx) => {
+    const ended =
+      (current.familyId ? await revokeFamily(current.familyId, "logout", tx) : false) ||
+      (current.sessionId ? await revokeSession(current.sessionId, tx) : false);
+    if (!ended) return;
+    await recordActivity(tx, userActor(principal, meta.ip), {
+      instanceId: principal.instanceId,
+      action: LOGOUT_ACTION,
+      description: LOGOUT_DESCRIPTIONS[meta.door],
+      metadata: { via: meta.door },
+    });
   });
 }

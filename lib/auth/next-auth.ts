@@ -3,11 +3,10 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { config } from "@/lib/config";
 import { BadRequestError, DomainError } from "@/lib/errors";
 import { sessionCookieName, sessionTokenFromCookie } from "./browser-session";
-import { login } from "./login";
-import { findActiveSession, revokeSession } from "./sessions";
-import { logActivity } from "@/lib/activity";
-import { completeBrowserTwoFactor } from "@/lib/v1/browser-login";
-import { TwoFactorRequiredError } from "@/lib/v1/two-factor";
+import { completeBrowserTwoFactor, login, logout } from "./login";
+import { loadPrincipal } from "./principal";
+import { findActiveSession } from "./sessions";
+import { TwoFactorRequiredError } from "./two-factor";
 
 function headerValue(headers: Record<string, unknown> | undefined, name: string): string | null {
   const value = headers?.[name];
@@ -57,7 +56,7 @@ export function authOptions(): AuthOptions {
               return { id: result.user.id, email: result.user.email, name: result.user.name, sessionToken: result.token };
             }
             if (!email || !password) throw new BadRequestError("Bitte E-Mail-Adresse und Passwort angeben.");
-            const result = await login({ email, password, ip, userAgent: headerValue(headers, "user-agent"), kind: "browser" });
+            const result = await login({ email, password, ip, userAgent: headerValue(headers, "user-agent"), door: "browser" });
             return { id: result.user.id, email: result.user.email, name: result.user.name, sessionToken: result.token };
           } catch (error) {
             // The login form reads "2FA_REQUIRED:<challenge token>" and shows the code step.
@@ -84,14 +83,7 @@ export function authOptions(): AuthOptions {
         if (!sessionToken) return;
         const found = await findActiveSession(sessionToken);
         if (!found) return;
-        await revokeSession(found.session.id);
-        await logActivity({
-          instanceId: found.user.instanceId,
-          userId: found.user.id,
-          actorName: found.user.name,
-          action: "manage.logout",
-          description: "Logout",
-        });
+        await logout(await loadPrincipal(found.user, found.session.id), { sessionId: found.session.id }, { door: "browser" });
       },
     },
   };

@@ -1,13 +1,12 @@
 import type { NextRequest } from "next/server";
 import { config } from "@/lib/config";
 import { ForbiddenError, UnauthorizedError } from "@/lib/errors";
+import { isSafeMethod } from "@/lib/http/methods";
 import { loadPrincipal, type Principal } from "./principal";
 import { sessionCookieName, sessionTokenFromCookie } from "./browser-session";
 import { findActiveSession } from "./sessions";
 
 export type RequestAuth = { principal: Principal; via: "bearer" | "cookie" };
-
-const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
  * Authenticates an API request: a bearer session token (scripts, the manage
@@ -25,7 +24,7 @@ export async function authenticateRequest(req: NextRequest): Promise<RequestAuth
   }
   const token = await sessionTokenFromCookie(req.cookies.get(sessionCookieName())?.value);
   if (!token) return null;
-  if (!SAFE_METHODS.has(req.method.toUpperCase())) assertSameOrigin(req);
+  if (!isSafeMethod(req)) assertSameOrigin(req);
   const found = await findActiveSession(token);
   if (!found) return null;
   return { principal: await loadPrincipal(found.user, found.session.id), via: "cookie" };

@@ -1,13 +1,15 @@
 import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
+import type { DbOrTx } from "@/db/types";
 import { sessions, users } from "@/db/schema";
 import { config } from "@/lib/config";
 import { hashToken, randomToken } from "@/lib/crypto/tokens";
 
 export type SessionKind = "api" | "browser";
 
-export async function createSession(userId: string, kind: SessionKind, meta: { ip?: string | null; userAgent?: string | null } = {}) {
-  const db = await getDb();
+/** Opens a portal session; `tx` joins the caller's transaction (see `finishLogin`). */
+export async function createSession(userId: string, kind: SessionKind, meta: { ip?: string | null; userAgent?: string | null } = {}, tx?: DbOrTx) {
+  const db = tx ?? (await getDb());
   const token = randomToken();
   const expiresAt = new Date(Date.now() + config().SESSION_TTL_HOURS * 3600_000);
   const [row] = await db
@@ -34,15 +36,21 @@ export async function findActiveSession(token: string) {
   return row;
 }
 
-export async function revokeSession(sessionId: string) {
-  const db = await getDb();
-  await db.update(sessions).set({ revokedAt: new Date() }).where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
+/** Ends one session; true when it was still live. */
+export async function revokeSession(sessionId: string, tx?: DbOrTx) {
+  const db = tx ?? (await getDb());
+  const rows = await db
+    .update(sessions)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  return rows.length > 0;
 }
 
 /** Ends every session of a user, optionally keeping the current one. */
-export async function revokeUserSessions(userId: string, exceptSessionId?: string) {
-  const db = await getDb();
+export async function revokeUserSessions(userId: string, options: { exceptSessionId?: string; tx?: DbOrTx } = {}) {
+  const db = options.tx ?? (await getDb());
   const conditions = [eq(sessions.userId, userId), isNull(sessions.revokedAt)];
-  if (exceptSessionId) conditions.push(ne(sessions.id, exceptSessionId));
+  if (options.exceptSessionId) conditions.push(ne(sessions.id, options.exceptSessionId));
   await db.update(sessions).set({ revokedAt: new Date() }).where(and(...conditions));
 }

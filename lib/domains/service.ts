@@ -11,8 +11,10 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
+import { uniqueViolation } from "@/db/errors";
+import type { Tx } from "@/db/types";
 import { customDomains, servers } from "@/db/schema";
-import { logActivity } from "@/lib/activity";
+import { recordActivity, type Actor } from "@/lib/activity";
 import type { Principal } from "@/lib/auth/principal";
 import { config } from "@/lib/config";
 import { checkCname, type CnameCheckResult } from "@/lib/dns/cname-check";
@@ -20,6 +22,7 @@ import { normalizeCustomDomain } from "@/lib/domains/hostname";
 import { ConflictError, DomainError, NotFoundError, UnprocessableError, ValidationError } from "@/lib/errors";
 import type { InstanceContext } from "@/lib/instances/present";
 import { enforceRateLimit, type RateLimitRule } from "@/lib/rate-limit";
+import { apiTimestamp } from "@/lib/time";
 import { applyDomainConfig, type ApplyOutcome } from "./agent";
 
 export const DOMAIN_KINDS = ["portal", "meshcentral"] as const;
@@ -63,8 +66,6 @@ export class DomainApplyError extends DomainError {
 }
 
 type Row = typeof customDomains.$inferSelect;
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
-type Actor = { principal: Principal; ip: string };
 
 export function defaultDomain(ctx: InstanceContext, kind: DomainKind): string {
   return kind === "portal" ? ctx.instance.portalDomain : ctx.instance.meshcentralDomain;
@@ -91,10 +92,10 @@ function presentKind(ctx: InstanceContext, kind: DomainKind, row: Row | undefine
     status: state,
     status_label: DOMAIN_STATUS_LABELS[state],
     applied: row?.applied ?? false,
-    applied_at: row?.appliedAt?.toISOString() ?? null,
+    applied_at: apiTimestamp(row?.appliedAt),
     last_error: row?.lastError ?? null,
     last_check_status: row?.lastCheckStatus ?? null,
-    last_checked_at: row?.lastCheckedAt?.toISOString() ?? null,
+    last_checked_at: apiTimestamp(row?.lastCheckedAt),
   };
 }
 
@@ -150,7 +151,7 @@ async function runCnameCheck(ctx: InstanceContext, domain: string, kind: DomainK
 }
 
 function presentCheck(check: CnameCheckResult, kind: DomainKind) {
-  return { ...check, kind, checked_at: new Date().toISOString() };
+  return { ...check, kind, checked_at: apiTimestamp(new Date()) };
 }
 
 /** Remembers the outcome of a check on the saved row, when the domain is the saved one. */
@@ -208,13 +209,6 @@ async function markAllApplied(tx: Tx, instanceId: number) {
     .where(eq(customDomains.instanceId, instanceId));
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  for (let e: unknown = error, i = 0; e && i < 4; e = (e as { cause?: unknown }).cause, i++) {
-    if ((e as { code?: unknown }).code === "23505") return true;
-  }
-  return false;
-}
-
 async function assertDomainFree(db: Db | Tx, instanceId: number, kind: DomainKind, domain: string) {
   const [taken] = await db
     .select({ instanceId: customDomains.instanceId, kind: customDomains.kind })
@@ -240,9 +234,8 @@ export async function setCustomDomain(ctx: InstanceContext, kind: DomainKind, in
   }
 
   let outcome: ApplyOutcome;
-  let previous: string | null;
   try {
-    ({ outcome, previous } = await withDomainLock(instanceId, async (tx) => {
+    ({ outcome } = await withDomainLock(instanceId, async (tx) => {
       await assertDomainFree(tx, instanceId, kind, domain);
       const before = (await loadRows(tx, instanceId)).find((r) => r.kind === kind);
       const now = new Date();
@@ -262,27 +255,23 @@ export async function setCustomDomain(ctx: InstanceContext, kind: DomainKind, in
           .set({ lastError: result.message, updatedAt: new Date() })
           .where(and(eq(customDomains.instanceId, instanceId), eq(customDomains.kind, kind)));
       }
-      return { outcome: result, previous: before?.domain ?? null };
+      const previous = before?.domain ?? null;
+      const label = KIND_LABELS[kind];
+      const replaced = previous && previous !== domain ? ` (vorher ${previous})` : "";
+      await recordActivity(tx, actor, {
+        instanceId,
+        action: result.ok ? `domain.${kind}.set` : `domain.${kind}.apply_failed`,
+        description: result.ok
+          ? `Eigene ${label} ${domain} gespeichert und auf dem Server angewendet${replaced}`
+          : `Eigene ${label} ${domain} gespeichert${replaced}, Anwenden auf dem Server fehlgeschlagen: ${result.message}`,
+        metadata: { kind, domain, previous, applied: result.ok, ...(result.ok ? {} : { error_kind: result.kind }) },
+      });
+      return { outcome: result, previous };
     }));
   } catch (error) {
-    if (isUniqueViolation(error)) throw new ConflictError(DOMAIN_MESSAGES.otherInstance);
+    if (uniqueViolation(error)) throw new ConflictError(DOMAIN_MESSAGES.otherInstance);
     throw error;
   }
-
-  const label = KIND_LABELS[kind];
-  const replaced = previous && previous !== domain ? ` (vorher ${previous})` : "";
-  await logActivity({
-    instanceId,
-    userId: actor.principal.userId,
-    actorName: actor.principal.name,
-    action: outcome.ok ? `domain.${kind}.set` : `domain.${kind}.apply_failed`,
-    description: outcome.ok
-      ? `Eigene ${label} ${domain} gespeichert und auf dem Server angewendet${replaced}`
-      : `Eigene ${label} ${domain} gespeichert${replaced}, Anwenden auf dem Server fehlgeschlagen: ${outcome.message}`,
-    level: outcome.ok ? "info" : "warning",
-    metadata: { kind, domain, previous, applied: outcome.ok, ...(outcome.ok ? {} : { error_kind: outcome.kind }) },
-    ip: actor.ip,
-  });
 
   return outcome.ok
     ? { message: DOMAIN_MESSAGES.savedApplied, applied: true, domain }
@@ -307,23 +296,19 @@ export async function removeCustomDomain(ctx: InstanceContext, kind: DomainKind,
         .set({ lastError: DOMAIN_MESSAGES.removeFailed(result.message), updatedAt: new Date() })
         .where(eq(customDomains.id, current.id));
     }
+    const label = KIND_LABELS[kind];
+    await recordActivity(tx, actor, {
+      instanceId,
+      action: result.ok ? `domain.${kind}.removed` : `domain.${kind}.remove_failed`,
+      description: result.ok
+        ? `Eigene ${label} ${current.domain} entfernt, Standard-Domain ${fallback} ist wieder aktiv`
+        : `Entfernen der eigenen ${label} ${current.domain} fehlgeschlagen: ${result.message}`,
+      metadata: { kind, domain: current.domain, applied: result.ok, ...(result.ok ? {} : { error_kind: result.kind }) },
+    });
     return { row: current, outcome: result };
   });
   if (!row || !outcome) throw new NotFoundError(DOMAIN_MESSAGES.notConfigured(kind));
 
-  const label = KIND_LABELS[kind];
-  await logActivity({
-    instanceId,
-    userId: actor.principal.userId,
-    actorName: actor.principal.name,
-    action: outcome.ok ? `domain.${kind}.removed` : `domain.${kind}.remove_failed`,
-    description: outcome.ok
-      ? `Eigene ${label} ${row.domain} entfernt, Standard-Domain ${fallback} ist wieder aktiv`
-      : `Entfernen der eigenen ${label} ${row.domain} fehlgeschlagen: ${outcome.message}`,
-    level: outcome.ok ? "info" : "warning",
-    metadata: { kind, domain: row.domain, applied: outcome.ok, ...(outcome.ok ? {} : { error_kind: outcome.kind }) },
-    ip: actor.ip,
-  });
   if (!outcome.ok) {
     throw new DomainApplyError(DOMAIN_MESSAGES.removeFailed(outcome.message), { removed: false, domain: row.domain });
   }
@@ -345,20 +330,16 @@ export async function reapplyDomains(ctx: InstanceContext, actor: Actor) {
         .set({ lastError: result.message, updatedAt: new Date() })
         .where(and(eq(customDomains.instanceId, instanceId), eq(customDomains.applied, false)));
     }
+    const domains = [desired.portal_domain, desired.meshcentral_domain].filter(Boolean).join(", ") || "nur Standard-Domains";
+    await recordActivity(tx, actor, {
+      instanceId,
+      action: result.ok ? "domain.applied" : "domain.apply_failed",
+      description: result.ok
+        ? `Domain-Konfiguration erneut auf dem Server angewendet (${domains})`
+        : `Erneutes Anwenden der Domain-Konfiguration fehlgeschlagen: ${result.message}`,
+      metadata: { ...desired, applied: result.ok },
+    });
     return { config: desired, outcome: result };
-  });
-  const domains = [pushed.portal_domain, pushed.meshcentral_domain].filter(Boolean).join(", ") || "nur Standard-Domains";
-  await logActivity({
-    instanceId,
-    userId: actor.principal.userId,
-    actorName: actor.principal.name,
-    action: outcome.ok ? "domain.applied" : "domain.apply_failed",
-    description: outcome.ok
-      ? `Domain-Konfiguration erneut auf dem Server angewendet (${domains})`
-      : `Erneutes Anwenden der Domain-Konfiguration fehlgeschlagen: ${outcome.message}`,
-    level: outcome.ok ? "info" : "warning",
-    metadata: { ...pushed, applied: outcome.ok },
-    ip: actor.ip,
   });
   return {
     message: outcome.ok ? DOMAIN_MESSAGES.reapplied : DOMAIN_MESSAGES.reapplyFailed(outcome.message),

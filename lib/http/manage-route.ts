@@ -5,6 +5,7 @@ import type { Permission } from "@/lib/permissions";
 import { loadInstanceContext, type InstanceContext } from "@/lib/instances/present";
 import { activeImpersonation, READ_ONLY_MESSAGE, type Impersonation } from "@/lib/admin/impersonation";
 import { clientIp } from "./client-ip";
+import { isSafeMethod } from "./methods";
 import { routeHandler, type RouteParams, type RouteResult } from "@/lib/http/route-handler";
 
 const wrap = routeHandler((error) => errorResponse(error));
@@ -45,7 +46,7 @@ export function instanceRoute(
       // MSP staff in the read-only "Ansicht als Kunde": GETs see that instance, nothing else is allowed.
       const impersonation = await activeImpersonation(principal);
       if (!impersonation) throw new ForbiddenError("Diesem Konto ist keine Instanz zugeordnet.");
-      if (!SAFE_METHODS.has(req.method.toUpperCase())) throw new ForbiddenError(READ_ONLY_MESSAGE, { read_only: true });
+      if (!isSafeMethod(req)) throw new ForbiddenError(READ_ONLY_MESSAGE, { read_only: true });
       instanceId = impersonation.instanceId;
     }
     const instance = await loadInstanceContext(instanceId);
@@ -78,14 +79,12 @@ export function staffRoute(
       throw new ForbiddenError("Dafür fehlt Ihnen die Berechtigung.", { missing: options.permission });
     }
     const impersonation = await activeImpersonation(principal);
-    if (impersonation && !options.allowWhileImpersonating && !SAFE_METHODS.has(req.method.toUpperCase())) {
+    if (impersonation && !options.allowWhileImpersonating && !isSafeMethod(req)) {
       throw new ForbiddenError(READ_ONLY_MESSAGE, { read_only: true });
     }
     return handler({ req, ip: clientIp(req.headers), params, auth, impersonation });
   });
 }
-
-const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export function suspendedMessage(reason: string | null) {
   return `Ihre Instanz ist gesperrt${reason ? `: ${reason}` : ""}. Bitte wenden Sie sich an den Support.`;

@@ -1,14 +1,13 @@
-import { ForbiddenError, NotFoundError } from "@/lib/errors";
-import { sessionRoute, type SessionContext } from "@/lib/http/manage-route";
-import type { Permission } from "@/lib/permissions";
+/**
+ * Route helpers of the invoice endpoints: the id param and the PDF answer.
+ * Access is declared with the shared wrappers of lib/http/manage-route.ts and
+ * lib/v1/route.ts (one per audience), never here.
+ */
+import { intIdParam, type RouteParamValues } from "@/lib/http/params";
 
-/** Route param "id" → positive integer; anything else is a 404 (never a 500). */
-export function invoiceIdParam(params: Record<string, string | string[] | undefined>): number {
-  const raw = params.id;
-  if (typeof raw !== "string" || !/^\d{1,9}$/.test(raw) || Number(raw) <= 0) {
-    throw new NotFoundError("Rechnung nicht gefunden.");
-  }
-  return Number(raw);
+/** Route param "id" → invoice id; anything that is not a valid id is a 404 (never a 500). */
+export function invoiceIdParam(params: RouteParamValues): number {
+  return intIdParam(params, "id", "Rechnung nicht gefunden.");
 }
 
 /** PDF response; `inline` for the in-browser view, otherwise a download. */
@@ -28,16 +27,4 @@ export function pdfResponse(pdf: { filename: string; bytes: Buffer }, inline: bo
 export function wantsInline(req: Request) {
   const value = new URL(req.url).searchParams.get("inline");
   return value === "1" || value === "true";
-}
-
-/** MSP staff endpoints of the invoicing (no instance of their own; permission per route). */
-export function staffRoute(permission: Permission, handler: (ctx: SessionContext) => Promise<Response | Record<string, unknown>>) {
-  return sessionRoute(async (ctx) => {
-    const { principal } = ctx.auth;
-    if (!principal.staff) throw new ForbiddenError("Nur für Mitarbeiter des MSP.");
-    if (!principal.permissions.has(permission)) {
-      throw new ForbiddenError("Dafür fehlt Ihnen die Berechtigung.", { missing: permission });
-    }
-    return handler(ctx);
-  });
 }

@@ -1,12 +1,21 @@
-import type { invoices } from "@/db/schema";
+/**
+ * Invoice mails: the issued invoice (or credit note) with its PDF attached,
+ * to every active customer admin of the instance. Sent after the issuing
+ * transaction has committed; a failed delivery does not undo the invoice but
+ * is logged as `invoice.mail_failed` by the mail system, for staff only
+ * (no instance, so the customer's log does not show it).
+ */
+import { and, eq } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { roles, userRoles, users } from "@/db/schema";
+import { recordActivity, systemActor } from "@/lib/activity";
 import { formatDateDe } from "@/lib/invoices/calc";
 import { pdfFilename } from "@/lib/invoices/pdf-filename";
+import type { InvoiceRow } from "@/lib/invoices/rows";
 import { config } from "@/lib/config";
-import type { Mail } from "@/lib/mail";
+import { sendMail, type Mail } from "@/lib/mail";
 import { escapeHtml } from "@/lib/mail/templates";
 import { formatEuro } from "@/lib/money";
-
-type InvoiceRow = typeof invoices.$inferSelect;
 
 /** Mail to a customer admin with the issued invoice (or credit note) attached as PDF. */
 export function invoiceIssuedMail({ to, name, invoice, attachment }: { to: string; name: string; invoice: InvoiceRow; attachment: Buffer }): Mail {
@@ -40,4 +49,35 @@ export function invoiceIssuedMail({ to, name, invoice, attachment }: { to: strin
     html,
     attachments: [{ filename: pdfFilename(number), content: attachment, contentType: "application/pdf" }],
   };
+}
+
+/** Active users of the instance with the customer_admin role. */
+async function customerAdmins(instanceId: number) {
+  const db = await getDb();
+  return db
+    .selectDistinct({ email: users.email, name: users.name })
+    .from(users)
+    .innerJoin(userRoles, eq(userRoles.userId, users.id))
+    .innerJoin(roles, eq(roles.key, userRoles.roleKey))
+    .where(and(eq(users.instanceId, instanceId), eq(users.active, true), eq(roles.key, "customer_admin")));
+}
+
+/** Sends the issued `row` (with its archived PDF) to the instance's customer admins. */
+export async function mailToCustomerAdmins(row: InvoiceRow) {
+  const failed: string[] = [];
+  for (const recipient of await customerAdmins(row.instanceId)) {
+    try {
+      await sendMail(invoiceIssuedMail({ to: recipient.email, name: recipient.name, invoice: row, attachment: row.pdf! }));
+    } catch {
+      failed.push(recipient.email);
+    }
+  }
+  if (failed.length > 0) {
+    await recordActivity(await getDb(), systemActor("mail"), {
+      instanceId: null,
+      action: "invoice.mail_failed",
+      description: `Rechnung ${row.invoiceNumber}: Versand an ${failed.join(", ")} fehlgeschlagen`,
+      metadata: { invoice_id: row.id, instance_id: row.instanceId },
+    });
+  }
 }

@@ -1,3 +1,4 @@
+import { userActor } from "@/lib/activity";
 import { parseJsonBody } from "@/lib/http/body";
 import { instanceRoute } from "@/lib/http/manage-route";
 import { z } from "@/lib/validation";
@@ -9,11 +10,9 @@ const actionBody = z.object({ force: z.boolean({ error: "force muss true oder fa
 export function serverActionRoute(action: ServerAction) {
   return instanceRoute({ permission: "host.power" }, async ({ req, ip, auth: { principal }, instance }) => {
     const body = await parseJsonBody(req, actionBody);
-    return performServerAction({
+    return performServerAction(userActor(principal, ip), {
       instanceId: instance.instance.id,
       action,
-      actor: { userId: principal.userId, name: principal.name },
-      ip,
       force: action === "power-off" ? body.force === true : undefined,
     });
   });

@@ -17,38 +17,32 @@
  */
 import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { serverActions, servers } from "@/db/schema";
-import { logActivity, type ActivityLevel } from "@/lib/activity";
+import { serverActions, servers, users } from "@/db/schema";
+import type { DbOrTx } from "@/db/types";
+import { actorColumns, recordActivity, systemActor, userActor, type Actor, type ActivityLevel } from "@/lib/activity";
+import type { ActivityAction } from "@/lib/activity/actions";
 import { config } from "@/lib/config";
 import { BadRequestError, ConflictError, UnprocessableError, UpstreamError, ValidationError } from "@/lib/errors";
-import { createHetznerClient, type HetznerClient } from "@/lib/hetzner/client";
-import { createHetznerClientFromEnv } from "@/lib/hetzner/env";
+import type { HetznerClient } from "@/lib/hetzner/client";
+import { hetznerClient } from "@/lib/hetzner/configured";
 import { HetznerError, HetznerLockedError, HetznerNotFoundError } from "@/lib/hetzner/errors";
 import type { HetznerAction, HetznerServer, HetznerServerStatus } from "@/lib/hetzner/types";
 import { RATE_LIMITS, enforceRateLimit } from "@/lib/rate-limit";
-import { HEALTH_LABELS, SERVER_STATUS_LABELS } from "@/lib/status";
+import { apiTimestamp } from "@/lib/time";
+import { ACTION_LABELS, HEALTH_LABELS, SERVER_STATUS_LABELS } from "./labels";
 
 export type ServerAction = "reboot" | "power-off" | "power-on" | "refresh-status";
 export const SERVER_ACTIONS: readonly ServerAction[] = ["reboot", "power-off", "power-on", "refresh-status"];
 
-export type ServerActor = { userId: string | null; name: string };
-
 type PowerAction = Exclude<ServerAction, "refresh-status">;
 
-const TEXTS: Record<ServerAction, { message: string; log: string; noun: string }> = {
+const TEXTS: Record<ServerAction, { message: string; log: ActivityAction; noun: string }> = {
   reboot: { message: "Server Neustart wurde ausgelöst", log: "server.reboot", noun: "Server-Neustart" },
   "power-off": { message: "Server wird heruntergefahren", log: "server.power_off", noun: "Herunterfahren des Servers" },
   "power-on": { message: "Server wird eingeschaltet", log: "server.power_on", noun: "Einschalten des Servers" },
   "refresh-status": { message: "Server-Status wurde aktualisiert", log: "server.refresh_status", noun: "Abfrage des Server-Status" },
 };
 const FORCE_TEXT = { message: "Server wird sofort ausgeschaltet", noun: "Erzwungenes Ausschalten des Servers" };
-
-export const ACTION_LABELS: Record<string, string> = {
-  reboot: "Neustart",
-  "power-off": "Herunterfahren",
-  "power-off-force": "Ausschalten (erzwungen)",
-  "power-on": "Einschalten",
-};
 
 /** Status shown while the action runs (before Hetzner reports the server's own state). */
 const TRANSITIONAL_STATUS: Record<PowerAction, string> = { reboot: "rebooting", "power-off": "stopping", "power-on": "starting" };
@@ -64,24 +58,6 @@ const NO_SERVER_MESSAGE = "Kein Hetzner-Server zugeordnet";
 
 type ActionRow = typeof serverActions.$inferSelect;
 type ServerRow = typeof servers.$inferSelect;
-
-// ---------------------------------------------------------------------------
-// Hetzner client
-
-/** The Hetzner client from the configuration (the local simulator in development without token). */
-export async function hetznerClient(opts: { maxTimeoutMs?: number } = {}): Promise<HetznerClient> {
-  const c = config();
-  const timeoutMs = Math.min(c.HCLOUD_TIMEOUT_MS, opts.maxTimeoutMs ?? Number.POSITIVE_INFINITY);
-  try {
-    const token = c.HCLOUD_TOKEN?.trim();
-    if (token) return createHetznerClient({ token, baseUrl: c.HCLOUD_ENDPOINT, timeoutMs });
-    return await createHetznerClientFromEnv(process.env, { timeoutMs });
-  } catch (error) {
-    throw new UpstreamError("Server-Aktion fehlgeschlagen: Die Hetzner-Anbindung ist nicht eingerichtet. Bitte den Support kontaktieren.", {
-      cause_code: error instanceof HetznerError ? error.code : "config_error",
-    });
-  }
-}
 
 function userMessageOf(error: unknown): string {
   if (error instanceof HetznerError) return error.userMessage;
@@ -173,8 +149,8 @@ async function storeServer(instanceId: number, s: HetznerServer, opts: { rebooti
   return status;
 }
 
-async function setServerStatus(instanceId: number, status: string) {
-  const db = await getDb();
+async function setServerStatus(instanceId: number, status: string, tx?: DbOrTx) {
+  const db = tx ?? (await getDb());
   await db
     .update(servers)
     .set({ status, healthStatus: healthFor(status), updatedAt: new Date() })
@@ -184,15 +160,16 @@ async function setServerStatus(instanceId: number, status: string) {
 // ---------------------------------------------------------------------------
 // Actions
 
-export async function performServerAction(input: {
-  instanceId: number;
-  action: ServerAction;
-  actor: ServerActor;
-  ip?: string | null;
-  /** power-off only: hard power off (Hetzner `poweroff`) instead of the graceful ACPI shutdown. */
-  force?: boolean;
-}): Promise<{ message: string; action: string }> {
-  const { instanceId, action, actor } = input;
+export async function performServerAction(
+  actor: Actor,
+  input: {
+    instanceId: number;
+    action: ServerAction;
+    /** power-off only: hard power off (Hetzner `poweroff`) instead of the graceful ACPI shutdown. */
+    force?: boolean;
+  },
+): Promise<{ message: string; action: string }> {
+  const { instanceId, action } = input;
   if (!SERVER_ACTIONS.includes(action)) throw new BadRequestError("Unbekannte Server-Aktion.");
   const force = action === "power-off" && input.force === true;
   const server = await loadServer(instanceId);
@@ -201,16 +178,13 @@ export async function performServerAction(input: {
   await enforceRateLimit(`server-action:${instanceId}`, RATE_LIMITS.serverAction);
 
   const texts = force ? { ...TEXTS["power-off"], ...FORCE_TEXT } : TEXTS[action];
-  const log = (level: ActivityLevel, description: string, metadata: Record<string, unknown>) =>
-    logActivity({
+  const log = async (level: ActivityLevel, description: string, metadata: Record<string, unknown>, tx?: DbOrTx) =>
+    recordActivity(tx ?? (await getDb()), actor, {
       instanceId,
-      userId: actor.userId,
-      actorName: actor.name,
-      action: texts.log,
+      action: force ? "server.power_off_force" : texts.log,
       description,
       level,
       metadata: { hetzner_server_id: server.hetznerServerId, ...(force ? { force: true } : {}), ...metadata },
-      ip: input.ip ?? null,
     });
   const fail = async (error: unknown): Promise<never> => {
     if (error instanceof HetznerLockedError) {
@@ -261,23 +235,26 @@ export async function performServerAction(input: {
   }
 
   const db = await getDb();
-  const [row] = await db
-    .insert(serverActions)
-    .values({
-      instanceId,
-      hetznerServerId: id,
-      hetznerActionId: started.id,
-      action,
-      command: started.command,
-      status: "running",
-      progress: started.progress,
-      userId: actor.userId,
-      actorName: actor.name,
-      ip: input.ip ?? null,
-    })
-    .returning();
-  await setServerStatus(instanceId, TRANSITIONAL_STATUS[action]);
-  await log("info", `${texts.noun} ausgelöst`, { outcome: "started", hetzner_action_id: started.id });
+  const row = await db.transaction(async (tx) => {
+    const [inserted] = await tx
+      .insert(serverActions)
+      .values({
+        instanceId,
+        hetznerServerId: id,
+        hetznerActionId: started.id,
+        action,
+        command: started.command,
+        status: "running",
+        progress: started.progress,
+        userId: actor.kind === "user" ? actor.principal.userId : null,
+        actorName: actorColumns(actor).actorName,
+        ip: actorColumns(actor).ip,
+      })
+      .returning();
+    await setServerStatus(instanceId, TRANSITIONAL_STATUS[action], tx);
+    await log("info", `${texts.noun} ausgelöst`, { outcome: "started", hetzner_action_id: started.id }, tx);
+    return inserted;
+  });
 
   // No-op actions (e.g. power on a running server) finish at once.
   if (started.status !== "running") await advance(row, client, started).catch(() => undefined);
@@ -417,26 +394,38 @@ async function refreshQuietly(row: ActionRow, client: HetznerClient, opts: { reb
   }
 }
 
-/** Closes an open action exactly once (conditional update) and logs the outcome. */
+/** Closes an open action exactly once (conditional update) and logs the outcome in the same transaction. */
 async function finish(row: ActionRow, status: "success" | "error", message: string | null, metadata: Record<string, unknown> = {}) {
   const db = await getDb();
-  const [done] = await db
-    .update(serverActions)
-    .set({ status, resultMessage: message, finishedAt: new Date(), ...(status === "success" ? { progress: 100 } : {}) })
-    .where(and(eq(serverActions.id, row.id), inArray(serverActions.status, ["running", "waiting"])))
-    .returning();
-  if (!done) return;
-  const noun = row.command === "stop_server" ? FORCE_TEXT.noun : TEXTS[row.action as PowerAction]?.noun ?? row.action;
-  await logActivity({
-    instanceId: row.instanceId,
-    userId: row.userId,
-    actorName: row.actorName,
-    action: TEXTS[row.action as PowerAction]?.log ?? `server.${row.action}`,
-    description: status === "success" ? `${noun} abgeschlossen (erfolgreich)` : `${noun} fehlgeschlagen: ${message}`,
-    level: status === "success" ? "info" : "error",
-    metadata: { outcome: status, hetzner_action_id: row.hetznerActionId, ...metadata },
-    ip: row.ip,
+  const actor = await actionActor(row);
+  await db.transaction(async (tx) => {
+    const [done] = await tx
+      .update(serverActions)
+      .set({ status, resultMessage: message, finishedAt: new Date(), ...(status === "success" ? { progress: 100 } : {}) })
+      .where(and(eq(serverActions.id, row.id), inArray(serverActions.status, ["running", "waiting"])))
+      .returning();
+    if (!done) return;
+    const forced = row.command === "stop_server";
+    const noun = forced ? FORCE_TEXT.noun : TEXTS[row.action as PowerAction]?.noun ?? row.action;
+    await recordActivity(tx, actor, {
+      instanceId: row.instanceId,
+      action: forced ? "server.power_off_force" : TEXTS[row.action as PowerAction]?.log ?? "server.refresh_status",
+      description: status === "success" ? `${noun} abgeschlossen (erfolgreich)` : `${noun} fehlgeschlagen: ${message}`,
+      level: status === "success" ? "info" : "error",
+      metadata: { outcome: status, hetzner_action_id: row.hetznerActionId, ...metadata },
+    });
   });
+}
+
+/**
+ * The outcome of an action is logged in the name of whoever started it
+ * (whichever process notices the end). Staff have no instance of their own.
+ */
+async function actionActor(row: ActionRow): Promise<Actor> {
+  if (!row.userId) return systemActor("serverSync");
+  const db = await getDb();
+  const [user] = await db.select({ instanceId: users.instanceId }).from(users).where(eq(users.id, row.userId));
+  return userActor({ userId: row.userId, name: row.actorName ?? "", staff: user ? user.instanceId === null : false }, row.ip);
 }
 
 // ---------------------------------------------------------------------------
@@ -492,7 +481,7 @@ export async function getServerView(instanceId: number) {
       ipv4: server.ipv4,
       server_type: server.serverType,
       datacenter: server.datacenter,
-      last_synced_at: server.lastSyncedAt?.toISOString() ?? null,
+      last_synced_at: apiTimestamp(server.lastSyncedAt),
     },
     action: latest
       ? {
@@ -506,8 +495,8 @@ export async function getServerView(instanceId: number) {
           progress_label: progressLabel(latest),
           message: latest.resultMessage,
           actor: latest.actorName,
-          started_at: latest.startedAt.toISOString(),
-          finished_at: latest.finishedAt?.toISOString() ?? null,
+          started_at: apiTimestamp(latest.startedAt),
+          finished_at: apiTimestamp(latest.finishedAt),
         }
       : null,
     action_running: running,

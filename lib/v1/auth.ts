@@ -1,16 +1,19 @@
-import { eq } from "drizzle-orm";
 import type { NextRequest } from "next/server";
-import { getDb } from "@/db/client";
-import { users } from "@/db/schema";
+import { findApiKey, isPat, type ApiKeyScope } from "@/lib/auth/api-keys";
 import { sessionCookieName, sessionTokenFromCookie } from "@/lib/auth/browser-session";
+import { looksLikeJwt } from "@/lib/auth/jwt";
 import { loadPrincipal, type Principal } from "@/lib/auth/principal";
 import { assertSameOrigin } from "@/lib/auth/request-auth";
 import { findActiveSession } from "@/lib/auth/sessions";
-import { findApiKey, isPat, type ApiKeyScope } from "./api-keys";
+import { resolveAccessToken } from "@/lib/auth/token-families";
+import { isSafeMethod } from "@/lib/http/methods";
 import { V1Error } from "./errors";
-import { looksLikeJwt, verifyJwt } from "./jwt";
-import { familyIsActive } from "./tokens";
 
+/**
+ * The v1 door's request authentication: which credential the request carries
+ * and how a missing or bad one is answered (401 with `WWW-Authenticate`).
+ * Checking the credentials themselves is the auth domain's (`lib/auth/`).
+ */
 export type V1Auth = {
   principal: Principal;
   /** jwt = access token of /auth/login, pat = personal access token, browser = the portal's own session cookie. */
@@ -19,8 +22,6 @@ export type V1Auth = {
   familyId: string | null;
   apiKeyId: string | null;
 };
-
-const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export function unauthenticated(message = "Nicht angemeldet: Bitte einen gültigen Bearer-Token mitsenden.") {
   return new V1Error(401, "unauthorized", message, {}, { "WWW-Authenticate": 'Bearer realm="api-v1"' });
@@ -47,20 +48,13 @@ export async function authenticateV1(req: NextRequest): Promise<V1Auth> {
       return { principal: await loadPrincipal(found.user, null), via: "pat", scope: found.key.scope, familyId: null, apiKeyId: found.key.id };
     }
     if (!looksLikeJwt(token)) throw unauthenticated("Der Token ist ungültig.");
-    const payload = await verifyJwt(token, "access");
-    const userId = String(payload.sub);
-    const familyId = typeof payload.sid === "string" ? payload.sid : "";
-    if (!familyId || !(await familyIsActive(familyId, userId).catch(() => false))) {
-      throw new V1Error(401, "token_revoked", "Die Sitzung wurde beendet. Bitte neu anmelden.");
-    }
-    const db = await getDb();
-    const [user] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
-    if (!user || !user.active) throw unauthenticated("Das Konto ist nicht mehr aktiv.");
-    return { principal: await loadPrincipal(user, null), via: "jwt", scope: "read_write", familyId, apiKeyId: null };
+    const found = await resolveAccessToken(token);
+    if (!found) throw unauthenticated("Das Konto ist nicht mehr aktiv.");
+    return { principal: await loadPrincipal(found.user, null), via: "jwt", scope: "read_write", familyId: found.familyId, apiKeyId: null };
   }
   const sessionToken = await sessionTokenFromCookie(req.cookies.get(sessionCookieName())?.value);
   if (!sessionToken) throw unauthenticated();
-  if (!SAFE_METHODS.has(req.method.toUpperCase())) assertSameOrigin(req);
+  if (!isSafeMethod(req)) assertSameOrigin(req);
   const found = await findActiveSession(sessionToken);
   if (!found) throw unauthenticated("Nicht angemeldet oder Sitzung abgelaufen.");
   return { principal: await loadPrincipal(found.user, found.session.id), via: "browser", scope: "read_write", familyId: null, apiKeyId: null };

@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+import { AuthError } from "@/lib/auth/errors";
 import { DomainError, RateLimitError } from "@/lib/errors";
 
 /**
@@ -39,7 +40,7 @@ export function permissionDenied(missing: string) {
 /** The single place where v1 maps domain errors to HTTP status codes and bodies. */
 export function v1ErrorResponse(error: unknown): NextResponse {
   if (error instanceof DomainError) {
-    const code = error instanceof V1Error ? error.code : error.status === 500 ? "upstream_error" : DEFAULT_CODES[error.status] ?? "error";
+    const code = error instanceof V1Error || error instanceof AuthError ? error.code : error.status === 500 ? "upstream_error" : DEFAULT_CODES[error.status] ?? "error";
     // permission_denied keeps the seed's exact shape: { error, missing }.
     const detail: Record<string, unknown> =
       code === "permission_denied" ? { error: code, ...error.details } : { error: code, message: error.message, ...error.details };

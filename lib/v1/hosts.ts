@@ -1,19 +1,24 @@
 import { and, asc, eq, isNotNull, type SQL } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { instances, servers } from "@/db/schema";
-import { logActivity } from "@/lib/activity";
-import type { Principal } from "@/lib/auth/principal";
+import type { Actor } from "@/lib/activity";
 import { NotFoundError } from "@/lib/errors";
+import { parseIntId } from "@/lib/http/params";
+import { unlinkServer } from "@/lib/instances/commands";
+import { SERVER_STATUS_LABELS } from "@/lib/servers/labels";
 import { getServerView, performServerAction, type ServerAction } from "@/lib/servers/service";
-import { SERVER_STATUS_LABELS } from "@/lib/status";
+import { apiTimestamp } from "@/lib/time";
 import type { TenantScope } from "./tenant";
 
 /**
  * Hosts of API v1: the instances' Hetzner servers, addressed by their Hetzner
  * server id. Every lookup is limited to the request's tenant scope, so another
- * tenant's host is simply not found (404, no data).
+ * tenant's host is simply not found (404, no data). Power actions and unlink
+ * are the server commands every door shares.
  */
 type Row = { server: typeof servers.$inferSelect; instance: { uuid: string; name: string; id: number } };
+
+const NOT_FOUND = "Host nicht gefunden.";
 
 function present(row: Row) {
   const s = row.server;
@@ -28,7 +33,7 @@ function present(row: Row) {
     ipv4: s.ipv4,
     server_type: s.serverType,
     datacenter: s.datacenter,
-    last_synced_at: s.lastSyncedAt?.toISOString() ?? null,
+    last_synced_at: apiTimestamp(s.lastSyncedAt),
   };
 }
 
@@ -51,12 +56,20 @@ export async function listHosts(scope: TenantScope) {
   return { hosts: rows.map(present) };
 }
 
+/** Host ids are Hetzner server ids in an `integer` column: anything out of range is 404. */
 async function findHost(scope: TenantScope, hostId: string): Promise<Row> {
-  const id = Number(hostId);
-  if (!/^\d{1,12}$/.test(hostId) || !Number.isSafeInteger(id)) throw new NotFoundError("Host nicht gefunden.");
+  const id = parseIntId(hostId);
+  if (id === null) throw new NotFoundError(NOT_FOUND);
   const [row] = await selectHosts(and(eq(servers.hetznerServerId, id), scopeCondition(scope)));
-  if (!row) throw new NotFoundError("Host nicht gefunden.");
+  if (!row) throw new NotFoundError(NOT_FOUND);
   return row;
+}
+
+/** The linked host of one instance, as GET /hosts/{id} shows it. */
+export async function getHostOf(instanceId: number) {
+  const [row] = await selectHosts(eq(servers.instanceId, instanceId));
+  if (!row) throw new NotFoundError(NOT_FOUND);
+  return present(row);
 }
 
 export async function getHost(scope: TenantScope, hostId: string) {
@@ -67,28 +80,14 @@ export async function getHost(scope: TenantScope, hostId: string) {
   return { host: present(fresh ?? row), action: view.action ?? null, action_running: view.action_running ?? false, sync_error: view.sync_error ?? null };
 }
 
-export async function hostAction(scope: TenantScope, hostId: string, action: ServerAction, principal: Principal, ip: string) {
+export async function hostAction(scope: TenantScope, hostId: string, action: ServerAction, actor: Actor) {
   const row = await findHost(scope, hostId);
-  return performServerAction({ instanceId: row.instance.id, action, actor: { userId: principal.userId, name: principal.name }, ip });
+  return performServerAction(actor, { instanceId: row.instance.id, action });
 }
 
-/** DELETE = unlink: the portal forgets the Hetzner server; the server itself is not touched. */
-export async function unlinkHost(scope: TenantScope, hostId: string, principal: Principal, ip: string) {
+/** DELETE = unlink: the portal forgets the Hetzner server (id, IP, type, datacenter); the server itself is not touched. */
+export async function unlinkHost(scope: TenantScope, hostId: string, actor: Actor) {
   const row = await findHost(scope, hostId);
-  const db = await getDb();
-  await db
-    .update(servers)
-    .set({ hetznerServerId: null, status: "unknown", healthStatus: "unknown", updatedAt: new Date() })
-    .where(and(eq(servers.instanceId, row.instance.id), eq(servers.hetznerServerId, row.server.hetznerServerId!)));
-  await logActivity({
-    instanceId: row.instance.id,
-    userId: principal.userId,
-    actorName: principal.name,
-    action: "server.unlinked",
-    description: `Hetzner-Server ${row.server.name ?? row.server.hetznerServerId} von der Instanz getrennt (API v1)`,
-    level: "warning",
-    metadata: { hetzner_server_id: row.server.hetznerServerId },
-    ip,
-  });
-  return { message: "Der Host wurde von der Instanz getrennt. Der Hetzner-Server selbst wurde nicht gelöscht.", id: row.server.hetznerServerId };
+  const { previous } = await unlinkServer(actor, { instanceId: row.instance.id, hetznerServerId: row.server.hetznerServerId! });
+  return { message: "Der Host wurde von der Instanz getrennt. Der Hetzner-Server selbst wurde nicht gelöscht.", id: previous };
 }

@@ -1,5 +1,6 @@
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from "zod-openapi";
 import { config } from "@/lib/config";
+import { invoiceDetailResponse, invoiceList } from "@/lib/invoices/api-schemas";
 import { customerListQuery } from "@/lib/invoices/schemas";
 import { emailField, newPasswordField, pageQuery, passwordField, z } from "@/lib/validation";
 import * as s from "./schemas";
@@ -175,6 +176,16 @@ const v1Paths: ZodOpenApiPathsObject = {
       responses: { "200": ok("Entsperrt", z.object({ message: z.string(), tenant: s.tenant })), "409": v1Err("Nicht gesperrt") },
     }),
   },
+  "/api/v1/tenants/{id}/host": {
+    put: v1({
+      tags: ["v1 Tenants"],
+      summary: "Hetzner-Server verknüpfen (Permission tenant.manage)",
+      description: "Gleicher Befehl wie in der MSP-Verwaltung: Der Server muss bei Hetzner existieren und darf keinem anderen Tenant gehören.",
+      requestParams: { path: tenantPath },
+      requestBody: { content: json(s.linkHostBody) },
+      responses: { "200": ok("Verknüpft", z.object({ message: z.string(), host: s.host })), "404": v1Err("Nicht gefunden"), "422": v1Err("Server unbekannt oder vergeben") },
+    }),
+  },
   "/api/v1/activity": {
     get: v1({
       tags: ["v1 Aktivität"],
@@ -189,7 +200,7 @@ const v1Paths: ZodOpenApiPathsObject = {
       tags: ["v1 Rechnungen"],
       summary: "Rechnungen des Tenants (Permission invoice.read)",
       requestParams: { query: customerListQuery.extend(s.tenantQuery.shape) },
-      responses: { "200": { description: "Rechnungen, Statistik, Seiten-Info" } },
+      responses: { "200": ok("Rechnungen, Statistik, Seiten-Info (Zeitpunkte als 2026-03-04T10:00:00+00:00, Daten als YYYY-MM-DD)", invoiceList) },
     }),
   },
   "/api/v1/invoices/{id}": {
@@ -197,7 +208,20 @@ const v1Paths: ZodOpenApiPathsObject = {
       tags: ["v1 Rechnungen"],
       summary: "Rechnung (Permission invoice.read)",
       requestParams: { path: z.object({ id: z.string() }), ...tenantParam },
-      responses: { "200": { description: "Rechnung" }, "404": v1Err("Nicht gefunden") },
+      responses: { "200": ok("Rechnung (Zeitpunkte als 2026-03-04T10:00:00+00:00, Daten als YYYY-MM-DD)", invoiceDetailResponse), "404": v1Err("Nicht gefunden") },
+    }),
+  },
+  "/api/v1/invoices/{id}/e-invoice": {
+    get: v1({
+      tags: ["v1 Rechnungen"],
+      summary: "E-Rechnung nach EN 16931 (Permission invoice.read)",
+      description: "XML je nach Einstellung der Instanz: ZUGFeRD/Factur-X-CII (Standard) oder XRechnung-UBL (mit Leitweg-ID als BuyerReference). format=zugferd|cii|xrechnung liefert das jeweilige XML, format=facturx das PDF/A-3 mit eingebetteter factur-x.xml. Einmal erzeugt und unveränderlich archiviert.",
+      requestParams: { path: z.object({ id: z.string() }), query: z.object({ format: z.enum(["zugferd", "cii", "xrechnung", "facturx"]).optional() }), ...tenantParam },
+      responses: {
+        "200": { description: "application/xml (bzw. application/pdf bei format=facturx) als Download" },
+        "404": v1Err("Nicht gefunden"),
+        "422": v1Err("Unbekanntes Format oder E-Rechnung nicht erzeugbar"),
+      },
     }),
   },
 };
@@ -225,7 +249,7 @@ const managePaths: ZodOpenApiPathsObject = {
       description: "Konten mit aktiver E-Mail-2FA erhalten 403 (two_fa_required: true) mit Hinweis auf Portal bzw. /api/v1/auth/login.",
       requestBody: { content: json(z.object({ email: emailField, password: passwordField })) },
       responses: {
-        "200": ok("Token", z.object({ token: z.string(), expires_at: z.string(), instance: z.object({}).passthrough().nullable() })),
+        "200": ok("Token", z.object({ token: z.string(), expires_at: s.apiTimestampField(), instance: z.object({}).passthrough().nullable() })),
         "401": mErr("Falsche Zugangsdaten"),
         "403": mErr("2FA aktiv – bitte Portal oder API v1 nutzen"),
         "422": mErr("Ungültige Eingaben"),
@@ -265,8 +289,16 @@ const managePaths: ZodOpenApiPathsObject = {
     put: m("Eigene MeshCentral-Domain setzen", { requestBody: { content: json(domainBody) } }),
     delete: m("Eigene MeshCentral-Domain entfernen"),
   },
-  "/api/manage/invoices": { get: m("Rechnungen", { requestParams: { query: customerListQuery } }) },
-  "/api/manage/invoices/{id}": { get: m("Rechnung", { requestParams: { path: z.object({ id: z.string() }) } }) },
+  "/api/manage/invoices": { get: m("Rechnungen", { requestParams: { query: customerListQuery }, responses: { "200": ok("Rechnungen, Statistik, Seiten-Info", invoiceList) } }) },
+  "/api/manage/invoices/{id}": {
+    get: m("Rechnung", { requestParams: { path: z.object({ id: z.string() }) }, responses: { "200": ok("Rechnung", invoiceDetailResponse), "404": mErr("Nicht gefunden") } }),
+  },
+  "/api/manage/invoices/{id}/e-invoice": {
+    get: m("E-Rechnung (XML: ZUGFeRD-CII oder XRechnung je nach Einstellung; format=zugferd|cii|xrechnung|facturx)", {
+      requestParams: { path: z.object({ id: z.string() }), query: z.object({ format: z.enum(["zugferd", "cii", "xrechnung", "facturx"]).optional() }) },
+      responses: { "200": { description: "application/xml bzw. application/pdf (format=facturx) als Download" }, "404": mErr("Nicht gefunden"), "422": mErr("Unbekanntes Format") },
+    }),
+  },
   "/api/manage/activity-log": { get: m("Aktivitätsprotokoll", { requestParams: { query: pagination } }) },
 };
 

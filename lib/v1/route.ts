@@ -1,5 +1,6 @@
 import type { NextRequest } from "next/server";
 import { clientIp } from "@/lib/http/client-ip";
+import { isSafeMethod } from "@/lib/http/methods";
 import type { Permission } from "@/lib/permissions";
 import { enforceRateLimit } from "@/lib/rate-limit";
 import { suspendedMessage } from "@/lib/http/manage-route";
@@ -14,8 +15,6 @@ const wrap = routeHandler((error) => v1ErrorResponse(error));
 export type V1PublicContext = { req: NextRequest; ip: string; params: RouteParams };
 export type V1Context = V1PublicContext & { auth: V1Auth };
 export type V1TenantContext = V1Context & { tenant: TenantScope };
-
-const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** Endpoints without a caller identity (login, 2FA, refresh, OpenAPI). */
 export function v1Public(handler: (ctx: V1PublicContext) => Promise<RouteResult>) {
@@ -59,7 +58,7 @@ export function v1TenantRoute(options: V1Options, handler: (ctx: V1TenantContext
 async function authorize(req: NextRequest, params: RouteParams, options: V1Options): Promise<V1Context> {
   const auth = await authenticateV1(req);
   await enforceRateLimit(`v1:user:${auth.principal.userId}`, V1_RATE_LIMITS.user);
-  const write = options.write ?? !SAFE_METHODS.has(req.method.toUpperCase());
+  const write = options.write ?? !isSafeMethod(req);
   if (write && auth.scope === "read") {
     throw new V1Error(403, "insufficient_scope", "Dieser API-Schlüssel darf nur lesen (Scope „read“).", { required_scope: "read_write" });
   }

@@ -3,6 +3,10 @@ import { emailField, passwordField, z } from "@/lib/validation";
 
 /** Request and response schemas of API v1: the handlers validate with them and the OpenAPI document is generated from them. */
 
+/** A timestamp as `apiTimestamp` writes it (lib/time.ts). */
+export const apiTimestampField = () =>
+  z.string().meta({ format: "date-time", description: "UTC, ganze Sekunden", example: "2026-03-04T10:00:00+00:00" });
+
 export const loginBody = z
   .object({ email: emailField, password: passwordField })
   .meta({ id: "LoginRequest", example: { email: "admin@firma.de", password: "demo-passwort" } });
@@ -57,9 +61,9 @@ export const apiKey = z
     name: z.string(),
     scope: apiKeyScope,
     prefix: z.string().meta({ description: "Anfang des Tokens zum Wiedererkennen", example: "mpat_AbCd1234" }),
-    created_at: z.string(),
-    last_used_at: z.string().nullable(),
-    expires_at: z.string().nullable(),
+    created_at: apiTimestampField(),
+    last_used_at: apiTimestampField().nullable(),
+    expires_at: apiTimestampField().nullable(),
     status: z.enum(["active", "expired", "revoked"]),
   })
   .meta({ id: "ApiKey" });
@@ -82,8 +86,8 @@ export const sessionItem = z
     kind_label: z.string(),
     ip: z.string().nullable(),
     user_agent: z.string().nullable(),
-    created_at: z.string(),
-    last_used_at: z.string(),
+    created_at: apiTimestampField(),
+    last_used_at: apiTimestampField(),
     current: z.boolean(),
   })
   .meta({ id: "Session" });
@@ -122,7 +126,7 @@ export const host = z
     ipv4: z.string().nullable(),
     server_type: z.string().nullable(),
     datacenter: z.string().nullable(),
-    last_synced_at: z.string().nullable(),
+    last_synced_at: apiTimestampField().nullable(),
   })
   .meta({ id: "Host" });
 
@@ -140,9 +144,19 @@ export const tenant = z
     suspended_reason: z.string().nullable(),
     portal_domain: z.string(),
     meshcentral_domain: z.string(),
-    created_at: z.string(),
+    created_at: apiTimestampField(),
   })
   .meta({ id: "Tenant" });
+
+export const linkHostBody = z
+  .object({
+    hetzner_server_id: z
+      .number({ error: "hetzner_server_id muss eine Zahl sein." })
+      .int({ error: "hetzner_server_id muss eine ganze Zahl sein." })
+      .min(1, { error: "hetzner_server_id muss positiv sein." })
+      .max(2_147_483_647, { error: "Diese Hetzner-Server-ID ist zu groß." }),
+  })
+  .meta({ id: "LinkHostRequest" });
 
 export const suspendBody = z
   .object({
@@ -161,7 +175,7 @@ export const activityEntry = z
     description: z.string(),
     level: z.enum(["info", "warning", "error"]),
     actor: z.string().nullable(),
-    created_at: z.string(),
+    created_at: apiTimestampField(),
   })
   .meta({ id: "ActivityEntry" });
 

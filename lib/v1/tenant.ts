@@ -3,6 +3,7 @@ import { getDb } from "@/db/client";
 import { instances } from "@/db/schema";
 import type { Principal } from "@/lib/auth/principal";
 import { ValidationError } from "@/lib/errors";
+import { isUuid } from "@/lib/http/params";
 import { V1Error } from "./errors";
 
 export type TenantScope =
@@ -10,8 +11,6 @@ export type TenantScope =
   | { kind: "tenant"; instanceId: number; uuid: string; suspended: boolean }
   /** MSP staff without ?tenant_id: every tenant */
   | { kind: "all" };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** MSP staff (super-admin, support) have no own tenant and may act across tenants. */
 export function isCrossTenant(principal: Principal) {
@@ -27,7 +26,7 @@ export async function resolveTenant(principal: Principal, req: Request): Promise
   const requested = new URL(req.url).searchParams.get("tenant_id");
   const db = await getDb();
   if (requested !== null && requested !== "") {
-    if (!UUID.test(requested)) {
+    if (!isUuid(requested)) {
       throw new ValidationError({ tenant_id: ["tenant_id muss eine UUID sein."] });
     }
     if (!isCrossTenant(principal)) {

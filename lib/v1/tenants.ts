@@ -1,10 +1,19 @@
+/**
+ * Tenants of API v1: the instances, addressed by their UUID (MSP staff only).
+ * Suspend, reactivate and link are the instance commands of
+ * `lib/instances/commands.ts`; this module only finds the tenant and shapes
+ * the v1 answer.
+ */
 import { asc, count, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { instances } from "@/db/schema";
-import { logActivity, paginationMeta } from "@/lib/activity";
-import type { Principal } from "@/lib/auth/principal";
-import { ConflictError, NotFoundError } from "@/lib/errors";
+import { paginationMeta, type Actor } from "@/lib/activity";
+import { NotFoundError } from "@/lib/errors";
+import { isUuid } from "@/lib/http/params";
+import { linkServer, reactivateInstance, suspendInstance } from "@/lib/instances/commands";
 import { INSTANCE_STATUS_LABELS, effectiveStatus } from "@/lib/instances/present";
+import { apiTimestamp } from "@/lib/time";
+import { getHostOf } from "./hosts";
 
 type InstanceRow = typeof instances.$inferSelect;
 
@@ -21,11 +30,9 @@ export function presentTenant(row: InstanceRow) {
     suspended_reason: row.suspended ? row.suspendedReason : null,
     portal_domain: row.portalDomain,
     meshcentral_domain: row.meshcentralDomain,
-    created_at: row.createdAt.toISOString(),
+    created_at: apiTimestamp(row.createdAt),
   };
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function listTenants({ page, perPage }: { page: number; perPage: number }) {
   const db = await getDb();
@@ -35,7 +42,7 @@ export async function listTenants({ page, perPage }: { page: number; perPage: nu
 }
 
 async function findTenant(id: string) {
-  if (!UUID.test(id)) throw new NotFoundError("Tenant nicht gefunden.");
+  if (!isUuid(id)) throw new NotFoundError("Tenant nicht gefunden.");
   const db = await getDb();
   const [row] = await db.select().from(instances).where(eq(instances.uuid, id.toLowerCase())).limit(1);
   if (!row) throw new NotFoundError("Tenant nicht gefunden.");
@@ -46,30 +53,24 @@ export async function getTenant(id: string) {
   return { tenant: presentTenant(await findTenant(id)) };
 }
 
-/** Suspends or reactivates a tenant; the change is written to the tenant's activity log. */
-export async function setTenantSuspension(id: string, suspend: boolean, reason: string | null, principal: Principal, ip: string) {
+export async function suspendTenant(actor: Actor, id: string, reason: string) {
   const row = await findTenant(id);
-  if (row.suspended === suspend) {
-    throw new ConflictError(suspend ? "Der Tenant ist bereits gesperrt." : "Der Tenant ist nicht gesperrt.");
-  }
-  const db = await getDb();
-  const [updated] = await db
-    .update(instances)
-    .set({ suspended: suspend, suspendedReason: suspend ? reason : null, suspendedAt: suspend ? new Date() : null, updatedAt: new Date() })
-    .where(eq(instances.id, row.id))
-    .returning();
-  await logActivity({
-    instanceId: row.id,
-    userId: principal.userId,
-    actorName: principal.name,
-    action: suspend ? "instance.suspended" : "instance.unsuspended",
-    description: suspend ? `Instanz gesperrt: ${reason}` : "Sperre der Instanz aufgehoben",
-    level: suspend ? "warning" : "info",
-    metadata: { via: "api_v1" },
-    ip,
-  });
+  const updated = await suspendInstance(actor, { instanceId: row.id, reason });
+  return { message: "Der Tenant wurde gesperrt.", tenant: presentTenant(updated) };
+}
+
+export async function reactivateTenant(actor: Actor, id: string) {
+  const row = await findTenant(id);
+  const updated = await reactivateInstance(actor, { instanceId: row.id });
+  return { message: "Die Sperre wurde aufgehoben.", tenant: presentTenant(updated) };
+}
+
+/** Links a Hetzner server to the tenant; the answer is the host as GET /hosts/{id} shows it. */
+export async function linkTenantHost(actor: Actor, id: string, hetznerServerId: number) {
+  const row = await findTenant(id);
+  const { linked } = await linkServer(actor, { instanceId: row.id, hetznerServerId });
   return {
-    message: suspend ? "Der Tenant wurde gesperrt." : "Die Sperre wurde aufgehoben.",
-    tenant: presentTenant(updated),
+    message: linked ? "Der Host wurde mit dem Tenant verknüpft." : "Dieser Host ist bereits mit dem Tenant verknüpft.",
+    host: await getHostOf(row.id),
   };
 }

@@ -72,7 +72,8 @@ describe("inviting users", () => {
 
     const log = await call(instanceActivity, "GET", `/api/manage/admin/instances/${id}/activity-log?per_page=10`, { token: staff, params: { id: String(id) } });
     const invited = log.json.logs.find((l: { action: string }) => l.action === "admin.user_invited");
-    expect(invited.description).toContain("Sabine Krüger");
+    expect(invited).toMatchObject({ actor: "Sabine Krüger" });
+    expect(invited.description).toContain("neu@firma.de");
     expect(log.json.logs.some((l: { action: string }) => l.action === "manage.invitation_accepted")).toBe(true);
   });
 

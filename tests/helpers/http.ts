@@ -15,6 +15,8 @@ export type CallOptions = {
 export async function call(handler: Handler, method: string, path: string, options: CallOptions = {}) {
   const headers = new Headers(options.headers);
   headers.set("x-forwarded-for", options.ip ?? "203.0.113.10");
+  // What the portal's HTTP server (scripts/server.ts) passes on: the peer address it determined.
+  headers.set("x-manage-client-ip", options.ip ?? "203.0.113.10");
   if (options.token) headers.set("authorization", `Bearer ${options.token}`);
   let body: string | undefined = options.rawBody;
   if (options.body !== undefined) {

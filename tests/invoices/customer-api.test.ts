@@ -9,7 +9,7 @@ import { GET as listRoute } from "@/app/api/manage/invoices/route";
 import { GET as detailRoute } from "@/app/api/manage/invoices/[id]/route";
 import { GET as pdfRoute } from "@/app/api/manage/invoices/[id]/pdf/route";
 import { invoices } from "@/db/schema";
-import { getInvoice, listInvoices } from "@/lib/invoices/service";
+import { getInvoice, listInvoices } from "@/lib/invoices/queries";
 import { useTestDatabase } from "../helpers/db";
 import { call } from "../helpers/http";
 import { callBinary, loginAs } from "./helpers";

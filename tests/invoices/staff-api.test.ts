@@ -55,7 +55,7 @@ describe("staff only", () => {
     expect((await call(staffList, "GET", "/api/manage/admin/invoices", { token: customer })).status).toBe(403);
     const res = await call(createDraft, "POST", "/api/manage/admin/invoices", { token: customer, body: draftBody(acmeId), headers: origin });
     expect(res.status).toBe(403);
-    expect(res.json.message).toBe("Nur für Mitarbeiter des MSP.");
+    expect(res.json.message).toBe("Kein Zugriff: Dieser Bereich ist MSP-Mitarbeitern vorbehalten.");
     expect((await post(issue, 1, {}, customer)).status).toBe(403);
     expect((await post(pay, 1, { amount: 1, payment_date: todayIsoDate() }, customer)).status).toBe(403);
     expect((await post(cancel, 1, { reason: "Test" }, customer)).status).toBe(403);
@@ -195,7 +195,7 @@ describe("issue → pay → cancel", () => {
     expect(mail!.text).toContain("225,98 €");
     const [row] = await database.db().select().from(invoices).where(eq(invoices.id, id));
     pdfBytes = row!.pdf!;
-    expect(mail!.attachments).toEqual([{ filename: `${number}.pdf`, contentType: "application/pdf", size: pdfBytes.length }]);
+    expect(mail!.attachments).toEqual([{ filename: `${number}.pdf`, contentType: "application/pdf", size: pdfBytes.length, content: pdfBytes.toString("base64") }]);
 
     const logs = await database.db().select().from(activityLog).where(and(eq(activityLog.instanceId, acmeId), eq(activityLog.action, "invoice.issued")));
     expect(logs.map((l) => l.description)).toContain(`Rechnung ${number} über 225,98 € ausgestellt`);

@@ -9,6 +9,7 @@ import { POST as refreshStatus } from "@/app/api/manage/server/refresh-status/ro
 import { GET as status } from "@/app/api/manage/status/route";
 import { activityLog, instances, rateLimits, serverActions, servers, userRoles, users } from "@/db/schema";
 import { DEMO_PASSWORD } from "@/db/seed";
+import { systemActor } from "@/lib/activity";
 import { hashPassword } from "@/lib/auth/passwords";
 import { DEMO_SERVERS } from "@/lib/hetzner/simulator";
 import { performServerAction, getServerView } from "@/lib/servers/service";
@@ -341,7 +342,7 @@ describe("errors", () => {
 describe("service contract (used by the v1 hosts resource)", () => {
   it("performServerAction and getServerView work without HTTP", async () => {
     const acme = await instanceId("acme");
-    const result = await performServerAction({ instanceId: acme, action: "refresh-status", actor: { userId: null, name: "API-Client" }, ip: "192.0.2.5" });
+    const result = await performServerAction(systemActor("serverSync"), { instanceId: acme, action: "refresh-status" });
     expect(result).toEqual({ message: "Server-Status wurde aktualisiert", action: "refresh-status" });
     const view = await getServerView(acme);
     expect(view.server?.hetzner_server_id).toBe(1001);
@@ -349,9 +350,9 @@ describe("service contract (used by the v1 hosts resource)", () => {
       .db()
       .select()
       .from(activityLog)
-      .where(and(eq(activityLog.instanceId, acme), like(activityLog.actorName, "API-Client")));
+      .where(and(eq(activityLog.instanceId, acme), like(activityLog.actorName, "System (Server-Abgleich)")));
     expect(logs).toHaveLength(1);
-    expect(logs[0].ip).toBe("192.0.2.5");
+    expect(logs[0]).toMatchObject({ action: "server.refresh_status", actorType: "system", userId: null, ip: null });
   });
 });
 

@@ -10,7 +10,7 @@ import { activityLog, instances, refreshTokens, tokenFamilies, twoFactorChalleng
 import { DEMO_PASSWORD } from "@/db/seed";
 import { resetConfigForTests } from "@/lib/config";
 import { hashToken } from "@/lib/crypto/tokens";
-import { signJwt } from "@/lib/v1/jwt";
+import { signJwt } from "@/lib/auth/jwt";
 import { usingPostgres, useTestDatabase } from "../helpers/db";
 import { call } from "../helpers/http";
 import { latestCode, setTwoFactor, uniqueIp, v1Login } from "./helpers";

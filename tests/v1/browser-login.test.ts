@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { POST as manageLogin } from "@/app/api/manage/auth/login/route";
 import { DEMO_PASSWORD } from "@/db/seed";
-import { login } from "@/lib/auth/login";
+import { completeBrowserTwoFactor, login } from "@/lib/auth/login";
 import { findActiveSession } from "@/lib/auth/sessions";
-import { completeBrowserTwoFactor } from "@/lib/v1/browser-login";
-import { TwoFactorRequiredError } from "@/lib/v1/two-factor";
+import { TwoFactorRequiredError } from "@/lib/auth/two-factor";
 import { useTestDatabase } from "../helpers/db";
 import { call } from "../helpers/http";
 import { latestCode, setTwoFactor, uniqueIp } from "./helpers";
@@ -15,7 +14,7 @@ const email = "admin@firma.de";
 describe("browser login with e-mail 2FA", () => {
   it("asks for the code instead of opening a session, then signs in with challenge token + code", async () => {
     await setTwoFactor(email, true);
-    const error = await login({ email, password: DEMO_PASSWORD, ip: uniqueIp(), kind: "browser" }).catch((e) => e);
+    const error = await login({ email, password: DEMO_PASSWORD, ip: uniqueIp(), door: "browser" }).catch((e) => e);
     expect(error).toBeInstanceOf(TwoFactorRequiredError);
     expect(error.message).toMatch(/^2FA_REQUIRED:tx_/);
     const code = await latestCode(email);
@@ -27,7 +26,7 @@ describe("browser login with e-mail 2FA", () => {
 
   it("does not accept a browser challenge at the API v1 verify step or a wrong code", async () => {
     await setTwoFactor(email, true);
-    const error = await login({ email, password: DEMO_PASSWORD, ip: uniqueIp(), kind: "browser" }).catch((e) => e);
+    const error = await login({ email, password: DEMO_PASSWORD, ip: uniqueIp(), door: "browser" }).catch((e) => e);
     const code = await latestCode(email);
     const wrong = code === "00000000" ? "11111111" : "00000000";
     await expect(completeBrowserTwoFactor({ challengeToken: error.challengeToken, code: wrong, ip: uniqueIp() })).rejects.toMatchObject({

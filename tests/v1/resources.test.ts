@@ -139,7 +139,7 @@ describe("personal access tokens", () => {
     const list = await call(listKeys, "GET", "/api/v1/auth/api-keys", { token: access_token });
     expect(list.status).toBe(200);
     const item = list.json.api_keys.find((k: { id: string }) => k.id === pat.id);
-    expect(item).toMatchObject({ name: "deploy-script", scope: "read_write", prefix: pat.prefix, last_used_at: null, expires_at: "2099-01-01T00:00:00.000Z" });
+    expect(item).toMatchObject({ name: "deploy-script", scope: "read_write", prefix: pat.prefix, last_used_at: null, expires_at: "2099-01-01T00:00:00+00:00" });
     expect(JSON.stringify(list.json)).not.toContain(pat.token);
     expect(item.token).toBeUndefined();
   });
@@ -238,7 +238,8 @@ describe("tenants (super-admin)", () => {
     expect((await call(hostsRoute, "GET", "/api/v1/hosts", { token: customer.access_token })).status).toBe(200);
     const [inst] = await database.db().select().from(instances).where(eq(instances.uuid, id));
     const logs = await database.db().select().from(activityLog).where(eq(activityLog.instanceId, inst.id));
-    expect(logs.map((l) => l.action)).toEqual(expect.arrayContaining(["instance.suspended", "instance.unsuspended"]));
+    expect(logs.map((l) => l.action)).toEqual(expect.arrayContaining(["instance.suspended", "instance.reactivated"]));
+    expect(logs.find((l) => l.action === "instance.suspended")).toMatchObject({ level: "warning", actorType: "staff", description: "Instanz gesperrt. Grund: Zahlungsrückstand" });
   });
 
   it("support staff may read tenants but not suspend them", async () => {

@@ -1,9 +1,10 @@
-import { Document, Image, Page, StyleSheet, Text, View } from "@react-pdf/renderer";
+import { Document, Image, Page, Path, StyleSheet, Svg, Text, View } from "@react-pdf/renderer";
 import type { ReactElement } from "react";
 
 import { formatDateDe, formatQuantity, formatVatRate } from "@/lib/invoices/calc";
 import type { InvoicePdfData, IssuerConfig } from "@/lib/invoices/pdf/types";
 import { formatEuro } from "@/lib/money";
+import { giroCodePath, invoiceGiroCode } from "@/lib/payments/girocode";
 
 /** react-pdf's default hyphenation is English; German invoices break words instead. */
 const noHyphens = (word: string): string[] => [word];
@@ -195,6 +196,8 @@ export function InvoiceDocument({ data, issuer, dueDate, logo, creationDate }: I
   const senderLine = [issuer.name, ...issuer.address_lines].join(" · ");
   const singleRate = data.breakdown.length === 1;
   const grand = data.totals.gross_cents;
+  const giroPayload = isCredit ? null : invoiceGiroCode(issuer.bank, data.invoice_number, grand);
+  const giroCode = giroPayload ? giroCodePath(giroPayload) : null;
   const paymentDays = Math.round(
     (Date.parse(`${dueDate}T00:00:00Z`) - Date.parse(`${data.invoice_date}T00:00:00Z`)) / 86_400_000,
   );
@@ -395,6 +398,14 @@ export function InvoiceDocument({ data, issuer, dueDate, logo, creationDate }: I
               Kontoinhaber: {issuer.bank.account_holder} · IBAN: {issuer.bank.iban} · BIC: {issuer.bank.bic} ·{" "}
               {issuer.bank.bank_name}
             </Text>
+          ) : null}
+          {giroCode ? (
+            <View style={{ flexDirection: "row", alignItems: "center", marginTop: 6 }}>
+              <Svg width={64} height={64} viewBox={`-1 -1 ${giroCode.size + 2} ${giroCode.size + 2}`}>
+                <Path d={giroCode.d} fill="#000000" />
+              </Svg>
+              <Text hyphenationCallback={noHyphens} style={{ marginLeft: 8 }}>GiroCode: mit der Banking-App scannen</Text>
+            </View>
           ) : null}
         </View>
 

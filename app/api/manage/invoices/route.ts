@@ -1,7 +1,7 @@
 import { parseQuery } from "@/lib/http/body";
 import { instanceRoute } from "@/lib/http/manage-route";
 import { customerListQuery } from "@/lib/invoices/schemas";
-import { listInvoices } from "@/lib/invoices/service";
+import { listInvoices } from "@/lib/invoices/queries";
 
 export const GET = instanceRoute({ permission: "invoice.read" }, async ({ req, instance }) => {
   const { page, per_page, status, search } = parseQuery(req, customerListQuery);

@@ -1,6 +1,6 @@
 import { parseQuery } from "@/lib/http/body";
 import { customerListQuery } from "@/lib/invoices/schemas";
-import { listInvoices } from "@/lib/invoices/service";
+import { listInvoices } from "@/lib/invoices/queries";
 import { v1TenantRoute } from "@/lib/v1/route";
 import { requireSingleTenant } from "@/lib/v1/tenant";
 import { z } from "@/lib/validation";

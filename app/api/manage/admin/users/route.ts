@@ -4,6 +4,7 @@ import { inviteUser, listUsers } from "@/lib/admin/users";
 import { parseJsonBody, parseQuery } from "@/lib/http/body";
 import { staffRoute } from "@/lib/http/manage-route";
 import { z } from "@/lib/validation";
+import { userActor } from "@/lib/activity";
 
 export const GET = staffRoute({ permission: "user.manage" }, async ({ req }) => listUsers(parseQuery(req, listUsersQuery)));
 
@@ -14,5 +15,5 @@ const schema = inviteUserSchema.extend({
 /** Invite an MSP staff member (no instance_id) or a customer user (instance_id). */
 export const POST = staffRoute({ permission: "user.manage" }, async ({ req, ip, auth }) => {
   const { instance_id, ...input } = await parseJsonBody(req, schema);
-  return NextResponse.json(await inviteUser({ principal: auth.principal, ip }, instance_id ?? null, input), { status: 201 });
+  return NextResponse.json(await inviteUser(userActor(auth.principal, ip), instance_id ?? null, input), { status: 201 });
 });

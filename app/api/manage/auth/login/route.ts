@@ -2,13 +2,14 @@ import { parseJsonBody } from "@/lib/http/body";
 import { publicRoute } from "@/lib/http/manage-route";
 import { login } from "@/lib/auth/login";
 import { loadInstanceContext, presentInstance } from "@/lib/instances/present";
+import { apiTimestamp } from "@/lib/time";
 import { emailField, passwordField, z } from "@/lib/validation";
 
 const schema = z.object({ email: emailField, password: passwordField });
 
 export const POST = publicRoute(async ({ req, ip }) => {
   const input = await parseJsonBody(req, schema);
-  const result = await login({ ...input, ip, userAgent: req.headers.get("user-agent"), kind: "api" });
+  const result = await login({ ...input, ip, userAgent: req.headers.get("user-agent"), door: "manage_api" });
   const instance = result.user.instanceId === null ? null : presentInstance(await loadInstanceContext(result.user.instanceId));
-  return { token: result.token, expires_at: result.expiresAt.toISOString(), instance };
+  return { token: result.token, expires_at: apiTimestamp(result.expiresAt), instance };
 });

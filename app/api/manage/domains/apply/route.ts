@@ -1,7 +1,8 @@
 import { reapplyDomains } from "@/lib/domains/service";
 import { instanceRoute } from "@/lib/http/manage-route";
+import { userActor } from "@/lib/activity";
 
 /** Retry: pushes the saved domain configuration to the instance server again. */
 export const POST = instanceRoute({ permission: "domain.write" }, async ({ ip, auth, instance }) =>
-  reapplyDomains(instance, { principal: auth.principal, ip }),
+  reapplyDomains(instance, userActor(auth.principal, ip)),
 );

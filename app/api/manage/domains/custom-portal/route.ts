@@ -2,12 +2,13 @@ import { removeCustomDomain, setCustomDomain } from "@/lib/domains/service";
 import { setDomainBody } from "@/lib/domains/schemas";
 import { parseJsonBody } from "@/lib/http/body";
 import { instanceRoute } from "@/lib/http/manage-route";
+import { userActor } from "@/lib/activity";
 
 export const PUT = instanceRoute({ permission: "domain.write" }, async ({ req, ip, auth, instance }) => {
   const body = await parseJsonBody(req, setDomainBody);
-  return setCustomDomain(instance, "portal", body, { principal: auth.principal, ip });
+  return setCustomDomain(instance, "portal", body, userActor(auth.principal, ip));
 });
 
 export const DELETE = instanceRoute({ permission: "domain.write" }, async ({ ip, auth, instance }) =>
-  removeCustomDomain(instance, "portal", { principal: auth.principal, ip }),
+  removeCustomDomain(instance, "portal", userActor(auth.principal, ip)),
 );

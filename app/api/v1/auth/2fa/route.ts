@@ -1,5 +1,5 @@
 import { parseJsonBody } from "@/lib/http/body";
-import { setTwoFactor, twoFactorStatus } from "@/lib/v1/account";
+import { setTwoFactor, twoFactorStatus } from "@/lib/auth/two-factor";
 import { V1Error } from "@/lib/v1/errors";
 import { v1Route } from "@/lib/v1/route";
 import { twoFactorSettingsBody } from "@/lib/v1/schemas";

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { parseJsonBody } from "@/lib/http/body";
-import { createApiKey, listApiKeys } from "@/lib/v1/api-keys";
+import { createApiKey, listApiKeys } from "@/lib/auth/api-keys";
 import { v1Route } from "@/lib/v1/route";
 import { createApiKeyBody } from "@/lib/v1/schemas";
 

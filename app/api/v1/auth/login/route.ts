@@ -1,9 +1,9 @@
+import { apiLogin } from "@/lib/auth/login";
 import { parseJsonBody } from "@/lib/http/body";
-import { v1Login } from "@/lib/v1/login";
 import { v1Public } from "@/lib/v1/route";
 import { loginBody } from "@/lib/v1/schemas";
 
 export const POST = v1Public(async ({ req, ip }) => {
   const input = await parseJsonBody(req, loginBody);
-  return v1Login(input, { ip, userAgent: req.headers.get("user-agent") });
+  return apiLogin(input, { ip, userAgent: req.headers.get("user-agent") });
 });

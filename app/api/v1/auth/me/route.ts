@@ -1,7 +1,7 @@
 import { describeMe } from "@/lib/auth/me";
+import { tenantClaims } from "@/lib/auth/token-families";
+import { twoFactorStatus } from "@/lib/auth/two-factor";
 import { v1Route } from "@/lib/v1/route";
-import { tenantClaims } from "@/lib/v1/tokens";
-import { twoFactorStatus } from "@/lib/v1/account";
 
 export const GET = v1Route({}, async ({ auth }) => {
   const me = await describeMe(auth.principal);

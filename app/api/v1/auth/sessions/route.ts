@@ -1,7 +1,9 @@
-import { listSessions, signOutEverywhere } from "@/lib/v1/account";
+import { listSessions, signOutEverywhere } from "@/lib/auth/account";
 import { v1Route } from "@/lib/v1/route";
 
-export const GET = v1Route({}, async ({ auth }) => listSessions(auth));
+export const GET = v1Route({}, async ({ auth }) =>
+  listSessions({ userId: auth.principal.userId, sessionId: auth.principal.sessionId, familyId: auth.familyId }),
+);
 
 /** "Überall abmelden": ends all sessions and token families of the user, the current one included. */
 export const DELETE = v1Route({}, async ({ auth, ip }) => signOutEverywhere(auth.principal, ip));

@@ -1,3 +1,4 @@
+import { userActor } from "@/lib/activity";
 import { getHost, unlinkHost } from "@/lib/v1/hosts";
 import { v1TenantRoute } from "@/lib/v1/route";
 
@@ -5,5 +6,5 @@ export const GET = v1TenantRoute({ permission: "host.read" }, async ({ tenant, p
 
 /** Unlinks the Hetzner server from its instance (the server itself stays). */
 export const DELETE = v1TenantRoute({ permission: "host.delete" }, async ({ tenant, params, auth, ip }) =>
-  unlinkHost(tenant, String(params.id), auth.principal, ip),
+  unlinkHost(tenant, String(params.id), userActor(auth.principal, ip)),
 );

@@ -1,13 +1,14 @@
 import { getInstanceDetail, updateInstance } from "@/lib/admin/instances";
-import { instanceIdParam } from "@/lib/admin/params";
+import { intIdParam } from "@/lib/http/params";
 import { updateInstanceSchema } from "@/lib/admin/schemas";
 import { parseJsonBody } from "@/lib/http/body";
 import { staffRoute } from "@/lib/http/manage-route";
+import { userActor } from "@/lib/activity";
 
-export const GET = staffRoute({ permission: "tenant.read" }, async ({ params }) => getInstanceDetail(instanceIdParam(params)));
+export const GET = staffRoute({ permission: "tenant.read" }, async ({ params }) => getInstanceDetail(intIdParam(params, "id", "Instanz nicht gefunden.")));
 
 export const PATCH = staffRoute({ permission: "tenant.manage" }, async ({ req, ip, params, auth }) => {
-  const id = instanceIdParam(params);
+  const id = intIdParam(params, "id", "Instanz nicht gefunden.");
   const input = await parseJsonBody(req, updateInstanceSchema);
-  return updateInstance({ principal: auth.principal, ip }, id, input);
+  return updateInstance(userActor(auth.principal, ip), id, input);
 });

@@ -1,19 +1,22 @@
+import { userActor } from "@/lib/activity";
 import { parseJsonBody } from "@/lib/http/body";
-import { invoiceIdParam, staffRoute } from "@/lib/invoices/http";
+import { staffRoute } from "@/lib/http/manage-route";
+import { deleteDraft, updateDraft } from "@/lib/invoices/drafts";
+import { invoiceIdParam } from "@/lib/invoices/http";
+import { getInvoiceForStaff } from "@/lib/invoices/queries";
 import { draftSchema } from "@/lib/invoices/schemas";
-import { deleteDraft, getInvoiceForStaff, updateDraft } from "@/lib/invoices/service";
 
-export const GET = staffRoute("invoice.read", async ({ params }) => {
+export const GET = staffRoute({ permission: "invoice.read" }, async ({ params }) => {
   return { invoice: await getInvoiceForStaff(invoiceIdParam(params)) };
 });
 
-export const PUT = staffRoute("invoice.write", async ({ req, ip, params, auth }) => {
+export const PUT = staffRoute({ permission: "invoice.write" }, async ({ req, ip, params, auth }) => {
   const id = invoiceIdParam(params);
   const input = await parseJsonBody(req, draftSchema);
-  return { message: "Entwurf gespeichert", invoice: await updateDraft(id, input, { principal: auth.principal, ip }) };
+  return { message: "Entwurf gespeichert", invoice: await updateDraft(id, input, userActor(auth.principal, ip)) };
 });
 
-export const DELETE = staffRoute("invoice.write", async ({ ip, params, auth }) => {
-  await deleteDraft(invoiceIdParam(params), { principal: auth.principal, ip });
+export const DELETE = staffRoute({ permission: "invoice.write" }, async ({ ip, params, auth }) => {
+  await deleteDraft(invoiceIdParam(params), userActor(auth.principal, ip));
   return { message: "Entwurf gelöscht" };
 });

@@ -1,5 +1,5 @@
-import { staffRoute } from "@/lib/invoices/http";
-import { listRecipients } from "@/lib/invoices/service";
+import { staffRoute } from "@/lib/http/manage-route";
+import { listRecipients } from "@/lib/invoices/queries";
 
 /** Instances and their last-used invoice recipient, for the draft form. */
-export const GET = staffRoute("invoice.read", async () => listRecipients());
+export const GET = staffRoute({ permission: "invoice.read" }, async () => listRecipients());

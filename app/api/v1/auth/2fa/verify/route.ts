@@ -1,9 +1,9 @@
+import { completeApiTwoFactor } from "@/lib/auth/login";
 import { parseJsonBody } from "@/lib/http/body";
-import { v1VerifyTwoFactor } from "@/lib/v1/login";
 import { v1Public } from "@/lib/v1/route";
 import { verifyTwoFactorBody } from "@/lib/v1/schemas";
 
 export const POST = v1Public(async ({ req, ip }) => {
   const input = await parseJsonBody(req, verifyTwoFactorBody);
-  return v1VerifyTwoFactor(input, { ip, userAgent: req.headers.get("user-agent") });
+  return completeApiTwoFactor(input, { ip, userAgent: req.headers.get("user-agent") });
 });

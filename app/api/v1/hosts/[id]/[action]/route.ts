@@ -1,3 +1,4 @@
+import { userActor } from "@/lib/activity";
 import { SERVER_ACTIONS, type ServerAction } from "@/lib/servers/service";
 import { V1Error } from "@/lib/v1/errors";
 import { hostAction } from "@/lib/v1/hosts";
@@ -9,5 +10,5 @@ export const POST = v1TenantRoute({ permission: "host.power" }, async ({ tenant,
   if (!SERVER_ACTIONS.includes(action)) {
     throw new V1Error(404, "not_found", `Unbekannte Aktion. Erlaubt: ${SERVER_ACTIONS.join(", ")}.`);
   }
-  return hostAction(tenant, String(params.id), action, auth.principal, ip);
+  return hostAction(tenant, String(params.id), action, userActor(auth.principal, ip));
 });

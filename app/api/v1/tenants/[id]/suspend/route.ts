@@ -1,9 +1,10 @@
+import { userActor } from "@/lib/activity";
 import { parseJsonBody } from "@/lib/http/body";
 import { v1Route } from "@/lib/v1/route";
 import { suspendBody } from "@/lib/v1/schemas";
-import { setTenantSuspension } from "@/lib/v1/tenants";
+import { suspendTenant } from "@/lib/v1/tenants";
 
 export const POST = v1Route({ permission: "tenant.manage", staffOnly: true }, async ({ req, params, auth, ip }) => {
   const { reason } = await parseJsonBody(req, suspendBody);
-  return setTenantSuspension(String(params.id), true, reason, auth.principal, ip);
+  return suspendTenant(userActor(auth.principal, ip), String(params.id), reason);
 });

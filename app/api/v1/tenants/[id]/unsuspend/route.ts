@@ -1,6 +1,7 @@
+import { userActor } from "@/lib/activity";
 import { v1Route } from "@/lib/v1/route";
-import { setTenantSuspension } from "@/lib/v1/tenants";
+import { reactivateTenant } from "@/lib/v1/tenants";
 
 export const POST = v1Route({ permission: "tenant.manage", staffOnly: true }, async ({ params, auth, ip }) =>
-  setTenantSuspension(String(params.id), false, null, auth.principal, ip),
+  reactivateTenant(userActor(auth.principal, ip), String(params.id)),
 );

@@ -1,16 +1,21 @@
-import { linkServer, unlinkServer } from "@/lib/admin/instances";
-import { instanceIdParam } from "@/lib/admin/params";
+import { userActor } from "@/lib/activity";
+import { getInstanceDetail } from "@/lib/admin/instances";
 import { linkServerSchema } from "@/lib/admin/schemas";
 import { parseJsonBody } from "@/lib/http/body";
 import { staffRoute } from "@/lib/http/manage-route";
+import { intIdParam } from "@/lib/http/params";
+import { linkServer, unlinkServer } from "@/lib/instances/commands";
 
 /** Link (PUT) or unlink (DELETE) the instance's Hetzner server. */
 export const PUT = staffRoute({ permission: "tenant.manage" }, async ({ req, ip, params, auth }) => {
-  const id = instanceIdParam(params);
+  const instanceId = intIdParam(params, "id", "Instanz nicht gefunden.");
   const { hetzner_server_id } = await parseJsonBody(req, linkServerSchema);
-  return linkServer({ principal: auth.principal, ip }, id, hetzner_server_id);
+  const { linked } = await linkServer(userActor(auth.principal, ip), { instanceId, hetznerServerId: hetzner_server_id });
+  return { message: linked ? "Hetzner-Server verknüpft." : "Dieser Server ist bereits verknüpft.", ...(await getInstanceDetail(instanceId)) };
 });
 
-export const DELETE = staffRoute({ permission: "tenant.manage" }, async ({ ip, params, auth }) =>
-  unlinkServer({ principal: auth.principal, ip }, instanceIdParam(params)),
-);
+export const DELETE = staffRoute({ permission: "tenant.manage" }, async ({ ip, params, auth }) => {
+  const instanceId = intIdParam(params, "id", "Instanz nicht gefunden.");
+  await unlinkServer(userActor(auth.principal, ip), { instanceId });
+  return { message: "Hetzner-Server getrennt.", ...(await getInstanceDetail(instanceId)) };
+});

@@ -1,11 +1,13 @@
+import { userActor } from "@/lib/activity";
 import { parseJsonBody } from "@/lib/http/body";
-import { invoiceIdParam, staffRoute } from "@/lib/invoices/http";
+import { staffRoute } from "@/lib/http/manage-route";
+import { cancelInvoice } from "@/lib/invoices/commands";
+import { invoiceIdParam } from "@/lib/invoices/http";
 import { cancelSchema } from "@/lib/invoices/schemas";
-import { cancelInvoice } from "@/lib/invoices/service";
 
-export const POST = staffRoute("invoice.write", async ({ req, ip, params, auth }) => {
+export const POST = staffRoute({ permission: "invoice.write" }, async ({ req, ip, params, auth }) => {
   const id = invoiceIdParam(params);
   const { reason } = await parseJsonBody(req, cancelSchema);
-  const result = await cancelInvoice(id, reason, { principal: auth.principal, ip });
+  const result = await cancelInvoice(id, reason, userActor(auth.principal, ip));
   return { message: `Rechnung storniert, Stornorechnung ${result.credit_note.invoice_number} erstellt`, ...result };
 });

@@ -1,7 +1,9 @@
-import { invoiceIdParam, staffRoute } from "@/lib/invoices/http";
-import { issueInvoice } from "@/lib/invoices/service";
+import { userActor } from "@/lib/activity";
+import { staffRoute } from "@/lib/http/manage-route";
+import { issueInvoice } from "@/lib/invoices/commands";
+import { invoiceIdParam } from "@/lib/invoices/http";
 
-export const POST = staffRoute("invoice.write", async ({ ip, params, auth }) => {
-  const invoice = await issueInvoice(invoiceIdParam(params), { principal: auth.principal, ip });
+export const POST = staffRoute({ permission: "invoice.write" }, async ({ ip, params, auth }) => {
+  const invoice = await issueInvoice(invoiceIdParam(params), userActor(auth.principal, ip));
   return { message: `Rechnung ${invoice.invoice_number} ausgestellt und versendet`, invoice };
 });

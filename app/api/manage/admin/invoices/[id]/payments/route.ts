@@ -1,12 +1,14 @@
-import { parseJsonBody } from "@/lib/http/body";
-import { invoiceIdParam, staffRoute } from "@/lib/invoices/http";
-import { paymentSchema } from "@/lib/invoices/schemas";
-import { recordPayment } from "@/lib/invoices/service";
 import { NextResponse } from "next/server";
+import { userActor } from "@/lib/activity";
+import { parseJsonBody } from "@/lib/http/body";
+import { staffRoute } from "@/lib/http/manage-route";
+import { recordPayment } from "@/lib/invoices/commands";
+import { invoiceIdParam } from "@/lib/invoices/http";
+import { paymentSchema } from "@/lib/invoices/schemas";
 
-export const POST = staffRoute("invoice.write", async ({ req, ip, params, auth }) => {
+export const POST = staffRoute({ permission: "invoice.write" }, async ({ req, ip, params, auth }) => {
   const id = invoiceIdParam(params);
   const input = await parseJsonBody(req, paymentSchema);
-  const invoice = await recordPayment(id, input, { principal: auth.principal, ip });
+  const invoice = await recordPayment(id, input, userActor(auth.principal, ip));
   return NextResponse.json({ message: "Zahlung erfasst", invoice }, { status: 201 });
 });

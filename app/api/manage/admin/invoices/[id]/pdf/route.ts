@@ -1,6 +1,7 @@
-import { invoiceIdParam, pdfResponse, staffRoute, wantsInline } from "@/lib/invoices/http";
-import { getInvoicePdfForStaff } from "@/lib/invoices/service";
+import { staffRoute } from "@/lib/http/manage-route";
+import { invoiceIdParam, pdfResponse, wantsInline } from "@/lib/invoices/http";
+import { getInvoicePdfForStaff } from "@/lib/invoices/pdf-archive";
 
-export const GET = staffRoute("invoice.read", async ({ req, params }) => {
+export const GET = staffRoute({ permission: "invoice.read" }, async ({ req, params }) => {
   return pdfResponse(await getInvoicePdfForStaff(invoiceIdParam(params)), wantsInline(req));
 });

@@ -1,7 +1,8 @@
-import { userIdParam } from "@/lib/admin/params";
+import { uuidParam } from "@/lib/http/params";
 import { resetTwoFactor } from "@/lib/admin/users";
 import { staffRoute } from "@/lib/http/manage-route";
+import { userActor } from "@/lib/activity";
 
 export const POST = staffRoute({ permission: "user.manage" }, async ({ ip, params, auth }) =>
-  resetTwoFactor({ principal: auth.principal, ip }, userIdParam(params)),
+  resetTwoFactor(userActor(auth.principal, ip), uuidParam(params, "id", "Benutzer nicht gefunden.")),
 );

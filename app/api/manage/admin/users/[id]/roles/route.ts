@@ -1,11 +1,12 @@
-import { userIdParam } from "@/lib/admin/params";
+import { uuidParam } from "@/lib/http/params";
 import { setRolesSchema } from "@/lib/admin/schemas";
 import { setUserRoles } from "@/lib/admin/users";
 import { parseJsonBody } from "@/lib/http/body";
 import { staffRoute } from "@/lib/http/manage-route";
+import { userActor } from "@/lib/activity";
 
 export const PUT = staffRoute({ permission: "user.manage" }, async ({ req, ip, params, auth }) => {
-  const id = userIdParam(params);
+  const id = uuidParam(params, "id", "Benutzer nicht gefunden.");
   const { roles } = await parseJsonBody(req, setRolesSchema);
-  return setUserRoles({ principal: auth.principal, ip }, id, roles);
+  return setUserRoles(userActor(auth.principal, ip), id, roles);
 });

@@ -1,0 +1,66 @@
+/**
+ * The account's own sessions: browser and manage-API sessions plus API v1
+ * token families, listed together and ended together ("Überall abmelden").
+ */
+import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { sessions, tokenFamilies } from "@/db/schema";
+import { recordActivity, userActor } from "@/lib/activity";
+import { apiTimestamp } from "@/lib/time";
+import type { Principal } from "./principal";
+import { revokeUserSessions } from "./sessions";
+import { revokeUserFamilies } from "./token-families";
+
+const KIND_LABELS = { browser: "Browser", manage_api: "Manage-API", api_v1: "API v1 (Token)" } as const;
+
+/** The caller, as far as "which of these is mine" goes. */
+export type CurrentLogin = { userId: string; sessionId: string | null; familyId: string | null };
+
+/** The user's active sessions, most recently used first; `current` marks the caller's own. */
+export async function listSessions(current: CurrentLogin) {
+  const db = await getDb();
+  const portal = await db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.userId, current.userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`)))
+    .orderBy(desc(sessions.lastUsedAt));
+  const families = await db
+    .select()
+    .from(tokenFamilies)
+    .where(and(eq(tokenFamilies.userId, current.userId), isNull(tokenFamilies.revokedAt), gt(tokenFamilies.expiresAt, sql`now()`)))
+    .orderBy(desc(tokenFamilies.lastUsedAt));
+  const rows = [
+    ...portal.map((s) => ({ row: s, kind: s.kind === "browser" ? ("browser" as const) : ("manage_api" as const), current: current.sessionId === s.id })),
+    ...families.map((f) => ({ row: f, kind: "api_v1" as const, current: current.familyId === f.id })),
+  ].sort((a, b) => b.row.lastUsedAt.getTime() - a.row.lastUsedAt.getTime());
+  return {
+    sessions: rows.map(({ row, kind, current: isCurrent }) => ({
+      id: row.id,
+      kind,
+      kind_label: KIND_LABELS[kind],
+      ip: row.ip,
+      user_agent: row.userAgent,
+      created_at: apiTimestamp(row.createdAt),
+      last_used_at: apiTimestamp(row.lastUsedAt),
+      current: isCurrent,
+    })),
+  };
+}
+
+export type SessionView = Awaited<ReturnType<typeof listSessions>>["sessions"][number];
+
+/** "Überall abmelden": ends every browser and manage-API session and every API v1 token family of the user. */
+export async function signOutEverywhere(principal: Principal, ip?: string | null) {
+  const db = await getDb();
+  await db.transaction(async (tx) => {
+    await revokeUserSessions(principal.userId, { tx });
+    const families = await revokeUserFamilies(principal.userId, "logout_all", { tx });
+    await recordActivity(tx, userActor(principal, ip), {
+      instanceId: principal.instanceId,
+      action: "auth.logout_all",
+      description: "Überall abgemeldet (alle Sitzungen beendet)",
+      metadata: { token_families: families },
+    });
+  });
+  return { message: "Sie wurden überall abgemeldet." };
+}

@@ -1,0 +1,20 @@
+import { DomainError } from "@/lib/errors";
+
+/**
+ * An auth outcome with a machine-readable code (`invalid_code`,
+ * `too_many_attempts`, `token_expired`, …). The code belongs to the domain:
+ * API v1 shows it as `detail.error`, the manage API and the login form show
+ * only the German message.
+ */
+export class AuthError extends DomainError {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    extra: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ) {
+    super(message, extra);
+    Object.assign(this.headers, headers);
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * E-mail 2FA: a `tx_…` challenge token plus an 8-digit code, both stored
+ * hashed. Attempts are counted atomically before comparing (constant time);
+ * 5 wrong codes lock the account's 2FA login for 30 minutes (429,
+ * `Retry-After: 1800`) and a new login does not reset the lock. Codes expire
+ * (`TWO_FACTOR_CODE_TTL_MINUTES`) and are single use. A challenge is bound to
+ * its door: browser challenges are not usable at API v1 and vice versa.
+ */
+import { randomInt } from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { twoFactorChallenges, users } from "@/db/schema";
+import type { DbOrTx } from "@/db/types";
+import { anonymousActor, recordActivity, userActor } from "@/lib/activity";
+import { config } from "@/lib/config";
+import { constantTimeEqual, hashToken, randomToken } from "@/lib/crypto/tokens";
+import { sendMail } from "@/lib/mail";
+import { escapeHtml } from "@/lib/mail/templates";
+import { ValidationError } from "@/lib/errors";
+import { AuthError } from "./errors";
+import { verifyPassword } from "./passwords";
+import type { Principal } from "./principal";
+
+export const MAX_CODE_ATTEMPTS = 5;
+export const LOCKOUT_SECONDS = 1800;
+export const CHALLENGE_PREFIX = "tx_";
+
+type UserRow = typeof users.$inferSelect;
+export type ChallengePurpose = "api" | "browser";
+
+const INVALID_CHALLENGE = "Die Anmeldung mit Code ist abgelaufen oder ungültig. Bitte erneut anmelden.";
+
+export function generateCode(): string {
+  return String(randomInt(0, 100_000_000)).padStart(8, "0");
+}
+
+/** The code's hash is bound to the challenge, so equal codes of two challenges hash differently. */
+function codeHash(challengeId: string, code: string) {
+  return hashToken(`${challengeId}:${code}`);
+}
+
+/** Starts a 2FA login: stores the challenge (hashed) and mails the 8-digit code. */
+export async function startChallenge(user: UserRow, purpose: ChallengePurpose, ip: string | null): Promise<string> {
+  const db = await getDb();
+  // A lockout holds for the account, not just the challenge: a new login does not reset it.
+  const [locked] = await db
+    .select({ lockedUntil: twoFactorChallenges.lockedUntil })
+    .from(twoFactorChallenges)
+    .where(and(eq(twoFactorChallenges.userId, user.id), sql`${twoFactorChallenges.lockedUntil} > now()`))
+    .orderBy(sql`${twoFactorChallenges.lockedUntil} desc`)
+    .limit(1);
+  if (locked?.lockedUntil) throw lockedError(locked.lockedUntil);
+  const token = `${CHALLENGE_PREFIX}${randomToken()}`;
+  const code = generateCode();
+  const ttl = config().TWO_FACTOR_CODE_TTL_MINUTES;
+  const id = crypto.randomUUID();
+  await db.insert(twoFactorChallenges).values({
+    id,
+    userId: user.id,
+    tokenHash: hashToken(token),
+    codeHash: codeHash(id, code),
+    purpose,
+    ip,
+    expiresAt: new Date(Date.now() + ttl * 60_000),
+  });
+  await sendMail(twoFactorMail({ to: user.email, name: user.name, code, validMinutes: ttl }));
+  return token;
+}
+
+export function twoFactorMail({ to, name, code, validMinutes }: { to: string; name: string; code: string; validMinutes: number }) {
+  const text = [
+    `Hallo ${name},`,
+    "",
+    "Ihr Anmeldecode für das Manage-Portal lautet:",
+    "",
+    `    ${code}`,
+    "",
+    `Der Code ist ${validMinutes} Minuten gültig und kann nur einmal verwendet werden.`,
+    "Falls Sie sich nicht gerade anmelden, ändern Sie bitte umgehend Ihr Passwort.",
+    "",
+    "Viele Grüße",
+    "Ihr Manage-Portal-Team",
+  ].join("\n");
+  const html = `<p>Hallo ${escapeHtml(name)},</p>
+<p>Ihr Anmeldecode für das Manage-Portal lautet:</p>
+<p style="font-size:24px;font-weight:bold;letter-spacing:4px">${code}</p>
+<p>Der Code ist ${validMinutes} Minuten gültig und kann nur einmal verwendet werden.</p>
+<p>Falls Sie sich nicht gerade anmelden, ändern Sie bitte umgehend Ihr Passwort.</p>`;
+  return { to, subject: `Ihr Anmeldecode: ${code} – Manage-Portal`, text, html };
+}
+
+/**
+ * Checks a code. Every attempt is counted with one atomic UPDATE before the
+ * comparison, so parallel guesses cannot exceed the limit. After the fifth
+ * wrong code the challenge is locked for 30 minutes (429, Retry-After: 1800);
+ * a right code consumes the challenge (single use).
+ */
+export async function verifyChallenge(token: string, code: string, purpose: ChallengePurpose, ip: string | null): Promise<UserRow> {
+  const db = await getDb();
+  const tokenHash = hashToken(token);
+  const [challenge] = await db
+    .select()
+    .from(twoFactorChallenges)
+    .where(and(eq(twoFactorChallenges.tokenHash, tokenHash), eq(twoFactorChallenges.purpose, purpose)))
+    .limit(1);
+  if (!challenge || challenge.consumedAt) throw new AuthError(401, "invalid_challenge", INVALID_CHALLENGE);
+  if (challenge.lockedUntil && challenge.lockedUntil.getTime() > Date.now()) throw lockedError(challenge.lockedUntil);
+  if (challenge.expiresAt.getTime() <= Date.now()) {
+    throw new AuthError(401, "challenge_expired", "Der Code ist abgelaufen. Bitte erneut anmelden, um einen neuen Code zu erhalten.");
+  }
+
+  // Count the attempt first (atomic); only attempts within the limit are compared.
+  const [counted] = await db
+    .update(twoFactorChallenges)
+    .set({ attempts: sql`${twoFactorChallenges.attempts} + 1` })
+    .where(and(eq(twoFactorChallenges.id, challenge.id), sql`${twoFactorChallenges.consumedAt} is null`, sql`${twoFactorChallenges.attempts} < ${MAX_CODE_ATTEMPTS}`))
+    .returning({ attempts: twoFactorChallenges.attempts });
+  if (!counted) {
+    const [now] = await db.select().from(twoFactorChallenges).where(eq(twoFactorChallenges.id, challenge.id));
+    if (now?.consumedAt) throw new AuthError(401, "invalid_challenge", INVALID_CHALLENGE);
+    throw lockedError(now?.lockedUntil ?? new Date(Date.now() + LOCKOUT_SECONDS * 1000));
+  }
+
+  const normalized = code.replace(/\s+/g, "");
+  const ok = constantTimeEqual(codeHash(challenge.id, normalized), challenge.codeHash);
+  if (ok) {
+    const [consumed] = await db
+      .update(twoFactorChallenges)
+      .set({ consumedAt: sql`now()` })
+      .where(and(eq(twoFactorChallenges.id, challenge.id), sql`${twoFactorChallenges.consumedAt} is null`))
+      .returning({ id: twoFactorChallenges.id });
+    if (!consumed) throw new AuthError(401, "invalid_challenge", INVALID_CHALLENGE);
+    const [user] = await db.select().from(users).where(eq(users.id, challenge.userId));
+    if (!user || !user.active) throw new AuthError(401, "invalid_challenge", INVALID_CHALLENGE);
+    return user;
+  }
+
+  const remaining = MAX_CODE_ATTEMPTS - counted.attempts;
+  const [user] = await db.select().from(users).where(eq(users.id, challenge.userId));
+  const actor = anonymousActor(ip, user ?? null);
+  if (remaining <= 0) {
+    const lockedUntil = new Date(Date.now() + LOCKOUT_SECONDS * 1000);
+    await db.transaction(async (tx) => {
+      await tx.update(twoFactorChallenges).set({ lockedUntil }).where(eq(twoFactorChallenges.id, challenge.id));
+      await recordActivity(tx, actor, {
+        instanceId: user?.instanceId ?? null,
+        action: "auth.2fa_locked",
+        description: `2FA-Anmeldung nach ${MAX_CODE_ATTEMPTS} falschen Codes für 30 Minuten gesperrt`,
+      });
+    });
+    throw lockedError(lockedUntil);
+  }
+  // The attempt itself was counted above, atomically; the entry only records it.
+  await recordActivity(db, actor, { instanceId: user?.instanceId ?? null, action: "auth.2fa_failed", description: "Falscher 2FA-Code eingegeben" });
+  throw new AuthError(
+    401,
+    "invalid_code",
+    `Der Code ist falsch. Noch ${remaining} ${remaining === 1 ? "Versuch" : "Versuche"}.`,
+    { attempts_remaining: remaining },
+  );
+}
+
+function lockedError(until: Date) {
+  const seconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
+  return new AuthError(
+    429,
+    "too_many_attempts",
+    "Zu viele falsche Codes. Die Anmeldung ist für 30 Minuten gesperrt.",
+    { retry_after: seconds },
+    { "Retry-After": String(seconds) },
+  );
+}
+
+/** Thrown by the browser login when the account has 2FA: the login form continues with the code step. */
+export class TwoFactorRequiredError extends Error {
+  static readonly PREFIX = "2FA_REQUIRED:";
+  constructor(readonly challengeToken: string) {
+    super(`${TwoFactorRequiredError.PREFIX}${challengeToken}`);
+    this.name = "TwoFactorRequiredError";
+  }
+}
+
+/** Turns e-mail 2FA on or off after checking the password. */
+export async function setTwoFactor(principal: Principal, input: { enabled: boolean; password: string }, ip?: string | null) {
+  const db = await getDb();
+  const [user] = await db.select().from(users).where(eq(users.id, principal.userId));
+  if (!(await verifyPassword(user?.passwordHash, input.password))) {
+    throw new ValidationError({ password: ["Das Passwort ist falsch."] });
+  }
+  await db.transaction(async (tx) => {
+    const [changed] = await tx
+      .update(users)
+      .set({ twoFactorEnabled: input.enabled, updatedAt: new Date() })
+      .where(and(eq(users.id, user.id), sql`${users.twoFactorEnabled} <> ${input.enabled}`))
+      .returning({ id: users.id });
+    if (!changed) return;
+    await recordActivity(tx, userActor(principal, ip), {
+      instanceId: user.instanceId,
+      action: input.enabled ? "auth.2fa_enabled" : "auth.2fa_disabled",
+      description: input.enabled ? "Zwei-Faktor-Anmeldung per E-Mail aktiviert" : "Zwei-Faktor-Anmeldung per E-Mail deaktiviert",
+    });
+  });
+  return {
+    two_factor_enabled: input.enabled,
+    message: input.enabled
+      ? "Die Zwei-Faktor-Anmeldung ist aktiv. Bei der nächsten Anmeldung senden wir Ihnen einen Code per E-Mail."
+      : "Die Zwei-Faktor-Anmeldung ist deaktiviert.",
+  };
+}
+
+export async function twoFactorStatus(userId: string, tx?: DbOrTx) {
+  const db = tx ?? (await getDb());
+  const [user] = await db.select({ enabled: users.twoFactorEnabled, email: users.email }).from(users).where(eq(users.id, userId));
+  return { two_factor_enabled: Boolean(user?.enabled), email: user?.email ?? null };
+}

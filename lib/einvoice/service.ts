@@ -1,0 +1,228 @@
+/**
+ * E-invoice archive. Each issued invoice gets up to three files in `invoice_documents`:
+ * `cii_xml` (EN 16931 CII = ZUGFeRD/Factur-X XML), `xrechnung_xml` (XRechnung UBL) and
+ * `facturx_pdf` (the archived invoice PDF as PDF/A-3 with `factur-x.xml` embedded).
+ * Each is rendered on first request from the frozen invoice data (issuer snapshot,
+ * recipient snapshot, items) and stored; later requests return exactly these bytes.
+ * A unique (invoice_id, kind) index decides concurrent first renders (first writer
+ * wins), a trigger refuses updates and deletes.
+ *
+ * Which XML a customer downloads follows the instance setting (`einvoice_format`:
+ * zugferd → CII, xrechnung → XRechnung UBL, with the Leitweg-ID as BuyerReference).
+ * Note: the Leitweg-ID is frozen into the XRechnung file on its first render.
+ */
+import { createHash } from "node:crypto";
+import { and, asc, eq, isNotNull } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import type { DbOrTx } from "@/db/types";
+import {
+  instanceEinvoiceSettings,
+  invoiceDocuments,
+  invoiceItems,
+  invoices,
+  roles,
+  userRoles,
+  users,
+  type InvoiceDocumentKind,
+} from "@/db/schema";
+import { NotFoundError, UnprocessableError, ValidationError } from "@/lib/errors";
+import type { CalculatedLine } from "@/lib/invoices/calc";
+import { currentIssuer } from "@/lib/invoices/issuer-config";
+import type { IssuerConfig } from "@/lib/invoices/pdf/types";
+import { getInvoicePdfForStaff } from "@/lib/invoices/pdf-archive";
+import { EInvoiceError, renderCii, renderFacturX, renderXRechnungUbl } from "./generate";
+import { toEInvoiceData, type EInvoiceSource } from "./map";
+
+type InvoiceRow = typeof invoices.$inferSelect;
+export type EInvoiceFormat = "zugferd" | "xrechnung";
+export type EInvoiceFile = { filename: string; contentType: string; bytes: Buffer; kind: InvoiceDocumentKind };
+
+const NOT_FOUND = "Rechnung nicht gefunden.";
+
+function notFound(): never {
+  throw new NotFoundError(NOT_FOUND);
+}
+
+async function findIssued(db: DbOrTx, id: number, instanceId?: number) {
+  if (!Number.isSafeInteger(id) || id <= 0) notFound();
+  const conditions = [eq(invoices.id, id), isNotNull(invoices.issuedAt)];
+  if (instanceId !== undefined) conditions.push(eq(invoices.instanceId, instanceId));
+  const [row] = await db.select().from(invoices).where(and(...conditions));
+  if (!row) {
+    if (instanceId === undefined) {
+      const [draft] = await db.select({ id: invoices.id }).from(invoices).where(eq(invoices.id, id));
+      if (draft) throw new NotFoundError("Für Entwürfe gibt es noch keine E-Rechnung.");
+    }
+    notFound();
+  }
+  return row;
+}
+
+// ---------------------------------------------------------------------------
+// Settings
+
+export type EinvoiceSettings = { einvoice_format: EInvoiceFormat; leitweg_id: string | null };
+
+export async function getEinvoiceSettings(instanceId: number, db?: DbOrTx): Promise<EinvoiceSettings> {
+  const executor = db ?? (await getDb());
+  const [row] = await executor.select().from(instanceEinvoiceSettings).where(eq(instanceEinvoiceSettings.instanceId, instanceId));
+  return { einvoice_format: row?.einvoiceFormat ?? "zugferd", leitweg_id: row?.leitwegId ?? null };
+}
+
+/** Leitweg-ID (KoSIT): Grobadressierung-[Feinadressierung-]Prüfziffer, e.g. 991-12345-67 or 04011000-1234512345-06. */
+const LEITWEG_ID = /^\d{2,12}(-[A-Za-z0-9]{1,30})?-\d{2}$/;
+
+export async function setEinvoiceSettings(instanceId: number, input: EinvoiceSettings): Promise<EinvoiceSettings> {
+  const leitwegId = input.leitweg_id?.trim() || null;
+  if (leitwegId && !LEITWEG_ID.test(leitwegId)) {
+    throw new ValidationError({ leitweg_id: ["Die Leitweg-ID hat nicht das Format 991-12345-67 (Grobadressierung-Feinadressierung-Prüfziffer)."] });
+  }
+  if (input.einvoice_format !== "zugferd" && input.einvoice_format !== "xrechnung") {
+    throw new ValidationError({ einvoice_format: ["Bitte „zugferd“ oder „xrechnung“ wählen."] });
+  }
+  const db = await getDb();
+  const values = { instanceId, einvoiceFormat: input.einvoice_format, leitwegId, updatedAt: new Date() };
+  await db
+    .insert(instanceEinvoiceSettings)
+    .values(values)
+    .onConflictDoUpdate({ target: instanceEinvoiceSettings.instanceId, set: { einvoiceFormat: values.einvoiceFormat, leitwegId, updatedAt: values.updatedAt } });
+  return { einvoice_format: input.einvoice_format, leitweg_id: leitwegId };
+}
+
+// ---------------------------------------------------------------------------
+// Source data (frozen parts of the invoice)
+
+async function buyerEmail(db: DbOrTx, instanceId: number): Promise<string | null> {
+  const [row] = await db
+    .select({ email: users.email })
+    .from(users)
+    .innerJoin(userRoles, eq(userRoles.userId, users.id))
+    .innerJoin(roles, eq(roles.key, userRoles.roleKey))
+    .where(and(eq(users.instanceId, instanceId), eq(users.active, true), eq(roles.key, "customer_admin")))
+    .orderBy(asc(users.email))
+    .limit(1);
+  return row?.email ?? null;
+}
+
+export async function sourceFor(db: DbOrTx, row: InvoiceRow): Promise<EInvoiceSource> {
+  if (!row.issuedAt || !row.invoiceNumber || !row.invoiceDate) throw new NotFoundError("Für Entwürfe gibt es noch keine E-Rechnung.");
+  const items = await db.select().from(invoiceItems).where(eq(invoiceItems.invoiceId, row.id)).orderBy(asc(invoiceItems.position));
+  const [cancelled] = row.cancelsInvoiceId
+    ? await db.select({ invoiceNumber: invoices.invoiceNumber, invoiceDate: invoices.invoiceDate }).from(invoices).where(eq(invoices.id, row.cancelsInvoiceId))
+    : [];
+  const settings = await getEinvoiceSettings(row.instanceId, db);
+  const lines: CalculatedLine[] = items.map((item) => ({
+    position: item.position,
+    description: item.description,
+    quantity_milli: item.quantityMilli,
+    unit: item.unit,
+    unit_price_cents: item.unitPriceCents,
+    vat_rate: item.vatRate,
+    net_cents: item.netCents,
+  }));
+  return {
+    kind: row.kind,
+    invoiceNumber: row.invoiceNumber,
+    invoiceDate: row.invoiceDate,
+    dueDate: row.dueDate,
+    servicePeriodStart: row.servicePeriodStart,
+    servicePeriodEnd: row.servicePeriodEnd,
+    title: row.title,
+    notes: row.notes,
+    reverseCharge: row.reverseCharge,
+    recipient: row.recipient,
+    items: lines,
+    cancels: cancelled?.invoiceNumber ? { invoiceNumber: cancelled.invoiceNumber, invoiceDate: cancelled.invoiceDate } : null,
+    issuer: (row.issuer as IssuerConfig | null) ?? currentIssuer(),
+    leitwegId: settings.leitweg_id,
+    buyerEmail: await buyerEmail(db, row.instanceId),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Archive
+
+async function render(db: DbOrTx, row: InvoiceRow, kind: InvoiceDocumentKind): Promise<Buffer> {
+  const data = toEInvoiceData(await sourceFor(db, row));
+  try {
+    if (kind === "cii_xml") return await renderCii(data);
+    if (kind === "xrechnung_xml") return await renderXRechnungUbl(data);
+    const pdf = await getInvoicePdfForStaff(row.id);
+    return await renderFacturX(data, pdf.bytes);
+  } catch (error) {
+    if (error instanceof EInvoiceError) {
+      throw new UnprocessableError(`Die E-Rechnung konnte nicht erstellt werden: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+/** The archived file of that kind; rendered and stored on first use. */
+export async function archivedDocument(row: InvoiceRow, kind: InvoiceDocumentKind): Promise<Buffer> {
+  const db = await getDb();
+  const existing = await readDocument(db, row.id, kind);
+  if (existing) return existing;
+  const bytes = await render(db, row, kind);
+  await db
+    .insert(invoiceDocuments)
+    .values({ invoiceId: row.id, kind, bytes, sha256: createHash("sha256").update(bytes).digest("hex") })
+    .onConflictDoNothing();
+  return (await readDocument(db, row.id, kind)) ?? bytes;
+}
+
+async function readDocument(db: DbOrTx, invoiceId: number, kind: InvoiceDocumentKind) {
+  const [doc] = await db
+    .select({ bytes: invoiceDocuments.bytes })
+    .from(invoiceDocuments)
+    .where(and(eq(invoiceDocuments.invoiceId, invoiceId), eq(invoiceDocuments.kind, kind)));
+  return doc?.bytes ?? null;
+}
+
+function xmlFile(row: InvoiceRow, kind: "cii_xml" | "xrechnung_xml", bytes: Buffer): EInvoiceFile {
+  const suffix = kind === "xrechnung_xml" ? "xrechnung" : "zugferd";
+  return { filename: `${row.invoiceNumber}-${suffix}.xml`, contentType: "application/xml; charset=utf-8", bytes, kind };
+}
+
+export type EInvoiceRequest = { format?: "zugferd" | "xrechnung" | "cii" | "facturx" };
+
+async function fileFor(row: InvoiceRow, request: EInvoiceRequest): Promise<EInvoiceFile> {
+  if (request.format === "facturx") {
+    const bytes = await archivedDocument(row, "facturx_pdf");
+    return { filename: `${row.invoiceNumber}.pdf`, contentType: "application/pdf", bytes, kind: "facturx_pdf" };
+  }
+  const format = request.format === "cii" ? "zugferd" : (request.format ?? (await getEinvoiceSettings(row.instanceId)).einvoice_format);
+  const kind = format === "xrechnung" ? "xrechnung_xml" : "cii_xml";
+  return xmlFile(row, kind, await archivedDocument(row, kind));
+}
+
+/** Customer: the instance's own issued invoice; XML per instance setting unless a format is asked for. */
+export async function getEInvoice(instanceId: number, id: number, request: EInvoiceRequest = {}) {
+  const db = await getDb();
+  return fileFor(await findIssued(db, id, instanceId), request);
+}
+
+export async function getEInvoiceForStaff(id: number, request: EInvoiceRequest = {}) {
+  const db = await getDb();
+  return fileFor(await findIssued(db, id), request);
+}
+
+/** `?format=` of the e-invoice endpoints; anything else is a 422. */
+export function parseEInvoiceFormat(req: Request): EInvoiceRequest {
+  const raw = new URL(req.url).searchParams.get("format");
+  if (raw === null || raw === "") return {};
+  if (raw === "zugferd" || raw === "xrechnung" || raw === "cii" || raw === "facturx") return { format: raw };
+  throw new ValidationError({ format: ["Unbekanntes Format. Erlaubt: zugferd, cii, xrechnung, facturx."] });
+}
+
+export function eInvoiceResponse(file: EInvoiceFile) {
+  return new Response(new Uint8Array(file.bytes), {
+    status: 200,
+    headers: {
+      "Content-Type": file.contentType,
+      "Content-Length": String(file.bytes.length),
+      "Content-Disposition": `attachment; filename="${file.filename}"`,
+      "Cache-Control": "private, no-store",
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
+}

@@ -1,0 +1,147 @@
+/**
+ * Staff commands on drafts: create, update, delete. A row without
+ * `issued_at` is a draft — editable and deletable, never visible to
+ * customers. Once issued, the service answers 409 and database triggers
+ * (migration `0005_invoices_immutable`) refuse any change anyway.
+ * Each command writes its activity entry in its own transaction; drafts are
+ * logged without instance, so only staff see them.
+ */
+import { and, desc, eq, isNull } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { instances, invoiceItems, invoices, type InvoiceRecipientSnapshot } from "@/db/schema";
+import type { DbOrTx } from "@/db/types";
+import { actorUserId, recordActivity, type Actor } from "@/lib/activity";
+import { ConflictError, UnprocessableError } from "@/lib/errors";
+import { lineNetCents, summarizeLines } from "@/lib/invoices/calc";
+import { defaultPaymentTermsDays } from "@/lib/invoices/issuer-config";
+import { getInvoiceForStaff } from "@/lib/invoices/queries";
+import { findRow, lineFromItem, type InvoiceRow } from "@/lib/invoices/rows";
+import type { DraftInput } from "@/lib/invoices/schemas";
+
+async function requireInstance(db: DbOrTx, instanceId: number) {
+  const [instance] = await db.select().from(instances).where(eq(instances.id, instanceId));
+  if (!instance) throw new UnprocessableError("Diese Instanz gibt es nicht.");
+  return instance;
+}
+
+/** The recipient used last for the instance, or the bare company name. */
+export async function defaultRecipient(db: DbOrTx, instanceId: number): Promise<InvoiceRecipientSnapshot> {
+  const [last] = await db
+    .select({ recipient: invoices.recipient })
+    .from(invoices)
+    .where(eq(invoices.instanceId, instanceId))
+    .orderBy(desc(invoices.createdAt), desc(invoices.id))
+    .limit(1);
+  if (last) return last.recipient;
+  const instance = await requireInstance(db, instanceId);
+  return { company_name: instance.companyName, name: null, address_lines: [], vat_id: null, customer_number: null };
+}
+
+function itemRowsFor(invoiceId: number, items: DraftInput["items"]) {
+  const rows = items.map((item, index) => ({
+    invoiceId,
+    position: index + 1,
+    description: item.description,
+    quantityMilli: item.quantity,
+    unit: item.unit,
+    unitPriceCents: item.unit_price,
+    vatRate: item.vat_rate,
+    netCents: lineNetCents(item.quantity, item.unit_price),
+  }));
+  return { rows, totals: summarizeLines(rows.map(lineFromItem)).totals };
+}
+
+export function immutable(row: InvoiceRow): never {
+  const number = row.invoiceNumber ? ` ${row.invoiceNumber}` : "";
+  throw new ConflictError(
+    `Die Rechnung${number} ist bereits ausgestellt und kann nicht mehr geändert werden. Korrekturen nur per Stornierung mit Stornorechnung.`,
+  );
+}
+
+export async function createDraft(input: DraftInput, actor: Actor) {
+  const db = await getDb();
+  const id = await db.transaction(async (tx) => {
+    const instance = await requireInstance(tx, input.instance_id);
+    const recipient = input.recipient ?? (await defaultRecipient(tx, instance.id));
+    const [row] = await tx
+      .insert(invoices)
+      .values({
+        instanceId: instance.id,
+        title: input.title,
+        servicePeriodStart: input.service_period_start,
+        servicePeriodEnd: input.service_period_end,
+        paymentTermsDays: input.payment_terms_days ?? defaultPaymentTermsDays(),
+        recipient,
+        notes: input.notes,
+        reverseCharge: input.reverse_charge,
+        createdBy: actorUserId(actor),
+      })
+      .returning({ id: invoices.id });
+    const { rows, totals } = itemRowsFor(row!.id, input.items);
+    await tx.insert(invoiceItems).values(rows);
+    await tx
+      .update(invoices)
+      .set({ netCents: totals.net_cents, vatCents: totals.vat_cents, grossCents: totals.gross_cents })
+      .where(eq(invoices.id, row!.id));
+    await recordActivity(tx, actor, {
+      instanceId: null,
+      action: "invoice.draft_created",
+      description: `Rechnungsentwurf „${input.title}“ angelegt`,
+      metadata: { invoice_id: row!.id, instance_id: instance.id },
+    });
+    return row!.id;
+  });
+  return getInvoiceForStaff(id);
+}
+
+export async function updateDraft(id: number, input: DraftInput, actor: Actor) {
+  const db = await getDb();
+  await db.transaction(async (tx) => {
+    const row = await findRow(tx, id, true);
+    if (row.issuedAt) immutable(row);
+    const instance = await requireInstance(tx, input.instance_id);
+    const recipient = input.recipient ?? (instance.id === row.instanceId ? row.recipient : await defaultRecipient(tx, instance.id));
+    const { rows, totals } = itemRowsFor(id, input.items);
+    await tx.delete(invoiceItems).where(eq(invoiceItems.invoiceId, id));
+    await tx.insert(invoiceItems).values(rows);
+    await tx
+      .update(invoices)
+      .set({
+        instanceId: instance.id,
+        title: input.title,
+        servicePeriodStart: input.service_period_start,
+        servicePeriodEnd: input.service_period_end,
+        paymentTermsDays: input.payment_terms_days ?? row.paymentTermsDays,
+        recipient,
+        notes: input.notes,
+        reverseCharge: input.reverse_charge,
+        netCents: totals.net_cents,
+        vatCents: totals.vat_cents,
+        grossCents: totals.gross_cents,
+        updatedAt: new Date(),
+      })
+      .where(and(eq(invoices.id, id), isNull(invoices.issuedAt)));
+    await recordActivity(tx, actor, {
+      instanceId: null,
+      action: "invoice.draft_updated",
+      description: `Rechnungsentwurf „${input.title}“ geändert`,
+      metadata: { invoice_id: id, instance_id: instance.id },
+    });
+  });
+  return getInvoiceForStaff(id);
+}
+
+export async function deleteDraft(id: number, actor: Actor) {
+  const db = await getDb();
+  await db.transaction(async (tx) => {
+    const row = await findRow(tx, id, true);
+    if (row.issuedAt) immutable(row);
+    await tx.delete(invoices).where(and(eq(invoices.id, id), isNull(invoices.issuedAt)));
+    await recordActivity(tx, actor, {
+      instanceId: null,
+      action: "invoice.draft_deleted",
+      description: `Rechnungsentwurf „${row.title}“ gelöscht`,
+      metadata: { invoice_id: id, instance_id: row.instanceId },
+    });
+  });
+}

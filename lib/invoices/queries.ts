@@ -1,0 +1,143 @@
+/**
+ * Reads: lists with filters, statistics and pagination, and the detail, for
+ * customers (issued invoices of their own instance only; drafts and other
+ * instances are 404) and for staff (all instances, drafts included).
+ * Statistics: open_count = sent + partially paid + overdue, open_amount =
+ * their remaining sum, overdue_count ⊂ open_count.
+ */
+import { and, asc, count, desc, eq, ilike, inArray, isNotNull, or, sql, type SQL } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { instances, invoices } from "@/db/schema";
+import type { DbOrTx } from "@/db/types";
+import { paginationMeta } from "@/lib/activity";
+import { todayIsoDate, type InvoiceStatus } from "@/lib/invoices/calc";
+import { presentDetail, presentListRow, presentStaffDetail, presentStaffListRow, type DetailParts, type InvoiceDetail } from "@/lib/invoices/present";
+import { findRow, findVisibleRow, loadParts, type InvoiceRow } from "@/lib/invoices/rows";
+import type { CustomerStatusFilter, StaffStatusFilter } from "@/lib/invoices/schemas";
+import { derivedSubquery, OPEN_STATUSES } from "@/lib/invoices/status-sql";
+import { centsToNumber, formatEuro } from "@/lib/money";
+
+export type { InvoiceDetail };
+export type InvoiceListFilters = { status?: CustomerStatusFilter | StaffStatusFilter; search?: string; page?: number; perPage?: number };
+
+function escapeLike(value: string) {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+async function listDerived(baseWhere: SQL | undefined, filters: InvoiceListFilters) {
+  const db = await getDb();
+  const page = filters.page ?? 1;
+  const perPage = filters.perPage ?? 15;
+  const d = derivedSubquery(db, baseWhere, todayIsoDate());
+
+  const conditions: SQL[] = [];
+  if (filters.status === "open") conditions.push(inArray(d.status, OPEN_STATUSES));
+  else if (filters.status) conditions.push(eq(d.status, filters.status));
+  if (filters.search) {
+    const pattern = `%${escapeLike(filters.search)}%`;
+    conditions.push(or(ilike(d.invoiceNumber, pattern), ilike(d.title, pattern))!);
+  }
+  const where = conditions.length > 0 ? and(...conditions) : undefined;
+
+  const [{ total }] = await db.select({ total: count() }).from(d).where(where);
+  const rows = await db
+    .select()
+    .from(d)
+    .where(where)
+    .orderBy(sql`${d.invoiceDate} desc nulls first`, desc(d.createdAt), desc(d.id))
+    .limit(perPage)
+    .offset((page - 1) * perPage);
+
+  // Statistics over everything in scope, independent of the filters.
+  const grouped = await db
+    .select({
+      status: d.status,
+      n: count(),
+      remaining: sql<number>`coalesce(sum(${d.grossCents} - ${d.paidCents}), 0)`.mapWith(Number),
+    })
+    .from(d)
+    .groupBy(d.status);
+  const byStatus = new Map(grouped.map((g) => [g.status, g]));
+  const countOf = (...statuses: InvoiceStatus[]) => statuses.reduce((sum, s) => sum + (byStatus.get(s)?.n ?? 0), 0);
+  const openCents = OPEN_STATUSES.reduce((sum, s) => sum + (byStatus.get(s)?.remaining ?? 0), 0);
+
+  return {
+    rows,
+    stats: {
+      open_count: countOf(...OPEN_STATUSES),
+      paid_count: countOf("paid"),
+      overdue_count: countOf("overdue"),
+      open_amount: centsToNumber(openCents),
+      open_amount_formatted: formatEuro(openCents),
+    },
+    meta: paginationMeta(page, perPage, total),
+  };
+}
+
+/** GET /api/manage/invoices and /api/v1/invoices: the instance's issued invoices. */
+export async function listInvoices(instanceId: number, filters: InvoiceListFilters = {}) {
+  const { rows, stats, meta } = await listDerived(and(eq(invoices.instanceId, instanceId), isNotNull(invoices.issuedAt)), filters);
+  return { invoices: rows.map(presentListRow), stats, meta };
+}
+
+async function instanceNames(db: DbOrTx, ids: number[]) {
+  const unique = [...new Set(ids)];
+  const rows = unique.length
+    ? await db.select({ id: instances.id, name: instances.name, companyName: instances.companyName }).from(instances).where(inArray(instances.id, unique))
+    : [];
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** Staff: all instances, drafts included, optional instance filter. */
+export async function listInvoicesForStaff(filters: InvoiceListFilters & { instanceId?: number }) {
+  const { rows, stats, meta } = await listDerived(filters.instanceId ? eq(invoices.instanceId, filters.instanceId) : undefined, filters);
+  const names = await instanceNames(await getDb(), rows.map((r) => r.instanceId));
+  return { invoices: rows.map((row) => presentStaffListRow(row, names.get(row.instanceId))), stats, meta };
+}
+
+/** Items, payments and the credit note relation of one invoice. */
+async function detailParts(db: DbOrTx, row: InvoiceRow): Promise<DetailParts> {
+  const { items, payments } = await loadParts(db, row.id);
+  const related = await db
+    .select({ id: invoices.id, invoiceNumber: invoices.invoiceNumber, cancelsInvoiceId: invoices.cancelsInvoiceId, issuedAt: invoices.issuedAt })
+    .from(invoices)
+    .where(or(eq(invoices.cancelsInvoiceId, row.id), row.cancelsInvoiceId ? eq(invoices.id, row.cancelsInvoiceId) : sql`false`));
+  const cancels = related.find((r) => r.id === row.cancelsInvoiceId) ?? null;
+  const creditNote = related.find((r) => r.cancelsInvoiceId === row.id && r.issuedAt !== null) ?? null;
+  return { items, payments, cancels, creditNote };
+}
+
+/** GET /api/manage/invoices/{id}: another instance's invoice and drafts are 404. */
+export async function getInvoice(instanceId: number, id: number): Promise<InvoiceDetail> {
+  const db = await getDb();
+  const row = await findVisibleRow(db, instanceId, id);
+  return presentDetail(row, await detailParts(db, row));
+}
+
+export async function getInvoiceForStaff(id: number) {
+  const db = await getDb();
+  const row = await findRow(db, id);
+  const names = await instanceNames(db, [row.instanceId]);
+  return presentStaffDetail(row, await detailParts(db, row), names.get(row.instanceId));
+}
+
+export type StaffInvoiceDetail = Awaited<ReturnType<typeof getInvoiceForStaff>>;
+
+/** Instances for the staff draft form, each with the recipient used on its latest invoice. */
+export async function listRecipients() {
+  const db = await getDb();
+  const rows = await db.select({ id: instances.id, name: instances.name, companyName: instances.companyName }).from(instances).orderBy(asc(instances.name));
+  const latest = await db
+    .selectDistinctOn([invoices.instanceId], { instanceId: invoices.instanceId, recipient: invoices.recipient })
+    .from(invoices)
+    .orderBy(invoices.instanceId, desc(invoices.createdAt), desc(invoices.id));
+  const byInstance = new Map(latest.map((r) => [r.instanceId, r.recipient]));
+  return {
+    instances: rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      company_name: row.companyName,
+      recipient: byInstance.get(row.id) ?? { company_name: row.companyName, name: null, address_lines: [], vat_id: null, customer_number: null },
+    })),
+  };
+}

@@ -1,0 +1,49 @@
+import { BadRequestError, PayloadTooLargeError } from "@/lib/errors";
+import { MAX_STATEMENT_BYTES } from "./import";
+
+const TOO_LARGE = "Der Kontoauszug ist zu groß (höchstens 5 MB).";
+
+async function readCapped(req: Request, max: number): Promise<Buffer> {
+  if (!req.body) return Buffer.alloc(0);
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      throw new PayloadTooLargeError(TOO_LARGE);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The uploaded statement: multipart/form-data (field `file`) or the raw XML as body.
+ * Over 5 MB → 413 (checked on the declared length and while reading).
+ */
+export async function readStatementUpload(req: Request): Promise<{ bytes: Buffer; filename: string | null }> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  // multipart adds a few hundred bytes of framing around the file
+  if (declared > MAX_STATEMENT_BYTES + 64 * 1024) throw new PayloadTooLargeError(TOO_LARGE);
+  const type = req.headers.get("content-type") ?? "";
+  if (type.startsWith("multipart/form-data")) {
+    const raw = await readCapped(req, MAX_STATEMENT_BYTES + 64 * 1024);
+    let form: FormData;
+    try {
+      form = await new Response(new Uint8Array(raw), { headers: { "content-type": type } }).formData();
+    } catch {
+      throw new BadRequestError("Der Upload konnte nicht gelesen werden.");
+    }
+    const file = form.get("file");
+    if (!file || typeof file === "string") throw new BadRequestError("Bitte eine Datei im Feld „file“ hochladen.");
+    if (file.size > MAX_STATEMENT_BYTES) throw new PayloadTooLargeError(TOO_LARGE);
+    return { bytes: Buffer.from(await file.arrayBuffer()), filename: file.name || null };
+  }
+  const bytes = await readCapped(req, MAX_STATEMENT_BYTES);
+  if (bytes.length === 0) throw new BadRequestError("Bitte einen CAMT.053-Kontoauszug hochladen.");
+  return { bytes, filename: new URL(req.url).searchParams.get("filename") };
+}

@@ -1,0 +1,109 @@
+/**
+ * The portal's HTTP server: a node:http server around Next's request handler,
+ * used by `npm run demo` (dev) and `npm start` (production build) through
+ * scripts/serve.ts.
+ *
+ * Why not `next start`: Next fills X-Forwarded-For only when it is absent, so a
+ * client talking to it directly chooses its own address and every per-IP rate
+ * limit is void. Here the client address comes from the socket (or from the
+ * configured proxy hops), request ids and request logs/metrics are added, and
+ * SIGTERM drains the process (lib/observability/request.ts).
+ *
+ * Shutdown order: mark not-ready (503 on /api/ready), stop accepting, answer
+ * new requests on kept-alive connections with 503, wait for the running ones
+ * up to SHUTDOWN_TIMEOUT_MS, stop the job workers (running jobs get the same
+ * bound, the rest is retried elsewhere), close Next and the database pool.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { closeDb, getDbHandle } from "@/db/client";
+import { config } from "@/lib/config";
+import { markServedByPortalServer } from "@/lib/http/client-ip";
+import { startJobRunner, type JobRunner } from "@/lib/jobs/runner";
+import { setJobQueue, startJobSender, stopJobQueue } from "@/lib/jobs/queue";
+import { logger } from "@/lib/observability/logger";
+import { isShuttingDown, markShuttingDown } from "@/lib/observability/readiness";
+import { portalRequestListener } from "@/lib/observability/request";
+
+export type PortalServer = { url: string; server: http.Server; shutdown: (reason: string) => Promise<void> };
+
+export async function startPortalServer(options: { dev: boolean; dir?: string; port: number; hostname?: string }): Promise<PortalServer> {
+  const cfg = config();
+  const log = logger().child({ component: "server" });
+  const hostname = options.hostname ?? process.env.HOST ?? "0.0.0.0";
+
+  const server = http.createServer();
+  const { default: next } = await import("next");
+  const app = next({ dev: options.dev, dir: options.dir ?? process.cwd(), hostname: "localhost", port: options.port, httpServer: server });
+  await app.prepare();
+  markServedByPortalServer();
+  const handle = app.getRequestHandler();
+  const listener = portalRequestListener((req, res) => handle(req, res), { trustedProxyHops: cfg.TRUSTED_PROXY_HOPS, isShuttingDown });
+  server.on("request", listener);
+  // Slow clients must not hold a connection forever; proxies keep theirs alive longer than ours.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+
+  const db = await getDbHandle();
+  const jobsInProcess = cfg.JOBS_IN_PROCESS ?? db.kind === "pglite";
+  let runner: JobRunner | undefined;
+  if (jobsInProcess) {
+    runner = await startJobRunner({ handle: db });
+    setJobQueue(runner.boss);
+  } else {
+    await startJobSender(db);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, hostname, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${address.port}`;
+  log.info({ port: address.port, dev: options.dev, jobs_in_process: jobsInProcess, trusted_proxy_hops: cfg.TRUSTED_PROXY_HOPS }, "portal server listening");
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = (reason: string) => {
+    stopping ??= (async () => {
+      const timeout = cfg.SHUTDOWN_TIMEOUT_MS;
+      log.info({ reason, in_flight: listener.inFlight(), timeout_ms: timeout }, "shutting down");
+      markShuttingDown();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const drained = await Promise.race([listener.idle().then(() => true), delay(timeout).then(() => false)]);
+      if (!drained) log.warn({ in_flight: listener.inFlight() }, "shutdown timeout: closing remaining connections");
+      server.closeAllConnections();
+      await closed;
+      if (runner) setJobQueue(undefined);
+      await (runner ? runner.stop(timeout) : stopJobQueue(timeout)).catch((error) => log.error({ err: error }, "stopping job workers failed"));
+      await app.close().catch(() => {});
+      await closeDb().catch((error) => log.error({ err: error }, "closing the database failed"));
+      log.info("stopped");
+    })();
+    return stopping;
+  };
+  return { url, server, shutdown };
+}
+
+function delay(ms: number) {
+  return new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/** SIGTERM/SIGINT: drain and exit 0; a second signal exits at once. */
+export function exitOnSignals(portal: PortalServer, beforeExit?: () => Promise<void>) {
+  let received = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (received) process.exit(1);
+    received = true;
+    portal
+      .shutdown(signal)
+      .then(() => beforeExit?.())
+      .then(() => process.exit(0))
+      .catch((error) => {
+        logger().error({ err: error }, "shutdown failed");
+        process.exit(1);
+      });
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+}
