@@ -1,3 +1,4 @@
+import { GiroCodeImage } from "@/components/payments/girocode-image";
 import { Card } from "@/components/ui/card";
 import { formatDate, formatDateTime } from "@/lib/client/format";
 import { InvoiceStatusBadge } from "./status-badge";
@@ -89,6 +90,7 @@ export function InvoiceDetailView({ invoice, actions, linkBase }: { invoice: Inv
           <Row label="Bezahlt" value={invoice.totals.paid_formatted} />
           <Row label="Offener Betrag" value={invoice.totals.remaining_formatted} strong />
         </dl>
+        {invoice.girocode && <GiroCodeImage payload={invoice.girocode} />}
         {invoice.reverse_charge && <p className="mt-3 text-sm text-slate-600">Steuerschuldnerschaft des Leistungsempfängers (Reverse Charge)</p>}
         {invoice.notes && <p className="mt-3 whitespace-pre-line text-sm text-slate-600">{invoice.notes}</p>}
       </Card>

@@ -19,6 +19,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/aktivitaet", label: "Aktivität", blockedWhenSuspended: true, audience: "customer" },
   { href: "/verwaltung", label: "Instanzen", blockedWhenSuspended: false, audience: "staff" },
   { href: "/verwaltung/rechnungen", label: "Rechnungsstellung", blockedWhenSuspended: false, audience: "staff" },
+  { href: "/verwaltung/zahlungen", label: "Zahlungseingänge", blockedWhenSuspended: false, audience: "staff" },
   { href: "/verwaltung/abrechnung", label: "Abrechnung", blockedWhenSuspended: false, audience: "staff" },
   { href: "/verwaltung/benutzer", label: "Mitarbeiter", blockedWhenSuspended: false, audience: "staff" },
   { href: "/verwaltung/tarife", label: "Tarife", blockedWhenSuspended: false, audience: "staff" },

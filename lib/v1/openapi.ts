@@ -216,7 +216,7 @@ const v1Paths: ZodOpenApiPathsObject = {
       tags: ["v1 Rechnungen"],
       summary: "E-Rechnung nach EN 16931 (Permission invoice.read)",
       description: "XML je nach Einstellung der Instanz: ZUGFeRD/Factur-X-CII (Standard) oder XRechnung-UBL (mit Leitweg-ID als BuyerReference). format=zugferd|cii|xrechnung liefert das jeweilige XML, format=facturx das PDF/A-3 mit eingebetteter factur-x.xml. Einmal erzeugt und unveränderlich archiviert.",
-      requestParams: { path: z.object({ id: z.string() }), query: z.object({ format: z.enum(["zugferd", "cii", "xrechnung", "facturx"]).optional() }), ...tenantParam },
+      requestParams: { path: z.object({ id: z.string() }), query: s.tenantQuery.extend({ format: z.enum(["zugferd", "cii", "xrechnung", "facturx"]).optional() }) },
       responses: {
         "200": { description: "application/xml (bzw. application/pdf bei format=facturx) als Download" },
         "404": v1Err("Nicht gefunden"),
