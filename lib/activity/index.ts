@@ -11,7 +11,6 @@ import { apiTimestamp } from "@/lib/time";
 export { recordActivity, type ActivityEntry, type ActivityLevel } from "./record";
 export { ACTIVITY_ACTIONS, actionLabel, type ActivityAction } from "./actions";
 export * from "./actor";
-export { logActivity } from "./legacy";
 export type Pagination = { page: number; perPage: number };
 
 export async function listActivity(instanceId: number, { page, perPage }: Pagination) {
