@@ -2,7 +2,9 @@ import { defineConfig } from "@playwright/test";
 
 /**
  * Browser tests in Debian's Chromium (never a downloaded browser). The portal
- * runs as a production build with its local stand-ins (scripts/serve.ts).
+ * runs as a production build with its local stand-ins and the development
+ * outbox (scripts/serve.ts --prod, which runs only with APP_ENV=test; real
+ * production is `npm start`, tested by `npm run test:scale`).
  * E2E_PORT lets several stacks run side by side; the stand-ins' ports follow it.
  */
 const port = Number(process.env.E2E_PORT ?? 3100);

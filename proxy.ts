@@ -11,6 +11,8 @@ export function proxy(request: NextRequest) {
   const policy = contentSecurityPolicy(nonce, process.env.NODE_ENV !== "production");
   const headers = new Headers(request.headers);
   headers.set("x-nonce", nonce);
+  // The page guards send signed-out visitors to /login?next=<this path> (lib/auth/login-redirect.ts).
+  headers.set("x-pathname", `${request.nextUrl.pathname}${request.nextUrl.search}`);
   headers.set("content-security-policy", policy);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("content-security-policy", policy);

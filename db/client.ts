@@ -29,7 +29,8 @@ export async function openDatabase(opts: { url?: string; pgliteDir?: string; poo
   if (url) {
     const { default: postgres } = await import("postgres");
     const { drizzle } = await import("drizzle-orm/postgres-js");
-    const client = postgres(url, { max: opts.poolSize ?? 10, onnotice: () => {} });
+    // jit off: the portal's queries are short OLTP reads; JIT compilation of an over-estimated plan cost more than the query itself (issue 12).
+    const client = postgres(url, { max: opts.poolSize ?? 10, onnotice: () => {}, connection: { jit: "off" } });
     handle = { db: drizzle(client, { schema }), close: () => client.end({ timeout: 5 }), kind: "postgres", pgClient: client };
   } else {
     const { PGlite } = await import("@electric-sql/pglite");

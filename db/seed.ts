@@ -35,7 +35,7 @@ type DemoInstance = {
     serverType: string;
     datacenter: string;
     status: string;
-    healthStatus: "healthy" | "degraded" | "unhealthy" | "unknown";
+    healthStatus: "healthy" | "degraded" | "unhealthy" | "unknown" | "off";
   } | null;
   billing: { status: "trial" | "active" | "past_due" | "cancelled"; trialEndsAt: string | null; paidUntil: string | null };
   user: { email: string; name: string };
@@ -57,7 +57,7 @@ const INSTANCES: DemoInstance[] = [
     tier: "professional",
     status: "offline",
     // As the Hetzner simulator's demo server 1002: switched off, so the demo shows a server to power on.
-    server: { hetznerServerId: 1002, name: "bergmann-web", ipv4: "116.203.45.67", serverType: "cpx21", datacenter: "fsn1", status: "off", healthStatus: "unhealthy" },
+    server: { hetznerServerId: 1002, name: "bergmann-web", ipv4: "116.203.45.67", serverType: "cpx21", datacenter: "fsn1", status: "off", healthStatus: "off" },
     billing: { status: "active", trialEndsAt: null, paidUntil: "2026-12-01" },
     user: { email: "it@bergmann-logistik.de", name: "Claudia Bergmann" },
   },

@@ -26,7 +26,7 @@ test("a wrong password shows the German error next to the form", async ({ page }
   await page.goto("/login");
   await page.getByLabel("E-Mail-Adresse").fill("admin@firma.de");
   await page.getByLabel("Passwort").fill("ganz-falsch");
-  await page.getByRole("button", { name: "Anmelden" }).click();
+  await page.getByRole("button", { name: "Anmelden", exact: true }).click();
   await expect(page.getByRole("alert").filter({ hasText: "Passwort" })).toHaveText("Die E-Mail-Adresse oder das Passwort ist falsch.");
   await expect(page).toHaveURL(/\/login/);
 });

@@ -6,7 +6,7 @@ export async function login(page: Page, email: string, password = DEMO_PASSWORD)
   await page.goto("/login");
   await page.getByLabel("E-Mail-Adresse").fill(email);
   await page.getByLabel("Passwort").fill(password);
-  await page.getByRole("button", { name: "Anmelden" }).click();
+  await page.getByRole("button", { name: "Anmelden", exact: true }).click();
   await expect(page.getByRole("button", { name: "Abmelden" })).toBeVisible();
 }
 

@@ -23,7 +23,7 @@ test("enable e-mail 2FA, log out, log in with the mailed code, then turn it off 
 
   await page.getByLabel("E-Mail-Adresse").fill(EMAIL);
   await page.getByLabel("Passwort").fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "Anmelden" }).click();
+  await page.getByRole("button", { name: "Anmelden", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Anmeldecode eingeben" })).toBeVisible();
   const mail = await latestMail(request, EMAIL);
   expect(mail.subject).toMatch(/Anmeldecode/);

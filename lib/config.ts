@@ -39,6 +39,20 @@ const configSchema = z.object({
   /** Hetzner Cloud API base URL (scripts/serve.ts points it at the local simulator). */
   HCLOUD_ENDPOINT: z.string().url().default("https://api.hetzner.cloud/v1"),
   HCLOUD_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Hetzner circuit breaker: consecutive failures (timeout, no answer, 5xx) after which calls fail fast … */
+  HETZNER_BREAKER_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  /** … for this many seconds (then one trial call decides). */
+  HETZNER_BREAKER_OPEN_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** Background server sync: read every linked server from Hetzner this often (divisor of 60 or a multiple of 60). */
+  SERVER_SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
+  /** Health probe of each instance's portal and MeshCentral URL: path, timeout, minutes of failure before mail. */
+  HEALTH_PROBE_PATH: z.string().startsWith("/", "muss mit / beginnen").default("/"),
+  HEALTH_PROBE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  HEALTH_ALERT_AFTER_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(5),
+  /** Where probes go; `{host}` and `{path}` are replaced. The demo points it at a local stand-in. */
+  HEALTH_PROBE_URL_TEMPLATE: z.string().includes("{host}", { message: "muss {host} enthalten" }).default("https://{host}{path}"),
+  /** After this many days IP addresses in the activity log and in sessions are anonymised (DSGVO). */
+  IP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** How long a graceful (ACPI) shutdown may take before the portal offers a forced power off. */
   SERVER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().positive().max(3600).default(120),
   DEV_TOOLS: bool.optional(),

@@ -6,6 +6,7 @@ import { effectiveStatus, INSTANCE_STATUS_LABELS, meshcentralHost, portalHost, t
 import { formatEuro } from "@/lib/money";
 import { HEALTH_LABELS, SERVER_STATUS_LABELS } from "@/lib/servers/labels";
 import { apiTimestamp } from "@/lib/time";
+import { paymentInfo } from "@/lib/dunning/payment-info";
 
 export const BILLING_STATUS_LABELS: Record<string, string> = {
   trial: "Testphase",
@@ -18,8 +19,11 @@ export const BILLING_STATUS_LABELS: Record<string, string> = {
 export async function instanceStatus(ctx: InstanceContext) {
   const db = await getDb();
   const { instance, tier } = ctx;
-  const [server] = await db.select().from(servers).where(eq(servers.instanceId, instance.id));
-  const [bill] = await db.select().from(billing).where(eq(billing.instanceId, instance.id));
+  // Independent reads in parallel (two pool connections): one round trip of latency instead of two.
+  const [[server], [bill]] = await Promise.all([
+    db.select().from(servers).where(eq(servers.instanceId, instance.id)),
+    db.select().from(billing).where(eq(billing.instanceId, instance.id)),
+  ]);
   const status = effectiveStatus(instance);
   const serverStatus = server?.hetznerServerId ? server.status : "none";
   return {
@@ -67,5 +71,7 @@ export async function instanceStatus(ctx: InstanceContext) {
       max_customers: instance.maxCustomers ?? tier.maxCustomers,
       max_devices: instance.maxDevices ?? tier.maxDevices,
     },
+    /** Suspended instances only: open invoices, amount due, bank details and GiroCode, so the customer can pay (lib/dunning). */
+    payment: instance.suspended ? await paymentInfo(instance.id) : null,
   };
 }

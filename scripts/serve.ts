@@ -6,16 +6,25 @@
  * metrics, graceful shutdown, and the pg-boss jobs in-process on PGlite).
  *
  *   tsx scripts/serve.ts            development server (Next dev mode) on PORT (3000)
- *   tsx scripts/serve.ts --prod     production server (run `next build` first)
+ *   tsx scripts/serve.ts --prod     the production build with the stand-ins, for the browser
+ *                                   tests only (APP_ENV=test; run `next build` first)
+ *
+ * Production is `npm start` (scripts/start.ts): no stand-ins, no demo data.
+ * `--prod` without APP_ENV=test refuses to start, so stand-ins and dev tools
+ * never run next to a production configuration.
  *
  * Ports come from the environment (PORT, HETZNER_SIM_PORT, DNS_DEV_PORT,
- * INSTANCE_AGENT_PORT), so several stacks can run side by side. Without
+ * INSTANCE_AGENT_PORT, HEALTH_STAND_IN_PORT), so several stacks can run side by side. Without
  * DATABASE_URL the embedded PGlite in PGLITE_DIR is used.
  */
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 
 const prod = process.argv.includes("--prod");
+if (prod && process.env.APP_ENV !== "test") {
+  console.error("scripts/serve.ts --prod startet Stand-ins und Demodaten und ist nur für Tests (APP_ENV=test). Produktion: `npm start` (scripts/start.ts).");
+  process.exit(1);
+}
 // Next runs in this process: NODE_ENV must be right before anything reads the configuration.
 (process.env as Record<string, string>).NODE_ENV = prod ? "production" : "development";
 const env = process.env;
@@ -36,6 +45,7 @@ const { DEMO_SERVERS, startHetznerSimulator } = await import("@/lib/hetzner/simu
 const { SIMULATOR_DEV_TOKEN } = await import("@/lib/hetzner/env");
 const { DEFAULT_INSTANCE_AGENT_SECRET } = await import("@/lib/instance-agent/client");
 const { startInstanceAgentStandIn } = await import("@/lib/instance-agent/stand-in");
+const { DEMO_FAILING_HOSTS, startHealthStandIn } = await import("@/lib/health/stand-in");
 type TestDnsRecord = import("@/lib/dns/test-dns-server").TestDnsRecord;
 
 async function main() {
@@ -82,6 +92,13 @@ async function main() {
     childEnv.INSTANCE_AGENT_URL = agent.url;
     childEnv.INSTANCE_AGENT_SECRET = secret;
     console.log(`Instanz-Agent (Stand-in): ${agent.url}`);
+  }
+
+  // Health probes (dev tools only, never in production): stand-in endpoints, the demo's "nordlicht" answers 503.
+  if (!env.HEALTH_PROBE_URL_TEMPLATE && (!prod || env.APP_ENV === "test")) {
+    const health = await startHealthStandIn({ port: Number(env.HEALTH_STAND_IN_PORT ?? 0), failing: DEMO_FAILING_HOSTS });
+    childEnv.HEALTH_PROBE_URL_TEMPLATE = health.template;
+    console.log(`Erreichbarkeits-Endpunkte (Stand-in): ${health.url} (gestört: ${DEMO_FAILING_HOSTS.join(", ")})`);
   }
 
   // Migrations and demo data; the open database is shared with Next.js in this process.

@@ -24,6 +24,7 @@ import { setJobQueue, startJobSender, stopJobQueue } from "@/lib/jobs/queue";
 import { logger } from "@/lib/observability/logger";
 import { isShuttingDown, markShuttingDown } from "@/lib/observability/readiness";
 import { portalRequestListener } from "@/lib/observability/request";
+import { strictTransportSecurity } from "@/lib/security/headers";
 
 export type PortalServer = { url: string; server: http.Server; shutdown: (reason: string) => Promise<void> };
 
@@ -38,7 +39,14 @@ export async function startPortalServer(options: { dev: boolean; dir?: string; p
   await app.prepare();
   markServedByPortalServer();
   const handle = app.getRequestHandler();
-  const listener = portalRequestListener((req, res) => handle(req, res), { trustedProxyHops: cfg.TRUSTED_PROXY_HOPS, isShuttingDown });
+  const hsts = strictTransportSecurity(cfg.APP_URL);
+  const listener = portalRequestListener(
+    (req, res) => {
+      applySecurityHeaders(req, res, hsts);
+      return handle(req, res);
+    },
+    { trustedProxyHops: cfg.TRUSTED_PROXY_HOPS, isShuttingDown },
+  );
   server.on("request", listener);
   // Slow clients must not hold a connection forever; proxies keep theirs alive longer than ours.
   server.keepAliveTimeout = 65_000;
@@ -83,6 +91,36 @@ export async function startPortalServer(options: { dev: boolean; dir?: string; p
     return stopping;
   };
   return { url, server, shutdown };
+}
+
+/**
+ * Headers of every answer that Next does not set itself: HSTS when APP_URL is
+ * https, `Cache-Control: no-store` for /api/* unless the handler sets its own
+ * caching (Next's setHeader replaces ours), and the API family's JSON error
+ * for a wrong method (Next answers 405 with an empty body).
+ */
+function applySecurityHeaders(req: http.IncomingMessage, res: http.ServerResponse, hsts: string | null) {
+  if (hsts) res.setHeader("Strict-Transport-Security", hsts);
+  const url = req.url ?? "/";
+  if (!url.startsWith("/api/")) return;
+  // The default only when the handler set none: Next's sendResponse never replaces a header already present.
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => http.ServerResponse;
+  res.writeHead = ((...args: unknown[]) => {
+    if (!res.hasHeader("Cache-Control")) res.setHeader("Cache-Control", "no-store");
+    return writeHead(...args);
+  }) as typeof res.writeHead;
+  const end = res.end.bind(res) as (...args: unknown[]) => http.ServerResponse;
+  res.end = ((...args: unknown[]) => {
+    const [chunk] = args;
+    if (res.statusCode === 405 && !res.headersSent && (chunk === undefined || chunk === null || typeof chunk === "function")) {
+      const message = `Die Methode ${req.method ?? ""} ist für diesen Endpunkt nicht erlaubt.`;
+      const body = url.startsWith("/api/v1/") ? { detail: { error: "method_not_allowed", message } } : { message };
+      res.setHeader("Content-Type", "application/json");
+      res.removeHeader("Content-Length");
+      return end(JSON.stringify(body));
+    }
+    return end(...args);
+  }) as typeof res.end;
 }
 
 function delay(ms: number) {

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite: type check, unit and integration tests (vitest), browser tests (Playwright).
-# Uses PostgreSQL when DATABASE_URL is set, the embedded PGlite otherwise.
+# The whole test suite: type check, unit and integration tests (vitest), browser tests (Playwright),
+# and the multi-process test (production build, 2 app processes + worker behind Caddy on PostgreSQL).
+# Uses PostgreSQL when DATABASE_URL is set, the embedded PGlite otherwise; the multi-process test
+# always needs a PostgreSQL server (DATABASE_URL's, else postgres@127.0.0.1:5432) and creates its own database.
 set -euo pipefail
 export NEXT_TELEMETRY_DISABLED=1
 cd "$(dirname "$0")/.."
@@ -8,6 +10,7 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v caddy >/dev/null 2>&1 || missing+=(caddy)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ]; then
     echo "Installiere fehlende Debian-Pakete: ${missing[*]}"
@@ -28,4 +31,6 @@ npx vitest run --reporter=default --reporter=json --outputFile.json="$REPORTS/vi
 echo "== Browser-Tests (Playwright, Debian-Chromium)"
 npx next build
 npx playwright test
-node scripts/test-summary.mjs "$REPORTS/vitest.json" "$REPORTS/playwright.json"
+echo "== Mehrere Prozesse hinter Caddy (Produktions-Build, PostgreSQL)"
+npx vitest run --config vitest.prod.config.ts --reporter=default --reporter=json --outputFile.json="$REPORTS/scale.json"
+node scripts/test-summary.mjs "$REPORTS/vitest.json" "$REPORTS/playwright.json" "$REPORTS/scale.json"

@@ -41,52 +41,43 @@ export function bareClient(url = benchDatabaseUrl(), max = 10): Sql {
   return postgres(url, {
     max,
     onnotice: () => {},
+    connection: { jit: "off" },
     types: { date: { to: 1082, from: [1082], serialize: (v: string) => v, parse: (v: string) => v } } as never,
   });
 }
 
+/** Session, user, roles, instance, tier and domains in one query (as lib/auth/principal.ts loadSessionPrincipal). */
 async function authenticate(sql: Sql, req: IncomingMessage) {
   const header = req.headers.authorization;
   const match = header ? /^Bearer\s+(\S+)$/i.exec(header.trim()) : null;
   if (header && !match) throw new HttpError(401, "Ungültiger Authorization-Header (erwartet: Bearer <token>).");
   if (!match) throw new HttpError(401, "Nicht angemeldet oder Sitzung abgelaufen.");
-  const [row] = await sql.unsafe(q.SESSION_LOOKUP, [hashToken(match[1]!), 1]).values();
-  // The join returns session columns then user columns (10 + 10), as drizzle reads them.
-  if (!row || !row[15]) throw new HttpError(401, "Nicht angemeldet oder Sitzung abgelaufen.");
-  const session = { id: row[0] as string, lastUsedAt: row[7] as Date };
-  const user = { id: row[10] as string, instanceId: row[11] as number | null };
+  const [row] = await sql.unsafe(q.SESSION_PRINCIPAL, ["portal", "meshcentral", hashToken(match[1]!), 1]).values();
+  if (!row || !row[6]) throw new HttpError(401, "Nicht angemeldet oder Sitzung abgelaufen.");
+  const session = { id: row[0] as string, lastUsedAt: row[1] as Date };
+  const user = { id: row[2] as string, instanceId: row[5] as number | null };
   if (Date.now() - session.lastUsedAt.getTime() > 60_000) {
     await sql.unsafe(q.SESSION_TOUCH, [new Date(), session.id]);
   }
-  const roles = await sql.unsafe(q.PRINCIPAL_ROLES, [user.id]);
-  const permissions = new Set(roles.flatMap((r) => r.permissions as string[]));
+  const roles = row[7] as { permissions: string[] }[];
+  const permissions = new Set(roles.flatMap((r) => r.permissions));
   if (user.instanceId === null) throw new HttpError(403, "Diesem Konto ist keine Instanz zugeordnet.");
-  return { user, permissions };
-}
-
-async function instanceContext(sql: Sql, instanceId: number) {
-  const [row] = await sql.unsafe(q.INSTANCE_CONTEXT, [instanceId]).values();
-  if (!row) throw new HttpError(404, "Instanz nicht gefunden.");
+  const i = 8;
   const instance = {
-    id: row[0], name: row[2], companyName: row[3], status: row[4], portalDomain: row[6], meshcentralDomain: row[7],
-    suspended: row[8], suspendedReason: row[9], maxCustomers: row[11], maxDevices: row[12], appVersion: row[13], portalVersion: row[14],
+    id: row[i], name: row[i + 2], companyName: row[i + 3], status: row[i + 4], portalDomain: row[i + 6], meshcentralDomain: row[i + 7],
+    suspended: row[i + 8], suspendedReason: row[i + 9], maxCustomers: row[i + 11], maxDevices: row[i + 12], appVersion: row[i + 13], portalVersion: row[i + 14],
   };
-  const tier = { key: row[17], label: row[18], monthlyPriceCents: row[19], maxCustomers: row[20], maxDevices: row[21] };
-  const domains = await sql.unsafe(q.INSTANCE_DOMAINS, [instanceId, true]);
-  return {
-    instance,
-    tier,
-    customPortalDomain: (domains.find((d) => d.kind === "portal")?.domain as string | undefined) ?? null,
-    customMeshcentralDomain: (domains.find((d) => d.kind === "meshcentral")?.domain as string | undefined) ?? null,
-  };
+  const t = 25;
+  const tier = { key: row[t], label: row[t + 1], monthlyPriceCents: row[t + 2], maxCustomers: row[t + 3], maxDevices: row[t + 4] };
+  const ctx = { instance, tier, customPortalDomain: (row[31] as string | null) ?? null, customMeshcentralDomain: (row[32] as string | null) ?? null };
+  return { user, permissions, ctx };
 }
 
-type Ctx = Awaited<ReturnType<typeof instanceContext>>;
+type Ctx = Awaited<ReturnType<typeof authenticate>>["ctx"];
 
 async function status(sql: Sql, ctx: Ctx) {
   const { instance, tier } = ctx;
-  const [server] = await sql.unsafe(q.STATUS_SERVER, [instance.id]);
-  const [bill] = await sql.unsafe(q.STATUS_BILLING, [instance.id]);
+  const [[server], [bill]] = await Promise.all([sql.unsafe(q.STATUS_SERVER, [instance.id]), sql.unsafe(q.STATUS_BILLING, [instance.id])]);
   const state = instance.suspended ? "suspended" : instance.status;
   const serverStatus = server?.hetzner_server_id ? server.status : "none";
   return {
@@ -115,6 +106,8 @@ async function status(sql: Sql, ctx: Ctx) {
     },
     version: { app_version: instance.appVersion ?? APP_VERSION, portal_version: instance.portalVersion ?? PORTAL_VERSION },
     limits: { max_customers: instance.maxCustomers ?? tier.maxCustomers, max_devices: instance.maxDevices ?? tier.maxDevices },
+    // lib/dunning/payment-info.ts: suspended instances only; the bench's acme is not suspended.
+    payment: null,
   };
 }
 
@@ -129,7 +122,7 @@ function pageParams(url: URL, defaultPerPage: number) {
 
 async function activity(sql: Sql, instanceId: number, url: URL) {
   const { page, perPage } = pageParams(url, 20);
-  const [{ count }] = await sql.unsafe(q.ACTIVITY_COUNT, [instanceId]);
+  const [{ coalesce: count }] = await sql.unsafe(q.ACTIVITY_COUNT, [instanceId, instanceId]);
   const rows = await sql.unsafe(q.ACTIVITY_PAGE, [instanceId, perPage, (page - 1) * perPage]);
   return {
     logs: rows.map((r) => ({ id: r.id, action: r.action, description: r.description, level: r.level, actor: r.actor_name, created_at: apiTimestamp(r.created_at) })),
@@ -140,9 +133,10 @@ async function activity(sql: Sql, instanceId: number, url: URL) {
 async function invoiceList(sql: Sql, instanceId: number, url: URL) {
   const { page, perPage } = pageParams(url, 15);
   const today = todayIsoDate();
-  const [{ count }] = await sql.unsafe(q.INVOICES_COUNT, [instanceId, today]);
-  const rows = await sql.unsafe(q.INVOICES_PAGE, [instanceId, today, perPage, (page - 1) * perPage]);
-  const grouped = await sql.unsafe(q.INVOICES_STATS, [instanceId, today]).values();
+  if (page !== 1) throw new HttpError(422, "Der Benchmark spiegelt nur Seite 1 der Rechnungsliste.");
+  const [{ count }] = await sql.unsafe(q.INVOICES_COUNT, [instanceId]);
+  const rows = await sql.unsafe(q.INVOICES_PAGE, [today, instanceId, perPage]);
+  const grouped = await sql.unsafe(q.INVOICES_STATS, [today, instanceId]).values();
   const byStatus = new Map(grouped.map(([s, n, remaining]) => [s as InvoiceStatus, { n: Number(n), remaining: Number(remaining) }]));
   const countOf = (...statuses: InvoiceStatus[]) => statuses.reduce((sum, s) => sum + (byStatus.get(s)?.n ?? 0), 0);
   const openCents = OPEN_STATUSES.reduce((sum, s) => sum + (byStatus.get(s)?.remaining ?? 0), 0);
@@ -171,15 +165,15 @@ function invoiceRow(r: Row) {
   };
 }
 
-async function visibleInvoice(sql: Sql, instanceId: number, rawId: string) {
+async function visibleInvoice(sql: Sql, instanceId: number, rawId: string, withPdf = true) {
   if (!/^\d{1,9}$/.test(rawId) || Number(rawId) <= 0) throw new HttpError(404, "Rechnung nicht gefunden.");
-  const [row] = await sql.unsafe(q.INVOICE_VISIBLE, [Number(rawId), instanceId]);
+  const [row] = await sql.unsafe(withPdf ? q.INVOICE_VISIBLE : q.INVOICE_VISIBLE_NO_PDF, [Number(rawId), instanceId]);
   if (!row) throw new HttpError(404, "Rechnung nicht gefunden.");
   return invoiceRow(row);
 }
 
 async function invoiceDetail(sql: Sql, instanceId: number, rawId: string) {
-  const row = await visibleInvoice(sql, instanceId, rawId);
+  const row = await visibleInvoice(sql, instanceId, rawId, false);
   const items = await sql.unsafe(q.INVOICE_ITEMS, [row.id]);
   const payments = await sql.unsafe(q.INVOICE_PAYMENTS, [row.id]);
   const related = await sql.unsafe(q.INVOICE_RELATED, [row.id]);
@@ -211,7 +205,7 @@ const ROUTES: { pattern: RegExp; permission?: string; handle: (sql: Sql, ctx: Ct
     handle: async (sql, ctx, _url, m) => {
       const row = await visibleInvoice(sql, ctx.instance.id, m[1]!);
       if (!row.pdf || !row.invoiceNumber) throw new HttpError(404, "Für dieses PDF liegt im Benchmark kein Archiv vor.");
-      return { pdf: row.pdf, filename: pdfFilename(row.invoiceNumber) };
+      return { pdf: row.pdf, filename: pdfFilename(row.invoiceNumber), sha256: row.pdfSha256 as string };
     },
   },
 ];
@@ -229,7 +223,7 @@ export function createBareServer(sql: Sql) {
       const route = req.method === "GET" ? ROUTES.find((r) => r.pattern.test(url.pathname)) : undefined;
       if (!route) throw new HttpError(404, "Nicht gefunden.");
       const auth = await authenticate(sql, req);
-      const ctx = await instanceContext(sql, auth.user.instanceId!);
+      const ctx = auth.ctx;
       if (ctx.instance.suspended && route.pattern.source !== "^\\/api\\/manage\\/status$") {
         throw new HttpError(403, `Ihre Instanz ist gesperrt${ctx.instance.suspendedReason ? `: ${ctx.instance.suspendedReason}` : ""}. Bitte wenden Sie sich an den Support.`, { suspended: true });
       }
@@ -238,12 +232,13 @@ export function createBareServer(sql: Sql) {
       }
       const result = await route.handle(sql, ctx, url, route.pattern.exec(url.pathname)!);
       if (result && typeof result === "object" && "pdf" in result && Buffer.isBuffer(result.pdf)) {
-        const { pdf, filename } = result as { pdf: Buffer; filename: string };
+        const { pdf, filename, sha256 } = result as { pdf: Buffer; filename: string; sha256: string };
         res.writeHead(200, {
           "content-type": "application/pdf",
           "content-length": pdf.length,
           "content-disposition": `attachment; filename="${filename}"`,
-          "cache-control": "private, no-store",
+          etag: `"${sha256}"`,
+          "cache-control": "private, max-age=31536000, immutable",
           "x-content-type-options": "nosniff",
         });
         res.end(pdf);

@@ -6,7 +6,8 @@
  * checks that both answer byte-identical bodies, warms up and drives each endpoint
  * with autocannon at 10 and 50 connections (BENCH_SECONDS each, default 10),
  * sampling the RSS of the portal's process tree. Prints a table; with `--write`
- * appends a dated section to BENCHMARKS.md. Exits non-zero without `.next/BUILD_ID`.
+ * appends a dated section to BENCHMARKS.md. Exits non-zero without `$NEXT_DIST_DIR/BUILD_ID`
+ * (default `.next`; the portal is started with the same NEXT_DIST_DIR).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { appendFileSync, existsSync, readdirSync, readFileSync } from "node:fs";
@@ -19,6 +20,8 @@ const PORTAL_PORT = Number(process.env.BENCH_PORTAL_PORT ?? 3900);
 const BARE_PORT = Number(process.env.BENCH_BARE_PORT ?? 3901);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = [10, 50];
+/** The build to start: NEXT_DIST_DIR as next.config.mjs reads it (default .next). */
+const DIST_DIR = process.env.NEXT_DIST_DIR || ".next";
 /** How the portal's production build is started (the lead switches this to the custom server). */
 const PORTAL_START = ["node_modules/.bin/tsx", "scripts/serve.ts", "--prod"];
 
@@ -121,8 +124,8 @@ async function drive(url: string, headers: Record<string, string>, connections: 
 }
 
 async function main() {
-  if (!existsSync(".next/BUILD_ID")) {
-    console.error("Kein Produktions-Build gefunden (.next/BUILD_ID fehlt). Erst `npm run build` ausführen.");
+  if (!existsSync(`${DIST_DIR}/BUILD_ID`)) {
+    console.error(`Kein Produktions-Build gefunden (${DIST_DIR}/BUILD_ID fehlt). Erst \`npm run build\` ausführen (NEXT_DIST_DIR wird beachtet).`);
     process.exit(2);
   }
   const url = benchDatabaseUrl();

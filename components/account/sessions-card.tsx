@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { signOut } from "next-auth/react";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
@@ -14,6 +14,21 @@ import type { Session } from "./types";
 export function SessionsCard() {
   const toast = useToast();
   const [confirm, setConfirm] = useState(false);
+  const client = useQueryClient();
+  const [ending, setEnding] = useState<Session | null>(null);
+  const endOne = useMutation({
+    mutationFn: (s: Session) => apiFetch<{ message: string; current: boolean }>(`/api/v1/auth/sessions/${s.id}`, { method: "DELETE" }),
+    onSuccess: (data) => {
+      setEnding(null);
+      if (data.current) return void signOut({ callbackUrl: "/login" });
+      toast("success", data.message);
+      void client.invalidateQueries({ queryKey: ["v1", "sessions"] });
+    },
+    onError: (error) => {
+      setEnding(null);
+      toast("error", error instanceof ApiError ? error.message : "Beenden fehlgeschlagen.");
+    },
+  });
   const sessions = useQuery({ queryKey: ["v1", "sessions"], queryFn: () => apiFetch<{ sessions: Session[] }>("/api/v1/auth/sessions") });
   const everywhere = useMutation({
     mutationFn: () => apiFetch<{ message: string }>("/api/v1/auth/sessions", { method: "DELETE" }),
@@ -37,15 +52,21 @@ export function SessionsCard() {
       ) : (
         <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200" aria-label="Aktive Sitzungen">
           {sessions.data.sessions.map((s) => (
-            <li key={`${s.kind}-${s.id}`} className="p-3 text-sm">
-              <p className="flex flex-wrap items-center gap-2 font-medium">
-                {s.kind_label}
-                {s.current && <Badge tone="green">Diese Sitzung</Badge>}
-              </p>
-              <p className="break-words text-slate-500">
-                {s.ip ?? "unbekannte IP"} · {s.user_agent ? s.user_agent.slice(0, 80) : "unbekanntes Gerät"} · angemeldet {formatDateTime(s.created_at)} · zuletzt aktiv{" "}
-                {formatDateTime(s.last_used_at)}
-              </p>
+            <li key={`${s.kind}-${s.id}`} className="flex flex-wrap items-start justify-between gap-2 p-3 text-sm">
+              <div className="min-w-0">
+                <p className="flex flex-wrap items-center gap-2 font-medium">
+                  {s.device}
+                  <span className="font-normal text-slate-500">({s.kind_label})</span>
+                  {s.current && <Badge tone="green">Diese Sitzung</Badge>}
+                </p>
+                <p className="break-words text-slate-500" title={s.user_agent ?? undefined}>
+                  {s.place ? `${s.place} · ` : ""}
+                  {s.ip ?? "unbekannte IP"} · angemeldet {formatDateTime(s.created_at)} · zuletzt aktiv {formatDateTime(s.last_used_at)}
+                </p>
+              </div>
+              <Button variant="secondary" onClick={() => setEnding(s)} busy={endOne.isPending && endOne.variables?.id === s.id}>
+                Beenden
+              </Button>
             </li>
           ))}
         </ul>
@@ -53,6 +74,15 @@ export function SessionsCard() {
       <Button variant="danger" onClick={() => setConfirm(true)} busy={everywhere.isPending}>
         Überall abmelden
       </Button>
+      <ConfirmDialog
+        open={ending !== null}
+        title="Sitzung beenden?"
+        confirmLabel="Beenden"
+        onCancel={() => setEnding(null)}
+        onConfirm={() => ending && endOne.mutate(ending)}
+      >
+        {ending?.current ? "Das ist Ihre aktuelle Sitzung – Sie werden abgemeldet." : `„${ending?.device}“ wird sofort abgemeldet.`}
+      </ConfirmDialog>
       <ConfirmDialog
         open={confirm}
         title="Überall abmelden?"

@@ -22,7 +22,8 @@ export function TwoFactorCard() {
       setPassword("");
       setConfirming(false);
       toast("success", data.message);
-      client.setQueryData(["v1", "2fa"], (old: Status | undefined) => ({ email: old?.email ?? null, two_factor_enabled: data.two_factor_enabled }));
+      client.setQueryData(["v1", "2fa"], (old: Status | undefined) => (old ? { ...old, two_factor_enabled: data.two_factor_enabled } : old));
+      void client.invalidateQueries({ queryKey: ["v1", "2fa"] });
     },
   });
   const error = mutation.error instanceof ApiError ? mutation.error : null;

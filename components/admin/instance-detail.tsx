@@ -2,7 +2,11 @@
 
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState } from "react";
+import { useRef, useState } from "react";
+import { reactivateSchema, suspendSchema } from "@/lib/admin/schemas";
+import { useFocusFirstInvalid } from "@/lib/client/focus-invalid";
+import { plural } from "@/lib/client/plural";
+import { locationLabel, serverTypeLabel } from "@/lib/servers/labels";
 import { Button } from "@/components/ui/button";
 import { Alert, Card, DetailRow, EmptyState, LoadingBlock } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
@@ -14,10 +18,16 @@ import type { ActivityRow, AdminInstanceDetail, Meta, Tier } from "./types";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { UsersPanel } from "./users-panel";
 import { Pagination } from "@/components/ui/pagination";
+import { ServerControl } from "@/components/server/server-control";
+import { useAccess } from "@/components/portal/me-context";
+import { DunningPauseCard } from "@/components/dunning/dunning-pause";
 
 type DetailResponse = { instance: AdminInstanceDetail };
 
-export function InstanceDetail({ id, currentUserId, canManage }: { id: number; currentUserId: string; canManage: boolean }) {
+export function InstanceDetail({ id, currentUserId, canManage: mayManage }: { id: number; currentUserId: string; canManage: boolean }) {
+  const access = useAccess();
+  // In the read-only customer view nothing may change; the forms are not offered then.
+  const canManage = mayManage && !access.readOnly;
   const query = useQuery({ queryKey: ["admin", "instance", id], queryFn: () => apiFetch<DetailResponse>(`/api/manage/admin/instances/${id}`) });
   if (query.isPending) return <LoadingBlock label="Instanz wird geladen …" />;
   if (query.isError) {
@@ -70,7 +80,7 @@ export function InstanceDetail({ id, currentUserId, canManage }: { id: number; c
             </DetailRow>
             <DetailRow label="Bezahlt bis">{formatDate(i.billing.paid_until)}</DetailRow>
             <DetailRow label="Offene Rechnungen">
-              {i.billing.open_amount_label} ({i.billing.open_invoice_count ?? 0}, davon {i.billing.overdue_count} überfällig)
+              {i.billing.open_amount_label} ({plural(i.billing.open_invoice_count ?? 0, "Rechnung", "Rechnungen")}, davon {i.billing.overdue_count} überfällig)
             </DetailRow>
             <DetailRow label="Limits">
               {i.limits.max_customers} Kunden · {i.limits.max_devices} Geräte
@@ -80,7 +90,16 @@ export function InstanceDetail({ id, currentUserId, canManage }: { id: number; c
         <ServerCard instance={i} canManage={canManage} />
         {canManage && <EditCard instance={i} />}
         {canManage && <SuspensionCard instance={i} />}
+        {access.can("invoice.read") && <DunningPauseCard instanceId={i.id} canWrite={access.can("invoice.write") && !access.readOnly} />}
       </div>
+      {i.server.hetzner_server_id && access.can("host.read") && (
+        <section aria-labelledby="server-control-heading" className="space-y-2" data-testid="staff-server-control">
+          <h2 id="server-control-heading" className="text-lg font-semibold">
+            Serversteuerung
+          </h2>
+          <ServerControl endpoint={`/api/manage/admin/instances/${i.id}/server`} customerName={i.company_name} />
+        </section>
+      )}
       <UsersPanel instanceId={i.id} title="Benutzer der Instanz" currentUserId={currentUserId} />
       <InstanceActivity id={i.id} />
     </div>
@@ -142,9 +161,8 @@ function ServerCard({ instance, canManage }: { instance: AdminInstanceDetail; ca
           <StatusBadge status={s.health_status} label={s.health_status_label} />
         </DetailRow>
         <DetailRow label="IPv4">{s.ipv4 ?? "–"}</DetailRow>
-        <DetailRow label="Typ / Rechenzentrum">
-          {s.server_type ?? "–"} / {s.datacenter ?? "–"}
-        </DetailRow>
+        <DetailRow label="Servertyp">{serverTypeLabel(s.server_type) ?? "–"}</DetailRow>
+        <DetailRow label="Standort">{locationLabel(s.datacenter) ?? "–"}</DetailRow>
         <DetailRow label="Zuletzt abgefragt">{formatDateTime(s.last_synced_at)}</DetailRow>
       </dl>
       {canManage && (
@@ -217,9 +235,12 @@ function EditCard({ instance }: { instance: AdminInstanceDetail }) {
     },
   });
   const errors = save.error instanceof ApiError ? save.error.fieldErrors : {};
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstInvalid(formRef, save.error);
   return (
     <Card title="Bearbeiten">
       <form
+        ref={formRef}
         noValidate
         className="space-y-3"
         onSubmit={(e) => {
@@ -294,6 +315,8 @@ function SuspensionCard({ instance }: { instance: AdminInstanceDetail }) {
   const toast = useToast();
   const [reason, setReason] = useState("");
   const [confirm, setConfirm] = useState(false);
+  const [localError, setLocalError] = useState<{ message: string } | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
   const action = useMutation({
     mutationFn: () =>
       apiFetch<{ message: string }>(`/api/manage/admin/instances/${instance.id}/${instance.suspended ? "reactivate" : "suspend"}`, {
@@ -308,13 +331,22 @@ function SuspensionCard({ instance }: { instance: AdminInstanceDetail }) {
     onSettled: () => setConfirm(false),
   });
   const errors = action.error instanceof ApiError ? action.error.fieldErrors : {};
+  useFocusFirstInvalid(formRef, localError ?? action.error);
   return (
     <Card title={instance.suspended ? "Sperre aufheben" : "Instanz sperren"}>
       <form
+        ref={formRef}
         noValidate
         className="space-y-3"
         onSubmit={(e) => {
           e.preventDefault();
+          // Validate first: the confirmation dialog only opens for input the server will accept.
+          const parsed = (instance.suspended ? reactivateSchema : suspendSchema).safeParse(reason.trim() ? { reason } : {});
+          if (!parsed.success) {
+            setLocalError({ message: parsed.error.issues[0]?.message ?? "Bitte Eingabe prüfen." });
+            return;
+          }
+          setLocalError(null);
           setConfirm(true);
         }}
       >
@@ -327,7 +359,7 @@ function SuspensionCard({ instance }: { instance: AdminInstanceDetail }) {
           label={instance.suspended ? "Notiz (optional)" : "Grund der Sperre"}
           value={reason}
           onChange={(e) => setReason(e.target.value)}
-          error={errors.reason?.[0]}
+          error={localError?.message ?? errors.reason?.[0]}
         />
         {action.isError && !errors.reason && <Alert kind="error">{action.error.message}</Alert>}
         <Button type="submit" variant={instance.suspended ? "primary" : "danger"} busy={action.isPending}>

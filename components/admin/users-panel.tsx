@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
+import { useDeniedReason } from "@/components/portal/me-context";
 import { Alert, Badge, Card, EmptyState, LoadingBlock } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Field } from "@/components/ui/field";
@@ -23,6 +24,7 @@ const ACTION_TEXT = {
 
 /** Users of one instance (instanceId) or MSP staff (instanceId null): invite, roles, deactivate, 2FA reset. */
 export function UsersPanel({ instanceId, title, currentUserId }: { instanceId: number | null; title: string; currentUserId: string }) {
+  const manageDenied = useDeniedReason("user.manage", "Benutzer einzuladen, Rollen zu ändern oder Konten zu deaktivieren");
   const client = useQueryClient();
   const toast = useToast();
   const staff = instanceId === null;
@@ -65,10 +67,10 @@ export function UsersPanel({ instanceId, title, currentUserId }: { instanceId: n
                   </div>
                   <div className="flex flex-wrap gap-1">
                     <StatusBadge status={u.status} label={u.status_label} />
-                    {u.two_factor_enabled && <Badge tone="green">2FA aktiv</Badge>}
+                    {u.sign_in_methods.length > 0 && <Badge tone="green">2FA: {u.sign_in_methods.join(", ")}</Badge>}
                   </div>
                 </div>
-                {u.id !== currentUserId && (
+                {u.id !== currentUserId && !manageDenied && (
                   <div className="flex flex-wrap gap-2">
                     <Button variant="secondary" className="min-h-8 px-3 py-1 text-xs" onClick={() => setEditing(editing === u.id ? null : u.id)}>
                       Rollen
@@ -78,7 +80,7 @@ export function UsersPanel({ instanceId, title, currentUserId }: { instanceId: n
                         Einladung erneut senden
                       </Button>
                     )}
-                    {u.two_factor_enabled && (
+                    {u.sign_in_methods.length > 0 && (
                       <Button variant="secondary" className="min-h-8 px-3 py-1 text-xs" onClick={() => setPending({ user: u, action: "reset-2fa" })}>
                         2FA zurücksetzen
                       </Button>
@@ -99,7 +101,13 @@ export function UsersPanel({ instanceId, title, currentUserId }: { instanceId: n
             ))}
           </ul>
         )}
-        <InviteForm instanceId={instanceId} roleOptions={roleOptions} />
+        {manageDenied ? (
+          <p className="text-sm text-slate-600" data-testid="users-denied">
+            {manageDenied}
+          </p>
+        ) : (
+          <InviteForm instanceId={instanceId} roleOptions={roleOptions} />
+        )}
       </div>
       <ConfirmDialog
         open={pending !== null}

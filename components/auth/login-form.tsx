@@ -1,5 +1,6 @@
 "use client";
 
+import { startAuthentication } from "@simplewebauthn/browser";
 import Link from "next/link";
 import { signIn } from "next-auth/react";
 import { useState } from "react";
@@ -9,38 +10,115 @@ import { Field } from "@/components/ui/field";
 
 const TWO_FACTOR_PREFIX = "2FA_REQUIRED:";
 
-export function LoginForm({ expired, reset }: { expired: boolean; reset: boolean }) {
+type Method = "totp" | "email" | "recovery_code" | "passkey";
+
+const METHOD_LABELS: Record<Method, string> = {
+  totp: "Code aus der App",
+  email: "Code aus der E-Mail",
+  recovery_code: "Wiederherstellungscode",
+  passkey: "Passkey",
+};
+
+const CODE_RULES: Record<Exclude<Method, "passkey">, { pattern: RegExp; error: string; hint: string; inputMode: "numeric" | "text"; max: number }> = {
+  totp: { pattern: /^\d{6}$/, error: "Bitte den 6-stelligen Code aus Ihrer Authenticator-App eingeben.", hint: "6 Ziffern, alle 30 Sekunden neu.", inputMode: "numeric", max: 8 },
+  email: { pattern: /^\d{8}$/, error: "Bitte den 8-stelligen Code aus der E-Mail eingeben.", hint: "8 Ziffern, gültig für wenige Minuten.", inputMode: "numeric", max: 12 },
+  recovery_code: {
+    pattern: /^[a-z0-9]{5}-?[a-z0-9]{5}$/i,
+    error: "Bitte einen Wiederherstellungscode im Format xxxxx-xxxxx eingeben.",
+    hint: "Jeder Code gilt nur einmal.",
+    inputMode: "text",
+    max: 12,
+  },
+};
+
+/** "2FA_REQUIRED:<token>" (e-mail only) or "2FA_REQUIRED:<token>:totp,passkey,…". */
+function parseChallenge(error: string): { token: string; methods: Method[] } {
+  const [token, list] = error.slice(TWO_FACTOR_PREFIX.length).split(":");
+  const methods = (list ? list.split(",") : ["email"]).filter((m): m is Method => m in METHOD_LABELS);
+  return { token, methods: methods.length > 0 ? methods : ["email"] };
+}
+
+async function passkeyAnswer(): Promise<string> {
+  const res = await fetch("/api/manage/auth/passkey-options", { method: "POST" });
+  if (!res.ok) throw new Error((await res.json().catch(() => null))?.message ?? "Die Anmeldung mit Passkey ist gerade nicht möglich.");
+  const { challenge_id, options } = await res.json();
+  const response = await startAuthentication({ optionsJSON: options });
+  return JSON.stringify({ challenge_id, response });
+}
+
+function passkeyError(error: unknown) {
+  if (error instanceof Error && error.name === "NotAllowedError") return "Die Anmeldung mit Passkey wurde abgebrochen.";
+  return error instanceof Error && error.message ? error.message : "Die Anmeldung mit Passkey ist fehlgeschlagen.";
+}
+
+export function LoginForm({ expired, reset, next, firstVisit }: { expired: boolean; reset: boolean; next: string; firstVisit: boolean }) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<{ email?: string; password?: string }>({});
   const [busy, setBusy] = useState(false);
-  // Second step for accounts with e-mail 2FA.
-  const [challenge, setChallenge] = useState<string | null>(null);
+  // Second step for accounts with 2FA.
+  const [challenge, setChallenge] = useState<{ token: string; methods: Method[] } | null>(null);
+  const [method, setMethod] = useState<Method>("email");
   const [code, setCode] = useState("");
   const [codeError, setCodeError] = useState<string | undefined>();
 
+  function done() {
+    window.location.href = next;
+  }
+
+  function failed(result: { error?: string | null } | undefined) {
+    return result?.error && result.error !== "CredentialsSignin" ? result.error : "Die Anmeldung ist fehlgeschlagen.";
+  }
+
   async function submitCode(event: React.FormEvent) {
     event.preventDefault();
-    const trimmed = code.replace(/\s+/g, "");
-    if (!/^\d{8}$/.test(trimmed)) {
-      setCodeError("Bitte den 8-stelligen Code aus der E-Mail eingeben.");
+    if (!challenge || method === "passkey") return;
+    const trimmed = method === "recovery_code" ? code.trim() : code.replace(/\s+/g, "");
+    if (!CODE_RULES[method].pattern.test(trimmed)) {
+      setCodeError(CODE_RULES[method].error);
       return;
     }
     setCodeError(undefined);
     setBusy(true);
     setError(null);
-    const result = await signIn("credentials", { challenge_token: challenge, code: trimmed, redirect: false });
-    if (result?.ok && !result.error) {
-      window.location.href = "/";
-      return;
-    }
+    const result = await signIn("credentials", { challenge_token: challenge.token, code: trimmed, method, redirect: false });
+    if (result?.ok && !result.error) return done();
     setBusy(false);
     setCode("");
-    const message = result?.error && result.error !== "CredentialsSignin" ? result.error : "Die Anmeldung ist fehlgeschlagen.";
+    const message = failed(result);
     setError(message);
     // Expired, used or locked challenge: back to the password step.
     if (/abgelaufen|ungültig|gesperrt/i.test(message)) setChallenge(null);
+  }
+
+  async function confirmWithPasskey() {
+    if (!challenge) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const passkey = await passkeyAnswer();
+      const result = await signIn("credentials", { challenge_token: challenge.token, passkey, redirect: false });
+      if (result?.ok && !result.error) return done();
+      setError(failed(result));
+    } catch (e) {
+      setError(passkeyError(e));
+    }
+    setBusy(false);
+  }
+
+  async function signInWithPasskey() {
+    setBusy(true);
+    setError(null);
+    try {
+      const passkey = await passkeyAnswer();
+      const result = await signIn("credentials", { passkey, redirect: false });
+      if (result?.ok && !result.error) return done();
+      setError(failed(result));
+    } catch (e) {
+      setError(passkeyError(e));
+    }
+    setBusy(false);
   }
 
   async function submit(event: React.FormEvent) {
@@ -53,43 +131,81 @@ export function LoginForm({ expired, reset }: { expired: boolean; reset: boolean
     setBusy(true);
     setError(null);
     const result = await signIn("credentials", { email, password, redirect: false });
-    if (result?.ok && !result.error) {
-      window.location.href = "/";
-      return;
-    }
+    if (result?.ok && !result.error) return done();
     setBusy(false);
     setPassword("");
     if (result?.error?.startsWith(TWO_FACTOR_PREFIX)) {
-      setChallenge(result.error.slice(TWO_FACTOR_PREFIX.length));
+      const parsed = parseChallenge(result.error);
+      setChallenge(parsed);
+      setMethod(parsed.methods.find((m) => m !== "passkey") ?? parsed.methods[0]);
       setCode("");
       return;
     }
-    setError(result?.error && result.error !== "CredentialsSignin" ? result.error : "Die Anmeldung ist fehlgeschlagen.");
+    setError(failed(result));
   }
 
   if (challenge) {
+    const rule = method === "passkey" ? null : CODE_RULES[method];
     return (
       <form onSubmit={submitCode} noValidate className="space-y-5">
         <h2 className="text-lg font-semibold">Anmeldecode eingeben</h2>
         <Alert kind="info">
-          Für Ihr Konto ist die Zwei-Faktor-Anmeldung aktiv. Wir haben Ihnen einen 8-stelligen Code per E-Mail geschickt.
+          {method === "email"
+            ? "Für Ihr Konto ist die Zwei-Faktor-Anmeldung aktiv. Wir haben Ihnen einen 8-stelligen Code per E-Mail geschickt."
+            : method === "totp"
+              ? "Für Ihr Konto ist die Zwei-Faktor-Anmeldung aktiv. Geben Sie den aktuellen Code aus Ihrer Authenticator-App ein."
+              : method === "recovery_code"
+                ? "Kein Zugriff auf Ihre App oder Ihren Passkey? Geben Sie einen Ihrer Wiederherstellungscodes ein."
+                : "Bestätigen Sie die Anmeldung mit Ihrem Passkey."}
         </Alert>
+        {challenge.methods.length > 1 && (
+          <fieldset className="space-y-1">
+            <legend className="text-sm font-medium text-slate-700">Bestätigen mit</legend>
+            <div className="flex flex-wrap gap-2">
+              {challenge.methods.map((m) => (
+                <button
+                  key={m}
+                  type="button"
+                  aria-pressed={method === m}
+                  onClick={() => {
+                    setMethod(m);
+                    setCode("");
+                    setCodeError(undefined);
+                    setError(null);
+                  }}
+                  className={`rounded-full border px-3 py-1 text-sm ${method === m ? "border-brand-600 bg-brand-50 text-brand-700" : "border-slate-300 bg-white hover:bg-slate-100"}`}
+                >
+                  {METHOD_LABELS[m]}
+                </button>
+              ))}
+            </div>
+          </fieldset>
+        )}
         {error && <Alert kind="error">{error}</Alert>}
-        <Field
-          label="Code aus der E-Mail"
-          name="code"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          autoFocus
-          maxLength={12}
-          value={code}
-          onChange={(e) => setCode(e.target.value)}
-          error={codeError}
-          hint="8 Ziffern, gültig für wenige Minuten."
-        />
-        <Button type="submit" busy={busy} className="w-full">
-          Code bestätigen
-        </Button>
+        {rule ? (
+          <>
+            <Field
+              key={method}
+              label={METHOD_LABELS[method]}
+              name="code"
+              inputMode={rule.inputMode}
+              autoComplete="one-time-code"
+              autoFocus
+              maxLength={rule.max}
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+              error={codeError}
+              hint={rule.hint}
+            />
+            <Button type="submit" busy={busy} className="w-full">
+              Code bestätigen
+            </Button>
+          </>
+        ) : (
+          <Button type="button" busy={busy} className="w-full" onClick={() => void confirmWithPasskey()}>
+            Mit Passkey bestätigen
+          </Button>
+        )}
         <p className="text-center text-sm">
           <button
             type="button"
@@ -110,13 +226,14 @@ export function LoginForm({ expired, reset }: { expired: boolean; reset: boolean
     <form onSubmit={submit} noValidate className="space-y-5">
       <h2 className="text-lg font-semibold">Anmelden</h2>
       {expired && <Alert kind="info">Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.</Alert>}
+      {!expired && firstVisit && <Alert kind="info">Bitte melden Sie sich an, um fortzufahren.</Alert>}
       {reset && <Alert kind="success">Ihr Passwort wurde geändert. Bitte melden Sie sich mit dem neuen Passwort an.</Alert>}
       {error && <Alert kind="error">{error}</Alert>}
       <Field
         label="E-Mail-Adresse"
         type="email"
         name="email"
-        autoComplete="username"
+        autoComplete="username webauthn"
         autoFocus
         value={email}
         onChange={(e) => setEmail(e.target.value)}
@@ -133,6 +250,14 @@ export function LoginForm({ expired, reset }: { expired: boolean; reset: boolean
       />
       <Button type="submit" busy={busy} className="w-full">
         Anmelden
+      </Button>
+      <div className="flex items-center gap-3 text-xs text-slate-500" aria-hidden="true">
+        <span className="h-px flex-1 bg-slate-200" />
+        oder
+        <span className="h-px flex-1 bg-slate-200" />
+      </div>
+      <Button type="button" variant="secondary" className="w-full" disabled={busy} onClick={() => void signInWithPasskey()}>
+        Mit Passkey anmelden
       </Button>
       <p className="text-center text-sm">
         <Link href="/passwort-vergessen" className="text-brand-700 underline-offset-2 hover:underline">

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
+import { READ_ONLY_REASON, useAccess } from "@/components/portal/me-context";
 import { Alert, Badge, Card, LoadingBlock } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useToast } from "@/components/ui/toast";
@@ -16,6 +17,7 @@ const tone = (status: string) =>
   status === "applied" ? "green" : status === "failed" ? "amber" : status === "pending" ? "blue" : "slate";
 
 export function DomainsOverview() {
+  const access = useAccess();
   const query = useQuery({ queryKey: ["domains"], queryFn: () => apiFetch<DomainConfiguration>("/api/manage/domains") });
 
   return (
@@ -37,7 +39,9 @@ export function DomainsOverview() {
       ) : (
         <>
           {!query.data.can_write && (
-            <Alert kind="info">Sie können die Domain-Einstellungen ansehen, aber nicht ändern (fehlende Berechtigung).</Alert>
+            <Alert kind="info">
+              {access.readOnly ? READ_ONLY_REASON : "Sie können die Domain-Einstellungen ansehen, aber nicht ändern (fehlende Berechtigung)."}
+            </Alert>
           )}
           <div className="grid gap-4 lg:grid-cols-2">
             <DomainCard view={query.data.portal} canWrite={query.data.can_write} />
@@ -59,6 +63,9 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
 }
 
 function DomainCard({ view, canWrite }: { view: DomainKindView; canWrite: boolean }) {
+  const access = useAccess();
+  // Shown but disabled, with the reason, when the user may not change domains.
+  const deniedReason = canWrite ? null : access.readOnly ? READ_ONLY_REASON : "Ihnen fehlt die Berechtigung, Domains zu ändern.";
   const kind = view.kind as DomainKind;
   const queryClient = useQueryClient();
   const toast = useToast();
@@ -111,19 +118,19 @@ function DomainCard({ view, canWrite }: { view: DomainKindView; canWrite: boolea
             <Alert kind="warning" title="Nicht auf dem Server angewendet">
               {view.last_error}
             </Alert>
-            {canWrite && (
-              <Button variant="secondary" busy={apply.isPending} onClick={() => apply.mutate()}>
-                Erneut anwenden
-              </Button>
-            )}
+            <Button variant="secondary" busy={apply.isPending} disabledReason={deniedReason} onClick={() => apply.mutate()}>
+              Erneut anwenden
+            </Button>
           </div>
         )}
 
-        {canWrite && !wizardOpen && (
+        {!wizardOpen && (
           <div className="mt-4 flex flex-col gap-2 sm:flex-row">
-            <Button onClick={() => setWizardOpen(true)}>{view.custom_domain ? "Domain ändern" : "Eigene Domain einrichten"}</Button>
+            <Button disabledReason={deniedReason} onClick={() => setWizardOpen(true)}>
+              {view.custom_domain ? "Domain ändern" : "Eigene Domain einrichten"}
+            </Button>
             {view.custom_domain && (
-              <Button variant="danger" busy={remove.isPending} onClick={() => setConfirmOpen(true)}>
+              <Button variant="danger" busy={remove.isPending} disabledReason={deniedReason} onClick={() => setConfirmOpen(true)}>
                 Domain entfernen
               </Button>
             )}

@@ -11,6 +11,17 @@ import { Pagination } from "@/components/ui/pagination";
 const LEVEL = { info: { tone: "blue", label: "Info" }, warning: { tone: "amber", label: "Warnung" }, error: { tone: "red", label: "Fehler" } } as const;
 const PER_PAGE = 20;
 
+/**
+ * Who did it, as the customer reads it: background work is "System", MSP staff
+ * acting on the instance are marked "MSP", so neither looks like one of the
+ * customer's own users. Internal action codes are never shown.
+ */
+function actorText(log: { actor: string | null; actor_type: string }): string | null {
+  if (log.actor_type === "system") return log.actor?.startsWith("System") ? log.actor : `System${log.actor ? ` (${log.actor})` : ""}`;
+  if (log.actor_type === "staff") return `MSP${log.actor ? ` (${log.actor})` : ""}`;
+  return log.actor;
+}
+
 export function ActivityLog() {
   const [page, setPage] = useState(1);
   const query = useQuery({
@@ -35,8 +46,8 @@ export function ActivityLog() {
                   <div className="min-w-0">
                     <p className="text-sm font-medium text-slate-900">{log.description}</p>
                     <p className="text-xs text-slate-500">
-                      {formatDateTime(log.created_at)}
-                      {log.actor ? ` · ${log.actor}` : ""} · <code>{log.action}</code>
+                      {formatDateTime(log.created_at)} · {log.action_label}
+                      {actorText(log) ? ` · ${actorText(log)}` : ""}
                     </p>
                   </div>
                   <span className="self-start sm:self-auto">

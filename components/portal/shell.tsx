@@ -5,38 +5,79 @@ import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
 import { useState } from "react";
 import type { Me } from "@/lib/auth/page-guard";
+import type { Permission } from "@/lib/permissions";
+import { AccessProvider } from "./me-context";
 import { SuspendedBanner } from "./suspended-notice";
 import { ImpersonationBanner } from "@/components/admin/impersonation-banner";
 
-/** customer: needs an own instance; staff: MSP staff only; all: everyone. */
-type NavItem = { href: string; label: string; blockedWhenSuspended: boolean; audience: "customer" | "staff" | "all" };
+/**
+ * customer: needs an own instance; staff: MSP staff only; all: everyone; api: staff, or users with API keys.
+ * permission: the item is only offered to users who hold it (the page checks it again).
+ * ownAccount: the signed-in person's own area, hidden in the read-only "Ansicht als Kunde".
+ */
+type NavItem = {
+  href: string;
+  label: string;
+  blockedWhenSuspended: boolean;
+  audience: "customer" | "staff" | "all" | "api";
+  permission?: Permission;
+  ownAccount?: boolean;
+};
 
 export const NAV_ITEMS: NavItem[] = [
   { href: "/", label: "Übersicht", blockedWhenSuspended: false, audience: "all" },
-  { href: "/server", label: "Server", blockedWhenSuspended: true, audience: "customer" },
-  { href: "/domains", label: "Domains", blockedWhenSuspended: true, audience: "customer" },
-  { href: "/rechnungen", label: "Rechnungen", blockedWhenSuspended: true, audience: "customer" },
-  { href: "/aktivitaet", label: "Aktivität", blockedWhenSuspended: true, audience: "customer" },
-  { href: "/verwaltung", label: "Instanzen", blockedWhenSuspended: false, audience: "staff" },
-  { href: "/verwaltung/rechnungen", label: "Rechnungsstellung", blockedWhenSuspended: false, audience: "staff" },
-  { href: "/verwaltung/zahlungen", label: "Zahlungseingänge", blockedWhenSuspended: false, audience: "staff" },
-  { href: "/verwaltung/abrechnung", label: "Abrechnung", blockedWhenSuspended: false, audience: "staff" },
-  { href: "/verwaltung/benutzer", label: "Mitarbeiter", blockedWhenSuspended: false, audience: "staff" },
-  { href: "/verwaltung/tarife", label: "Tarife", blockedWhenSuspended: false, audience: "staff" },
-  { href: "/api-referenz", label: "API", blockedWhenSuspended: false, audience: "all" },
-  { href: "/konto", label: "Konto", blockedWhenSuspended: false, audience: "all" },
+  { href: "/server", label: "Server", blockedWhenSuspended: true, audience: "customer", permission: "host.read" },
+  { href: "/domains", label: "Domains", blockedWhenSuspended: true, audience: "customer", permission: "domain.read" },
+  { href: "/rechnungen", label: "Rechnungen", blockedWhenSuspended: true, audience: "customer", permission: "invoice.read" },
+  { href: "/aktivitaet", label: "Aktivität", blockedWhenSuspended: true, audience: "customer", permission: "activity.read" },
+  { href: "/verwaltung", label: "Instanzen", blockedWhenSuspended: false, audience: "staff", permission: "tenant.read" },
+  { href: "/verwaltung/rechnungen", label: "Rechnungsstellung", blockedWhenSuspended: false, audience: "staff", permission: "invoice.read" },
+  { href: "/verwaltung/zahlungen", label: "Zahlungseingänge", blockedWhenSuspended: false, audience: "staff", permission: "invoice.read" },
+  { href: "/verwaltung/abrechnung", label: "Abrechnung", blockedWhenSuspended: false, audience: "staff", permission: "invoice.read" },
+  { href: "/verwaltung/benutzer", label: "Mitarbeiter", blockedWhenSuspended: false, audience: "staff", permission: "user.manage" },
+  { href: "/verwaltung/tarife", label: "Tarife", blockedWhenSuspended: false, audience: "staff", permission: "tenant.read" },
+  { href: "/api-referenz", label: "API", blockedWhenSuspended: false, audience: "api", ownAccount: true },
+  { href: "/konto", label: "Konto", blockedWhenSuspended: false, audience: "all", ownAccount: true },
 ];
 
-export function PortalShell({ me, supportEmail, children }: { me: Me; supportEmail: string; children: React.ReactNode }) {
+/** The navigation a user gets: by audience, permission and the read-only customer view. */
+export function navItemsFor(me: Me, options: { hasApiKeys: boolean }): NavItem[] {
+  // Staff in the read-only "Ansicht als Kunde" get the customer's navigation only, without their own account area.
+  const impersonating = Boolean(me.impersonation);
+  const permissions = new Set<string>(me.user.permissions);
+  return NAV_ITEMS.filter((item) => {
+    if (impersonating && item.ownAccount) return false;
+    if (item.permission && !permissions.has(item.permission)) return false;
+    switch (item.audience) {
+      case "all":
+        return true;
+      case "staff":
+        return me.user.staff && !impersonating;
+      case "customer":
+        return Boolean(me.instance);
+      case "api":
+        return me.user.staff || options.hasApiKeys;
+    }
+  });
+}
+
+export function PortalShell({
+  me,
+  supportEmail,
+  hasApiKeys = false,
+  children,
+}: {
+  me: Me;
+  supportEmail: string;
+  hasApiKeys?: boolean;
+  children: React.ReactNode;
+}) {
   const pathname = usePathname();
   const [menuOpen, setMenuOpen] = useState(false);
   const [leaving, setLeaving] = useState(false);
   const suspended = Boolean(me.instance?.suspended);
-  // Staff in the read-only "Ansicht als Kunde" get the customer's navigation only.
   const impersonating = Boolean(me.impersonation);
-  const items = NAV_ITEMS.filter(
-    (item) => item.audience === "all" || (item.audience === "staff" ? me.user.staff && !impersonating : Boolean(me.instance)),
-  );
+  const items = navItemsFor(me, { hasApiKeys });
 
   // The longest matching prefix wins, so /verwaltung/rechnungen does not also mark /verwaltung.
   const activeHref = items
@@ -47,6 +88,12 @@ export function PortalShell({ me, supportEmail, children }: { me: Me; supportEma
 
   return (
     <div className="min-h-screen">
+      <a
+        href="#inhalt"
+        className="sr-only focus:not-sr-only focus:fixed focus:left-2 focus:top-2 focus:z-50 focus:rounded-md focus:bg-white focus:px-4 focus:py-2 focus:text-brand-700 focus:shadow"
+      >
+        Zum Inhalt springen
+      </a>
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-3 sm:px-6">
           <div className="min-w-0">
@@ -58,7 +105,10 @@ export function PortalShell({ me, supportEmail, children }: { me: Me; supportEma
             </p>
           </div>
           <div className="flex items-center gap-2">
-            <span className="hidden text-sm text-slate-600 sm:inline">{me.user.name}</span>
+            <span className="hidden text-sm text-slate-600 sm:inline">
+              {me.user.name}
+              {impersonating && " (Nur Ansicht)"}
+            </span>
             <button
               type="button"
               disabled={leaving}
@@ -106,7 +156,9 @@ export function PortalShell({ me, supportEmail, children }: { me: Me; supportEma
       </header>
       {me.impersonation && <ImpersonationBanner companyName={me.impersonation.company_name} instanceId={me.impersonation.instance_id} />}
       {suspended && <SuspendedBanner reason={me.instance?.suspended_reason ?? null} supportEmail={supportEmail} />}
-      <main className="mx-auto max-w-6xl px-4 py-6 sm:px-6">{children}</main>
+      <main id="inhalt" tabIndex={-1} className="mx-auto max-w-6xl px-4 py-6 outline-none sm:px-6">
+        <AccessProvider me={me}>{children}</AccessProvider>
+      </main>
     </div>
   );
 }

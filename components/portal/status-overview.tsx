@@ -7,6 +7,7 @@ import { apiFetch } from "@/lib/client/api";
 import { formatDate, formatDateTime } from "@/lib/client/format";
 import type { StatusResponse } from "@/lib/client/types";
 import { QueryError } from "@/components/ui/query-error";
+import { PaymentDue } from "@/components/dunning/payment-due";
 
 const statusTone = (status: string) =>
   status === "online" || status === "healthy" || status === "active"
@@ -54,6 +55,7 @@ export function StatusOverview() {
           <span data-testid="instance-status">{s.instance.status_label}</span>
         </Badge>
       </div>
+      {s.payment && <PaymentDue payment={s.payment} />}
       <div className="grid gap-4 md:grid-cols-2">
         <Card
           title="Server"

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { SuspendedPayment } from "@/components/dunning/payment-due";
 
 export function SuspendedBanner({ reason, supportEmail }: { reason: string | null; supportEmail: string }) {
   return (
@@ -23,6 +24,7 @@ export function SuspendedNotice({ reason }: { reason: string | null }) {
       <Link href="/" className="mt-4 inline-block text-brand-700 underline">
         Zur Statusübersicht
       </Link>
+      <SuspendedPayment />
     </div>
   );
 }

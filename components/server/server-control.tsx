@@ -8,8 +8,12 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useToast } from "@/components/ui/toast";
 import { ApiError, apiFetch } from "@/lib/client/api";
 import { formatDateTime } from "@/lib/client/format";
+import { useCountdown } from "@/lib/client/countdown";
+import { useOnline } from "@/lib/client/online";
+import { locationLabel, serverTypeLabel } from "@/lib/servers/labels";
 import type { ServerView } from "@/lib/servers/service";
 import { QueryError } from "@/components/ui/query-error";
+import { READ_ONLY_REASON, useAccess } from "@/components/portal/me-context";
 
 type ViewResponse = ServerView & { can_control: boolean };
 type ActionName = "reboot" | "power-off" | "power-on" | "refresh-status" | "force-power-off";
@@ -46,13 +50,25 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
   );
 }
 
-export function ServerControl() {
+/**
+ * Status and power control of one Hetzner server. Customers use it on /server
+ * (`endpoint` = /api/manage/server); MSP staff with `host.power` use the same
+ * component on the instance page (`endpoint` = /api/manage/admin/instances/:id/server),
+ * so progress, confirmations and limits are identical; the log marks staff actions as MSP.
+ */
+export function ServerControl({ endpoint = "/api/manage/server", customerName }: { endpoint?: string; customerName?: string } = {}) {
   const queryClient = useQueryClient();
   const toast = useToast();
+  const access = useAccess();
+  const online = useOnline();
   const [confirming, setConfirming] = useState<ActionName | null>(null);
+  // Rate limit: an inline notice with a countdown and locked buttons instead of stacked toasts.
+  const [limitedUntil, setLimitedUntil] = useState<number | null>(null);
+  const limitedSeconds = useCountdown(limitedUntil);
+  const limited = limitedUntil !== null && limitedSeconds > 0;
   const query = useQuery({
-    queryKey: ["server"],
-    queryFn: () => apiFetch<ViewResponse>("/api/manage/server"),
+    queryKey: ["server", endpoint],
+    queryFn: () => apiFetch<ViewResponse>(endpoint),
     refetchInterval: (q) => (q.state.data?.action_running ? 1500 : 30_000),
     staleTime: 0,
   });
@@ -74,26 +90,33 @@ export function ServerControl() {
 
   const mutation = useMutation({
     mutationFn: (name: ActionName) =>
-      apiFetch<{ message: string; action: string }>(
-        `/api/manage/server/${name === "force-power-off" ? "power-off" : name}`,
-        { method: "POST", body: name === "force-power-off" ? { force: true } : {} },
-      ),
+      apiFetch<{ message: string; action: string }>(`${endpoint}/${name === "force-power-off" ? "power-off" : name}`, {
+        method: "POST",
+        body: name === "force-power-off" ? { force: true } : {},
+      }),
     onSuccess: (res) => {
       toast("success", `${res.message}.`);
       void queryClient.invalidateQueries({ queryKey: ["server"] });
       void queryClient.invalidateQueries({ queryKey: ["status"] });
     },
     onError: (error) => {
+      if (error instanceof ApiError && error.status === 429) {
+        setLimitedUntil(Date.now() + (error.retryAfterSeconds ?? 60) * 1000);
+        return;
+      }
       const message = error instanceof ApiError ? error.message : "Die Aktion ist fehlgeschlagen. Bitte erneut versuchen.";
-      const wait =
-        error instanceof ApiError && error.status === 429 && error.retryAfterSeconds && !/\d/.test(message)
-          ? ` Bitte in ${error.retryAfterSeconds} Sekunden erneut versuchen.`
-          : "";
-      toast("error", message + wait);
+      toast("error", message);
       void queryClient.invalidateQueries({ queryKey: ["server"] });
     },
   });
 
+  if (!online && !query.data) {
+    return (
+      <Alert kind="warning" title="Keine Internetverbindung">
+        Der Serverstatus kann gerade nicht geladen werden. Sobald die Verbindung wieder besteht, wird die Seite automatisch aktualisiert.
+      </Alert>
+    );
+  }
   if (query.isPending) return <LoadingBlock label="Server wird geladen …" />;
   if (query.isError) {
     return (
@@ -111,9 +134,26 @@ export function ServerControl() {
   const s = view.server;
   const action = view.action;
   const busy = view.action_running || mutation.isPending;
-  const disabled = busy || !view.can_control;
   const isOff = s.status === "off";
   const isOnline = s.status === "online";
+  // Why the controls are locked, most important reason first (null = usable).
+  const lockReason = access.readOnly
+    ? READ_ONLY_REASON
+    : !view.can_control
+      ? "Sie haben nur Leserechte; Server-Aktionen sind Administratoren vorbehalten."
+      : !online
+        ? "Keine Internetverbindung."
+        : limited
+          ? `Aktionslimit erreicht – wieder möglich in ${limitedSeconds} Sekunden.`
+          : view.action_running
+            ? "Während eine Aktion läuft, sind die Schaltflächen gesperrt."
+            : null;
+  const reasonFor = (name: ActionName): string | null => {
+    if (lockReason) return lockReason;
+    if ((name === "reboot" || name === "power-off") && isOff) return "Der Server ist ausgeschaltet.";
+    if (name === "power-on" && isOnline) return "Der Server läuft bereits.";
+    return null;
+  };
 
   const run = (name: ActionName) => {
     if (CONFIRMS[name]) setConfirming(name);
@@ -135,8 +175,14 @@ export function ServerControl() {
           </Row>
           <Row label="Name">{s.name ?? "–"}</Row>
           <Row label="IPv4">{s.ipv4 ?? "–"}</Row>
-          <Row label="Servertyp">{s.server_type ?? "–"}</Row>
-          <Row label="Rechenzentrum">{s.datacenter ?? "–"}</Row>
+          <Row label="Servertyp">
+            <span data-testid="server-type">{serverTypeLabel(s.server_type) ?? "–"}</span>
+          </Row>
+          <Row label="Standort">
+            <span data-testid="server-location" title={s.datacenter ?? undefined}>
+              {locationLabel(s.datacenter) ?? "–"}
+            </span>
+          </Row>
           <Row label="Zuletzt abgefragt">{formatDateTime(s.last_synced_at)}</Row>
         </dl>
       </Card>
@@ -180,23 +226,36 @@ export function ServerControl() {
         </p>
       )}
 
+      {!online && (
+        <Alert kind="warning" title="Keine Internetverbindung">
+          Angezeigt wird der zuletzt geladene Stand. Server-Aktionen sind möglich, sobald die Verbindung wieder besteht.
+        </Alert>
+      )}
+
       <Card title="Steuerung">
-        {!view.can_control && (
-          <p className="mb-3 text-sm text-slate-600">Sie haben nur Leserechte; Server-Aktionen sind Administratoren vorbehalten.</p>
+        {limited && (
+          <div role="alert" className="mb-3 rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900" data-testid="rate-limit-notice">
+            Zu viele Anfragen. Bitte in <span aria-live="off">{limitedSeconds}</span> Sekunden erneut versuchen.
+          </div>
+        )}
+        {lockReason && !limited && (
+          <p className="mb-3 text-sm text-slate-600" data-testid="server-lock-reason">
+            {lockReason}
+          </p>
         )}
         <div className="grid gap-2 sm:grid-cols-2 lg:grid-cols-4">
-          <Button variant="secondary" disabled={disabled || isOff} busy={mutation.isPending && mutation.variables === "reboot"} onClick={() => run("reboot")}>
+          <Button variant="secondary" disabledReason={reasonFor("reboot")} busy={mutation.isPending && mutation.variables === "reboot"} onClick={() => run("reboot")}>
             Neustarten
           </Button>
-          <Button variant="danger" disabled={disabled || isOff} busy={mutation.isPending && mutation.variables === "power-off"} onClick={() => run("power-off")}>
+          <Button variant="danger" disabledReason={reasonFor("power-off")} busy={mutation.isPending && mutation.variables === "power-off"} onClick={() => run("power-off")}>
             Herunterfahren
           </Button>
-          <Button variant="primary" disabled={disabled || isOnline} busy={mutation.isPending && mutation.variables === "power-on"} onClick={() => run("power-on")}>
+          <Button variant="primary" disabledReason={reasonFor("power-on")} busy={mutation.isPending && mutation.variables === "power-on"} onClick={() => run("power-on")}>
             Einschalten
           </Button>
           <Button
             variant="ghost"
-            disabled={disabled}
+            disabledReason={reasonFor("refresh-status")}
             busy={mutation.isPending && mutation.variables === "refresh-status"}
             onClick={() => run("refresh-status")}
           >
@@ -208,7 +267,7 @@ export function ServerControl() {
             <Alert kind="warning" title="Der Server ist noch eingeschaltet">
               Das Betriebssystem hat nicht auf das Herunterfahren reagiert. Sie können das Ausschalten erzwingen.
             </Alert>
-            <Button variant="danger" disabled={disabled} onClick={() => run("force-power-off")}>
+            <Button variant="danger" disabledReason={reasonFor("force-power-off")} onClick={() => run("force-power-off")}>
               Ausschalten erzwingen
             </Button>
           </div>
@@ -228,6 +287,11 @@ export function ServerControl() {
         }}
       >
         <p>{confirm?.text}</p>
+        {customerName && (
+          <p className="mt-2">
+            Sie handeln für {customerName}. Die Aktion erscheint im Aktivitätsprotokoll des Kunden als Aktion des MSP.
+          </p>
+        )}
       </ConfirmDialog>
     </div>
   );

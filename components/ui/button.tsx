@@ -1,4 +1,4 @@
-import type { ButtonHTMLAttributes } from "react";
+import { useId, type ButtonHTMLAttributes } from "react";
 
 type Variant = "primary" | "secondary" | "danger" | "ghost";
 
@@ -15,18 +15,36 @@ export function Button({
   className = "",
   children,
   disabled,
+  disabledReason,
   ...props
-}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant; busy?: boolean }) {
+}: ButtonHTMLAttributes<HTMLButtonElement> & {
+  variant?: Variant;
+  busy?: boolean;
+  /** Why the button cannot be used (disables it; shown as tooltip and read by screen readers). */
+  disabledReason?: string | null;
+}) {
+  const reasonId = useId();
+  const blocked = Boolean(disabledReason) && !busy;
   return (
+    <>
     <button
       {...props}
-      disabled={disabled || busy}
+      disabled={disabled || busy || blocked}
       aria-busy={busy || undefined}
+      title={blocked ? disabledReason! : props.title}
+      aria-describedby={blocked ? reasonId : props["aria-describedby"]}
+      data-disabled-reason={blocked ? disabledReason! : undefined}
       className={`inline-flex min-h-10 items-center justify-center gap-2 rounded-md px-4 py-2 text-sm font-medium transition disabled:cursor-not-allowed ${styles[variant]} ${className}`}
     >
       {busy && <Spinner />}
       {children}
     </button>
+    {blocked && (
+      <span id={reasonId} className="sr-only">
+        {disabledReason}
+      </span>
+    )}
+    </>
   );
 }
 

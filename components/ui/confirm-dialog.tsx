@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef } from "react";
+import { useEffect, useId, useRef } from "react";
 import { Button } from "./button";
 
 /** A modal confirmation for destructive actions, built on the native <dialog>. */
@@ -12,6 +12,7 @@ export function ConfirmDialog({
   onConfirm,
   onCancel,
   danger = true,
+  confirmDisabled = false,
 }: {
   open: boolean;
   title: string;
@@ -20,8 +21,11 @@ export function ConfirmDialog({
   onConfirm: () => void;
   onCancel: () => void;
   danger?: boolean;
+  /** Keeps the confirm button disabled (e.g. a required reason inside the dialog is still missing). */
+  confirmDisabled?: boolean;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
@@ -35,11 +39,11 @@ export function ConfirmDialog({
         e.preventDefault();
         onCancel();
       }}
-      aria-labelledby="confirm-title"
+      aria-labelledby={titleId}
       className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-xl p-0 shadow-xl backdrop:bg-slate-900/50"
     >
       <div className="space-y-4 p-6">
-        <h2 id="confirm-title" className="text-lg font-semibold">
+        <h2 id={titleId} className="text-lg font-semibold">
           {title}
         </h2>
         <div className="text-sm text-slate-700">{children}</div>
@@ -47,7 +51,7 @@ export function ConfirmDialog({
           <Button variant="secondary" onClick={onCancel}>
             Abbrechen
           </Button>
-          <Button variant={danger ? "danger" : "primary"} onClick={onConfirm}>
+          <Button variant={danger ? "danger" : "primary"} disabled={confirmDisabled} onClick={onConfirm}>
             {confirmLabel}
           </Button>
         </div>

@@ -3,13 +3,16 @@
 import { createContext, useCallback, useContext, useState } from "react";
 
 type Toast = { id: number; kind: "success" | "error" | "info"; text: string };
+export const MAX_TOASTS = 2;
 const ToastContext = createContext<(kind: Toast["kind"], text: string) => void>(() => {});
 
 export function ToastProvider({ children }: { children: React.ReactNode }) {
   const [toasts, setToasts] = useState<Toast[]>([]);
   const push = useCallback((kind: Toast["kind"], text: string) => {
     const id = Date.now() + Math.random();
-    setToasts((list) => [...list, { id, kind, text }]);
+    // At most two toasts at a time (the newest win), and a repeated text replaces its older copy,
+    // so they never stack up over the controls on a phone.
+    setToasts((list) => [...list.filter((t) => t.text !== text), { id, kind, text }].slice(-MAX_TOASTS));
     setTimeout(() => setToasts((list) => list.filter((t) => t.id !== id)), kind === "error" ? 9000 : 5000);
   }, []);
   return (

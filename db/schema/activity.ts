@@ -18,7 +18,11 @@ export const activityLog = pgTable(
     ip: text("ip"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("activity_log_instance_idx").on(t.instanceId, t.createdAt)],
+  (t) => [
+    // Matches the log's ORDER BY (created_at desc, id desc) per instance: pages and the deferred join read it index-only.
+    index("activity_log_instance_created_id_idx").on(t.instanceId, t.createdAt, t.id),
+    index("activity_log_user_idx").on(t.userId),
+  ],
 );
 
 /**

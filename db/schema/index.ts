@@ -8,3 +8,5 @@ export * from "./invoices";
 export * from "./billing";
 export * from "./einvoice";
 export * from "./payments";
+export * from "./health";
+export * from "./dunning";

@@ -49,7 +49,8 @@ export const servers = pgTable("servers", {
   datacenter: text("datacenter"),
   /** Portal status: online, off, starting, stopping, rebooting, unknown … */
   status: text("status").notNull().default("unknown"),
-  healthStatus: text("health_status", { enum: ["healthy", "degraded", "unhealthy", "unknown"] })
+  /** healthy, degraded, unhealthy, unknown, or off (switched off on purpose, not a problem): lib/health/derive.ts. */
+  healthStatus: text("health_status", { enum: ["healthy", "degraded", "unhealthy", "unknown", "off"] })
     .notNull()
     .default("unknown"),
   lastSyncedAt: timestamp("last_synced_at", { withTimezone: true }),

@@ -1,4 +1,5 @@
 import { bigint, boolean, customType, date, index, integer, jsonb, pgTable, serial, text, timestamp, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
 import { instances } from "./instances";
 import { users } from "./users";
 
@@ -68,7 +69,15 @@ export const invoices = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("invoices_instance_idx").on(t.instanceId, t.invoiceDate)],
+  (t) => [
+    index("invoices_instance_idx").on(t.instanceId, t.invoiceDate),
+    // The customer list's order over issued invoices: page and count are index(-only) scans.
+    index("invoices_issued_list_idx")
+      .on(t.instanceId, t.invoiceDate.desc().nullsFirst(), t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`${t.issuedAt} is not null`),
+    index("invoices_cancels_invoice_idx").on(t.cancelsInvoiceId).where(sql`${t.cancelsInvoiceId} is not null`),
+    index("invoices_created_by_idx").on(t.createdBy),
+  ],
 );
 
 export const invoiceItems = pgTable(
@@ -106,5 +115,5 @@ export const invoicePayments = pgTable(
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("invoice_payments_invoice_idx").on(t.invoiceId)],
+  (t) => [index("invoice_payments_invoice_idx").on(t.invoiceId), index("invoice_payments_created_by_idx").on(t.createdBy)],
 );

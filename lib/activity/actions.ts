@@ -22,6 +22,11 @@ export const ACTIVITY_ACTIONS = {
   "auth.2fa_disabled": { level: "warning", label: "Zwei-Faktor-Anmeldung ausgeschaltet" },
   "auth.2fa_failed": { level: "warning", label: "Falscher Bestätigungscode" },
   "auth.2fa_locked": { level: "warning", label: "Zwei-Faktor-Anmeldung gesperrt" },
+  "auth.passkey_added": { level: "info", label: "Passkey hinzugefügt" },
+  "auth.passkey_removed": { level: "warning", label: "Passkey entfernt" },
+  "auth.recovery_codes_generated": { level: "info", label: "Wiederherstellungscodes erzeugt" },
+  "auth.recovery_code_used": { level: "warning", label: "Wiederherstellungscode verwendet" },
+  "auth.session_ended": { level: "info", label: "Sitzung beendet" },
   "api.login": { level: "info", label: "Anmeldung über die API" },
   "api.login_failed": { level: "warning", label: "Fehlgeschlagene Anmeldung über die API" },
   "api.logout": { level: "info", label: "Abmeldung über die API" },
@@ -51,6 +56,8 @@ export const ACTIVITY_ACTIONS = {
   "server.power_off_force": { level: "warning", label: "Server ausschalten (erzwungen)" },
   "server.power_on": { level: "info", label: "Server einschalten" },
   "server.refresh_status": { level: "info", label: "Server-Status abgefragt" },
+  "server.health_down": { level: "error", label: "Instanz nicht erreichbar" },
+  "server.health_recovered": { level: "info", label: "Instanz wieder erreichbar" },
   // domains
   "domain.portal.set": { level: "info", label: "Portal-Domain gesetzt" },
   "domain.portal.apply_failed": { level: "warning", label: "Portal-Domain nicht angewendet" },
@@ -82,6 +89,13 @@ export const ACTIVITY_ACTIONS = {
   "billing.settings_updated": { level: "info", label: "Abrechnungseinstellungen geändert" },
   "billing.item_added": { level: "info", label: "Abrechnungsposition hinzugefügt" },
   "billing.item_removed": { level: "info", label: "Abrechnungsposition entfernt" },
+  // dunning (lib/dunning)
+  "dunning.reminder_sent": { level: "warning", label: "Zahlungserinnerung versendet" },
+  "dunning.dunning_1_sent": { level: "warning", label: "1. Mahnung versendet" },
+  "dunning.dunning_2_sent": { level: "warning", label: "2. Mahnung versendet" },
+  "dunning.settings_updated": { level: "info", label: "Mahneinstellungen geändert" },
+  "dunning.paused": { level: "info", label: "Mahnwesen pausiert" },
+  "dunning.resumed": { level: "info", label: "Mahnwesen fortgesetzt" },
 } as const satisfies Record<string, ActionSpec>;
 
 export type ActivityAction = keyof typeof ACTIVITY_ACTIONS;

@@ -24,7 +24,7 @@ export async function staffDashboard() {
     .select({ instance: instances, server: servers })
     .from(servers)
     .innerJoin(instances, eq(instances.id, servers.instanceId))
-    .where(and(isNotNull(servers.hetznerServerId), or(ne(servers.healthStatus, "healthy"), ne(servers.status, "online"))))
+    .where(and(isNotNull(servers.hetznerServerId), ne(servers.healthStatus, "off"), or(ne(servers.healthStatus, "healthy"), ne(servers.status, "online"))))
     .orderBy(instances.name);
 
   const open = await openInvoiceTotals();

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, ilike, inArray, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { instances, passwordResetTokens, roles, userRoles, users } from "@/db/schema";
+import { instances, passwordResetTokens, recoveryCodes, roles, userPasskeys, userRoles, users, userTotp } from "@/db/schema";
 import { paginationMeta, recordActivity } from "@/lib/activity";
 import { uniqueViolation } from "@/db/errors";
 import { isUuid } from "@/lib/http/params";
@@ -8,7 +8,7 @@ import { issuePasswordToken } from "@/lib/auth/passwords-flow";
 import { revokeUserSessions } from "@/lib/auth/sessions";
 import { config } from "@/lib/config";
 import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from "@/lib/errors";
-import { sendMail } from "@/lib/mail";
+import { enqueueMail } from "@/lib/mail";
 import { apiTimestamp } from "@/lib/time";
 import type { z } from "@/lib/validation";
 import type { Actor } from "./instances";
@@ -25,6 +25,8 @@ const publicColumns = {
   name: users.name,
   active: users.active,
   twoFactorEnabled: users.twoFactorEnabled,
+  totpEnabled: sql<boolean>`exists (select 1 from ${userTotp} where ${userTotp.userId} = ${users.id} and ${userTotp.confirmedAt} is not null)`,
+  passkeyCount: sql<number>`(select count(*)::int from ${userPasskeys} where ${userPasskeys.userId} = ${users.id})`,
   invited: sql<boolean>`${users.passwordHash} is null`,
   lastLoginAt: users.lastLoginAt,
   createdAt: users.createdAt,
@@ -37,6 +39,8 @@ type PublicUser = {
   name: string;
   active: boolean;
   twoFactorEnabled: boolean;
+  totpEnabled: unknown;
+  passkeyCount: unknown;
   invited: unknown;
   lastLoginAt: Date | null;
   createdAt: Date;
@@ -70,6 +74,12 @@ function presentUser(u: PublicUser, roleList: { key: string; label: string }[], 
     status_label: { deactivated: "Deaktiviert", invited: "Eingeladen", active: "Aktiv" }[status],
     active: u.active,
     two_factor_enabled: u.twoFactorEnabled,
+    /** Which sign-in methods beyond the password the user has (staff view, issue 14). */
+    sign_in_methods: [
+      ...(u.twoFactorEnabled ? ["E-Mail-Code"] : []),
+      ...(u.totpEnabled === true || u.totpEnabled === "t" ? ["Authenticator-App"] : []),
+      ...(Number(u.passkeyCount ?? 0) > 0 ? [`Passkey (${Number(u.passkeyCount)})`] : []),
+    ],
     roles: roleList,
     last_login_at: apiTimestamp(u.lastLoginAt),
     created_at: apiTimestamp(u.createdAt),
@@ -154,19 +164,21 @@ function inviteLink(token: string, email: string) {
 
 async function sendInvitation(actor: Actor, user: { id: string; email: string; name: string; instanceId: number | null }) {
   const db = await getDb();
-  // A new invitation replaces the older links.
-  await db
-    .update(passwordResetTokens)
-    .set({ usedAt: new Date() })
-    .where(and(eq(passwordResetTokens.userId, user.id), eq(passwordResetTokens.purpose, "invite"), isNull(passwordResetTokens.usedAt)));
-  const hours = config().INVITE_TOKEN_TTL_HOURS;
-  const token = await issuePasswordToken(user.id, "invite", hours * 60);
   let context = "als Mitarbeiter des MSP";
   if (user.instanceId !== null) {
     const [inst] = await db.select({ companyName: instances.companyName }).from(instances).where(eq(instances.id, user.instanceId));
     context = `für ${inst?.companyName ?? "Ihre Instanz"}`;
   }
-  await sendMail(invitationMail({ to: user.email, name: user.name, link: inviteLink(token, user.email), validHours: hours, inviter: actor.principal.name, context }));
+  const hours = config().INVITE_TOKEN_TTL_HOURS;
+  // The new link, the end of the older ones and the mail commit together.
+  await db.transaction(async (tx) => {
+    await tx
+      .update(passwordResetTokens)
+      .set({ usedAt: new Date() })
+      .where(and(eq(passwordResetTokens.userId, user.id), eq(passwordResetTokens.purpose, "invite"), isNull(passwordResetTokens.usedAt)));
+    const token = await issuePasswordToken(user.id, "invite", hours * 60, tx);
+    await enqueueMail(tx, invitationMail({ to: user.email, name: user.name, link: inviteLink(token, user.email), validHours: hours, inviter: actor.principal.name, context }));
+  });
 }
 
 /**
@@ -290,6 +302,10 @@ export async function resetTwoFactor(actor: Actor, userId: string) {
   const db = await getDb();
   await db.transaction(async (tx) => {
     await tx.update(users).set({ twoFactorEnabled: false, updatedAt: new Date() }).where(eq(users.id, user.id));
+    // Every second factor goes: app, passkeys and recovery codes (the user sets them up again).
+    await tx.delete(userTotp).where(eq(userTotp.userId, user.id));
+    await tx.delete(userPasskeys).where(eq(userPasskeys.userId, user.id));
+    await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, user.id));
     await recordActivity(tx, actor, {
       instanceId: user.instanceId,
       action: "admin.user_2fa_reset",

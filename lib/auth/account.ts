@@ -6,10 +6,12 @@ import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { sessions, tokenFamilies } from "@/db/schema";
 import { recordActivity, userActor } from "@/lib/activity";
+import { NotFoundError } from "@/lib/errors";
 import { apiTimestamp } from "@/lib/time";
 import type { Principal } from "./principal";
-import { revokeUserSessions } from "./sessions";
-import { revokeUserFamilies } from "./token-families";
+import { approximatePlace, deviceLabel, UNKNOWN_DEVICE } from "./devices";
+import { revokeSession, revokeUserSessions } from "./sessions";
+import { revokeFamily, revokeUserFamilies } from "./token-families";
 
 const KIND_LABELS = { browser: "Browser", manage_api: "Manage-API", api_v1: "API v1 (Token)" } as const;
 
@@ -40,6 +42,8 @@ export async function listSessions(current: CurrentLogin) {
       kind_label: KIND_LABELS[kind],
       ip: row.ip,
       user_agent: row.userAgent,
+      device: deviceLabel(row.userAgent) ?? UNKNOWN_DEVICE,
+      place: approximatePlace(row.ip),
       created_at: apiTimestamp(row.createdAt),
       last_used_at: apiTimestamp(row.lastUsedAt),
       current: isCurrent,
@@ -63,4 +67,34 @@ export async function signOutEverywhere(principal: Principal, ip?: string | null
     });
   });
   return { message: "Sie wurden überall abgemeldet." };
+}
+
+/**
+ * Ends one of the user's own sessions or API v1 logins (any of the list's
+ * ids). Another user's id, or one already ended, is "not found".
+ */
+export async function endSession(principal: Principal, id: string, ip?: string | null) {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const [session] = await tx
+      .select({ id: sessions.id, userAgent: sessions.userAgent })
+      .from(sessions)
+      .where(and(eq(sessions.id, id), eq(sessions.userId, principal.userId), isNull(sessions.revokedAt)));
+    const [family] = session
+      ? []
+      : await tx
+          .select({ id: tokenFamilies.id, userAgent: tokenFamilies.userAgent })
+          .from(tokenFamilies)
+          .where(and(eq(tokenFamilies.id, id), eq(tokenFamilies.userId, principal.userId), isNull(tokenFamilies.revokedAt)));
+    const ended = session ? await revokeSession(session.id, tx) : family ? await revokeFamily(family.id, "logout", tx) : false;
+    if (!ended) throw new NotFoundError("Die Sitzung wurde nicht gefunden oder ist bereits beendet.");
+    const device = deviceLabel((session ?? family)?.userAgent) ?? UNKNOWN_DEVICE;
+    await recordActivity(tx, userActor(principal, ip), {
+      instanceId: principal.instanceId,
+      action: "auth.session_ended",
+      description: `Sitzung beendet (${device})`,
+      metadata: { kind: session ? "session" : "token_family" },
+    });
+    return { message: `Die Sitzung „${device}“ wurde beendet.`, current: principal.sessionId === id };
+  });
 }

@@ -2,11 +2,26 @@ import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { users } from "@/db/schema";
 import { anonymousActor, recordActivity } from "@/lib/activity";
-import { UnauthorizedError } from "@/lib/errors";
+import { loggableError, UnauthorizedError } from "@/lib/errors";
+import { logger } from "@/lib/observability/logger";
 import { verifyPassword } from "./passwords";
 
 export const INVALID_CREDENTIALS = "Die E-Mail-Adresse oder das Passwort ist falsch.";
 export const ACCOUNT_DISABLED = "Dieses Konto ist deaktiviert. Bitte wenden Sie sich an Ihren Administrator.";
+
+const auditWrites = new Set<Promise<unknown>>();
+
+function trackAuditWrite(write: Promise<unknown>) {
+  const tracked = write
+    .catch((error) => logger().error({ err: loggableError(error) }, "recording a failed login failed"))
+    .finally(() => auditWrites.delete(tracked));
+  auditWrites.add(tracked);
+}
+
+/** Waits for failed-login entries still being written (tests; shutdown). */
+export async function settleAuditWrites() {
+  while (auditWrites.size > 0) await Promise.all([...auditWrites]);
+}
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -17,6 +32,8 @@ export type LoginDoor = "manage_api" | "browser" | "api_v1";
  * The password check shared by every login (manage API, browser, API v1):
  * the same answer and timing for unknown accounts and wrong passwords, the
  * failure logged for existing accounts (one action code whichever door), deactivated accounts refused.
+ * The failure entry is written beside the answer, not before it, so a known
+ * account's wrong password is not measurably slower than an unknown account.
  */
 export async function verifyCredentials(
   emailInput: string,
@@ -30,12 +47,15 @@ export async function verifyCredentials(
   if (!user || !valid) {
     if (user) {
       // Nothing changes, so no transaction: the entry is the only write. Nobody proved to be the account.
-      await recordActivity(db, anonymousActor(attempt.ip, user), {
-        instanceId: user.instanceId,
-        action: "manage.login_failed",
-        description: attempt.door === "api_v1" ? "Fehlgeschlagener API-Login (falsches Passwort)" : "Fehlgeschlagener Login (falsches Passwort)",
-        metadata: { via: attempt.door },
-      });
+      // Not awaited: an unknown account has no entry to write, and the answer must not take longer for a known one.
+      trackAuditWrite(
+        recordActivity(db, anonymousActor(attempt.ip, user), {
+          instanceId: user.instanceId,
+          action: "manage.login_failed",
+          description: attempt.door === "api_v1" ? "Fehlgeschlagener API-Login (falsches Passwort)" : "Fehlgeschlagener Login (falsches Passwort)",
+          metadata: { via: attempt.door },
+        }),
+      );
     }
     throw new UnauthorizedError(INVALID_CREDENTIALS);
   }

@@ -1,14 +1,22 @@
+import { cache } from "react";
 import { cookies } from "next/headers";
+import type { InstanceContext } from "@/lib/instances/present";
 import { sessionCookieName, sessionTokenFromCookie } from "./browser-session";
-import { loadPrincipal, type Principal } from "./principal";
-import { findActiveSession } from "./sessions";
+import { loadSessionPrincipal, type Principal } from "./principal";
 
-/** The signed-in user of a page request, checked against the session row. */
-export async function currentPrincipal(): Promise<Principal | null> {
+/**
+ * The signed-in session of a page request with its principal and own instance,
+ * checked against the session row in one query; memoised per request (React
+ * `cache`), so layout, page and guards share one lookup.
+ */
+export const currentSession = cache(async (): Promise<{ principal: Principal; instance: InstanceContext | null } | null> => {
   const store = await cookies();
   const token = await sessionTokenFromCookie(store.get(sessionCookieName())?.value);
   if (!token) return null;
-  const found = await findActiveSession(token);
-  if (!found) return null;
-  return loadPrincipal(found.user, found.session.id);
+  return loadSessionPrincipal(token);
+});
+
+/** The signed-in user of a page request, checked against the session row. */
+export async function currentPrincipal(): Promise<Principal | null> {
+  return (await currentSession())?.principal ?? null;
 }

@@ -70,7 +70,7 @@ export async function signJwt(
 
 /**
  * Verifies signature (pinned algorithm, key by `kid`), issuer, audience, expiry
- * with the configured clock tolerance, and the token's use.
+ * and issue time (not in the future) with the configured clock tolerance, and the token's use.
  */
 export async function verifyJwt(token: string, use: TokenUse): Promise<JWTPayload & Record<string, unknown>> {
   const cfg = config();
@@ -93,6 +93,10 @@ export async function verifyJwt(token: string, use: TokenUse): Promise<JWTPayloa
       },
     );
     if (payload.token_use !== use) throw new AuthError(401, "invalid_token", "Der Token ist für diesen Zweck nicht gültig.");
+    // jose does not check `iat`: a token "issued" in the future (a forged clock or a stolen key's experiment) is refused.
+    if (typeof payload.iat !== "number" || payload.iat > Math.floor(Date.now() / 1000) + cfg.JWT_CLOCK_TOLERANCE_SECONDS) {
+      throw new AuthError(401, "invalid_token", "Der Token ist ungültig (Ausstellungszeit liegt in der Zukunft).");
+    }
     return payload as JWTPayload & Record<string, unknown>;
   } catch (error) {
     if (error instanceof AuthError) throw error;

@@ -8,9 +8,11 @@
  * `manage.login` (the door in the description and `metadata.via`). Failed
  * logins are `manage.login_failed` by an anonymous actor (`verifyCredentials`).
  *
- * Limits: manage API and browser 5 per 5 minutes per account and per IP,
- * counted before the password check and refunded on success; API v1 login
- * and 2FA verify 10/min per IP each (seed 002), not refunded.
+ * Limits (lib/auth/rate-limits.ts): one account counter for every door (5 per
+ * 5 minutes), decided atomically together with the address counter (manage
+ * API and browser 5 per 5 minutes; API v1 login and 2FA verify 10 requests
+ * per minute and IP, seed 002); successful password checks give their
+ * account/address points back.
  * A 2FA account gets a code by mail: the browser continues with
  * `TwoFactorRequiredError`, API v1 with `{ two_fa_required, challenge_token }`;
  * the manage API (seed 000 has no 2FA step) refuses with 403 and a hint.
@@ -19,13 +21,16 @@ import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { users } from "@/db/schema";
 import { recordActivity, userActor, type ActivityAction } from "@/lib/activity";
-import { ForbiddenError, RateLimitError } from "@/lib/errors";
-import { consumeRateLimit, enforceRateLimit, refundRateLimit } from "@/lib/rate-limit";
+import { ForbiddenError } from "@/lib/errors";
+import { enforceRateLimit } from "@/lib/rate-limit";
 import { verifyCredentials, type LoginDoor, type UserRow } from "./credentials";
 import { loadPrincipal, type Principal } from "./principal";
-import { LOGIN_RATE_LIMITS } from "./rate-limits";
+import { limitedAttempt, LOGIN_RATE_LIMITS, loginAccountKey } from "./rate-limits";
 import { createSession, revokeSession } from "./sessions";
 import { openTokenFamily, revokeFamily, tokenPair, type TokenPair } from "./token-families";
+import { isNewDevice, queueNewDeviceMail } from "./devices";
+import { verifyPasskeyAssertion } from "./passkeys";
+import { methodOfCode, secondFactorStatus, type PasskeyProof, type SecondFactorMethod } from "./second-factor";
 import { startChallenge, TwoFactorRequiredError, verifyChallenge } from "./two-factor";
 
 export { INVALID_CREDENTIALS } from "./credentials";
@@ -43,7 +48,7 @@ const LOGIN_DESCRIPTIONS: Record<LoginDoor, string> = {
   api_v1: "Login über API v1",
 };
 
-export type LoginMeta = { ip: string; userAgent?: string | null };
+export type LoginMeta = { ip: string; userAgent?: string | null; method?: SecondFactorMethod };
 export type SessionGrant = { user: UserRow; token: string; sessionId: string; expiresAt: Date };
 export type TokenGrant = { user: UserRow; tokens: TokenPair };
 
@@ -59,6 +64,8 @@ export async function finishLogin(user: UserRow, door: LoginDoor, meta: LoginMet
   const principal = await loadPrincipal(user, null);
   const db = await getDb();
   const opened = await db.transaction(async (tx) => {
+    // Decided before the new session exists: has any earlier login of this account used this device?
+    const newDevice = door === "browser" && (await isNewDevice(tx, user.id, meta.userAgent));
     const credential =
       door === "api_v1"
         ? { kind: "family" as const, family: await openTokenFamily(tx, user.id, meta) }
@@ -68,8 +75,9 @@ export async function finishLogin(user: UserRow, door: LoginDoor, meta: LoginMet
       instanceId: user.instanceId,
       action: LOGIN_ACTION,
       description: meta.twoFactor ? `${LOGIN_DESCRIPTIONS[door]} (mit 2FA-Code)` : LOGIN_DESCRIPTIONS[door],
-      metadata: { via: door, two_factor: Boolean(meta.twoFactor) },
+      metadata: { via: door, two_factor: Boolean(meta.twoFactor), ...(meta.method ? { method: meta.method } : {}) },
     });
+    if (newDevice) await queueNewDeviceMail(tx, user, meta);
     return credential;
   });
   // The access token is signed once the family exists for every reader.
@@ -79,55 +87,71 @@ export async function finishLogin(user: UserRow, door: LoginDoor, meta: LoginMet
 
 /**
  * Password login of the manage API and the portal's login form. Every attempt
- * consumes a point per account and per client IP before the password is
- * checked, so parallel guesses are counted exactly; a successful login gives
- * its points back.
+ * takes a point of the account and of the client IP in one atomic decision
+ * before the password is checked, so parallel guesses are counted exactly; a
+ * successful check gives its points back.
  */
 export async function login(input: LoginMeta & { email: string; password: string; door: "manage_api" | "browser" }): Promise<SessionGrant> {
   const email = input.email.trim().toLowerCase();
-  const keys = [`manage-login:account:${email}`, `manage-login:ip:${input.ip}`];
-  const results = await Promise.all(keys.map((key) => consumeRateLimit(key, LOGIN_RATE_LIMITS.password)));
-  const blocked = results.filter((r) => !r.allowed);
-  if (blocked.length > 0) {
-    throw new RateLimitError(Math.max(...blocked.map((r) => r.retryAfterSeconds)));
-  }
+  const keys = [loginAccountKey(email), { key: `manage-login:ip:${input.ip}`, rule: LOGIN_RATE_LIMITS.password, name: "manageLoginIp" }];
+  const user = await limitedAttempt(keys, `login:${email}`, () => verifyCredentials(email, input.password, { door: input.door, ip: input.ip }));
 
-  const user = await verifyCredentials(email, input.password, { door: input.door, ip: input.ip });
-
-  await Promise.all(keys.map((key) => refundRateLimit(key)));
-  if (user.twoFactorEnabled) {
+  const factors = await secondFactorStatus(user);
+  if (factors.required) {
     // Browser: continue with the code step. Manage API (seed 000 has no 2FA step): refuse with a hint.
-    if (input.door === "browser") throw new TwoFactorRequiredError(await startChallenge(user, "browser", input.ip));
+    if (input.door === "browser") throw new TwoFactorRequiredError(await startChallenge(user, "browser", input.ip), factors.methods);
     throw new ForbiddenError(TWO_FACTOR_MANAGE_API_MESSAGE, { two_fa_required: true });
   }
   return finishLogin(user, input.door, input);
 }
 
-export type ApiLoginResult = TokenPair | { two_fa_required: true; challenge_token: string };
+export type ApiLoginResult = TokenPair | { two_fa_required: true; challenge_token: string; methods?: SecondFactorMethod[] };
 
 /** API v1 login: tokens, or a 2FA challenge (code by mail) for accounts with 2FA. */
 export async function apiLogin(input: { email: string; password: string }, meta: LoginMeta): Promise<ApiLoginResult> {
+  // Seed 002: 10 requests per minute and IP, every request counts; the account counter is the one of every door.
   await enforceRateLimit(`v1-login:ip:${meta.ip}`, LOGIN_RATE_LIMITS.apiPassword);
-  const user = await verifyCredentials(input.email, input.password, { door: "api_v1", ip: meta.ip });
-  if (user.twoFactorEnabled) {
+  const email = input.email.trim().toLowerCase();
+  const user = await limitedAttempt([loginAccountKey(email)], `login:${email}`, () =>
+    verifyCredentials(email, input.password, { door: "api_v1", ip: meta.ip }),
+  );
+  const factors = await secondFactorStatus(user);
+  if (factors.required) {
     const challenge_token = await startChallenge(user, "api", meta.ip);
-    return { two_fa_required: true, challenge_token };
+    // E-mail-only accounts get exactly seed 002's answer; others also learn which codes are accepted.
+    const codeMethods = factors.methods.filter((m) => m !== "passkey");
+    return codeMethods.length === 1 && codeMethods[0] === "email" ? { two_fa_required: true, challenge_token } : { two_fa_required: true, challenge_token, methods: codeMethods };
   }
   return (await finishLogin(user, "api_v1", meta)).tokens;
 }
 
 /** Second step of an API v1 login with e-mail 2FA. */
-export async function completeApiTwoFactor(input: { challenge_token: string; code: string }, meta: LoginMeta): Promise<TokenPair> {
+export async function completeApiTwoFactor(input: { challenge_token: string; code: string; method?: SecondFactorMethod }, meta: LoginMeta): Promise<TokenPair> {
   await enforceRateLimit(`v1-2fa:ip:${meta.ip}`, LOGIN_RATE_LIMITS.twoFactor);
-  const user = await verifyChallenge(input.challenge_token, input.code.trim(), "api", meta.ip);
-  return (await finishLogin(user, "api_v1", { ...meta, twoFactor: true })).tokens;
+  const method = input.method ?? methodOfCode(input.code) ?? undefined;
+  const user = await verifyChallenge(input.challenge_token, input.code.trim(), "api", meta.ip, { method });
+  return (await finishLogin(user, "api_v1", { ...meta, twoFactor: true, method })).tokens;
 }
 
 /** Second step of the browser login with e-mail 2FA: challenge token + mailed code open a browser session. */
-export async function completeBrowserTwoFactor(input: LoginMeta & { challengeToken: string; code: string }): Promise<SessionGrant> {
+export async function completeBrowserTwoFactor(
+  input: LoginMeta & { challengeToken: string; code: string; passkey?: PasskeyProof },
+): Promise<SessionGrant> {
   await enforceRateLimit(`v1-2fa:ip:${input.ip}`, LOGIN_RATE_LIMITS.twoFactor);
-  const user = await verifyChallenge(input.challengeToken, input.code.trim(), "browser", input.ip);
-  return finishLogin(user, "browser", { ...input, twoFactor: true });
+  const method = input.passkey ? "passkey" : (input.method ?? methodOfCode(input.code) ?? undefined);
+  const user = await verifyChallenge(input.challengeToken, input.code.trim(), "browser", input.ip, { method, passkey: input.passkey });
+  return finishLogin(user, "browser", { ip: input.ip, userAgent: input.userAgent, twoFactor: true, method });
+}
+
+/**
+ * Sign-in with a passkey alone (portal): the passkey names the account and
+ * proves possession plus (usually) user verification, so no password or
+ * second code is asked. Limited per address like the 2FA step.
+ */
+export async function passkeyLogin(input: LoginMeta & { passkey: PasskeyProof }): Promise<SessionGrant> {
+  await enforceRateLimit(`passkey-login:ip:${input.ip}`, LOGIN_RATE_LIMITS.twoFactor);
+  const user = await verifyPasskeyAssertion(input.passkey);
+  return finishLogin(user, "browser", { ip: input.ip, userAgent: input.userAgent, twoFactor: true, method: "passkey" });
 }
 
 const LOGOUT_DESCRIPTIONS: Record<LoginDoor, string> = { manage_api: "Logout", browser: "Logout", api_v1: "Logout über API v1" };

@@ -1,15 +1,18 @@
 import { activeImpersonation, presentImpersonation } from "@/lib/admin/impersonation";
-import { loadInstanceContext, presentInstance } from "@/lib/instances/present";
+import { loadInstanceContext, presentInstance, type InstanceContext } from "@/lib/instances/present";
 import type { Principal } from "./principal";
 import { loadRoleLabels } from "./principal";
 
 /** GET /auth/me: the user, their roles and permissions, and their instance. */
-export async function describeMe(principal: Principal) {
+export async function describeMe(principal: Principal, ownInstance?: InstanceContext | null) {
   // MSP staff in the read-only "Ansicht als Kunde" see the customer's instance.
   const impersonation = principal.instanceId === null ? await activeImpersonation(principal) : null;
   const instanceId = principal.instanceId ?? impersonation?.instanceId ?? null;
-  const ctx = instanceId === null ? null : await loadInstanceContext(instanceId);
-  const roles = await loadRoleLabels(principal.roles);
+  const ctx =
+    instanceId === null ? null : ownInstance?.instance.id === instanceId ? ownInstance : await loadInstanceContext(instanceId);
+  const roles = principal.roleLabels
+    ? principal.roles.map((key) => ({ key, label: principal.roleLabels![key] ?? key }))
+    : await loadRoleLabels(principal.roles);
   return {
     user: {
       id: principal.userId,

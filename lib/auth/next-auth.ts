@@ -3,7 +3,9 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { config } from "@/lib/config";
 import { BadRequestError, DomainError } from "@/lib/errors";
 import { sessionCookieName, sessionTokenFromCookie } from "./browser-session";
-import { completeBrowserTwoFactor, login, logout } from "./login";
+import { completeBrowserTwoFactor, login, logout, passkeyLogin } from "./login";
+import { passkeyAssertionBody } from "./schemas";
+import { methodOfCode, SECOND_FACTOR_METHODS, type PasskeyProof, type SecondFactorMethod } from "./second-factor";
 import { loadPrincipal } from "./principal";
 import { findActiveSession } from "./sessions";
 import { TwoFactorRequiredError } from "./two-factor";
@@ -11,6 +13,17 @@ import { TwoFactorRequiredError } from "./two-factor";
 function headerValue(headers: Record<string, unknown> | undefined, name: string): string | null {
   const value = headers?.[name];
   return typeof value === "string" ? value : Array.isArray(value) ? String(value[0]) : null;
+}
+
+/** The passkey answer the login form sends as JSON `{ challenge_id, response }`; anything else is no passkey. */
+function parsePasskey(raw: string | undefined): PasskeyProof | null {
+  if (!raw) return null;
+  try {
+    const parsed = passkeyAssertionBody.safeParse(JSON.parse(raw));
+    return parsed.success ? (parsed.data as unknown as PasskeyProof) : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -39,20 +52,31 @@ export function authOptions(): AuthOptions {
           password: { label: "Passwort", type: "password" },
           challenge_token: { label: "Challenge", type: "text" },
           code: { label: "Code", type: "text" },
+          method: { label: "Methode", type: "text" },
+          passkey: { label: "Passkey", type: "text" },
         },
         async authorize(credentials, req) {
           const email = credentials?.email ?? "";
           const password = credentials?.password ?? "";
           const challengeToken = credentials?.challenge_token ?? "";
           const code = credentials?.code ?? "";
+          const passkey = parsePasskey(credentials?.passkey);
+          const method = (SECOND_FACTOR_METHODS as readonly string[]).includes(credentials?.method ?? "") ? (credentials?.method as SecondFactorMethod) : undefined;
           const headers = req?.headers as Record<string, unknown> | undefined;
           const { clientIp } = await import("@/lib/http/client-ip");
           const ip = clientIp(new Headers(Object.entries(headers ?? {}).filter(([, v]) => typeof v === "string") as [string, string][]));
           try {
-            // Step 2 of a login with e-mail 2FA: challenge token + mailed code.
+            // Step 2 of a login with 2FA: challenge token + code (mail, app or recovery code) or a passkey.
             if (challengeToken) {
-              if (!/^\d{8}$/.test(code.trim())) throw new BadRequestError("Bitte den 8-stelligen Code aus der E-Mail eingeben.");
-              const result = await completeBrowserTwoFactor({ challengeToken, code, ip, userAgent: headerValue(headers, "user-agent") });
+              if (!passkey && !methodOfCode(code)) {
+                throw new BadRequestError("Bitte den Code eingeben: 6 Ziffern aus der App, 8 Ziffern aus der E-Mail oder einen Wiederherstellungscode.");
+              }
+              const result = await completeBrowserTwoFactor({ challengeToken, code, method, passkey: passkey ?? undefined, ip, userAgent: headerValue(headers, "user-agent") });
+              return { id: result.user.id, email: result.user.email, name: result.user.name, sessionToken: result.token };
+            }
+            // "Mit Passkey anmelden": the passkey alone.
+            if (passkey) {
+              const result = await passkeyLogin({ passkey, ip, userAgent: headerValue(headers, "user-agent") });
               return { id: result.user.id, email: result.user.email, name: result.user.name, sessionToken: result.token };
             }
             if (!email || !password) throw new BadRequestError("Bitte E-Mail-Adresse und Passwort angeben.");

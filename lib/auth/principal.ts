@@ -1,6 +1,8 @@
-import { eq, inArray } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { roles, userRoles, users } from "@/db/schema";
+import { customDomains, instances, pricingTiers, roles, sessions, userRoles, users } from "@/db/schema";
+import { hashToken } from "@/lib/crypto/tokens";
+import type { InstanceContext } from "@/lib/instances/present";
 import type { Permission } from "@/lib/permissions";
 
 export type Principal = {
@@ -13,17 +15,25 @@ export type Principal = {
   roles: string[];
   permissions: Set<Permission>;
   sessionId: string | null;
+  /** Role labels by key, when loaded with the principal (saves /auth/me a query). */
+  roleLabels?: Record<string, string>;
 };
 
 type UserRow = typeof users.$inferSelect;
 
+type AssignedRole = { key: string; label: string; staff: boolean; permissions: string[] };
+
 export async function loadPrincipal(user: UserRow, sessionId: string | null): Promise<Principal> {
   const db = await getDb();
   const assigned = await db
-    .select({ key: roles.key, staff: roles.staff, permissions: roles.permissions })
+    .select({ key: roles.key, label: roles.label, staff: roles.staff, permissions: roles.permissions })
     .from(userRoles)
     .innerJoin(roles, eq(roles.key, userRoles.roleKey))
     .where(eq(userRoles.userId, user.id));
+  return principalOf(user, assigned, sessionId);
+}
+
+export function principalOf(user: Pick<UserRow, "id" | "email" | "name" | "instanceId">, assigned: AssignedRole[], sessionId: string | null): Principal {
   return {
     userId: user.id,
     email: user.email,
@@ -33,6 +43,54 @@ export async function loadPrincipal(user: UserRow, sessionId: string | null): Pr
     roles: assigned.map((r) => r.key),
     permissions: new Set(assigned.flatMap((r) => r.permissions) as Permission[]),
     sessionId,
+    roleLabels: Object.fromEntries(assigned.map((r) => [r.key, r.label])),
+  };
+}
+
+/** The user's roles as one JSON column (for queries that load the principal in one round trip). */
+export function assignedRolesSql(userId: SQL | AnyColumn) {
+  return sql<AssignedRole[]>`coalesce((select json_agg(json_build_object('key', r.key, 'label', r.label, 'staff', r.staff, 'permissions', r.permissions) order by r.key)
+    from ${userRoles} ur join ${roles} r on r.key = ur.role_key where ur.user_id = ${userId}), '[]'::json)`;
+}
+
+/**
+ * The portal session of a token with its principal and the principal's instance
+ * context in ONE query (session ⨝ user ⨝ roles ⨝ instance ⨝ tier ⨝ applied domains);
+ * null when the session is unknown, expired, revoked or the user inactive.
+ * Touches `last_used_at` at most once a minute, as `findActiveSession` does.
+ */
+export async function loadSessionPrincipal(token: string): Promise<{ principal: Principal; instance: InstanceContext | null } | null> {
+  const db = await getDb();
+  const domain = (kind: string) =>
+    sql<string | null>`(select cd.domain from ${customDomains} cd where cd.instance_id = ${instances.id} and cd.kind = ${kind} and cd.applied = true limit 1)`;
+  const [row] = await db
+    .select({
+      sessionId: sessions.id,
+      lastUsedAt: sessions.lastUsedAt,
+      user: { id: users.id, email: users.email, name: users.name, instanceId: users.instanceId, active: users.active },
+      roles: assignedRolesSql(users.id),
+      instance: instances,
+      tier: pricingTiers,
+      customPortalDomain: domain("portal"),
+      customMeshcentralDomain: domain("meshcentral"),
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .leftJoin(instances, eq(instances.id, users.instanceId))
+    .leftJoin(pricingTiers, eq(pricingTiers.key, instances.pricingTier))
+    .where(and(eq(sessions.tokenHash, hashToken(token)), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`)))
+    .limit(1);
+  if (!row || !row.user.active) return null;
+  if (Date.now() - row.lastUsedAt.getTime() > 60_000) {
+    await db.update(sessions).set({ lastUsedAt: new Date() }).where(eq(sessions.id, row.sessionId));
+  }
+  const assigned = typeof row.roles === "string" ? (JSON.parse(row.roles) as AssignedRole[]) : row.roles;
+  return {
+    principal: principalOf(row.user, assigned, row.sessionId),
+    instance:
+      row.instance && row.tier
+        ? { instance: row.instance, tier: row.tier, customPortalDomain: row.customPortalDomain, customMeshcentralDomain: row.customMeshcentralDomain }
+        : null,
   };
 }
 

@@ -182,7 +182,8 @@ export async function resolveAccessToken(token: string): Promise<{ user: typeof 
   const payload = await verifyJwt(token, "access");
   const userId = String(payload.sub);
   const familyId = typeof payload.sid === "string" ? payload.sid : "";
-  if (!familyId || !(await familyIsActive(familyId, userId).catch(() => false))) {
+  // A database failure propagates (503 at the door): an outage is not a logout, the client keeps its tokens.
+  if (!familyId || !(await familyIsActive(familyId, userId))) {
     throw new AuthError(401, "token_revoked", "Die Sitzung wurde beendet. Bitte neu anmelden.");
   }
   const db = await getDb();

@@ -1,7 +1,8 @@
 /**
  * E-mail 2FA: a `tx_…` challenge token plus an 8-digit code, both stored
- * hashed. Attempts are counted atomically before comparing (constant time);
- * 5 wrong codes lock the account's 2FA login for 30 minutes (429,
+ * hashed. Attempts are counted atomically before comparing (constant time),
+ * per challenge and per account (`2fa:account:<id>`, 30 minutes, whichever
+ * challenge): 5 wrong codes lock the account's 2FA login for 30 minutes (429,
  * `Retry-After: 1800`) and a new login does not reset the lock. Codes expire
  * (`TWO_FACTOR_CODE_TTL_MINUTES`) and are single use. A challenge is bound to
  * its door: browser challenges are not usable at API v1 and vice versa.
@@ -14,10 +15,13 @@ import type { DbOrTx } from "@/db/types";
 import { anonymousActor, recordActivity, userActor } from "@/lib/activity";
 import { config } from "@/lib/config";
 import { constantTimeEqual, hashToken, randomToken } from "@/lib/crypto/tokens";
-import { sendMail } from "@/lib/mail";
+import { enqueueMail } from "@/lib/mail";
 import { escapeHtml } from "@/lib/mail/templates";
 import { ValidationError } from "@/lib/errors";
+import { peekRateLimit, refundRateLimit, takeRateLimits } from "@/lib/rate-limit";
 import { AuthError } from "./errors";
+import { checkSecondFactor, type SecondFactorProof } from "./second-factor";
+import { twoFactorAccountKey } from "./rate-limits";
 import { verifyPassword } from "./passwords";
 import type { Principal } from "./principal";
 
@@ -50,20 +54,26 @@ export async function startChallenge(user: UserRow, purpose: ChallengePurpose, i
     .orderBy(sql`${twoFactorChallenges.lockedUntil} desc`)
     .limit(1);
   if (locked?.lockedUntil) throw lockedError(locked.lockedUntil);
+  const accountKey = twoFactorAccountKey(user.id);
+  const wrongCodes = await peekRateLimit(accountKey.key, accountKey.rule);
+  if (!wrongCodes.allowed) throw lockedError(new Date(Date.now() + wrongCodes.retryAfterSeconds * 1000));
   const token = `${CHALLENGE_PREFIX}${randomToken()}`;
   const code = generateCode();
   const ttl = config().TWO_FACTOR_CODE_TTL_MINUTES;
   const id = crypto.randomUUID();
-  await db.insert(twoFactorChallenges).values({
-    id,
-    userId: user.id,
-    tokenHash: hashToken(token),
-    codeHash: codeHash(id, code),
-    purpose,
-    ip,
-    expiresAt: new Date(Date.now() + ttl * 60_000),
+  await db.transaction(async (tx) => {
+    await tx.insert(twoFactorChallenges).values({
+      id,
+      userId: user.id,
+      tokenHash: hashToken(token),
+      codeHash: codeHash(id, code),
+      purpose,
+      ip,
+      expiresAt: new Date(Date.now() + ttl * 60_000),
+    });
+    // Only accounts with e-mail 2FA get the code mailed; app/passkey accounts answer with their own method.
+    if (user.twoFactorEnabled) await enqueueMail(tx, twoFactorMail({ to: user.email, name: user.name, code, validMinutes: ttl }), `2fa-${id}`);
   });
-  await sendMail(twoFactorMail({ to: user.email, name: user.name, code, validMinutes: ttl }));
   return token;
 }
 
@@ -95,7 +105,13 @@ export function twoFactorMail({ to, name, code, validMinutes }: { to: string; na
  * wrong code the challenge is locked for 30 minutes (429, Retry-After: 1800);
  * a right code consumes the challenge (single use).
  */
-export async function verifyChallenge(token: string, code: string, purpose: ChallengePurpose, ip: string | null): Promise<UserRow> {
+export async function verifyChallenge(
+  token: string,
+  code: string,
+  purpose: ChallengePurpose,
+  ip: string | null,
+  proof: SecondFactorProof = {},
+): Promise<UserRow> {
   const db = await getDb();
   const tokenHash = hashToken(token);
   const [challenge] = await db
@@ -109,55 +125,66 @@ export async function verifyChallenge(token: string, code: string, purpose: Chal
     throw new AuthError(401, "challenge_expired", "Der Code ist abgelaufen. Bitte erneut anmelden, um einen neuen Code zu erhalten.");
   }
 
-  // Count the attempt first (atomic); only attempts within the limit are compared.
-  const [counted] = await db
-    .update(twoFactorChallenges)
-    .set({ attempts: sql`${twoFactorChallenges.attempts} + 1` })
-    .where(and(eq(twoFactorChallenges.id, challenge.id), sql`${twoFactorChallenges.consumedAt} is null`, sql`${twoFactorChallenges.attempts} < ${MAX_CODE_ATTEMPTS}`))
-    .returning({ attempts: twoFactorChallenges.attempts });
-  if (!counted) {
-    const [now] = await db.select().from(twoFactorChallenges).where(eq(twoFactorChallenges.id, challenge.id));
-    if (now?.consumedAt) throw new AuthError(401, "invalid_challenge", INVALID_CHALLENGE);
-    throw lockedError(now?.lockedUntil ?? new Date(Date.now() + LOCKOUT_SECONDS * 1000));
-  }
-
-  const normalized = code.replace(/\s+/g, "");
-  const ok = constantTimeEqual(codeHash(challenge.id, normalized), challenge.codeHash);
-  if (ok) {
-    const [consumed] = await db
+  // Wrong codes count per account over 30 minutes, whichever challenge they came from:
+  // a point is taken first (atomic) and given back unless the code turns out wrong.
+  const accountKey = twoFactorAccountKey(challenge.userId);
+  const account = await takeRateLimits([accountKey]);
+  if (!account.allowed) throw lockedError(new Date(Date.now() + account.retryAfterSeconds * 1000));
+  let wrongCode = false;
+  try {
+    // Count the attempt first (atomic); only attempts within the limit are compared.
+    const [counted] = await db
       .update(twoFactorChallenges)
-      .set({ consumedAt: sql`now()` })
-      .where(and(eq(twoFactorChallenges.id, challenge.id), sql`${twoFactorChallenges.consumedAt} is null`))
-      .returning({ id: twoFactorChallenges.id });
-    if (!consumed) throw new AuthError(401, "invalid_challenge", INVALID_CHALLENGE);
-    const [user] = await db.select().from(users).where(eq(users.id, challenge.userId));
-    if (!user || !user.active) throw new AuthError(401, "invalid_challenge", INVALID_CHALLENGE);
-    return user;
-  }
+      .set({ attempts: sql`${twoFactorChallenges.attempts} + 1` })
+      .where(and(eq(twoFactorChallenges.id, challenge.id), sql`${twoFactorChallenges.consumedAt} is null`, sql`${twoFactorChallenges.attempts} < ${MAX_CODE_ATTEMPTS}`))
+      .returning({ attempts: twoFactorChallenges.attempts });
+    if (!counted) {
+      const [now] = await db.select().from(twoFactorChallenges).where(eq(twoFactorChallenges.id, challenge.id));
+      if (now?.consumedAt) throw new AuthError(401, "invalid_challenge", INVALID_CHALLENGE);
+      throw lockedError(now?.lockedUntil ?? new Date(Date.now() + LOCKOUT_SECONDS * 1000));
+    }
 
-  const remaining = MAX_CODE_ATTEMPTS - counted.attempts;
-  const [user] = await db.select().from(users).where(eq(users.id, challenge.userId));
-  const actor = anonymousActor(ip, user ?? null);
-  if (remaining <= 0) {
-    const lockedUntil = new Date(Date.now() + LOCKOUT_SECONDS * 1000);
-    await db.transaction(async (tx) => {
-      await tx.update(twoFactorChallenges).set({ lockedUntil }).where(eq(twoFactorChallenges.id, challenge.id));
-      await recordActivity(tx, actor, {
-        instanceId: user?.instanceId ?? null,
-        action: "auth.2fa_locked",
-        description: `2FA-Anmeldung nach ${MAX_CODE_ATTEMPTS} falschen Codes für 30 Minuten gesperrt`,
+    const normalized = code.replace(/\s+/g, "");
+    const ok = await checkSecondFactor(challenge.userId, normalized, proof, () => constantTimeEqual(codeHash(challenge.id, normalized), challenge.codeHash), ip);
+    if (ok) {
+      const [consumed] = await db
+        .update(twoFactorChallenges)
+        .set({ consumedAt: sql`now()` })
+        .where(and(eq(twoFactorChallenges.id, challenge.id), sql`${twoFactorChallenges.consumedAt} is null`))
+        .returning({ id: twoFactorChallenges.id });
+      if (!consumed) throw new AuthError(401, "invalid_challenge", INVALID_CHALLENGE);
+      const [user] = await db.select().from(users).where(eq(users.id, challenge.userId));
+      if (!user || !user.active) throw new AuthError(401, "invalid_challenge", INVALID_CHALLENGE);
+      return user;
+    }
+
+    wrongCode = true;
+    const remaining = Math.min(MAX_CODE_ATTEMPTS - counted.attempts, accountKey.rule.limit - (account.counts[accountKey.key] ?? 0));
+    const [user] = await db.select().from(users).where(eq(users.id, challenge.userId));
+    const actor = anonymousActor(ip, user ?? null);
+    if (remaining <= 0) {
+      const lockedUntil = new Date(Date.now() + LOCKOUT_SECONDS * 1000);
+      await db.transaction(async (tx) => {
+        await tx.update(twoFactorChallenges).set({ lockedUntil }).where(eq(twoFactorChallenges.id, challenge.id));
+        await recordActivity(tx, actor, {
+          instanceId: user?.instanceId ?? null,
+          action: "auth.2fa_locked",
+          description: `2FA-Anmeldung nach ${MAX_CODE_ATTEMPTS} falschen Codes für 30 Minuten gesperrt`,
+        });
       });
-    });
-    throw lockedError(lockedUntil);
+      throw lockedError(lockedUntil);
+    }
+    // The attempt itself was counted above, atomically; the entry only records it.
+    await recordActivity(db, actor, { instanceId: user?.instanceId ?? null, action: "auth.2fa_failed", description: "Falscher 2FA-Code eingegeben" });
+    throw new AuthError(
+      401,
+      "invalid_code",
+      `Der Code ist falsch. Noch ${remaining} ${remaining === 1 ? "Versuch" : "Versuche"}.`,
+      { attempts_remaining: remaining },
+    );
+  } finally {
+    if (!wrongCode) await refundRateLimit(accountKey.key).catch(() => {});
   }
-  // The attempt itself was counted above, atomically; the entry only records it.
-  await recordActivity(db, actor, { instanceId: user?.instanceId ?? null, action: "auth.2fa_failed", description: "Falscher 2FA-Code eingegeben" });
-  throw new AuthError(
-    401,
-    "invalid_code",
-    `Der Code ist falsch. Noch ${remaining} ${remaining === 1 ? "Versuch" : "Versuche"}.`,
-    { attempts_remaining: remaining },
-  );
 }
 
 function lockedError(until: Date) {
@@ -174,8 +201,13 @@ function lockedError(until: Date) {
 /** Thrown by the browser login when the account has 2FA: the login form continues with the code step. */
 export class TwoFactorRequiredError extends Error {
   static readonly PREFIX = "2FA_REQUIRED:";
-  constructor(readonly challengeToken: string) {
-    super(`${TwoFactorRequiredError.PREFIX}${challengeToken}`);
+  /** Accounts with more than e-mail 2FA also name their methods: `2FA_REQUIRED:<token>:totp,passkey`. */
+  constructor(
+    readonly challengeToken: string,
+    readonly methods: string[] = ["email"],
+  ) {
+    const emailOnly = methods.length === 1 && methods[0] === "email";
+    super(`${TwoFactorRequiredError.PREFIX}${challengeToken}${emailOnly ? "" : `:${methods.join(",")}`}`);
     this.name = "TwoFactorRequiredError";
   }
 }

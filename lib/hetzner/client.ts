@@ -1,6 +1,7 @@
 /**
  * Typed client for the subset of the Hetzner Cloud API the portal needs.
  *
+ * - `GET  /servers` (paginated: `listServers` reads every page, one call per page)
  * - `GET  /servers/{id}`
  * - `POST /servers/{id}/actions/{reboot|poweroff|poweron|shutdown}`
  * - `GET  /actions/{id}`
@@ -8,22 +9,28 @@
  * Every request has a timeout (`AbortSignal.timeout`), every answer is
  * validated with zod, every failure is thrown as a typed `HetznerError`.
  * The client is the same for the real API and the local simulator; only the
- * base URL differs.
+ * base URL differs. Every call is counted in the `hetzner_api_*` metrics; with
+ * a `breaker` (lib/hetzner/breaker.ts) the client fails fast during an outage.
  */
 import type { z } from "zod";
+import { observeHetznerCall } from "@/lib/observability/metrics";
+import type { CircuitBreaker } from "@/lib/hetzner/breaker";
 import {
   HetznerActionFailedError,
   HetznerConfigError,
   HetznerError,
   HetznerNetworkError,
+  HetznerRateLimitError,
   HetznerResponseValidationError,
   HetznerTimeoutError,
+  computeRetryAfterSeconds,
   errorFromApiResponse,
   type HetznerRateLimitInfo,
 } from "@/lib/hetzner/errors";
 import {
   actionResponseSchema,
   apiErrorBodySchema,
+  serverListResponseSchema,
   serverResponseSchema,
   toAction,
   toServer,
@@ -44,6 +51,22 @@ export interface HetznerClientOptions {
   timeoutMs?: number;
   /** Fetch implementation (default: global `fetch`). */
   fetch?: typeof fetch;
+  /** Fail fast after repeated outage-like failures (see breaker.ts). Default: none. */
+  breaker?: CircuitBreaker;
+}
+
+export interface ListServersOptions extends HetznerRequestOptions {
+  /** Servers per page (Hetzner allows up to 50). Default 50. */
+  perPage?: number;
+  /**
+   * Retries per page after a 429 (waiting `retryAfterSeconds`) or an outage-like
+   * failure (waiting 1 s, 2 s, 4 s …). Default 3. Never retries when the breaker is open.
+   */
+  retries?: number;
+  /** Longest single wait before a retry; a 429 asking for more fails at once. Default 30 000 ms. */
+  maxWaitMs?: number;
+  /** Called before each wait (logs, tests). */
+  onBackoff?: (info: { page: number; waitMs: number; error: unknown }) => void;
 }
 
 export interface HetznerRequestOptions {
@@ -80,6 +103,12 @@ export type HetznerServerId = number | string;
 
 export interface HetznerClient {
   readonly baseUrl: string;
+  /**
+   * Every server of the project, read page by page (`GET /servers?page=n&per_page=50`,
+   * one call per page). Between pages it waits when the rate limit is used up;
+   * a page that fails with 429 or 5xx is retried with back-off (`retries`).
+   */
+  listServers(opts?: ListServersOptions): Promise<HetznerServer[]>;
   getServer(id: HetznerServerId, opts?: HetznerRequestOptions): Promise<HetznerServer>;
   /** Graceful reboot via ACPI (`reboot_server`). */
   reboot(id: HetznerServerId, opts?: HetznerRequestOptions): Promise<HetznerAction>;
@@ -127,9 +156,37 @@ export function createHetznerClient(options: HetznerClientOptions = {}): Hetzner
     throw new HetznerConfigError({ message: "timeoutMs must be > 0" });
   }
   const fetchImpl = options.fetch ?? globalThis.fetch;
+  const breaker = options.breaker;
   let lastRateLimit: HetznerRateLimitInfo | null = null;
 
+  /** One API call, counted in the metrics and guarded by the breaker. */
   async function request<S extends z.ZodType>(
+    operation: string,
+    method: "GET" | "POST",
+    path: string,
+    schema: S,
+    opts: HetznerRequestOptions = {},
+  ): Promise<z.infer<S>> {
+    const started = performance.now();
+    try {
+      breaker?.before();
+    } catch (error) {
+      observeHetznerCall(operation, 0, "error", "circuit_open");
+      throw error;
+    }
+    try {
+      const result = await send(method, path, schema, opts);
+      breaker?.success();
+      observeHetznerCall(operation, (performance.now() - started) / 1000, "ok");
+      return result;
+    } catch (error) {
+      breaker?.failure(error);
+      observeHetznerCall(operation, (performance.now() - started) / 1000, "error", errorKind(error));
+      throw error;
+    }
+  }
+
+  async function send<S extends z.ZodType>(
     method: "GET" | "POST",
     path: string,
     schema: S,
@@ -224,8 +281,48 @@ export function createHetznerClient(options: HetznerClientOptions = {}): Hetzner
   }
 
   async function getServer(id: HetznerServerId, opts?: HetznerRequestOptions) {
-    const data = await request("GET", `/servers/${checkId(id, "server")}`, serverResponseSchema, opts);
+    const data = await request("get_server", "GET", `/servers/${checkId(id, "server")}`, serverResponseSchema, opts);
     return toServer(data.server);
+  }
+
+  async function listServers(opts: ListServersOptions = {}): Promise<HetznerServer[]> {
+    const perPage = Math.min(50, Math.max(1, opts.perPage ?? 50));
+    const retries = opts.retries ?? 3;
+    const maxWaitMs = opts.maxWaitMs ?? 30_000;
+    const all: HetznerServer[] = [];
+    let page: number | null = 1;
+    while (page !== null) {
+      // Respect the rate limit between pages: with nothing left, wait for one request's refill.
+      if (page > 1 && lastRateLimit?.remaining === 0) {
+        const waitMs = computeRetryAfterSeconds(lastRateLimit, null, Date.now()) * 1000;
+        if (waitMs > maxWaitMs) {
+          throw new HetznerRateLimitError({ message: "Hetzner rate limit used up while listing servers", retryAfterSeconds: waitMs / 1000, rateLimit: lastRateLimit });
+        }
+        opts.onBackoff?.({ page, waitMs, error: null });
+        await sleep(waitMs, opts.signal);
+      }
+      const current: number = page;
+      const path = `/servers?page=${current}&per_page=${perPage}`;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const data: z.infer<typeof serverListResponseSchema> = await request("list_servers", "GET", path, serverListResponseSchema, opts);
+          all.push(...data.servers.map(toServer));
+          page = data.meta?.pagination?.next_page ?? null;
+          break;
+        } catch (error) {
+          const waitMs =
+            error instanceof HetznerRateLimitError
+              ? error.retryAfterSeconds * 1000
+              : error instanceof HetznerError && error.retryable && error.code !== "circuit_open" && error.code !== "locked"
+                ? 1000 * 2 ** attempt
+                : null;
+          if (waitMs === null || attempt >= retries || waitMs > maxWaitMs || opts.signal?.aborted) throw error;
+          opts.onBackoff?.({ page: current, waitMs, error });
+          await sleep(waitMs, opts.signal);
+        }
+      }
+    }
+    return all;
   }
 
   async function serverAction(
@@ -234,6 +331,7 @@ export function createHetznerClient(options: HetznerClientOptions = {}): Hetzner
     opts?: HetznerRequestOptions,
   ) {
     const data = await request(
+      `server_${action}`,
       "POST",
       `/servers/${checkId(id, "server")}/actions/${action}`,
       actionResponseSchema,
@@ -243,7 +341,7 @@ export function createHetznerClient(options: HetznerClientOptions = {}): Hetzner
   }
 
   async function getAction(id: number | string, opts?: HetznerRequestOptions) {
-    const data = await request("GET", `/actions/${checkId(id, "action")}`, actionResponseSchema, opts);
+    const data = await request("get_action", "GET", `/actions/${checkId(id, "action")}`, actionResponseSchema, opts);
     return toAction(data.action);
   }
 
@@ -291,6 +389,7 @@ export function createHetznerClient(options: HetznerClientOptions = {}): Hetzner
 
   return {
     baseUrl,
+    listServers,
     getServer,
     reboot: (id, opts) => serverAction(id, "reboot", opts),
     powerOff: (id, opts) => serverAction(id, "poweroff", opts),
@@ -325,6 +424,15 @@ export function createHetznerClient(options: HetznerClientOptions = {}): Hetzner
     },
     getRateLimit: () => lastRateLimit,
   };
+}
+
+/** Bounded metric label for a failed call. */
+function errorKind(error: unknown): string {
+  if (!(error instanceof HetznerError)) return "unknown";
+  if (error.code === "timeout" || error.code === "network_error" || error.code === "invalid_response" || error.code === "circuit_open") return error.code;
+  if (error.status === 429) return "rate_limited";
+  if (error.status !== undefined) return error.status >= 500 ? "http_5xx" : "http_4xx";
+  return "other";
 }
 
 function checkId(id: number | string, kind: string): string {

@@ -207,6 +207,27 @@ export class HetznerActionFailedError extends HetznerError {
   }
 }
 
+/**
+ * The client's circuit breaker is open: the last calls to Hetzner failed in a
+ * row (no answer, timeout, 5xx), so this call was not even tried.
+ */
+export class HetznerCircuitOpenError extends HetznerError {
+  /** Seconds until the breaker lets a trial call through again. */
+  readonly retryAfterSeconds: number;
+
+  constructor(opts: SubOptions & { retryAfterSeconds: number }) {
+    super({
+      ...withDefaults(
+        opts,
+        "circuit_open",
+        `Hetzner ist gerade nicht erreichbar (die letzten Anfragen sind fehlgeschlagen). Bitte in ${opts.retryAfterSeconds} Sekunden erneut versuchen.`,
+      ),
+      retryable: true,
+    });
+    this.retryAfterSeconds = opts.retryAfterSeconds;
+  }
+}
+
 /** Status code Hetzner documents for each error code (used by the simulator). */
 export const HETZNER_ERROR_STATUS: Readonly<Record<string, number>> = {
   forbidden: 403,

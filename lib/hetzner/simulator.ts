@@ -107,6 +107,8 @@ export interface HetznerSimulator {
   failNextAction(error?: { code: string; message: string }): void;
   /** Number of HTTP requests received so far. */
   readonly requestCount: number;
+  /** Number of answered `GET /servers` (list) pages so far. */
+  readonly listRequestCount: number;
 }
 
 /** Demo servers used by `simulator-cli.ts` and the development mode. */
@@ -213,6 +215,7 @@ export async function startHetznerSimulator(
   let fault: (HetznerSimulatorFault & { remaining: number }) | null = null;
   let failNext: { code: string; message: string } | null = null;
   let requestCount = 0;
+  let listRequests = 0;
   const pendingTimers = new Set<NodeJS.Timeout>();
 
   let bucketTokens = rateLimitCfg ? rateLimitCfg.limit : 0;
@@ -523,9 +526,32 @@ export async function startHetznerSimulator(
     const parseId = (s: string | undefined): number | null => (s && /^\d{1,15}$/.test(s) ? Number(s) : null);
 
     // GET /v1/servers
+    // Paginated like Hetzner: `page` (from 1) and `per_page` (default 25, at most 50), ordered by id.
     if (method === "GET" && p.length === 1 && p[0] === "servers") {
-      const list = f?.type === "unknown_server" ? [] : [...servers.values()].map(serverJson);
-      send(res, 200, { servers: list, meta: { pagination: { page: 1, per_page: 25, previous_page: null, next_page: null, last_page: 1, total_entries: list.length } } }, rl);
+      const all = f?.type === "unknown_server" ? [] : [...servers.values()].sort((x, y) => x.id - y.id);
+      const perPage = Math.min(50, Math.max(1, Number(url.searchParams.get("per_page") ?? 25) || 25));
+      const page = Math.max(1, Number(url.searchParams.get("page") ?? 1) || 1);
+      const lastPage = Math.max(1, Math.ceil(all.length / perPage));
+      const list = all.slice((page - 1) * perPage, page * perPage).map(serverJson);
+      listRequests += 1;
+      send(
+        res,
+        200,
+        {
+          servers: list,
+          meta: {
+            pagination: {
+              page,
+              per_page: perPage,
+              previous_page: page > 1 ? page - 1 : null,
+              next_page: page < lastPage ? page + 1 : null,
+              last_page: lastPage,
+              total_entries: all.length,
+            },
+          },
+        },
+        rl,
+      );
       return;
     }
 
@@ -619,6 +645,9 @@ export async function startHetznerSimulator(
     port,
     get requestCount() {
       return requestCount;
+    },
+    get listRequestCount() {
+      return listRequests;
     },
     async close() {
       for (const t of pendingTimers) clearTimeout(t);

@@ -81,6 +81,24 @@ export type HetznerRawServer = z.infer<typeof rawServerSchema>;
 
 export const serverResponseSchema = z.object({ server: rawServerSchema });
 
+/** `GET /servers`: one page of servers and the pagination block (`next_page` null on the last page). */
+export const serverListResponseSchema = z.object({
+  servers: z.array(rawServerSchema),
+  meta: z
+    .object({
+      pagination: z
+        .object({
+          page: z.number().int(),
+          per_page: z.number().int(),
+          next_page: z.number().int().nullable(),
+          last_page: z.number().int().nullable().optional(),
+          total_entries: z.number().int().nullable().optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+});
+
 export const rawActionSchema = z.object({
   id: resourceId,
   command: z.string(),

@@ -34,7 +34,34 @@ function tooLarge(maxBytes: number) {
   return new PayloadTooLargeError(`Der Anfrageinhalt ist zu groß (höchstens ${Math.floor(maxBytes / 1024)} KB).`);
 }
 
+/** C0 control characters except tab, line feed and carriage return, and DEL: never part of a text field. */
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+export const CONTROL_CHARACTER_MESSAGE = "Das Feld enthält unzulässige Steuerzeichen.";
+
+/**
+ * Refuses control characters (NUL above all, which PostgreSQL cannot store in
+ * text) anywhere in the input with 422, before any schema or database sees it.
+ */
+export function rejectControlCharacters(input: unknown, path: string[] = [], depth = 0): void {
+  if (depth > 32) throw new BadRequestError("Der Anfrageinhalt ist zu tief verschachtelt.");
+  if (typeof input === "string") {
+    if (CONTROL_CHARACTERS.test(input)) throw new ValidationError({ [path.length > 0 ? path.join(".") : "body"]: [CONTROL_CHARACTER_MESSAGE] });
+    return;
+  }
+  if (Array.isArray(input)) {
+    input.forEach((item, index) => rejectControlCharacters(item, [...path, String(index)], depth + 1));
+    return;
+  }
+  if (input !== null && typeof input === "object") {
+    for (const [key, value] of Object.entries(input)) {
+      if (CONTROL_CHARACTERS.test(key)) throw new ValidationError({ [[...path, "key"].join(".")]: [CONTROL_CHARACTER_MESSAGE] });
+      rejectControlCharacters(value, [...path, key], depth + 1);
+    }
+  }
+}
+
 export function validate<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  // rejectControlCharacters(input);
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const fields: FieldErrors = {};

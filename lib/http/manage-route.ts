@@ -1,12 +1,13 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { DomainError, ForbiddenError, UnauthorizedError } from "@/lib/errors";
+import { DomainError, ForbiddenError, isInfrastructureError, loggableError, ServiceUnavailableError, UnauthorizedError } from "@/lib/errors";
+import { logger } from "@/lib/observability/logger";
 import { authenticateRequest, type RequestAuth } from "@/lib/auth/request-auth";
 import type { Permission } from "@/lib/permissions";
 import { loadInstanceContext, type InstanceContext } from "@/lib/instances/present";
 import { activeImpersonation, READ_ONLY_MESSAGE, type Impersonation } from "@/lib/admin/impersonation";
 import { clientIp } from "./client-ip";
 import { isSafeMethod } from "./methods";
-import { routeHandler, type RouteParams, type RouteResult } from "@/lib/http/route-handler";
+import { NO_STORE, routeHandler, type RouteParams, type RouteResult } from "@/lib/http/route-handler";
 
 const wrap = routeHandler((error) => errorResponse(error));
 
@@ -23,11 +24,23 @@ export function publicRoute(handler: (ctx: PublicContext) => Promise<RouteResult
   return wrap(async (req, params) => handler({ req, ip: clientIp(req.headers), params }));
 }
 
-export function sessionRoute(handler: (ctx: SessionContext) => Promise<RouteResult>) {
+/**
+ * The caller's own account (`/auth/*`). During the read-only customer view a
+ * staff member changes nothing here either, except what ends the view
+ * (`allowWhileImpersonating`: logout).
+ */
+export function sessionRoute(handler: (ctx: SessionContext) => Promise<RouteResult>, options: { allowWhileImpersonating?: boolean } = {}) {
   return wrap(async (req, params) => {
     const auth = await requireAuth(req);
+    if (!options.allowWhileImpersonating) await refuseWritesInCustomerView(req, auth);
     return handler({ req, ip: clientIp(req.headers), params, auth });
   });
+}
+
+/** Every write of a staff member in the read-only "Ansicht als Kunde" is refused (403, `read_only: true`). */
+export async function refuseWritesInCustomerView(req: NextRequest, auth: Pick<RequestAuth, "principal">) {
+  if (isSafeMethod(req) || !auth.principal.staff) return;
+  if (await activeImpersonation(auth.principal)) throw new ForbiddenError(READ_ONLY_MESSAGE, { read_only: true });
 }
 
 /**
@@ -49,7 +62,8 @@ export function instanceRoute(
       if (!isSafeMethod(req)) throw new ForbiddenError(READ_ONLY_MESSAGE, { read_only: true });
       instanceId = impersonation.instanceId;
     }
-    const instance = await loadInstanceContext(instanceId);
+    // The own instance came with the session query; only the staff's customer view loads it here.
+    const instance = auth.instance?.instance.id === instanceId ? auth.instance : await loadInstanceContext(instanceId);
     if (instance.instance.suspended && !options.allowSuspended) {
       throw new ForbiddenError(suspendedMessage(instance.instance.suspendedReason), { suspended: true });
     }
@@ -100,8 +114,12 @@ export function errorResponse(error: unknown): NextResponse {
   if (error instanceof DomainError) {
     const body: Record<string, unknown> = { message: error.message, ...error.details };
     if ("fields" in error) body.errors = error.fields;
-    return NextResponse.json(body, { status: error.status, headers: error.headers });
+    return NextResponse.json(body, { status: error.status, headers: { ...NO_STORE, ...error.headers } });
   }
-  console.error("Unerwarteter Fehler in /api/manage:", error instanceof Error ? error.stack : error);
-  return NextResponse.json({ message: "Interner Fehler. Bitte später erneut versuchen." }, { status: 500 });
+  if (isInfrastructureError(error)) {
+    logger().error({ err: loggableError(error), family: "manage" }, "infrastructure unavailable");
+    return errorResponse(new ServiceUnavailableError());
+  }
+  logger().error({ err: loggableError(error), family: "manage" }, "unexpected error");
+  return NextResponse.json({ message: "Interner Fehler. Bitte später erneut versuchen." }, { status: 500, headers: NO_STORE });
 }

@@ -10,18 +10,54 @@ export function invoiceIdParam(params: RouteParamValues): number {
   return intIdParam(params, "id", "Rechnung nicht gefunden.");
 }
 
+/** Archived PDFs never change (GoBD): a strong ETag from their SHA-256 and private, immutable caching. */
+export const ARCHIVED_PDF_CACHE_CONTROL = "private, max-age=31536000, immutable";
+
+export type PdfAnswer = { filename: string; bytes: Buffer; sha256?: string | null };
+
+export function pdfEtag(sha256: string) {
+  return `"${sha256}"`;
+}
+
 /** PDF response; `inline` for the in-browser view, otherwise a download. */
-export function pdfResponse(pdf: { filename: string; bytes: Buffer }, inline: boolean) {
+export function pdfResponse(pdf: PdfAnswer, inline: boolean) {
   return new Response(new Uint8Array(pdf.bytes), {
     status: 200,
     headers: {
       "Content-Type": "application/pdf",
       "Content-Length": String(pdf.bytes.length),
       "Content-Disposition": `${inline ? "inline" : "attachment"}; filename="${pdf.filename}"`,
-      "Cache-Control": "private, no-store",
+      ...(pdf.sha256 ? { ETag: pdfEtag(pdf.sha256), "Cache-Control": ARCHIVED_PDF_CACHE_CONTROL } : { "Cache-Control": "private, no-store" }),
       "X-Content-Type-Options": "nosniff",
     },
   });
+}
+
+/** Whether `If-None-Match` names this ETag (weak comparison, RFC 9110 13.1.2). */
+export function matchesIfNoneMatch(req: Request, etag: string) {
+  const header = req.headers.get("if-none-match");
+  if (!header) return false;
+  return header.split(",").some((candidate) => {
+    const tag = candidate.trim();
+    return tag === "*" || tag.replace(/^W\//, "") === etag;
+  });
+}
+
+/**
+ * GET of an archived PDF: with a matching `If-None-Match` a 304 from the stored
+ * SHA-256 alone (the bytes are not read); otherwise the bytes with their ETag.
+ */
+export async function pdfDownload(req: Request, source: { sha256: () => Promise<string | null>; load: () => Promise<PdfAnswer> }) {
+  if (req.headers.has("if-none-match")) {
+    const sha256 = await source.sha256();
+    if (sha256 && matchesIfNoneMatch(req, pdfEtag(sha256))) {
+      return new Response(null, {
+        status: 304,
+        headers: { ETag: pdfEtag(sha256), "Cache-Control": ARCHIVED_PDF_CACHE_CONTROL, "X-Content-Type-Options": "nosniff" },
+      });
+    }
+  }
+  return pdfResponse(await source.load(), wantsInline(req));
 }
 
 export function wantsInline(req: Request) {

@@ -52,7 +52,7 @@ export function invoiceIssuedMail({ to, name, invoice, attachment }: { to: strin
 }
 
 /** Active users of the instance with the customer_admin role. */
-async function customerAdmins(instanceId: number) {
+export async function customerAdmins(instanceId: number) {
   const db = await getDb();
   return db
     .selectDistinct({ email: users.email, name: users.name })

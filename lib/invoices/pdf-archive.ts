@@ -5,7 +5,7 @@
  * exactly these bytes (database triggers refuse replacing them).
  */
 import { createHash } from "node:crypto";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNotNull, isNull } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { invoices } from "@/db/schema";
 import type { DbOrTx } from "@/db/types";
@@ -68,8 +68,20 @@ async function archivedPdf(db: DbOrTx, row: InvoiceRow) {
       .where(and(eq(invoices.id, row.id), isNull(invoices.pdf)));
     const [stored] = await db.select({ pdf: invoices.pdf }).from(invoices).where(eq(invoices.id, row.id));
     pdf = stored?.pdf ?? rendered;
+    return { filename: pdfFilename(row.invoiceNumber), bytes: pdf, sha256: sha256(pdf) };
   }
-  return { filename: pdfFilename(row.invoiceNumber), bytes: pdf };
+  return { filename: pdfFilename(row.invoiceNumber), bytes: pdf, sha256: row.pdfSha256 ?? sha256(pdf) };
+}
+
+/** The SHA-256 of the archived PDF of the instance's issued invoice, without reading the bytes; null when none is archived yet. */
+export async function archivedPdfSha256(instanceId: number, id: number): Promise<string | null> {
+  if (!Number.isSafeInteger(id) || id <= 0) return null;
+  const db = await getDb();
+  const [row] = await db
+    .select({ sha256: invoices.pdfSha256 })
+    .from(invoices)
+    .where(and(eq(invoices.id, id), eq(invoices.instanceId, instanceId), isNotNull(invoices.issuedAt)));
+  return row?.sha256 ?? null;
 }
 
 /** GET /api/manage/invoices/{id}/pdf: only the instance's issued invoices. */

@@ -33,13 +33,17 @@ async function listDerived(baseWhere: SQL | undefined, filters: InvoiceListFilte
   const conditions: SQL[] = [];
   if (filters.status === "open") conditions.push(inArray(d.status, OPEN_STATUSES));
   else if (filters.status) conditions.push(eq(d.status, filters.status));
-  if (filters.search) {
-    const pattern = `%${escapeLike(filters.search)}%`;
-    conditions.push(or(ilike(d.invoiceNumber, pattern), ilike(d.title, pattern))!);
-  }
+  const pattern = filters.search ? `%${escapeLike(filters.search)}%` : null;
+  if (pattern) conditions.push(or(ilike(d.invoiceNumber, pattern), ilike(d.title, pattern))!);
   const where = conditions.length > 0 ? and(...conditions) : undefined;
 
-  const [{ total }] = await db.select({ total: count() }).from(d).where(where);
+  // Without a status filter the count needs no payments: an index-only scan of the invoices alone.
+  const [{ total }] = filters.status
+    ? await db.select({ total: count() }).from(d).where(where)
+    : await db
+        .select({ total: count() })
+        .from(invoices)
+        .where(and(baseWhere, pattern ? or(ilike(invoices.invoiceNumber, pattern), ilike(invoices.title, pattern)) : undefined));
   const rows = await db
     .select()
     .from(d)
@@ -110,7 +114,7 @@ async function detailParts(db: DbOrTx, row: InvoiceRow): Promise<DetailParts> {
 /** GET /api/manage/invoices/{id}: another instance's invoice and drafts are 404. */
 export async function getInvoice(instanceId: number, id: number): Promise<InvoiceDetail> {
   const db = await getDb();
-  const row = await findVisibleRow(db, instanceId, id);
+  const row = await findVisibleRow(db, instanceId, id, { withPdf: false });
   return presentDetail(row, await detailParts(db, row));
 }
 

@@ -4,7 +4,7 @@
  * instance's" and "draft, for a customer" all into the same 404, and the
  * conversion of stored items into the lines `calc.ts` works with.
  */
-import { and, asc, eq, isNotNull } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, isNotNull } from "drizzle-orm";
 import { invoiceItems, invoicePayments, invoices } from "@/db/schema";
 import type { DbOrTx } from "@/db/types";
 import { NotFoundError } from "@/lib/errors";
@@ -27,13 +27,21 @@ export async function findRow(db: DbOrTx, id: number, forUpdate = false): Promis
   return row ?? invoiceNotFound();
 }
 
-/** An issued invoice of the instance (customers never see drafts or other instances). */
-export async function findVisibleRow(db: DbOrTx, instanceId: number, id: number): Promise<InvoiceRow> {
+/** Every column but the archived PDF bytes (the detail never shows them; PostgreSQL then never de-TOASTs them). */
+const { pdf: _pdf, ...columnsWithoutPdf } = getTableColumns(invoices);
+
+/**
+ * An issued invoice of the instance (customers never see drafts or other instances).
+ * `withPdf: false` leaves the archived bytes unread (`pdf` is then null, `pdfSha256` tells whether they exist).
+ */
+export async function findVisibleRow(db: DbOrTx, instanceId: number, id: number, options: { withPdf?: boolean } = {}): Promise<InvoiceRow> {
   if (!Number.isSafeInteger(id) || id <= 0) invoiceNotFound();
-  const [row] = await db
-    .select()
-    .from(invoices)
-    .where(and(eq(invoices.id, id), eq(invoices.instanceId, instanceId), isNotNull(invoices.issuedAt)));
+  const where = and(eq(invoices.id, id), eq(invoices.instanceId, instanceId), isNotNull(invoices.issuedAt));
+  if (options.withPdf === false) {
+    const [row] = await db.select(columnsWithoutPdf).from(invoices).where(where);
+    return row ? { ...row, pdf: null } : invoiceNotFound();
+  }
+  const [row] = await db.select().from(invoices).where(where);
   return row ?? invoiceNotFound();
 }
 

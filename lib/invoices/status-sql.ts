@@ -4,7 +4,7 @@
  * the status is stored; it follows from issue/cancel dates, payments and the
  * due date on every read.
  */
-import { sql, type SQL } from "drizzle-orm";
+import { eq, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { invoicePayments, invoices } from "@/db/schema";
 import type { DbOrTx } from "@/db/types";
 import type { InvoiceStatus } from "@/lib/invoices/calc";
@@ -12,22 +12,33 @@ import type { InvoiceStatus } from "@/lib/invoices/calc";
 /** Sent, partially paid and overdue: what `open_count` and `open_amount` sum up. */
 export const OPEN_STATUSES: InvoiceStatus[] = ["sent", "partially_paid", "overdue"];
 
-/** The sum of the invoice's payments (negative for refunds of a credit note). */
-export const paidSql = sql<number>`coalesce((select sum(p.amount_cents) from ${invoicePayments} p where p.invoice_id = ${invoices.id}), 0)`;
+/**
+ * The sum of the invoice's payments (negative for refunds of a credit note),
+ * computed once per invoice: a lateral aggregate joined to `invoices`, so the
+ * status below reads a column instead of re-running a sub-select per mention.
+ */
+export function paidLateral(db: DbOrTx) {
+  return db
+    .select({ paidCents: sql<number>`coalesce(sum(${invoicePayments.amountCents}), 0)`.as("paid_cents") })
+    .from(invoicePayments)
+    .where(eq(invoicePayments.invoiceId, invoices.id))
+    .as("paid");
+}
 
-export function statusSql(today: string) {
+export function statusSql(today: string, paid: SQL | SQL.Aliased | AnyColumn) {
   return sql<InvoiceStatus>`case
     when ${invoices.cancelledAt} is not null then 'cancelled'
     when ${invoices.issuedAt} is null then 'draft'
-    when (case when ${invoices.grossCents} >= 0 then ${invoices.grossCents} - ${paidSql} <= 0
-               else ${invoices.grossCents} - ${paidSql} >= 0 end) then 'paid'
+    when (case when ${invoices.grossCents} >= 0 then ${invoices.grossCents} - ${paid} <= 0
+               else ${invoices.grossCents} - ${paid} >= 0 end) then 'paid'
     when ${invoices.dueDate} is not null and ${invoices.dueDate} < ${today}::date then 'overdue'
-    when ${paidSql} <> 0 then 'partially_paid'
+    when ${paid} <> 0 then 'partially_paid'
     else 'sent' end`;
 }
 
 /** Invoices matching `where` with paid amount and status as columns, to filter and group on. */
 export function derivedSubquery(db: DbOrTx, where: SQL | undefined, today: string) {
+  const paid = paidLateral(db);
   return db
     .select({
       id: invoices.id,
@@ -39,10 +50,11 @@ export function derivedSubquery(db: DbOrTx, where: SQL | undefined, today: strin
       dueDate: invoices.dueDate,
       createdAt: invoices.createdAt,
       grossCents: invoices.grossCents,
-      paidCents: sql<number>`${paidSql}`.mapWith(Number).as("paid_cents"),
-      status: sql<InvoiceStatus>`${statusSql(today)}`.as("status"),
+      paidCents: sql<number>`${paid.paidCents}`.mapWith(Number).as("paid_cents"),
+      status: sql<InvoiceStatus>`${statusSql(today, paid.paidCents)}`.as("status"),
     })
     .from(invoices)
+    .leftJoinLateral(paid, sql`true`)
     .where(where)
     .as("d");
 }

@@ -44,3 +44,20 @@ export function createBoss({ handle, supervise = true, schedule = true }: BossOp
   const client = (handle.db as unknown as { $client: PGliteLike }).$client;
   return new PgBoss({ ...common, db: pgliteExecutor(client) });
 }
+
+/**
+ * `boss.createQueue`, safe when several processes start at once on a fresh
+ * database: pg-boss 10 creates the queue row and its partition without a lock,
+ * so two processes creating the same queue can deadlock (PostgreSQL aborts
+ * one). The aborted one retries and finds the queue there (a no-op).
+ */
+export async function createQueueOnce(boss: PgBoss, name: string, options: PgBoss.Queue): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await boss.createQueue(name, options);
+    } catch (error) {
+      if ((error as { code?: string }).code !== "40P01" || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 100));
+    }
+  }
+}

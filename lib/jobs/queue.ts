@@ -6,7 +6,7 @@
  */
 import type PgBoss from "pg-boss";
 import type { Db } from "@/db/client";
-import { createBoss } from "./boss";
+import { createBoss, createQueueOnce } from "./boss";
 import { JOBS } from "./registry";
 
 const store = globalThis as unknown as { __manageBoss?: PgBoss };
@@ -27,7 +27,7 @@ export async function startJobSender(handle: { db: Db; kind: "postgres" | "pglit
   const boss = createBoss({ handle, supervise: false, schedule: false });
   await boss.start();
   for (const job of JOBS) {
-    await boss.createQueue(job.name, { name: job.name, retryLimit: job.retryLimit, retryBackoff: job.retryBackoff });
+    await createQueueOnce(boss, job.name, { name: job.name, retryLimit: job.retryLimit, retryBackoff: job.retryBackoff });
   }
   setJobQueue(boss);
   return boss;

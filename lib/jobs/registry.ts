@@ -7,13 +7,25 @@
  */
 import { getDb } from "@/db/client";
 import { billingRunJob } from "@/lib/billing/job";
-import { runHousekeeping } from "./housekeeping";
+import { dunningJob } from "@/lib/dunning/job";
+import { config } from "@/lib/config";
+import { runHealthProbes } from "@/lib/health/probe";
+import { deliverDueMails } from "@/lib/mail";
+import { recordMailFailure } from "@/lib/observability/metrics";
+import { syncSchedule, syncServers } from "@/lib/servers/sync";
+import { anonymiseOldIps, runHousekeeping } from "./housekeeping";
 
 export type JobDefinition<Data extends object = Record<string, unknown>> = {
   /** Queue name, kebab-case. */
   name: string;
-  /** Cron expression (UTC) for recurring jobs; omit for jobs that are only sent. */
-  schedule?: string;
+  /** Cron expression (UTC) for recurring jobs; omit for jobs that are only sent. A function is read when the runner starts (configurable intervals). */
+  schedule?: string | (() => string);
+  /**
+   * Sub-minute polling (cron has minutes only): every runner sends the job
+   * throttled to one per `everySeconds` slot (pg-boss `sendThrottled`), so
+   * with any number of workers it runs about once per slot, never in a pile.
+   */
+  everySeconds?: number;
   handler: (data: Data) => Promise<unknown>;
   retryLimit: number;
   retryBackoff: boolean;
@@ -34,4 +46,42 @@ export const JOBS: JobDefinition[] = [
     expireInSeconds: 15 * 60,
   },
   billingRunJob,
+  {
+    // Mails queued by enqueueMail go out within a few seconds; the per-minute cron is the safety net.
+    name: "mail-delivery",
+    schedule: "* * * * *",
+    everySeconds: 3,
+    handler: async () => deliverDueMails(50, () => recordMailFailure()),
+    retryLimit: 1,
+    retryBackoff: false,
+    retryDelay: 5,
+    expireInSeconds: 10 * 60,
+  },
+  {
+    name: "server-sync",
+    schedule: () => syncSchedule(config().SERVER_SYNC_INTERVAL_MINUTES),
+    handler: async () => syncServers(),
+    retryLimit: 2,
+    retryBackoff: true,
+    retryDelay: 30,
+    expireInSeconds: 10 * 60,
+  },
+  {
+    name: "health-probe",
+    schedule: "* * * * *",
+    handler: async () => runHealthProbes(),
+    retryLimit: 0,
+    retryBackoff: false,
+    expireInSeconds: 5 * 60,
+  },
+  {
+    name: "ip-anonymisation",
+    schedule: "27 3 * * *",
+    handler: async () => ({ anonymised: await anonymiseOldIps(await getDb(), config().IP_RETENTION_DAYS) }),
+    retryLimit: 3,
+    retryBackoff: true,
+    retryDelay: 300,
+    expireInSeconds: 30 * 60,
+  },
+  dunningJob,
 ];

@@ -1,7 +1,8 @@
 /**
  * Starts pg-boss with the workers for every job in the registry: one queue per
  * job (retry policy from the registry), its cron schedule, a worker that
- * records metrics and logs each run. Any number of runners may run against one
+ * records metrics and logs each run; jobs with `everySeconds` are also sent
+ * (throttled) on a timer, for polling faster than cron's minute. Any number of runners may run against one
  * database: pg-boss hands each job to one worker (SKIP LOCKED) and fires each
  * cron slot once.
  */
@@ -9,7 +10,7 @@ import type PgBoss from "pg-boss";
 import type { Db } from "@/db/client";
 import { logger } from "@/lib/observability/logger";
 import { recordJob, setQueueDepthProvider } from "@/lib/observability/metrics";
-import { createBoss } from "./boss";
+import { createBoss, createQueueOnce } from "./boss";
 import { JOBS, type JobDefinition } from "./registry";
 
 export type JobRunner = { boss: PgBoss; stop: (timeoutMs: number) => Promise<void> };
@@ -34,9 +35,10 @@ export async function startJobRunner(options: {
       ...(job.expireInSeconds !== undefined ? { expireInSeconds: job.expireInSeconds } : {}),
     };
     // create_queue is a no-op for an existing queue; the update carries registry changes over.
-    await boss.createQueue(job.name, policy);
+    await createQueueOnce(boss, job.name, policy);
     await boss.updateQueue(job.name, policy);
-    if (job.schedule) await boss.schedule(job.name, job.schedule, {}, { tz: "UTC" });
+    const schedule = typeof job.schedule === "function" ? job.schedule() : job.schedule;
+    if (schedule) await boss.schedule(job.name, schedule, {}, { tz: "UTC" });
     await boss.work<Record<string, unknown>>(
       job.name,
       { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
@@ -56,6 +58,16 @@ export async function startJobRunner(options: {
     );
   }
 
+  // Sub-minute jobs: each runner asks for one run per slot; pg-boss keeps one per slot across all runners.
+  const timers = jobs
+    .filter((job) => job.everySeconds)
+    .map((job) =>
+      setInterval(() => {
+        boss.sendThrottled(job.name, {}, {}, job.everySeconds!, job.name).catch((error) => log.warn({ job: job.name, err: error }, "could not send polling job"));
+      }, job.everySeconds! * 1000),
+    );
+  for (const timer of timers) timer.unref();
+
   setQueueDepthProvider(async () => {
     const depths: Record<string, number> = {};
     for (const job of jobs) depths[job.name] = await boss.getQueueSize(job.name);
@@ -66,6 +78,7 @@ export async function startJobRunner(options: {
   return {
     boss,
     async stop(timeoutMs) {
+      for (const timer of timers) clearInterval(timer);
       setQueueDepthProvider(undefined);
       // Stops fetching, waits for running jobs up to the timeout, then fails what is left (it will be retried).
       await boss.stop({ graceful: true, wait: true, timeout: timeoutMs, close: true });

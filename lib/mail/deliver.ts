@@ -14,7 +14,8 @@ import { NotFoundError, ConflictError } from "@/lib/errors";
 import { deliver, MailDeliveryError } from "./transport";
 
 export const MAIL_MAX_ATTEMPTS = 8;
-const LEASE_SECONDS = 120;
+/** How long a claimed mail stays with its worker; after that a crashed send is retried. MAIL_LEASE_SECONDS shortens it in the multi-process test. */
+const LEASE_SECONDS = Number(process.env.MAIL_LEASE_SECONDS) || 120;
 
 /** Seconds to wait before attempt `n + 1` after `n` failed attempts: 30 s, 1 min, 2 min, … capped at 1 h. */
 export function backoffSeconds(failedAttempts: number) {

@@ -19,6 +19,8 @@ export const HEALTH_LABELS: Record<string, string> = {
   degraded: "Eingeschränkt",
   unhealthy: "Gestört",
   unknown: "Unbekannt",
+  /** Switched off on purpose: not a problem (lib/health/derive.ts). */
+  off: "Aus",
 };
 
 /** Power actions as the action history names them (`power-off-force` = Hetzner `poweroff`). */
@@ -28,3 +30,44 @@ export const ACTION_LABELS: Record<string, string> = {
   "power-off-force": "Ausschalten (erzwungen)",
   "power-on": "Einschalten",
 };
+
+/** Hetzner locations in words (the datacenter name is `<location>-dc<n>`). */
+export const LOCATION_LABELS: Record<string, string> = {
+  nbg1: "Nürnberg (Deutschland)",
+  fsn1: "Falkenstein (Deutschland)",
+  hel1: "Helsinki (Finnland)",
+  ash: "Ashburn, Virginia (USA)",
+  hil: "Hillsboro, Oregon (USA)",
+  sin: "Singapur",
+};
+
+export function locationLabel(datacenter: string | null | undefined): string | null {
+  if (!datacenter) return null;
+  const location = datacenter.split("-dc")[0];
+  return LOCATION_LABELS[location] ?? datacenter;
+}
+
+/** Resources of common Hetzner Cloud server types (vCPU, RAM in GB, disk in GB). */
+export const SERVER_TYPE_RESOURCES: Record<string, { cores: number; memory: number; disk: number }> = {
+  cx22: { cores: 2, memory: 4, disk: 40 },
+  cx32: { cores: 4, memory: 8, disk: 80 },
+  cx42: { cores: 8, memory: 16, disk: 160 },
+  cx52: { cores: 16, memory: 32, disk: 320 },
+  cpx11: { cores: 2, memory: 2, disk: 40 },
+  cpx21: { cores: 3, memory: 4, disk: 80 },
+  cpx31: { cores: 4, memory: 8, disk: 160 },
+  cpx41: { cores: 8, memory: 16, disk: 240 },
+  cpx51: { cores: 16, memory: 32, disk: 360 },
+  cax11: { cores: 2, memory: 4, disk: 40 },
+  cax21: { cores: 4, memory: 8, disk: 80 },
+  cax31: { cores: 8, memory: 16, disk: 160 },
+  cax41: { cores: 16, memory: 32, disk: 320 },
+};
+
+/** "CX22 · 2 vCPU · 4 GB RAM · 40 GB SSD" (just the name for unknown types). */
+export function serverTypeLabel(serverType: string | null | undefined): string | null {
+  if (!serverType) return null;
+  const r = SERVER_TYPE_RESOURCES[serverType.toLowerCase()];
+  const name = serverType.toUpperCase();
+  return r ? `${name} · ${r.cores} vCPU · ${r.memory} GB RAM · ${r.disk} GB SSD` : name;
+}

@@ -4,12 +4,12 @@ import { instanceRoute } from "@/lib/http/manage-route";
 import { z } from "@/lib/validation";
 import { getServerView, performServerAction, type ServerAction } from "./service";
 
-const actionBody = z.object({ force: z.boolean({ error: "force muss true oder false sein." }).optional() }).strict();
+export const serverActionBody = z.object({ force: z.boolean({ error: "force muss true oder false sein." }).optional() }).strict();
 
 /** POST /api/manage/server/<action>: thin handler over performServerAction. */
 export function serverActionRoute(action: ServerAction) {
   return instanceRoute({ permission: "host.power" }, async ({ req, ip, auth: { principal }, instance }) => {
-    const body = await parseJsonBody(req, actionBody);
+    const body = await parseJsonBody(req, serverActionBody);
     return performServerAction(userActor(principal, ip), {
       instanceId: instance.instance.id,
       action,

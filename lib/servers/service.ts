@@ -28,6 +28,7 @@ import { hetznerClient } from "@/lib/hetzner/configured";
 import { HetznerError, HetznerLockedError, HetznerNotFoundError } from "@/lib/hetzner/errors";
 import type { HetznerAction, HetznerServer, HetznerServerStatus } from "@/lib/hetzner/types";
 import { RATE_LIMITS, enforceRateLimit } from "@/lib/rate-limit";
+import { currentHealth, healthFrom, type HealthStatus } from "@/lib/health/derive";
 import { apiTimestamp } from "@/lib/time";
 import { ACTION_LABELS, HEALTH_LABELS, SERVER_STATUS_LABELS } from "./labels";
 
@@ -90,12 +91,9 @@ export function portalStatus(status: HetznerServerStatus, rebooting = false): st
   }
 }
 
-/** Health follows the power state: Hetzner reports no health of its own. */
-export function healthFor(status: string): "healthy" | "degraded" | "unhealthy" | "unknown" {
-  if (status === "online") return "healthy";
-  if (status === "off") return "unhealthy";
-  if (status === "unknown") return "unknown";
-  return "degraded";
+/** Health from the power state alone (before any probe); with probes see lib/health/derive.ts. */
+export function healthFor(status: string): HealthStatus {
+  return healthFrom(status);
 }
 
 /**
@@ -130,14 +128,15 @@ async function loadServer(instanceId: number): Promise<ServerRow | undefined> {
   return row;
 }
 
-async function storeServer(instanceId: number, s: HetznerServer, opts: { rebooting?: boolean } = {}) {
+/** Stores what Hetzner reports about the instance's server (status, name, IP, type, location) and the health that follows. */
+export async function storeServer(instanceId: number, s: HetznerServer, opts: { rebooting?: boolean } = {}) {
   const db = await getDb();
   const status = portalStatus(s.status, opts.rebooting);
   await db
     .update(servers)
     .set({
       status,
-      healthStatus: healthFor(status),
+      healthStatus: await currentHealth(db, instanceId, status),
       name: s.name,
       ipv4: s.publicIpv4,
       serverType: s.serverType,
@@ -153,7 +152,7 @@ async function setServerStatus(instanceId: number, status: string, tx?: DbOrTx) 
   const db = tx ?? (await getDb());
   await db
     .update(servers)
-    .set({ status, healthStatus: healthFor(status), updatedAt: new Date() })
+    .set({ status, healthStatus: await currentHealth(db, instanceId, status), updatedAt: new Date() })
     .where(eq(servers.instanceId, instanceId));
 }
 
@@ -198,7 +197,7 @@ export async function performServerAction(
 
   const client = await hetznerClient();
   // Finish what is pending first, so a finished action does not block the next one.
-  await syncActions(instanceId, client, { throttle: false });
+  const pendingUnknown = await syncActions(instanceId, client, { throttle: false });
 
   if (action === "refresh-status") {
     let status: string;
@@ -213,6 +212,8 @@ export async function performServerAction(
   }
 
   const running = await runningAction(instanceId);
+  // 409 only when the action really runs: if Hetzner could not be asked, say that instead.
+  if (running && pendingUnknown) throw new UpstreamError(`Server-Aktion fehlgeschlagen: ${pendingUnknown}`);
   if (running) {
     throw new ConflictError(
       `Es läuft bereits eine Server-Aktion (${ACTION_LABELS[actionKey(running)] ?? running.action}). Bitte warten, bis sie abgeschlossen ist.`,

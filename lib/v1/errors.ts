@@ -1,6 +1,8 @@
 import { NextResponse } from "next/server";
 import { AuthError } from "@/lib/auth/errors";
-import { DomainError, RateLimitError } from "@/lib/errors";
+import { DomainError, isInfrastructureError, loggableError, RateLimitError, ServiceUnavailableError } from "@/lib/errors";
+import { NO_STORE } from "@/lib/http/route-handler";
+import { logger } from "@/lib/observability/logger";
 
 /**
  * API v1 errors: one shape for the whole family,
@@ -29,8 +31,10 @@ const DEFAULT_CODES: Record<number, string> = {
   409: "conflict",
   413: "payload_too_large",
   422: "validation_error",
+  405: "method_not_allowed",
   429: "rate_limited",
   500: "internal_error",
+  503: "service_unavailable",
 };
 
 export function permissionDenied(missing: string) {
@@ -49,11 +53,15 @@ export function v1ErrorResponse(error: unknown): NextResponse {
     const body: Record<string, unknown> = { detail };
     // The seed asks for attempts_remaining "in the body"; it is in detail and, for convenience, on top.
     if ("attempts_remaining" in error.details) body.attempts_remaining = error.details.attempts_remaining;
-    return NextResponse.json(body, { status: error.status, headers: error.headers });
+    return NextResponse.json(body, { status: error.status, headers: { ...NO_STORE, ...error.headers } });
   }
-  console.error("Unerwarteter Fehler in /api/v1:", error instanceof Error ? error.stack : error);
+  if (isInfrastructureError(error)) {
+    logger().error({ err: loggableError(error), family: "v1" }, "infrastructure unavailable");
+    return v1ErrorResponse(new ServiceUnavailableError());
+  }
+  logger().error({ err: loggableError(error), family: "v1" }, "unexpected error");
   return NextResponse.json(
     { detail: { error: "internal_error", message: "Interner Fehler. Bitte später erneut versuchen." } },
-    { status: 500 },
+    { status: 500, headers: NO_STORE },
   );
 }

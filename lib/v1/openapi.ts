@@ -53,7 +53,8 @@ const v1Paths: ZodOpenApiPathsObject = {
     post: {
       tags: ["v1 Auth"],
       summary: "2FA-Code bestätigen",
-      description: "Code ist 8-stellig, läuft ab und gilt nur einmal. Nach 5 Fehlversuchen: 429 mit Retry-After: 1800.",
+      description:
+        "Nimmt die Methode des Kontos an: E-Mail-2FA 8-stelliger Code aus der Mail (läuft ab, gilt einmal), Authenticator-App 6-stelliger Code (±30 s, jeder Code einmal) oder ein Wiederherstellungscode (xxxxx-xxxxx, einmal). Nach 5 Fehlversuchen: 429 mit Retry-After: 1800.",
       requestBody: { content: json(s.verifyTwoFactorBody) },
       responses: {
         "200": ok("Tokens", s.tokenResponse),
@@ -103,6 +104,61 @@ const v1Paths: ZodOpenApiPathsObject = {
       summary: "E-Mail-2FA ein-/ausschalten (mit Passwort)",
       requestBody: { content: json(s.twoFactorSettingsBody) },
       responses: { "200": ok("Geändert", z.object({ two_factor_enabled: z.boolean(), message: z.string() })), "422": v1Err("Passwort falsch") },
+    }),
+  },
+  "/api/v1/auth/2fa/totp": {
+    post: v1({
+      tags: ["v1 Konto"],
+      summary: "Authenticator-App einrichten, Schritt 1: Schlüssel und QR-Code (noch nicht aktiv)",
+      responses: { "200": ok("Schlüssel", z.object({ secret: z.string(), otpauth_url: z.string(), qr_code: z.string().meta({ description: "data:image/png;base64,…" }) })), "409": v1Err("App bereits aktiv") },
+    }),
+    put: v1({
+      tags: ["v1 Konto"],
+      summary: "Authenticator-App einrichten, Schritt 2: erster Code aus der App schaltet sie ein",
+      description: "Antwortet mit zehn Wiederherstellungscodes – sie werden nur dieses eine Mal angezeigt. Rate-Limit pro Konto und IP.",
+      requestBody: { content: json(z.object({ code: z.string().meta({ example: "123456" }) })) },
+      responses: { "200": ok("Aktiv", z.object({ totp_enabled: z.boolean(), recovery_codes: z.array(z.string()), message: z.string() })), "422": v1Err("Code falsch"), "429": v1Err("Zu viele Versuche") },
+    }),
+    delete: v1({
+      tags: ["v1 Konto"],
+      summary: "Authenticator-App ausschalten (mit Passwort)",
+      requestBody: { content: json(z.object({ password: passwordField })) },
+      responses: { "200": ok("Aus", z.object({ totp_enabled: z.boolean(), message: z.string() })), "422": v1Err("Passwort falsch") },
+    }),
+  },
+  "/api/v1/auth/2fa/recovery-codes": {
+    post: v1({
+      tags: ["v1 Konto"],
+      summary: "Neue Wiederherstellungscodes (die bisherigen gelten nicht mehr; mit Passwort)",
+      requestBody: { content: json(z.object({ password: passwordField })) },
+      responses: { "200": ok("Codes", z.object({ recovery_codes: z.array(z.string()), message: z.string() })), "409": v1Err("Weder App noch Passkey eingerichtet"), "422": v1Err("Passwort falsch") },
+    }),
+  },
+  "/api/v1/auth/passkeys": {
+    get: v1({ tags: ["v1 Konto"], summary: "Passkeys des Kontos", responses: { "200": { description: "Passkeys (id, name, created_at, last_used_at)" } } }),
+    post: v1({
+      tags: ["v1 Konto"],
+      summary: "Passkey registrieren, Schritt 2 (Antwort von navigator.credentials.create)",
+      responses: { "201": { description: "Angelegt; beim ersten Passkey ohne App mit recovery_codes" }, "422": v1Err("Antwort ungültig oder Challenge abgelaufen") },
+    }),
+  },
+  "/api/v1/auth/passkeys/options": {
+    post: v1({ tags: ["v1 Konto"], summary: "Passkey registrieren, Schritt 1: WebAuthn-Optionen und challenge_id", responses: { "200": { description: "Optionen" } } }),
+  },
+  "/api/v1/auth/passkeys/{id}": {
+    delete: v1({
+      tags: ["v1 Konto"],
+      summary: "Passkey entfernen",
+      requestParams: { path: z.object({ id: z.string().uuid() }) },
+      responses: { "200": ok("Entfernt", message), "404": v1Err("Nicht gefunden") },
+    }),
+  },
+  "/api/v1/auth/sessions/{id}": {
+    delete: v1({
+      tags: ["v1 Konto"],
+      summary: "Eine Sitzung (oder API-v1-Anmeldung) beenden",
+      requestParams: { path: z.object({ id: z.string().uuid() }) },
+      responses: { "200": ok("Beendet", z.object({ message: z.string(), current: z.boolean() })), "404": v1Err("Nicht gefunden oder bereits beendet") },
     }),
   },
   "/api/v1/auth/sessions": {

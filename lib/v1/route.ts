@@ -4,6 +4,7 @@ import { isSafeMethod } from "@/lib/http/methods";
 import type { Permission } from "@/lib/permissions";
 import { enforceRateLimit } from "@/lib/rate-limit";
 import { suspendedMessage } from "@/lib/http/manage-route";
+import { activeImpersonation, READ_ONLY_MESSAGE } from "@/lib/admin/impersonation";
 import { authenticateV1, type V1Auth } from "./auth";
 import { permissionDenied, V1Error, v1ErrorResponse } from "./errors";
 import { V1_RATE_LIMITS } from "./rate-limits";
@@ -27,6 +28,8 @@ export type V1Options = {
   write?: boolean;
   /** Only MSP staff (cross-tenant callers). */
   staffOnly?: boolean;
+  /** Allowed during the read-only customer view (only what ends it: logout). */
+  allowWhileImpersonating?: boolean;
 };
 
 /**
@@ -65,6 +68,10 @@ async function authorize(req: NextRequest, params: RouteParams, options: V1Optio
   if (options.permission && !auth.principal.permissions.has(options.permission)) throw permissionDenied(options.permission);
   if (options.staffOnly && !auth.principal.staff) {
     throw new V1Error(403, "forbidden", "Dieser Endpunkt ist nur für MSP-Mitarbeiter.");
+  }
+  // The portal's own session in the read-only customer view: no write through API v1 either (logout ends the session).
+  if (!isSafeMethod(req) && !options.allowWhileImpersonating && auth.principal.staff && (await activeImpersonation(auth.principal))) {
+    throw new V1Error(403, "read_only", READ_ONLY_MESSAGE, { read_only: true });
   }
   return { req, ip: clientIp(req.headers), params, auth };
 }

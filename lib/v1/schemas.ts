@@ -21,8 +21,18 @@ export const tokenResponse = z
   .meta({ id: "TokenResponse" });
 
 export const twoFactorRequiredResponse = z
-  .object({ two_fa_required: z.literal(true), challenge_token: z.string().meta({ example: "tx_…" }) })
-  .meta({ id: "TwoFactorRequired", description: "Der Server hat eine Mail mit einem 8-stelligen Code verschickt." });
+  .object({
+    two_fa_required: z.literal(true),
+    challenge_token: z.string().meta({ example: "tx_…" }),
+    methods: z
+      .array(z.enum(["email", "totp", "recovery_code"]))
+      .optional()
+      .meta({ description: "Nur bei Konten mit Authenticator-App/Passkey: welche Codes /2fa/verify annimmt. Fehlt bei reiner E-Mail-2FA." }),
+  })
+  .meta({
+    id: "TwoFactorRequired",
+    description: "E-Mail-2FA: Der Server hat eine Mail mit einem 8-stelligen Code verschickt. Authenticator-App: 6-stelliger Code aus der App (keine Mail) oder Wiederherstellungscode.",
+  });
 
 export const verifyTwoFactorBody = z
   .object({
@@ -33,7 +43,14 @@ export const verifyTwoFactorBody = z
     code: z
       .string({ error: "Bitte den Code angeben." })
       .trim()
-      .regex(/^\d{8}$/, { error: "Der Code besteht aus 8 Ziffern." }),
+      .regex(/^(\d{8}|\d{6}|[a-zA-Z0-9]{5}-?[a-zA-Z0-9]{5})$/, {
+        error: "Der Code besteht aus 8 Ziffern (E-Mail), 6 Ziffern (Authenticator-App) oder ist ein Wiederherstellungscode.",
+      })
+      .meta({ description: "8 Ziffern aus der E-Mail, 6 Ziffern aus der Authenticator-App oder ein Wiederherstellungscode (xxxxx-xxxxx)" }),
+    method: z
+      .enum(["email", "totp", "recovery_code"], { error: "method muss „email“, „totp“ oder „recovery_code“ sein." })
+      .optional()
+      .meta({ description: "Optional; ohne Angabe entscheidet die Form des Codes" }),
   })
   .meta({ id: "TwoFactorVerifyRequest", example: { challenge_token: "tx_…", code: "12345678" } });
 

@@ -394,7 +394,8 @@ describe("pricing tiers", () => {
 describe("staff dashboard", () => {
   it("shows instances by status, unhealthy servers and recent activity across tenants", async () => {
     const staff = await loginAs(STAFF);
-    await database.db().update(servers).set({ healthStatus: "unhealthy" }).where(eq(servers.hetznerServerId, 1002));
+    // bergmann's server (relinked above) is off on purpose, which is no problem; make it fail its probes.
+    await database.db().update(servers).set({ status: "online", healthStatus: "unhealthy" }).where(eq(servers.instanceId, await instanceId("bergmann")));
     const res = await call(dashboard, "GET", "/api/manage/admin/dashboard", { token: staff });
     expect(res.status).toBe(200);
     expect(res.json.instances.total).toBeGreaterThanOrEqual(3);

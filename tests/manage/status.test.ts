@@ -93,7 +93,7 @@ describe("GET /api/manage/activity-log", () => {
     const first = await call(activity, "GET", "/api/manage/activity-log?per_page=3", { token });
     expect(first.json.meta).toMatchObject({ current_page: 1, last_page: Math.ceil(total / 3), total });
     expect(first.json.logs).toHaveLength(3);
-    expect(Object.keys(first.json.logs[0]).sort()).toEqual(["action", "actor", "created_at", "description", "id", "level"]);
+    expect(Object.keys(first.json.logs[0]).sort()).toEqual(["action", "action_label", "actor", "actor_type", "created_at", "description", "id", "level"]);
     const second = await call(activity, "GET", "/api/manage/activity-log?per_page=3&page=2", { token });
     expect(second.json.meta.current_page).toBe(2);
     const ids = new Set([...first.json.logs, ...second.json.logs].map((l: { id: number }) => l.id));

@@ -160,7 +160,8 @@ describe("POST /api/manage/server/power-off and power-on", () => {
     await finishRunningActions();
     const done = await poll(token);
     expect(done.action).toMatchObject({ action: "power-off", status: "success" });
-    expect(done.server).toMatchObject({ status: "off", status_label: "Ausgeschaltet", health_status: "unhealthy" });
+    // Switched off on purpose: "Aus", not "Gestört".
+    expect(done.server).toMatchObject({ status: "off", status_label: "Ausgeschaltet", health_status: "off", health_status_label: "Aus" });
 
     const on = await call(powerOn, "POST", "/api/manage/server/power-on", { token });
     expect(on.status).toBe(200);
@@ -228,7 +229,7 @@ describe("POST /api/manage/server/refresh-status", () => {
     expect(res.json).toEqual({ message: "Server-Status wurde aktualisiert", action: "refresh-status" });
     const st = await call(status, "GET", "/api/manage/status", { token });
     // Simulator server 1002 is off, 116.203.45.67, cpx21, fsn1-dc14.
-    expect(st.json.server).toMatchObject({ status: "off", ipv4: "116.203.45.67", server_type: "cpx21", datacenter: "fsn1", health_status: "unhealthy" });
+    expect(st.json.server).toMatchObject({ status: "off", ipv4: "116.203.45.67", server_type: "cpx21", datacenter: "fsn1", health_status: "off" });
     const [log] = await latestLog(bergmann, "server.refresh_status");
     expect(log.description).toBe("Server-Status aktualisiert: Ausgeschaltet");
     expect(log.actorName).toBe("Claudia Bergmann");

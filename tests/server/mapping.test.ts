@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { healthFor, portalStatus } from "@/lib/servers/service";
+import { healthFrom } from "@/lib/health/derive";
 
 describe("Hetzner status → portal status and health", () => {
   it("maps the documented Hetzner statuses", () => {
@@ -20,8 +21,20 @@ describe("Hetzner status → portal status and health", () => {
 
   it("derives health from the power state", () => {
     expect(healthFor("online")).toBe("healthy");
-    expect(healthFor("off")).toBe("unhealthy");
+    expect(healthFor("off")).toBe("off"); // switched off on purpose: "Aus", not a problem
     expect(healthFor("rebooting")).toBe("degraded");
     expect(healthFor("unknown")).toBe("unknown");
+  });
+});
+
+describe("health from the latest probes (lib/health/derive.ts)", () => {
+  it("combines a running server with its portal and MeshCentral probes", () => {
+    expect(healthFrom("online", { portal: true, meshcentral: true })).toBe("healthy");
+    expect(healthFrom("online", { portal: true, meshcentral: false })).toBe("degraded");
+    expect(healthFrom("online", { portal: false, meshcentral: false })).toBe("unhealthy");
+    expect(healthFrom("online", { portal: false, meshcentral: null })).toBe("unhealthy");
+    expect(healthFrom("online", { portal: null, meshcentral: null })).toBe("healthy");
+    // Off on purpose wins over old failed probes.
+    expect(healthFrom("off", { portal: false, meshcentral: false })).toBe("off");
   });
 });

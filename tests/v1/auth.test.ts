@@ -6,7 +6,7 @@ import { POST as loginRoute } from "@/app/api/v1/auth/login/route";
 import { POST as logoutRoute } from "@/app/api/v1/auth/logout/route";
 import { GET as meRoute } from "@/app/api/v1/auth/me/route";
 import { POST as refreshRoute } from "@/app/api/v1/auth/refresh/route";
-import { activityLog, instances, refreshTokens, tokenFamilies, twoFactorChallenges, users } from "@/db/schema";
+import { activityLog, instances, rateLimits, refreshTokens, tokenFamilies, twoFactorChallenges, users } from "@/db/schema";
 import { DEMO_PASSWORD } from "@/db/seed";
 import { resetConfigForTests } from "@/lib/config";
 import { hashToken } from "@/lib/crypto/tokens";
@@ -110,6 +110,8 @@ describe("e-mail 2FA", () => {
     const logged = await database.db().select().from(activityLog).where(eq(activityLog.action, "auth.2fa_locked"));
     expect(logged.length).toBeGreaterThan(0);
     await database.db().delete(twoFactorChallenges);
+    // The lock also holds per account (wrong codes over 30 minutes): lift it for the next test.
+    await database.db().delete(rateLimits);
   });
 
   it("counts parallel wrong guesses exactly (never more than 5 comparisons)", async () => {
@@ -128,6 +130,8 @@ describe("e-mail 2FA", () => {
     expect(row.attempts).toBe(5);
     expect(row.lockedUntil).not.toBeNull();
     await database.db().delete(twoFactorChallenges);
+    // The lock also holds per account (wrong codes over 30 minutes): lift it for the next test.
+    await database.db().delete(rateLimits);
   });
 
   it("refuses an expired code and a malformed one", async () => {

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ApiKeysCard } from "@/components/account/api-keys-card";
+import { AuthenticatorCard } from "@/components/account/authenticator-card";
+import { PasskeysCard } from "@/components/account/passkeys-card";
 import { TwoFactorCard } from "@/components/account/two-factor-card";
 import { ChangePasswordForm } from "@/components/portal/change-password-form";
 import { Card } from "@/components/ui/card";
@@ -18,6 +20,8 @@ export default async function AccountPage() {
           ["#daten", "Ihre Daten"],
           ["#passwort", "Passwort"],
           ["#zwei-faktor", "Zwei-Faktor-Anmeldung"],
+          ["#authenticator-app", "Authenticator-App"],
+          ["#passkeys", "Passkeys"],
           ["#api-schluessel", "API-Schlüssel"],
           ["/konto/sitzungen", "Sitzungen"],
         ].map(([href, label]) => (
@@ -48,6 +52,16 @@ export default async function AccountPage() {
           <TwoFactorCard />
         </Card>
       </div>
+      <div id="authenticator-app">
+        <Card title="Authenticator-App">
+          <AuthenticatorCard />
+        </Card>
+      </div>
+      <div id="passkeys">
+        <Card title="Passkeys">
+          <PasskeysCard />
+        </Card>
+      </div>
       <div id="api-schluessel">
         <Card title="API-Schlüssel">
           <ApiKeysCard />
@@ -55,7 +69,7 @@ export default async function AccountPage() {
       </div>
       <div id="sitzungen">
         <Card title="Aktive Sitzungen">
-          <p className="mb-3 text-sm text-slate-600">Sehen Sie, wo Sie angemeldet sind, und beenden Sie bei Bedarf alle Sitzungen auf einmal.</p>
+          <p className="mb-3 text-sm text-slate-600">Sehen Sie, auf welchen Geräten Sie angemeldet sind, und beenden Sie Sitzungen einzeln oder alle auf einmal.</p>
           <Link href="/konto/sitzungen" className="text-sm font-medium text-brand-700 underline-offset-2 hover:underline">
             Sitzungen anzeigen und verwalten
           </Link>

@@ -1,7 +1,11 @@
 import { logout } from "@/lib/auth/login";
 import { sessionRoute } from "@/lib/http/manage-route";
 
-export const POST = sessionRoute(async ({ auth, ip }) => {
+/** Logging out also ends a running customer view, so it stays allowed during it. */
+export const POST = sessionRoute(
+  async ({ auth, ip }) => {
   await logout(auth.principal, { sessionId: auth.principal.sessionId }, { ip, door: auth.via === "cookie" ? "browser" : "manage_api" });
   return { message: "Abgemeldet." };
-});
+  },
+  { allowWhileImpersonating: true },
+);

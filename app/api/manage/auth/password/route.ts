@@ -4,11 +4,15 @@ import { sessionRoute } from "@/lib/http/manage-route";
 import { confirmedPassword, passwordField, passwordMismatch, passwordsMatch, z } from "@/lib/validation";
 
 const schema = z
-  .object({ current_password: passwordField, ...confirmedPassword })
+  .object({
+    current_password: passwordField,
+    ...confirmedPassword,
+    /** Also end the personal access tokens (API keys)? The answer says how many remain. */
+    revoke_api_keys: z.boolean({ error: "revoke_api_keys muss true oder false sein." }).optional().default(false),
+  })
   .refine(passwordsMatch, passwordMismatch);
 
 export const PUT = sessionRoute(async ({ req, auth, ip }) => {
   const input = await parseJsonBody(req, schema);
-  await changePassword(auth.principal, input, ip);
-  return { message: "Passwort geändert. Andere Sitzungen wurden beendet." };
+  return changePassword(auth.principal, input, ip);
 });

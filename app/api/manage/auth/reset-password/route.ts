@@ -13,6 +13,5 @@ const schema = z
 
 export const POST = publicRoute(async ({ req, ip }) => {
   const input = await parseJsonBody(req, schema);
-  await resetPassword(input, ip);
-  return { message: "Das Passwort wurde geändert. Sie können sich jetzt anmelden." };
+  return resetPassword(input, ip);
 });

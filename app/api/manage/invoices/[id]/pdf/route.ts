@@ -1,7 +1,8 @@
 import { instanceRoute } from "@/lib/http/manage-route";
-import { invoiceIdParam, pdfResponse, wantsInline } from "@/lib/invoices/http";
-import { getInvoicePdf } from "@/lib/invoices/pdf-archive";
+import { invoiceIdParam, pdfDownload } from "@/lib/invoices/http";
+import { archivedPdfSha256, getInvoicePdf } from "@/lib/invoices/pdf-archive";
 
 export const GET = instanceRoute({ permission: "invoice.read" }, async ({ req, params, instance }) => {
-  return pdfResponse(await getInvoicePdf(instance.instance.id, invoiceIdParam(params)), wantsInline(req));
+  const id = invoiceIdParam(params);
+  return pdfDownload(req, { sha256: () => archivedPdfSha256(instance.instance.id, id), load: () => getInvoicePdf(instance.instance.id, id) });
 });

@@ -5,6 +5,16 @@ import { parseJsonBody } from "@/lib/http/body";
 import { staffRoute } from "@/lib/http/manage-route";
 import { intIdParam } from "@/lib/http/params";
 import { linkServer, unlinkServer } from "@/lib/instances/commands";
+import { loadInstanceContext } from "@/lib/instances/present";
+import { getServerView } from "@/lib/servers/service";
+
+/** GET: the server view of the customer's server page (status, running action, progress) for staff. */
+export const GET = staffRoute({ permission: "host.read" }, async ({ params, auth }) => {
+  const instanceId = intIdParam(params, "id", "Instanz nicht gefunden.");
+  await loadInstanceContext(instanceId); // 404 for an unknown instance
+  const view = await getServerView(instanceId);
+  return { ...view, can_control: auth.principal.permissions.has("host.power") };
+});
 
 /** Link (PUT) or unlink (DELETE) the instance's Hetzner server. */
 export const PUT = staffRoute({ permission: "tenant.manage" }, async ({ req, ip, params, auth }) => {

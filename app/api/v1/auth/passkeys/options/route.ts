@@ -1,0 +1,9 @@
+import { passkeyRegistrationOptions } from "@/lib/auth/passkeys";
+import { V1Error } from "@/lib/v1/errors";
+import { v1Route } from "@/lib/v1/route";
+
+/** Registration step 1: options for navigator.credentials.create(); the challenge is kept in PostgreSQL. */
+export const POST = v1Route({}, async ({ auth }) => {
+  if (auth.via === "pat") throw new V1Error(403, "forbidden", "Passkeys können nicht mit einem API-Schlüssel hinzugefügt werden.");
+  return passkeyRegistrationOptions(auth.principal);
+});

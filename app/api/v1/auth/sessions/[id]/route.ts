@@ -1,0 +1,8 @@
+import { endSession } from "@/lib/auth/account";
+import { uuidParam } from "@/lib/http/params";
+import { v1Route } from "@/lib/v1/route";
+
+/** Ends one of the user's sessions or API v1 logins. */
+export const DELETE = v1Route({}, async ({ auth, params, ip }) =>
+  endSession(auth.principal, uuidParam(params, "id", "Die Sitzung wurde nicht gefunden."), ip),
+);

@@ -1,0 +1,24 @@
+/**
+ * The page guards' way to the login page: back to the page that was asked
+ * for (`next`, same origin only), and "Ihre Sitzung ist abgelaufen" only when
+ * the browser still carried a session cookie — a first visit is asked to sign
+ * in. The path comes from the `x-pathname` header the proxy sets (`proxy.ts`).
+ */
+import { cookies, headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { sessionCookieName } from "./browser-session";
+import { safeReturnPath } from "./return-to";
+
+export async function loginRedirectUrl(): Promise<string> {
+  const [store, head] = await Promise.all([cookies(), headers()]);
+  const next = safeReturnPath(head.get("x-pathname"));
+  const params = new URLSearchParams();
+  if (store.get(sessionCookieName())?.value) params.set("abgelaufen", "1");
+  if (next !== "/") params.set("next", next);
+  const query = params.toString();
+  return query ? `/login?${query}` : "/login";
+}
+
+export async function redirectToLogin(): Promise<never> {
+  redirect(await loginRedirectUrl());
+}

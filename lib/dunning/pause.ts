@@ -1,0 +1,78 @@
+/** Staff pause dunning per instance (with a note) and see the instance's dunning state. */
+import { desc, eq } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { dunningNotices, dunningPauses, dunningSuspensions, instances, invoices } from "@/db/schema";
+import { actorUserId, recordActivity, type Actor } from "@/lib/activity";
+import { ConflictError, NotFoundError } from "@/lib/errors";
+import { formatEuro } from "@/lib/money";
+import { apiTimestamp } from "@/lib/time";
+import { STAGE_TITLES } from "./letter";
+
+const NOT_FOUND = "Instanz nicht gefunden.";
+const STAGE_LABELS = { ...STAGE_TITLES, suspension: "Sperre" } as const;
+
+async function assertInstance(instanceId: number) {
+  const db = await getDb();
+  const [row] = await db.select({ id: instances.id }).from(instances).where(eq(instances.id, instanceId));
+  if (!row) throw new NotFoundError(NOT_FOUND);
+}
+
+/** GET …/dunning-pause: pause, whether the current suspension came from dunning, and the last steps. */
+export async function getDunningState(instanceId: number) {
+  await assertInstance(instanceId);
+  const db = await getDb();
+  const [pause] = await db.select().from(dunningPauses).where(eq(dunningPauses.instanceId, instanceId));
+  const [owned] = await db
+    .select({ ownedAt: dunningSuspensions.suspendedAt, suspendedAt: instances.suspendedAt })
+    .from(dunningSuspensions)
+    .innerJoin(instances, eq(instances.id, dunningSuspensions.instanceId))
+    .where(eq(dunningSuspensions.instanceId, instanceId));
+  const notices = await db
+    .select({ stage: dunningNotices.stage, date: dunningNotices.noticeDate, feeCents: dunningNotices.feeCents, openCents: dunningNotices.openCents, number: invoices.invoiceNumber })
+    .from(dunningNotices)
+    .innerJoin(invoices, eq(invoices.id, dunningNotices.invoiceId))
+    .where(eq(dunningNotices.instanceId, instanceId))
+    .orderBy(desc(dunningNotices.createdAt))
+    .limit(20);
+  return {
+    paused: Boolean(pause),
+    note: pause?.note ?? null,
+    paused_by: pause?.pausedByName ?? null,
+    paused_at: apiTimestamp(pause?.createdAt),
+    suspended_by_dunning: Boolean(owned && owned.suspendedAt?.getTime() === owned.ownedAt.getTime()),
+    notices: notices.map((n) => ({
+      invoice_number: n.number,
+      stage: n.stage,
+      stage_label: STAGE_LABELS[n.stage],
+      date: n.date,
+      open_amount_formatted: formatEuro(n.openCents),
+      fee_formatted: n.feeCents > 0 ? formatEuro(n.feeCents) : null,
+    })),
+  };
+}
+
+export async function pauseDunning(instanceId: number, note: string, actor: Actor) {
+  await assertInstance(instanceId);
+  const db = await getDb();
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(dunningPauses)
+      .values({ instanceId, note, pausedBy: actorUserId(actor), pausedByName: actor.kind === "user" ? actor.principal.name : actor.kind === "system" ? actor.name : null })
+      .onConflictDoNothing()
+      .returning();
+    if (!row) throw new ConflictError("Das Mahnwesen ist für diese Instanz bereits pausiert.");
+    await recordActivity(tx, actor, { instanceId, action: "dunning.paused", description: `Mahnwesen pausiert. Notiz: ${note}`, metadata: { note } });
+  });
+  return getDunningState(instanceId);
+}
+
+export async function resumeDunning(instanceId: number, actor: Actor) {
+  await assertInstance(instanceId);
+  const db = await getDb();
+  await db.transaction(async (tx) => {
+    const [row] = await tx.delete(dunningPauses).where(eq(dunningPauses.instanceId, instanceId)).returning();
+    if (!row) throw new ConflictError("Das Mahnwesen ist für diese Instanz nicht pausiert.");
+    await recordActivity(tx, actor, { instanceId, action: "dunning.resumed" });
+  });
+  return getDunningState(instanceId);
+}

@@ -1,0 +1,50 @@
+/**
+ * What a suspended customer needs to pay (the `payment` part of /status):
+ * every open invoice, the total, the MSP's bank details and the GiroCode
+ * (EPC payload) for the total with the invoice numbers as reference, which
+ * the CAMT import matches on.
+ */
+import { getDb } from "@/db/client";
+import { currentIssuer } from "@/lib/invoices/issuer-config";
+import { centsToNumber, formatEuro } from "@/lib/money";
+import { giroCodePayload } from "@/lib/payments/girocode";
+import { billingToday } from "@/lib/billing/clock";
+import { openInvoices } from "./invoices";
+import { letterReference } from "./letter";
+
+function bankDetails() {
+  try {
+    const { bank } = currentIssuer();
+    return { account_holder: bank.account_holder, iban: bank.iban, bic: bank.bic, bank_name: bank.bank_name };
+  } catch {
+    return null; // issuer not configured (production without INVOICE_ISSUER_*): no bank details to show
+  }
+}
+
+export async function paymentInfo(instanceId: number) {
+  const today = billingToday();
+  const open = await openInvoices(await getDb(), { instanceId });
+  const amountDue = open.reduce((sum, o) => sum + o.openCents, 0);
+  const bank = bankDetails();
+  let girocode: { payload: string } | null = null;
+  if (bank && amountDue > 0) {
+    try {
+      girocode = { payload: giroCodePayload({ bic: bank.bic, name: bank.account_holder, iban: bank.iban, amountCents: amountDue, reference: letterReference(open.map((o) => ({ number: o.invoiceNumber }))) }) };
+    } catch {
+      girocode = null;
+    }
+  }
+  return {
+    open_invoices: open.map((o) => ({
+      number: o.invoiceNumber,
+      amount: centsToNumber(o.openCents),
+      amount_formatted: formatEuro(o.openCents),
+      due_date: o.dueDate,
+      overdue: o.dueDate !== null && o.dueDate < today,
+    })),
+    amount_due: centsToNumber(amountDue),
+    amount_due_formatted: formatEuro(amountDue),
+    bank_details: bank,
+    girocode,
+  };
+}
