@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "./fixtures";
 import { latestMail, login } from "./helpers";
 
 const STAFF = "msp-admin@myit.center";

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { DEMO_PASSWORD, latestMail, login, logout } from "./helpers";
 
 test("customer logs in, sees instance and server status, opens the activity log and logs out", async ({ page }) => {

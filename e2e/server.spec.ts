@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { login } from "./helpers";
 
 test("customer reboots the server, powers it off and on again; the 4th action within a minute is refused", async ({ page }) => {

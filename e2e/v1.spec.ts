@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { DEMO_PASSWORD, latestMail, login, logout } from "./helpers";
 
 const EMAIL = "it@bergmann-logistik.de";

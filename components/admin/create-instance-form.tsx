@@ -40,7 +40,9 @@ export function CreateInstanceForm({ mspDomain }: { mspDomain: string }) {
   const errors = create.error instanceof ApiError ? create.error.fieldErrors : {};
 
   return (
-    <Card title="Neue Instanz anlegen">
+    <>
+    <h1 className="text-2xl font-bold">Neue Instanz anlegen</h1>
+    <Card>
       <form
         className="space-y-4"
         noValidate
@@ -90,5 +92,6 @@ export function CreateInstanceForm({ mspDomain }: { mspDomain: string }) {
         </Button>
       </form>
     </Card>
+    </>
   );
 }

@@ -53,7 +53,7 @@ export function InvoiceDetailView({ invoice, actions, linkBase }: { invoice: Inv
       </Card>
 
       <Card title="Positionen">
-        <div className="-mx-5 overflow-x-auto">
+        <div className="-mx-5 overflow-x-auto" tabIndex={0} role="region" aria-label="Positionen (seitlich scrollbar)">
           <table className="w-full min-w-[36rem] text-sm">
             <thead>
               <tr className="border-b border-slate-200 text-left text-xs uppercase tracking-wide text-slate-500">

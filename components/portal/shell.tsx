@@ -142,8 +142,12 @@ export function PortalShell({
                     onClick={() => setMenuOpen(false)}
                     aria-current={isActive(item.href) ? "page" : undefined}
                     className={`block rounded-md px-3 py-2 text-sm ${
-                      isActive(item.href) ? "bg-brand-50 font-semibold text-brand-700" : "text-slate-700 hover:bg-slate-100"
-                    } ${blocked ? "opacity-50" : ""}`}
+                      isActive(item.href)
+                        ? "bg-brand-50 font-semibold text-brand-700"
+                        : blocked
+                          ? "italic text-slate-500 hover:bg-slate-100"
+                          : "text-slate-700 hover:bg-slate-100"
+                    }`}
                   >
                     {item.label}
                     {blocked && <span className="sr-only"> (gesperrt)</span>}

@@ -61,7 +61,7 @@ export function rejectControlCharacters(input: unknown, path: string[] = [], dep
 }
 
 export function validate<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
-  // rejectControlCharacters(input);
+  rejectControlCharacters(input);
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const fields: FieldErrors = {};

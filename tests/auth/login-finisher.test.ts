@@ -6,6 +6,7 @@ import { activityLog, sessions, tokenFamilies, users } from "@/db/schema";
 import { DEMO_PASSWORD } from "@/db/seed";
 import { LOGIN_ACTION } from "@/lib/auth/login";
 import { authOptions } from "@/lib/auth/next-auth";
+import { settleAuditWrites } from "@/lib/auth/credentials";
 import { useTestDatabase } from "../helpers/db";
 import { call } from "../helpers/http";
 import { latestCode, loginWith2fa, setTwoFactor, uniqueIp } from "../v1/helpers";
@@ -40,6 +41,7 @@ async function counts(userId: string) {
 }
 
 async function newestEntry(userId: string) {
+  await settleAuditWrites(); // failed-login entries are written beside the answer (timing), not before it
   const [row] = await database.db().select().from(activityLog).where(eq(activityLog.userId, userId)).orderBy(desc(activityLog.id)).limit(1);
   return row;
 }

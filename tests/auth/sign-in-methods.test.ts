@@ -269,3 +269,28 @@ describe("sessions and devices", () => {
     expect((await call(endSessionRoute, "DELETE", "/x", { token: access_token, params: { id: b.sessionId } })).status).toBe(404);
   });
 });
+
+describe("return after sign-in", () => {
+  it("keeps same-origin paths and drops everything else", async () => {
+    const { safeReturnPath } = await import("@/lib/auth/return-to");
+    expect(safeReturnPath("/rechnungen/5")).toBe("/rechnungen/5");
+    expect(safeReturnPath("/rechnungen?status=offen#x")).toBe("/rechnungen?status=offen#x");
+    for (const bad of ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)", "/login?next=/x", "", undefined, "rechnungen"]) {
+      expect(safeReturnPath(bad)).toBe("/");
+    }
+  });
+});
+
+describe("password links", () => {
+  it("say on opening whether they are used or expired", async () => {
+    const { issuePasswordToken } = await import("@/lib/auth/passwords-flow");
+    const { passwordLinkState } = await import("@/lib/auth/password-links");
+    const { passwordResetTokens } = await import("@/db/schema");
+    const user = await userRow("support@myit.center");
+    const token = await issuePasswordToken(user.id, "reset", 30);
+    expect(await passwordLinkState(user.email, token)).toBe("valid");
+    expect(await passwordLinkState("admin@firma.de", token)).toBe("invalid");
+    await database.db().update(passwordResetTokens).set({ usedAt: new Date() }).where(eq(passwordResetTokens.userId, user.id));
+    expect(await passwordLinkState(user.email, token)).toBe("used");
+  });
+});
