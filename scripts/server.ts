@@ -95,32 +95,44 @@ export async function startPortalServer(options: { dev: boolean; dir?: string; p
 
 /**
  * Headers of every answer that Next does not set itself: HSTS when APP_URL is
- * https, `Cache-Control: no-store` for /api/* unless the handler sets its own
- * caching (Next's setHeader replaces ours), and the API family's JSON error
- * for a wrong method (Next answers 405 with an empty body).
+ * https; for /api/*, `Cache-Control: no-store` when the handler set no caching
+ * of its own (added as the head is written, so a handler's header wins), and
+ * the API family's JSON error for a wrong method (Next answers 405 with an
+ * empty body).
  */
 function applySecurityHeaders(req: http.IncomingMessage, res: http.ServerResponse, hsts: string | null) {
   if (hsts) res.setHeader("Strict-Transport-Security", hsts);
   const url = req.url ?? "/";
   if (!url.startsWith("/api/")) return;
-  // The default only when the handler set none: Next's sendResponse never replaces a header already present.
-  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => http.ServerResponse;
-  res.writeHead = ((...args: unknown[]) => {
-    if (!res.hasHeader("Cache-Control")) res.setHeader("Cache-Control", "no-store");
-    return writeHead(...args);
-  }) as typeof res.writeHead;
-  const end = res.end.bind(res) as (...args: unknown[]) => http.ServerResponse;
-  res.end = ((...args: unknown[]) => {
-    const [chunk] = args;
-    if (res.statusCode === 405 && !res.headersSent && (chunk === undefined || chunk === null || typeof chunk === "function")) {
+  let methodNotAllowed = false;
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: http.ServerResponse, ...args: unknown[]) {
+    const status = typeof args[0] === "number" ? args[0] : this.statusCode;
+    if (!this.hasHeader("cache-control")) this.setHeader("Cache-Control", "no-store");
+    if (status === 405 && req.method !== "HEAD") {
+      methodNotAllowed = true;
+      this.setHeader("Content-Type", "application/json");
+      this.removeHeader("Content-Length");
+      this.removeHeader("Transfer-Encoding");
+    }
+    return (writeHead as (...a: unknown[]) => http.ServerResponse).apply(this, args);
+  } as typeof res.writeHead;
+  const write = res.write;
+  res.write = function (this: http.ServerResponse, ...args: unknown[]) {
+    if (!this.headersSent) this.writeHead(this.statusCode);
+    if (methodNotAllowed) return true;
+    return (write as (...a: unknown[]) => boolean).apply(this, args);
+  } as typeof res.write;
+  const end = res.end;
+  res.end = function (this: http.ServerResponse, ...args: unknown[]) {
+    if (!this.headersSent) this.writeHead(this.statusCode);
+    if (methodNotAllowed) {
       const message = `Die Methode ${req.method ?? ""} ist für diesen Endpunkt nicht erlaubt.`;
       const body = url.startsWith("/api/v1/") ? { detail: { error: "method_not_allowed", message } } : { message };
-      res.setHeader("Content-Type", "application/json");
-      res.removeHeader("Content-Length");
-      return end(JSON.stringify(body));
+      return (end as (...a: unknown[]) => http.ServerResponse).call(this, JSON.stringify(body));
     }
-    return end(...args);
-  }) as typeof res.end;
+    return (end as (...a: unknown[]) => http.ServerResponse).apply(this, args);
+  } as typeof res.end;
 }
 
 function delay(ms: number) {

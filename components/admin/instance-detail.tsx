@@ -3,7 +3,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRef, useState } from "react";
-import { reactivateSchema, suspendSchema } from "@/lib/admin/schemas";
 import { useFocusFirstInvalid } from "@/lib/client/focus-invalid";
 import { plural } from "@/lib/client/plural";
 import { locationLabel, serverTypeLabel } from "@/lib/servers/labels";
@@ -310,6 +309,13 @@ function EditCard({ instance }: { instance: AdminInstanceDetail }) {
   );
 }
 
+function suspensionReasonError(reason: string, suspended: boolean): string | null {
+  const text = reason.trim();
+  if (text.length > 500) return suspended ? "Die Notiz darf höchstens 500 Zeichen lang sein." : "Der Grund darf höchstens 500 Zeichen lang sein.";
+  if (!suspended && text.length < 3) return "Bitte einen Grund für die Sperre angeben (mindestens 3 Zeichen).";
+  return null;
+}
+
 function SuspensionCard({ instance }: { instance: AdminInstanceDetail }) {
   const client = useQueryClient();
   const toast = useToast();
@@ -340,10 +346,11 @@ function SuspensionCard({ instance }: { instance: AdminInstanceDetail }) {
         className="space-y-3"
         onSubmit={(e) => {
           e.preventDefault();
-          // Validate first: the confirmation dialog only opens for input the server will accept.
-          const parsed = (instance.suspended ? reactivateSchema : suspendSchema).safeParse(reason.trim() ? { reason } : {});
-          if (!parsed.success) {
-            setLocalError({ message: parsed.error.issues[0]?.message ?? "Bitte Eingabe prüfen." });
+          // Validate first: the confirmation dialog only opens for input the server will accept
+          // (the rules of suspendSchema / reactivateSchema; zod itself stays out of the browser bundle).
+          const message = suspensionReasonError(reason, instance.suspended);
+          if (message) {
+            setLocalError({ message });
             return;
           }
           setLocalError(null);
