@@ -71,9 +71,9 @@ export async function issueInvoice(id: number, actor: Actor, options: IssueOptio
       description: `Rechnung ${invoiceNumber} über ${formatEuro(updated!.grossCents)} ausgestellt`,
       metadata: { invoice_id: id, invoice_number: invoiceNumber },
     });
+    if (options.sendMail !== false) await mailToCustomerAdmins(tx, updated!);
     return updated!;
   });
-  if (options.sendMail !== false) await mailToCustomerAdmins(issued);
   return getInvoiceForStaff(issued.id);
 }
 
@@ -210,9 +210,9 @@ export async function cancelInvoice(id: number, reason: string, actor: Actor, op
       description: `Rechnung ${original.invoiceNumber} storniert (Stornorechnung ${invoiceNumber})`,
       metadata: { invoice_id: original.id, credit_note_id: credit!.id, reason },
     });
+    await mailToCustomerAdmins(tx, credit!);
     return { original, credit: credit! };
   });
 
-  await mailToCustomerAdmins(result.credit);
   return { invoice: await getInvoiceForStaff(result.original.id), credit_note: await getInvoiceForStaff(result.credit.id) };
 }

@@ -1,19 +1,20 @@
 /**
  * Invoice mails: the issued invoice (or credit note) with its PDF attached,
- * to every active customer admin of the instance. Sent after the issuing
- * transaction has committed; a failed delivery does not undo the invoice but
- * is logged as `invoice.mail_failed` by the mail system, for staff only
- * (no instance, so the customer's log does not show it).
+ * to every active customer admin of the instance. Queued in the outbox inside
+ * the issuing (or cancelling) transaction: an invoice that is issued always
+ * has its mails queued, a rolled-back one never sends. Delivery failures are
+ * retried by the mail job and, after the last attempt, shown to staff in the
+ * mail outbox (/verwaltung/mails).
  */
 import { and, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
+import type { DbOrTx } from "@/db/types";
 import { roles, userRoles, users } from "@/db/schema";
-import { recordActivity, systemActor } from "@/lib/activity";
 import { formatDateDe } from "@/lib/invoices/calc";
 import { pdfFilename } from "@/lib/invoices/pdf-filename";
 import type { InvoiceRow } from "@/lib/invoices/rows";
 import { config } from "@/lib/config";
-import { sendMail, type Mail } from "@/lib/mail";
+import { enqueueMail, type Mail } from "@/lib/mail";
 import { escapeHtml } from "@/lib/mail/templates";
 import { formatEuro } from "@/lib/money";
 
@@ -52,9 +53,8 @@ export function invoiceIssuedMail({ to, name, invoice, attachment }: { to: strin
 }
 
 /** Active users of the instance with the customer_admin role. */
-export async function customerAdmins(instanceId: number) {
-  const db = await getDb();
-  return db
+export async function customerAdmins(instanceId: number, db?: DbOrTx) {
+  return (db ?? (await getDb()))
     .selectDistinct({ email: users.email, name: users.name })
     .from(users)
     .innerJoin(userRoles, eq(userRoles.userId, users.id))
@@ -62,22 +62,10 @@ export async function customerAdmins(instanceId: number) {
     .where(and(eq(users.instanceId, instanceId), eq(users.active, true), eq(roles.key, "customer_admin")));
 }
 
-/** Sends the issued `row` (with its archived PDF) to the instance's customer admins. */
-export async function mailToCustomerAdmins(row: InvoiceRow) {
-  const failed: string[] = [];
-  for (const recipient of await customerAdmins(row.instanceId)) {
-    try {
-      await sendMail(invoiceIssuedMail({ to: recipient.email, name: recipient.name, invoice: row, attachment: row.pdf! }));
-    } catch {
-      failed.push(recipient.email);
-    }
-  }
-  if (failed.length > 0) {
-    await recordActivity(await getDb(), systemActor("mail"), {
-      instanceId: null,
-      action: "invoice.mail_failed",
-      description: `Rechnung ${row.invoiceNumber}: Versand an ${failed.join(", ")} fehlgeschlagen`,
-      metadata: { invoice_id: row.id, instance_id: row.instanceId },
-    });
+/** Queues the issued `row` (with its archived PDF) for the instance's customer admins, in the caller's transaction. */
+export async function mailToCustomerAdmins(tx: DbOrTx, row: InvoiceRow) {
+  for (const recipient of await customerAdmins(row.instanceId, tx)) {
+    const mail = invoiceIssuedMail({ to: recipient.email, name: recipient.name, invoice: row, attachment: row.pdf! });
+    await enqueueMail(tx, mail, `invoice-${row.id}-${recipient.email}`);
   }
 }

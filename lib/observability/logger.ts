@@ -7,6 +7,7 @@
  * query strings at all.
  */
 import pino, { type Logger } from "pino";
+import { loggableError } from "@/lib/errors";
 import { currentRequestContext } from "./request-context";
 
 const store = globalThis as unknown as { __manageLogger?: Logger };
@@ -29,6 +30,9 @@ const REDACT = [
   "*.refresh_token",
 ];
 
+/** A failed SQL statement is logged by its name and error code, never with its parameters (token hashes). */
+export const LOG_SERIALIZERS = { err: (error: unknown) => pino.stdSerializers.err(loggableError(error) as Error) };
+
 function createLogger(): Logger {
   const inTests = Boolean(process.env.VITEST) || process.env.APP_ENV === "test";
   const pretty = process.env.NODE_ENV !== "production" && !inTests && process.env.LOG_FORMAT !== "json";
@@ -37,6 +41,7 @@ function createLogger(): Logger {
     base: { pid: process.pid },
     redact: { paths: REDACT, censor: "[redacted]" },
     timestamp: pino.stdTimeFunctions.isoTime,
+    serializers: LOG_SERIALIZERS,
     formatters: { level: (label) => ({ level: label }) },
     mixin() {
       const ctx = currentRequestContext();

@@ -1,48 +1,67 @@
-import { and, eq, sql } from "drizzle-orm";
-import { describe, expect, it, vi } from "vitest";
-import { activityLog, instances, invoices, users } from "@/db/schema";
+import { eq, sql } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
+import { instances, invoices, mailOutbox, users } from "@/db/schema";
 import { userActor } from "@/lib/activity";
-import { issueInvoice } from "@/lib/invoices/commands";
+import { cancelInvoice, issueInvoice } from "@/lib/invoices/commands";
 import { createDraft } from "@/lib/invoices/drafts";
 import { draftSchema } from "@/lib/invoices/schemas";
+import { readOutbox } from "@/lib/mail";
 import { useTestDatabase } from "../helpers/db";
 import { draftBody } from "./helpers";
 
-// The mail queue refuses every message: the invoice is issued anyway, and the mail system logs the failure.
-vi.mock("@/lib/mail", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("@/lib/mail")>()),
-  sendMail: vi.fn(async () => {
-    throw new Error("Mail-Warteschlange nicht erreichbar");
-  }),
-}));
-
+/**
+ * Invoice mails go through the transactional outbox: queued in the issuing
+ * (or cancelling) transaction, so an issued invoice always has its mail and
+ * a failed issue never mails. Delivery failures are the mail job's concern
+ * (tests/mail/outbox.test.ts) and show up for staff in the mail outbox.
+ */
 const database = useTestDatabase();
 
-describe("invoice mail that cannot be queued", () => {
-  it("keeps the issued invoice and logs invoice.mail_failed as the mail system, for staff only", async () => {
-    const db = database.db();
-    const [staff] = await db.select().from(users).where(eq(users.email, "msp-admin@myit.center"));
-    const [acme] = await db.select({ id: instances.id }).from(instances).where(eq(instances.name, "acme"));
-    const actor = userActor({ userId: staff!.id, name: staff!.name, staff: true }, "203.0.113.5");
-    const { id } = await createDraft(draftSchema.parse(draftBody(acme!.id)), actor);
+async function setup() {
+  const db = database.db();
+  const [staff] = await db.select().from(users).where(eq(users.email, "msp-admin@myit.center"));
+  const [acme] = await db.select({ id: instances.id }).from(instances).where(eq(instances.name, "acme"));
+  const actor = userActor({ userId: staff!.id, name: staff!.name, staff: true }, "203.0.113.5");
+  const { id } = await createDraft(draftSchema.parse(draftBody(acme!.id, { title: `Mailtest ${Math.random()}` })), actor);
+  return { actor, id };
+}
 
+afterEach(async () => {
+  const db = database.db();
+  await db.execute(sql`drop trigger if exists test_refuse_mail on mail_outbox`);
+  await db.execute(sql`drop function if exists test_refuse_mail()`);
+});
+
+describe("invoice mails in the outbox", () => {
+  it("queues the invoice with its archived PDF in the issuing transaction, once per recipient", async () => {
+    const { actor, id } = await setup();
     const issued = await issueInvoice(id, actor);
-    expect(issued.status).toBe("sent");
-    const [row] = await db.select().from(invoices).where(eq(invoices.id, id));
-    expect(row!.issuedAt).not.toBeNull();
+    const [mail] = await readOutbox("admin@firma.de", 1);
+    expect(mail.subject).toContain(issued.invoice_number!);
+    const [row] = await database.db().select().from(invoices).where(eq(invoices.id, id));
+    expect(mail.attachments).toEqual([expect.objectContaining({ contentType: "application/pdf", size: row!.pdf!.length })]);
+    const [stored] = await database.db().select().from(mailOutbox).where(eq(mailOutbox.id, mail.id));
+    expect(stored!.idempotencyKey).toBe(`invoice-${id}-admin@firma.de`);
+  });
 
-    const logs = await db
-      .select()
-      .from(activityLog)
-      .where(and(eq(activityLog.action, "invoice.mail_failed"), sql`${activityLog.metadata}->>'invoice_id' = ${String(id)}`));
-    expect(logs).toHaveLength(1);
-    expect(logs[0]).toMatchObject({
-      instanceId: null,
-      actorType: "system",
-      actorName: "System (Mailversand)",
-      userId: null,
-      level: "error",
-      description: `Rechnung ${issued.invoice_number}: Versand an admin@firma.de fehlgeschlagen`,
-    });
+  it("does not issue the invoice when its mail cannot be queued, and mails nothing", async () => {
+    const { actor, id } = await setup();
+    const db = database.db();
+    await db.execute(sql`create function test_refuse_mail() returns trigger language plpgsql as $$ begin raise exception 'outbox refused'; end $$`);
+    await db.execute(sql`create trigger test_refuse_mail before insert on mail_outbox for each row execute function test_refuse_mail()`);
+    const before = (await readOutbox("admin@firma.de", 100)).length;
+    await expect(issueInvoice(id, actor)).rejects.toThrow();
+    const [row] = await db.select().from(invoices).where(eq(invoices.id, id));
+    expect(row!.issuedAt).toBeNull();
+    expect(row!.invoiceNumber).toBeNull();
+    expect((await readOutbox("admin@firma.de", 100)).length).toBe(before);
+  });
+
+  it("queues the credit note of a cancellation in the cancelling transaction", async () => {
+    const { actor, id } = await setup();
+    await issueInvoice(id, actor);
+    const result = await cancelInvoice(id, "Doppelt berechnet", actor);
+    const [mail] = await readOutbox("admin@firma.de", 1);
+    expect(mail.subject).toContain(`Stornorechnung ${result.credit_note.invoice_number}`);
   });
 });
