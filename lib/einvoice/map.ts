@@ -189,7 +189,7 @@ export function toEInvoiceData(src: EInvoiceSource): Invoice {
         "cac:Party": {
           ...(src.buyerEmail ? { "cbc:EndpointID": src.buyerEmail, "cbc:EndpointID@schemeID": "EM" } : {}),
           ...(src.recipient.customer_number
-            ? { "cac:PartyIdentification": [{ "cbc:ID": src.recipient.customer_number }] }
+            ? { "cac:PartyIdentification": { "cbc:ID": src.recipient.customer_number } }
             : {}),
           "cac:PartyName": { "cbc:Name": src.recipient.company_name },
           "cac:PostalAddress": postalAddress(src.recipient.address_lines),

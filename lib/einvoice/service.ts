@@ -30,11 +30,11 @@ import type { CalculatedLine } from "@/lib/invoices/calc";
 import { currentIssuer } from "@/lib/invoices/issuer-config";
 import type { IssuerConfig } from "@/lib/invoices/pdf/types";
 import { getInvoicePdfForStaff } from "@/lib/invoices/pdf-archive";
+import { getEinvoiceSettings, sourceFor, type EInvoiceFormat } from "./source";
 import { EInvoiceError, renderCii, renderFacturX, renderXRechnungUbl } from "./generate";
 import { toEInvoiceData, type EInvoiceSource } from "./map";
 
 type InvoiceRow = typeof invoices.$inferSelect;
-export type EInvoiceFormat = "zugferd" | "xrechnung";
 export type EInvoiceFile = { filename: string; contentType: string; bytes: Buffer; kind: InvoiceDocumentKind };
 
 const NOT_FOUND = "Rechnung nicht gefunden.";
@@ -59,87 +59,6 @@ async function findIssued(db: DbOrTx, id: number, instanceId?: number) {
 }
 
 // ---------------------------------------------------------------------------
-// Settings
-
-export type EinvoiceSettings = { einvoice_format: EInvoiceFormat; leitweg_id: string | null };
-
-export async function getEinvoiceSettings(instanceId: number, db?: DbOrTx): Promise<EinvoiceSettings> {
-  const executor = db ?? (await getDb());
-  const [row] = await executor.select().from(instanceEinvoiceSettings).where(eq(instanceEinvoiceSettings.instanceId, instanceId));
-  return { einvoice_format: row?.einvoiceFormat ?? "zugferd", leitweg_id: row?.leitwegId ?? null };
-}
-
-/** Leitweg-ID (KoSIT): Grobadressierung-[Feinadressierung-]Prüfziffer, e.g. 991-12345-67 or 04011000-1234512345-06. */
-const LEITWEG_ID = /^\d{2,12}(-[A-Za-z0-9]{1,30})?-\d{2}$/;
-
-export async function setEinvoiceSettings(instanceId: number, input: EinvoiceSettings): Promise<EinvoiceSettings> {
-  const leitwegId = input.leitweg_id?.trim() || null;
-  if (leitwegId && !LEITWEG_ID.test(leitwegId)) {
-    throw new ValidationError({ leitweg_id: ["Die Leitweg-ID hat nicht das Format 991-12345-67 (Grobadressierung-Feinadressierung-Prüfziffer)."] });
-  }
-  if (input.einvoice_format !== "zugferd" && input.einvoice_format !== "xrechnung") {
-    throw new ValidationError({ einvoice_format: ["Bitte „zugferd“ oder „xrechnung“ wählen."] });
-  }
-  const db = await getDb();
-  const values = { instanceId, einvoiceFormat: input.einvoice_format, leitwegId, updatedAt: new Date() };
-  await db
-    .insert(instanceEinvoiceSettings)
-    .values(values)
-    .onConflictDoUpdate({ target: instanceEinvoiceSettings.instanceId, set: { einvoiceFormat: values.einvoiceFormat, leitwegId, updatedAt: values.updatedAt } });
-  return { einvoice_format: input.einvoice_format, leitweg_id: leitwegId };
-}
-
-// ---------------------------------------------------------------------------
-// Source data (frozen parts of the invoice)
-
-async function buyerEmail(db: DbOrTx, instanceId: number): Promise<string | null> {
-  const [row] = await db
-    .select({ email: users.email })
-    .from(users)
-    .innerJoin(userRoles, eq(userRoles.userId, users.id))
-    .innerJoin(roles, eq(roles.key, userRoles.roleKey))
-    .where(and(eq(users.instanceId, instanceId), eq(users.active, true), eq(roles.key, "customer_admin")))
-    .orderBy(asc(users.email))
-    .limit(1);
-  return row?.email ?? null;
-}
-
-export async function sourceFor(db: DbOrTx, row: InvoiceRow): Promise<EInvoiceSource> {
-  if (!row.issuedAt || !row.invoiceNumber || !row.invoiceDate) throw new NotFoundError("Für Entwürfe gibt es noch keine E-Rechnung.");
-  const items = await db.select().from(invoiceItems).where(eq(invoiceItems.invoiceId, row.id)).orderBy(asc(invoiceItems.position));
-  const [cancelled] = row.cancelsInvoiceId
-    ? await db.select({ invoiceNumber: invoices.invoiceNumber, invoiceDate: invoices.invoiceDate }).from(invoices).where(eq(invoices.id, row.cancelsInvoiceId))
-    : [];
-  const settings = await getEinvoiceSettings(row.instanceId, db);
-  const lines: CalculatedLine[] = items.map((item) => ({
-    position: item.position,
-    description: item.description,
-    quantity_milli: item.quantityMilli,
-    unit: item.unit,
-    unit_price_cents: item.unitPriceCents,
-    vat_rate: item.vatRate,
-    net_cents: item.netCents,
-  }));
-  return {
-    kind: row.kind,
-    invoiceNumber: row.invoiceNumber,
-    invoiceDate: row.invoiceDate,
-    dueDate: row.dueDate,
-    servicePeriodStart: row.servicePeriodStart,
-    servicePeriodEnd: row.servicePeriodEnd,
-    title: row.title,
-    notes: row.notes,
-    reverseCharge: row.reverseCharge,
-    recipient: row.recipient,
-    items: lines,
-    cancels: cancelled?.invoiceNumber ? { invoiceNumber: cancelled.invoiceNumber, invoiceDate: cancelled.invoiceDate } : null,
-    issuer: (row.issuer as IssuerConfig | null) ?? currentIssuer(),
-    leitwegId: settings.leitweg_id,
-    buyerEmail: await buyerEmail(db, row.instanceId),
-  };
-}
-
-// ---------------------------------------------------------------------------
 // Archive
 
 async function render(db: DbOrTx, row: InvoiceRow, kind: InvoiceDocumentKind): Promise<Buffer> {
@@ -147,8 +66,7 @@ async function render(db: DbOrTx, row: InvoiceRow, kind: InvoiceDocumentKind): P
   try {
     if (kind === "cii_xml") return await renderCii(data);
     if (kind === "xrechnung_xml") return await renderXRechnungUbl(data);
-    const pdf = await getInvoicePdfForStaff(row.id);
-    return await renderFacturX(data, pdf.bytes);
+    return (await getInvoicePdfForStaff(row.id)).bytes;
   } catch (error) {
     if (error instanceof EInvoiceError) {
       throw new UnprocessableError(`Die E-Rechnung konnte nicht erstellt werden: ${error.message}`);
@@ -187,7 +105,8 @@ export type EInvoiceRequest = { format?: "zugferd" | "xrechnung" | "cii" | "fact
 
 async function fileFor(row: InvoiceRow, request: EInvoiceRequest): Promise<EInvoiceFile> {
   if (request.format === "facturx") {
-    const bytes = await archivedDocument(row, "facturx_pdf");
+    // The archived invoice PDF is the Factur-X file (lib/invoices/pdf-archive.ts).
+    const { bytes } = await getInvoicePdfForStaff(row.id);
     return { filename: `${row.invoiceNumber}.pdf`, contentType: "application/pdf", bytes, kind: "facturx_pdf" };
   }
   const format = request.format === "cii" ? "zugferd" : (request.format ?? (await getEinvoiceSettings(row.instanceId)).einvoice_format);

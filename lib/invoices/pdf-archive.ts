@@ -2,13 +2,16 @@
  * The archived PDF of an issued invoice. Rendered once — inside the issuing
  * transaction, or for seeded invoices on the first download from the stored
  * issuer snapshot — and stored with its SHA-256; every download returns
- * exactly these bytes (database triggers refuse replacing them).
+ * exactly these bytes (database triggers refuse replacing them). The stored
+ * PDF is the ZUGFeRD/Factur-X e-invoice (PDF/A-3 with `factur-x.xml`), so the
+ * download and the mail attachment are the e-invoice (lib/einvoice/facturx.ts).
  */
 import { createHash } from "node:crypto";
 import { and, eq, isNotNull, isNull } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { invoices } from "@/db/schema";
 import type { DbOrTx } from "@/db/types";
+import { embedFacturX } from "@/lib/einvoice/facturx";
 import { NotFoundError, UnprocessableError } from "@/lib/errors";
 import { summarizeLines } from "@/lib/invoices/calc";
 import { currentIssuer } from "@/lib/invoices/issuer-config";
@@ -41,12 +44,16 @@ function pdfDataFor(row: InvoiceRow, items: ItemRow[], cancelled: InvoiceRow | n
   };
 }
 
-/** Renders `row` (with number and dates already set) from its stored items; a render failure is a 422. */
+/**
+ * Renders `row` (with number and dates already set) from its stored items as
+ * the Factur-X PDF (visual PDF + embedded EN 16931 XML); a render failure is a 422.
+ */
 export async function renderPdfFor(db: DbOrTx, row: InvoiceRow, issuer: IssuerConfig): Promise<Buffer> {
   const { items } = await loadParts(db, row.id);
   const cancelled = row.cancelsInvoiceId ? await findRow(db, row.cancelsInvoiceId) : null;
   try {
-    return await renderInvoicePdf(pdfDataFor(row, items, cancelled), issuer);
+    const visual = await renderInvoicePdf(pdfDataFor(row, items, cancelled), issuer);
+    return await embedFacturX(db, { ...row, issuer: row.issuer ?? (issuer as unknown as Record<string, unknown>) }, visual);
   } catch (error) {
     if (error instanceof InvoicePdfError) {
       throw new UnprocessableError(`Das Rechnungs-PDF konnte nicht erstellt werden: ${error.message}`);

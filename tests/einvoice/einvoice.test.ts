@@ -11,11 +11,13 @@ import { POST as issue } from "@/app/api/manage/admin/invoices/[id]/issue/route"
 import { GET as customerEInvoice } from "@/app/api/manage/invoices/[id]/e-invoice/route";
 import { GET as staffEInvoice } from "@/app/api/manage/admin/invoices/[id]/e-invoice/route";
 import { GET as customerDetail } from "@/app/api/manage/invoices/[id]/route";
+import { GET as customerPdf } from "@/app/api/manage/invoices/[id]/pdf/route";
+import { mailOutbox } from "@/db/schema";
 import { instances, invoiceDocuments } from "@/db/schema";
 import { renderCii, renderXRechnungUbl } from "@/lib/einvoice/generate";
 import { EInvoiceError } from "@/lib/einvoice/generate";
 import { parseAddress, toEInvoiceData, unitCode } from "@/lib/einvoice/map";
-import { setEinvoiceSettings } from "@/lib/einvoice/service";
+import { setEinvoiceSettings } from "@/lib/einvoice/source";
 import { summarizeLines } from "@/lib/invoices/calc";
 import { currentIssuer } from "@/lib/invoices/issuer-config";
 import { useTestDatabase } from "../helpers/db";
@@ -108,6 +110,22 @@ describe("e-invoice XML", () => {
     execFileSync("pdfdetach", ["-save", "1", "-o", join(dir, "fx.xml"), join(dir, "i.pdf")]);
     const embedded = parser.parse(readFileSync(join(dir, "fx.xml"), "utf8")).CrossIndustryInvoice;
     expect(embedded.ExchangedDocument.ID).toBe(invoiceNumber);
+  });
+
+  it("the invoice download and the mail attachment are the same Factur-X file", async () => {
+    const download = await callBinary(customerPdf, `/api/manage/invoices/${invoiceId}/pdf`, customer, { id: String(invoiceId) });
+    expect(download.status).toBe(200);
+    const facturx = await get(staffEInvoice, "?format=facturx", staff);
+    expect(download.bytes.equals(facturx.bytes)).toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), "download-"));
+    writeFileSync(join(dir, "d.pdf"), download.bytes);
+    expect(execFileSync("pdfdetach", ["-list", join(dir, "d.pdf")]).toString()).toContain("factur-x.xml");
+    const [mail] = await database
+      .db()
+      .select({ attachments: mailOutbox.attachments })
+      .from(mailOutbox)
+      .where(sql`${mailOutbox.subject} like ${`%${invoiceNumber}%`}`);
+    expect(Buffer.from(mail!.attachments![0]!.content!, "base64").equals(download.bytes)).toBe(true);
   });
 
   it("404 for other instances and unknown ids, 422 for an unknown format, 403 for customers on the staff route", async () => {
