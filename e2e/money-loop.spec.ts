@@ -46,7 +46,7 @@ test("staff preview and start a billing run, then import the statement and see m
 
   await page.getByRole("button", { name: "Rechnungslauf starten" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Rechnungslauf starten" }).click();
-  await expect(page.getByRole("alert").filter({ hasText: "Rechnungslauf abgeschlossen" })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "Rechnungslauf abgeschlossen" })).toBeVisible();
   // a second run bills nothing twice
   await expect(page.getByRole("button", { name: "Rechnungslauf starten" })).toBeDisabled();
 

@@ -79,6 +79,17 @@ test("authenticator app: set up with a generated code, sign in with the app, the
   await page.getByLabel("Wiederherstellungscode").fill(codes[0]);
   await page.getByRole("button", { name: "Code bestätigen" }).click();
   await expect(page.getByText(/Der Code ist falsch/)).toBeVisible();
+
+  // A fresh code signs in; switching the app off again needs the password (and leaves the account as other specs expect it).
+  await page.getByLabel("Wiederherstellungscode").fill(codes[1]);
+  await page.getByRole("button", { name: "Code bestätigen" }).click();
+  await expect(page.getByRole("button", { name: "Abmelden" })).toBeVisible();
+  await page.goto("/konto#authenticator-app");
+  await page.getByRole("button", { name: "Authenticator-App deaktivieren" }).click();
+  await page.getByLabel("Passwort zur Bestätigung").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "App deaktivieren" }).click();
+  await expect(page.getByText("App aktiv", { exact: true })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Authenticator-App einrichten" })).toBeVisible();
 });
 
 test("passkey: add one with Chromium's virtual authenticator, then sign in with it alone", async ({ page }) => {
