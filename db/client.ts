@@ -30,7 +30,7 @@ export async function openDatabase(opts: { url?: string; pgliteDir?: string; poo
     const { default: postgres } = await import("postgres");
     const { drizzle } = await import("drizzle-orm/postgres-js");
     // jit off: the portal's queries are short OLTP reads; JIT compilation of an over-estimated plan cost more than the query itself (issue 12).
-    const client = postgres(url, { max: opts.poolSize ?? 10, onnotice: () => {}, connection: { jit: "off" } });
+    const client = postgres(url, { max: opts.poolSize ?? 10, onnotice: () => {}, connection: { jit: "off", application_name: poolApplicationName() } });
     handle = { db: drizzle(client, { schema }), close: () => client.end({ timeout: 5 }), kind: "postgres", pgClient: client };
   } else {
     const { PGlite } = await import("@electric-sql/pglite");
@@ -61,6 +61,23 @@ async function migrateDatabase(handle: Handle) {
     await lockConnection`select pg_advisory_unlock(727274)`;
     lockConnection.release();
   }
+}
+
+/** Each process's connections carry its pid, so pool use can be read from pg_stat_activity. */
+function poolApplicationName() {
+  return `manage-portal:${process.pid}`;
+}
+
+/**
+ * This process's pool as PostgreSQL sees it (the driver keeps no statistics):
+ * connections open and busy, without the one asking. PGlite is one in-process connection.
+ */
+export async function poolUsage(handle: Handle, max = 10): Promise<{ max: number; open: number; inUse: number }> {
+  if (handle.kind === "pglite") return { max: 1, open: 1, inUse: 0 };
+  const [row] = await handle.pgClient!<{ open: number; in_use: number }[]>`
+    select count(*)::int as open, count(*) filter (where state <> 'idle')::int as in_use
+    from pg_stat_activity where application_name = ${poolApplicationName()} and pid <> pg_backend_pid()`;
+  return { max, open: (row?.open ?? 0) + 1, inUse: row?.in_use ?? 0 };
 }
 
 /** The process-wide database (opened and migrated on first use). */

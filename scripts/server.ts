@@ -16,12 +16,13 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { closeDb, getDbHandle } from "@/db/client";
+import { closeDb, getDbHandle, poolUsage } from "@/db/client";
 import { config } from "@/lib/config";
 import { markServedByPortalServer } from "@/lib/http/client-ip";
 import { startJobRunner, type JobRunner } from "@/lib/jobs/runner";
 import { setJobQueue, startJobSender, stopJobQueue } from "@/lib/jobs/queue";
 import { logger } from "@/lib/observability/logger";
+import { setDbPoolProvider } from "@/lib/observability/metrics";
 import { isShuttingDown, markShuttingDown } from "@/lib/observability/readiness";
 import { portalRequestListener } from "@/lib/observability/request";
 import { strictTransportSecurity } from "@/lib/security/headers";
@@ -53,6 +54,7 @@ export async function startPortalServer(options: { dev: boolean; dir?: string; p
   server.headersTimeout = 66_000;
 
   const db = await getDbHandle();
+  setDbPoolProvider(() => poolUsage(db));
   const jobsInProcess = cfg.JOBS_IN_PROCESS ?? db.kind === "pglite";
   let runner: JobRunner | undefined;
   if (jobsInProcess) {

@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { setRequestPrincipal } from "@/lib/observability/request-context";
 import { DomainError, ForbiddenError, isInfrastructureError, loggableError, ServiceUnavailableError, UnauthorizedError } from "@/lib/errors";
 import { logger } from "@/lib/observability/logger";
 import { authenticateRequest, type RequestAuth } from "@/lib/auth/request-auth";
@@ -107,6 +108,8 @@ export function suspendedMessage(reason: string | null) {
 async function requireAuth(req: NextRequest): Promise<RequestAuth> {
   const auth = await authenticateRequest(req);
   if (!auth) throw new UnauthorizedError("Nicht angemeldet oder Sitzung abgelaufen.");
+  // The request's log lines name who made it (never a secret).
+  setRequestPrincipal(auth.principal.userId, auth.principal.instanceId);
   return auth;
 }
 

@@ -13,7 +13,8 @@ import client from "prom-client";
 
 type Metrics = ReturnType<typeof createMetrics>;
 type DepthProvider = () => Promise<Record<string, number>>;
-type PoolProvider = () => { max: number; inUse?: number } | undefined;
+type PoolUsage = { max: number; inUse?: number; open?: number };
+type PoolProvider = () => PoolUsage | undefined | Promise<PoolUsage | undefined>;
 
 const store = globalThis as unknown as { __manageMetrics?: Metrics };
 
@@ -95,8 +96,8 @@ function createMetrics() {
       name: "db_pool_max_connections",
       help: "Configured size of the database connection pool",
       registers: [registry],
-      collect() {
-        const pool = providers.pool?.();
+      async collect() {
+        const pool = await providers.pool?.();
         if (pool) this.set(pool.max);
       },
     }),
@@ -104,8 +105,8 @@ function createMetrics() {
       name: "db_pool_connections_in_use",
       help: "Database connections currently in use",
       registers: [registry],
-      collect() {
-        const inUse = providers.pool?.()?.inUse;
+      async collect() {
+        const inUse = (await providers.pool?.())?.inUse;
         if (inUse !== undefined) this.set(inUse);
       },
     }),

@@ -5,6 +5,7 @@ import type { Permission } from "@/lib/permissions";
 import { enforceRateLimit } from "@/lib/rate-limit";
 import { suspendedMessage } from "@/lib/http/manage-route";
 import { activeImpersonation, READ_ONLY_MESSAGE } from "@/lib/admin/impersonation";
+import { setRequestPrincipal } from "@/lib/observability/request-context";
 import { authenticateV1, type V1Auth } from "./auth";
 import { permissionDenied, V1Error, v1ErrorResponse } from "./errors";
 import { V1_RATE_LIMITS } from "./rate-limits";
@@ -60,6 +61,7 @@ export function v1TenantRoute(options: V1Options, handler: (ctx: V1TenantContext
 
 async function authorize(req: NextRequest, params: RouteParams, options: V1Options): Promise<V1Context> {
   const auth = await authenticateV1(req);
+  setRequestPrincipal(auth.principal.userId, auth.principal.instanceId);
   await enforceRateLimit(`v1:user:${auth.principal.userId}`, V1_RATE_LIMITS.user);
   const write = options.write ?? !isSafeMethod(req);
   if (write && auth.scope === "read") {
