@@ -4,6 +4,8 @@ import { billing, customDomains, instances, invoicePayments, invoices, pricingTi
 import { uniqueViolation } from "@/db/errors";
 import { paginationMeta, recordActivity, type UserActor } from "@/lib/activity";
 import { openInvoiceTotals } from "@/lib/invoices/open-totals";
+import { billingToday } from "@/lib/billing/clock";
+import { recordTierChange } from "@/lib/billing/plan";
 import { config } from "@/lib/config";
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 import { assertServerFree } from "@/lib/instances/commands";
@@ -279,6 +281,8 @@ export async function updateInstance(actor: Actor, instanceId: number, input: z.
 
   await db.transaction(async (tx) => {
     if (Object.keys(set).length) await tx.update(instances).set({ ...set, updatedAt: new Date() }).where(eq(instances.id, instanceId));
+    // A tier change takes effect today; the billing run charges the month pro rata to the day per tier.
+    if (set.pricingTier) await recordTierChange(tx, instanceId, before.instance.pricingTier, set.pricingTier, billingToday());
     if (billingChanged) {
       await tx
         .insert(billing)

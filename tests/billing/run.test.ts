@@ -10,6 +10,10 @@ import { systemActor } from "@/lib/activity";
 import { useFixedClock } from "@/lib/billing/clock";
 import { billingRunJob, runScheduledBilling } from "@/lib/billing/job";
 import { recordTierChange } from "@/lib/billing/plan";
+import { updateInstance } from "@/lib/admin/instances";
+import { updateInstanceSchema } from "@/lib/admin/schemas";
+import { users } from "@/db/schema";
+import { userActor } from "@/lib/activity";
 import { executeBillingRun, previewBillingRun } from "@/lib/billing/run";
 import { uniqueViolation } from "@/db/errors";
 import { useTestDatabase, usingPostgres } from "../helpers/db";
@@ -190,5 +194,22 @@ describe("trial, cancellation, suspension", () => {
     ]);
     expect(acme!.netCents).toBe(8287);
     expect(acme!.vatCents).toBe(1575); // 8287 × 19 % = 1574,53
+  });
+
+  it("a tier change made by staff is recorded for billing: the month is split on the day of the change", async () => {
+    const db = database.db();
+    const [staff] = await db.select().from(users).where(eq(users.email, "msp-admin@myit.center"));
+    const staffActor = userActor({ userId: staff!.id, name: staff!.name, staff: true }, "203.0.113.9");
+    clock.set("2028-08-02T09:00:00Z");
+    await updateInstance(staffActor, ids.acme!, updateInstanceSchema.parse({ pricing_tier: "starter" }));
+    clock.set("2028-08-03T07:00:00Z");
+    await executeBillingRun("2028-08", actor);
+    const [acme] = (await invoicesOf("2028-08-01")).filter((i) => i.instanceId === ids.acme);
+    const lines = await db.select().from(invoiceItems).where(eq(invoiceItems.invoiceId, acme!.id)).orderBy(asc(invoiceItems.position));
+    // Professional 9900 × 1/31 = 319,35 → 319; Starter 2900 × 30/31 = 2806,45 → 2806
+    expect(lines.map((l) => [l.description, l.netCents])).toEqual([
+      ["Tarif Professional anteilig 01.08.2028–01.08.2028 (1 von 31 Tagen)", 319],
+      ["Tarif Starter anteilig 02.08.2028–31.08.2028 (30 von 31 Tagen)", 2806],
+    ]);
   });
 });
