@@ -99,6 +99,11 @@ const INFRASTRUCTURE_CODES = new Set([
   "57P03",
   "53300",
   "53400",
+  // The server refuses new connections: database closed for connections, gone, or login refused.
+  "55000",
+  "3D000",
+  "28000",
+  "28P01",
 ]);
 
 function causes(error: unknown): unknown[] {

@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "@/db/seed";
-import { request, startProdStack, type ProdStack } from "./harness";
+import postgres from "postgres";
+import { adminDatabaseUrl, request, startProdStack, waitFor, type ProdStack } from "./harness";
 
 let stack: ProdStack;
 let base = "";
@@ -103,5 +104,105 @@ describe("bad input is never a 500", () => {
       from: "127.0.0.50",
     });
     expect(res.status).toBe(422);
+  });
+});
+
+describe("limits on every password check, per account", () => {
+  it("limits wrong current passwords of a password change per account, whatever the address", async () => {
+    const token = await manageToken("support@myit.center", "127.0.0.60");
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await request(base, "/api/manage/auth/password", {
+        method: "PUT",
+        headers: { authorization: `Bearer ${token}` },
+        body: { current_password: `falsch-${i}-falsch`, password: "ein-neues-passwort-1", password_confirmation: "ein-neues-passwort-1" },
+        from: `127.0.0.${61 + i}`,
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses.slice(0, 5).every((s) => s === 422 || s === 401)).toBe(true);
+    expect(statuses[5]).toBe(429);
+  });
+});
+
+describe("credentials die with the password", () => {
+  it("a reset voids the other reset link and revokes the account's API keys", async () => {
+    const email = "info@nordlicht-design.de";
+    const v1 = await request(base, "/api/v1/auth/login", { body: { email, password: DEMO_PASSWORD }, from: "127.0.0.70" });
+    expect(v1.status).toBe(200);
+    const key = await request(base, "/api/v1/auth/api-keys", {
+      body: { name: "skript", scope: "read_write" },
+      headers: { authorization: `Bearer ${v1.json.access_token}` },
+      from: "127.0.0.70",
+    });
+    expect(key.status).toBe(201);
+    const pat = key.json.token as string;
+    expect((await request(base, "/api/v1/auth/me", { headers: { authorization: `Bearer ${pat}` }, from: "127.0.0.70" })).status).toBe(200);
+
+    for (const from of ["127.0.0.71", "127.0.0.72"]) {
+      expect((await request(base, "/api/manage/auth/forgot-password", { body: { email }, from })).status).toBe(200);
+    }
+    const mails = await stack.sql<{ text: string }[]>`select text from mail_outbox where "to" = ${email} and subject like 'Passwort zurücksetzen%' order by id`;
+    const tokens = mails.map((m) => decodeURIComponent(/token=([^&\s]+)/.exec(m.text)![1]));
+    expect(tokens).toHaveLength(2);
+
+    const reset = await request(base, "/api/manage/auth/reset-password", {
+      body: { email, token: tokens[1], password: "neues-passwort-123", password_confirmation: "neues-passwort-123" },
+      from: "127.0.0.73",
+    });
+    expect(reset.status).toBe(200);
+    const older = await request(base, "/api/manage/auth/reset-password", {
+      body: { email, token: tokens[0], password: "fremdes-passwort-1", password_confirmation: "fremdes-passwort-1" },
+      from: "127.0.0.74",
+    });
+    expect(older.status).toBeGreaterThanOrEqual(400);
+    expect(older.status).toBeLessThan(500);
+    expect((await request(base, "/api/v1/auth/me", { headers: { authorization: `Bearer ${pat}` }, from: "127.0.0.70" })).status).toBe(401);
+    const security = await stack.sql`select 1 from mail_outbox where "to" = ${email} and subject like '%Passwort wurde geändert%'`;
+    expect(security.length).toBe(1);
+  });
+});
+
+describe("read-only customer view over HTTP", () => {
+  it("refuses a staff write while viewing a customer, and allows it again after ending the view", async () => {
+    const token = await manageToken("msp-admin@myit.center", "127.0.0.80");
+    const auth = { authorization: `Bearer ${token}` };
+    const [acme] = await stack.sql<{ id: number }[]>`select id from instances where name = 'acme'`;
+    expect((await request(base, "/api/manage/admin/impersonation", { body: { instance_id: acme!.id }, headers: auth, from: "127.0.0.80" })).status).toBe(200);
+    const write = await request(base, `/api/manage/admin/instances/${acme!.id}/suspend`, { body: { reason: "Test" }, headers: auth, from: "127.0.0.80" });
+    expect(write.status).toBe(403);
+    expect(write.json.read_only).toBe(true);
+    expect((await request(base, "/api/manage/admin/impersonation", { method: "DELETE", headers: auth, from: "127.0.0.80" })).status).toBe(200);
+    const [row] = await stack.sql<{ suspended: boolean }[]>`select suspended from instances where id = ${acme!.id}`;
+    expect(row!.suspended).toBe(false);
+  });
+});
+
+describe("a database outage is not a logout", () => {
+  it("answers 503 with Retry-After in each family's shape while PostgreSQL refuses connections, then serves again", async () => {
+    const v1 = await request(base, "/api/v1/auth/login", { body: { email: "admin@firma.de", password: DEMO_PASSWORD }, from: "127.0.0.90" });
+    const manage = await manageToken("admin@firma.de", "127.0.0.91");
+    const dbName = new URL(stack.databaseUrl).pathname.slice(1);
+    const admin = postgres(await adminDatabaseUrl(), { max: 1, onnotice: () => {} });
+    try {
+      await admin.unsafe(`alter database "${dbName}" allow_connections false`);
+      await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${dbName} and pid <> pg_backend_pid()`;
+      const v1Res = await request(base, "/api/v1/auth/me", { headers: { authorization: `Bearer ${v1.json.access_token}` }, from: "127.0.0.90" });
+      expect(v1Res.status).toBe(503);
+      expect(Number(v1Res.headers["retry-after"])).toBeGreaterThan(0);
+      expect(v1Res.json.detail.error).toBeTruthy();
+      const manageRes = await request(base, "/api/manage/status", { headers: { authorization: `Bearer ${manage}` }, from: "127.0.0.91" });
+      expect(manageRes.status).toBe(503);
+      expect(typeof manageRes.json.message).toBe("string");
+    } finally {
+      await admin.unsafe(`alter database "${dbName}" allow_connections true`);
+      await admin.end();
+    }
+    // The client's tokens still work once the database is back.
+    const back = await waitFor("v1 after the outage", async () => {
+      const res = await request(base, "/api/v1/auth/me", { headers: { authorization: `Bearer ${v1.json.access_token}` }, from: "127.0.0.90" });
+      return res.status === 200 ? res : undefined;
+    });
+    expect(back.status).toBe(200);
   });
 });
