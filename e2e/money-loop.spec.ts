@@ -51,7 +51,7 @@ test("staff preview and start a billing run, then import the statement and see m
   await expect(page.getByRole("button", { name: "Rechnungslauf starten" })).toBeDisabled();
 
   const euros = amountDue.replace(/\s€$/, "").replaceAll(".", "").replace(",", ".");
-  const xml = readFileSync(join(__dirname, "fixtures", "camt053-money-loop.xml"), "utf8").replace("{{AMOUNT}}", euros).replace("{{REFERENCE}}", reference);
+  const xml = readFileSync(join(process.cwd(), "e2e", "fixtures", "camt053-money-loop.xml"), "utf8").replace("{{AMOUNT}}", euros).replace("{{REFERENCE}}", reference);
   await page.goto("/verwaltung/zahlungen");
   await page.getByLabel("CAMT.053-Datei").setInputFiles({ name: "auszug.xml", mimeType: "application/xml", buffer: Buffer.from(xml) });
   await page.getByRole("button", { name: "Importieren" }).click();

@@ -219,7 +219,12 @@ function InviteForm({ instanceId, roleOptions }: { instanceId: number | null; ro
           {errors.roles && <p className="text-sm text-red-700">{errors.roles[0]}</p>}
         </div>
       </div>
-      <Button type="submit" busy={invite.isPending}>
+      <Button
+        type="submit"
+        busy={invite.isPending}
+        disabled={roleOptions.length === 0}
+        disabledReason={roleOptions.length === 0 ? "Die Rollen werden noch geladen." : undefined}
+      >
         Einladung senden
       </Button>
     </form>
