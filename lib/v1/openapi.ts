@@ -1,7 +1,13 @@
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from "zod-openapi";
+import * as admin from "@/lib/admin/schemas";
+import { bulkActionSchema } from "@/lib/admin/bulk";
+import * as billing from "@/lib/billing/schemas";
 import { config } from "@/lib/config";
+import { dunningSettingsBody, pauseBody } from "@/lib/dunning/schemas";
 import { invoiceDetailResponse, invoiceList } from "@/lib/invoices/api-schemas";
-import { customerListQuery } from "@/lib/invoices/schemas";
+import { cancelSchema, customerListQuery, draftSchema, paymentSchema, staffListQuery } from "@/lib/invoices/schemas";
+import { listMailsQuery } from "@/lib/mail/staff";
+import { serverActionBody } from "@/lib/servers/routes";
 import { emailField, newPasswordField, pageQuery, passwordField, z } from "@/lib/validation";
 import * as s from "./schemas";
 
@@ -39,6 +45,7 @@ const v1Paths: ZodOpenApiPathsObject = {
     post: {
       tags: ["v1 Auth"],
       summary: "Login (E-Mail + Passwort)",
+      security: [],
       description: "Ohne 2FA: Tokens. Mit 2FA: challenge_token; der Code kommt per E-Mail. Rate-Limit 10/min pro IP.",
       requestBody: { content: json(s.loginBody) },
       responses: {
@@ -53,6 +60,7 @@ const v1Paths: ZodOpenApiPathsObject = {
     post: {
       tags: ["v1 Auth"],
       summary: "2FA-Code bestätigen",
+      security: [],
       description:
         "Nimmt die Methode des Kontos an: E-Mail-2FA 8-stelliger Code aus der Mail (läuft ab, gilt einmal), Authenticator-App 6-stelliger Code (±30 s, jeder Code einmal) oder ein Wiederherstellungscode (xxxxx-xxxxx, einmal). Nach 5 Fehlversuchen: 429 mit Retry-After: 1800.",
       requestBody: { content: json(s.verifyTwoFactorBody) },
@@ -292,6 +300,15 @@ function m(summary: string, extra: Partial<ZodOpenApiOperationObject> = {}): Zod
     responses: { "200": { description: "OK" }, "401": mErr("Nicht angemeldet"), "403": mErr("Gesperrt oder Berechtigung fehlt"), ...extra.responses },
   };
 }
+const manageStatus = z
+  .object({
+    instance: z.object({ name: z.string(), company_name: z.string(), status: z.string() }).passthrough(),
+    server: z.object({}).passthrough().nullable(),
+    billing: z.object({}).passthrough(),
+    domains: z.object({}).passthrough(),
+  })
+  .passthrough()
+  .meta({ id: "ManageStatus" });
 const domainBody = z.object({ domain: z.string().meta({ example: "portal.meinefirma.de" }) });
 const manageServerAction = m("Server-Aktion (3/min pro Instanz)", {
   responses: { "200": ok("Ausgelöst", z.object({ message: z.string(), action: z.string() })), "422": mErr("Kein Hetzner-Server zugeordnet"), "429": mErr("Rate-Limit"), "500": mErr("Server-Aktion fehlgeschlagen") },
@@ -302,6 +319,7 @@ const managePaths: ZodOpenApiPathsObject = {
     post: {
       tags: ["Manage-API"],
       summary: "Login → Session-Token",
+      security: [],
       description: "Konten mit aktiver E-Mail-2FA erhalten 403 (two_fa_required: true) mit Hinweis auf Portal bzw. /api/v1/auth/login.",
       requestBody: { content: json(z.object({ email: emailField, password: passwordField })) },
       responses: {
@@ -320,16 +338,25 @@ const managePaths: ZodOpenApiPathsObject = {
       requestBody: { content: json(z.object({ current_password: passwordField, password: newPasswordField, password_confirmation: z.string() })) },
     }),
   },
-  "/api/manage/auth/forgot-password": { post: { tags: ["Manage-API"], summary: "Link zum Zurücksetzen anfordern", requestBody: { content: json(z.object({ email: emailField })) }, responses: { "200": ok("Immer gleiche Antwort", message) } } },
+  "/api/manage/auth/forgot-password": {
+    post: {
+      tags: ["Manage-API"],
+      summary: "Link zum Zurücksetzen anfordern",
+      security: [],
+      requestBody: { content: json(z.object({ email: emailField })) },
+      responses: { "200": ok("Immer gleiche Antwort", message), "422": mErr("Ungültige E-Mail-Adresse"), "429": mErr("Zu viele Anfragen") },
+    },
+  },
   "/api/manage/auth/reset-password": {
     post: {
       tags: ["Manage-API"],
       summary: "Passwort mit Token zurücksetzen",
+      security: [],
       requestBody: { content: json(z.object({ email: emailField, token: z.string(), password: newPasswordField, password_confirmation: z.string() })) },
       responses: { "200": ok("Zurückgesetzt", message), "422": mErr("Token ungültig") },
     },
   },
-  "/api/manage/status": { get: m("Status der Instanz (Server, Abrechnung, Domains)") },
+  "/api/manage/status": { get: m("Status der Instanz (Server, Abrechnung, Domains)", { responses: { "200": ok("Status", manageStatus) } }) },
   "/api/manage/server": { get: m("Server-Ansicht mit laufender Aktion") },
   "/api/manage/server/reboot": { post: manageServerAction },
   "/api/manage/server/power-off": { post: manageServerAction },
@@ -358,6 +385,289 @@ const managePaths: ZodOpenApiPathsObject = {
   "/api/manage/activity-log": { get: m("Aktivitätsprotokoll", { requestParams: { query: pagination } }) },
 };
 
+/* ---------- Staff API (/api/manage/admin/**): MSP staff, session token, one permission per operation ---------- */
+
+const ENTITY_ERRORS = { instance: "Instanz nicht gefunden", invoice: "Rechnung nicht gefunden", user: "Benutzer nicht gefunden", mail: "Mail nicht gefunden", tier: "Tarif nicht gefunden", entry: "Bankbuchung nicht gefunden" } as const;
+type StaffOptions = Partial<ZodOpenApiOperationObject> & { permission: string; notFound?: keyof typeof ENTITY_ERRORS; body?: z.ZodType; conflict?: string };
+
+/** A staff operation: session token, the wrapper's 401/403, 404 for an id path, 422 for a parsed body or query. */
+function staff(tag: string, summary: string, { permission, notFound, body, conflict, description, ...extra }: StaffOptions): ZodOpenApiOperationObject {
+  const validated = body !== undefined || extra.requestParams?.query !== undefined;
+  return {
+    tags: [tag],
+    summary,
+    description: [`Permission ${permission}.`, description].filter(Boolean).join(" "),
+    security: session,
+    ...extra,
+    ...(body ? { requestBody: { required: true, content: json(body) } } : {}),
+    responses: {
+      "200": { description: "OK", content: json(z.object({}).passthrough()) },
+      "401": mErr("Nicht angemeldet"),
+      "403": mErr(`Permission ${permission} fehlt oder Ansicht als Kunde (nur lesen)`),
+      ...(notFound ? { "404": mErr(ENTITY_ERRORS[notFound]) } : {}),
+      ...(conflict ? { "409": mErr(conflict) } : {}),
+      ...(validated ? { "422": mErr("Ungültige Eingaben (errors je Feld)") } : {}),
+      ...extra.responses,
+    },
+  };
+}
+const created = (description: string) => ({ "201": { description, content: json(z.object({ message: z.string() }).passthrough()) } });
+const intId = (description: string) => z.object({ id: z.string().meta({ description, example: "1" }) });
+const instanceIdPath = { path: intId("Instanz-ID") };
+const invoiceIdPath = { path: intId("Rechnungs-ID") };
+const userIdPath = { path: z.object({ id: z.string().uuid().meta({ description: "Benutzer-UUID" }) }) };
+const T = {
+  dashboard: "Verwaltung: Übersicht",
+  instances: "Verwaltung: Instanzen",
+  users: "Verwaltung: Benutzer",
+  invoices: "Verwaltung: Rechnungen",
+  billing: "Verwaltung: Abrechnung",
+  dunning: "Verwaltung: Mahnwesen",
+  payments: "Verwaltung: Zahlungseingang",
+  mails: "Verwaltung: E-Mails",
+  tiers: "Verwaltung: Tarife",
+} as const;
+const assignBankEntryBody = z.object({ invoice_id: z.number().int().positive().meta({ description: "Rechnungs-ID" }) });
+const bankEntryStatusQuery = z.object({ status: z.enum(["unmatched", "open", "matched", "partially_matched", "ignored"]).optional() });
+const inviteAnyUserBody = admin.inviteUserSchema.extend({
+  instance_id: z.number().int().positive().nullable().optional().meta({ description: "Ohne Angabe: MSP-Mitarbeiter; sonst Benutzer dieser Instanz" }),
+});
+const serverActionPath = z.object({ id: z.string().meta({ description: "Instanz-ID", example: "1" }), action: z.enum(["reboot", "power-off", "power-on", "refresh-status"]) });
+
+const staffPaths: ZodOpenApiPathsObject = {
+  "/api/manage/admin/dashboard": { get: staff(T.dashboard, "Kennzahlen für die MSP-Startseite", { permission: "tenant.read" }) },
+  "/api/manage/admin/instances": {
+    get: staff(T.instances, "Instanzen suchen und blättern", { permission: "tenant.read", requestParams: { query: admin.listInstancesQuery } }),
+    post: staff(T.instances, "Instanz anlegen", { permission: "tenant.manage", body: admin.createInstanceSchema, conflict: "Name bereits vergeben", responses: created("Angelegt") }),
+  },
+  "/api/manage/admin/instances/bulk": {
+    post: staff(T.instances, "Sammelaktion für mehrere Instanzen (Ergebnis je Instanz)", {
+      permission: "tenant.read",
+      description: "Zusätzlich die Permission der Aktion (host.power bzw. tenant.manage).",
+      body: bulkActionSchema,
+    }),
+  },
+  "/api/manage/admin/instances/{id}": {
+    get: staff(T.instances, "Instanz mit Details", { permission: "tenant.read", notFound: "instance", requestParams: instanceIdPath }),
+    patch: staff(T.instances, "Instanz ändern", { permission: "tenant.manage", notFound: "instance", requestParams: instanceIdPath, body: admin.updateInstanceSchema }),
+  },
+  "/api/manage/admin/instances/{id}/suspend": {
+    post: staff(T.instances, "Instanz sperren (mit Grund)", { permission: "tenant.manage", notFound: "instance", requestParams: instanceIdPath, body: admin.suspendSchema, conflict: "Bereits gesperrt" }),
+  },
+  "/api/manage/admin/instances/{id}/reactivate": {
+    post: staff(T.instances, "Sperre aufheben", { permission: "tenant.manage", notFound: "instance", requestParams: instanceIdPath, body: admin.reactivateSchema, conflict: "Nicht gesperrt" }),
+  },
+  "/api/manage/admin/instances/{id}/activity-log": {
+    get: staff(T.instances, "Aktivitätsprotokoll der Instanz", { permission: "tenant.read", notFound: "instance", requestParams: { ...instanceIdPath, query: pagination } }),
+  },
+  "/api/manage/admin/instances/{id}/users": {
+    get: staff(T.instances, "Benutzer der Instanz", { permission: "tenant.read", notFound: "instance", requestParams: { ...instanceIdPath, query: admin.listUsersQuery } }),
+    post: staff(T.instances, "Benutzer der Instanz einladen (Link per E-Mail)", {
+      permission: "user.manage",
+      notFound: "instance",
+      requestParams: instanceIdPath,
+      body: admin.inviteUserSchema,
+      conflict: "E-Mail-Adresse bereits vergeben",
+      responses: created("Eingeladen"),
+    }),
+  },
+  "/api/manage/admin/instances/{id}/server": {
+    get: staff(T.instances, "Server-Ansicht der Instanz (Status, laufende Aktion)", { permission: "host.read", notFound: "instance", requestParams: instanceIdPath }),
+    put: staff(T.instances, "Hetzner-Server verknüpfen", {
+      permission: "tenant.manage",
+      notFound: "instance",
+      requestParams: instanceIdPath,
+      body: admin.linkServerSchema,
+      conflict: "Server gehört einer anderen Instanz",
+    }),
+    delete: staff(T.instances, "Hetzner-Server trennen", { permission: "tenant.manage", notFound: "instance", requestParams: instanceIdPath }),
+  },
+  "/api/manage/admin/instances/{id}/server/{action}": {
+    post: staff(T.instances, "Server-Aktion für die Instanz (3/min pro Instanz)", {
+      permission: "host.power",
+      notFound: "instance",
+      requestParams: { path: serverActionPath },
+      body: serverActionBody,
+      conflict: "Andere Aktion läuft",
+      responses: { "429": mErr("Rate-Limit"), "500": mErr("Server-Aktion fehlgeschlagen") },
+    }),
+  },
+  "/api/manage/admin/instances/{id}/billing-items": {
+    get: staff(T.billing, "Abrechnungspositionen der Instanz", { permission: "invoice.read", notFound: "instance", requestParams: instanceIdPath }),
+    post: staff(T.billing, "Abrechnungsposition hinzufügen", { permission: "invoice.write", notFound: "instance", requestParams: instanceIdPath, body: billing.planItemBody, responses: created("Hinzugefügt") }),
+    delete: staff(T.billing, "Abrechnungsposition entfernen (?item_id=…)", { permission: "invoice.write", notFound: "instance", requestParams: { ...instanceIdPath, query: billing.itemIdQuery } }),
+  },
+  "/api/manage/admin/instances/{id}/dunning-pause": {
+    get: staff(T.dunning, "Mahnstatus der Instanz", { permission: "invoice.read", notFound: "instance", requestParams: instanceIdPath }),
+    put: staff(T.dunning, "Mahnwesen pausieren (Notiz Pflicht)", { permission: "invoice.write", notFound: "instance", requestParams: instanceIdPath, body: pauseBody }),
+    delete: staff(T.dunning, "Mahnwesen fortsetzen", { permission: "invoice.write", notFound: "instance", requestParams: instanceIdPath }),
+  },
+  "/api/manage/admin/impersonation": {
+    get: staff(T.instances, "Aktuelle „Ansicht als Kunde“ dieser Sitzung", { permission: "tenant.read" }),
+    post: staff(T.instances, "„Ansicht als Kunde“ starten (nur lesen)", { permission: "tenant.read", notFound: "instance", body: admin.startImpersonationSchema }),
+    delete: staff(T.instances, "„Ansicht als Kunde“ beenden", { permission: "tenant.read" }),
+  },
+  "/api/manage/admin/users": {
+    get: staff(T.users, "Benutzer suchen", { permission: "user.manage", requestParams: { query: admin.listUsersQuery } }),
+    post: staff(T.users, "MSP-Mitarbeiter oder Kundenbenutzer einladen", { permission: "user.manage", body: inviteAnyUserBody, conflict: "E-Mail-Adresse bereits vergeben", responses: created("Eingeladen") }),
+  },
+  "/api/manage/admin/users/{id}/roles": {
+    put: staff(T.users, "Rollen setzen", { permission: "user.manage", notFound: "user", requestParams: userIdPath, body: admin.setRolesSchema }),
+  },
+  "/api/manage/admin/users/{id}/activate": { post: staff(T.users, "Benutzer aktivieren", { permission: "user.manage", notFound: "user", requestParams: userIdPath }) },
+  "/api/manage/admin/users/{id}/deactivate": { post: staff(T.users, "Benutzer deaktivieren (beendet Sitzungen)", { permission: "user.manage", notFound: "user", requestParams: userIdPath }) },
+  "/api/manage/admin/users/{id}/reset-2fa": { post: staff(T.users, "2FA des Benutzers zurücksetzen", { permission: "user.manage", notFound: "user", requestParams: userIdPath }) },
+  "/api/manage/admin/users/{id}/resend-invitation": {
+    post: staff(T.users, "Einladung erneut senden", { permission: "user.manage", notFound: "user", requestParams: userIdPath, conflict: "Einladung bereits angenommen" }),
+  },
+  "/api/manage/admin/roles": { get: staff(T.users, "Rollen und ihre Permissions", { permission: "tenant.read" }) },
+  "/api/manage/admin/tiers": { get: staff(T.tiers, "Tarife", { permission: "tenant.read" }) },
+  "/api/manage/admin/tiers/{key}": {
+    patch: staff(T.tiers, "Tarif ändern", { permission: "tenant.manage", notFound: "tier", requestParams: { path: z.object({ key: z.string().meta({ example: "standard" }) }) }, body: admin.updateTierSchema }),
+  },
+  "/api/manage/admin/invoices": {
+    get: staff(T.invoices, "Alle Rechnungen (mit Entwürfen)", { permission: "invoice.read", requestParams: { query: staffListQuery } }),
+    post: staff(T.invoices, "Rechnungsentwurf anlegen", { permission: "invoice.write", body: draftSchema, responses: created("Entwurf gespeichert") }),
+  },
+  "/api/manage/admin/invoices/recipients": { get: staff(T.invoices, "Instanzen mit zuletzt verwendetem Rechnungsempfänger", { permission: "invoice.read" }) },
+  "/api/manage/admin/invoices/{id}": {
+    get: staff(T.invoices, "Rechnung", { permission: "invoice.read", notFound: "invoice", requestParams: invoiceIdPath }),
+    put: staff(T.invoices, "Entwurf ändern", { permission: "invoice.write", notFound: "invoice", requestParams: invoiceIdPath, body: draftSchema, conflict: "Kein Entwurf mehr" }),
+    delete: staff(T.invoices, "Entwurf löschen", { permission: "invoice.write", notFound: "invoice", requestParams: invoiceIdPath, conflict: "Kein Entwurf mehr" }),
+  },
+  "/api/manage/admin/invoices/{id}/issue": {
+    post: staff(T.invoices, "Entwurf ausstellen und versenden", { permission: "invoice.write", notFound: "invoice", requestParams: invoiceIdPath, conflict: "Kein Entwurf mehr", responses: { "422": mErr("Entwurf unvollständig") } }),
+  },
+  "/api/manage/admin/invoices/{id}/cancel": {
+    post: staff(T.invoices, "Rechnung stornieren (erzeugt Stornorechnung)", { permission: "invoice.write", notFound: "invoice", requestParams: invoiceIdPath, body: cancelSchema, conflict: "Nicht stornierbar" }),
+  },
+  "/api/manage/admin/invoices/{id}/payments": {
+    post: staff(T.invoices, "Zahlung erfassen", { permission: "invoice.write", notFound: "invoice", requestParams: invoiceIdPath, body: paymentSchema, conflict: "Rechnung nicht offen", responses: created("Zahlung erfasst") }),
+  },
+  "/api/manage/admin/invoices/{id}/pdf": {
+    get: staff(T.invoices, "Rechnung als PDF (archiviert; ?inline=1 zur Anzeige)", {
+      permission: "invoice.read",
+      notFound: "invoice",
+      requestParams: { ...invoiceIdPath, query: z.object({ inline: z.string().optional() }) },
+      responses: { "200": { description: "application/pdf" } },
+    }),
+  },
+  "/api/manage/admin/invoices/{id}/e-invoice": {
+    get: staff(T.invoices, "E-Rechnung (format=zugferd|cii|xrechnung|facturx)", {
+      permission: "invoice.read",
+      notFound: "invoice",
+      requestParams: { ...invoiceIdPath, query: z.object({ format: z.enum(["zugferd", "cii", "xrechnung", "facturx"]).optional() }) },
+      responses: { "200": { description: "application/xml bzw. application/pdf (format=facturx) als Download" } },
+    }),
+  },
+  "/api/manage/admin/billing/settings": {
+    get: staff(T.billing, "Abrechnungseinstellungen", { permission: "invoice.read" }),
+    put: staff(T.billing, "Abrechnungseinstellungen speichern", { permission: "invoice.write", body: billing.settingsBody }),
+  },
+  "/api/manage/admin/billing/preview": {
+    get: staff(T.billing, "Vorschau eines Abrechnungslaufs (?period=JJJJ-MM)", { permission: "invoice.read", requestParams: { query: billing.periodQuery } }),
+  },
+  "/api/manage/admin/billing/runs": {
+    post: staff(T.billing, "Abrechnungslauf ausführen", { permission: "invoice.write", body: billing.runBody, conflict: "Lauf für den Zeitraum läuft bereits", responses: created("Lauf ausgeführt") }),
+  },
+  "/api/manage/admin/dunning/settings": {
+    get: staff(T.dunning, "Mahneinstellungen", { permission: "invoice.read" }),
+    put: staff(T.dunning, "Mahneinstellungen speichern", { permission: "invoice.write", body: dunningSettingsBody }),
+  },
+  "/api/manage/admin/bank-statements": {
+    post: staff(T.payments, "Kontoauszug (CAMT.053) hochladen, ≤ 5 MB", {
+      permission: "invoice.write",
+      description: "Multipart-Feld file oder rohes XML; bereits importierte Auszüge ergeben 409.",
+      requestBody: {
+        required: true,
+        content: {
+          "multipart/form-data": { schema: z.object({ file: z.string().meta({ format: "binary" }) }) },
+          "application/xml": { schema: z.string() },
+        },
+      },
+      conflict: "Auszug bereits importiert",
+      responses: { ...created("Importiert"), "413": mErr("Datei größer als 5 MB"), "422": mErr("Keine gültige CAMT.053-Datei") },
+    }),
+  },
+  "/api/manage/admin/bank-statements/entries": {
+    get: staff(T.payments, "Bankbuchungen (?status=…)", { permission: "invoice.read", requestParams: { query: bankEntryStatusQuery } }),
+  },
+  "/api/manage/admin/bank-statements/entries/{id}/assign": {
+    post: staff(T.payments, "Bankbuchung einer Rechnung zuordnen", { permission: "invoice.write", notFound: "entry", requestParams: { path: intId("Bankbuchungs-ID") }, body: assignBankEntryBody, conflict: "Bereits zugeordnet" }),
+  },
+  "/api/manage/admin/mails": {
+    get: staff(T.mails, "Versandte und wartende E-Mails", { permission: "tenant.manage", requestParams: { query: listMailsQuery } }),
+  },
+  "/api/manage/admin/mails/{id}/resend": { post: staff(T.mails, "E-Mail erneut senden", { permission: "tenant.manage", notFound: "mail", requestParams: { path: intId("Mail-ID") } }) },
+};
+
+const publicPaths: ZodOpenApiPathsObject = {
+  "/api/v1/openapi.json": {
+    get: {
+      tags: ["v1 Auth"],
+      summary: "Dieses OpenAPI-Dokument",
+      operationId: "getOpenApiDocument",
+      security: [],
+      responses: { "200": { description: "OpenAPI 3.1 (JSON)", content: json(z.object({ openapi: z.string() }).passthrough()) }, "4XX": v1Err("Fehler im v1-Format") },
+    },
+  },
+};
+
+const HTTP_METHODS = ["get", "put", "post", "delete", "patch"] as const;
+
+/** `post /api/manage/admin/instances/{id}/suspend` → `postManageAdminInstancesByIdSuspend` (unless the operation names itself). */
+export function operationIdFor(method: string, apiPath: string) {
+  const words = apiPath
+    .replace(/^\/api\//, "")
+    .split(/[/.-]/)
+    .filter(Boolean)
+    .map((part) => {
+      const param = /^\{(\w+)\}$/.exec(part);
+      const word = param ? `by-${param[1]}` : part;
+      return word
+        .split(/[-_]/)
+        .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+        .join("");
+    });
+  return method.toLowerCase() + words.join("");
+}
+
+function withOperationIds(paths: ZodOpenApiPathsObject): ZodOpenApiPathsObject {
+  return Object.fromEntries(
+    Object.entries(paths).map(([apiPath, item]) => {
+      const copy: Record<string, unknown> = { ...item };
+      for (const method of HTTP_METHODS) {
+        const op = copy[method] as ZodOpenApiOperationObject | undefined;
+        if (op) copy[method] = { operationId: operationIdFor(method, apiPath), ...op };
+      }
+      return [apiPath, copy];
+    }),
+  );
+}
+
+/** The paths with their zod schemas (before conversion): tests validate live answers against them. */
+export const openApiPaths: ZodOpenApiPathsObject = withOperationIds({ ...v1Paths, ...publicPaths, ...managePaths, ...staffPaths });
+
+const TAGS: { name: string; description: string }[] = [
+  { name: "v1 Auth", description: "Anmelden, 2FA-Code bestätigen, Tokens erneuern, Abmelden" },
+  { name: "v1 API-Schlüssel", description: "Persönliche API-Schlüssel (mpat_…) für Skripte, mit Scope read oder read_write" },
+  { name: "v1 Konto", description: "Eigenes Konto: Zwei-Faktor-Anmeldung, Authenticator-App, Passkeys, Sitzungen" },
+  { name: "v1 Hosts", description: "Server des Tenants: ansehen, trennen, Neustart und andere Server-Aktionen" },
+  { name: "v1 Tenants", description: "Tenants (Instanzen) – nur für MSP-Mitarbeiter" },
+  { name: "v1 Aktivität", description: "Aktivitätsprotokoll des Tenants" },
+  { name: "v1 Rechnungen", description: "Rechnungen des Tenants als JSON, PDF-Daten und E-Rechnung" },
+  { name: "Manage-API", description: "Basis-URL /api/manage, Session-Token als Bearer; gesperrte Instanzen nur /auth/* und /status" },
+  { name: T.dashboard, description: "Kennzahlen für MSP-Mitarbeiter" },
+  { name: T.instances, description: "Instanzen anlegen, ändern, sperren, Server verknüpfen und steuern, Ansicht als Kunde" },
+  { name: T.users, description: "Benutzer einladen, Rollen setzen, aktivieren/deaktivieren, 2FA zurücksetzen" },
+  { name: T.invoices, description: "Rechnungsentwürfe, Ausstellen, Storno, Zahlungen, PDF und E-Rechnung" },
+  { name: T.billing, description: "Abrechnungspositionen je Instanz, Einstellungen und monatliche Abrechnungsläufe" },
+  { name: T.dunning, description: "Mahnstufen, Fristen und Pausen je Instanz" },
+  { name: T.payments, description: "Kontoauszüge (CAMT.053) einlesen und Buchungen Rechnungen zuordnen" },
+  { name: T.mails, description: "Ausgehende E-Mails ansehen und erneut senden" },
+  { name: T.tiers, description: "Tarife mit Preisen und Limits" },
+];
+
 let cached: ReturnType<typeof createDocument> | undefined;
 
 export function openApiDocument() {
@@ -375,20 +685,11 @@ export function openApiDocument() {
     components: {
       securitySchemes: {
         bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT oder Personal Access Token (mpat_…)" },
-        session: { type: "http", scheme: "bearer", description: "Session-Token aus /api/manage/auth/login" },
+        session: { type: "http", scheme: "bearer", description: "Session-Token aus /api/manage/auth/login (Kundenportal und MSP-Verwaltung /api/manage/admin)" },
       },
     },
-    tags: [
-      { name: "v1 Auth", description: "Login, 2FA, Refresh, Logout" },
-      { name: "v1 API-Schlüssel" },
-      { name: "v1 Konto" },
-      { name: "v1 Hosts" },
-      { name: "v1 Tenants" },
-      { name: "v1 Aktivität" },
-      { name: "v1 Rechnungen" },
-      { name: "Manage-API", description: "Basis-URL /api/manage, Bearer-Session-Token; gesperrte Instanzen nur /auth/* und /status" },
-    ],
-    paths: { ...v1Paths, ...managePaths },
+    tags: TAGS,
+    paths: openApiPaths,
   });
   return cached;
 }
