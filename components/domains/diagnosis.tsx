@@ -27,7 +27,7 @@ export function CnameDiagnosis({ check }: { check: CnameCheckView }) {
             <dd data-testid="cname-expected">CNAME auf {check.expected}</dd>
           </dl>
         )}
-        <p className="mt-2 text-xs opacity-80">Geprüft um {new Date(check.checked_at).toLocaleTimeString("de-DE")} Uhr.</p>
+        <p className="mt-2 text-xs opacity-80">Geprüft um {new Date(check.checked_at).toLocaleTimeString("de-DE", { timeZone: "Europe/Berlin" })} Uhr.</p>
       </Alert>
     </div>
   );

@@ -1,11 +1,12 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
 import { ApiError, apiFetch } from "@/lib/client/api";
+import { hostForms } from "@/lib/client/hostname";
 import { CopyButton } from "./copy-button";
 import { CnameDiagnosis } from "./diagnosis";
 import {
@@ -19,6 +20,9 @@ import {
 } from "./types";
 
 const STEPS = ["Domain eingeben", "DNS-Eintrag anlegen und prüfen", "Speichern und anwenden", "Fertig"];
+
+/** While the record is not right yet, the wizard checks again by itself at this interval (the check is limited to 30 a minute). */
+const AUTO_CHECK_MS = 10_000;
 
 /** The part of the host name many DNS providers want in the "Name" field (everything before the zone). */
 function relativeHost(domain: string): string | null {
@@ -51,9 +55,11 @@ export function DomainWizard({
     void queryClient.invalidateQueries({ queryKey: ["status"] });
   };
 
+  const runCheck = (name: string) =>
+    apiFetch<CnameCheckView>("/api/manage/domains/check-cname", { method: "POST", body: { domain: name, kind } });
+
   const checkMutation = useMutation({
-    mutationFn: (name: string) =>
-      apiFetch<CnameCheckView>("/api/manage/domains/check-cname", { method: "POST", body: { domain: name, kind } }),
+    mutationFn: runCheck,
     onMutate: () => setError(null),
     onSuccess: (data) => {
       setDomain(data.domain);
@@ -96,6 +102,27 @@ export function DomainWizard({
     onError: (e: Error) => setError(e.message),
   });
 
+  // Re-check by itself while the wizard is open and the record is not right yet (only while the tab is visible).
+  const waiting = Boolean(domain && check && !check.ok && !result);
+  const autoCheck = useQuery({
+    queryKey: ["cname-check", kind, domain],
+    queryFn: () => runCheck(domain!),
+    enabled: waiting,
+    initialData: check ?? undefined,
+    initialDataUpdatedAt: check ? Date.parse(check.checked_at) || Date.now() : undefined,
+    staleTime: AUTO_CHECK_MS - 1_000,
+    gcTime: 0,
+    refetchInterval: waiting ? AUTO_CHECK_MS : false,
+    refetchIntervalInBackground: false,
+    retry: false,
+  });
+  const latest = autoCheck.data;
+  useEffect(() => {
+    // Only a newer answer for the same domain replaces the shown one (a manual check may be newer).
+    if (!waiting || !latest || latest.domain !== domain || !check) return;
+    if (Date.parse(latest.checked_at) > Date.parse(check.checked_at)) setCheck(latest);
+  }, [latest, waiting, domain, check]);
+
   function submitDomain(e: FormEvent) {
     e.preventDefault();
     setInputError(undefined);
@@ -107,6 +134,7 @@ export function DomainWizard({
   }
 
   const host = domain ? relativeHost(domain) : null;
+  const forms = domain ? hostForms(domain, input) : null;
 
   return (
     <div className="mt-4 space-y-4 rounded-lg border border-brand-600/30 bg-slate-50 p-4" data-testid={`wizard-${kind}`}>
@@ -142,6 +170,7 @@ export function DomainWizard({
             value={input}
             onChange={(e) => setInput(e.target.value)}
             placeholder={KIND_EXAMPLES[kind]}
+            autoFocus
             autoComplete="off"
             autoCapitalize="none"
             spellCheck={false}
@@ -155,14 +184,26 @@ export function DomainWizard({
         </form>
       )}
 
-      {step >= 1 && step < 3 && domain && (
+      {step >= 1 && step < 3 && domain && forms && (
         <div className="space-y-4">
           <div className="space-y-2">
             <p className="text-sm">
-              Legen Sie bei Ihrem DNS-Anbieter (dort, wo Sie <strong>{domain}</strong> verwalten) genau diesen Eintrag an:
+              Legen Sie bei Ihrem DNS-Anbieter (dort, wo Sie <strong>{forms.unicode}</strong> verwalten) genau diesen Eintrag an:
             </p>
+            {forms.unicode !== forms.ascii && (
+              <p className="text-xs text-slate-600" data-testid="punycode-hint">
+                Ihre Domain enthält Umlaute oder Sonderzeichen. Viele DNS-Anbieter erwarten sie in der Punycode-Schreibweise:{" "}
+                <code className="break-all font-mono text-slate-900">{forms.ascii}</code>
+              </p>
+            )}
             <dl className="divide-y divide-slate-200 rounded-md border border-slate-200 bg-white text-sm" data-testid="dns-record">
-              <RecordRow label="Name (Host)" value={domain} copyLabel="Name" testId="record-host" />
+              <RecordRow
+                label="Name (Host)"
+                value={domain}
+                display={forms.unicode !== forms.ascii ? forms.unicode : undefined}
+                copyLabel="Name"
+                testId="record-host"
+              />
               <RecordRow label="Typ" value="CNAME" copyLabel="Typ" testId="record-type" />
               <RecordRow label="Ziel (Wert)" value={target} copyLabel="Ziel" testId="record-target" />
             </dl>
@@ -180,6 +221,12 @@ export function DomainWizard({
           </div>
 
           {check && <CnameDiagnosis check={check} />}
+          {waiting && (
+            <p className="text-xs text-slate-600" role="status" data-testid="auto-check">
+              Wir prüfen alle {AUTO_CHECK_MS / 1000} Sekunden automatisch erneut, solange dieser Assistent geöffnet ist
+              {autoCheck.isFetching ? " – prüfe …" : "."}
+            </p>
+          )}
 
           <div className="flex flex-col gap-2 sm:flex-row sm:flex-wrap">
             <Button
@@ -240,14 +287,24 @@ export function DomainWizard({
   );
 }
 
-function RecordRow({ label, value, copyLabel, testId }: { label: string; value: string; copyLabel: string; testId: string }) {
+/** One line of the DNS record; `display` (the Unicode form) is shown above the copied `value` (Punycode). */
+function RecordRow({ label, value, display, copyLabel, testId }: { label: string; value: string; display?: string; copyLabel: string; testId: string }) {
   return (
     <div className="flex flex-col gap-1 px-3 py-2 sm:flex-row sm:items-center sm:gap-2">
       <dt className="shrink-0 text-xs text-slate-500 sm:w-28 sm:text-sm">{label}</dt>
       <dd className="flex min-w-0 flex-1 items-center justify-between gap-2">
-        <code className="break-all font-mono text-slate-900" data-testid={testId}>
-          {value}
-        </code>
+        {display ? (
+          <span className="min-w-0">
+            <span className="block break-all text-slate-900">{display}</span>
+            <code className="block break-all font-mono text-xs text-slate-600" data-testid={testId}>
+              {value}
+            </code>
+          </span>
+        ) : (
+          <code className="break-all font-mono text-slate-900" data-testid={testId}>
+            {value}
+          </code>
+        )}
         <CopyButton value={value} label={copyLabel} />
       </dd>
     </div>

@@ -2,9 +2,11 @@
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { useId } from "react";
 import { Alert, EmptyState, LoadingBlock } from "@/components/ui/card";
 import { apiFetch } from "@/lib/client/api";
 import { formatDate } from "@/lib/client/format";
+import { plural } from "@/lib/client/plural";
 import { useUrlState } from "@/lib/client/url-state";
 import { Pagination } from "@/components/ui/pagination";
 import { InvoiceListControls } from "./list-controls";
@@ -12,6 +14,23 @@ import { InvoiceStatusBadge } from "./status-badge";
 import type { InvoiceListResponse } from "./types";
 
 const PER_PAGE = 10;
+
+/** Sort choices of the list: URL value → API `sort`/`dir` and the German label. */
+const SORT_OPTIONS = [
+  { value: "", sort: "", dir: "", label: "Neueste zuerst" },
+  { value: "datum-auf", sort: "date", dir: "asc", label: "Rechnungsdatum aufsteigend" },
+  { value: "nummer-auf", sort: "number", dir: "asc", label: "Rechnungsnummer aufsteigend" },
+  { value: "nummer-ab", sort: "number", dir: "desc", label: "Rechnungsnummer absteigend" },
+  { value: "betrag-ab", sort: "amount", dir: "desc", label: "Betrag absteigend" },
+  { value: "betrag-auf", sort: "amount", dir: "asc", label: "Betrag aufsteigend" },
+  { value: "faellig-auf", sort: "due_date", dir: "asc", label: "Fälligkeit aufsteigend" },
+] as const;
+
+/** The current year in Europe/Berlin and the five before it. */
+function yearChoices(): string[] {
+  const current = Number(new Intl.DateTimeFormat("de-DE", { year: "numeric", timeZone: "Europe/Berlin" }).format(new Date()));
+  return Array.from({ length: 6 }, (_, i) => String(current - i));
+}
 
 function StatCard({ label, value, tone, testId }: { label: string; value: string; tone: string; testId: string }) {
   return (
@@ -24,21 +43,30 @@ function StatCard({ label, value, tone, testId }: { label: string; value: string
 
 /** Customer: the four statistics, filter, search, list and pagination. */
 export function InvoiceList() {
-  const [url, setUrl] = useUrlState(["status", "suche", "seite"] as const);
+  const [url, setUrl] = useUrlState(["status", "suche", "seite", "sortierung", "jahr"] as const);
   const status = url.status;
   const search = url.suche;
+  const year = /^\d{4}$/.test(url.jahr) ? url.jahr : "";
+  const sortOption = SORT_OPTIONS.find((option) => option.value === url.sortierung) ?? SORT_OPTIONS[0];
   const page = Math.max(1, Number.parseInt(url.seite, 10) || 1);
   const setPage = (next: number) => setUrl({ seite: next > 1 ? String(next) : "" });
   const params = new URLSearchParams({ page: String(page), per_page: String(PER_PAGE) });
   if (status) params.set("status", status);
   if (search) params.set("search", search);
+  if (year) params.set("year", year);
+  if (sortOption.sort) {
+    params.set("sort", sortOption.sort);
+    params.set("dir", sortOption.dir);
+  }
+  const sortId = useId();
+  const yearId = useId();
   const query = useQuery({
-    queryKey: ["invoices", page, status, search],
+    queryKey: ["invoices", page, status, search, year, sortOption.value],
     queryFn: () => apiFetch<InvoiceListResponse>(`/api/manage/invoices?${params}`),
     placeholderData: keepPreviousData,
   });
   const data = query.data;
-  const filtered = Boolean(status || search);
+  const filtered = Boolean(status || search || year);
 
   return (
     <div className="space-y-5">
@@ -62,7 +90,57 @@ export function InvoiceList() {
             onSearch={(value) => {
               setUrl({ suche: value, seite: "" });
             }}
-          />
+          >
+            <div className="space-y-1">
+              <label htmlFor={yearId} className="block text-sm font-medium text-slate-700">
+                Jahr
+              </label>
+              <select
+                id={yearId}
+                value={year}
+                onChange={(e) => setUrl({ jahr: e.target.value, seite: "" })}
+                className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-base shadow-sm sm:text-sm"
+              >
+                <option value="">Alle Jahre</option>
+                {yearChoices().map((choice) => (
+                  <option key={choice} value={choice}>
+                    {choice}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="space-y-1">
+              <label htmlFor={sortId} className="block text-sm font-medium text-slate-700">
+                Sortierung
+              </label>
+              <select
+                id={sortId}
+                value={sortOption.value}
+                onChange={(e) => setUrl({ sortierung: e.target.value, seite: "" })}
+                className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-base shadow-sm sm:text-sm"
+              >
+                {SORT_OPTIONS.map((option) => (
+                  <option key={option.value} value={option.value}>
+                    {option.label}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </InvoiceListControls>
+          {year && data.invoices.length > 0 && (
+            <p className="text-sm text-slate-600">
+              {status || search ? "" : `${plural(data.meta.total, "Rechnung", "Rechnungen")} aus ${year}. `}
+              <a
+                href={`/api/manage/invoices/archive?year=${year}`}
+                download
+                className="font-medium text-brand-700 underline hover:text-brand-800"
+                data-testid="invoice-archive-download"
+              >
+                Alle PDFs aus {year} als ZIP herunterladen
+              </a>{" "}
+              (für die Buchhaltung)
+            </p>
+          )}
           {data.invoices.length === 0 ? (
             <EmptyState title={filtered ? "Keine Rechnungen gefunden" : "Noch keine Rechnungen"}>
               {filtered ? "Passen Sie Filter oder Suchbegriff an." : "Sobald wir Ihnen eine Rechnung stellen, erscheint sie hier."}

@@ -107,3 +107,61 @@ export function actionSpec(action: ActivityAction): ActionSpec {
 export function actionLabel(action: string): string {
   return (ACTIVITY_ACTIONS as Record<string, ActionSpec>)[action]?.label ?? "Sonstige Aktivität";
 }
+
+/**
+ * Kinds the activity page filters by. Every catalog code belongs to exactly one
+ * kind; codes outside the catalog (old rows) belong to none and show only
+ * without a kind filter.
+ */
+export const ACTIVITY_KINDS = {
+  anmeldung: "Anmeldungen",
+  konto: "Konto & Sicherheit",
+  server: "Server",
+  domains: "Domains",
+  rechnungen: "Rechnungen & Zahlungen",
+  verwaltung: "Verwaltung",
+} as const;
+export type ActivityKind = keyof typeof ACTIVITY_KINDS;
+export const ACTIVITY_KIND_KEYS = Object.keys(ACTIVITY_KINDS) as [ActivityKind, ...ActivityKind[]];
+
+const SIGN_IN = new Set([
+  "manage.login",
+  "manage.login_failed",
+  "manage.logout",
+  "auth.logout_all",
+  "auth.2fa_failed",
+  "auth.2fa_locked",
+  "auth.session_ended",
+  "auth.recovery_code_used",
+  "api.login",
+  "api.login_failed",
+  "api.logout",
+  "api.refresh_token_reuse",
+]);
+
+/** The kind of a catalog code, by its area; sign-ins are split from other account changes. */
+export function actionKind(action: ActivityAction): ActivityKind {
+  if (SIGN_IN.has(action)) return "anmeldung";
+  const area = action.slice(0, action.indexOf("."));
+  switch (area) {
+    case "server":
+      return "server";
+    case "domain":
+      return "domains";
+    case "invoice":
+    case "payment":
+    case "billing":
+    case "dunning":
+      return "rechnungen";
+    case "instance":
+    case "admin":
+      return "verwaltung";
+    default:
+      return "konto";
+  }
+}
+
+/** All catalog codes of one kind (for the SQL filter). */
+export function actionsOfKind(kind: ActivityKind): ActivityAction[] {
+  return (Object.keys(ACTIVITY_ACTIONS) as ActivityAction[]).filter((action) => actionKind(action) === kind);
+}

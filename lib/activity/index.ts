@@ -3,16 +3,34 @@
  * with `recordActivity(tx, actor, entry)` inside their own transaction;
  * readers page through it per instance.
  */
-import { desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { activityLog, instances } from "@/db/schema";
 import { apiTimestamp } from "@/lib/time";
-import { actionLabel } from "./actions";
+import { actionLabel, actionsOfKind, type ActivityKind } from "./actions";
 
 export { recordActivity, type ActivityEntry, type ActivityLevel } from "./record";
-export { ACTIVITY_ACTIONS, actionLabel, type ActivityAction } from "./actions";
+export { ACTIVITY_ACTIONS, ACTIVITY_KINDS, ACTIVITY_KIND_KEYS, actionLabel, type ActivityAction, type ActivityKind } from "./actions";
 export * from "./actor";
 export type Pagination = { page: number; perPage: number };
+/** Optional filters of the activity page; `from`/`to` are calendar days (YYYY-MM-DD) in Europe/Berlin, both inclusive. */
+export type ActivityFilters = { kind?: ActivityKind; from?: string; to?: string };
+
+/** With a filter, the total is counted up to this many entries (shown as "10.000+"), so a broad filter stays cheap. */
+export const FILTERED_COUNT_CAP = 10_000;
+
+/** The start of a Berlin calendar day as a timestamptz. */
+function berlinDayStart(isoDate: string, plusDays = 0) {
+  return sql`((${isoDate}::date + ${plusDays}::int)::timestamp at time zone 'Europe/Berlin')`;
+}
+
+function filterConditions(filters: ActivityFilters): SQL[] {
+  const conditions: SQL[] = [];
+  if (filters.kind) conditions.push(inArray(activityLog.action, actionsOfKind(filters.kind)));
+  if (filters.from) conditions.push(gte(activityLog.createdAt, berlinDayStart(filters.from)));
+  if (filters.to) conditions.push(lt(activityLog.createdAt, berlinDayStart(filters.to, 1)));
+  return conditions;
+}
 
 /**
  * One page of the instance's log, newest first. The total comes from
@@ -21,17 +39,30 @@ export type Pagination = { page: number; perPage: number };
  * the index matching the ORDER BY (instance_id, created_at, id) alone, and only
  * those rows are read, so a deep page skips index entries, not table rows.
  */
-export async function listActivity(instanceId: number, { page, perPage }: Pagination) {
+export async function listActivity(instanceId: number, { page, perPage }: Pagination, filters: ActivityFilters = {}) {
   const db = await getDb();
-  const [counted] = await db
-    .select({ total: sql<number>`${activityCountSql(instanceId)}`.mapWith(Number) })
-    .from(instances)
-    .where(eq(instances.id, instanceId));
-  const total = counted?.total ?? 0;
+  const conditions = filterConditions(filters);
+  const filtered = conditions.length > 0;
+  const where = filtered ? and(eq(activityLog.instanceId, instanceId), ...conditions) : eq(activityLog.instanceId, instanceId);
+  let total: number;
+  if (filtered) {
+    // Capped count: reads at most FILTERED_COUNT_CAP + 1 index entries.
+    const capped = db.select({ one: sql`1`.as("one") }).from(activityLog).where(where).limit(FILTERED_COUNT_CAP + 1).as("capped");
+    const [counted] = await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(capped);
+    total = counted?.n ?? 0;
+  } else {
+    const [counted] = await db
+      .select({ total: sql<number>`${activityCountSql(instanceId)}`.mapWith(Number) })
+      .from(instances)
+      .where(eq(instances.id, instanceId));
+    total = counted?.total ?? 0;
+  }
+  const totalCapped = filtered && total > FILTERED_COUNT_CAP;
+  if (totalCapped) total = FILTERED_COUNT_CAP;
   const pageIds = db
     .select({ id: activityLog.id })
     .from(activityLog)
-    .where(eq(activityLog.instanceId, instanceId))
+    .where(where)
     .orderBy(desc(activityLog.createdAt), desc(activityLog.id))
     .limit(perPage)
     .offset((page - 1) * perPage);
@@ -60,7 +91,7 @@ export async function listActivity(instanceId: number, { page, perPage }: Pagina
       action_label: actionLabel(row.action),
       created_at: apiTimestamp(row.createdAt),
     })),
-    meta: paginationMeta(page, perPage, total),
+    meta: filtered ? { ...paginationMeta(page, perPage, total), total_capped: totalCapped } : paginationMeta(page, perPage, total),
   };
 }
 

@@ -6,6 +6,8 @@ import { useCallback } from "react";
 /**
  * List state (filter, search, page) kept in the URL, so reload, back button
  * and shared links show the same list. Empty values are left out of the URL.
+ * Every change is a new history entry (push), so the browser's Back button
+ * returns to the previous filter state.
  */
 export function useUrlState<K extends string>(keys: readonly K[]) {
   const params = useSearchParams();
@@ -20,7 +22,7 @@ export function useUrlState<K extends string>(keys: readonly K[]) {
         else next.delete(key);
       }
       const query = next.toString();
-      router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
+      router.push(query ? `${pathname}?${query}` : pathname, { scroll: false });
     },
     [params, pathname, router],
   );

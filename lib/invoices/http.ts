@@ -64,3 +64,16 @@ export function wantsInline(req: Request) {
   const value = new URL(req.url).searchParams.get("inline");
   return value === "1" || value === "true";
 }
+
+/** ZIP download (the accountant's year archive); never cached, it grows with each new invoice. */
+export function zipResponse(archive: { filename: string; stream: ReadableStream<Uint8Array> }) {
+  return new Response(archive.stream, {
+    status: 200,
+    headers: {
+      "Content-Type": "application/zip",
+      "Content-Disposition": `attachment; filename="${archive.filename}"`,
+      "Cache-Control": "private, no-store",
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
+}

@@ -5,7 +5,7 @@
  * Statistics: open_count = sent + partially paid + overdue, open_amount =
  * their remaining sum, overdue_count ⊂ open_count.
  */
-import { and, asc, count, desc, eq, ilike, inArray, isNotNull, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, ilike, inArray, isNotNull, lt, or, sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { instances, invoices } from "@/db/schema";
 import type { DbOrTx } from "@/db/types";
@@ -13,15 +13,39 @@ import { paginationMeta } from "@/lib/activity";
 import { todayIsoDate, type InvoiceStatus } from "@/lib/invoices/calc";
 import { presentDetail, presentListRow, presentStaffDetail, presentStaffListRow, type DetailParts, type InvoiceDetail } from "@/lib/invoices/present";
 import { findRow, findVisibleRow, loadParts, type InvoiceRow } from "@/lib/invoices/rows";
-import type { CustomerStatusFilter, StaffStatusFilter } from "@/lib/invoices/schemas";
+import type { CustomerStatusFilter, InvoiceSort, SortDirection, StaffStatusFilter } from "@/lib/invoices/schemas";
 import { derivedSubquery, OPEN_STATUSES } from "@/lib/invoices/status-sql";
 import { centsToNumber, formatEuro } from "@/lib/money";
 
 export type { InvoiceDetail };
-export type InvoiceListFilters = { status?: CustomerStatusFilter | StaffStatusFilter; search?: string; page?: number; perPage?: number };
+export type InvoiceListFilters = {
+  status?: CustomerStatusFilter | StaffStatusFilter;
+  search?: string;
+  /** Calendar year of the invoice date. */
+  year?: number;
+  sort?: InvoiceSort;
+  dir?: SortDirection;
+  page?: number;
+  perPage?: number;
+};
+
+/** invoice_date within the calendar year (drafts without a date never match). */
+function yearCondition(column: Parameters<typeof gte>[0], year: number | undefined) {
+  return year === undefined ? undefined : and(gte(column, `${year}-01-01`), lt(column, `${year + 1}-01-01`));
+}
 
 function escapeLike(value: string) {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** The chosen column first, then newest first as the tie-breaker, so pages never overlap. */
+function listOrder(d: ReturnType<typeof derivedSubquery>, filters: InvoiceListFilters): SQL[] {
+  const newest = [sql`${d.invoiceDate} desc nulls first`, desc(d.createdAt), desc(d.id)];
+  if (!filters.sort) return newest;
+  const direction = filters.dir ?? (filters.sort === "date" ? "desc" : "asc");
+  const column = { date: d.invoiceDate, number: d.invoiceNumber, amount: d.grossCents, due_date: d.dueDate }[filters.sort];
+  const ordered = direction === "asc" ? sql`${column} asc nulls last` : sql`${column} desc nulls last`;
+  return [ordered, ...newest];
 }
 
 async function listDerived(baseWhere: SQL | undefined, filters: InvoiceListFilters) {
@@ -35,6 +59,8 @@ async function listDerived(baseWhere: SQL | undefined, filters: InvoiceListFilte
   else if (filters.status) conditions.push(eq(d.status, filters.status));
   const pattern = filters.search ? `%${escapeLike(filters.search)}%` : null;
   if (pattern) conditions.push(or(ilike(d.invoiceNumber, pattern), ilike(d.title, pattern))!);
+  const inYear = yearCondition(d.invoiceDate, filters.year);
+  if (inYear) conditions.push(inYear);
   const where = conditions.length > 0 ? and(...conditions) : undefined;
 
   // Without a status filter the count needs no payments: an index-only scan of the invoices alone.
@@ -43,12 +69,18 @@ async function listDerived(baseWhere: SQL | undefined, filters: InvoiceListFilte
     : await db
         .select({ total: count() })
         .from(invoices)
-        .where(and(baseWhere, pattern ? or(ilike(invoices.invoiceNumber, pattern), ilike(invoices.title, pattern)) : undefined));
+        .where(
+          and(
+            baseWhere,
+            pattern ? or(ilike(invoices.invoiceNumber, pattern), ilike(invoices.title, pattern)) : undefined,
+            yearCondition(invoices.invoiceDate, filters.year),
+          ),
+        );
   const rows = await db
     .select()
     .from(d)
     .where(where)
-    .orderBy(sql`${d.invoiceDate} desc nulls first`, desc(d.createdAt), desc(d.id))
+    .orderBy(...listOrder(d, filters))
     .limit(perPage)
     .offset((page - 1) * perPage);
 

@@ -28,6 +28,19 @@ const searchField = z
 
 const emptyToUndefined = (v: unknown) => (v === "" || v === null ? undefined : v);
 
+/** Sortable columns of the invoice lists; without `sort` the list is newest first. */
+export const INVOICE_SORTS = ["date", "number", "amount", "due_date"] as const;
+export type InvoiceSort = (typeof INVOICE_SORTS)[number];
+export const SORT_DIRECTIONS = ["asc", "desc"] as const;
+export type SortDirection = (typeof SORT_DIRECTIONS)[number];
+
+/** A calendar year of invoices (invoice date), e.g. for the accountant's archive. */
+export const invoiceYearField = z.coerce
+  .number({ error: "Das Jahr muss eine Zahl sein." })
+  .int({ error: "Das Jahr muss eine ganze Zahl sein." })
+  .min(2000, { error: "Das Jahr muss zwischen 2000 und 2100 liegen." })
+  .max(2100, { error: "Das Jahr muss zwischen 2000 und 2100 liegen." });
+
 export const customerListQuery = z.object({
   ...pageQuery,
   per_page: pageQuery.per_page.default(15),
@@ -36,7 +49,13 @@ export const customerListQuery = z.object({
     z.enum(CUSTOMER_STATUS_FILTERS, { error: `Unbekannter Status. Erlaubt: ${CUSTOMER_STATUS_FILTERS.join(", ")}.` }).optional(),
   ),
   search: searchField,
+  sort: z.preprocess(emptyToUndefined, z.enum(INVOICE_SORTS, { error: `Unbekannte Sortierung. Erlaubt: ${INVOICE_SORTS.join(", ")}.` }).optional()),
+  dir: z.preprocess(emptyToUndefined, z.enum(SORT_DIRECTIONS, { error: "Die Richtung muss asc oder desc sein." }).optional()),
+  year: z.preprocess(emptyToUndefined, invoiceYearField.optional()),
 });
+
+/** GET /api/manage/invoices/archive: the year is required. */
+export const archiveQuery = z.object({ year: z.preprocess(emptyToUndefined, invoiceYearField) });
 
 export const staffListQuery = z.object({
   ...pageQuery,

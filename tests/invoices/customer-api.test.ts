@@ -178,6 +178,43 @@ describe("GET /api/manage/invoices – filters", () => {
   });
 });
 
+describe("GET /api/manage/invoices – sort and year", () => {
+  type Row = { id: number; invoice_number: string; invoice_date: string; total_gross: number; due_date: string | null };
+  const all = async (query: string) => (await list(`?per_page=100${query}`)).json.invoices as Row[];
+
+  it("sorts by number, amount and date in both directions", async () => {
+    const byNumber = (await all("&sort=number&dir=asc")).map((i) => i.invoice_number);
+    expect(byNumber).toEqual([...byNumber].sort());
+    expect((await all("&sort=number&dir=desc")).map((i) => i.invoice_number)).toEqual([...byNumber].reverse());
+    const amounts = (await all("&sort=amount&dir=desc")).map((i) => i.total_gross);
+    expect(amounts).toEqual([...amounts].sort((a, b) => b - a));
+    expect(new Set(amounts).size).toBeGreaterThan(1);
+    const dates = (await all("&sort=date&dir=asc")).map((i) => i.invoice_date);
+    expect(dates).toEqual([...dates].sort());
+    expect(dates.length).toBe(8);
+  });
+
+  it("filters by the year of the invoice date and counts only that year", async () => {
+    const everything = await all("");
+    const year = Number(everything[0]!.invoice_date.slice(0, 4));
+    const expected = everything.filter((i) => i.invoice_date.startsWith(`${year}-`)).map((i) => i.id).sort();
+    const res = await list(`?per_page=100&year=${year}`);
+    expect(res.json.invoices.map((i: Row) => i.id).sort()).toEqual(expected);
+    expect(res.json.meta.total).toBe(expected.length);
+    const none = await list("?year=2001");
+    expect(none.json.invoices).toEqual([]);
+    expect(none.json.meta.total).toBe(0);
+    // The statistics still describe all invoices.
+    expect(none.json.stats).toEqual(res.json.stats);
+  });
+
+  it.each(["sort=betrag", "dir=up", "year=abc", "year=1999", "year=2101"])("%s → 422", async (query) => {
+    const res = await list(`?${query}`);
+    expect(res.status).toBe(422);
+    expect(res.json.errors[query.split("=")[0]]).toBeDefined();
+  });
+});
+
 describe("GET /api/manage/invoices/{id}", () => {
   it("returns positions, payments, tax breakdown and cent-exact totals", async () => {
     const id = await idByTitle("Einrichtung Custom-Domain und Remote-Support");

@@ -4,6 +4,6 @@ import { customerListQuery } from "@/lib/invoices/schemas";
 import { listInvoices } from "@/lib/invoices/queries";
 
 export const GET = instanceRoute({ permission: "invoice.read" }, async ({ req, instance }) => {
-  const { page, per_page, status, search } = parseQuery(req, customerListQuery);
-  return listInvoices(instance.instance.id, { page, perPage: per_page, status, search });
+  const { page, per_page, ...filters } = parseQuery(req, customerListQuery);
+  return listInvoices(instance.instance.id, { page, perPage: per_page, ...filters });
 });

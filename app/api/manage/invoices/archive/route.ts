@@ -1,0 +1,10 @@
+import { parseQuery } from "@/lib/http/body";
+import { instanceRoute } from "@/lib/http/manage-route";
+import { zipResponse } from "@/lib/invoices/http";
+import { archiveQuery } from "@/lib/invoices/schemas";
+import { invoiceYearArchive } from "@/lib/invoices/year-archive";
+
+export const GET = instanceRoute({ permission: "invoice.read" }, async ({ req, instance }) => {
+  const { year } = parseQuery(req, archiveQuery);
+  return zipResponse(await invoiceYearArchive(instance.instance.id, year));
+});
