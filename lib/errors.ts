@@ -14,6 +14,23 @@ export abstract class DomainError extends Error {
   }
 }
 
+/**
+ * An error with a machine-readable code next to its German message
+ * (`invalid_code`, `token_expired`, …); API v1 shows the code as `detail.error`.
+ */
+export class CodedError extends DomainError {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    extra: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ) {
+    super(message, extra);
+    Object.assign(this.headers, headers);
+  }
+}
+
 export class BadRequestError extends DomainError {
   readonly status = 400;
 }

@@ -1,4 +1,4 @@
-import { DomainError } from "@/lib/errors";
+import { CodedError } from "@/lib/errors";
 
 /**
  * An auth outcome with a machine-readable code (`invalid_code`,
@@ -6,15 +6,4 @@ import { DomainError } from "@/lib/errors";
  * API v1 shows it as `detail.error`, the manage API and the login form show
  * only the German message.
  */
-export class AuthError extends DomainError {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    extra: Record<string, unknown> = {},
-    headers: Record<string, string> = {},
-  ) {
-    super(message, extra);
-    Object.assign(this.headers, headers);
-  }
-}
+export class AuthError extends CodedError {}

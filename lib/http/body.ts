@@ -3,11 +3,11 @@ import "@/lib/validation";
 import { config } from "@/lib/config";
 import { BadRequestError, PayloadTooLargeError, ValidationError, type FieldErrors } from "@/lib/errors";
 
-/** Reads a JSON body with a size cap; malformed JSON and oversize bodies are 4xx, never 500. */
-export async function readJsonBody(req: Request, maxBytes = config().MAX_BODY_BYTES): Promise<unknown> {
+/** The raw body, read with a cap: more than `maxBytes` (declared or streamed) throws `tooLargeError()`. */
+export async function readBodyBytes(req: Request, maxBytes: number, tooLargeError: () => Error = () => tooLarge(maxBytes)): Promise<Buffer> {
   const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw tooLarge(maxBytes);
-  if (!req.body) return {};
+  if (declared > maxBytes) throw tooLargeError();
+  if (!req.body) return Buffer.alloc(0);
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -17,11 +17,16 @@ export async function readJsonBody(req: Request, maxBytes = config().MAX_BODY_BY
     size += value.byteLength;
     if (size > maxBytes) {
       await reader.cancel();
-      throw tooLarge(maxBytes);
+      throw tooLargeError();
     }
     chunks.push(value);
   }
-  const text = Buffer.concat(chunks).toString("utf8").trim();
+  return Buffer.concat(chunks);
+}
+
+/** Reads a JSON body with a size cap; malformed JSON and oversize bodies are 4xx, never 500. */
+export async function readJsonBody(req: Request, maxBytes = config().MAX_BODY_BYTES): Promise<unknown> {
+  const text = (await readBodyBytes(req, maxBytes)).toString("utf8").trim();
   if (text === "") return {};
   try {
     return JSON.parse(text);

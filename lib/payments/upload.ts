@@ -1,25 +1,10 @@
 import { BadRequestError, PayloadTooLargeError } from "@/lib/errors";
+import { readBodyBytes } from "@/lib/http/body";
 import { MAX_STATEMENT_BYTES } from "./import";
 
 const TOO_LARGE = "Der Kontoauszug ist zu groß (höchstens 5 MB).";
 
-async function readCapped(req: Request, max: number): Promise<Buffer> {
-  if (!req.body) return Buffer.alloc(0);
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      throw new PayloadTooLargeError(TOO_LARGE);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
-}
+const readCapped = (req: Request, max: number) => readBodyBytes(req, max, () => new PayloadTooLargeError(TOO_LARGE));
 
 /**
  * The uploaded statement: multipart/form-data (field `file`) or the raw XML as body.

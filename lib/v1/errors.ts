@@ -1,6 +1,5 @@
 import { NextResponse } from "next/server";
-import { AuthError } from "@/lib/auth/errors";
-import { DomainError, isInfrastructureError, loggableError, RateLimitError, ServiceUnavailableError } from "@/lib/errors";
+import { CodedError, DomainError, isInfrastructureError, loggableError, RateLimitError, ServiceUnavailableError } from "@/lib/errors";
 import { NO_STORE } from "@/lib/http/route-handler";
 import { logger } from "@/lib/observability/logger";
 
@@ -10,18 +9,7 @@ import { logger } from "@/lib/observability/logger";
  * The permission failure of the seed is exactly
  * `{ "detail": { "error": "permission_denied", "missing": "host.delete" } }` (plus a message).
  */
-export class V1Error extends DomainError {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    extra: Record<string, unknown> = {},
-    headers: Record<string, string> = {},
-  ) {
-    super(message, extra);
-    Object.assign(this.headers, headers);
-  }
-}
+export class V1Error extends CodedError {}
 
 const DEFAULT_CODES: Record<number, string> = {
   400: "bad_request",
@@ -44,7 +32,7 @@ export function permissionDenied(missing: string) {
 /** The single place where v1 maps domain errors to HTTP status codes and bodies. */
 export function v1ErrorResponse(error: unknown): NextResponse {
   if (error instanceof DomainError) {
-    const code = error instanceof V1Error || error instanceof AuthError ? error.code : error.status === 500 ? "upstream_error" : DEFAULT_CODES[error.status] ?? "error";
+    const code = error instanceof CodedError ? error.code : error.status === 500 ? "upstream_error" : DEFAULT_CODES[error.status] ?? "error";
     // permission_denied keeps the seed's exact shape: { error, missing }.
     const detail: Record<string, unknown> =
       code === "permission_denied" ? { error: code, ...error.details } : { error: code, message: error.message, ...error.details };
