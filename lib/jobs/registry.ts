@@ -31,6 +31,8 @@ export type JobDefinition<Data extends object = Record<string, unknown>> = {
   retryBackoff: boolean;
   /** Seconds before the first retry (doubles with retryBackoff). */
   retryDelay?: number;
+  /** Runs so often that a completed run is logged at debug level only (failures are always logged). */
+  quiet?: boolean;
   /** A job running longer than this is failed and retried. */
   expireInSeconds?: number;
 };
@@ -49,6 +51,7 @@ export const JOBS: JobDefinition[] = [
   {
     // Mails queued by enqueueMail go out within a few seconds; the per-minute cron is the safety net.
     name: "mail-delivery",
+    quiet: true,
     schedule: "* * * * *",
     everySeconds: 3,
     handler: async () => deliverDueMails(50, () => recordMailFailure()),
@@ -68,6 +71,7 @@ export const JOBS: JobDefinition[] = [
   },
   {
     name: "health-probe",
+    quiet: true,
     schedule: "* * * * *",
     handler: async () => runHealthProbes(),
     retryLimit: 0,

@@ -47,7 +47,8 @@ export async function startJobRunner(options: {
         try {
           const result = await job.handler(entry.data ?? {});
           recordJob(job.name, "completed", (performance.now() - started) / 1000);
-          log.info({ job: job.name, job_id: entry.id, result, duration_ms: Math.round(performance.now() - started) }, "job completed");
+          // Frequent jobs (mail delivery every few seconds) log at debug level, so the log shows what matters.
+          log[job.quiet ? "debug" : "info"]({ job: job.name, job_id: entry.id, result, duration_ms: Math.round(performance.now() - started) }, "job completed");
           return result;
         } catch (error) {
           recordJob(job.name, "failed", (performance.now() - started) / 1000);
