@@ -20,6 +20,7 @@ import { Pagination } from "@/components/ui/pagination";
 import { ServerControl } from "@/components/server/server-control";
 import { useAccess } from "@/components/portal/me-context";
 import { DunningPauseCard } from "@/components/dunning/dunning-pause";
+import { HealthAlertsCard } from "./health-alerts-card";
 
 type DetailResponse = { instance: AdminInstanceDetail };
 
@@ -90,6 +91,7 @@ export function InstanceDetail({ id, currentUserId, canManage: mayManage }: { id
         {canManage && <EditCard instance={i} />}
         {canManage && <SuspensionCard instance={i} />}
         {access.can("invoice.read") && <DunningPauseCard instanceId={i.id} canWrite={access.can("invoice.write") && !access.readOnly} />}
+        <HealthAlertsCard instanceId={i.id} canWrite={access.can("tenant.manage") && !access.readOnly} />
       </div>
       {i.server.hetzner_server_id && access.can("host.read") && (
         <section aria-labelledby="server-control-heading" className="space-y-2" data-testid="staff-server-control">

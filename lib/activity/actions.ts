@@ -38,6 +38,7 @@ export const ACTIVITY_ACTIONS = {
   "instance.updated": { level: "info", label: "Instanz geändert" },
   "instance.suspended": { level: "warning", label: "Instanz gesperrt" },
   "instance.reactivated": { level: "info", label: "Sperre aufgehoben" },
+  "instance.health_alerts_changed": { level: "info", label: "Störungsmeldungen geändert" },
   "admin.impersonation_started": { level: "info", label: "Ansicht als Kunde gestartet" },
   "admin.impersonation_ended": { level: "info", label: "Ansicht als Kunde beendet" },
   "admin.tier_updated": { level: "info", label: "Tarif geändert" },

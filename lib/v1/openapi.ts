@@ -4,6 +4,7 @@ import { bulkActionSchema } from "@/lib/admin/bulk";
 import * as billing from "@/lib/billing/schemas";
 import { config } from "@/lib/config";
 import { dunningSettingsBody, pauseBody } from "@/lib/dunning/schemas";
+import { healthAlertsBody } from "@/lib/health/opt-in";
 import { invoiceDetailResponse, invoiceList } from "@/lib/invoices/api-schemas";
 import { cancelSchema, customerListQuery, draftSchema, paymentSchema, staffListQuery } from "@/lib/invoices/schemas";
 import { listMailsQuery } from "@/lib/mail/staff";
@@ -501,6 +502,10 @@ const staffPaths: ZodOpenApiPathsObject = {
     get: staff(T.dunning, "Mahnstatus der Instanz", { permission: "invoice.read", notFound: "instance", requestParams: instanceIdPath }),
     put: staff(T.dunning, "Mahnwesen pausieren (Notiz Pflicht)", { permission: "invoice.write", notFound: "instance", requestParams: instanceIdPath, body: pauseBody }),
     delete: staff(T.dunning, "Mahnwesen fortsetzen", { permission: "invoice.write", notFound: "instance", requestParams: instanceIdPath }),
+  },
+  "/api/manage/admin/instances/{id}/health-alerts": {
+    get: staff(T.instances, "Störungsmeldungen: gehen sie auch an die Kunden-Admins?", { permission: "tenant.read", notFound: "instance", requestParams: instanceIdPath }),
+    put: staff(T.instances, "Störungsmeldungen für die Kunden-Admins ein- oder ausschalten", { permission: "tenant.manage", notFound: "instance", requestParams: instanceIdPath, body: healthAlertsBody }),
   },
   "/api/manage/admin/impersonation": {
     get: staff(T.instances, "Aktuelle „Ansicht als Kunde“ dieser Sitzung", { permission: "tenant.read" }),
