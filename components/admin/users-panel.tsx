@@ -186,6 +186,8 @@ function InviteForm({ instanceId, roleOptions }: { instanceId: number | null; ro
     },
   });
   const errors = invite.error instanceof ApiError ? invite.error.fieldErrors : {};
+  // The form needs the roles to choose from; without them an invitation would go out with none.
+  if (roleOptions.length === 0) return <LoadingBlock label="Rollen werden geladen …" />;
   return (
     <form
       noValidate
@@ -219,12 +221,7 @@ function InviteForm({ instanceId, roleOptions }: { instanceId: number | null; ro
           {errors.roles && <p className="text-sm text-red-700">{errors.roles[0]}</p>}
         </div>
       </div>
-      <Button
-        type="submit"
-        busy={invite.isPending}
-        disabled={roleOptions.length === 0}
-        disabledReason={roleOptions.length === 0 ? "Die Rollen werden noch geladen." : undefined}
-      >
+      <Button type="submit" busy={invite.isPending}>
         Einladung senden
       </Button>
     </form>
