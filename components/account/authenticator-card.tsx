@@ -9,6 +9,7 @@ import { useToast } from "@/components/ui/toast";
 import { apiFetch, ApiError } from "@/lib/client/api";
 import { RecoveryCodesView } from "./recovery-codes-view";
 import type { TotpSetup, TwoFactorStatus as Status } from "./types";
+import { PasswordConfirmation } from "./password-confirmation";
 
 /** Authenticator app: QR code, switched on by a first correct code; recovery codes shown once. */
 export function AuthenticatorCard() {
@@ -129,16 +130,7 @@ export function AuthenticatorCard() {
             withPassword.mutate(action);
           }}
         >
-          {passwordError && Object.keys(passwordError.fieldErrors).length === 0 && <Alert kind="error">{passwordError.message}</Alert>}
-          <Field
-            label="Passwort zur Bestätigung"
-            type="password"
-            autoComplete="current-password"
-            autoFocus
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            error={passwordError?.fieldErrors.password?.[0]}
-          />
+          <PasswordConfirmation value={password} onChange={setPassword} error={passwordError} />
           <div className="flex flex-col gap-2 sm:flex-row">
             <Button type="submit" variant={action === "disable" ? "danger" : "primary"} busy={withPassword.isPending}>
               {action === "disable" ? "App deaktivieren" : "Codes neu erzeugen"}

@@ -4,10 +4,10 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Alert, Badge, LoadingBlock } from "@/components/ui/card";
-import { Field } from "@/components/ui/field";
 import { useToast } from "@/components/ui/toast";
 import { apiFetch, ApiError } from "@/lib/client/api";
 import type { TwoFactorStatus as Status } from "./types";
+import { PasswordConfirmation } from "./password-confirmation";
 
 /** Turn e-mail 2FA on or off; the password confirms the change. */
 export function TwoFactorCard() {
@@ -55,16 +55,7 @@ export function TwoFactorCard() {
             mutation.mutate(!enabled);
           }}
         >
-          {error && Object.keys(error.fieldErrors).length === 0 && <Alert kind="error">{error.message}</Alert>}
-          <Field
-            label="Passwort zur Bestätigung"
-            type="password"
-            autoComplete="current-password"
-            autoFocus
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            error={error?.fieldErrors.password?.[0]}
-          />
+          <PasswordConfirmation value={password} onChange={setPassword} error={error} />
           <div className="flex flex-col gap-2 sm:flex-row">
             <Button type="submit" variant={enabled ? "danger" : "primary"} busy={mutation.isPending}>
               {enabled ? "Deaktivieren bestätigen" : "Aktivieren bestätigen"}
