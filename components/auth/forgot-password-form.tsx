@@ -11,7 +11,7 @@ import { apiFetch, ApiError } from "@/lib/client/api";
 export function ForgotPasswordForm() {
   const [email, setEmail] = useState("");
   const mutation = useMutation({
-    mutationFn: () => apiFetch<{ message: string }>("/api/manage/auth/forgot-password", { method: "POST", body: { email } }),
+    mutationFn: (address: string) => apiFetch<{ message: string }>("/api/manage/auth/forgot-password", { method: "POST", body: { email: address } }),
   });
   const error = mutation.error instanceof ApiError ? mutation.error : null;
 
@@ -33,7 +33,10 @@ export function ForgotPasswordForm() {
       className="space-y-5"
       onSubmit={(e) => {
         e.preventDefault();
-        mutation.mutate();
+        // What the field shows counts: text typed before the page was interactive is in the field, not yet in the state.
+        const typed = String(new FormData(e.currentTarget).get("email") ?? email);
+        setEmail(typed);
+        mutation.mutate(typed);
       }}
     >
       <h2 className="text-lg font-semibold">Passwort vergessen</h2>
@@ -44,6 +47,7 @@ export function ForgotPasswordForm() {
         type="email"
         autoComplete="username"
         autoFocus
+        name="email"
         value={email}
         onChange={(e) => setEmail(e.target.value)}
         error={error?.fieldErrors.email?.[0]}
