@@ -1,7 +1,7 @@
 /** The part of autocannon's programmatic API the HTTP benchmark uses (the package ships no types). */
 declare module "autocannon" {
   type Options = { url: string; headers?: Record<string, string>; connections?: number; duration?: number };
-  type Histogram = { average: number; p50: number; p99: number };
+  type Histogram = { average: number; p50: number; p99: number; total: number };
   type Result = { requests: Histogram; latency: Histogram; errors: number; timeouts: number; non2xx: number };
   export default function autocannon(options: Options): Promise<Result>;
 }

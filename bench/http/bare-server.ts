@@ -12,6 +12,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import postgres from "postgres";
 import { hashToken } from "@/lib/crypto/tokens";
 import { paginationMeta } from "@/lib/activity";
+import { actionLabel } from "@/lib/activity/actions";
 import { todayIsoDate, type InvoiceStatus } from "@/lib/invoices/calc";
 import { presentDetail, presentListRow, type ListRow } from "@/lib/invoices/present";
 import { pdfFilename } from "@/lib/invoices/pdf-filename";
@@ -125,7 +126,7 @@ async function activity(sql: Sql, instanceId: number, url: URL) {
   const [{ coalesce: count }] = await sql.unsafe(q.ACTIVITY_COUNT, [instanceId, instanceId]);
   const rows = await sql.unsafe(q.ACTIVITY_PAGE, [instanceId, perPage, (page - 1) * perPage]);
   return {
-    logs: rows.map((r) => ({ id: r.id, action: r.action, description: r.description, level: r.level, actor: r.actor_name, created_at: apiTimestamp(r.created_at) })),
+    logs: rows.map((r) => ({ id: r.id, action: r.action, description: r.description, level: r.level, actor: r.actor_name, actor_type: r.actor_type, action_label: actionLabel(r.action), created_at: apiTimestamp(r.created_at) })),
     meta: paginationMeta(page, perPage, Number(count)),
   };
 }
@@ -220,6 +221,12 @@ export function createBareServer(sql: Sql) {
   return createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? "/", "http://localhost");
+      // Liveness as app/api/health: no database, no authentication (the bench's measure of the fixed cost per request).
+      if (req.method === "GET" && url.pathname === "/api/health") {
+        res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
+        res.end(JSON.stringify({ status: "ok" }));
+        return;
+      }
       const route = req.method === "GET" ? ROUTES.find((r) => r.pattern.test(url.pathname)) : undefined;
       if (!route) throw new HttpError(404, "Nicht gefunden.");
       const auth = await authenticate(sql, req);

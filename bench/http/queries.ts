@@ -33,7 +33,7 @@ export const STATUS_BILLING = `select "instance_id", "status", "monthly_price_ce
 /** $1 instance id, $2 instance id. lib/activity/index.ts listActivity: the trigger-maintained total (migration 0010). */
 export const ACTIVITY_COUNT = `select coalesce((select "n" from "activity_counts" where "instance_id" = $1), 0) from "instances" where "instances"."id" = $2`;
 /** $1 instance id, $2 limit, $3 offset: the deferred join (ids from the index, then only the page's rows). */
-export const ACTIVITY_PAGE = `select "id", "action", "description", "level", "actor_name", "created_at" from "activity_log" where "activity_log"."id" in (select "id" from "activity_log" where "activity_log"."instance_id" = $1 order by "activity_log"."created_at" desc, "activity_log"."id" desc limit $2 offset $3) order by "activity_log"."created_at" desc, "activity_log"."id" desc`;
+export const ACTIVITY_PAGE = `select "id", "action", "description", "level", "actor_name", "actor_type", "created_at" from "activity_log" where "activity_log"."id" in (select "id" from "activity_log" where "activity_log"."instance_id" = $1 order by "activity_log"."created_at" desc, "activity_log"."id" desc limit $2 offset $3) order by "activity_log"."created_at" desc, "activity_log"."id" desc`;
 
 // lib/invoices/status-sql.ts: the derived-status subquery "d" over the instance's issued invoices,
 // the paid amount computed once per invoice by a lateral aggregate.

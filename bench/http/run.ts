@@ -13,35 +13,56 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { appendFileSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import autocannon from "autocannon";
-import { bareClient, benchPaths, createBareServer, manageLogin, verify } from "./bare-server";
+import { bareClient, benchPaths, manageLogin, verify } from "./bare-server";
 import { benchDatabaseUrl, seedBenchDatabase } from "./seed-scale";
 
 const PORTAL_PORT = Number(process.env.BENCH_PORTAL_PORT ?? 3900);
 const BARE_PORT = Number(process.env.BENCH_BARE_PORT ?? 3901);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const CONNECTIONS = [10, 50];
+const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? "10,50").split(",").map(Number);
+/** BENCH_ONLY=status,pdf: only the endpoints whose name contains one of these. */
+const ONLY = process.env.BENCH_ONLY?.split(",").filter(Boolean);
 /** The build to start: NEXT_DIST_DIR as next.config.mjs reads it (default .next). */
 const DIST_DIR = process.env.NEXT_DIST_DIR || ".next";
-/** How the portal's production build is started (the lead switches this to the custom server). */
-const PORTAL_START = ["node_modules/.bin/tsx", "scripts/serve.ts", "--prod"];
+/**
+ * How the portal's production build is started: `npm start` (node --import tsx
+ * scripts/start.ts) in real production mode, as deploy/manage-portal@.service does.
+ * BENCH_CPU_PROF=1 writes a V8 CPU profile per process to .data/cpu-prof/ on exit.
+ */
+const PORTAL_START = [
+  process.execPath,
+  ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir=.data/cpu-prof"] : []),
+  "--import",
+  "tsx",
+  "scripts/start.ts",
+];
 
 type Target = { name: string; path: string; auth: "manage" | "v1" | "cookie" | "none"; bare: boolean };
 
 function portalEnv(url: string): NodeJS.ProcessEnv {
-  return {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
-    APP_ENV: "test",
+    APP_ENV: undefined,
+    DEV_TOOLS: undefined,
     DATABASE_URL: url,
     PORT: String(PORTAL_PORT),
+    HOST: "127.0.0.1",
     APP_URL: `http://127.0.0.1:${PORTAL_PORT}`,
-    HETZNER_SIM_PORT: String(PORTAL_PORT + 10),
-    DNS_DEV_PORT: String(PORTAL_PORT + 11),
-    INSTANCE_AGENT_PORT: String(PORTAL_PORT + 12),
-    DNS_DEV_RECORDS: `.data/bench-dns-${PORTAL_PORT}.json`,
+    // Production refuses to start without its secrets; these are the bench's own.
+    AUTH_SECRET: "bench-auth-secret-0123456789abcdef0123456789",
+    JWT_SIGNING_KEYS: "bench:bench-jwt-secret-0123456789abcdef0123456789",
+    METRICS_TOKEN: "bench-metrics-token-0123456789",
+    MAIL_TRANSPORT: "outbox",
+    // No job runs in the app process; nothing here calls Hetzner or the agents.
+    HCLOUD_TOKEN: "bench-unused",
+    INSTANCE_AGENT_URL: "http://127.0.0.1:9",
+    INSTANCE_AGENT_SECRET: "bench-unused-agent-secret",
     NEXT_TELEMETRY_DISABLED: "1",
     LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
   };
+  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+  return env;
 }
 
 async function waitFor(url: string, timeoutMs = 120_000) {
@@ -57,6 +78,31 @@ async function waitFor(url: string, timeoutMs = 120_000) {
   }
   throw new Error(`${url} antwortet nicht innerhalb von ${timeoutMs / 1000} s.`);
 }
+
+/** CPU time (user + system) in milliseconds of a process and all its descendants (Linux /proc). */
+export function treeCpuMs(rootPid: number): number {
+  const children = new Map<number, number[]>();
+  const ticks = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1]!.split(" ");
+      children.set(Number(fields[1]), [...(children.get(Number(fields[1])) ?? []), Number(entry)]);
+      ticks.set(Number(entry), Number(fields[11]) + Number(fields[12]));
+    } catch {
+      // process ended meanwhile
+    }
+  }
+  let total = 0;
+  const stack = [rootPid];
+  while (stack.length) {
+    const pid = stack.pop()!;
+    total += ticks.get(pid) ?? 0;
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return (total * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+const CLOCK_TICKS_PER_SECOND = 100;
 
 /** VmRSS summed over the process and all its descendants (Linux /proc). */
 export function treeRssBytes(rootPid: number): number {
@@ -111,15 +157,19 @@ async function browserCookie(base: string) {
   return [jar, ...cookies].filter(Boolean).join("; ");
 }
 
-type Measurement = { reqPerSec: number; p50: number; p99: number; errors: number };
+type Measurement = { reqPerSec: number; p50: number; p99: number; errors: number; cpuMsPerRequest: number | null };
 
-async function drive(url: string, headers: Record<string, string>, connections: number, seconds: number): Promise<Measurement> {
+/** Drives one URL; with `pid`, also the server's CPU time per answered request (robust on a busy machine). */
+async function drive(url: string, headers: Record<string, string>, connections: number, seconds: number, pid?: number): Promise<Measurement> {
+  const cpuBefore = pid ? treeCpuMs(pid) : 0;
   const result = await autocannon({ url, headers, connections, duration: seconds });
+  const answered = result.requests.total;
   return {
     reqPerSec: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts + result.non2xx,
+    cpuMsPerRequest: pid && answered > 0 ? (treeCpuMs(pid) - cpuBefore) / answered : null,
   };
 }
 
@@ -133,8 +183,11 @@ async function main() {
 
   const portal: ChildProcess = spawn(PORTAL_START[0]!, PORTAL_START.slice(1), { env: portalEnv(url), stdio: ["ignore", "ignore", "inherit"], detached: true });
   const sql = bareClient(url);
-  const bare = createBareServer(sql);
-  await new Promise<void>((resolve) => bare.listen(BARE_PORT, "127.0.0.1", resolve));
+  // The baseline in its own process, so its CPU time is its own (not autocannon's).
+  const bare: ChildProcess = spawn(process.execPath, ["--import", "tsx", "bench/http/bare-server.ts", "--port", String(BARE_PORT)], {
+    env: { ...process.env, BENCH_DATABASE_URL: url, NODE_ENV: "production" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   const portalBase = `http://127.0.0.1:${PORTAL_PORT}`;
   const bareBase = `http://127.0.0.1:${BARE_PORT}`;
   const stop = () => {
@@ -148,7 +201,9 @@ async function main() {
   };
   process.on("exit", stop);
   try {
-    await waitFor(`${portalBase}/login`);
+    const exited = new Promise<never>((_, reject) => portal.once("exit", (code) => reject(new Error(`Das Portal hat sich beim Start beendet (Exit-Code ${code}).`))));
+    await Promise.race([waitFor(`${portalBase}/login`), exited]);
+    await waitFor(`${bareBase}/api/health`);
     const token = await manageLogin(portalBase);
     const accessToken = await v1Login(portalBase);
     const cookie = await browserCookie(portalBase);
@@ -158,12 +213,15 @@ async function main() {
     for (const r of check) console.log(`${r.identical ? "gleich    " : "ABWEICHUNG"} ${r.path}: ${r.detail}`);
 
     const targets: Target[] = [
+      // No database, no authentication: what a request costs in each server before any work of its own.
+      { name: "GET /api/health (ohne Datenbank)", path: "/api/health", auth: "none", bare: true },
       ...paths.map((path) => ({ name: `GET ${path}`, path, auth: "manage" as const, bare: true })),
       { name: "GET /api/v1/auth/me", path: "/api/v1/auth/me", auth: "v1", bare: false },
       { name: "GET /api/v1/invoices", path: "/api/v1/invoices", auth: "v1", bare: false },
       { name: "Dashboard (HTML, angemeldet)", path: "/", auth: "cookie", bare: false },
       { name: "Login-Seite (HTML)", path: "/login", auth: "none", bare: false },
     ];
+    if (ONLY) targets.splice(0, targets.length, ...targets.filter((t) => ONLY.some((o) => t.name.includes(o))));
     const headersFor = (t: Target): Record<string, string> =>
       t.auth === "manage" ? { authorization: `Bearer ${token}` } : t.auth === "v1" ? { authorization: `Bearer ${accessToken}` } : t.auth === "cookie" ? { cookie } : {};
 
@@ -175,16 +233,18 @@ async function main() {
     for (const t of targets) {
       for (const connections of CONNECTIONS) {
         const sampler = setInterval(() => (maxRss = Math.max(maxRss, treeRssBytes(portal.pid!))), 500);
-        const p = await drive(`${portalBase}${t.path}`, headersFor(t), connections, SECONDS);
+        const p = await drive(`${portalBase}${t.path}`, headersFor(t), connections, SECONDS, portal.pid);
         clearInterval(sampler);
-        const b = t.bare ? await drive(`${bareBase}${t.path}`, headersFor(t), connections, SECONDS) : null;
-        const line = `| ${t.name} | ${connections} | ${p.reqPerSec.toFixed(0)} | ${p.p50} | ${p.p99} | ${p.errors} | ${b ? b.reqPerSec.toFixed(0) : "–"} | ${b && b.reqPerSec > 0 ? (p.reqPerSec / b.reqPerSec).toFixed(2) : "–"} |`;
+        const b = t.bare ? await drive(`${bareBase}${t.path}`, headersFor(t), connections, SECONDS, bare.pid) : null;
+        const cpuCell = (m: Measurement | null) => (m?.cpuMsPerRequest == null ? "–" : m.cpuMsPerRequest.toFixed(2));
+        const line = `| ${t.name} | ${connections} | ${p.reqPerSec.toFixed(0)} | ${p.p50} | ${p.p99} | ${p.errors} | ${cpuCell(p)} | ${b ? b.reqPerSec.toFixed(0) : "–"} | ${b ? b.p99 : "–"} | ${cpuCell(b)} | ${b && b.reqPerSec > 0 ? (p.reqPerSec / b.reqPerSec).toFixed(2) : "–"} |`;
         console.log(line);
         rows.push(line);
       }
     }
     const rssMiB = (treeRssBytes(portal.pid!) / 1048576).toFixed(0);
-    const header = "| Endpunkt | Verbindungen | Portal req/s | p50 ms | p99 ms | Fehler | Bare req/s | Portal/Bare |\n|---|---:|---:|---:|---:|---:|---:|---:|";
+    const header =
+      "| Endpunkt | Verb. | Portal req/s | p50 ms | p99 ms | Fehler | Portal CPU ms/Anfr. | Bare req/s | Bare p99 ms | Bare CPU ms/Anfr. | Portal/Bare |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
     const cpu = os.cpus()[0]?.model ?? "unbekannt";
     const section = [
       "",
@@ -203,7 +263,7 @@ async function main() {
     console.log(section);
     if (process.argv.includes("--write")) appendFileSync("BENCHMARKS.md", section);
   } finally {
-    bare.close();
+    bare.kill("SIGTERM");
     await sql.end({ timeout: 5 });
     stop();
   }

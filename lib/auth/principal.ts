@@ -1,5 +1,6 @@
 import { and, eq, gt, inArray, isNull, sql, type AnyColumn, type SQL } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import { getDb, type Db } from "@/db/client";
+import { preparedQuery } from "@/db/prepared";
 import { customDomains, instances, pricingTiers, roles, sessions, userRoles, users } from "@/db/schema";
 import { hashToken } from "@/lib/crypto/tokens";
 import type { InstanceContext } from "@/lib/instances/present";
@@ -53,6 +54,31 @@ export function assignedRolesSql(userId: SQL | AnyColumn) {
     from ${userRoles} ur join ${roles} r on r.key = ur.role_key where ur.user_id = ${userId}), '[]'::json)`;
 }
 
+function sessionPrincipalQuery(db: Db) {
+  return preparedQuery(db, "session_principal", (db) => {
+    const domain = (kind: string) =>
+      sql<string | null>`(select cd.domain from ${customDomains} cd where cd.instance_id = ${instances.id} and cd.kind = ${kind} and cd.applied = true limit 1)`;
+    return db
+      .select({
+        sessionId: sessions.id,
+        lastUsedAt: sessions.lastUsedAt,
+        user: { id: users.id, email: users.email, name: users.name, instanceId: users.instanceId, active: users.active },
+        roles: assignedRolesSql(users.id),
+        instance: instances,
+        tier: pricingTiers,
+        customPortalDomain: domain("portal"),
+        customMeshcentralDomain: domain("meshcentral"),
+      })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .leftJoin(instances, eq(instances.id, users.instanceId))
+      .leftJoin(pricingTiers, eq(pricingTiers.key, instances.pricingTier))
+      .where(and(eq(sessions.tokenHash, sql.placeholder("tokenHash")), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`)))
+      .limit(1)
+      .prepare("session_principal");
+  });
+}
+
 /**
  * The portal session of a token with its principal and the principal's instance
  * context in ONE query (session ⨝ user ⨝ roles ⨝ instance ⨝ tier ⨝ applied domains);
@@ -61,25 +87,7 @@ export function assignedRolesSql(userId: SQL | AnyColumn) {
  */
 export async function loadSessionPrincipal(token: string): Promise<{ principal: Principal; instance: InstanceContext | null } | null> {
   const db = await getDb();
-  const domain = (kind: string) =>
-    sql<string | null>`(select cd.domain from ${customDomains} cd where cd.instance_id = ${instances.id} and cd.kind = ${kind} and cd.applied = true limit 1)`;
-  const [row] = await db
-    .select({
-      sessionId: sessions.id,
-      lastUsedAt: sessions.lastUsedAt,
-      user: { id: users.id, email: users.email, name: users.name, instanceId: users.instanceId, active: users.active },
-      roles: assignedRolesSql(users.id),
-      instance: instances,
-      tier: pricingTiers,
-      customPortalDomain: domain("portal"),
-      customMeshcentralDomain: domain("meshcentral"),
-    })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .leftJoin(instances, eq(instances.id, users.instanceId))
-    .leftJoin(pricingTiers, eq(pricingTiers.key, instances.pricingTier))
-    .where(and(eq(sessions.tokenHash, hashToken(token)), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`)))
-    .limit(1);
+  const [row] = await sessionPrincipalQuery(db).execute({ tokenHash: hashToken(token) });
   if (!row || !row.user.active) return null;
   if (Date.now() - row.lastUsedAt.getTime() > 60_000) {
     await db.update(sessions).set({ lastUsedAt: new Date() }).where(eq(sessions.id, row.sessionId));

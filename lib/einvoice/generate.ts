@@ -4,7 +4,7 @@
  * codes) before rendering and throws on violations; we turn that into EInvoiceError.
  * It does not run the EN 16931 / XRechnung Schematron rules; see README.md.
  */
-import { InvoiceService, type Invoice, type Logger } from "@e-invoice-eu/core";
+import type { Invoice, Logger } from "@e-invoice-eu/core";
 
 export class EInvoiceError extends Error {
   constructor(message: string) {
@@ -26,6 +26,8 @@ function quietLogger(sink: string[]): Logger {
 
 async function run(data: Invoice, format: string, pdf?: Buffer): Promise<string | Uint8Array> {
   const messages: string[] = [];
+  // Loaded on the first e-invoice (≈ 60 MB), not with every route that can lead to one.
+  const { InvoiceService } = await import("@e-invoice-eu/core");
   const service = new InvoiceService(quietLogger(messages));
   try {
     return await service.generate(structuredClone(data), {

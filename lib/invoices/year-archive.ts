@@ -7,7 +7,6 @@
  * (PDFs do not compress further).
  */
 import { and, asc, eq, gte, isNotNull, lt } from "drizzle-orm";
-import JSZip from "jszip";
 import { getDb } from "@/db/client";
 import { invoices } from "@/db/schema";
 import { NotFoundError } from "@/lib/errors";
@@ -30,6 +29,7 @@ export async function invoiceYearArchive(instanceId: number, year: number): Prom
     )
     .orderBy(asc(invoices.invoiceDate), asc(invoices.id));
   if (rows.length === 0) throw new NotFoundError(`Für ${year} gibt es keine Rechnungen.`);
+  const { default: JSZip } = await import("jszip");
   const zip = new JSZip();
   for (const row of rows) {
     const pdf = await getInvoicePdf(instanceId, row.id);

@@ -2,14 +2,13 @@ import { Document, Image, Page, Path, StyleSheet, Svg, Text, View } from "@react
 import type { ReactElement } from "react";
 
 import { formatDateDe, formatQuantity, formatVatRate } from "@/lib/invoices/calc";
-import type { InvoicePdfData, IssuerConfig } from "@/lib/invoices/pdf/types";
+import { REVERSE_CHARGE_NOTE, type InvoicePdfData, type IssuerConfig } from "@/lib/invoices/pdf/types";
 import { formatEuro } from "@/lib/money";
 import { giroCodePath, invoiceGiroCode } from "@/lib/payments/girocode";
 
 /** react-pdf's default hyphenation is English; German invoices break words instead. */
 const noHyphens = (word: string): string[] => [word];
 
-export const REVERSE_CHARGE_NOTE = "Steuerschuldnerschaft des Leistungsempfängers (Reverse Charge)";
 
 const COLOR_TEXT = "#1f2933";
 const COLOR_MUTED = "#616e7c";

@@ -1,10 +1,7 @@
 import { readFile } from "node:fs/promises";
 
-import { renderToBuffer } from "@react-pdf/renderer";
-
 import { addDaysIso } from "@/lib/invoices/calc";
-import { InvoiceDocument, REVERSE_CHARGE_NOTE } from "@/lib/invoices/pdf/InvoiceDocument";
-import type { InvoicePdfData, IssuerConfig } from "@/lib/invoices/pdf/types";
+import { REVERSE_CHARGE_NOTE, type InvoicePdfData, type IssuerConfig } from "@/lib/invoices/pdf/types";
 
 export type { InvoiceKind, InvoicePdfData, InvoicePdfItem, InvoicePdfRecipient, IssuerConfig } from "@/lib/invoices/pdf/types";
 export { REVERSE_CHARGE_NOTE };
@@ -83,6 +80,8 @@ export async function renderInvoicePdf(invoice: InvoicePdfData, issuer: IssuerCo
   validate(invoice, issuer);
   const logo = issuer.logo_path ? await loadLogo(issuer.logo_path) : null;
   const creationDate = new Date(`${invoice.invoice_date}T12:00:00Z`);
+  // The PDF library (≈ 50 MB) loads with the first render, not with every invoice route.
+  const [{ renderToBuffer }, { InvoiceDocument }] = await Promise.all([import("@react-pdf/renderer"), import("./InvoiceDocument")]);
   const element = (
     <InvoiceDocument
       data={invoice}

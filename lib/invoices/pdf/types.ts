@@ -80,3 +80,5 @@ export interface InvoicePdfData {
   /** §13b UStG: prints the reverse-charge note; all VAT rates must be 0. */
   reverse_charge: boolean;
 }
+
+export const REVERSE_CHARGE_NOTE = "Steuerschuldnerschaft des Leistungsempfängers (Reverse Charge)";
