@@ -51,6 +51,11 @@ const configSchema = z.object({
   HEALTH_ALERT_AFTER_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(5),
   /** Where probes go; `{host}` and `{path}` are replaced. The demo points it at a local stand-in. */
   HEALTH_PROBE_URL_TEMPLATE: z.string().includes("{host}", { message: "muss {host} enthalten" }).default("https://{host}{path}"),
+  /**
+   * Local GeoIP database (MaxMind DB format: GeoLite2-City/-Country or DB-IP Lite, `.mmdb`) for the approximate
+   * place of a session's IP address; unset = no place is shown. Never looked up over the network.
+   */
+  GEOIP_DATABASE: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),
   /** After this many days IP addresses in the activity log and in sessions are anonymised (DSGVO). */
   IP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** How long a graceful (ACPI) shutdown may take before the portal offers a forced power off. */

@@ -54,14 +54,16 @@ export function SessionsCard() {
           {sessions.data.sessions.map((s) => (
             <li key={`${s.kind}-${s.id}`} className="flex flex-wrap items-start justify-between gap-2 p-3 text-sm">
               <div className="min-w-0">
-                <p className="flex flex-wrap items-center gap-2 font-medium">
-                  {s.device}
-                  <span className="font-normal text-slate-500">({s.kind_label})</span>
+                <p className="flex flex-wrap items-center gap-2">
+                  <span>
+                    <span className="font-medium">{s.device}</span>
+                    {s.approximate_location && <span> · {s.approximate_location} (ungefähr)</span>}
+                    <span> · zuletzt aktiv {formatDateTime(s.last_used_at)}</span>
+                  </span>
                   {s.current && <Badge tone="green">Diese Sitzung</Badge>}
                 </p>
                 <p className="break-words text-slate-500" title={s.user_agent ?? undefined}>
-                  {s.place ? `${s.place} · ` : ""}
-                  {s.ip ?? "unbekannte IP"} · angemeldet {formatDateTime(s.created_at)} · zuletzt aktiv {formatDateTime(s.last_used_at)}
+                  {s.kind_label} · {s.ip ?? "unbekannte IP"} · angemeldet {formatDateTime(s.created_at)}
                 </p>
               </div>
               <Button variant="secondary" onClick={() => setEnding(s)} busy={endOne.isPending && endOne.variables?.id === s.id}>

@@ -9,7 +9,8 @@ import { recordActivity, userActor } from "@/lib/activity";
 import { NotFoundError } from "@/lib/errors";
 import { apiTimestamp } from "@/lib/time";
 import type { Principal } from "./principal";
-import { approximatePlace, deviceLabel, UNKNOWN_DEVICE } from "./devices";
+import { deviceLabel, UNKNOWN_DEVICE } from "./devices";
+import { approximateLocation } from "./geo-location";
 import { revokeSession, revokeUserSessions } from "./sessions";
 import { revokeFamily, revokeUserFamilies } from "./token-families";
 
@@ -36,18 +37,19 @@ export async function listSessions(current: CurrentLogin) {
     ...families.map((f) => ({ row: f, kind: "api_v1" as const, current: current.familyId === f.id })),
   ].sort((a, b) => b.row.lastUsedAt.getTime() - a.row.lastUsedAt.getTime());
   return {
-    sessions: rows.map(({ row, kind, current: isCurrent }) => ({
+    sessions: await Promise.all(rows.map(async ({ row, kind, current: isCurrent }) => ({
       id: row.id,
       kind,
       kind_label: KIND_LABELS[kind],
       ip: row.ip,
       user_agent: row.userAgent,
       device: deviceLabel(row.userAgent) ?? UNKNOWN_DEVICE,
-      place: approximatePlace(row.ip),
+      /** "Nürnberg, Deutschland" from the local GeoIP database; null without one or for unknown/private addresses. */
+      approximate_location: await approximateLocation(row.ip),
       created_at: apiTimestamp(row.createdAt),
       last_used_at: apiTimestamp(row.lastUsedAt),
       current: isCurrent,
-    })),
+    }))),
   };
 }
 

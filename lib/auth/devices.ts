@@ -2,8 +2,9 @@
  * Readable devices for the session list and the new-device mail: the user
  * agent parsed with ua-parser-js into "Chrome auf Linux". The label is
  * derived when read, so no column can drift from the stored user agent.
- * An approximate place from the IP needs a local GeoIP database; none is
- * configured, so `place` stays null (no network lookups).
+ * The approximate place of the IP comes from the local GeoIP database when
+ * one is configured (`approximateLocation`, geo-location.ts); never from the
+ * network.
  *
  * New device: a browser login whose device label none of the account's
  * earlier sessions or API v1 logins had. Unknown agents (scripts, tests
@@ -16,6 +17,7 @@ import type { DbOrTx } from "@/db/types";
 import { config } from "@/lib/config";
 import { enqueueMail } from "@/lib/mail";
 import { escapeHtml } from "@/lib/mail/templates";
+import { approximateLocation } from "./geo-location";
 
 export const UNKNOWN_DEVICE = "Unbekanntes Gerät";
 
@@ -27,11 +29,6 @@ export function deviceLabel(userAgent: string | null | undefined): string | null
   if (!browser) return null;
   const os = result.os.name;
   return os ? `${browser} auf ${os}` : browser;
-}
-
-/** Where an address is, if a local database knew it; none is configured. */
-export function approximatePlace(_ip: string | null | undefined): string | null {
-  return null;
 }
 
 /** True when a login from this agent is the first of its device label for the account (and not its first login at all). */
@@ -57,12 +54,15 @@ export async function queueNewDeviceMail(
   const device = deviceLabel(meta.userAgent) ?? UNKNOWN_DEVICE;
   const at = (meta.at ?? new Date()).toLocaleString("de-DE", { timeZone: "Europe/Berlin" });
   const link = `${config().APP_URL}/konto/sitzungen`;
+  const location = await approximateLocation(meta.ip);
+  const place = location ? `${location} (ungefähr, aus der IP-Adresse)` : null;
   const text = [
     `Hallo ${user.name},`,
     "",
     "Ihr Konto im Manage-Portal wurde gerade auf einem neuen Gerät angemeldet:",
     "",
     `    Gerät: ${device}`,
+    ...(place ? [`    Ort: ${place}`] : []),
     `    IP-Adresse: ${meta.ip ?? "unbekannt"}`,
     `    Zeit: ${at}`,
     "",
@@ -73,7 +73,7 @@ export async function queueNewDeviceMail(
   ].join("\n");
   const html = `<p>Hallo ${escapeHtml(user.name)},</p>
 <p>Ihr Konto im Manage-Portal wurde gerade auf einem neuen Gerät angemeldet:</p>
-<ul><li>Gerät: ${escapeHtml(device)}</li><li>IP-Adresse: ${escapeHtml(meta.ip ?? "unbekannt")}</li><li>Zeit: ${escapeHtml(at)}</li></ul>
+<ul><li>Gerät: ${escapeHtml(device)}</li>${place ? `<li>Ort: ${escapeHtml(place)}</li>` : ""}<li>IP-Adresse: ${escapeHtml(meta.ip ?? "unbekannt")}</li><li>Zeit: ${escapeHtml(at)}</li></ul>
 <p>Waren Sie das nicht? <a href="${escapeHtml(link)}">Beenden Sie die Sitzung</a> und ändern Sie Ihr Passwort.</p>`;
   await enqueueMail(tx, { to: user.email, subject: `Neue Anmeldung: ${device} – Manage-Portal`, text, html });
 }

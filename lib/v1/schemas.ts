@@ -103,6 +103,12 @@ export const sessionItem = z
     kind_label: z.string(),
     ip: z.string().nullable(),
     user_agent: z.string().nullable(),
+    device: z.string().meta({ description: "Gerät aus dem User-Agent, z. B. „Chrome auf Linux“; sonst „Unbekanntes Gerät“", example: "Chrome auf Linux" }),
+    approximate_location: z.string().nullable().meta({
+      description:
+        "Ungefährer Ort der IP-Adresse aus der lokalen GeoIP-Datenbank des Betreibers (GEOIP_DATABASE), deutsch benannt: „Stadt, Land“ oder nur „Land“. null ohne Datenbank, für private Adressen und unbekannte IPs; nie per Netzwerk-Abfrage ermittelt.",
+      example: "Nürnberg, Deutschland",
+    }),
     created_at: apiTimestampField(),
     last_used_at: apiTimestampField(),
     current: z.boolean(),
