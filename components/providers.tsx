@@ -3,6 +3,7 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState } from "react";
 import { ApiError } from "@/lib/client/api";
+import { FocusInvalidOnSubmit } from "./ui/focus-invalid-on-submit";
 import { ToastProvider } from "./ui/toast";
 
 export function Providers({ children }: { children: React.ReactNode }) {
@@ -20,6 +21,7 @@ export function Providers({ children }: { children: React.ReactNode }) {
   return (
     <QueryClientProvider client={client}>
       <ToastProvider>{children}</ToastProvider>
+      <FocusInvalidOnSubmit />
     </QueryClientProvider>
   );
 }

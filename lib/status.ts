@@ -7,6 +7,8 @@ import { formatEuro } from "@/lib/money";
 import { HEALTH_LABELS, SERVER_STATUS_LABELS } from "@/lib/servers/labels";
 import { apiTimestamp } from "@/lib/time";
 import { paymentInfo } from "@/lib/dunning/payment-info";
+import { billingToday } from "@/lib/billing/clock";
+import { instanceTierPriceOn, loadTierPriceChanges, upcomingLabel } from "@/lib/billing/tier-prices";
 
 export const BILLING_STATUS_LABELS: Record<string, string> = {
   trial: "Testphase",
@@ -20,10 +22,12 @@ export async function instanceStatus(ctx: InstanceContext) {
   const db = await getDb();
   const { instance, tier } = ctx;
   // Independent reads in parallel (two pool connections): one round trip of latency instead of two.
-  const [[server], [bill]] = await Promise.all([
+  const [[server], [bill], priceChanges] = await Promise.all([
     db.select().from(servers).where(eq(servers.instanceId, instance.id)),
     db.select().from(billing).where(eq(billing.instanceId, instance.id)),
+    loadTierPriceChanges(db, [tier.key]),
   ]);
+  const price = instanceTierPriceOn(tier.monthlyPriceCents, priceChanges.get(tier.key) ?? [], bill?.monthlyPriceCents, billingToday());
   const status = effectiveStatus(instance);
   const serverStatus = server?.hetznerServerId ? server.status : "none";
   return {
@@ -51,7 +55,11 @@ export async function instanceStatus(ctx: InstanceContext) {
       status_label: BILLING_STATUS_LABELS[bill?.status ?? "trial"],
       pricing_tier: tier.key,
       pricing_tier_label: tier.label,
-      monthly_price: formatEuro(bill?.monthlyPriceCents ?? tier.monthlyPriceCents),
+      monthly_price: formatEuro(price.currentCents),
+      /** A scheduled change of the tier's price: "ab 01.12.2026: 39,00 €" (null without one, or with an individual price). */
+      upcoming_price_change: price.upcoming
+        ? { effective_from: price.upcoming.effectiveFrom, monthly_price: formatEuro(price.upcoming.monthlyPriceCents), label: upcomingLabel(price.upcoming) }
+        : null,
       trial_ends_at: bill?.trialEndsAt ?? null,
       paid_until: bill?.paidUntil ?? null,
     },

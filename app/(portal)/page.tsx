@@ -3,6 +3,7 @@ import { StatusOverview } from "@/components/portal/status-overview";
 import { requireMe } from "@/lib/auth/page-guard";
 import { EmptyState } from "@/components/ui/card";
 import { StaffDashboard } from "@/components/admin/staff-dashboard";
+import { config } from "@/lib/config";
 
 export const metadata: Metadata = { title: "Übersicht" };
 
@@ -16,5 +17,5 @@ export default async function DashboardPage() {
       </EmptyState>
     );
   }
-  return <StatusOverview />;
+  return <StatusOverview supportEmail={config().MSP_SUPPORT_EMAIL} />;
 }

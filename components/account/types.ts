@@ -2,6 +2,7 @@
 import type { SessionView } from "@/lib/auth/account";
 import type { ApiKeyView } from "@/lib/auth/api-keys";
 import type { PasskeyView } from "@/lib/auth/passkeys";
+import type { EmailConfirmationStarted as Started } from "@/lib/auth/email-two-factor";
 import type { accountSecondFactors } from "@/lib/auth/second-factor";
 import type { startTotpSetup } from "@/lib/auth/totp";
 
@@ -10,3 +11,4 @@ export type ApiKey = ApiKeyView;
 export type TwoFactorStatus = Awaited<ReturnType<typeof accountSecondFactors>>;
 export type Passkey = PasskeyView;
 export type TotpSetup = Awaited<ReturnType<typeof startTotpSetup>>;
+export type EmailConfirmationStarted = Started;

@@ -6,6 +6,7 @@ import { useRef, useState } from "react";
 import { useFocusFirstInvalid } from "@/lib/client/focus-invalid";
 import { plural } from "@/lib/client/plural";
 import { locationLabel, serverTypeLabel } from "@/lib/servers/labels";
+import { HostName } from "@/components/domains/host-name";
 import { Button } from "@/components/ui/button";
 import { Alert, Card, DetailRow, EmptyState, LoadingBlock } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
@@ -66,11 +67,16 @@ export function InstanceDetail({ id, currentUserId, canManage: mayManage }: { id
       <div className="grid gap-4 lg:grid-cols-2">
         <Card title="Übersicht">
           <dl>
-            <DetailRow label="Portal-Domain">{i.portal_domain}</DetailRow>
-            <DetailRow label="MeshCentral-Domain">{i.meshcentral_domain}</DetailRow>
+            <DetailRow label="Portal-Domain">
+              <HostName host={i.portal_domain} />
+            </DetailRow>
+            <DetailRow label="MeshCentral-Domain">
+              <HostName host={i.meshcentral_domain} />
+            </DetailRow>
             {i.custom_domains.map((d) => (
               <DetailRow key={d.kind} label={d.kind === "portal" ? "Eigene Portal-Domain" : "Eigene MeshCentral-Domain"}>
-                {d.domain} {d.applied ? "" : "(nicht angewendet)"}
+                <HostName host={d.domain} testId={`admin-custom-domain-${d.kind}`} />
+                {d.applied ? "" : " (nicht angewendet)"}
               </DetailRow>
             ))}
             <DetailRow label="Tarif">{i.pricing_tier_label}</DetailRow>
@@ -83,7 +89,7 @@ export function InstanceDetail({ id, currentUserId, canManage: mayManage }: { id
               {i.billing.open_amount_label} ({plural(i.billing.open_invoice_count ?? 0, "Rechnung", "Rechnungen")}, davon {i.billing.overdue_count} überfällig)
             </DetailRow>
             <DetailRow label="Limits">
-              {i.limits.max_customers} Kunden · {i.limits.max_devices} Geräte
+              {plural(i.limits.max_customers, "Kunde", "Kunden")} · {plural(i.limits.max_devices, "Gerät", "Geräte")}
             </DetailRow>
           </dl>
         </Card>

@@ -64,10 +64,13 @@ export function UsersPanel({ instanceId, title, currentUserId }: { instanceId: n
                     <p className="text-xs text-slate-500">
                       {u.roles.map((r) => r.label).join(", ") || "Keine Rolle"} · Letzte Anmeldung: {formatDateTime(u.last_login_at)}
                     </p>
+                    <p className="text-xs text-slate-500" data-testid="user-sign-in-methods">
+                      Zweiter Faktor: {u.sign_in_methods.length > 0 ? u.sign_in_methods.join(" · ") : "keiner (nur Passwort)"}
+                    </p>
                   </div>
                   <div className="flex flex-wrap gap-1">
                     <StatusBadge status={u.status} label={u.status_label} />
-                    {u.sign_in_methods.length > 0 && <Badge tone="green">2FA: {u.sign_in_methods.join(", ")}</Badge>}
+                    {u.sign_in_methods.length > 0 && <Badge tone="green">2FA</Badge>}
                   </div>
                 </div>
                 {u.id !== currentUserId && !manageDenied && (

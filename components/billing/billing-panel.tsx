@@ -8,6 +8,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Field } from "@/components/ui/field";
 import { useToast } from "@/components/ui/toast";
 import { ApiError, apiFetch } from "@/lib/client/api";
+import { plural } from "@/lib/client/plural";
 import type { BillingPreview, BillingRunResult, BillingSettings } from "./types";
 
 function currentPeriod() {
@@ -72,7 +73,7 @@ function RunSection({ canWrite }: { canWrite: boolean }) {
             <p className="text-lg font-semibold" data-testid="billing-summary">
               {data.summary_label}
             </p>
-            {data.already_billed_count > 0 && <p className="text-sm text-slate-600">Bereits abgerechnet: {data.already_billed_count} Instanzen (werden nicht erneut berechnet).</p>}
+            {data.already_billed_count > 0 && <p className="text-sm text-slate-600">Bereits abgerechnet: {plural(data.already_billed_count, "Instanz", "Instanzen")} (werden nicht erneut berechnet).</p>}
             <p className="text-sm text-slate-600">{data.auto_issue ? "Die Rechnungen werden sofort ausgestellt und versandt." : "Die Rechnungen werden als Entwürfe zur Prüfung angelegt."}</p>
             {data.invoices.length > 0 && (
               <div className="overflow-x-auto">

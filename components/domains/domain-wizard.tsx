@@ -8,6 +8,7 @@ import { Field } from "@/components/ui/field";
 import { ApiError, apiFetch } from "@/lib/client/api";
 import { hostForms } from "@/lib/client/hostname";
 import { CopyButton } from "./copy-button";
+import { HostName } from "./host-name";
 import { CnameDiagnosis } from "./diagnosis";
 import {
   KIND_EXAMPLES,
@@ -261,9 +262,7 @@ export function DomainWizard({
               <p>{result.message}.</p>
               <p className="mt-1">
                 {KIND_TITLES[kind]} ist jetzt erreichbar unter{" "}
-                <a className="font-semibold underline" href={`https://${result.domain}`} target="_blank" rel="noreferrer">
-                  https://{result.domain}
-                </a>
+                <HostName host={result.domain} href={`https://${result.domain}`} prefix="https://" linkClassName="font-semibold underline" />
               </p>
             </Alert>
           ) : (

@@ -9,7 +9,9 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useToast } from "@/components/ui/toast";
 import { apiFetch } from "@/lib/client/api";
 import { formatDateTime } from "@/lib/client/format";
+import { toUnicodeHost } from "@/lib/client/hostname";
 import { DomainWizard } from "./domain-wizard";
+import { HostName } from "./host-name";
 import { KIND_PATHS, KIND_TITLES, type ApplyResponse, type DomainConfiguration, type DomainKind, type DomainKindView } from "./types";
 import { QueryError } from "@/components/ui/query-error";
 
@@ -94,13 +96,17 @@ function DomainCard({ view, canWrite }: { view: DomainKindView; canWrite: boolea
       <div data-testid={`domain-card-${kind}`}>
         <dl>
           <Row label="Erreichbar unter">
-            <a className="text-brand-700 underline" href={view.url} target="_blank" rel="noreferrer" data-testid={`active-url-${kind}`}>
-              {view.url}
-            </a>
+            <HostName host={view.url.replace(/^https?:\/\//, "")} href={view.url} prefix="https://" testId={`active-url-${kind}`} />
           </Row>
-          <Row label="Standard-Domain">{view.default_domain}</Row>
+          <Row label="Standard-Domain">
+            <HostName host={view.default_domain} />
+          </Row>
           <Row label="Eigene Domain">
-            <span data-testid={`custom-domain-${kind}`}>{view.custom_domain ?? "nicht eingerichtet"}</span>
+            {view.custom_domain ? (
+              <HostName host={view.custom_domain} testId={`custom-domain-${kind}`} />
+            ) : (
+              <span data-testid={`custom-domain-${kind}`}>nicht eingerichtet</span>
+            )}
           </Row>
           <Row label="Zustand">
             <Badge tone={tone(view.status)}>
@@ -152,8 +158,8 @@ function DomainCard({ view, canWrite }: { view: DomainKindView; canWrite: boolea
           }}
         >
           <p>
-            <strong>{view.custom_domain}</strong> wird vom Server entfernt. {KIND_TITLES[kind]} ist danach nur noch unter{" "}
-            <strong>{view.default_domain}</strong> erreichbar. Links und Lesezeichen auf die eigene Domain funktionieren dann nicht mehr.
+            <strong>{view.custom_domain ? toUnicodeHost(view.custom_domain) : null}</strong> wird vom Server entfernt. {KIND_TITLES[kind]} ist danach nur noch unter{" "}
+            <strong>{toUnicodeHost(view.default_domain)}</strong> erreichbar. Links und Lesezeichen auf die eigene Domain funktionieren dann nicht mehr.
           </p>
         </ConfirmDialog>
       </div>

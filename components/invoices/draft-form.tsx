@@ -14,10 +14,14 @@ type ItemState = { description: string; quantity: string; unit: string; unit_pri
 
 const emptyItem = (): ItemState => ({ description: "", quantity: "1", unit: "Stück", unit_price: "", vat_rate: "19" });
 
+/** The current month in Europe/Berlin (the portal's one time zone), not the browser's. */
 function monthBounds() {
-  const now = new Date();
-  const start = new Date(Date.UTC(now.getFullYear(), now.getMonth(), 1));
-  const end = new Date(Date.UTC(now.getFullYear(), now.getMonth() + 1, 0));
+  const [year, month] = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Berlin", year: "numeric", month: "2-digit" })
+    .format(new Date())
+    .split("-")
+    .map(Number);
+  const start = new Date(Date.UTC(year, month - 1, 1));
+  const end = new Date(Date.UTC(year, month, 0));
   return { start: start.toISOString().slice(0, 10), end: end.toISOString().slice(0, 10) };
 }
 

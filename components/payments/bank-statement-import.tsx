@@ -5,6 +5,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
 import { Alert, Card } from "@/components/ui/card";
 import { ApiError, apiFetch } from "@/lib/client/api";
+import { plural } from "@/lib/client/plural";
 import type { AssignResult, BankEntry, ImportResult } from "./types";
 
 const ENTRIES_KEY = ["bank-entries", "unmatched"];
@@ -80,7 +81,7 @@ function ImportSummary({ result }: { result: ImportResult }) {
   return (
     <div className="mt-4 space-y-3" data-testid="import-summary">
       <Alert kind="success" title="Import abgeschlossen">
-        {s.entries} Buchungen gelesen, {s.new_entries} neu ({s.duplicates} bereits bekannt): {s.matched} zugeordnet, {s.partially_matched} mit Überzahlung,{" "}
+        {plural(s.entries, "Buchung", "Buchungen")} gelesen, {s.new_entries} neu ({s.duplicates} bereits bekannt): {s.matched} zugeordnet, {s.partially_matched} mit Überzahlung,{" "}
         {s.unmatched} nicht zugeordnet, {s.ignored} ignoriert.
       </Alert>
       {result.entries.length > 0 && <EntryTable entries={result.entries} canWrite={false} />}

@@ -8,6 +8,9 @@ import { formatDate, formatDateTime } from "@/lib/client/format";
 import type { StatusResponse } from "@/lib/client/types";
 import { QueryError } from "@/components/ui/query-error";
 import { PaymentDue } from "@/components/dunning/payment-due";
+import { HostName } from "@/components/domains/host-name";
+import { useAccess } from "@/components/portal/me-context";
+import { locationLabel, serverTypeLabel } from "@/lib/servers/labels";
 
 const statusTone = (status: string) =>
   status === "online" || status === "healthy" || status === "active"
@@ -27,7 +30,14 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
   );
 }
 
-export function StatusOverview() {
+/**
+ * The customer's overview. Each value appears once: the address the portal is
+ * reached at, and the standard domain only when a custom domain replaces it.
+ * A suspended customer gets no links into blocked sections; instead the
+ * overview points to what lifts the suspension (payment details, support).
+ */
+export function StatusOverview({ supportEmail }: { supportEmail: string }) {
+  const access = useAccess();
   const query = useQuery({ queryKey: ["status"], queryFn: () => apiFetch<StatusResponse>("/api/manage/status"), refetchInterval: 30_000 });
 
   if (query.isPending) {
@@ -44,6 +54,8 @@ export function StatusOverview() {
     );
   }
   const s = query.data;
+  const suspended = s.instance.suspended;
+  const openInvoices = s.payment?.open_invoices.length ?? 0;
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -55,14 +67,41 @@ export function StatusOverview() {
           <span data-testid="instance-status">{s.instance.status_label}</span>
         </Badge>
       </div>
+      {suspended && (
+        <Card title="So heben Sie die Sperre auf">
+          <ul className="space-y-2 text-sm" data-testid="suspended-next-steps">
+            {openInvoices > 0 && s.payment && (
+              <li>
+                <a href="#payment-due-title" className="font-medium text-brand-700 underline">
+                  Offene Rechnungen bezahlen ({s.payment.amount_due_formatted})
+                </a>
+                <span className="block text-slate-600">Rechnungen, Bankverbindung, Verwendungszweck und GiroCode stehen direkt unten.</span>
+              </li>
+            )}
+            <li>
+              <a
+                href={`mailto:${supportEmail}?subject=${encodeURIComponent(`Sperre der Instanz ${s.instance.name}`)}`}
+                className="font-medium text-brand-700 underline"
+              >
+                Support kontaktieren ({supportEmail})
+              </a>
+              <span className="block text-slate-600">Bei Fragen zur Sperre oder zu einer Rechnung.</span>
+            </li>
+          </ul>
+        </Card>
+      )}
       {s.payment && <PaymentDue payment={s.payment} />}
       <div className="grid gap-4 md:grid-cols-2">
         <Card
           title="Server"
           action={
-            <Link href="/server" className="text-sm font-medium text-brand-700 underline">
-              Server steuern
-            </Link>
+            suspended ? (
+              <span className="text-sm text-slate-500">Während der Sperre nicht steuerbar</span>
+            ) : access.can("host.read") ? (
+              <Link href="/server" className="text-sm font-medium text-brand-700 underline">
+                Server steuern
+              </Link>
+            ) : undefined
           }
         >
           <dl>
@@ -75,8 +114,10 @@ export function StatusOverview() {
               <Badge tone={statusTone(s.server.health_status)}>{s.server.health_status_label}</Badge>
             </Row>
             <Row label="IPv4">{s.server.ipv4 ?? "–"}</Row>
-            <Row label="Servertyp">{s.server.server_type ?? "–"}</Row>
-            <Row label="Rechenzentrum">{s.server.datacenter ?? "–"}</Row>
+            <Row label="Servertyp">{serverTypeLabel(s.server.server_type) ?? "–"}</Row>
+            <Row label="Standort">
+              <span title={s.server.datacenter ?? undefined}>{locationLabel(s.server.datacenter) ?? "–"}</span>
+            </Row>
             <Row label="Zuletzt abgefragt">{formatDateTime(s.server.last_synced_at)}</Row>
           </dl>
         </Card>
@@ -87,20 +128,36 @@ export function StatusOverview() {
             </Row>
             <Row label="Tarif">{s.billing.pricing_tier_label}</Row>
             <Row label="Monatlicher Preis">{s.billing.monthly_price}</Row>
+            {s.billing.upcoming_price_change && <Row label="Neuer Preis">{s.billing.upcoming_price_change.label}</Row>}
             {s.billing.trial_ends_at && <Row label="Testphase endet">{formatDate(s.billing.trial_ends_at)}</Row>}
             <Row label="Bezahlt bis">{formatDate(s.billing.paid_until)}</Row>
           </dl>
         </Card>
-        <Card title="Domains">
-          <dl>
-            <Row label="Portal">
-              <a className="text-brand-700 underline" href={s.domains.portal_url} target="_blank" rel="noreferrer">
-                {s.domains.portal_url.replace("https://", "")}
-              </a>
-            </Row>
-            <Row label="Standard-Domain">{s.domains.portal_domain}</Row>
-            <Row label="Eigene Portal-Domain">{s.domains.custom_portal_domain ?? "nicht eingerichtet"}</Row>
-            <Row label="Fernwartung (MeshCentral)">{s.domains.meshcentral_url.replace("https://", "")}</Row>
+        <Card
+          title="Domains"
+          action={
+            !suspended && access.can("domain.read") ? (
+              <Link href="/domains" className="text-sm font-medium text-brand-700 underline">
+                Domains verwalten
+              </Link>
+            ) : undefined
+          }
+        >
+          <dl data-testid="overview-domains">
+            <DomainRow
+              label="Portal"
+              testId="overview-portal"
+              defaultDomain={s.domains.portal_domain}
+              customDomain={s.domains.custom_portal_domain}
+              link={!suspended}
+            />
+            <DomainRow
+              label="Fernwartung (MeshCentral)"
+              testId="overview-meshcentral"
+              defaultDomain={s.domains.meshcentral_domain}
+              customDomain={s.domains.custom_meshcentral_domain}
+              link={!suspended}
+            />
           </dl>
         </Card>
         <Card title="Version und Limits">
@@ -113,5 +170,40 @@ export function StatusOverview() {
         </Card>
       </div>
     </div>
+  );
+}
+
+/**
+ * One service's address: the host it is reached at (the custom domain when
+ * there is one), in Unicode with the Punycode form below; the standard
+ * domain is named again only when it is not the address shown above.
+ */
+function DomainRow({
+  label,
+  testId,
+  defaultDomain,
+  customDomain,
+  link,
+}: {
+  label: string;
+  testId: string;
+  defaultDomain: string;
+  customDomain: string | null;
+  link: boolean;
+}) {
+  const host = customDomain ?? defaultDomain;
+  return (
+    <Row label={label}>
+      <HostName host={host} href={link ? `https://${host}` : undefined} testId={testId} />
+      <span className="block text-xs font-normal text-slate-500" data-testid={`${testId}-note`}>
+        {customDomain ? (
+          <>
+            Eigene Domain · auch unter <HostName host={defaultDomain} />
+          </>
+        ) : (
+          "Standard-Domain · keine eigene Domain eingerichtet"
+        )}
+      </span>
+    </Row>
   );
 }

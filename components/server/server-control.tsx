@@ -144,7 +144,7 @@ export function ServerControl({ endpoint = "/api/manage/server", customerName }:
       : !online
         ? "Keine Internetverbindung."
         : limited
-          ? `Aktionslimit erreicht – wieder möglich in ${limitedSeconds} Sekunden.`
+          ? `Aktionslimit erreicht – wieder möglich in ${limitedSeconds} ${limitedSeconds === 1 ? "Sekunde" : "Sekunden"}.`
           : view.action_running
             ? "Während eine Aktion läuft, sind die Schaltflächen gesperrt."
             : null;
@@ -235,7 +235,7 @@ export function ServerControl({ endpoint = "/api/manage/server", customerName }:
       <Card title="Steuerung">
         {limited && (
           <div role="alert" className="mb-3 rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900" data-testid="rate-limit-notice">
-            Zu viele Anfragen. Bitte in <span aria-live="off">{limitedSeconds}</span> Sekunden erneut versuchen.
+            Zu viele Anfragen. Bitte in <span aria-live="off">{limitedSeconds}</span> {limitedSeconds === 1 ? "Sekunde" : "Sekunden"} erneut versuchen.
           </div>
         )}
         {lockReason && !limited && (

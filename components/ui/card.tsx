@@ -27,16 +27,8 @@ export function Alert({ kind = "info", title, children }: { kind?: "info" | "err
   );
 }
 
-export function LoadingBlock({ label = "Wird geladen …" }: { label?: string }) {
-  return (
-    <div role="status" className="animate-pulse space-y-3 rounded-xl border border-slate-200 bg-white p-5">
-      <span className="sr-only">{label}</span>
-      <div className="h-4 w-1/3 rounded bg-slate-200" />
-      <div className="h-4 w-2/3 rounded bg-slate-200" />
-      <div className="h-4 w-1/2 rounded bg-slate-200" />
-    </div>
-  );
-}
+/** Client component (it follows the browser's online state); re-exported here where the other blocks live. */
+export { LoadingBlock } from "./loading-block";
 
 export function EmptyState({ title, children }: { title: string; children?: React.ReactNode }) {
   return (

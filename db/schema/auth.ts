@@ -88,7 +88,7 @@ export const refreshTokens = pgTable(
   (t) => [index("refresh_tokens_family_idx").on(t.familyId)],
 );
 
-/** E-mail 2FA: a challenge token (hashed) plus an 8-digit code (hashed), limited attempts. */
+/** E-mail 2FA: a challenge token (hashed) plus an 8-digit code (hashed), limited attempts; also the 6-digit test code of switching it on. */
 export const twoFactorChallenges = pgTable(
   "two_factor_challenges",
   {
@@ -98,8 +98,11 @@ export const twoFactorChallenges = pgTable(
       .references(() => users.id, { onDelete: "cascade" }),
     tokenHash: text("token_hash").notNull().unique(),
     codeHash: text("code_hash").notNull(),
-    /** Where the login continues: API v1 tokens or a browser session. */
-    purpose: text("purpose", { enum: ["api", "browser"] }).notNull(),
+    /**
+     * Where the login continues: API v1 tokens or a browser session; `email_setup` is
+     * the test code that switches e-mail 2FA on (`lib/auth/email-two-factor.ts`), never a login.
+     */
+    purpose: text("purpose", { enum: ["api", "browser", "email_setup"] }).notNull(),
     attempts: integer("attempts").notNull().default(0),
     ip: text("ip"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, check, date, index, integer, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, date, index, integer, pgTable, primaryKey, serial, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { instances, pricingTiers } from "./instances";
 import { invoices } from "./invoices";
+import { users } from "./users";
 
 /**
  * Recurring billing (lib/billing). The per-instance state (status, trial_ends_at,
@@ -71,6 +72,28 @@ export const instanceTierChanges = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("instance_tier_changes_day_idx").on(t.instanceId, t.effectiveFrom)],
+);
+
+/**
+ * Scheduled price changes of a pricing tier (issue 14): from `effective_from` on,
+ * the tier costs `monthly_price_cents`. The price on a day is the latest change
+ * with effective_from <= day, else `pricing_tiers.monthly_price_cents` (the base
+ * price). Billing splits a period at each change like at a tier change, so a
+ * change never reprices days before its date. One change per tier and day (the
+ * primary key); a change that has not taken effect yet can be deleted (cancelled).
+ */
+export const tierPriceChanges = pgTable(
+  "tier_price_changes",
+  {
+    tierKey: text("tier_key")
+      .notNull()
+      .references(() => pricingTiers.key, { onDelete: "cascade" }),
+    effectiveFrom: date("effective_from").notNull(),
+    monthlyPriceCents: integer("monthly_price_cents").notNull(),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tierKey, t.effectiveFrom] }), check("tier_price_changes_price", sql`${t.monthlyPriceCents} >= 0`)],
 );
 
 /** One billing run (scheduled job or staff button); a repeated run is a new row that bills nothing twice. */

@@ -22,6 +22,8 @@ export const ACTIVITY_ACTIONS = {
   "auth.2fa_disabled": { level: "warning", label: "Zwei-Faktor-Anmeldung ausgeschaltet" },
   "auth.2fa_failed": { level: "warning", label: "Falscher Bestätigungscode" },
   "auth.2fa_locked": { level: "warning", label: "Zwei-Faktor-Anmeldung gesperrt" },
+  "auth.2fa_email_code_sent": { level: "info", label: "Bestätigungscode für E-Mail-2FA gesendet" },
+  "auth.2fa_email_setup_cancelled": { level: "info", label: "Einschalten der E-Mail-2FA abgebrochen" },
   "auth.passkey_added": { level: "info", label: "Passkey hinzugefügt" },
   "auth.passkey_removed": { level: "warning", label: "Passkey entfernt" },
   "auth.recovery_codes_generated": { level: "info", label: "Wiederherstellungscodes erzeugt" },
@@ -90,6 +92,8 @@ export const ACTIVITY_ACTIONS = {
   "billing.settings_updated": { level: "info", label: "Abrechnungseinstellungen geändert" },
   "billing.item_added": { level: "info", label: "Abrechnungsposition hinzugefügt" },
   "billing.item_removed": { level: "info", label: "Abrechnungsposition entfernt" },
+  "billing.tier_price_scheduled": { level: "info", label: "Preisänderung des Tarifs angekündigt" },
+  "billing.tier_price_cancelled": { level: "info", label: "Angekündigte Preisänderung zurückgenommen" },
   // dunning (lib/dunning)
   "dunning.reminder_sent": { level: "warning", label: "Zahlungserinnerung versendet" },
   "dunning.dunning_1_sent": { level: "warning", label: "1. Mahnung versendet" },

@@ -6,6 +6,7 @@ import { paginationMeta, recordActivity, type UserActor } from "@/lib/activity";
 import { openInvoiceTotals } from "@/lib/invoices/open-totals";
 import { billingToday } from "@/lib/billing/clock";
 import { recordTierChange } from "@/lib/billing/plan";
+import { instanceTierPrice } from "@/lib/billing/tier-prices";
 import { config } from "@/lib/config";
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 import { assertServerFree } from "@/lib/instances/commands";
@@ -144,7 +145,7 @@ export async function getInstanceDetail(instanceId: number) {
       },
       billing: {
         ...base.billing,
-        monthly_price: formatEuro(row.bill?.monthlyPriceCents ?? row.tier.monthlyPriceCents),
+        monthly_price: formatEuro((await instanceTierPrice(db, row.tier, row.bill?.monthlyPriceCents)).currentCents),
         open_invoice_count: open?.openCount ?? 0,
       },
       limits: {

@@ -4,6 +4,7 @@ import { instances, passwordResetTokens, recoveryCodes, roles, userPasskeys, use
 import { paginationMeta, recordActivity } from "@/lib/activity";
 import { uniqueViolation } from "@/db/errors";
 import { isUuid } from "@/lib/http/params";
+import { discardEmailConfirmations } from "@/lib/auth/email-two-factor";
 import { issuePasswordToken } from "@/lib/auth/passwords-flow";
 import { revokeUserSessions } from "@/lib/auth/sessions";
 import { config } from "@/lib/config";
@@ -27,6 +28,7 @@ const publicColumns = {
   twoFactorEnabled: users.twoFactorEnabled,
   totpEnabled: sql<boolean>`exists (select 1 from ${userTotp} where ${userTotp.userId} = ${users.id} and ${userTotp.confirmedAt} is not null)`,
   passkeyCount: sql<number>`(select count(*)::int from ${userPasskeys} where ${userPasskeys.userId} = ${users.id})`,
+  recoveryCodesRemaining: sql<number>`(select count(*)::int from ${recoveryCodes} where ${recoveryCodes.userId} = ${users.id} and ${recoveryCodes.usedAt} is null)`,
   invited: sql<boolean>`${users.passwordHash} is null`,
   lastLoginAt: users.lastLoginAt,
   createdAt: users.createdAt,
@@ -41,6 +43,7 @@ type PublicUser = {
   twoFactorEnabled: boolean;
   totpEnabled: unknown;
   passkeyCount: unknown;
+  recoveryCodesRemaining: unknown;
   invited: unknown;
   lastLoginAt: Date | null;
   createdAt: Date;
@@ -60,8 +63,28 @@ async function rolesOf(userIds: string[]) {
   return map;
 }
 
+/**
+ * The user's second factors for the staff view (issue 14): e-mail 2FA, the
+ * authenticator app, passkeys and the recovery codes left. Recovery codes
+ * count only beside app or passkey (as in `secondFactorStatus`).
+ */
+function secondFactorsOf(u: PublicUser) {
+  const totp = u.totpEnabled === true || u.totpEnabled === "t";
+  const passkeys = Number(u.passkeyCount ?? 0);
+  const recovery = totp || passkeys > 0 ? Number(u.recoveryCodesRemaining ?? 0) : 0;
+  const factors = { email: u.twoFactorEnabled, totp, passkeys, recovery_codes_remaining: recovery };
+  const labels = [
+    ...(factors.email ? ["E-Mail"] : []),
+    ...(totp ? ["App"] : []),
+    ...(passkeys > 0 ? [`Passkeys (${passkeys})`] : []),
+    ...(totp || passkeys > 0 ? [`Wiederherstellungscodes (${recovery} übrig)`] : []),
+  ];
+  return { factors, labels };
+}
+
 function presentUser(u: PublicUser, roleList: { key: string; label: string }[], instanceName: string | null = null) {
   const invited = u.invited === true || u.invited === "t";
+  const secondFactors = secondFactorsOf(u);
   const status = !u.active ? "deactivated" : invited ? "invited" : "active";
   return {
     id: u.id,
@@ -74,12 +97,10 @@ function presentUser(u: PublicUser, roleList: { key: string; label: string }[], 
     status_label: { deactivated: "Deaktiviert", invited: "Eingeladen", active: "Aktiv" }[status],
     active: u.active,
     two_factor_enabled: u.twoFactorEnabled,
-    /** Which sign-in methods beyond the password the user has (staff view, issue 14). */
-    sign_in_methods: [
-      ...(u.twoFactorEnabled ? ["E-Mail-Code"] : []),
-      ...(u.totpEnabled === true || u.totpEnabled === "t" ? ["Authenticator-App"] : []),
-      ...(Number(u.passkeyCount ?? 0) > 0 ? [`Passkey (${Number(u.passkeyCount)})`] : []),
-    ],
+    /** Which sign-in methods beyond the password the user has (staff view, issue 14), as German labels. */
+    sign_in_methods: secondFactors.labels,
+    /** The same, as values: e-mail 2FA, app, number of passkeys, recovery codes left. */
+    second_factors: secondFactors.factors,
     roles: roleList,
     last_login_at: apiTimestamp(u.lastLoginAt),
     created_at: apiTimestamp(u.createdAt),
@@ -302,10 +323,11 @@ export async function resetTwoFactor(actor: Actor, userId: string) {
   const db = await getDb();
   await db.transaction(async (tx) => {
     await tx.update(users).set({ twoFactorEnabled: false, updatedAt: new Date() }).where(eq(users.id, user.id));
-    // Every second factor goes: app, passkeys and recovery codes (the user sets them up again).
+    // Every second factor goes: app, passkeys, recovery codes and an open e-mail confirmation (the user sets them up again).
     await tx.delete(userTotp).where(eq(userTotp.userId, user.id));
     await tx.delete(userPasskeys).where(eq(userPasskeys.userId, user.id));
     await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, user.id));
+    await discardEmailConfirmations(tx, user.id);
     await recordActivity(tx, actor, {
       instanceId: user.instanceId,
       action: "admin.user_2fa_reset",

@@ -22,7 +22,7 @@ export type Principal = {
 
 type UserRow = typeof users.$inferSelect;
 
-type AssignedRole = { key: string; label: string; staff: boolean; permissions: string[] };
+export type AssignedRole = { key: string; label: string; staff: boolean; permissions: string[] };
 
 export async function loadPrincipal(user: UserRow, sessionId: string | null): Promise<Principal> {
   const db = await getDb();

@@ -8,6 +8,15 @@ export const totpCodeBody = z.object({
     .regex(/^\d{6}$/, { error: "Der Code aus der App besteht aus 6 Ziffern." }),
 });
 
+/** The test code that switches e-mail 2FA on (6 digits, mailed). */
+export const emailCodeBody = z.object({
+  code: z
+    .string({ error: "Bitte den Code aus der E-Mail angeben." })
+    .trim()
+    .transform((value) => value.replace(/\s+/g, ""))
+    .pipe(z.string().regex(/^\d{6}$/, { error: "Der Code aus der E-Mail besteht aus 6 Ziffern." })),
+});
+
 export const passwordBody = z.object({ password: passwordField });
 
 /** A WebAuthn answer as @simplewebauthn/browser produces it; the library checks the inside. */

@@ -16,6 +16,7 @@ import type { DbOrTx } from "@/db/types";
 import { anonymousActor, recordActivity, userActor } from "@/lib/activity";
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 import { countPasskeys, verifyPasskeyAssertion } from "./passkeys";
+import { emailConfirmationState } from "./email-two-factor";
 import { verifyPassword } from "./passwords";
 import type { Principal } from "./principal";
 import { consumeRecoveryCode, looksLikeRecoveryCode, remainingRecoveryCodes, replaceRecoveryCodes } from "./recovery-codes";
@@ -96,6 +97,8 @@ export async function accountSecondFactors(userId: string) {
     passkeys: status.passkeys,
     recovery_codes_remaining: status.recovery_codes_remaining,
     methods: status.methods,
+    /** An open "E-Mail-Bestätigung einschalten": where the test code went and until when it is valid. */
+    email_confirmation: await emailConfirmationState(user.id),
   };
 }
 

@@ -17,12 +17,11 @@ import { config } from "@/lib/config";
 import { constantTimeEqual, hashToken, randomToken } from "@/lib/crypto/tokens";
 import { enqueueMail } from "@/lib/mail";
 import { escapeHtml } from "@/lib/mail/templates";
-import { ValidationError } from "@/lib/errors";
 import { peekRateLimit, refundRateLimit, takeRateLimits } from "@/lib/rate-limit";
 import { AuthError } from "./errors";
 import { checkSecondFactor, type SecondFactorProof } from "./second-factor";
 import { twoFactorAccountKey } from "./rate-limits";
-import { verifyPassword } from "./passwords";
+import { confirmAccountPassword, discardEmailConfirmations, startEmailTwoFactorForUser } from "./email-two-factor";
 import type { Principal } from "./principal";
 
 export const MAX_CODE_ATTEMPTS = 5;
@@ -212,14 +211,18 @@ export class TwoFactorRequiredError extends Error {
   }
 }
 
-/** Turns e-mail 2FA on or off after checking the password. */
+/**
+ * PUT /api/v1/auth/2fa: the password confirms. Switching off is immediate
+ * (an open confirmation goes too); switching on mails a test code and e-mail
+ * 2FA is on only after `confirmEmailTwoFactor` (`email-two-factor.ts`). An
+ * account that already has e-mail 2FA keeps it unchanged.
+ */
 export async function setTwoFactor(principal: Principal, input: { enabled: boolean; password: string }, ip?: string | null) {
+  const user = await confirmAccountPassword(principal, input.password, ip);
+  if (input.enabled && !user.twoFactorEnabled) return startEmailTwoFactorForUser(principal, user, ip);
   const db = await getDb();
-  const [user] = await db.select().from(users).where(eq(users.id, principal.userId));
-  if (!(await verifyPassword(user?.passwordHash, input.password))) {
-    throw new ValidationError({ password: ["Das Passwort ist falsch."] });
-  }
   await db.transaction(async (tx) => {
+    if (!input.enabled) await discardEmailConfirmations(tx, user.id);
     const [changed] = await tx
       .update(users)
       .set({ twoFactorEnabled: input.enabled, updatedAt: new Date() })
@@ -228,12 +231,14 @@ export async function setTwoFactor(principal: Principal, input: { enabled: boole
     if (!changed) return;
     await recordActivity(tx, userActor(principal, ip), {
       instanceId: user.instanceId,
-      action: input.enabled ? "auth.2fa_enabled" : "auth.2fa_disabled",
-      description: input.enabled ? "Zwei-Faktor-Anmeldung per E-Mail aktiviert" : "Zwei-Faktor-Anmeldung per E-Mail deaktiviert",
+      action: "auth.2fa_disabled",
+      description: "Zwei-Faktor-Anmeldung per E-Mail deaktiviert",
+      metadata: { method: "email" },
     });
   });
   return {
     two_factor_enabled: input.enabled,
+    confirmation_pending: false,
     message: input.enabled
       ? "Die Zwei-Faktor-Anmeldung ist aktiv. Bei der nächsten Anmeldung senden wir Ihnen einen Code per E-Mail."
       : "Die Zwei-Faktor-Anmeldung ist deaktiviert.",

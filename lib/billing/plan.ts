@@ -6,6 +6,10 @@
  *   (`billing.monthly_price_cents`). A tier change mid-period (history in
  *   `instance_tier_changes`) splits the month: each tier gets its own pro-rata
  *   line with its dates.
+ * - Tier prices change from a date on (`tier_price_changes`, tier-prices.ts):
+ *   each day is billed at the price in effect on that day, so a change inside
+ *   the period splits it like a tier change (one pro-rata line per price, each
+ *   rounded on its own and naming its monthly price). An override ignores them.
  * - Extra items (`billing_plan_items`): quantity × monthly unit price while
  *   starts_on ≤ day ≤ ends_on; partial months pro rata, as their own line.
  * - Trial: nothing is billed up to and including `trial_ends_at`; the first
@@ -23,8 +27,10 @@ import { asc, eq, inArray } from "drizzle-orm";
 import type { DbOrTx } from "@/db/types";
 import { billing, billingPlanItems, instances, instanceTierChanges, pricingTiers } from "@/db/schema";
 import { lineNetCents } from "@/lib/invoices/calc";
+import { formatEuro } from "@/lib/money";
 import { addDays, daysBetween, formatRangeDe, maxDate, minDate, type BillingPeriod } from "./period";
 import { proRataCents } from "./pro-rata";
+import { loadTierPriceChanges, priceOn, type TierPriceChange } from "./tier-prices";
 
 export type BillingSettingsValues = { billingDay: number; billSuspended: boolean; autoIssue: boolean; tierVatRate: number };
 
@@ -48,7 +54,8 @@ export type PlanInput = {
   billingStatus: "trial" | "active" | "past_due" | "cancelled" | null;
   trialEndsAt: string | null;
   priceOverrideCents: number | null;
-  tiers: Map<string, { label: string; monthlyPriceCents: number }>;
+  /** Per tier: label, base price and its scheduled price changes (none = the base price on every day). */
+  tiers: Map<string, { label: string; monthlyPriceCents: number; priceChanges?: TierPriceChange[] }>;
   tierChanges: { tierKey: string; effectiveFrom: string }[];
   items: { description: string; quantityMilli: number; unit: string; unitPriceCents: number; vatRate: number; startsOn: string; endsOn: string | null }[];
 };
@@ -78,17 +85,26 @@ export function tierOn(input: Pick<PlanInput, "tierKey" | "tierChanges">, day: s
   return key;
 }
 
-/** Consecutive runs of days on the same tier within [from, to]. */
+/** The monthly tier price the instance pays on `day`: its override, else the price of its tier on that day. */
+export function tierPriceOn(input: Pick<PlanInput, "tiers" | "priceOverrideCents">, tierKey: string, day: string): number {
+  if (input.priceOverrideCents !== null) return input.priceOverrideCents;
+  const tier = input.tiers.get(tierKey);
+  return tier ? priceOn(tier.monthlyPriceCents, tier.priceChanges ?? [], day) : 0;
+}
+
+/** Consecutive runs of days on the same tier at the same price within [from, to]. */
 function tierSegments(input: PlanInput, from: string, to: string) {
-  const boundaries = input.tierChanges.map((c) => c.effectiveFrom).filter((d) => d > from && d <= to).sort();
-  const segments: { tierKey: string; from: string; to: string }[] = [];
+  const priceDays = input.priceOverrideCents === null ? [...input.tiers.values()].flatMap((t) => (t.priceChanges ?? []).map((c) => c.effectiveFrom)) : [];
+  const boundaries = [...input.tierChanges.map((c) => c.effectiveFrom), ...priceDays].filter((d) => d > from && d <= to).sort();
+  const segments: { tierKey: string; priceCents: number; from: string; to: string }[] = [];
   let cursor = from;
   for (const boundary of [...new Set(boundaries), addDays(to, 1)]) {
     const tierKey = tierOn(input, cursor);
+    const priceCents = tierPriceOn(input, tierKey, cursor);
     const last = segments[segments.length - 1];
     const segTo = addDays(boundary, -1);
-    if (last && last.tierKey === tierKey) last.to = segTo;
-    else segments.push({ tierKey, from: cursor, to: segTo });
+    if (last && last.tierKey === tierKey && last.priceCents === priceCents) last.to = segTo;
+    else segments.push({ tierKey, priceCents, from: cursor, to: segTo });
     cursor = boundary;
   }
   return segments;
@@ -121,10 +137,13 @@ export function computePlan(input: PlanInput, period: BillingPeriod, settings: P
   const start = billableStart(input, period, settings);
   if (!start) return null;
   const lines: PlanLine[] = [];
-  for (const segment of tierSegments(input, start, period.end)) {
+  const segments = tierSegments(input, start, period.end);
+  for (const segment of segments) {
     const tier = input.tiers.get(segment.tierKey);
-    const price = input.priceOverrideCents ?? tier?.monthlyPriceCents ?? 0;
-    const l = line(period, segment.from, segment.to, `Tarif ${tier?.label ?? segment.tierKey}`, 1000, "Monat", price, settings.tierVatRate);
+    // Two prices of one tier in the period: each line says which monthly price it prorates.
+    const repriced = segments.some((s) => s.tierKey === segment.tierKey && s.priceCents !== segment.priceCents);
+    const description = `Tarif ${tier?.label ?? segment.tierKey}${repriced ? ` (${formatEuro(segment.priceCents)}/Monat)` : ""}`;
+    const l = line(period, segment.from, segment.to, description, 1000, "Monat", segment.priceCents, settings.tierVatRate);
     if (l) lines.push(l);
   }
   for (const item of input.items) {
@@ -149,7 +168,8 @@ export async function loadPlanInputs(db: DbOrTx, instanceIds?: number[]): Promis
   const ids = instanceRows.map((r) => r.id);
   if (ids.length === 0) return [];
   const tierRows = await db.select().from(pricingTiers);
-  const tiers = new Map(tierRows.map((t) => [t.key, { label: t.label, monthlyPriceCents: t.monthlyPriceCents }]));
+  const priceChanges = await loadTierPriceChanges(db);
+  const tiers = new Map(tierRows.map((t) => [t.key, { label: t.label, monthlyPriceCents: t.monthlyPriceCents, priceChanges: priceChanges.get(t.key) ?? [] }]));
   const itemRows = await db.select().from(billingPlanItems).where(inArray(billingPlanItems.instanceId, ids)).orderBy(asc(billingPlanItems.id));
   const changeRows = await db.select().from(instanceTierChanges).where(inArray(instanceTierChanges.instanceId, ids));
   return instanceRows.map((row) => ({

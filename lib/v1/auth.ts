@@ -50,7 +50,7 @@ export async function authenticateV1(req: NextRequest): Promise<V1Auth> {
     if (!looksLikeJwt(token)) throw unauthenticated("Der Token ist ungültig.");
     const found = await resolveAccessToken(token);
     if (!found) throw unauthenticated("Das Konto ist nicht mehr aktiv.");
-    return { principal: await loadPrincipal(found.user, null), via: "jwt", scope: "read_write", familyId: found.familyId, apiKeyId: null };
+    return { principal: found.principal, via: "jwt", scope: "read_write", familyId: found.familyId, apiKeyId: null };
   }
   const sessionToken = await sessionTokenFromCookie(req.cookies.get(sessionCookieName())?.value);
   if (!sessionToken) throw unauthenticated();

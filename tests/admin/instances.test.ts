@@ -361,23 +361,28 @@ describe("suspension", () => {
 });
 
 describe("pricing tiers", () => {
-  it("edits label, price and limits, reflected in /status of every instance on the tier", async () => {
+  it("edits label and limits, reflected in /status of every instance on the tier; a new price needs a date", async () => {
     const staff = await loginAs(STAFF);
     const customer = await loginAs("it@bergmann-logistik.de");
     const list = await call(tiers, "GET", "/api/manage/admin/tiers", { token: staff });
     expect(list.json.tiers.map((t: { key: string }) => t.key)).toEqual(["starter", "standard", "professional"]);
+    const id = await instanceId("bergmann");
+    const logBefore = await lastLog(staff, id);
     const res = await call(patchTier, "PATCH", "/api/manage/admin/tiers/professional", {
       token: staff,
       params: { key: "professional" },
-      body: { label: "Profi", monthly_price: 119.5, max_customers: 200, max_devices: 2500 },
+      body: { label: "Profi", monthly_price: 99, max_customers: 200, max_devices: 2500 },
     });
     expect(res.status, JSON.stringify(res.json)).toBe(200);
-    expect(res.json.tier).toMatchObject({ label: "Profi", monthly_price: 119.5, monthly_price_label: "119,50 €", max_customers: 200 });
+    expect(res.json.tier).toMatchObject({ label: "Profi", monthly_price: 99, monthly_price_label: "99,00 €", max_customers: 200 });
     const s = await call(status, "GET", "/api/manage/status", { token: customer });
-    expect(s.json.billing).toMatchObject({ pricing_tier_label: "Profi", monthly_price: "119,50 €" });
+    expect(s.json.billing).toMatchObject({ pricing_tier_label: "Profi", monthly_price: "99,00 €" });
     expect(s.json.limits).toEqual({ max_customers: 200, max_devices: 2500 });
-    const id = await instanceId("bergmann");
-    expect((await lastLog(staff, id)).description).toContain("Monatspreis: 99,00 € → 119,50 €");
+    // a staff-level entry only: the customer's log does not list tier edits
+    expect(await lastLog(staff, id)).toEqual(logBefore);
+    const priced = await call(patchTier, "PATCH", "/api/manage/admin/tiers/professional", { token: staff, params: { key: "professional" }, body: { monthly_price: 119.5 } });
+    expect(priced.status).toBe(422);
+    expect(Object.keys(priced.json.errors)).toEqual(["monthly_price"]);
 
     const bad = await call(patchTier, "PATCH", "/api/manage/admin/tiers/professional", {
       token: staff,

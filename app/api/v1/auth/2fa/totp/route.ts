@@ -1,13 +1,8 @@
 import { passwordBody, totpCodeBody } from "@/lib/auth/schemas";
 import { confirmTotp, disableTotp, startTotpSetup } from "@/lib/auth/totp";
 import { parseJsonBody } from "@/lib/http/body";
-import { V1Error } from "@/lib/v1/errors";
-import { v1Route, type V1Context } from "@/lib/v1/route";
-
-
-function refuseApiKey(auth: V1Context["auth"]) {
-  if (auth.via === "pat") throw new V1Error(403, "forbidden", "Die Anmeldemethoden können nicht mit einem API-Schlüssel geändert werden.");
-}
+import { refuseApiKey } from "@/lib/v1/account";
+import { v1Route } from "@/lib/v1/route";
 
 /** Step 1: new secret + QR code (not active yet). */
 export const POST = v1Route({}, async ({ auth }) => {
