@@ -1,6 +1,7 @@
-import { eq } from "drizzle-orm";
-import { getDb } from "@/db/client";
-import { billing, servers } from "@/db/schema";
+import { asc, eq, sql } from "drizzle-orm";
+import { getDb, type Db } from "@/db/client";
+import { preparedQuery } from "@/db/prepared";
+import { billing, servers, tierPriceChanges } from "@/db/schema";
 import { config } from "@/lib/config";
 import { effectiveStatus, INSTANCE_STATUS_LABELS, meshcentralHost, portalHost, type InstanceContext } from "@/lib/instances/present";
 import { formatEuro } from "@/lib/money";
@@ -8,7 +9,7 @@ import { HEALTH_LABELS, SERVER_STATUS_LABELS } from "@/lib/servers/labels";
 import { apiTimestamp } from "@/lib/time";
 import { paymentInfo } from "@/lib/dunning/payment-info";
 import { billingToday } from "@/lib/billing/clock";
-import { instanceTierPriceOn, loadTierPriceChanges, upcomingLabel } from "@/lib/billing/tier-prices";
+import { instanceTierPriceOn, upcomingLabel } from "@/lib/billing/tier-prices";
 
 export const BILLING_STATUS_LABELS: Record<string, string> = {
   trial: "Testphase",
@@ -17,17 +18,32 @@ export const BILLING_STATUS_LABELS: Record<string, string> = {
   cancelled: "Gekündigt",
 };
 
+/** The reads of /status, built once per database handle (db/prepared.ts). */
+function statusQueries(db: Db) {
+  return preparedQuery(db, "status", (db) => ({
+    server: db.select().from(servers).where(eq(servers.instanceId, sql.placeholder("instanceId"))).prepare("status_server"),
+    billing: db.select().from(billing).where(eq(billing.instanceId, sql.placeholder("instanceId"))).prepare("status_billing"),
+    tierPriceChanges: db
+      .select({ effectiveFrom: tierPriceChanges.effectiveFrom, monthlyPriceCents: tierPriceChanges.monthlyPriceCents })
+      .from(tierPriceChanges)
+      .where(eq(tierPriceChanges.tierKey, sql.placeholder("tierKey")))
+      .orderBy(asc(tierPriceChanges.effectiveFrom))
+      .prepare("status_tier_price_changes"),
+  }));
+}
+
 /** GET /status: the instance's overview (seed section 3). */
 export async function instanceStatus(ctx: InstanceContext) {
   const db = await getDb();
   const { instance, tier } = ctx;
-  // Independent reads in parallel (two pool connections): one round trip of latency instead of two.
+  const q = statusQueries(db);
+  // Independent reads in parallel (three pool connections): one round trip of latency instead of three.
   const [[server], [bill], priceChanges] = await Promise.all([
-    db.select().from(servers).where(eq(servers.instanceId, instance.id)),
-    db.select().from(billing).where(eq(billing.instanceId, instance.id)),
-    loadTierPriceChanges(db, [tier.key]),
+    q.server.execute({ instanceId: instance.id }),
+    q.billing.execute({ instanceId: instance.id }),
+    q.tierPriceChanges.execute({ tierKey: tier.key }),
   ]);
-  const price = instanceTierPriceOn(tier.monthlyPriceCents, priceChanges.get(tier.key) ?? [], bill?.monthlyPriceCents, billingToday());
+  const price = instanceTierPriceOn(tier.monthlyPriceCents, priceChanges, bill?.monthlyPriceCents, billingToday());
   const status = effectiveStatus(instance);
   const serverStatus = server?.hetznerServerId ? server.status : "none";
   return {

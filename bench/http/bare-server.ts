@@ -21,6 +21,7 @@ import { BILLING_STATUS_LABELS } from "@/lib/status";
 import { HEALTH_LABELS, SERVER_STATUS_LABELS } from "@/lib/servers/labels";
 import { centsToNumber, formatEuro } from "@/lib/money";
 import { apiTimestamp } from "@/lib/time";
+import { instanceTierPriceOn, upcomingLabel } from "@/lib/billing/tier-prices";
 import * as q from "./queries";
 import { benchDatabaseUrl } from "./seed-scale";
 
@@ -78,7 +79,17 @@ type Ctx = Awaited<ReturnType<typeof authenticate>>["ctx"];
 
 async function status(sql: Sql, ctx: Ctx) {
   const { instance, tier } = ctx;
-  const [[server], [bill]] = await Promise.all([sql.unsafe(q.STATUS_SERVER, [instance.id]), sql.unsafe(q.STATUS_BILLING, [instance.id])]);
+  const [[server], [bill], changes] = await Promise.all([
+    sql.unsafe(q.STATUS_SERVER, [instance.id]),
+    sql.unsafe(q.STATUS_BILLING, [instance.id]),
+    sql.unsafe(q.STATUS_TIER_PRICE_CHANGES, [tier.key]),
+  ]);
+  const price = instanceTierPriceOn(
+    tier.monthlyPriceCents,
+    changes.map((c) => ({ effectiveFrom: c.effective_from as string, monthlyPriceCents: c.monthly_price_cents as number })),
+    bill?.monthly_price_cents,
+    todayIsoDate(),
+  );
   const state = instance.suspended ? "suspended" : instance.status;
   const serverStatus = server?.hetzner_server_id ? server.status : "none";
   return {
@@ -96,7 +107,10 @@ async function status(sql: Sql, ctx: Ctx) {
     billing: {
       status: bill?.status ?? "trial", status_label: BILLING_STATUS_LABELS[bill?.status ?? "trial"],
       pricing_tier: tier.key, pricing_tier_label: tier.label,
-      monthly_price: formatEuro(bill?.monthly_price_cents ?? tier.monthlyPriceCents),
+      monthly_price: formatEuro(price.currentCents),
+      upcoming_price_change: price.upcoming
+        ? { effective_from: price.upcoming.effectiveFrom, monthly_price: formatEuro(price.upcoming.monthlyPriceCents), label: upcomingLabel(price.upcoming) }
+        : null,
       trial_ends_at: bill?.trial_ends_at ?? null, paid_until: bill?.paid_until ?? null,
     },
     domains: {

@@ -28,6 +28,8 @@ export const INSTANCE_CONTEXT = `select ${INSTANCE_COLUMNS}, ${TIER_COLUMNS} fro
 
 /** $1 instance id. lib/status.ts instanceStatus */
 export const STATUS_SERVER = `select "instance_id", "hetzner_server_id", "name", "ipv4", "server_type", "datacenter", "status", "health_status", "last_synced_at", "updated_at" from "servers" where "servers"."instance_id" = $1`;
+/** $1 tier key. lib/status.ts: the tier's scheduled prices (lib/billing/tier-prices.ts). */
+export const STATUS_TIER_PRICE_CHANGES = `select "effective_from", "monthly_price_cents" from "tier_price_changes" where "tier_price_changes"."tier_key" = $1 order by "tier_price_changes"."effective_from" asc`;
 export const STATUS_BILLING = `select "instance_id", "status", "monthly_price_cents", "trial_ends_at", "paid_until", "updated_at" from "billing" where "billing"."instance_id" = $1`;
 
 /** $1 instance id, $2 instance id. lib/activity/index.ts listActivity: the trigger-maintained total (migration 0010). */

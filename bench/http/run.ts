@@ -25,17 +25,12 @@ const ONLY = process.env.BENCH_ONLY?.split(",").filter(Boolean);
 /** The build to start: NEXT_DIST_DIR as next.config.mjs reads it (default .next). */
 const DIST_DIR = process.env.NEXT_DIST_DIR || ".next";
 /**
- * How the portal's production build is started: `npm start` (node --import tsx
- * scripts/start.ts) in real production mode, as deploy/manage-portal@.service does.
- * BENCH_CPU_PROF=1 writes a V8 CPU profile per process to .data/cpu-prof/ on exit.
+ * How the portal's production build is started: ExecStart of
+ * deploy/manage-portal@.service (= `npm start`, real production mode, with the
+ * unit's heap budget). BENCH_CPU_PROF=1 writes a V8 CPU profile to .data/cpu-prof/ on exit.
  */
-const PORTAL_START = [
-  process.execPath,
-  ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir=.data/cpu-prof"] : []),
-  "--import",
-  "tsx",
-  "scripts/start.ts",
-];
+const UNIT_ARGS = /^ExecStart=\S*node (.+)$/m.exec(readFileSync("deploy/manage-portal@.service", "utf8"))![1]!.split(" ");
+const PORTAL_START = [process.execPath, ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir=.data/cpu-prof"] : []), ...UNIT_ARGS];
 
 type Target = { name: string; path: string; auth: "manage" | "v1" | "cookie" | "none"; bare: boolean };
 
@@ -60,6 +55,7 @@ function portalEnv(url: string): NodeJS.ProcessEnv {
     INSTANCE_AGENT_SECRET: "bench-unused-agent-secret",
     NEXT_TELEMETRY_DISABLED: "1",
     LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+    NODE_OPTIONS: process.env.BENCH_PORTAL_NODE_OPTIONS,
   };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
   return env;

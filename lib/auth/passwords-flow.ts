@@ -122,8 +122,10 @@ function endedLines(revoked: number, remaining: number) {
 }
 
 /** The security notice after every password change or reset: when, from which address, what was ended. */
+const CHANGED_AT_FORMAT = new Intl.DateTimeFormat("de-DE", { dateStyle: "long", timeStyle: "medium", timeZone: "Europe/Berlin" });
+
 export function passwordChangedMail({ to, name, ip, ended, at = new Date() }: { to: string; name: string; ip: string; ended: string[]; at?: Date }) {
-  const when = new Intl.DateTimeFormat("de-DE", { dateStyle: "long", timeStyle: "medium", timeZone: "Europe/Berlin" }).format(at);
+  const when = CHANGED_AT_FORMAT.format(at);
   const text = [
     `Hallo ${name},`,
     "",

@@ -291,9 +291,14 @@ export function deriveStatus(input: DeriveStatusInput): InvoiceStatus {
   return "sent";
 }
 
+/** One formatter per time zone: creating an Intl.DateTimeFormat costs more than a whole /status answer's JSON. */
+const isoDateFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** Current calendar date in Europe/Berlin as YYYY-MM-DD. */
 export function todayIsoDate(now: Date = new Date(), timeZone = "Europe/Berlin"): string {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(now);
+  let format = isoDateFormats.get(timeZone);
+  if (!format) isoDateFormats.set(timeZone, (format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" })));
+  const parts = format.formatToParts(now);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
   return `${get("year")}-${get("month")}-${get("day")}`;
 }
