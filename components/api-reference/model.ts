@@ -57,7 +57,7 @@ export type ReferenceOperation = {
 };
 export type ReferenceGroup = { tag: string; anchor: string; description?: string; operations: ReferenceOperation[] };
 
-const PLACE_LABELS: Record<string, string> = { path: "Pfad", query: "Query", header: "Header" };
+const PLACE_LABELS: Record<string, string> = { path: "Pfad", query: "Abfrageparameter", header: "Kopfzeile" };
 
 function resolve(schema: Schema | undefined, components: Record<string, Schema>, depth = 0): Schema | undefined {
   if (schema?.$ref && depth < 5) return resolve(components[schema.$ref.split("/").pop()!], components, depth + 1);

@@ -2,11 +2,11 @@ import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObj
 import * as admin from "@/lib/admin/schemas";
 import { bulkActionSchema } from "@/lib/admin/bulk";
 import * as billing from "@/lib/billing/schemas";
-import { config } from "@/lib/config";
+import { scheduleTierPriceBody } from "@/lib/billing/tier-price-schemas";
 import { dunningSettingsBody, pauseBody } from "@/lib/dunning/schemas";
 import { healthAlertsBody } from "@/lib/health/opt-in";
 import { invoiceDetailResponse, invoiceList } from "@/lib/invoices/api-schemas";
-import { cancelSchema, customerListQuery, draftSchema, paymentSchema, staffListQuery } from "@/lib/invoices/schemas";
+import { archiveQuery, cancelSchema, customerListQuery, draftSchema, paymentSchema, staffListQuery } from "@/lib/invoices/schemas";
 import { listMailsQuery } from "@/lib/mail/staff";
 import { serverActionBody } from "@/lib/servers/routes";
 import { emailField, newPasswordField, pageQuery, passwordField, z } from "@/lib/validation";
@@ -39,12 +39,22 @@ function v1(op: ZodOpenApiOperationObject & { tags?: string[] }, extra: Record<s
 const pagination = z.object(pageQuery);
 const hostPath = z.object({ id: z.string().meta({ description: "Hetzner-Server-ID", example: "1001" }) });
 const hostActionPath = hostPath.extend({ action: s.hostAction });
+const emailConfirmationStarted = z
+  .object({
+    two_factor_enabled: z.boolean(),
+    confirmation_pending: z.boolean(),
+    sent_to: z.string(),
+    expires_at: z.string().meta({ description: "ISO 8601" }),
+    expires_in: z.number().int().meta({ description: "Sekunden", example: 600 }),
+    message: z.string(),
+  })
+  .meta({ id: "EmailConfirmationStarted" });
 const tenantPath = z.object({ id: z.string().uuid().meta({ description: "Tenant-UUID (Instanz)" }) });
 
 const v1Paths: ZodOpenApiPathsObject = {
   "/api/v1/auth/login": {
     post: {
-      tags: ["v1 Auth"],
+      tags: ["v1 Anmeldung"],
       summary: "Login (E-Mail + Passwort)",
       security: [],
       description: "Ohne 2FA: Tokens. Mit 2FA: challenge_token; der Code kommt per E-Mail. Rate-Limit 10/min pro IP.",
@@ -59,7 +69,7 @@ const v1Paths: ZodOpenApiPathsObject = {
   },
   "/api/v1/auth/2fa/verify": {
     post: {
-      tags: ["v1 Auth"],
+      tags: ["v1 Anmeldung"],
       summary: "2FA-Code bestätigen",
       security: [],
       description:
@@ -75,18 +85,18 @@ const v1Paths: ZodOpenApiPathsObject = {
   },
   "/api/v1/auth/refresh": {
     post: {
-      tags: ["v1 Auth"],
+      tags: ["v1 Anmeldung"],
       summary: "Tokens erneuern (Authorization: Bearer <refresh_token>)",
-      description: "Refresh-Tokens sind Single-Use. Ein bereits benutzter Token gilt als gestohlen: die ganze Token-Familie wird widerrufen.",
+      description: "Jeder Refresh-Token gilt nur einmal. Ein bereits benutzter Token gilt als gestohlen: die ganze Token-Familie wird widerrufen.",
       security: [{ bearer: [] }],
       responses: { "200": ok("Neues Token-Paar", s.tokenResponse), "401": v1Err("Refresh-Token ungültig, abgelaufen oder wiederverwendet") },
     },
   },
   "/api/v1/auth/logout": {
-    post: v1({ tags: ["v1 Auth"], summary: "Logout: widerruft die Refresh-Token-Familie", responses: { "200": ok("Abgemeldet", message) } }),
+    post: v1({ tags: ["v1 Anmeldung"], summary: "Logout: widerruft die Refresh-Token-Familie", responses: { "200": ok("Abgemeldet", message) } }),
   },
   "/api/v1/auth/me": {
-    get: v1({ tags: ["v1 Auth"], summary: "Eigener Benutzer, Rollen, Permissions, Tenant", responses: { "200": { description: "Benutzer" } } }),
+    get: v1({ tags: ["v1 Anmeldung"], summary: "Eigener Benutzer, Rollen, Permissions, Tenant", responses: { "200": { description: "Benutzer" } } }),
   },
   "/api/v1/auth/api-keys": {
     get: v1({ tags: ["v1 API-Schlüssel"], summary: "Eigene API-Schlüssel (ohne Geheimnisse)", responses: { "200": ok("Liste", z.object({ api_keys: z.array(s.apiKey) })) } }),
@@ -107,12 +117,58 @@ const v1Paths: ZodOpenApiPathsObject = {
     }),
   },
   "/api/v1/auth/2fa": {
-    get: v1({ tags: ["v1 Konto"], summary: "2FA-Status", responses: { "200": { description: "Status" } } }),
+    get: v1({
+      tags: ["v1 Konto"],
+      summary: "2FA-Status",
+      description: "E-Mail-2FA, App, Passkeys, übrige Wiederherstellungscodes; email_confirmation beschreibt ein offenes Einschalten der E-Mail-2FA (sonst null).",
+      responses: { "200": { description: "Status" } },
+    }),
     put: v1({
       tags: ["v1 Konto"],
-      summary: "E-Mail-2FA ein-/ausschalten (mit Passwort)",
+      summary: "E-Mail-2FA ausschalten, oder einschalten mit Bestätigungscode (mit Passwort)",
+      description:
+        "enabled=false schaltet sofort aus. enabled=true schaltet erst nach dem Bestätigungscode ein: Antwort 202, ein 6-stelliger Code geht per E-Mail, " +
+        "PUT /api/v1/auth/2fa/email/confirmation schaltet ein. Ist E-Mail-2FA schon an, bleibt sie unverändert (200).",
       requestBody: { content: json(s.twoFactorSettingsBody) },
-      responses: { "200": ok("Geändert", z.object({ two_factor_enabled: z.boolean(), message: z.string() })), "422": v1Err("Passwort falsch") },
+      responses: {
+        "200": ok("Geändert", z.object({ two_factor_enabled: z.boolean(), confirmation_pending: z.boolean(), message: z.string() })),
+        "202": ok("Bestätigungscode gesendet, noch aus", emailConfirmationStarted),
+        "422": v1Err("Passwort falsch"),
+        "429": v1Err("Zu viele Versuche oder Codes"),
+      },
+    }),
+  },
+  "/api/v1/auth/2fa/email/confirmation": {
+    post: v1({
+      tags: ["v1 Konto"],
+      summary: "E-Mail-2FA einschalten, Schritt 1: Bestätigungscode per E-Mail (mit Passwort; noch nicht aktiv)",
+      description: "Der 6-stellige Code ist 10 Minuten gültig und nur einmal verwendbar; ein neuer Code ersetzt den vorigen. Höchstens 5 Codes pro 30 Minuten und Konto.",
+      requestBody: { content: json(z.object({ password: passwordField })) },
+      responses: { "202": ok("Code gesendet", emailConfirmationStarted), "409": v1Err("E-Mail-2FA bereits aktiv"), "422": v1Err("Passwort falsch"), "429": v1Err("Zu viele Versuche oder Codes") },
+    }),
+    put: v1({
+      tags: ["v1 Konto"],
+      summary: "E-Mail-2FA einschalten, Schritt 2: der richtige Code schaltet sie ein",
+      description: "Falsche Codes: 422; nach 5 falschen Codes in 30 Minuten (pro Konto) bzw. 10 pro Minute (pro IP) 429 mit Retry-After. Abgelaufener Code: 422, verwendeter oder abgebrochener: 409.",
+      requestBody: { content: json(z.object({ code: z.string().meta({ example: "123456" }) })) },
+      responses: {
+        "200": ok("Aktiv", z.object({ two_factor_enabled: z.boolean(), message: z.string() })),
+        "409": v1Err("Kein offener Code oder bereits aktiv"),
+        "422": v1Err("Code falsch oder abgelaufen"),
+        "429": v1Err("Zu viele falsche Codes"),
+      },
+    }),
+    delete: v1({
+      tags: ["v1 Konto"],
+      summary: "Einschalten der E-Mail-2FA abbrechen (der offene Code gilt nicht mehr)",
+      responses: { "200": ok("Abgebrochen", z.object({ two_factor_enabled: z.boolean(), confirmation_pending: z.boolean(), message: z.string() })) },
+    }),
+  },
+  "/api/v1/auth/2fa/email/confirmation/resend": {
+    post: v1({
+      tags: ["v1 Konto"],
+      summary: "Bestätigungscode erneut senden (ohne Passwort, solange das Einschalten offen ist)",
+      responses: { "202": ok("Neuer Code gesendet", emailConfirmationStarted), "409": v1Err("Kein offenes Einschalten"), "429": v1Err("Zu viele Codes angefordert") },
     }),
   },
   "/api/v1/auth/2fa/totp": {
@@ -171,7 +227,13 @@ const v1Paths: ZodOpenApiPathsObject = {
     }),
   },
   "/api/v1/auth/sessions": {
-    get: v1({ tags: ["v1 Konto"], summary: "Aktive Sitzungen", responses: { "200": ok("Sitzungen", z.object({ sessions: z.array(s.sessionItem) })) } }),
+    get: v1({
+      tags: ["v1 Konto"],
+      summary: "Aktive Sitzungen",
+      description:
+        "Browser- und Manage-API-Sitzungen sowie API-v1-Anmeldungen des Kontos, zuletzt genutzte zuerst: Gerät, IP-Adresse und – wenn der Betreiber eine lokale GeoIP-Datenbank eingerichtet hat – der ungefähre Ort (`approximate_location`, sonst null).",
+      responses: { "200": ok("Sitzungen", z.object({ sessions: z.array(s.sessionItem) })) },
+    }),
     delete: v1({ tags: ["v1 Konto"], summary: "Überall abmelden", responses: { "200": ok("Abgemeldet", message) } }),
   },
   "/api/v1/hosts": {
@@ -332,6 +394,18 @@ const managePaths: ZodOpenApiPathsObject = {
       },
     },
   },
+  "/api/manage/auth/passkey-options": {
+    post: {
+      tags: ["Manage-API"],
+      summary: "Mit Passkey anmelden, Schritt 1: WebAuthn-Optionen und challenge_id",
+      security: [],
+      description: "Schritt 2 ist die Anmeldung im Portal mit der Antwort von navigator.credentials.get(). Rate-Limit 30/min pro IP.",
+      responses: {
+        "200": ok("Optionen für navigator.credentials.get()", z.object({ challenge_id: z.string(), options: z.object({}).passthrough() })),
+        "429": mErr("Zu viele Anfragen; Retry-After"),
+      },
+    },
+  },
   "/api/manage/auth/logout": { post: m("Logout") },
   "/api/manage/auth/me": { get: m("Eigener Benutzer und Instanz") },
   "/api/manage/auth/password": {
@@ -364,6 +438,11 @@ const managePaths: ZodOpenApiPathsObject = {
   "/api/manage/server/power-on": { post: manageServerAction },
   "/api/manage/server/refresh-status": { post: manageServerAction },
   "/api/manage/domains": { get: m("Domains der Instanz") },
+  "/api/manage/domains/apply": {
+    post: m("Gespeicherte Domain-Konfiguration erneut auf den Server übertragen", {
+      responses: { "200": ok("Ergebnis (applied: false mit Fehlermeldung, wenn der Server nicht erreichbar war)", z.object({ message: z.string(), applied: z.boolean() }).passthrough()) },
+    }),
+  },
   "/api/manage/domains/check-cname": { post: m("CNAME prüfen", { requestBody: { content: json(domainBody) } }) },
   "/api/manage/domains/custom-portal": {
     put: m("Eigene Portal-Domain setzen", { requestBody: { content: json(domainBody) } }),
@@ -376,6 +455,23 @@ const managePaths: ZodOpenApiPathsObject = {
   "/api/manage/invoices": { get: m("Rechnungen", { requestParams: { query: customerListQuery }, responses: { "200": ok("Rechnungen, Statistik, Seiten-Info", invoiceList) } }) },
   "/api/manage/invoices/{id}": {
     get: m("Rechnung", { requestParams: { path: z.object({ id: z.string() }) }, responses: { "200": ok("Rechnung", invoiceDetailResponse), "404": mErr("Nicht gefunden") } }),
+  },
+  "/api/manage/invoices/archive": {
+    get: m("Jahresarchiv: alle Rechnungen eines Jahres als ZIP (PDF und E-Rechnung) für die Buchhaltung", {
+      requestParams: { query: archiveQuery },
+      responses: { "200": { description: "ZIP-Datei als Download", content: { "application/zip": { schema: z.string().meta({ format: "binary" }) } } }, "422": mErr("Ungültiges Jahr") },
+    }),
+  },
+  "/api/manage/invoices/{id}/pdf": {
+    get: m("Rechnung als PDF (archiviert; ?inline=1 zur Anzeige im Browser)", {
+      description: "Mit If-None-Match und dem ETag einer früheren Antwort: 304 ohne Inhalt, solange das archivierte PDF unverändert ist.",
+      requestParams: { path: z.object({ id: z.string() }), query: z.object({ inline: z.string().optional() }) },
+      responses: {
+        "200": { description: "PDF-Datei", content: { "application/pdf": { schema: z.string().meta({ format: "binary" }) } } },
+        "304": { description: "Unverändert (If-None-Match)" },
+        "404": mErr("Nicht gefunden"),
+      },
+    }),
   },
   "/api/manage/invoices/{id}/e-invoice": {
     get: m("E-Rechnung (XML: ZUGFeRD-CII oder XRechnung je nach Einstellung; format=zugferd|cii|xrechnung|facturx)", {
@@ -416,6 +512,7 @@ const created = (description: string) => ({ "201": { description, content: json(
 const intId = (description: string) => z.object({ id: z.string().meta({ description, example: "1" }) });
 const instanceIdPath = { path: intId("Instanz-ID") };
 const invoiceIdPath = { path: intId("Rechnungs-ID") };
+const tierKeyPath = z.object({ key: z.string().meta({ description: "Tarif-Schlüssel", example: "standard" }) });
 const userIdPath = { path: z.object({ id: z.string().uuid().meta({ description: "Benutzer-UUID" }) }) };
 const T = {
   dashboard: "Verwaltung: Übersicht",
@@ -526,9 +623,42 @@ const staffPaths: ZodOpenApiPathsObject = {
     post: staff(T.users, "Einladung erneut senden", { permission: "user.manage", notFound: "user", requestParams: userIdPath, conflict: "Einladung bereits angenommen" }),
   },
   "/api/manage/admin/roles": { get: staff(T.users, "Rollen und ihre Permissions", { permission: "tenant.read" }) },
-  "/api/manage/admin/tiers": { get: staff(T.tiers, "Tarife", { permission: "tenant.read" }) },
+  "/api/manage/admin/tiers": {
+    get: staff(T.tiers, "Tarife mit heutigem Preis und geplanten Preisänderungen", {
+      permission: "tenant.read",
+      description: "upcoming_price_changes je Tarif (label z. B. „ab 01.12.2026: 39,00 €“); default_effective_from: Standarddatum einer neuen Preisänderung.",
+    }),
+  },
   "/api/manage/admin/tiers/{key}": {
-    patch: staff(T.tiers, "Tarif ändern", { permission: "tenant.manage", notFound: "tier", requestParams: { path: z.object({ key: z.string().meta({ example: "standard" }) }) }, body: admin.updateTierSchema }),
+    patch: staff(T.tiers, "Bezeichnung und Limits ändern (gelten sofort)", {
+      permission: "tenant.manage",
+      notFound: "tier",
+      description: "Ein geänderter monthly_price ergibt 422: neue Preise gelten erst ab einem Datum (…/price-changes). Protokolliert als ein Eintrag ohne Instanz.",
+      requestParams: { path: tierKeyPath },
+      body: admin.updateTierSchema,
+    }),
+  },
+  "/api/manage/admin/tiers/{key}/price-changes": {
+    post: staff(T.tiers, "Preisänderung ab einem Datum planen (dry_run: nur betroffene Instanzen/Kunden)", {
+      permission: "tenant.manage",
+      notFound: "tier",
+      description:
+        "effective_from fehlt → 1. Tag des nächsten Abrechnungszeitraums; nicht in der Vergangenheit, höchstens 5 Jahre voraus (sonst 422). " +
+        "dry_run: true → 200 mit impact (instance_count, customer_count = verschiedene Firmen der Instanzen, already_billed_count), schreibt nichts. " +
+        "Sonst 201; jede betroffene Instanz (Tarif, nicht gekündigt, ohne individuellen Preis) erhält einen Eintrag im Aktivitätsprotokoll.",
+      requestParams: { path: tierKeyPath },
+      body: scheduleTierPriceBody,
+      conflict: "Für diesen Tag ist bereits eine Preisänderung geplant",
+      responses: created("Geplant"),
+    }),
+  },
+  "/api/manage/admin/tiers/{key}/price-changes/{date}": {
+    delete: staff(T.tiers, "Geplante Preisänderung stornieren (nur vor dem Stichtag)", {
+      permission: "tenant.manage",
+      requestParams: { path: tierKeyPath.extend({ date: z.string().meta({ description: "Stichtag JJJJ-MM-TT", example: "2026-12-01" }) }) },
+      conflict: "Preisänderung gilt bereits",
+      responses: { "404": mErr("Tarif oder Preisänderung nicht gefunden") },
+    }),
   },
   "/api/manage/admin/invoices": {
     get: staff(T.invoices, "Alle Rechnungen (mit Entwürfen)", { permission: "invoice.read", requestParams: { query: staffListQuery } }),
@@ -609,7 +739,7 @@ const staffPaths: ZodOpenApiPathsObject = {
 const publicPaths: ZodOpenApiPathsObject = {
   "/api/v1/openapi.json": {
     get: {
-      tags: ["v1 Auth"],
+      tags: ["v1 Anmeldung"],
       summary: "Dieses OpenAPI-Dokument",
       operationId: "getOpenApiDocument",
       security: [],
@@ -654,14 +784,14 @@ function withOperationIds(paths: ZodOpenApiPathsObject): ZodOpenApiPathsObject {
 export const openApiPaths: ZodOpenApiPathsObject = withOperationIds({ ...v1Paths, ...publicPaths, ...managePaths, ...staffPaths });
 
 const TAGS: { name: string; description: string }[] = [
-  { name: "v1 Auth", description: "Anmelden, 2FA-Code bestätigen, Tokens erneuern, Abmelden" },
+  { name: "v1 Anmeldung", description: "Anmelden, Code der Zwei-Faktor-Anmeldung bestätigen, Schlüssel erneuern, abmelden" },
   { name: "v1 API-Schlüssel", description: "Persönliche API-Schlüssel (mpat_…) für Skripte, mit Scope read oder read_write" },
   { name: "v1 Konto", description: "Eigenes Konto: Zwei-Faktor-Anmeldung, Authenticator-App, Passkeys, Sitzungen" },
   { name: "v1 Hosts", description: "Server des Tenants: ansehen, trennen, Neustart und andere Server-Aktionen" },
   { name: "v1 Tenants", description: "Tenants (Instanzen) – nur für MSP-Mitarbeiter" },
   { name: "v1 Aktivität", description: "Aktivitätsprotokoll des Tenants" },
   { name: "v1 Rechnungen", description: "Rechnungen des Tenants als JSON, PDF-Daten und E-Rechnung" },
-  { name: "Manage-API", description: "Basis-URL /api/manage, Session-Token als Bearer; gesperrte Instanzen nur /auth/* und /status" },
+  { name: "Manage-API", description: "Die Schnittstelle, die auch das Kundenportal verwendet: Anmeldung mit POST /api/manage/auth/login, danach der Sitzungsschlüssel im Kopf Authorization: Bearer …; bei gesperrter Instanz nur /auth/* und /status" },
   { name: T.dashboard, description: "Kennzahlen für MSP-Mitarbeiter" },
   { name: T.instances, description: "Instanzen anlegen, ändern, sperren, Server verknüpfen und steuern, Ansicht als Kunde" },
   { name: T.users, description: "Benutzer einladen, Rollen setzen, aktivieren/deaktivieren, 2FA zurücksetzen" },
@@ -682,11 +812,13 @@ export function openApiDocument() {
       title: "Manage-Portal API",
       version: "1.0.0",
       description:
-        "API v1 (JWT mit Single-Use-Refresh, E-Mail-2FA, Personal Access Tokens, Permissions, Tenant-Scope) und die Manage-API des Kundenportals. " +
+        "API v1 (JWT mit einmal gültigem Refresh-Token, Zwei-Faktor-Anmeldung, persönliche API-Schlüssel, Permissions, Tenant-Scope) und die Manage-API des Kundenportals samt MSP-Verwaltung (/api/manage/admin). " +
         "Fehler der API v1: { detail: { error, message, … } }; fehlende Permission: { detail: { error: \"permission_denied\", missing } } mit 403. " +
         "Fehler der Manage-API: { message, errors? }.",
     },
-    servers: [{ url: config().APP_URL }],
+    // Relative: the document is served by the portal it describes (/api/v1/openapi.json), so "/" is that portal's
+    // address – in production, behind the proxy and on a developer's machine alike.
+    servers: [{ url: "/", description: "Dieses Portal (die Adresse, unter der dieses Dokument abgerufen wurde)" }],
     components: {
       securitySchemes: {
         bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT oder Personal Access Token (mpat_…)" },

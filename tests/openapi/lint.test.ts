@@ -1,169 +1,143 @@
 /**
- * Issue 14: the OpenAPI document is fit for generated clients. `@redocly/cli`
- * cannot be installed here (node engine), so this checks the rules of its
- * "recommended" set that matter for client generators, programmatically:
- * operation-operationId(-unique), operation-2xx-response, operation-4xx-response,
- * security-defined, operation-tag-defined + tag-description, path-parameters-defined,
- * no-unresolved-refs. Every check is a pure function of the document, and the
- * "catches" tests feed each one a broken copy so none can pass vacuously.
- * Also: every route file under app/api/v1 and app/api/manage/admin is documented
- * with exactly the methods it exports, and nothing documented lacks a route.
+ * Issue 14: the OpenAPI document passes Redocly's lint with the project's
+ * configuration (redocly.yaml: the recommended rules, warnings raised to
+ * errors, plus operation-tag-defined) – 0 errors, 0 warnings.
+ *
+ * - Programmatically (@redocly/openapi-core, the engine of @redocly/cli) on the
+ *   live document, and on broken copies, so no rule can pass vacuously.
+ * - Through the CLI exactly as `npm run lint:openapi` runs it, once on the
+ *   document (exit 0) and once on a copy with a problem that "recommended"
+ *   rates only as a warning (exit 1).
+ * - Which operations are public (`security: []`) is pinned down exactly.
  */
-import { readdirSync, statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { lintFromString, loadConfig, type Config, type NormalizedProblem } from "@redocly/openapi-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openApiDocument } from "@/lib/v1/openapi";
 
-type Op = {
-  operationId?: string;
-  tags?: string[];
-  security?: unknown[];
-  parameters?: { name: string; in: string; required?: boolean }[];
-  responses?: Record<string, unknown>;
-};
+type Op = { operationId?: string; summary?: string; tags?: string[]; security?: unknown[]; parameters?: { name: string; in: string }[]; responses: Record<string, unknown> };
 type Doc = {
-  security?: unknown[];
-  tags?: { name: string; description?: string }[];
-  paths: Record<string, Partial<Record<string, Op>>>;
-  components?: { securitySchemes?: Record<string, unknown>; schemas?: Record<string, unknown> };
+  servers?: { url: string }[];
+  tags: { name: string; description?: string }[];
+  paths: Record<string, Record<string, Op>>;
+  components: { schemas: Record<string, unknown> };
 };
 
-const METHODS = ["get", "put", "post", "delete", "patch", "head", "options"] as const;
-const API_DIR = path.join(process.cwd(), "app", "api");
-
-function operations(doc: Doc) {
-  return Object.entries(doc.paths).flatMap(([apiPath, item]) =>
-    METHODS.flatMap((method) => (item[method] ? [{ key: `${method.toUpperCase()} ${apiPath}`, apiPath, method, op: item[method]! }] : [])),
-  );
-}
-
-/** Redocly-style problems: one string per violation. */
-function lintDocument(doc: Doc): string[] {
-  const problems: string[] = [];
-  const ids = new Map<string, string>();
-  const declaredTags = new Map((doc.tags ?? []).map((t) => [t.name, t.description]));
-  const schemes = doc.components?.securitySchemes ?? {};
-  for (const { key, apiPath, op } of operations(doc)) {
-    if (!op.operationId) problems.push(`operation-operationId: ${key}`);
-    else if (!/^[a-z][A-Za-z0-9]*$/.test(op.operationId)) problems.push(`operationId not camelCase: ${key} (${op.operationId})`);
-    else if (ids.has(op.operationId)) problems.push(`operation-operationId-unique: ${key} and ${ids.get(op.operationId)} (${op.operationId})`);
-    else ids.set(op.operationId, key);
-
-    const codes = Object.keys(op.responses ?? {});
-    if (!codes.some((c) => /^2(\d\d|XX)$/.test(c))) problems.push(`operation-2xx-response: ${key}`);
-    if (!codes.some((c) => /^4(\d\d|XX)$/.test(c))) problems.push(`operation-4xx-response: ${key}`);
-
-    const security = op.security ?? doc.security;
-    if (!security) problems.push(`security-defined: ${key}`);
-    for (const requirement of security ?? []) {
-      for (const name of Object.keys(requirement as object)) if (!(name in schemes)) problems.push(`security scheme ${name} not declared: ${key}`);
-    }
-
-    if (!op.tags?.length) problems.push(`operation-tag-defined (no tag): ${key}`);
-    for (const tag of op.tags ?? []) {
-      if (!declaredTags.has(tag)) problems.push(`operation-tag-defined: ${key} uses undeclared tag ${tag}`);
-    }
-
-    const templated = [...apiPath.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
-    const pathParams = (op.parameters ?? []).filter((p) => p.in === "path");
-    for (const name of templated) {
-      const param = pathParams.find((p) => p.name === name);
-      if (!param) problems.push(`path-parameters-defined: ${key} misses {${name}}`);
-      else if (param.required !== true) problems.push(`path parameter not required: ${key} {${name}}`);
-    }
-    for (const p of pathParams) if (!templated.includes(p.name)) problems.push(`path-parameters-defined: ${key} declares unknown ${p.name}`);
-  }
-  for (const [name, description] of declaredTags) if (!description) problems.push(`tag-description: ${name}`);
-
-  const refs = JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g);
-  for (const [, name] of refs) if (!doc.components?.schemas?.[name]) problems.push(`no-unresolved-refs: ${name}`);
-  return problems;
-}
-
+const ROOT = process.cwd();
+const METHODS = ["get", "put", "post", "delete", "patch"] as const;
 const document = () => structuredClone(openApiDocument()) as unknown as Doc;
 
-describe("OpenAPI document passes the recommended lint rules", () => {
-  it("has no problems", () => {
-    expect(lintDocument(document())).toEqual([]);
-  });
+let config: Config;
+beforeAll(async () => {
+  config = await loadConfig({ configPath: path.join(ROOT, "redocly.yaml") });
+});
 
-  it("marks the public operations with security: [] and everything else with a scheme", () => {
-    const doc = document();
-    for (const key of ["post /api/v1/auth/login", "post /api/v1/auth/2fa/verify", "post /api/manage/auth/login", "post /api/manage/auth/forgot-password", "post /api/manage/auth/reset-password", "get /api/v1/openapi.json"]) {
-      const [method, apiPath] = key.split(" ");
-      expect(doc.paths[apiPath]?.[method]?.security, key).toEqual([]);
+async function lint(doc: Doc): Promise<NormalizedProblem[]> {
+  return lintFromString({ source: JSON.stringify(doc), absoluteRef: path.join(ROOT, ".data", "openapi.json"), config });
+}
+const describeProblems = (problems: NormalizedProblem[]) =>
+  problems.map((p) => `${p.severity} ${p.ruleId}: ${p.message} (${p.location[0]?.pointer ?? ""})`);
+
+describe("Redocly lint (redocly.yaml)", () => {
+  it("uses the recommended rules with every warning raised to an error, and tags must be declared", () => {
+    const rules = config.styleguide.rules.oas3_1;
+    for (const rule of ["operation-operationId", "operation-4xx-response", "tag-description", "no-server-example.com", "operation-tag-defined", "security-defined"]) {
+      expect(rules[rule], rule).toBe("error");
     }
-    expect(doc.paths["/api/manage/admin/instances"]?.get?.security).toEqual([{ session: [] }]);
-    expect(doc.paths["/api/v1/hosts"]?.get?.security).toEqual([{ bearer: [] }]);
   });
 
-  it.each([
-    ["a missing operationId", (d: Doc) => delete d.paths["/api/v1/hosts"]!.get!.operationId, "operation-operationId: GET /api/v1/hosts"],
-    ["a duplicate operationId", (d: Doc) => (d.paths["/api/v1/hosts"]!.get!.operationId = d.paths["/api/v1/tenants"]!.get!.operationId), "operation-operationId-unique"],
-    ["no 2xx answer", (d: Doc) => delete d.paths["/api/manage/admin/roles"]!.get!.responses!["200"], "operation-2xx-response: GET /api/manage/admin/roles"],
+  it("finds no problem in the document: 0 errors, 0 warnings", async () => {
+    expect(describeProblems(await lint(document()))).toEqual([]);
+  });
+
+  it.each<[string, (d: Doc) => void, string, string]>([
+    ["a missing operationId", (d) => delete d.paths["/api/v1/hosts"].get.operationId, "operation-operationId", "/paths/~1api~1v1~1hosts/get"],
+    ["a duplicate operationId", (d) => (d.paths["/api/v1/hosts"].get.operationId = d.paths["/api/v1/tenants"].get.operationId), "operation-operationId-unique", "/paths/~1api~1v1~1"],
+    ["no summary", (d) => delete d.paths["/api/manage/status"].get.summary, "operation-summary", "/paths/~1api~1manage~1status/get"],
+    ["no 2xx answer", (d) => delete d.paths["/api/manage/admin/roles"].get.responses["200"], "operation-2xx-response", "/paths/~1api~1manage~1admin~1roles/get"],
     [
       "no 4xx answer",
-      (d: Doc) => {
-        const r = d.paths["/api/v1/auth/login"]!.post!.responses!;
-        for (const c of Object.keys(r)) if (c.startsWith("4")) delete r[c];
+      (d) => {
+        const r = d.paths["/api/v1/auth/login"].post.responses;
+        for (const code of Object.keys(r)) if (code.startsWith("4")) delete r[code];
       },
-      "operation-4xx-response: POST /api/v1/auth/login",
+      "operation-4xx-response",
+      "/paths/~1api~1v1~1auth~1login/post",
     ],
-    ["no security", (d: Doc) => delete d.paths["/api/v1/auth/login"]!.post!.security, "security-defined: POST /api/v1/auth/login"],
-    ["an undeclared tag", (d: Doc) => (d.paths["/api/v1/hosts"]!.get!.tags = ["Geheim"]), "operation-tag-defined: GET /api/v1/hosts uses undeclared tag Geheim"],
-    ["a tag without description", (d: Doc) => delete d.tags![0].description, "tag-description"],
-    ["an undeclared path parameter", (d: Doc) => (d.paths["/api/manage/admin/instances/{id}"]!.get!.parameters = []), "path-parameters-defined: GET /api/manage/admin/instances/{id} misses {id}"],
-  ])("catches %s", (_, breakIt, expected) => {
+    ["a public operation without security: []", (d) => delete d.paths["/api/manage/auth/login"].post.security, "security-defined", "/paths/~1api~1manage~1auth~1login/post"],
+    ["an undeclared tag", (d) => (d.paths["/api/v1/hosts"].get.tags = ["Geheim"]), "operation-tag-defined", "/paths/~1api~1v1~1hosts/get"],
+    ["a tag without description", (d) => delete d.tags[0].description, "tag-description", "/tags/0"],
+    ["an undeclared path parameter", (d) => (d.paths["/api/manage/admin/instances/{id}"].get.parameters = []), "path-parameters-defined", "/paths/~1api~1manage~1admin~1instances~1{id}/get"],
+    ["a localhost server", (d) => (d.servers = [{ url: "http://localhost:3000" }]), "no-server-example.com", "/servers/0"],
+    ["a dangling $ref", (d) => delete d.components.schemas.ManageError, "no-unresolved-refs", "/paths/"],
+  ])("catches %s", async (_, breakIt, ruleId, pointer) => {
     const doc = document();
     breakIt(doc);
-    expect(lintDocument(doc).join("\n")).toContain(expected);
+    const problems = (await lint(doc)).filter((p) => p.ruleId === ruleId);
+    expect(problems.length, describeProblems(await lint(doc)).join("\n")).toBeGreaterThan(0);
+    expect(problems.every((p) => p.severity === "error")).toBe(true);
+    expect(problems.some((p) => (p.location[0]?.pointer ?? "").startsWith(`#${pointer}`)), describeProblems(problems).join("\n")).toBe(true);
   });
 });
 
-/** Route files → `/api/...` paths in OpenAPI notation, with the HTTP methods each exports. */
-function routeFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) return routeFiles(full);
-    return name === "route.ts" ? [full] : [];
+describe("redocly lint CLI (npm run lint:openapi)", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), "openapi-lint-"));
   });
-}
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function servedRoutes() {
-  const files = [...routeFiles(path.join(API_DIR, "v1")), ...routeFiles(path.join(API_DIR, "manage", "admin"))];
-  const served = new Map<string, string[]>();
-  for (const file of files) {
-    const folder = path.relative(API_DIR, path.dirname(file)).split(path.sep).join("/");
-    if (folder.includes("[...")) continue; // the v1 catch-all only answers 404 for unknown endpoints
-    const apiPath = `/api/${folder}`.replace(/\[(\w+)\]/g, "{$1}");
-    const mod = (await import(file)) as Record<string, unknown>;
-    served.set(apiPath, METHODS.filter((m) => typeof mod[m.toUpperCase()] === "function"));
+  function cli(doc: Doc) {
+    const file = path.join(dir, "openapi.json");
+    writeFileSync(file, JSON.stringify(doc));
+    const run = spawnSync(path.join(ROOT, "node_modules", ".bin", "redocly"), ["lint", file, "--format=json"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true", NO_COLOR: "1" },
+      timeout: 60_000,
+    });
+    const json = JSON.parse(run.stdout.slice(run.stdout.indexOf("{"))) as { totals: { errors: number; warnings: number }; problems: { ruleId: string }[] };
+    return { status: run.status, ...json };
   }
-  return served;
-}
 
-describe("route files ↔ OpenAPI document", () => {
-  it("documents every method of every route file under app/api/v1 and app/api/manage/admin, and nothing more", async () => {
+  it("exits 0 with 0 errors and 0 warnings on the document", () => {
+    const run = cli(document());
+    expect(run.problems).toEqual([]);
+    expect(run.totals).toMatchObject({ errors: 0, warnings: 0 });
+    expect(run.status).toBe(0);
+  }, 60_000);
+
+  it("exits 1 on a problem that the plain recommended set only warns about (a missing operationId)", () => {
     const doc = document();
-    const served = await servedRoutes();
-    expect(served.size).toBeGreaterThan(60);
-    const missing: string[] = [];
-    for (const [apiPath, methods] of served) {
-      for (const method of methods) if (!doc.paths[apiPath]?.[method]) missing.push(`${method.toUpperCase()} ${apiPath}`);
-    }
-    expect(missing).toEqual([]);
+    delete doc.paths["/api/manage/status"].get.operationId;
+    const run = cli(doc);
+    expect(run.problems.map((p) => p.ruleId)).toEqual(["operation-operationId"]);
+    expect(run.totals.errors).toBe(1);
+    expect(run.status).toBe(1);
+  }, 60_000);
+});
 
-    const extra: string[] = [];
-    for (const { key, apiPath, method } of operations(doc)) {
-      if (!apiPath.startsWith("/api/v1/") && !apiPath.startsWith("/api/manage/admin/")) continue;
-      if (!served.get(apiPath)?.includes(method)) extra.push(key);
-    }
-    expect(extra).toEqual([]);
-  });
+describe("security of the operations", () => {
+  const PUBLIC = [
+    "POST /api/v1/auth/login",
+    "POST /api/v1/auth/2fa/verify",
+    "GET /api/v1/openapi.json",
+    "POST /api/manage/auth/login",
+    "POST /api/manage/auth/passkey-options",
+    "POST /api/manage/auth/forgot-password",
+    "POST /api/manage/auth/reset-password",
+  ];
 
-  it("documents the staff API with its tags", () => {
-    const staffOps = operations(document()).filter((o) => o.apiPath.startsWith("/api/manage/admin/"));
-    expect(staffOps.length).toBeGreaterThanOrEqual(50);
-    expect(staffOps.every((o) => o.op.tags?.[0]?.startsWith("Verwaltung: "))).toBe(true);
+  it("marks exactly the public operations with security: [], the others with bearer (v1) or session (manage API)", () => {
+    const doc = document();
+    const ops = Object.entries(doc.paths).flatMap(([apiPath, item]) => METHODS.filter((m) => item[m]).map((m) => ({ key: `${m.toUpperCase()} ${apiPath}`, apiPath, op: item[m] })));
+    expect(ops.filter((o) => Array.isArray(o.op.security) && o.op.security.length === 0).map((o) => o.key).sort()).toEqual([...PUBLIC].sort());
+    for (const { key, apiPath, op } of ops) {
+      if (PUBLIC.includes(key)) continue;
+      expect(op.security, key).toEqual([apiPath.startsWith("/api/v1/") ? { bearer: [] } : { session: [] }]);
+    }
   });
 });

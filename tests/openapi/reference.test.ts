@@ -43,6 +43,13 @@ describe("API reference model", () => {
     expect(preview.curl).toMatch(/\?period=/);
   });
 
+  it("names where a parameter goes in German", () => {
+    const places = new Set(all().flatMap((op) => op.params.map((p) => p.place)));
+    expect([...places].sort()).toEqual(["Abfrageparameter", "Pfad"]);
+    const preview = all().find((op) => op.path === "/api/manage/admin/billing/preview")!;
+    expect(preview.params).toContainEqual(expect.objectContaining({ name: "period", place: "Abfrageparameter", required: true }));
+  });
+
   it("search matches every word in method, path, summary or tag", () => {
     const ops = all();
     const hits = (q: string) => ops.filter((op) => matchesSearch(op, op.tag, q));

@@ -25,11 +25,23 @@ export default async function ApiReferencePage() {
             Jede Anfrage weist sich mit einem Zugangsschlüssel aus; was sie darf, richtet sich nach den Rechten Ihres Benutzers.
           </p>
           <p>
+            Es gibt zwei Schnittstellen: <strong>API v1</strong> unter <code>/api/v1</code> für Skripte und angebundene Programme, mit eigenen
+            API-Schlüsseln und Zwei-Faktor-Anmeldung, und die <strong>Manage-API</strong> unter <code>/api/manage</code>, die auch dieses Portal
+            selbst verwendet.
+          </p>
+          {me.user.staff && (
+            <p>
+              Als MSP-Mitarbeiter sehen Sie zusätzlich die Verwaltung unter <code>/api/manage/admin</code> (Gruppen „Verwaltung: …“). Jede dieser
+              Schnittstellen nennt die Berechtigung, die sie verlangt; in der „Ansicht als Kunde“ sind nur lesende Aufrufe erlaubt.
+            </p>
+          )}
+          <p>
             Die vollständige, maschinenlesbare Beschreibung (OpenAPI 3.1) liegt unter{" "}
             <a href="/api/v1/openapi.json" className="text-brand-700 underline">
               /api/v1/openapi.json
             </a>
-            ; daraus lassen sich Programmbibliotheken für viele Sprachen erzeugen.
+            ; daraus lassen sich Programmbibliotheken für viele Sprachen erzeugen. Unten finden Sie ein Inhaltsverzeichnis, eine Suche und zu jeder
+            Schnittstelle ein Beispiel für das Kommandozeilenprogramm <code>curl</code>.
           </p>
           <h2 className="pt-2 font-semibold text-slate-900">So fangen Sie an</h2>
           <ol className="list-decimal space-y-1 pl-5">
@@ -51,7 +63,7 @@ export default async function ApiReferencePage() {
               einen eigenen Schlüssel an, wahlweise nur zum Lesen oder zum Lesen und Ändern.
             </li>
             <li>
-              Anfragen sind begrenzt: Anmeldung und Zwei-Faktor-Code 10 pro Minute und Adresse, alles andere 600 pro Minute und Benutzer. Wer darüber liegt,
+              Anfragen sind begrenzt: Anmeldung und Zwei-Faktor-Code 10 pro Minute und IP-Adresse, alles andere 600 pro Minute und Benutzer. Wer darüber liegt,
               erhält 429 und im Kopf <code>Retry-After</code> die Wartezeit in Sekunden. Die Ablaufzeit der Schlüssel wird mit 30 Sekunden Spielraum geprüft;
               halten Sie die Uhr Ihres Rechners aktuell.
             </li>
