@@ -2,6 +2,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { mkdirSync } from "node:fs";
 import { expect, test, type Page } from "./fixtures";
 import { login } from "./ui-helpers";
+import { SCREENSHOTS, WIDTHS } from "./stack";
 
 /**
  * Accessibility of every main page, per role, at desktop and phone width:
@@ -9,13 +10,7 @@ import { login } from "./ui-helpers";
  * one <h1>, one <main> and a skip link. Every visited page is also saved as a
  * screenshot into .data/test-reports/screenshots/ for review.
  */
-const SCREENSHOTS = ".data/test-reports/screenshots";
 mkdirSync(SCREENSHOTS, { recursive: true });
-
-const WIDTHS = [
-  { name: "desktop", width: 1440, height: 900 },
-  { name: "phone", width: 390, height: 844 },
-] as const;
 
 const ROLES: { role: string; email: string | null; pages: { path: string; name: string }[] }[] = [
   { role: "gast", email: null, pages: [{ path: "/login", name: "anmeldung" }, { path: "/passwort-vergessen", name: "passwort-vergessen" }] },

@@ -1,25 +1,9 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import path from "node:path";
+import { writeFileSync } from "node:fs";
 import { expect, test, type APIRequestContext, type Page } from "./fixtures";
 import { login } from "./helpers";
+import { addDnsRecords, DNS_RECORDS_FILE, E2E_PORT } from "./stack";
 
-const port = Number(process.env.E2E_PORT ?? 3100);
-const recordsFile = path.resolve(`.data/e2e-dns-${port}.json`);
-const agentUrl = `http://127.0.0.1:${port + 12}`;
-
-type DnsRecord = { name: string; type: string; value?: string };
-
-/** Adds records to the DNS server of the e2e stack (it re-reads the file on every query). */
-function addDnsRecords(records: DnsRecord[]) {
-  let current: DnsRecord[] = [];
-  try {
-    current = JSON.parse(readFileSync(recordsFile, "utf8")) as DnsRecord[];
-  } catch {
-    current = [];
-  }
-  mkdirSync(path.dirname(recordsFile), { recursive: true });
-  writeFileSync(recordsFile, JSON.stringify([...current.filter((r) => !records.some((n) => n.name === r.name)), ...records]));
-}
+const agentUrl = `http://127.0.0.1:${E2E_PORT + 12}`;
 
 async function setAgentFault(request: APIRequestContext, fault: "fail" | "timeout" | null) {
   const res = await request.post(`${agentUrl}/_stand-in/fault`, { data: { fault } });
@@ -41,7 +25,7 @@ test.afterEach(async ({ request }) => {
 });
 
 test("portal domain wizard: enter, create the DNS record, re-check, save and apply, then remove", async ({ page, request }) => {
-  writeFileSync(recordsFile, "[]");
+  writeFileSync(DNS_RECORDS_FILE, "[]");
   await login(page, "admin@firma.de");
   await page.getByRole("link", { name: "Domains" }).click();
   await expect(page.getByRole("heading", { name: "Domains", level: 1 })).toBeVisible();

@@ -10,49 +10,14 @@
  * - forms move the focus to the first invalid field and validate before the
  *   confirmation dialog; a loading block says so when the browser is offline.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import { expect, test, type Page } from "./fixtures";
 import { DEMO_PASSWORD, latestMail, logout } from "./helpers";
 import { login } from "./ui-helpers";
-
-const port = Number(process.env.E2E_PORT ?? 3100);
-const recordsFile = path.resolve(`.data/e2e-dns-${port}.json`);
-
-const SCREENSHOTS = ".data/test-reports/screenshots";
-mkdirSync(SCREENSHOTS, { recursive: true });
-
-const WIDTHS = [
-  { name: "desktop", width: 1440, height: 900 },
-  { name: "phone", width: 390, height: 844 },
-] as const;
+import { addDnsRecords, removeDnsRecords, SCREENSHOTS, WIDTHS } from "./stack";
 
 /** The test's internationalised domain: what the customer types, and what DNS and the database hold. */
 const IDN_UNICODE = "portal.müller-kanzlei.de";
 const IDN_ASCII = "portal.xn--mller-kanzlei-wob.de";
-
-type DnsRecord = { name: string; type: string; value?: string };
-
-/** Adds records to the DNS server of the e2e stack (it re-reads the file on every query). */
-function addDnsRecords(records: DnsRecord[]) {
-  let current: DnsRecord[] = [];
-  try {
-    current = JSON.parse(readFileSync(recordsFile, "utf8")) as DnsRecord[];
-  } catch {
-    current = [];
-  }
-  mkdirSync(path.dirname(recordsFile), { recursive: true });
-  writeFileSync(recordsFile, JSON.stringify([...current.filter((r) => !records.some((n) => n.name === r.name)), ...records]));
-}
-
-function removeDnsRecord(name: string) {
-  try {
-    const current = JSON.parse(readFileSync(recordsFile, "utf8")) as DnsRecord[];
-    writeFileSync(recordsFile, JSON.stringify(current.filter((r) => r.name !== name)));
-  } catch {
-    // no file: nothing to remove
-  }
-}
 
 /** How often a text occurs in an element's rendered text. */
 async function occurrences(page: Page, testId: string, text: string): Promise<number> {
@@ -183,13 +148,13 @@ test.describe("an internationalised custom domain", () => {
       await page.getByRole("dialog").getByRole("button", { name: "Domain entfernen" }).click();
       await expect(portal.getByTestId("custom-domain-portal")).toHaveText("nicht eingerichtet");
     }
-    removeDnsRecord(IDN_ASCII);
+    removeDnsRecords(IDN_ASCII);
     await page.close();
   });
 
   test("is shown in Unicode with its Punycode form in the wizard, the domains page, the overview and the staff page", async ({ page, browser }) => {
     test.setTimeout(120_000);
-    removeDnsRecord(IDN_ASCII);
+    removeDnsRecords(IDN_ASCII);
     await login(page, "admin@firma.de");
     await page.goto("/domains");
     const portal = page.getByTestId("domain-card-portal");

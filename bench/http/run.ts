@@ -75,55 +75,54 @@ async function waitFor(url: string, timeoutMs = 120_000) {
   throw new Error(`${url} antwortet nicht innerhalb von ${timeoutMs / 1000} s.`);
 }
 
-/** CPU time (user + system) in milliseconds of a process and all its descendants (Linux /proc). */
-export function treeCpuMs(rootPid: number): number {
+/** A process and all its descendants (Linux /proc). */
+function processTree(rootPid: number): number[] {
   const children = new Map<number, number[]>();
-  const ticks = new Map<number, number>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const fields = readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1]!.split(" ");
-      children.set(Number(fields[1]), [...(children.get(Number(fields[1])) ?? []), Number(entry)]);
-      ticks.set(Number(entry), Number(fields[11]) + Number(fields[12]));
-    } catch {
-      // process ended meanwhile
-    }
-  }
-  let total = 0;
-  const stack = [rootPid];
-  while (stack.length) {
-    const pid = stack.pop()!;
-    total += ticks.get(pid) ?? 0;
-    stack.push(...(children.get(pid) ?? []));
-  }
-  return (total * 1000) / CLOCK_TICKS_PER_SECOND;
-}
-const CLOCK_TICKS_PER_SECOND = 100;
-
-/** VmRSS summed over the process and all its descendants (Linux /proc). */
-export function treeRssBytes(rootPid: number): number {
-  const children = new Map<number, number[]>();
-  const rss = new Map<number, number>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
       const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
       children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${entry}/status`, "utf8"));
-      if (match) rss.set(Number(entry), Number(match[1]) * 1024);
     } catch {
       // process ended meanwhile
     }
   }
-  let total = 0;
+  const tree: number[] = [];
   const stack = [rootPid];
   while (stack.length) {
     const pid = stack.pop()!;
-    total += rss.get(pid) ?? 0;
+    tree.push(pid);
     stack.push(...(children.get(pid) ?? []));
   }
+  return tree;
+}
+
+function sumOverTree(rootPid: number, read: (pid: number) => number): number {
+  let total = 0;
+  for (const pid of processTree(rootPid)) {
+    try {
+      total += read(pid);
+    } catch {
+      // process ended meanwhile
+    }
+  }
   return total;
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU time (user + system) in milliseconds of a process tree. */
+export function treeCpuMs(rootPid: number): number {
+  return sumOverTree(rootPid, (pid) => {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  });
+}
+
+/** VmRSS in bytes of a process tree. */
+export function treeRssBytes(rootPid: number): number {
+  return sumOverTree(rootPid, (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) * 1024);
 }
 
 async function v1Login(base: string) {
