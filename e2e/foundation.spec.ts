@@ -11,7 +11,7 @@ test("customer logs in, sees instance and server status, opens the activity log 
 
   await page.getByRole("link", { name: "Aktivität" }).click();
   await expect(page.getByRole("heading", { name: "Aktivität" })).toBeVisible();
-  await expect(page.getByTestId("activity-entry").first()).toContainText("Login über das Web-Portal");
+  await expect(page.getByTestId("activity-entry").first()).toContainText("Login über Manage-Portal");
   await expect(page.getByText(/Seite 1 von \d+/)).toBeVisible();
 
   await logout(page);

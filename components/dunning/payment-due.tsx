@@ -15,7 +15,11 @@ export function PaymentDue({ payment }: { payment: PaymentInfo }) {
       <h2 id="payment-due-title" className="text-lg font-semibold text-slate-900">
         Offene Rechnungen bezahlen
       </h2>
-      <p className="mt-1 text-sm text-slate-600">Sobald alle überfälligen Rechnungen bezahlt sind, wird die Sperre automatisch aufgehoben.</p>
+      <p className="mt-1 text-sm text-slate-600">
+        {payment.lifted_on_payment
+          ? "Sobald alle überfälligen Rechnungen bezahlt sind, wird die Sperre automatisch aufgehoben."
+          : "Die Sperre hat der Support gesetzt; er hebt sie auch wieder auf. Bitte begleichen Sie die offenen Rechnungen und wenden Sie sich an den Support."}
+      </p>
       <table className="mt-4 min-w-full text-sm">
         <thead>
           <tr className="text-left text-slate-500">

@@ -44,7 +44,8 @@ export const LOGOUT_ACTION = "manage.logout" satisfies ActivityAction;
 
 const LOGIN_DESCRIPTIONS: Record<LoginDoor, string> = {
   manage_api: "Login über Manage-Portal",
-  browser: "Login über das Web-Portal",
+  // The browser sign-in is the same portal as the manage API: one text (seed 000: "Login über Manage-Portal").
+  browser: "Login über Manage-Portal",
   api_v1: "Login über API v1",
 };
 
@@ -154,7 +155,7 @@ export async function passkeyLogin(input: LoginMeta & { passkey: PasskeyProof })
   return finishLogin(user, "browser", { ip: input.ip, userAgent: input.userAgent, twoFactor: true, method: "passkey" });
 }
 
-const LOGOUT_DESCRIPTIONS: Record<LoginDoor, string> = { manage_api: "Logout", browser: "Logout", api_v1: "Logout über API v1" };
+const LOGOUT_DESCRIPTIONS: Record<LoginDoor, string> = { manage_api: "Abmeldung", browser: "Abmeldung", api_v1: "Abmeldung über API v1" };
 
 /**
  * Ends the caller's own login: its session (manage API, browser) or token

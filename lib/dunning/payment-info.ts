@@ -4,7 +4,9 @@
  * (EPC payload) for the total with the invoice numbers as reference, which
  * the CAMT import matches on.
  */
+import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
+import { dunningSuspensions, instances } from "@/db/schema";
 import { currentIssuer } from "@/lib/invoices/issuer-config";
 import { centsToNumber, formatEuro } from "@/lib/money";
 import { giroCodePayload } from "@/lib/payments/girocode";
@@ -21,9 +23,20 @@ function bankDetails() {
   }
 }
 
+/** Whether the instance's current suspension is dunning's own (lifted by payment), not a manual one of the staff. */
+async function suspendedByDunning(instanceId: number) {
+  const db = await getDb();
+  const [owned] = await db
+    .select({ ownedAt: dunningSuspensions.suspendedAt, suspendedAt: instances.suspendedAt })
+    .from(dunningSuspensions)
+    .innerJoin(instances, eq(instances.id, dunningSuspensions.instanceId))
+    .where(eq(dunningSuspensions.instanceId, instanceId));
+  return Boolean(owned && owned.suspendedAt?.getTime() === owned.ownedAt.getTime());
+}
+
 export async function paymentInfo(instanceId: number) {
   const today = billingToday();
-  const open = await openInvoices(await getDb(), { instanceId });
+  const [open, liftedOnPayment] = await Promise.all([openInvoices(await getDb(), { instanceId }), suspendedByDunning(instanceId)]);
   const amountDue = open.reduce((sum, o) => sum + o.openCents, 0);
   const bank = bankDetails();
   let girocode: { payload: string } | null = null;
@@ -44,6 +57,8 @@ export async function paymentInfo(instanceId: number) {
     })),
     amount_due: centsToNumber(amountDue),
     amount_due_formatted: formatEuro(amountDue),
+    /** true: dunning suspended the instance and lifts the suspension once the overdue invoices are paid; false: staff suspended it by hand. */
+    lifted_on_payment: liftedOnPayment,
     bank_details: bank,
     girocode,
   };

@@ -190,6 +190,7 @@ describe("a late payer", () => {
       open_invoices: [{ number: invoiceOf.acme.number, amount: euros, due_date: "2027-01-17", overdue: true }],
       amount_due: euros,
       bank_details: { account_holder: "MyIT Center GmbH", iban: "DE89 3704 0044 0532 0130 00", bic: "COBADEFFXXX", bank_name: "Commerzbank Berlin" },
+      lifted_on_payment: true,
     });
     const payload: string = res.json.payment.girocode.payload;
     expect(payload.split("\n")).toEqual(["BCD", "002", "1", "SCT", "COBADEFFXXX", "MyIT Center GmbH", "DE89370400440532013000", `EUR${euros.toFixed(2)}`, "", "", invoiceOf.acme.number]);
@@ -209,6 +210,9 @@ describe("a late payer", () => {
     expect(await subjects("nordlicht")).toEqual(["Zahlungserinnerung", "2. Mahnung"]);
     expect(await instanceRow("nordlicht")).toMatchObject({ suspended: true, billingStatus: "past_due" });
     expect(await database.db().select().from(dunningSuspensions).where(eq(dunningSuspensions.instanceId, ids.nordlicht))).toEqual([]);
+    // the customer is not promised an automatic lift
+    const status = await call(statusRoute, "GET", "/api/manage/status", { token: await loginAs(ADMINS.nordlicht) });
+    expect(status.json.payment).toMatchObject({ open_invoices: [{ number: invoiceOf.nordlicht.number }], lifted_on_payment: false });
   });
 
   it("pays by bank transfer: after the CAMT import the dunning suspension is lifted and the customer is mailed", async () => {
