@@ -137,8 +137,11 @@ function pageParams(url: URL, defaultPerPage: number) {
 
 async function activity(sql: Sql, instanceId: number, url: URL) {
   const { page, perPage } = pageParams(url, 20);
-  const [{ coalesce: count }] = await sql.unsafe(q.ACTIVITY_COUNT, [instanceId, instanceId]);
-  const rows = await sql.unsafe(q.ACTIVITY_PAGE, [instanceId, perPage, (page - 1) * perPage]);
+  // As lib/activity/index.ts: count and page in parallel.
+  const [[{ coalesce: count }], rows] = await Promise.all([
+    sql.unsafe(q.ACTIVITY_COUNT, [instanceId, instanceId]),
+    sql.unsafe(q.ACTIVITY_PAGE, [instanceId, perPage, (page - 1) * perPage]),
+  ]);
   return {
     logs: rows.map((r) => ({ id: r.id, action: r.action, description: r.description, level: r.level, actor: r.actor_name, actor_type: r.actor_type, action_label: actionLabel(r.action), created_at: apiTimestamp(r.created_at) })),
     meta: paginationMeta(page, perPage, Number(count)),
@@ -149,9 +152,12 @@ async function invoiceList(sql: Sql, instanceId: number, url: URL) {
   const { page, perPage } = pageParams(url, 15);
   const today = todayIsoDate();
   if (page !== 1) throw new HttpError(422, "Der Benchmark spiegelt nur Seite 1 der Rechnungsliste.");
-  const [{ count }] = await sql.unsafe(q.INVOICES_COUNT, [instanceId]);
-  const rows = await sql.unsafe(q.INVOICES_PAGE, [today, instanceId, perPage]);
-  const grouped = await sql.unsafe(q.INVOICES_STATS, [today, instanceId]).values();
+  // As lib/invoices/queries.ts: count, page and statistics in parallel.
+  const [[{ count }], rows, grouped] = await Promise.all([
+    sql.unsafe(q.INVOICES_COUNT, [instanceId]),
+    sql.unsafe(q.INVOICES_PAGE, [today, instanceId, perPage]),
+    sql.unsafe(q.INVOICES_STATS, [today, instanceId]).values(),
+  ]);
   const byStatus = new Map(grouped.map(([s, n, remaining]) => [s as InvoiceStatus, { n: Number(n), remaining: Number(remaining) }]));
   const countOf = (...statuses: InvoiceStatus[]) => statuses.reduce((sum, s) => sum + (byStatus.get(s)?.n ?? 0), 0);
   const openCents = OPEN_STATUSES.reduce((sum, s) => sum + (byStatus.get(s)?.remaining ?? 0), 0);

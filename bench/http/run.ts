@@ -20,7 +20,7 @@ const PORTAL_PORT = Number(process.env.BENCH_PORTAL_PORT ?? 3900);
 const BARE_PORT = Number(process.env.BENCH_BARE_PORT ?? 3901);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? "10,50").split(",").map(Number);
-/** BENCH_ONLY=status,pdf: only the endpoints whose name contains one of these. */
+/** BENCH_ONLY=status,pdf: only the endpoints whose name contains one of these (`=name`: exactly this name). */
 const ONLY = process.env.BENCH_ONLY?.split(",").filter(Boolean);
 /** The build to start: NEXT_DIST_DIR as next.config.mjs reads it (default .next). */
 const DIST_DIR = process.env.NEXT_DIST_DIR || ".next";
@@ -216,7 +216,7 @@ async function main() {
       { name: "Dashboard (HTML, angemeldet)", path: "/", auth: "cookie", bare: false },
       { name: "Login-Seite (HTML)", path: "/login", auth: "none", bare: false },
     ];
-    if (ONLY) targets.splice(0, targets.length, ...targets.filter((t) => ONLY.some((o) => t.name.includes(o))));
+    if (ONLY) targets.splice(0, targets.length, ...targets.filter((t) => ONLY.some((o) => (o.startsWith("=") ? t.name === o.slice(1) : t.name.includes(o)))));
     const headersFor = (t: Target): Record<string, string> =>
       t.auth === "manage" ? { authorization: `Bearer ${token}` } : t.auth === "v1" ? { authorization: `Bearer ${accessToken}` } : t.auth === "cookie" ? { cookie } : {};
 

@@ -44,21 +44,20 @@ export async function listActivity(instanceId: number, { page, perPage }: Pagina
   const conditions = filterConditions(filters);
   const filtered = conditions.length > 0;
   const where = filtered ? and(eq(activityLog.instanceId, instanceId), ...conditions) : eq(activityLog.instanceId, instanceId);
-  let total: number;
-  if (filtered) {
-    // Capped count: reads at most FILTERED_COUNT_CAP + 1 index entries.
-    const capped = db.select({ one: sql`1`.as("one") }).from(activityLog).where(where).limit(FILTERED_COUNT_CAP + 1).as("capped");
-    const [counted] = await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(capped);
-    total = counted?.n ?? 0;
-  } else {
+  // The count runs beside the page (its own pool connection): one round trip of latency.
+  const counting = (async () => {
+    if (filtered) {
+      // Capped count: reads at most FILTERED_COUNT_CAP + 1 index entries.
+      const capped = db.select({ one: sql`1`.as("one") }).from(activityLog).where(where).limit(FILTERED_COUNT_CAP + 1).as("capped");
+      const [counted] = await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(capped);
+      return counted?.n ?? 0;
+    }
     const [counted] = await db
       .select({ total: sql<number>`${activityCountSql(instanceId)}`.mapWith(Number) })
       .from(instances)
       .where(eq(instances.id, instanceId));
-    total = counted?.total ?? 0;
-  }
-  const totalCapped = filtered && total > FILTERED_COUNT_CAP;
-  if (totalCapped) total = FILTERED_COUNT_CAP;
+    return counted?.total ?? 0;
+  })();
   const pageIds = db
     .select({ id: activityLog.id })
     .from(activityLog)
@@ -66,7 +65,7 @@ export async function listActivity(instanceId: number, { page, perPage }: Pagina
     .orderBy(desc(activityLog.createdAt), desc(activityLog.id))
     .limit(perPage)
     .offset((page - 1) * perPage);
-  const rows = await db
+  const rowsQuery = db
     .select({
       id: activityLog.id,
       action: activityLog.action,
@@ -79,6 +78,9 @@ export async function listActivity(instanceId: number, { page, perPage }: Pagina
     .from(activityLog)
     .where(inArray(activityLog.id, pageIds))
     .orderBy(desc(activityLog.createdAt), desc(activityLog.id));
+  const [counted, rows] = await Promise.all([counting, rowsQuery]);
+  const totalCapped = filtered && counted > FILTERED_COUNT_CAP;
+  const total = totalCapped ? FILTERED_COUNT_CAP : counted;
   return {
     logs: rows.map((row) => ({
       id: row.id,
