@@ -93,3 +93,36 @@ test("the portal works on a phone-width screen", async ({ page }) => {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
   expect(overflow).toBe(false);
 });
+
+test("what is typed before the page is interactive is kept and sent (sign-in and forgotten password)", async ({ page, request }) => {
+  // Hold back the page's scripts, type into the server-rendered form, then let the scripts run.
+  let release: () => void = () => {};
+  const scriptsHeld = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/_next/static/chunks/**", async (route) => {
+    await scriptsHeld;
+    await route.continue();
+  });
+  await page.goto("/passwort-vergessen", { waitUntil: "commit" });
+  await page.getByLabel("E-Mail-Adresse").fill("it@bergmann-logistik.de");
+  release();
+  await page.waitForLoadState("networkidle");
+  await expect(page.getByLabel("E-Mail-Adresse")).toHaveValue("it@bergmann-logistik.de");
+  await page.getByRole("button", { name: "Link anfordern" }).click();
+  await expect(page.getByText(/Falls ein Konto mit dieser E-Mail-Adresse existiert/)).toBeVisible();
+  expect((await latestMail(request, "it@bergmann-logistik.de")).subject).toBe("Passwort zurücksetzen – Manage-Portal");
+
+  let releaseLogin: () => void = () => {};
+  const loginHeld = new Promise<void>((resolve) => (releaseLogin = resolve));
+  await page.unroute("**/_next/static/chunks/**");
+  await page.route("**/_next/static/chunks/**", async (route) => {
+    await loginHeld;
+    await route.continue();
+  });
+  await page.goto("/login", { waitUntil: "commit" });
+  await page.getByLabel("E-Mail-Adresse").fill("it@bergmann-logistik.de");
+  await page.getByLabel("Passwort").fill(DEMO_PASSWORD);
+  releaseLogin();
+  await page.waitForLoadState("networkidle");
+  await page.getByRole("button", { name: "Anmelden", exact: true }).click();
+  await expect(page.getByRole("button", { name: "Abmelden" })).toBeVisible();
+});

@@ -2,14 +2,12 @@
 
 import Link from "next/link";
 import { useMutation } from "@tanstack/react-query";
-import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
 import { apiFetch, ApiError } from "@/lib/client/api";
 
 export function ForgotPasswordForm() {
-  const [email, setEmail] = useState("");
   const mutation = useMutation({
     mutationFn: (address: string) => apiFetch<{ message: string }>("/api/manage/auth/forgot-password", { method: "POST", body: { email: address } }),
   });
@@ -33,10 +31,9 @@ export function ForgotPasswordForm() {
       className="space-y-5"
       onSubmit={(e) => {
         e.preventDefault();
-        // What the field shows counts: text typed before the page was interactive is in the field, not yet in the state.
-        const typed = String(new FormData(e.currentTarget).get("email") ?? email);
-        setEmail(typed);
-        mutation.mutate(typed);
+        // The field is uncontrolled: what it shows is sent, also text typed before the page was interactive
+        // (a controlled field would be reset to its empty state when React takes over the page).
+        mutation.mutate(String(new FormData(e.currentTarget).get("email") ?? "").trim());
       }}
     >
       <h2 className="text-lg font-semibold">Passwort vergessen</h2>
@@ -48,8 +45,7 @@ export function ForgotPasswordForm() {
         autoComplete="username"
         autoFocus
         name="email"
-        value={email}
-        onChange={(e) => setEmail(e.target.value)}
+        defaultValue=""
         error={error?.fieldErrors.email?.[0]}
       />
       <Button type="submit" busy={mutation.isPending} className="w-full">

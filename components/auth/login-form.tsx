@@ -52,8 +52,9 @@ function passkeyError(error: unknown) {
 }
 
 export function LoginForm({ expired, reset, next, firstVisit }: { expired: boolean; reset: boolean; next: string; firstVisit: boolean }) {
+  // The sign-in fields are uncontrolled: what they show is sent, also text typed (or filled in by a
+  // password manager) before the page was interactive. `email` keeps the address for the 2FA step's way back.
   const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<{ email?: string; password?: string }>({});
   const [busy, setBusy] = useState(false);
@@ -121,10 +122,15 @@ export function LoginForm({ expired, reset, next, firstVisit }: { expired: boole
     setBusy(false);
   }
 
-  async function submit(event: React.FormEvent) {
+  async function submit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    const form = event.currentTarget;
+    const fields = new FormData(form);
+    const email = String(fields.get("email") ?? "").trim();
+    const password = String(fields.get("password") ?? "");
+    setEmail(email);
     const errors: typeof fieldErrors = {};
-    if (!email.trim()) errors.email = "Bitte eine E-Mail-Adresse angeben.";
+    if (!email) errors.email = "Bitte eine E-Mail-Adresse angeben.";
     if (!password) errors.password = "Bitte das Passwort angeben.";
     setFieldErrors(errors);
     if (Object.keys(errors).length > 0) return;
@@ -133,7 +139,8 @@ export function LoginForm({ expired, reset, next, firstVisit }: { expired: boole
     const result = await signIn("credentials", { email, password, redirect: false });
     if (result?.ok && !result.error) return done();
     setBusy(false);
-    setPassword("");
+    const passwordField = form.elements.namedItem("password");
+    if (passwordField instanceof HTMLInputElement) passwordField.value = "";
     if (result?.error?.startsWith(TWO_FACTOR_PREFIX)) {
       const parsed = parseChallenge(result.error);
       setChallenge(parsed);
@@ -235,8 +242,7 @@ export function LoginForm({ expired, reset, next, firstVisit }: { expired: boole
         name="email"
         autoComplete="username webauthn"
         autoFocus
-        value={email}
-        onChange={(e) => setEmail(e.target.value)}
+        defaultValue={email}
         error={fieldErrors.email}
       />
       <Field
@@ -244,8 +250,7 @@ export function LoginForm({ expired, reset, next, firstVisit }: { expired: boole
         type="password"
         name="password"
         autoComplete="current-password"
-        value={password}
-        onChange={(e) => setPassword(e.target.value)}
+        defaultValue=""
         error={fieldErrors.password}
       />
       <Button type="submit" busy={busy} className="w-full">
