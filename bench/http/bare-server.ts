@@ -195,9 +195,12 @@ async function visibleInvoice(sql: Sql, instanceId: number, rawId: string, withP
 
 async function invoiceDetail(sql: Sql, instanceId: number, rawId: string) {
   const row = await visibleInvoice(sql, instanceId, rawId, false);
-  const items = await sql.unsafe(q.INVOICE_ITEMS, [row.id]);
-  const payments = await sql.unsafe(q.INVOICE_PAYMENTS, [row.id]);
-  const related = await sql.unsafe(q.INVOICE_RELATED, [row.id]);
+  // As lib/invoices/queries.ts detailParts: items, payments and related invoices in parallel.
+  const [items, payments, related] = await Promise.all([
+    sql.unsafe(q.INVOICE_ITEMS, [row.id]),
+    sql.unsafe(q.INVOICE_PAYMENTS, [row.id]),
+    sql.unsafe(q.INVOICE_RELATED, [row.id]),
+  ]);
   const cancels = related.find((r) => r.id === row.cancelsInvoiceId);
   const creditNote = related.find((r) => r.cancels_invoice_id === row.id && r.issued_at !== null);
   const detail = presentDetail(row as never, {

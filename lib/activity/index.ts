@@ -3,8 +3,9 @@
  * with `recordActivity(tx, actor, entry)` inside their own transaction;
  * readers page through it per instance.
  */
-import { and, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import { and, desc, eq, gte, inArray, lt, sql, type Placeholder, type SQL } from "drizzle-orm";
+import { getDb, type Db } from "@/db/client";
+import { preparedQuery } from "@/db/prepared";
 import { activityLog, instances } from "@/db/schema";
 import { apiTimestamp } from "@/lib/time";
 import { actionLabel, actionsOfKind, type ActivityKind } from "./actions";
@@ -32,40 +33,18 @@ function filterConditions(filters: ActivityFilters): SQL[] {
   return conditions;
 }
 
-/**
- * One page of the instance's log, newest first. The total comes from
- * `activity_counts` (kept exact by triggers, migration 0010) instead of counting
- * every entry; the page is a deferred join: the ids of the page are found in
- * the index matching the ORDER BY (instance_id, created_at, id) alone, and only
- * those rows are read, so a deep page skips index entries, not table rows.
- */
-export async function listActivity(instanceId: number, { page, perPage }: Pagination, filters: ActivityFilters = {}) {
-  const db = await getDb();
-  const conditions = filterConditions(filters);
-  const filtered = conditions.length > 0;
-  const where = filtered ? and(eq(activityLog.instanceId, instanceId), ...conditions) : eq(activityLog.instanceId, instanceId);
-  // The count runs beside the page (its own pool connection): one round trip of latency.
-  const counting = (async () => {
-    if (filtered) {
-      // Capped count: reads at most FILTERED_COUNT_CAP + 1 index entries.
-      const capped = db.select({ one: sql`1`.as("one") }).from(activityLog).where(where).limit(FILTERED_COUNT_CAP + 1).as("capped");
-      const [counted] = await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(capped);
-      return counted?.n ?? 0;
-    }
-    const [counted] = await db
-      .select({ total: sql<number>`${activityCountSql(instanceId)}`.mapWith(Number) })
-      .from(instances)
-      .where(eq(instances.id, instanceId));
-    return counted?.total ?? 0;
-  })();
+type ActivityRow = { id: number; action: string; description: string; level: string; actorName: string | null; actorType: string; createdAt: Date };
+
+/** The page as a deferred join: ids from the index matching the ORDER BY, then only those rows. */
+function pageRows(db: Db, where: SQL | undefined, limit: number | Placeholder, offset: number | Placeholder) {
   const pageIds = db
     .select({ id: activityLog.id })
     .from(activityLog)
     .where(where)
     .orderBy(desc(activityLog.createdAt), desc(activityLog.id))
-    .limit(perPage)
-    .offset((page - 1) * perPage);
-  const rowsQuery = db
+    .limit(limit as number)
+    .offset(offset as number);
+  return db
     .select({
       id: activityLog.id,
       action: activityLog.action,
@@ -78,7 +57,53 @@ export async function listActivity(instanceId: number, { page, perPage }: Pagina
     .from(activityLog)
     .where(inArray(activityLog.id, pageIds))
     .orderBy(desc(activityLog.createdAt), desc(activityLog.id));
-  const [counted, rows] = await Promise.all([counting, rowsQuery]);
+}
+
+function unfilteredQueries(db: Db) {
+  return preparedQuery(db, "activity_unfiltered", (db) => {
+    const instanceId = sql.placeholder("instanceId");
+    return {
+      total: db
+        .select({ total: sql<number>`${activityCountSql(instanceId)}`.mapWith(Number) })
+        .from(instances)
+        .where(eq(instances.id, instanceId))
+        .prepare("activity_total"),
+      page: pageRows(db, eq(activityLog.instanceId, instanceId), sql.placeholder("limit"), sql.placeholder("offset")).prepare("activity_page"),
+    };
+  });
+}
+
+/**
+ * One page of the instance's log, newest first. The total comes from
+ * `activity_counts` (kept exact by triggers, migration 0010) instead of counting
+ * every entry; the page is a deferred join: the ids of the page are found in
+ * the index matching the ORDER BY (instance_id, created_at, id) alone, and only
+ * those rows are read, so a deep page skips index entries, not table rows.
+ */
+export async function listActivity(instanceId: number, { page, perPage }: Pagination, filters: ActivityFilters = {}) {
+  const db = await getDb();
+  const conditions = filterConditions(filters);
+  const filtered = conditions.length > 0;
+  const offset = (page - 1) * perPage;
+  let counting: Promise<number>;
+  let reading: Promise<ActivityRow[]>;
+  if (filtered) {
+    const where = and(eq(activityLog.instanceId, instanceId), ...conditions);
+    // Capped count: reads at most FILTERED_COUNT_CAP + 1 index entries.
+    const capped = db.select({ one: sql`1`.as("one") }).from(activityLog).where(where).limit(FILTERED_COUNT_CAP + 1).as("capped");
+    counting = db
+      .select({ n: sql<number>`count(*)`.mapWith(Number) })
+      .from(capped)
+      .then(([counted]) => counted?.n ?? 0);
+    reading = pageRows(db, where, perPage, offset);
+  } else {
+    // The unfiltered log (every page view of the portal) runs as prepared queries.
+    const q = unfilteredQueries(db);
+    counting = q.total.execute({ instanceId }).then(([counted]) => counted?.total ?? 0);
+    reading = q.page.execute({ instanceId, limit: perPage, offset });
+  }
+  // The count runs beside the page (its own pool connection): one round trip of latency.
+  const [counted, rows] = await Promise.all([counting, reading]);
   const totalCapped = filtered && counted > FILTERED_COUNT_CAP;
   const total = totalCapped ? FILTERED_COUNT_CAP : counted;
   return {
@@ -98,7 +123,7 @@ export async function listActivity(instanceId: number, { page, perPage }: Pagina
 }
 
 /** The instance's number of log entries, maintained by the triggers of migration 0010. */
-function activityCountSql(instanceId: number) {
+function activityCountSql(instanceId: number | Placeholder) {
   return sql`coalesce((select "n" from "activity_counts" where "instance_id" = ${instanceId}), 0)`;
 }
 

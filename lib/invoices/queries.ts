@@ -136,11 +136,14 @@ export async function listInvoicesForStaff(filters: InvoiceListFilters & { insta
 
 /** Items, payments and the credit note relation of one invoice. */
 async function detailParts(db: DbOrTx, row: InvoiceRow): Promise<DetailParts> {
-  const { items, payments } = await loadParts(db, row.id);
-  const related = await db
-    .select({ id: invoices.id, invoiceNumber: invoices.invoiceNumber, cancelsInvoiceId: invoices.cancelsInvoiceId, issuedAt: invoices.issuedAt })
-    .from(invoices)
-    .where(or(eq(invoices.cancelsInvoiceId, row.id), row.cancelsInvoiceId ? eq(invoices.id, row.cancelsInvoiceId) : sql`false`));
+  // Independent reads: one round trip of latency.
+  const [{ items, payments }, related] = await Promise.all([
+    loadParts(db, row.id),
+    db
+      .select({ id: invoices.id, invoiceNumber: invoices.invoiceNumber, cancelsInvoiceId: invoices.cancelsInvoiceId, issuedAt: invoices.issuedAt })
+      .from(invoices)
+      .where(or(eq(invoices.cancelsInvoiceId, row.id), row.cancelsInvoiceId ? eq(invoices.id, row.cancelsInvoiceId) : sql`false`)),
+  ]);
   const cancels = related.find((r) => r.id === row.cancelsInvoiceId) ?? null;
   const creditNote = related.find((r) => r.cancelsInvoiceId === row.id && r.issuedAt !== null) ?? null;
   return { items, payments, cancels, creditNote };

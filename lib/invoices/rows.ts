@@ -47,12 +47,10 @@ export async function findVisibleRow(db: DbOrTx, instanceId: number, id: number,
 
 /** Items by position, payments by date. */
 export async function loadParts(db: DbOrTx, invoiceId: number) {
-  const items = await db.select().from(invoiceItems).where(eq(invoiceItems.invoiceId, invoiceId)).orderBy(asc(invoiceItems.position));
-  const payments = await db
-    .select()
-    .from(invoicePayments)
-    .where(eq(invoicePayments.invoiceId, invoiceId))
-    .orderBy(asc(invoicePayments.paymentDate), asc(invoicePayments.id));
+  const [items, payments] = await Promise.all([
+    db.select().from(invoiceItems).where(eq(invoiceItems.invoiceId, invoiceId)).orderBy(asc(invoiceItems.position)),
+    db.select().from(invoicePayments).where(eq(invoicePayments.invoiceId, invoiceId)).orderBy(asc(invoicePayments.paymentDate), asc(invoicePayments.id)),
+  ]);
   return { items, payments };
 }
 
