@@ -6,7 +6,8 @@
  * their remaining sum, overdue_count ⊂ open_count.
  */
 import { and, asc, count, desc, eq, gte, ilike, inArray, isNotNull, lt, or, sql, type SQL } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import { getDb, type Db } from "@/db/client";
+import { preparedQuery } from "@/db/prepared";
 import { instances, invoices } from "@/db/schema";
 import type { DbOrTx } from "@/db/types";
 import { paginationMeta } from "@/lib/activity";
@@ -96,26 +97,67 @@ async function listDerived(baseWhere: SQL | undefined, filters: InvoiceListFilte
       .from(d)
       .groupBy(d.status),
   ]);
+  return { rows, stats: statistics(grouped), meta: paginationMeta(page, perPage, total) };
+}
+
+/** open_count = sent + partially paid + overdue, open_amount = their remaining sum, overdue_count ⊂ open_count. */
+function statistics(grouped: { status: InvoiceStatus; n: number; remaining: number }[]) {
   const byStatus = new Map(grouped.map((g) => [g.status, g]));
   const countOf = (...statuses: InvoiceStatus[]) => statuses.reduce((sum, s) => sum + (byStatus.get(s)?.n ?? 0), 0);
   const openCents = OPEN_STATUSES.reduce((sum, s) => sum + (byStatus.get(s)?.remaining ?? 0), 0);
-
   return {
-    rows,
-    stats: {
-      open_count: countOf(...OPEN_STATUSES),
-      paid_count: countOf("paid"),
-      overdue_count: countOf("overdue"),
-      open_amount: centsToNumber(openCents),
-      open_amount_formatted: formatEuro(openCents),
-    },
-    meta: paginationMeta(page, perPage, total),
+    open_count: countOf(...OPEN_STATUSES),
+    paid_count: countOf("paid"),
+    overdue_count: countOf("overdue"),
+    open_amount: centsToNumber(openCents),
+    open_amount_formatted: formatEuro(openCents),
   };
+}
+
+/**
+ * The customer's list as it opens (no filter, default order; every invoice page
+ * view): the same three queries as `listDerived`, built once as prepared queries.
+ */
+function customerListQueries(db: Db) {
+  return preparedQuery(db, "invoice_list_default", (db) => {
+    const instanceId = sql.placeholder("instanceId");
+    const issuedOfInstance = and(eq(invoices.instanceId, instanceId), isNotNull(invoices.issuedAt));
+    const d = derivedSubquery(db, issuedOfInstance, sql.placeholder("today"));
+    return {
+      count: db.select({ total: count() }).from(invoices).where(issuedOfInstance).prepare("invoice_list_count"),
+      page: db
+        .select()
+        .from(d)
+        .orderBy(...listOrder(d, {}))
+        .limit(sql.placeholder("limit") as unknown as number)
+        .offset(sql.placeholder("offset") as unknown as number)
+        .prepare("invoice_list_page"),
+      stats: db
+        .select({ status: d.status, n: count(), remaining: sql<number>`coalesce(sum(${d.grossCents} - ${d.paidCents}), 0)`.mapWith(Number) })
+        .from(d)
+        .groupBy(d.status)
+        .prepare("invoice_list_stats"),
+    };
+  });
+}
+
+async function listDefault(instanceId: number, page: number, perPage: number) {
+  const q = customerListQueries(await getDb());
+  const today = todayIsoDate();
+  const [[{ total }], rows, grouped] = await Promise.all([
+    q.count.execute({ instanceId }),
+    q.page.execute({ instanceId, today, limit: perPage, offset: (page - 1) * perPage }),
+    q.stats.execute({ instanceId, today }),
+  ]);
+  return { rows, stats: statistics(grouped), meta: paginationMeta(page, perPage, total) };
 }
 
 /** GET /api/manage/invoices and /api/v1/invoices: the instance's issued invoices. */
 export async function listInvoices(instanceId: number, filters: InvoiceListFilters = {}) {
-  const { rows, stats, meta } = await listDerived(and(eq(invoices.instanceId, instanceId), isNotNull(invoices.issuedAt)), filters);
+  const defaultView = !filters.status && !filters.search && filters.year === undefined && !filters.sort;
+  const { rows, stats, meta } = defaultView
+    ? await listDefault(instanceId, filters.page ?? 1, filters.perPage ?? 15)
+    : await listDerived(and(eq(invoices.instanceId, instanceId), isNotNull(invoices.issuedAt)), filters);
   return { invoices: rows.map(presentListRow), stats, meta };
 }
 

@@ -4,7 +4,7 @@
  * the status is stored; it follows from issue/cancel dates, payments and the
  * due date on every read.
  */
-import { eq, sql, type AnyColumn, type SQL } from "drizzle-orm";
+import { eq, sql, type AnyColumn, type Placeholder, type SQL } from "drizzle-orm";
 import { invoicePayments, invoices } from "@/db/schema";
 import type { DbOrTx } from "@/db/types";
 import type { InvoiceStatus } from "@/lib/invoices/calc";
@@ -25,7 +25,7 @@ export function paidLateral(db: DbOrTx) {
     .as("paid");
 }
 
-export function statusSql(today: string, paid: SQL | SQL.Aliased | AnyColumn) {
+export function statusSql(today: string | Placeholder, paid: SQL | SQL.Aliased | AnyColumn) {
   return sql<InvoiceStatus>`case
     when ${invoices.cancelledAt} is not null then 'cancelled'
     when ${invoices.issuedAt} is null then 'draft'
@@ -37,7 +37,7 @@ export function statusSql(today: string, paid: SQL | SQL.Aliased | AnyColumn) {
 }
 
 /** Invoices matching `where` with paid amount and status as columns, to filter and group on. */
-export function derivedSubquery(db: DbOrTx, where: SQL | undefined, today: string) {
+export function derivedSubquery(db: DbOrTx, where: SQL | undefined, today: string | Placeholder) {
   const paid = paidLateral(db);
   return db
     .select({
