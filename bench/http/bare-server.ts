@@ -16,7 +16,9 @@ import { actionLabel } from "@/lib/activity/actions";
 import { todayIsoDate, type InvoiceStatus } from "@/lib/invoices/calc";
 import { presentDetail, presentListRow, type ListRow } from "@/lib/invoices/present";
 import { pdfFilename } from "@/lib/invoices/pdf-filename";
-import { INSTANCE_STATUS_LABELS } from "@/lib/instances/present";
+import { INSTANCE_STATUS_LABELS, presentInstance } from "@/lib/instances/present";
+import { verifyJwt } from "@/lib/auth/jwt";
+import { rateLimitMessage } from "@/lib/errors";
 import { BILLING_STATUS_LABELS } from "@/lib/status";
 import { HEALTH_LABELS, SERVER_STATUS_LABELS } from "@/lib/servers/labels";
 import { centsToNumber, formatEuro } from "@/lib/money";
@@ -240,6 +242,74 @@ function send(res: ServerResponse, status: number, body: unknown) {
   res.end(text);
 }
 
+/** v1 errors as lib/v1/errors.ts: `{ detail: { error, message, … } }`. */
+function sendV1Error(res: ServerResponse, status: number, error: string, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+  const body = JSON.stringify({ detail: { error, message, ...extra } });
+  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store", ...headers });
+  res.end(body);
+}
+
+/**
+ * GET /api/v1/auth/me as app/api/v1/auth/me/route.ts: the access token (same
+ * keys, lib/auth/jwt.ts), the principal in one query, the 600/min limit, then
+ * instance, tenant and 2FA state in parallel — the portal's SQL, one by one.
+ */
+async function v1Me(sql: Sql, req: IncomingMessage, res: ServerResponse) {
+  const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization?.trim() ?? "");
+  if (!match) return sendV1Error(res, 401, "unauthorized", "Nicht angemeldet.", {}, { "www-authenticate": "Bearer" });
+  let payload: Record<string, unknown>;
+  try {
+    payload = await verifyJwt(match[1]!, "access");
+  } catch {
+    return sendV1Error(res, 401, "unauthorized", "Der Token ist ungültig.", {}, { "www-authenticate": "Bearer" });
+  }
+  const userId = String(payload.sub);
+  const familyId = String(payload.sid);
+  const [user] = await sql.unsafe(q.V1_ACCESS_PRINCIPAL, [familyId, userId, userId, userId, 1]);
+  if (!user?.exists) return sendV1Error(res, 401, "token_revoked", "Die Sitzung wurde beendet. Bitte neu anmelden.");
+  const [limit] = await sql.unsafe(q.V1_RATE_LIMIT, [`v1:user:${userId}`, 1]);
+  if (Number(limit!.count) > 600) {
+    const retryAfter = Math.max(1, Number(limit!.ceil));
+    return sendV1Error(res, 429, "rate_limited", rateLimitMessage(retryAfter), { retry_after: retryAfter }, { "retry-after": String(retryAfter) });
+  }
+  const assigned = user.coalesce as { key: string; label: string; staff: boolean; permissions: string[] }[];
+  const instanceId = user.instance_id as number | null;
+  const [instance, tenant, twoFactor] = await Promise.all([
+    instanceId === null ? null : v1InstanceContext(sql, instanceId),
+    instanceId === null ? null : sql.unsafe(q.V1_TENANT, [instanceId]).then(([row]) => (row?.uuid as string | undefined) ?? null),
+    sql.unsafe(q.V1_TWO_FACTOR, [userId]).then(([row]) => Boolean(row?.two_factor_enabled)),
+  ]);
+  const staff = instanceId === null && assigned.some((r) => r.staff);
+  send(res, 200, {
+    user: {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      staff,
+      roles: assigned.map((r) => ({ key: r.key, label: r.label })),
+      permissions: [...new Set(assigned.flatMap((r) => r.permissions))].sort(),
+    },
+    instance: instance ? { ...presentInstance(instance as never), suspended: instance.instance.suspended, suspended_reason: instance.instance.suspended ? instance.instance.suspendedReason : null } : null,
+    impersonation: null,
+    tenant_id: tenant,
+    tenant_scope: staff ? null : tenant,
+    two_factor_enabled: twoFactor,
+    auth: { via: "jwt", scope: "read_write" },
+  });
+}
+
+async function v1InstanceContext(sql: Sql, instanceId: number) {
+  const [row] = await sql.unsafe(q.V1_INSTANCE, [instanceId]).values();
+  const domains = await sql.unsafe(q.V1_INSTANCE_DOMAINS, [instanceId, true]);
+  const r = row!;
+  return {
+    instance: { id: r[0], name: r[2], companyName: r[3], status: r[4], portalDomain: r[6], meshcentralDomain: r[7], suspended: r[8] as boolean, suspendedReason: r[9] as string | null },
+    tier: { key: r[17], label: r[18] },
+    customPortalDomain: (domains.find((d) => d.kind === "portal")?.domain as string | undefined) ?? null,
+    customMeshcentralDomain: (domains.find((d) => d.kind === "meshcentral")?.domain as string | undefined) ?? null,
+  };
+}
+
 export function createBareServer(sql: Sql) {
   return createServer(async (req, res) => {
     try {
@@ -250,6 +320,7 @@ export function createBareServer(sql: Sql) {
         res.end(JSON.stringify({ status: "ok" }));
         return;
       }
+      if (req.method === "GET" && url.pathname === "/api/v1/auth/me") return await v1Me(sql, req, res);
       const route = req.method === "GET" ? ROUTES.find((r) => r.pattern.test(url.pathname)) : undefined;
       if (!route) throw new HttpError(404, "Nicht gefunden.");
       const auth = await authenticate(sql, req);

@@ -71,3 +71,19 @@ export const INVOICE_RELATED = `select "id", "invoice_number", "cancels_invoice_
 
 /** $1 now, $2 session id: at most once a minute per session (findActiveSession). */
 export const SESSION_TOUCH = `update "sessions" set "last_used_at" = $1 where "sessions"."id" = $2`;
+
+/** $1 family id, $2–$4 user id, $5 limit. lib/auth/token-families.ts accessPrincipalQuery (every API v1 request). */
+export const V1_ACCESS_PRINCIPAL = `select "id", "instance_id", "email", "name", "password_hash", "active", "two_factor_enabled", "last_login_at", "created_at", "updated_at", exists (select 1 from "token_families" f where f.id = $1::uuid
+          and f.user_id = $2::uuid and f.revoked_at is null and f.expires_at > now()), coalesce((select json_agg(json_build_object('key', r.key, 'label', r.label, 'staff', r.staff, 'permissions', r.permissions) order by r.key)
+    from "user_roles" ur join "roles" r on r.key = ur.role_key where ur.user_id = $3::uuid), '[]'::json) from "users" where "users"."id" = $4 limit $5`;
+
+/** $1 key, $2 initial count. lib/rate-limit.ts consumeRateLimit (the v1 limit, 60 s window). */
+export const V1_RATE_LIMIT = `insert into "rate_limits" ("key", "window_start", "count") values ($1, now(), $2) on conflict ("key") do update set "window_start" = CASE WHEN "rate_limits"."window_start" <= now() - interval '60 seconds' THEN now() ELSE "rate_limits"."window_start" END, "count" = CASE WHEN "rate_limits"."window_start" <= now() - interval '60 seconds' THEN 1 ELSE "rate_limits"."count" + 1 END returning "count", ceil(extract(epoch from ("window_start" + interval '60 seconds' - now())))::int`;
+
+/** $1 instance id. lib/instances/present.ts loadInstanceContext (instance ⨝ tier, then applied domains). */
+export const V1_INSTANCE = `select "instances"."id", "instances"."uuid", "instances"."name", "instances"."company_name", "instances"."status", "instances"."pricing_tier", "instances"."portal_domain", "instances"."meshcentral_domain", "instances"."suspended", "instances"."suspended_reason", "instances"."suspended_at", "instances"."max_customers", "instances"."max_devices", "instances"."app_version", "instances"."portal_version", "instances"."created_at", "instances"."updated_at", "pricing_tiers"."key", "pricing_tiers"."label", "pricing_tiers"."monthly_price_cents", "pricing_tiers"."max_customers", "pricing_tiers"."max_devices", "pricing_tiers"."sort_order" from "instances" inner join "pricing_tiers" on "pricing_tiers"."key" = "instances"."pricing_tier" where "instances"."id" = $1`;
+export const V1_INSTANCE_DOMAINS = `select "kind", "domain" from "custom_domains" where ("custom_domains"."instance_id" = $1 and "custom_domains"."applied" = $2)`;
+/** $1 instance id. lib/auth/token-families.ts tenantClaims. */
+export const V1_TENANT = `select "uuid" from "instances" where "instances"."id" = $1`;
+/** $1 user id. lib/auth/two-factor.ts twoFactorStatus. */
+export const V1_TWO_FACTOR = `select "two_factor_enabled", "email" from "users" where "users"."id" = $1`;

@@ -152,6 +152,15 @@ async function browserCookie(base: string) {
   return [jar, ...cookies].filter(Boolean).join("; ");
 }
 
+/** GET /api/v1/auth/me from both servers with the same access token: status and bytes. */
+async function compareV1(portalBase: string, bareBase: string, accessToken: string) {
+  const path = "/api/v1/auth/me";
+  const get = (base: string) => fetch(new URL(path, base), { headers: { authorization: `Bearer ${accessToken}` } }).then(async (r) => ({ status: r.status, body: await r.text() }));
+  const [p, b] = [await get(portalBase), await get(bareBase)];
+  const identical = p.status === b.status && p.body === b.body;
+  return { path, identical, detail: identical ? `${p.status} ${p.body.length} B` : `Portal ${p.status} ${p.body.slice(0, 300)} ≠ Bare ${b.status} ${b.body.slice(0, 300)}` };
+}
+
 type Measurement = { reqPerSec: number; p50: number; p99: number; errors: number; cpuMsPerRequest: number | null };
 
 /** Drives one URL; with `pid`, also the server's CPU time per answered request (robust on a busy machine). */
@@ -180,7 +189,8 @@ async function main() {
   const sql = bareClient(url);
   // The baseline in its own process, so its CPU time is its own (not autocannon's).
   const bare: ChildProcess = spawn(process.execPath, ["--import", "tsx", "bench/http/bare-server.ts", "--port", String(BARE_PORT)], {
-    env: { ...process.env, BENCH_DATABASE_URL: url, NODE_ENV: "production" },
+    // The portal's environment: the same JWT keys for the v1 access token (lib/auth/jwt.ts).
+    env: { ...portalEnv(url), BENCH_DATABASE_URL: url },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const portalBase = `http://127.0.0.1:${PORTAL_PORT}`;
@@ -205,13 +215,15 @@ async function main() {
     const { paths } = await benchPaths(sql);
 
     const check = await verify(portalBase, bareBase, token, paths);
+    const v1Check = await compareV1(portalBase, bareBase, accessToken);
+    check.push(v1Check);
     for (const r of check) console.log(`${r.identical ? "gleich    " : "ABWEICHUNG"} ${r.path}: ${r.detail}`);
 
     const targets: Target[] = [
       // No database, no authentication: what a request costs in each server before any work of its own.
       { name: "GET /api/health (ohne Datenbank)", path: "/api/health", auth: "none", bare: true },
       ...paths.map((path) => ({ name: `GET ${path}`, path, auth: "manage" as const, bare: true })),
-      { name: "GET /api/v1/auth/me", path: "/api/v1/auth/me", auth: "v1", bare: false },
+      { name: "GET /api/v1/auth/me", path: "/api/v1/auth/me", auth: "v1", bare: true },
       { name: "GET /api/v1/invoices", path: "/api/v1/invoices", auth: "v1", bare: false },
       { name: "Dashboard (HTML, angemeldet)", path: "/", auth: "cookie", bare: false },
       { name: "Login-Seite (HTML)", path: "/login", auth: "none", bare: false },
@@ -228,8 +240,12 @@ async function main() {
     for (const t of targets) {
       for (const connections of CONNECTIONS) {
         const sampler = setInterval(() => (maxRss = Math.max(maxRss, treeRssBytes(portal.pid!))), 500);
+        // API v1: each server starts with a fresh 600/min window of the bench user (the seed's limit stays on).
+        const freshV1Window = () => (t.auth === "v1" ? sql`delete from rate_limits where key like 'v1:user:%'` : Promise.resolve());
+        await freshV1Window();
         const p = await drive(`${portalBase}${t.path}`, headersFor(t), connections, SECONDS, portal.pid);
         clearInterval(sampler);
+        await freshV1Window();
         const b = t.bare ? await drive(`${bareBase}${t.path}`, headersFor(t), connections, SECONDS, bare.pid) : null;
         const cpuCell = (m: Measurement | null) => (m?.cpuMsPerRequest == null ? "–" : m.cpuMsPerRequest.toFixed(2));
         const line = `| ${t.name} | ${connections} | ${p.reqPerSec.toFixed(0)} | ${p.p50} | ${p.p99} | ${p.errors} | ${cpuCell(p)} | ${b ? b.reqPerSec.toFixed(0) : "–"} | ${b ? b.p99 : "–"} | ${cpuCell(b)} | ${b && b.reqPerSec > 0 ? (p.reqPerSec / b.reqPerSec).toFixed(2) : "–"} |`;
