@@ -208,7 +208,8 @@ describe("zwei App-Prozesse und ein Worker hinter Caddy", () => {
     const body = { email: "admin@firma.de", password: DEMO_PASSWORD };
 
     const confirmed: string[] = [];
-    const refused: number[] = [];
+    /** Writes that were not confirmed: the status (0: connection dropped) and whether the app itself answered (it sets X-Request-Id on every answer). */
+    const refused: { status: number; fromApp: boolean }[] = [];
     let killedAt = 0;
     let confirmedAfterKill = 0;
     let stopAt = Number.POSITIVE_INFINITY;
@@ -220,9 +221,9 @@ describe("zwei App-Prozesse und ein Worker hinter Caddy", () => {
           if (res.status === 200) {
             confirmed.push(createHash("sha256").update(res.json.token as string, "utf8").digest("hex"));
             if (killedAt && started > killedAt) confirmedAfterKill++;
-          } else refused.push(res.status);
+          } else refused.push({ status: res.status, fromApp: Boolean(res.headers["x-request-id"]) });
         } catch {
-          refused.push(0);
+          refused.push({ status: 0, fromApp: false });
         }
       }
     };
@@ -238,10 +239,13 @@ describe("zwei App-Prozesse und ein Worker hinter Caddy", () => {
     const stored = await stack.sql`select id from sessions where token_hash = any(${confirmed}::text[])`;
     expect(stored.length).toBe(confirmed.length);
     expect(confirmedAfterKill).toBeGreaterThanOrEqual(5);
-    // Only writes that were on their way to the killed process can have failed: Caddy answers them
-    // with 502, or drops the connection (0) if the answer had begun; a POST that may have arrived is
-    // not sent twice. At most the one or two per writer around the kill.
-    expect(refused.filter((status) => status !== 502 && status !== 0)).toEqual([]);
+    // Only writes around the kill can have failed, and never with an answer of the surviving app:
+    // Caddy answers those on their way to the killed process with 502, or drops the connection (0)
+    // if the answer had begun (a POST that may have arrived is not sent twice); Caddy 2.6 may also
+    // answer a request in the moment it re-sorts its upstreams with 503 "no upstreams available".
+    // None of these reached the database. At most the one or two per writer around the kill.
+    expect(refused.filter((r) => r.fromApp)).toEqual([]);
+    expect(refused.filter((r) => ![0, 502, 503].includes(r.status))).toEqual([]);
     expect(refused.length).toBeLessThanOrEqual(20);
 
     // From now on everything through Caddy works, served by B.
