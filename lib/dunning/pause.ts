@@ -1,12 +1,13 @@
 /** Staff pause dunning per instance (with a note) and see the instance's dunning state. */
 import { desc, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { dunningNotices, dunningPauses, dunningSuspensions, instances, invoices } from "@/db/schema";
+import { dunningNotices, dunningPauses, instances, invoices } from "@/db/schema";
 import { actorUserId, recordActivity, type Actor } from "@/lib/activity";
 import { ConflictError, NotFoundError } from "@/lib/errors";
 import { formatEuro } from "@/lib/money";
 import { apiTimestamp } from "@/lib/time";
 import { STAGE_TITLES } from "./letter";
+import { suspendedByDunning } from "./payment-info";
 
 const NOT_FOUND = "Instanz nicht gefunden.";
 const STAGE_LABELS = { ...STAGE_TITLES, suspension: "Sperre" } as const;
@@ -22,11 +23,6 @@ export async function getDunningState(instanceId: number) {
   await assertInstance(instanceId);
   const db = await getDb();
   const [pause] = await db.select().from(dunningPauses).where(eq(dunningPauses.instanceId, instanceId));
-  const [owned] = await db
-    .select({ ownedAt: dunningSuspensions.suspendedAt, suspendedAt: instances.suspendedAt })
-    .from(dunningSuspensions)
-    .innerJoin(instances, eq(instances.id, dunningSuspensions.instanceId))
-    .where(eq(dunningSuspensions.instanceId, instanceId));
   const notices = await db
     .select({ stage: dunningNotices.stage, date: dunningNotices.noticeDate, feeCents: dunningNotices.feeCents, openCents: dunningNotices.openCents, number: invoices.invoiceNumber })
     .from(dunningNotices)
@@ -39,7 +35,7 @@ export async function getDunningState(instanceId: number) {
     note: pause?.note ?? null,
     paused_by: pause?.pausedByName ?? null,
     paused_at: apiTimestamp(pause?.createdAt),
-    suspended_by_dunning: Boolean(owned && owned.suspendedAt?.getTime() === owned.ownedAt.getTime()),
+    suspended_by_dunning: await suspendedByDunning(instanceId),
     notices: notices.map((n) => ({
       invoice_number: n.number,
       stage: n.stage,

@@ -24,7 +24,7 @@ function bankDetails() {
 }
 
 /** Whether the instance's current suspension is dunning's own (lifted by payment), not a manual one of the staff. */
-async function suspendedByDunning(instanceId: number) {
+export async function suspendedByDunning(instanceId: number) {
   const db = await getDb();
   const [owned] = await db
     .select({ ownedAt: dunningSuspensions.suspendedAt, suspendedAt: instances.suspendedAt })
