@@ -5,6 +5,8 @@ import { hashPassword } from "@/lib/auth/passwords";
 import { BUILT_IN_ROLES } from "@/lib/permissions";
 import { seedAdmin } from "./seed-admin";
 import { seedInvoices } from "./seed-invoices";
+import { billingClock } from "@/lib/billing/clock";
+import { todayIsoDate } from "@/lib/invoices/calc";
 
 export const DEMO_PASSWORD = "demo-passwort";
 
@@ -73,8 +75,19 @@ const INSTANCES: DemoInstance[] = [
   },
 ];
 
+export type SeedOptions = {
+  mspDomain?: string;
+  /**
+   * The moment the demo is seeded. Invoices, activity and suspensions are written relative to it, so a
+   * test that fixes the billing clock seeds the same calendar it then simulates (default: the billing clock).
+   */
+  now?: Date;
+};
+
 /** Idempotent demo data: running it twice changes nothing the first run wrote. */
-export async function seedDemoData(db: Db, mspDomain = "myit.center") {
+export async function seedDemoData(db: Db, options: SeedOptions = {}) {
+  const mspDomain = options.mspDomain ?? "myit.center";
+  const now = options.now ?? billingClock.now();
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   for (const tier of TIERS) await db.insert(pricingTiers).values(tier).onConflictDoNothing();
   for (const role of BUILT_IN_ROLES) {
@@ -99,21 +112,21 @@ export async function seedDemoData(db: Db, mspDomain = "myit.center") {
         meshcentralDomain: `${demo.name}.remote.${mspDomain}`,
         suspended: Boolean(demo.suspendedReason),
         suspendedReason: demo.suspendedReason ?? null,
-        suspendedAt: demo.suspendedReason ? new Date() : null,
+        suspendedAt: demo.suspendedReason ? now : null,
       })
       .onConflictDoNothing({ target: instances.name });
     const [instance] = await db.select().from(instances).where(eq(instances.name, demo.name));
     if (demo.server) {
       await db
         .insert(servers)
-        .values({ instanceId: instance.id, ...demo.server, lastSyncedAt: new Date() })
+        .values({ instanceId: instance.id, ...demo.server, lastSyncedAt: now })
         .onConflictDoNothing();
     }
     await db.insert(billing).values({ instanceId: instance.id, ...demo.billing }).onConflictDoNothing();
     const userId = await upsertUser(db, { ...demo.user, instanceId: instance.id, passwordHash }, "customer_admin");
-    await seedActivity(db, instance.id, userId, demo.user.name);
+    await seedActivity(db, instance.id, userId, demo.user.name, now);
   }
-  await seedInvoices(db);
+  await seedInvoices(db, todayIsoDate(now));
 }
 
 async function upsertUser(
@@ -127,7 +140,7 @@ async function upsertUser(
   return row.id;
 }
 
-async function seedActivity(db: Db, instanceId: number, userId: string, actorName: string) {
+async function seedActivity(db: Db, instanceId: number, userId: string, actorName: string, now: Date) {
   const [{ existing }] = await db.select({ existing: count() }).from(activityLog).where(and(eq(activityLog.instanceId, instanceId)));
   if (existing > 0) return;
   const day = 24 * 3600_000;
@@ -149,7 +162,7 @@ async function seedActivity(db: Db, instanceId: number, userId: string, actorNam
       action: e.action,
       description: e.description,
       level: e.level,
-      createdAt: new Date(Date.now() - e.ago),
+      createdAt: new Date(now.getTime() - e.ago),
     })),
   );
 }

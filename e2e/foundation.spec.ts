@@ -69,6 +69,15 @@ test("password reset by mail link, then login with the new password", async ({ p
   await expect(page.getByText("Passwort geändert. Andere Sitzungen wurden beendet.").first()).toBeVisible();
 });
 
+test("the address typed on the sign-in page goes along to 'Passwort vergessen', and the sign-in form is locked while it loads", async ({ page }) => {
+  await page.goto("/login");
+  await page.getByLabel("E-Mail-Adresse").fill("admin@firma.de");
+  await page.getByRole("link", { name: "Passwort vergessen?" }).click();
+  await expect(page.getByRole("heading", { name: "Passwort vergessen" })).toBeVisible();
+  await expect(page.getByLabel("E-Mail-Adresse")).toHaveValue("admin@firma.de");
+  await expect(page).toHaveURL(/\/passwort-vergessen\?email=admin%40firma\.de$/);
+});
+
 test("changing the password on the account page validates each field", async ({ page }) => {
   await login(page, "admin@firma.de");
   await page.getByRole("link", { name: "Konto" }).click();

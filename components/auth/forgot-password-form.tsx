@@ -7,7 +7,8 @@ import { Alert } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
 import { apiFetch, ApiError } from "@/lib/client/api";
 
-export function ForgotPasswordForm() {
+/** `initialEmail`: the address already typed on the sign-in page. */
+export function ForgotPasswordForm({ initialEmail = "" }: { initialEmail?: string }) {
   const mutation = useMutation({
     mutationFn: (address: string) => apiFetch<{ message: string }>("/api/manage/auth/forgot-password", { method: "POST", body: { email: address } }),
   });
@@ -45,7 +46,7 @@ export function ForgotPasswordForm() {
         autoComplete="username"
         autoFocus
         name="email"
-        defaultValue=""
+        defaultValue={initialEmail}
         error={error?.fieldErrors.email?.[0]}
       />
       <Button type="submit" busy={mutation.isPending} className="w-full">

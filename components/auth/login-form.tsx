@@ -3,6 +3,7 @@
 import { startAuthentication } from "@simplewebauthn/browser";
 import Link from "next/link";
 import { signIn } from "next-auth/react";
+import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/card";
@@ -63,6 +64,19 @@ export function LoginForm({ expired, reset, next, firstVisit }: { expired: boole
   const [method, setMethod] = useState<Method>("email");
   const [code, setCode] = useState("");
   const [codeError, setCodeError] = useState<string | undefined>();
+  // While the way to "Passwort vergessen" loads, this form stays on screen: its fields are locked so
+  // nothing is typed into a form about to disappear, and the address already typed goes along.
+  const [leaving, setLeaving] = useState(false);
+  const router = useRouter();
+
+  function toForgotPassword(event: React.MouseEvent<HTMLAnchorElement>) {
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    const typed = event.currentTarget.closest("form")?.elements.namedItem("email");
+    const address = typed instanceof HTMLInputElement ? typed.value.trim() : "";
+    setLeaving(true);
+    router.push(address ? `/passwort-vergessen?email=${encodeURIComponent(address)}` : "/passwort-vergessen");
+  }
 
   function done() {
     window.location.href = next;
@@ -230,12 +244,13 @@ export function LoginForm({ expired, reset, next, firstVisit }: { expired: boole
   }
 
   return (
-    <form onSubmit={submit} noValidate className="space-y-5">
+    <form onSubmit={submit} noValidate className="space-y-5" aria-busy={leaving || undefined}>
       <h2 className="text-lg font-semibold">Anmelden</h2>
       {expired && <Alert kind="info">Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.</Alert>}
       {!expired && firstVisit && <Alert kind="info">Bitte melden Sie sich an, um fortzufahren.</Alert>}
       {reset && <Alert kind="success">Ihr Passwort wurde geändert. Bitte melden Sie sich mit dem neuen Passwort an.</Alert>}
       {error && <Alert kind="error">{error}</Alert>}
+      <fieldset disabled={leaving} className="space-y-5">
       <Field
         label="E-Mail-Adresse"
         type="email"
@@ -264,8 +279,9 @@ export function LoginForm({ expired, reset, next, firstVisit }: { expired: boole
       <Button type="button" variant="secondary" className="w-full" disabled={busy} onClick={() => void signInWithPasskey()}>
         Mit Passkey anmelden
       </Button>
+      </fieldset>
       <p className="text-center text-sm">
-        <Link href="/passwort-vergessen" className="text-brand-700 underline-offset-2 hover:underline">
+        <Link href="/passwort-vergessen" onClick={toForgotPassword} className="text-brand-700 underline-offset-2 hover:underline">
           Passwort vergessen?
         </Link>
       </p>

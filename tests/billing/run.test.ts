@@ -18,7 +18,10 @@ import { executeBillingRun, previewBillingRun } from "@/lib/billing/run";
 import { uniqueViolation } from "@/db/errors";
 import { useTestDatabase, usingPostgres } from "../helpers/db";
 
-const database = useTestDatabase();
+// Seeded on the last day of the year before the simulated one: the demo then holds a draft for January
+// 2027, as it did when this test first broke with the calendar. tests/billing/calendar.test.ts runs the
+// year from other seed dates.
+const database = useTestDatabase({ seedAt: "2026-12-31T12:00:00Z" });
 const actor = systemActor("billing");
 let clock: ReturnType<typeof useFixedClock>;
 let ids: Record<string, number>;
@@ -63,7 +66,11 @@ describe("a simulated year", () => {
       if (!outcome.skipped) expect(outcome.result).toMatchObject({ invoice_count: 3, issued_count: 3, issue_failed_count: 0 });
     }
     const db = database.db();
-    const year = await db.select().from(invoices).where(gte(invoices.servicePeriodStart, "2027-01-01")).orderBy(asc(invoices.invoiceNumber));
+    const year = await db
+      .select()
+      .from(invoices)
+      .where(and(gte(invoices.servicePeriodStart, "2027-01-01"), like(invoices.title, "Abrechnung %")))
+      .orderBy(asc(invoices.invoiceNumber));
     expect(year).toHaveLength(36);
     for (const id of Object.values(ids)) {
       const own = year.filter((i) => i.instanceId === id);

@@ -20,7 +20,7 @@ export const usingPostgres = Boolean(process.env.DATABASE_URL);
  * Gives each test file a fresh database with the demo data: an in-memory
  * PGlite by default, the PostgreSQL of DATABASE_URL when set (CI).
  */
-export function useTestDatabase(options: { seed?: boolean } = {}) {
+export function useTestDatabase(options: { seed?: boolean; /** the moment the demo data is seeded at (default: the billing clock) */ seedAt?: string } = {}) {
   let db: Db;
   beforeAll(async () => {
     resetConfigForTests();
@@ -28,7 +28,7 @@ export function useTestDatabase(options: { seed?: boolean } = {}) {
     setDbHandleForTests(handle);
     db = handle.db;
     if (usingPostgres) await truncateAll(db);
-    if (options.seed !== false) await seedDemoData(db);
+    if (options.seed !== false) await seedDemoData(db, { now: options.seedAt ? new Date(options.seedAt) : undefined });
   });
   afterAll(async () => {
     await closeDb();
