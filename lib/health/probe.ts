@@ -17,7 +17,7 @@ import { healthChecks, instanceHealth, servers } from "@/db/schema";
 import { config } from "@/lib/config";
 import { loadInstanceContext, meshcentralHost, portalHost } from "@/lib/instances/present";
 import { updateAlertState, type AlertOutcome } from "./alerts";
-import { healthFrom, PROBE_TARGETS, type HealthStatus, type ProbeTarget } from "./derive";
+import { healthFrom, PROBE_TARGETS, type HealthStatus, type ProbeTarget } from "@/lib/servers/health";
 
 export const HISTORY_PER_TARGET = 50;
 const CONCURRENCY = 8;
