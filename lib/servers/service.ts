@@ -28,7 +28,7 @@ import { hetznerClient } from "@/lib/hetzner/configured";
 import { HetznerError, HetznerLockedError, HetznerNotFoundError } from "@/lib/hetzner/errors";
 import type { HetznerAction, HetznerServer, HetznerServerStatus } from "@/lib/hetzner/types";
 import { RATE_LIMITS, enforceRateLimit } from "@/lib/rate-limit";
-import { currentHealth, healthFrom, type HealthStatus } from "@/lib/health/derive";
+import { currentHealth, healthFrom, type HealthStatus } from "@/lib/servers/health";
 import { apiTimestamp } from "@/lib/time";
 import { ACTION_LABELS, HEALTH_LABELS, SERVER_STATUS_LABELS } from "./labels";
 

@@ -21,7 +21,7 @@ import { getDb } from "@/db/client";
 import { serverActions, servers } from "@/db/schema";
 import type { HetznerClient } from "@/lib/hetzner/client";
 import { hetznerClient } from "@/lib/hetzner/configured";
-import { currentHealth } from "@/lib/health/derive";
+import { currentHealth } from "@/lib/servers/health";
 import { logger } from "@/lib/observability/logger";
 import { storeServer, syncActions } from "./service";
 

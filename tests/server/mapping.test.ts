@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { healthFor, portalStatus } from "@/lib/servers/service";
-import { healthFrom } from "@/lib/health/derive";
+import { healthFrom } from "@/lib/servers/health";
 
 describe("Hetzner status → portal status and health", () => {
   it("maps the documented Hetzner statuses", () => {
@@ -27,7 +27,7 @@ describe("Hetzner status → portal status and health", () => {
   });
 });
 
-describe("health from the latest probes (lib/health/derive.ts)", () => {
+describe("health from the latest probes (lib/servers/health.ts)", () => {
   it("combines a running server with its portal and MeshCentral probes", () => {
     expect(healthFrom("online", { portal: true, meshcentral: true })).toBe("healthy");
     expect(healthFrom("online", { portal: true, meshcentral: false })).toBe("degraded");
