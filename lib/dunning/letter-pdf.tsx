@@ -3,7 +3,7 @@ import { Document, Page, StyleSheet, Text, View, renderToBuffer } from "@react-p
 import { formatDateDe } from "@/lib/invoices/calc";
 import type { IssuerConfig } from "@/lib/invoices/pdf";
 import { formatEuro } from "@/lib/money";
-import { STAGE_TITLES, letterReference, letterTotalCents, type DunningStage, type LetterData } from "./letter";
+import { STAGE_TITLES, letterReference, letterTotalCents, type DunningStage, type LetterData } from "./letter-data";
 
 const INTRO: Record<DunningStage, string> = {
   reminder:

@@ -366,7 +366,17 @@ function m(summary: string, extra: Partial<ZodOpenApiOperationObject> = {}): Zod
 const manageStatus = z
   .object({
     instance: z.object({ name: z.string(), company_name: z.string(), status: z.string() }).passthrough(),
-    server: z.object({}).passthrough().nullable(),
+    server: z
+      .object({
+        status: s.serverStatusField,
+        status_label: z.string(),
+        health_status: z.string(),
+        ipv4: z.string().nullable(),
+        server_type: z.string().nullable(),
+        datacenter: s.datacenterField,
+      })
+      .passthrough()
+      .nullable(),
     billing: z.object({}).passthrough(),
     domains: z.object({}).passthrough(),
   })
