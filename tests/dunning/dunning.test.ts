@@ -118,7 +118,7 @@ describe("a late payer", () => {
 
   it("a payment stops dunning and a paused instance gets nothing", async () => {
     dueDay(10);
-    await recordPayment(invoiceOf.bergmann.id, { amount: invoiceOf.bergmann.grossCents, payment_date: todayIsoDate(), method: "bank_transfer", reference: null }, systemActor("billing"));
+    await recordPayment(systemActor("billing"), { invoiceId: invoiceOf.bergmann.id, amount: invoiceOf.bergmann.grossCents, payment_date: todayIsoDate(), method: "bank_transfer", reference: null });
     const customer = await loginAs(ADMINS.acme);
     const path = `/api/manage/admin/instances/${ids.nordlicht}/dunning-pause`;
     const params = { id: String(ids.nordlicht) };
@@ -222,7 +222,7 @@ describe("a late payer", () => {
       { amountCents: invoiceOf.nordlicht.grossCents, text: invoiceOf.nordlicht.number, debtor: "Nordlicht Design" },
       { amountCents: 1234, text: "Spende", debtor: "Unbekannt" },
     ]);
-    const imported = await importBankStatement(file, "auszug.xml", systemActor("billing"));
+    const imported = await importBankStatement(systemActor("billing"), { file, filename: "auszug.xml" });
     expect(imported.summary).toMatchObject({ matched: 2, unmatched: 1 });
     const result = await runDunning(now);
     expect(result.reactivated).toEqual(["acme"]);
@@ -255,7 +255,7 @@ describe("a late payer", () => {
     await reactivateInstance(staffActor, { instanceId: ids.acme });
     await suspendInstance(staffActor, { instanceId: ids.acme, reason: "Missbrauch" });
     const acmeFebruary = february.find((i) => i.instanceId === ids.acme)!;
-    await recordPayment(acmeFebruary.id, { amount: acmeFebruary.grossCents, payment_date: todayIsoDate(), method: "bank_transfer", reference: null }, systemActor("billing"));
+    await recordPayment(systemActor("billing"), { invoiceId: acmeFebruary.id, amount: acmeFebruary.grossCents, payment_date: todayIsoDate(), method: "bank_transfer", reference: null });
     expect((await runDunning(new Date("2027-03-21T07:00:00Z"))).reactivated).toEqual([]);
     expect(await instanceRow("acme")).toMatchObject({ suspended: true, suspendedReason: "Missbrauch" });
     expect(await db.select().from(dunningSuspensions)).toEqual([]);
