@@ -25,6 +25,7 @@
  *   (`options.tx`), so a crash leaves either all of it or nothing, and the next
  *   run tries again. Lifting a suspension is one transaction the same way.
  */
+import { addDays, daysBetween, todayIsoDate } from "@/lib/time";
 import { and, eq, inArray } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { billing, dunningNotices, dunningPauses, dunningSuspensions, instances } from "@/db/schema";
@@ -32,13 +33,13 @@ import { recordActivity, systemActor } from "@/lib/activity";
 import { billingClock } from "@/lib/billing/clock";
 import { ConflictError } from "@/lib/errors";
 import { reactivateInstance, suspendInstance } from "@/lib/instances/commands";
-import { addDaysIso, todayIsoDate } from "@/lib/invoices/calc";
+
 import { currentIssuer } from "@/lib/invoices/issuer-config";
 import { customerAdmins } from "@/lib/invoices/mail";
 import { getInvoicePdfForStaff } from "@/lib/invoices/pdf-archive";
 import { enqueueMail, type MailAttachment } from "@/lib/mail";
 import { formatEuro } from "@/lib/money";
-import { daysBetween, openInvoices, type OpenInvoiceRow } from "./invoices";
+import { openInvoices, type OpenInvoiceRow } from "./invoices";
 import { STAGE_TITLES, renderDunningLetter, type DunningStage, type LetterData } from "./letter";
 import { reactivatedMail, stageMail, suspendedMail } from "./mail";
 import { loadDunningSettings, type DunningSettingsValues } from "./settings";
@@ -83,7 +84,7 @@ async function sendStage(invoice: OpenInvoiceRow, stage: DunningStage, overdue: 
     recipient: invoice.recipient,
     invoices: listed.map((o) => ({ number: o.invoiceNumber, invoiceDate: o.invoiceDate, dueDate: o.dueDate!, openCents: o.openCents })),
     feeCents: stage === "dunning_2" ? settings.dunning2FeeCents : 0,
-    payUntil: addDaysIso(today, 7),
+    payUntil: addDays(today, 7),
   };
   const pdf = await renderDunningLetter(letter, currentIssuer());
   const attachments = [

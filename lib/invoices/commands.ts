@@ -11,13 +11,14 @@
  *   part of the original is settled by an `offset` payment on the credit note;
  *   what the customer already paid remains open on it as a refund.
  */
+import { addDays, todayIsoDate } from "@/lib/time";
 import { and, eq, isNull } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { inTransaction, type CommandOptions } from "@/db/transaction";
 import { invoiceItems, invoicePayments, invoices } from "@/db/schema";
 import { actorUserId, recordActivity, type Actor } from "@/lib/activity";
 import { ConflictError, UnprocessableError } from "@/lib/errors";
-import { addDaysIso, lineNetCents, milliToDecimalString, negateItems, parseQuantityToMilli, summarizeLines, summarizePayments, todayIsoDate } from "@/lib/invoices/calc";
+import { lineNetCents, milliToDecimalString, negateItems, parseQuantityToMilli, summarizeLines, summarizePayments } from "@/lib/invoices/calc";
 import { currentIssuer } from "@/lib/invoices/issuer-config";
 import { mailToCustomerAdmins } from "@/lib/invoices/mail";
 import { allocateInvoiceNumber } from "@/lib/invoices/numbering";
@@ -49,7 +50,7 @@ export async function issueInvoice(id: number, actor: Actor, options: IssueOptio
     assertIssuable(row, items.length);
     const invoiceDate = options.invoiceDate ?? todayIsoDate();
     const invoiceNumber = await allocateInvoiceNumber(tx, Number(invoiceDate.slice(0, 4)));
-    const dueDate = addDaysIso(invoiceDate, row.paymentTermsDays);
+    const dueDate = addDays(invoiceDate, row.paymentTermsDays);
     const next: InvoiceRow = { ...row, invoiceNumber, invoiceDate, dueDate, issuedAt: new Date() };
     const pdf = await renderPdfFor(tx, next, issuer);
     const [updated] = await tx

@@ -28,10 +28,10 @@ import type { DbOrTx, Tx } from "@/db/types";
 import { bankEntryAllocations, bankStatementEntries, bankStatementImports, invoicePayments, invoices } from "@/db/schema";
 import { actorUserId, recordActivity, type Actor } from "@/lib/activity";
 import { ConflictError, DomainError, NotFoundError, UnprocessableError } from "@/lib/errors";
-import { summarizePayments, todayIsoDate } from "@/lib/invoices/calc";
+import { summarizePayments } from "@/lib/invoices/calc";
 import { recordPayment } from "@/lib/invoices/commands";
 import { centsToNumber, formatEuro } from "@/lib/money";
-import { apiTimestamp } from "@/lib/time";
+import { apiTimestamp, todayIsoDate } from "@/lib/time";
 import { CamtError, parseCamt053, type CamtEntry } from "./camt";
 import { extractInvoiceNumbers, planMatch, type OpenInvoice } from "./matching";
 

@@ -4,6 +4,7 @@
  * after the suspension (simulated by a trigger that raises) rolls the suspension back
  * too, and the next run does the whole step again.
  */
+import { todayIsoDate } from "@/lib/time";
 import { and, eq, like, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { activityLog, billing, billingSettings, dunningNotices, dunningSuspensions, instances, invoicePayments, invoices, mailOutbox } from "@/db/schema";
@@ -13,7 +14,7 @@ import { executeBillingRun } from "@/lib/billing/run";
 import { openInvoices } from "@/lib/dunning/invoices";
 import { runDunning } from "@/lib/dunning/run";
 import { recordPayment } from "@/lib/invoices/commands";
-import { todayIsoDate } from "@/lib/invoices/calc";
+
 import { useTestDatabase } from "../helpers/db";
 
 const database = useTestDatabase();

@@ -6,6 +6,7 @@
  * and is reactivated; a payment stops dunning, a pause stops it, a manual
  * suspension is never lifted, and repeated runs mail nothing twice.
  */
+import { todayIsoDate } from "@/lib/time";
 import { and, asc, eq, inArray, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DELETE as resumeRoute, GET as pauseState, PUT as pauseRoute } from "@/app/api/manage/admin/instances/[id]/dunning-pause/route";
@@ -20,7 +21,7 @@ import { dunningJob } from "@/lib/jobs/dunning";
 import { runDunning } from "@/lib/dunning/run";
 import { reactivateInstance, suspendInstance } from "@/lib/instances/commands";
 import { recordPayment } from "@/lib/invoices/commands";
-import { todayIsoDate } from "@/lib/invoices/calc";
+
 import { importBankStatement } from "@/lib/payments/import";
 import { useTestDatabase } from "../helpers/db";
 import { call } from "../helpers/http";

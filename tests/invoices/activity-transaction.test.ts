@@ -1,8 +1,9 @@
+import { todayIsoDate } from "@/lib/time";
 import { and, eq, sql } from "drizzle-orm";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { activityLog, instances, invoicePayments, invoices, users } from "@/db/schema";
 import { userActor, type Actor } from "@/lib/activity";
-import { todayIsoDate } from "@/lib/invoices/calc";
+
 import { cancelInvoice, issueInvoice, recordPayment } from "@/lib/invoices/commands";
 import { createDraft, deleteDraft } from "@/lib/invoices/drafts";
 import { draftSchema } from "@/lib/invoices/schemas";
