@@ -1,3 +1,4 @@
+import { todayIsoDate } from "@/lib/time";
 import { and, count, eq } from "drizzle-orm";
 import type { Db } from "./client";
 import { activityLog, billing, instances, pricingTiers, roles, servers, userRoles, users } from "./schema";
@@ -6,7 +7,6 @@ import { BUILT_IN_ROLES } from "@/lib/permissions";
 import { seedAdmin } from "./seed-admin";
 import { seedInvoices } from "./seed-invoices";
 import { billingClock } from "@/lib/billing/clock";
-import { todayIsoDate } from "@/lib/invoices/calc";
 
 export const DEMO_PASSWORD = "demo-passwort";
 
