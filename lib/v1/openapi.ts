@@ -9,7 +9,7 @@ import { invoiceDetailResponse, invoiceList } from "@/lib/invoices/api-schemas";
 import { archiveQuery, cancelSchema, customerListQuery, draftSchema, paymentSchema, staffListQuery } from "@/lib/invoices/schemas";
 import { listMailsQuery } from "@/lib/mail/staff";
 import { serverActionBody } from "@/lib/servers/routes";
-import { emailField, newPasswordField, pageQuery, passwordField, z } from "@/lib/validation";
+import { emailField, MAX_INT_ID, newPasswordField, pageQuery, passwordField, z } from "@/lib/validation";
 import * as s from "./schemas";
 
 /**
@@ -525,10 +525,10 @@ const T = {
   mails: "Verwaltung: E-Mails",
   tiers: "Verwaltung: Tarife",
 } as const;
-const assignBankEntryBody = z.object({ invoice_id: z.number().int().positive().meta({ description: "Rechnungs-ID" }) });
+const assignBankEntryBody = z.object({ invoice_id: z.number().int().positive().max(MAX_INT_ID).meta({ description: "Rechnungs-ID" }) });
 const bankEntryStatusQuery = z.object({ status: z.enum(["unmatched", "open", "matched", "partially_matched", "ignored"]).optional() });
 const inviteAnyUserBody = admin.inviteUserSchema.extend({
-  instance_id: z.number().int().positive().nullable().optional().meta({ description: "Ohne Angabe: MSP-Mitarbeiter; sonst Benutzer dieser Instanz" }),
+  instance_id: z.number().int().positive().max(MAX_INT_ID).nullable().optional().meta({ description: "Ohne Angabe: MSP-Mitarbeiter; sonst Benutzer dieser Instanz" }),
 });
 const serverActionPath = z.object({ id: z.string().meta({ description: "Instanz-ID", example: "1" }), action: z.enum(["reboot", "power-off", "power-on", "refresh-status"]) });
 
