@@ -16,7 +16,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as manageLogin } from "@/app/api/manage/auth/login/route";
 import { DEMO_PASSWORD } from "@/db/seed";
-import { openApiDocument } from "@/lib/v1/openapi";
+import { openApiDocument } from "@/lib/doors/v1/openapi";
 import { useTestDatabase } from "../helpers/db";
 import { call } from "../helpers/http";
 import { startApiServer } from "../openapi/api-server";
