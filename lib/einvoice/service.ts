@@ -25,7 +25,7 @@ import {
   users,
   type InvoiceDocumentKind,
 } from "@/db/schema";
-import { NotFoundError, UnprocessableError, ValidationError } from "@/lib/errors";
+import { NotFoundError, UnprocessableError } from "@/lib/errors";
 import type { CalculatedLine } from "@/lib/invoices/calc";
 import { currentIssuer } from "@/lib/invoices/issuer-config";
 import type { IssuerConfig } from "@/lib/invoices/pdf/types";
@@ -123,25 +123,4 @@ export async function getEInvoice(instanceId: number, id: number, request: EInvo
 export async function getEInvoiceForStaff(id: number, request: EInvoiceRequest = {}) {
   const db = await getDb();
   return fileFor(await findIssued(db, id), request);
-}
-
-/** `?format=` of the e-invoice endpoints; anything else is a 422. */
-export function parseEInvoiceFormat(req: Request): EInvoiceRequest {
-  const raw = new URL(req.url).searchParams.get("format");
-  if (raw === null || raw === "") return {};
-  if (raw === "zugferd" || raw === "xrechnung" || raw === "cii" || raw === "facturx") return { format: raw };
-  throw new ValidationError({ format: ["Unbekanntes Format. Erlaubt: zugferd, cii, xrechnung, facturx."] });
-}
-
-export function eInvoiceResponse(file: EInvoiceFile) {
-  return new Response(new Uint8Array(file.bytes), {
-    status: 200,
-    headers: {
-      "Content-Type": file.contentType,
-      "Content-Length": String(file.bytes.length),
-      "Content-Disposition": `attachment; filename="${file.filename}"`,
-      "Cache-Control": "private, no-store",
-      "X-Content-Type-Options": "nosniff",
-    },
-  });
 }

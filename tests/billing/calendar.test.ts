@@ -8,7 +8,7 @@ import { asc, gt, isNotNull, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { billing, billingSettings, instances, invoices } from "@/db/schema";
 import { useFixedClock } from "@/lib/billing/clock";
-import { runScheduledBilling } from "@/lib/billing/job";
+import { runScheduledBilling } from "@/lib/jobs/billing";
 import { addDaysIso, todayIsoDate } from "@/lib/invoices/calc";
 import { useTestDatabase } from "../helpers/db";
 

@@ -16,7 +16,7 @@ import { systemActor } from "@/lib/activity";
 import { useFixedClock } from "@/lib/billing/clock";
 import { executeBillingRun } from "@/lib/billing/run";
 import { openInvoices } from "@/lib/dunning/invoices";
-import { dunningJob } from "@/lib/dunning/job";
+import { dunningJob } from "@/lib/jobs/dunning";
 import { runDunning } from "@/lib/dunning/run";
 import { reactivateInstance, suspendInstance } from "@/lib/instances/commands";
 import { recordPayment } from "@/lib/invoices/commands";

@@ -12,7 +12,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { POST as manageLogin } from "@/app/api/manage/auth/login/route";
 import { DEMO_PASSWORD } from "@/db/seed";
-import { openApiDocument } from "@/lib/v1/openapi";
+import { openApiDocument } from "@/lib/doors/v1/openapi";
 import { useTestDatabase } from "../helpers/db";
 import { call } from "../helpers/http";
 import { uniqueIp, v1Login } from "../v1/helpers";

@@ -6,7 +6,7 @@ import { PasskeysCard } from "@/components/account/passkeys-card";
 import { TwoFactorCard } from "@/components/account/two-factor-card";
 import { ChangePasswordForm } from "@/components/portal/change-password-form";
 import { Card } from "@/components/ui/card";
-import { requireMe } from "@/lib/auth/page-guard";
+import { requireMe } from "@/lib/doors/pages/guards";
 
 export const metadata: Metadata = { title: "Konto" };
 

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { userActor } from "@/lib/activity";
-import { staffRoute } from "@/lib/http/manage-route";
+import { staffRoute } from "@/lib/doors/manage/route";
 import { importBankStatement } from "@/lib/payments/import";
 import { readStatementUpload } from "@/lib/payments/upload";
 

@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { inviteUserSchema, listUsersQuery } from "@/lib/admin/schemas";
 import { inviteUser, listUsers } from "@/lib/admin/users";
 import { parseJsonBody, parseQuery } from "@/lib/http/body";
-import { staffRoute } from "@/lib/http/manage-route";
+import { staffRoute } from "@/lib/doors/manage/route";
 import { z } from "@/lib/validation";
 import { userActor } from "@/lib/activity";
 

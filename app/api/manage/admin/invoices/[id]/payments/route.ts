@@ -1,9 +1,9 @@
 import { NextResponse } from "next/server";
 import { userActor } from "@/lib/activity";
 import { parseJsonBody } from "@/lib/http/body";
-import { staffRoute } from "@/lib/http/manage-route";
+import { staffRoute } from "@/lib/doors/manage/route";
 import { recordPayment } from "@/lib/invoices/commands";
-import { invoiceIdParam } from "@/lib/invoices/http";
+import { invoiceIdParam } from "@/lib/invoices/params";
 import { paymentSchema } from "@/lib/invoices/schemas";
 
 export const POST = staffRoute({ permission: "invoice.write" }, async ({ req, ip, params, auth }) => {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { userActor } from "@/lib/activity";
 import { parseJsonBody } from "@/lib/http/body";
-import { staffRoute } from "@/lib/http/manage-route";
+import { staffRoute } from "@/lib/doors/manage/route";
 import { intIdParam } from "@/lib/http/params";
 import { assignBankEntry } from "@/lib/payments/import";
 

@@ -1,6 +1,6 @@
-/** The `dunning` job: daily after the billing run; repeating it mails nothing twice (see run.ts). */
-import type { JobDefinition } from "@/lib/jobs/registry";
-import { runDunning } from "./run";
+/** The `dunning` job: daily after the billing run; repeating it mails nothing twice (see lib/dunning/run.ts). */
+import type { JobDefinition } from "./definition";
+import { runDunning } from "@/lib/dunning/run";
 
 export const dunningJob = {
   name: "dunning",

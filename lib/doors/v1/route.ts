@@ -3,14 +3,14 @@ import { clientIp } from "@/lib/http/client-ip";
 import { isSafeMethod } from "@/lib/http/methods";
 import type { Permission } from "@/lib/permissions";
 import { enforceRateLimit } from "@/lib/rate-limit";
-import { suspendedMessage } from "@/lib/http/manage-route";
+import { suspendedMessage } from "@/lib/doors/kit/suspended";
 import { activeImpersonation, READ_ONLY_MESSAGE } from "@/lib/admin/impersonation";
 import { setRequestPrincipal } from "@/lib/observability/request-context";
 import { authenticateV1, type V1Auth } from "./auth";
 import { permissionDenied, V1Error, v1ErrorResponse } from "./errors";
 import { V1_RATE_LIMITS } from "./rate-limits";
 import { resolveTenant, type TenantScope } from "./tenant";
-import { routeHandler, type RouteParams, type RouteResult } from "@/lib/http/route-handler";
+import { routeHandler, type RouteParams, type RouteResult } from "@/lib/doors/kit/route-handler";
 
 const wrap = routeHandler((error) => v1ErrorResponse(error));
 

@@ -6,11 +6,11 @@
  */
 import { getDb } from "@/db/client";
 import { systemActor } from "@/lib/activity";
-import { billingToday } from "./clock";
-import type { JobDefinition } from "@/lib/jobs/registry";
-import { isPeriodKey, periodOf } from "./period";
-import { executeBillingRun } from "./run";
-import { loadSettings } from "./settings";
+import { billingToday } from "@/lib/billing/clock";
+import type { JobDefinition } from "./definition";
+import { isPeriodKey, periodOf } from "@/lib/billing/period";
+import { executeBillingRun } from "@/lib/billing/run";
+import { loadSettings } from "@/lib/billing/settings";
 
 export type BillingJobData = { period?: string };
 

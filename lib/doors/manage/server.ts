@@ -1,10 +1,8 @@
 import { userActor } from "@/lib/activity";
 import { parseJsonBody } from "@/lib/http/body";
-import { instanceRoute } from "@/lib/http/manage-route";
-import { z } from "@/lib/validation";
-import { getServerView, performServerAction, type ServerAction } from "./service";
-
-export const serverActionBody = z.object({ force: z.boolean({ error: "force muss true oder false sein." }).optional() }).strict();
+import { instanceRoute } from "@/lib/doors/manage/route";
+import { serverActionBody } from "@/lib/servers/schemas";
+import { getServerView, performServerAction, type ServerAction } from "@/lib/servers/service";
 
 /** POST /api/manage/server/<action>: thin handler over performServerAction. */
 export function serverActionRoute(action: ServerAction) {

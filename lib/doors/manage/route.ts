@@ -6,9 +6,10 @@ import { authenticateRequest, type RequestAuth } from "@/lib/auth/request-auth";
 import type { Permission } from "@/lib/permissions";
 import { loadInstanceContext, type InstanceContext } from "@/lib/instances/present";
 import { activeImpersonation, READ_ONLY_MESSAGE, type Impersonation } from "@/lib/admin/impersonation";
-import { clientIp } from "./client-ip";
-import { isSafeMethod } from "./methods";
-import { NO_STORE, routeHandler, type RouteParams, type RouteResult } from "@/lib/http/route-handler";
+import { clientIp } from "@/lib/http/client-ip";
+import { isSafeMethod } from "@/lib/http/methods";
+import { suspendedMessage } from "@/lib/doors/kit/suspended";
+import { NO_STORE, routeHandler, type RouteParams, type RouteResult } from "@/lib/doors/kit/route-handler";
 
 const wrap = routeHandler((error) => errorResponse(error));
 
@@ -99,10 +100,6 @@ export function staffRoute(
     }
     return handler({ req, ip: clientIp(req.headers), params, auth, impersonation });
   });
-}
-
-export function suspendedMessage(reason: string | null) {
-  return `Ihre Instanz ist gesperrt${reason ? `: ${reason}` : ""}. Bitte wenden Sie sich an den Support.`;
 }
 
 async function requireAuth(req: NextRequest): Promise<RequestAuth> {

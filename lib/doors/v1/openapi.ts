@@ -8,7 +8,7 @@ import { healthAlertsBody } from "@/lib/health/opt-in";
 import { invoiceDetailResponse, invoiceList } from "@/lib/invoices/api-schemas";
 import { archiveQuery, cancelSchema, customerListQuery, draftSchema, paymentSchema, staffListQuery } from "@/lib/invoices/schemas";
 import { listMailsQuery } from "@/lib/mail/staff";
-import { serverActionBody } from "@/lib/servers/routes";
+import { serverActionBody } from "@/lib/servers/schemas";
 import { emailField, newPasswordField, pageQuery, passwordField, z } from "@/lib/validation";
 import * as s from "./schemas";
 

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { CodedError, DomainError, isInfrastructureError, loggableError, RateLimitError, ServiceUnavailableError } from "@/lib/errors";
-import { NO_STORE } from "@/lib/http/route-handler";
+import { NO_STORE } from "@/lib/doors/kit/route-handler";
 import { logger } from "@/lib/observability/logger";
 
 /**
