@@ -23,30 +23,9 @@ import { resultRows } from "@/db/types";
 import { customDomains, instances, invoicePayments, invoices, webhookDeliveries, webhookEndpoints, webhookEvents } from "@/db/schema";
 import { centsToNumber } from "@/lib/money";
 
-export const WEBHOOK_EVENT_TYPES = [
-  "invoice.issued",
-  "invoice.paid",
-  "invoice.overdue",
-  "instance.suspended",
-  "instance.reactivated",
-  "server.status_changed",
-  "server.action.finished",
-  "domain.applied",
-] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
-/** Sent only by "Testereignis senden", to one endpoint, whatever it subscribed. */
-export const TEST_EVENT_TYPE = "webhook.test";
+import { TEST_EVENT_TYPE, WEBHOOK_EVENT_TYPES, type WebhookEventType } from "./catalog";
 
-export const WEBHOOK_EVENT_LABELS: Record<WebhookEventType, string> = {
-  "invoice.issued": "Rechnung ausgestellt",
-  "invoice.paid": "Rechnung bezahlt",
-  "invoice.overdue": "Rechnung überfällig",
-  "instance.suspended": "Instanz gesperrt",
-  "instance.reactivated": "Sperre aufgehoben",
-  "server.status_changed": "Server-Status geändert",
-  "server.action.finished": "Server-Aktion abgeschlossen",
-  "domain.applied": "Domain-Konfiguration angewendet",
-};
+export { TEST_EVENT_TYPE, WEBHOOK_EVENT_LABELS, WEBHOOK_EVENT_TYPES, type WebhookEventType } from "./catalog";
 
 const tenantId = z.string().uuid().meta({ description: "UUID des Tenants (der Instanz)" });
 const invoiceData = z
