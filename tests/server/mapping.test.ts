@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { SERVER_STATUS_LABELS } from "@/lib/servers/labels";
 import { healthFor, portalStatus } from "@/lib/servers/service";
 import { healthFrom } from "@/lib/servers/health";
 
@@ -9,8 +10,15 @@ describe("Hetzner status → portal status and health", () => {
     expect(portalStatus("starting")).toBe("starting");
     expect(portalStatus("stopping")).toBe("stopping");
     expect(portalStatus("initializing")).toBe("initializing");
-    expect(portalStatus("migrating")).toBe("unknown");
-    expect(portalStatus("rebuilding")).toBe("unknown");
+    // Hetzner's other documented states are shown as they are, not as "unknown".
+    expect(portalStatus("migrating")).toBe("migrating");
+    expect(portalStatus("rebuilding")).toBe("rebuilding");
+    expect(portalStatus("deleting")).toBe("deleting");
+    expect(portalStatus("unknown")).toBe("unknown");
+    expect(SERVER_STATUS_LABELS.migrating).toBe("Wird migriert");
+    expect(SERVER_STATUS_LABELS.rebuilding).toBe("Wird neu aufgesetzt");
+    expect(SERVER_STATUS_LABELS.deleting).toBe("Wird gelöscht");
+    expect(healthFor("migrating")).toBe("degraded");
   });
 
   it("shows stopping/starting as rebooting while a reboot runs", () => {
