@@ -10,7 +10,7 @@ import { archiveQuery, cancelSchema, customerListQuery, draftSchema, paymentSche
 import { listMailsQuery } from "@/lib/mail/staff";
 import { serverActionBody } from "@/lib/servers/schemas";
 import { emailField, MAX_INT_ID, newPasswordField, pageQuery, passwordField, z } from "@/lib/validation";
-import { TEST_EVENT_TYPE, WEBHOOK_EVENT_LABELS, WEBHOOK_EVENT_TYPES, webhookPayloadSchema } from "@/lib/webhooks/events";
+import { TEST_EVENT_TYPE, WEBHOOK_EVENT_LABELS, WEBHOOK_EVENT_TYPES, webhookPayloadSchema } from "@/lib/events/webhooks";
 import * as wh from "@/lib/webhooks/schemas";
 import * as s from "./schemas";
 
