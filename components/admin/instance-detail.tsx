@@ -19,6 +19,7 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { UsersPanel } from "./users-panel";
 import { Pagination } from "@/components/ui/pagination";
 import { ServerControl } from "@/components/server/server-control";
+import { ServerMetrics } from "@/components/server/server-metrics";
 import { useAccess } from "@/components/portal/me-context";
 import { DunningPauseCard } from "@/components/dunning/dunning-pause";
 import { HealthAlertsCard } from "./health-alerts-card";
@@ -106,6 +107,7 @@ export function InstanceDetail({ id, currentUserId, canManage: mayManage }: { id
             Serversteuerung
           </h2>
           <ServerControl endpoint={`/api/manage/admin/instances/${i.id}/server`} customerName={i.company_name} />
+          <ServerMetrics endpoint={`/api/manage/admin/instances/${i.id}/server/metrics`} />
         </section>
       )}
       <UsersPanel instanceId={i.id} title="Benutzer der Instanz" currentUserId={currentUserId} />
