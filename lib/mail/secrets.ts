@@ -16,7 +16,7 @@
  */
 import { config } from "@/lib/config";
 import { seal, unseal } from "@/lib/crypto/seal";
-import { escapeHtml } from "./templates";
+import { escapeHtml } from "./html";
 
 const INFO = "manage-portal/mail-secrets/v1";
 

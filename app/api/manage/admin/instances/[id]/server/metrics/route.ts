@@ -1,5 +1,5 @@
 import { parseQuery } from "@/lib/http/body";
-import { staffRoute } from "@/lib/http/manage-route";
+import { staffRoute } from "@/lib/doors/manage/route";
 import { intIdParam } from "@/lib/http/params";
 import { loadInstanceContext } from "@/lib/instances/present";
 import { getServerMetrics, metricsQuery } from "@/lib/servers/metrics";
