@@ -37,7 +37,7 @@ export function useTestDatabase(options: { seed?: boolean; /** the moment the de
   let copy: string | undefined;
   beforeAll(async () => {
     if (baseUrl) {
-      copy = copyName(baseUrl, process.env.VITEST_POOL_ID ?? "0");
+      copy = copyName(inject("testDbTemplate"), process.env.VITEST_POOL_ID ?? "0");
       const admin = adminClient(baseUrl);
       try {
         await admin.unsafe(`CREATE DATABASE "${copy}" TEMPLATE "${inject("testDbTemplate")}"`);

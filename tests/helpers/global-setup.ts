@@ -5,11 +5,13 @@
  *
  * - PGlite (default): the migrated in-memory data dir is dumped to a tar file;
  *   every file's `useTestDatabase()` loads it into its own in-memory PGlite.
- * - PostgreSQL (DATABASE_URL): a template database `<name>_tmpl` is migrated;
- *   every file gets `CREATE DATABASE … TEMPLATE <name>_tmpl` and drops it after.
+ * - PostgreSQL (DATABASE_URL): a template database `<name>_<run>_tmpl` is migrated;
+ *   every file gets `CREATE DATABASE … TEMPLATE` and drops it after. Names carry
+ *   a per-run id, so concurrent runs on one server leave each other alone.
  *
  * Seeding stays per file: demo data depends on the clock the file fixes.
  */
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -38,16 +40,15 @@ export default async function setup(project: TestProject) {
     return () => rmSync(dir, { recursive: true, force: true });
   }
 
-  const template = templateName(url);
+  const template = templateName(url, randomBytes(3).toString("hex"));
   const admin = adminClient(url);
-  await dropDatabase(admin, template);
   await admin.unsafe(`CREATE DATABASE "${template}"`);
   const handle = await openDatabase({ url: withDatabaseName(url, template), poolSize: 2 });
   await handle.close();
   project.provide("testDbTemplate", template);
   return async () => {
     // Copies a crashed worker left behind, then the template itself.
-    const left = await admin<{ datname: string }[]>`select datname from pg_database where datname like ${template.replace(/_tmpl$/, "_f%")}`;
+    const left = await admin<{ datname: string }[]>`select datname from pg_database where datname like ${`${template.replace(/_tmpl$/, "_f").replaceAll("_", "\\_")}%`}`;
     for (const { datname } of left) await dropDatabase(admin, datname);
     await dropDatabase(admin, template);
     await admin.end({ timeout: 5 });

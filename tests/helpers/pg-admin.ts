@@ -1,7 +1,7 @@
 /**
  * Creating and dropping the per-file PostgreSQL test databases (see global-setup.ts).
- * Names derive from DATABASE_URL's database: `<name>_tmpl` is the migrated template,
- * `<name>_f<worker>_<random>` a file's copy.
+ * Names derive from DATABASE_URL's database and the run: `<name>_<run>_tmpl` is the
+ * migrated template, `<name>_<run>_f<worker>_<random>` a file's copy.
  */
 import postgres from "postgres";
 
@@ -15,13 +15,21 @@ export function withDatabaseName(url: string, name: string): string {
   return next.toString();
 }
 
-/** PostgreSQL identifiers end at 63 bytes; the suffixes below need 20. */
-export function templateName(url: string): string {
-  return `${databaseName(url).slice(0, 40)}_tmpl`;
+/**
+ * Names carry the run's id, so two runs against the same DATABASE_URL (two
+ * terminals, two worktrees) never drop each other's copies. PostgreSQL
+ * identifiers end at 63 bytes; the suffixes below need at most 30.
+ */
+export function runPrefix(url: string, runId: string): string {
+  return `${databaseName(url).slice(0, 32)}_${runId}`;
 }
 
-export function copyName(url: string, worker: string): string {
-  return `${databaseName(url).slice(0, 40)}_f${worker}_${Math.random().toString(36).slice(2, 10)}`;
+export function templateName(url: string, runId: string): string {
+  return `${runPrefix(url, runId)}_tmpl`;
+}
+
+export function copyName(template: string, worker: string): string {
+  return `${template.replace(/_tmpl$/, "")}_f${worker}_${Math.random().toString(36).slice(2, 10)}`;
 }
 
 /** A one-connection client on the server's maintenance database, for CREATE/DROP DATABASE. */
