@@ -3,7 +3,7 @@
  * with `recordActivity(tx, actor, entry)` inside their own transaction;
  * readers page through it per instance.
  */
-import { and, desc, eq, gte, inArray, lt, sql, type Placeholder, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, isNotNull, lt, sql, type Placeholder, type SQL } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { preparedQuery } from "@/db/prepared";
 import { activityLog, instances } from "@/db/schema";
@@ -80,15 +80,16 @@ function unfilteredQueries(db: Db) {
  * the index matching the ORDER BY (instance_id, created_at, id) alone, and only
  * those rows are read, so a deep page skips index entries, not table rows.
  */
-export async function listActivity(instanceId: number, { page, perPage }: Pagination, filters: ActivityFilters = {}) {
+export async function listActivity(instanceId: number | null, { page, perPage }: Pagination, filters: ActivityFilters = {}) {
   const db = await getDb();
   const conditions = filterConditions(filters);
-  const filtered = conditions.length > 0;
+  // Every tenant's log (MSP staff through API v1): no per-instance count, so it is counted like a filtered page.
+  const filtered = conditions.length > 0 || instanceId === null;
   const offset = (page - 1) * perPage;
   let counting: Promise<number>;
   let reading: Promise<ActivityRow[]>;
   if (filtered) {
-    const where = and(eq(activityLog.instanceId, instanceId), ...conditions);
+    const where = and(instanceId === null ? isNotNull(activityLog.instanceId) : eq(activityLog.instanceId, instanceId), ...conditions);
     // Capped count: reads at most FILTERED_COUNT_CAP + 1 index entries.
     const capped = db.select({ one: sql`1`.as("one") }).from(activityLog).where(where).limit(FILTERED_COUNT_CAP + 1).as("capped");
     counting = db
@@ -99,8 +100,8 @@ export async function listActivity(instanceId: number, { page, perPage }: Pagina
   } else {
     // The unfiltered log (every page view of the portal) runs as prepared queries.
     const q = unfilteredQueries(db);
-    counting = q.total.execute({ instanceId }).then(([counted]) => counted?.total ?? 0);
-    reading = q.page.execute({ instanceId, limit: perPage, offset });
+    counting = q.total.execute({ instanceId: instanceId! }).then(([counted]) => counted?.total ?? 0);
+    reading = q.page.execute({ instanceId: instanceId!, limit: perPage, offset });
   }
   // The count runs beside the page (its own pool connection): one round trip of latency.
   const [counted, rows] = await Promise.all([counting, reading]);

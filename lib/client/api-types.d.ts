@@ -584,7 +584,7 @@ export interface paths {
         };
         /**
          * Aktivitätsprotokoll (Permission activity.read)
-         * @description MSP-Mitarbeiter müssen tenant_id angeben.
+         * @description MSP-Mitarbeiter ohne tenant_id: die Einträge aller Tenants.
          */
         get: operations["getV1Activity"];
         put?: never;
@@ -602,7 +602,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Rechnungen des Tenants (Permission invoice.read) */
+        /**
+         * Rechnungen des Tenants (Permission invoice.read)
+         * @description MSP-Mitarbeiter ohne tenant_id: die Rechnungen aller Tenants, jede mit tenant_id.
+         */
         get: operations["getV1Invoices"];
         put?: never;
         post?: never;
@@ -2693,6 +2696,11 @@ export interface components {
             remaining_amount_formatted: string;
             invoice_date: string | null;
             due_date: string | null;
+            /**
+             * Format: uuid
+             * @description Nur in der Liste aller Tenants (MSP-Mitarbeiter ohne tenant_id)
+             */
+            tenant_id?: string;
         };
         InvoiceDetailResponse: {
             invoice: components["schemas"]["InvoiceDetail"];
@@ -4135,7 +4143,7 @@ export interface operations {
     getV1Hosts: {
         parameters: {
             query?: {
-                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                /** @description Ohne Angabe: der eigene Tenant; MSP-Mitarbeiter (ohne eigenen Tenant) sehen dann alle Tenants. Mit Angabe: nur dieser Tenant (andere als der eigene nur für MSP-Mitarbeiter, sonst 403 tenant_forbidden). */
                 tenant_id?: string;
             };
             header?: never;
@@ -4187,7 +4195,7 @@ export interface operations {
     getV1HostsById: {
         parameters: {
             query?: {
-                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                /** @description Ohne Angabe: der eigene Tenant; MSP-Mitarbeiter (ohne eigenen Tenant) sehen dann alle Tenants. Mit Angabe: nur dieser Tenant (andere als der eigene nur für MSP-Mitarbeiter, sonst 403 tenant_forbidden). */
                 tenant_id?: string;
             };
             header?: never;
@@ -4244,7 +4252,7 @@ export interface operations {
     deleteV1HostsById: {
         parameters: {
             query?: {
-                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                /** @description Ohne Angabe: der eigene Tenant; MSP-Mitarbeiter (ohne eigenen Tenant) sehen dann alle Tenants. Mit Angabe: nur dieser Tenant (andere als der eigene nur für MSP-Mitarbeiter, sonst 403 tenant_forbidden). */
                 tenant_id?: string;
             };
             header?: never;
@@ -4306,7 +4314,7 @@ export interface operations {
     postV1HostsByIdByAction: {
         parameters: {
             query?: {
-                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                /** @description Ohne Angabe: der eigene Tenant; MSP-Mitarbeiter (ohne eigenen Tenant) sehen dann alle Tenants. Mit Angabe: nur dieser Tenant (andere als der eigene nur für MSP-Mitarbeiter, sonst 403 tenant_forbidden). */
                 tenant_id?: string;
             };
             header?: never;
@@ -4399,7 +4407,7 @@ export interface operations {
     getV1Webhooks: {
         parameters: {
             query?: {
-                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                /** @description Ohne Angabe: der eigene Tenant; MSP-Mitarbeiter (ohne eigenen Tenant) sehen dann alle Tenants. Mit Angabe: nur dieser Tenant (andere als der eigene nur für MSP-Mitarbeiter, sonst 403 tenant_forbidden). */
                 tenant_id?: string;
             };
             header?: never;
@@ -4449,7 +4457,7 @@ export interface operations {
     postV1Webhooks: {
         parameters: {
             query?: {
-                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                /** @description Ohne Angabe: der eigene Tenant; MSP-Mitarbeiter (ohne eigenen Tenant) sehen dann alle Tenants. Mit Angabe: nur dieser Tenant (andere als der eigene nur für MSP-Mitarbeiter, sonst 403 tenant_forbidden). */
                 tenant_id?: string;
             };
             header?: never;
@@ -4514,7 +4522,7 @@ export interface operations {
     getV1WebhooksById: {
         parameters: {
             query?: {
-                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                /** @description Ohne Angabe: der eigene Tenant; MSP-Mitarbeiter (ohne eigenen Tenant) sehen dann alle Tenants. Mit Angabe: nur dieser Tenant (andere als der eigene nur für MSP-Mitarbeiter, sonst 403 tenant_forbidden). */
                 tenant_id?: string;
             };
             header?: never;
@@ -4568,7 +4576,7 @@ export interface operations {
     deleteV1WebhooksById: {
         parameters: {
             query?: {
-                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                /** @description Ohne Angabe: der eigene Tenant; MSP-Mitarbeiter (ohne eigenen Tenant) sehen dann alle Tenants. Mit Angabe: nur dieser Tenant (andere als der eigene nur für MSP-Mitarbeiter, sonst 403 tenant_forbidden). */
                 tenant_id?: string;
             };
             header?: never;
@@ -4620,7 +4628,7 @@ export interface operations {
     patchV1WebhooksById: {
         parameters: {
             query?: {
-                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                /** @description Ohne Angabe: der eigene Tenant; MSP-Mitarbeiter (ohne eigenen Tenant) sehen dann alle Tenants. Mit Angabe: nur dieser Tenant (andere als der eigene nur für MSP-Mitarbeiter, sonst 403 tenant_forbidden). */
                 tenant_id?: string;
             };
             header?: never;
@@ -4687,7 +4695,7 @@ export interface operations {
     postV1WebhooksByIdRotateSecret: {
         parameters: {
             query?: {
-                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                /** @description Ohne Angabe: der eigene Tenant; MSP-Mitarbeiter (ohne eigenen Tenant) sehen dann alle Tenants. Mit Angabe: nur dieser Tenant (andere als der eigene nur für MSP-Mitarbeiter, sonst 403 tenant_forbidden). */
                 tenant_id?: string;
             };
             header?: never;
@@ -4752,7 +4760,7 @@ export interface operations {
     postV1WebhooksByIdTest: {
         parameters: {
             query?: {
-                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                /** @description Ohne Angabe: der eigene Tenant; MSP-Mitarbeiter (ohne eigenen Tenant) sehen dann alle Tenants. Mit Angabe: nur dieser Tenant (andere als der eigene nur für MSP-Mitarbeiter, sonst 403 tenant_forbidden). */
                 tenant_id?: string;
             };
             header?: never;
@@ -4804,7 +4812,7 @@ export interface operations {
     getV1WebhooksByIdDeliveries: {
         parameters: {
             query?: {
-                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                /** @description Ohne Angabe: der eigene Tenant; MSP-Mitarbeiter (ohne eigenen Tenant) sehen dann alle Tenants. Mit Angabe: nur dieser Tenant (andere als der eigene nur für MSP-Mitarbeiter, sonst 403 tenant_forbidden). */
                 tenant_id?: string;
             };
             header?: never;
@@ -5139,7 +5147,7 @@ export interface operations {
             query?: {
                 page?: number;
                 per_page?: number;
-                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                /** @description Ohne Angabe: der eigene Tenant; MSP-Mitarbeiter (ohne eigenen Tenant) sehen dann alle Tenants. Mit Angabe: nur dieser Tenant (andere als der eigene nur für MSP-Mitarbeiter, sonst 403 tenant_forbidden). */
                 tenant_id?: string;
             };
             header?: never;
@@ -5169,8 +5177,8 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
-            /** @description tenant_id fehlt */
-            422: {
+            /** @description permission_denied / tenant_forbidden / tenant_suspended */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5199,7 +5207,7 @@ export interface operations {
                 sort?: "date" | "number" | "amount" | "due_date";
                 dir?: "asc" | "desc";
                 year?: number;
-                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                /** @description Ohne Angabe: der eigene Tenant; MSP-Mitarbeiter (ohne eigenen Tenant) sehen dann alle Tenants. Mit Angabe: nur dieser Tenant (andere als der eigene nur für MSP-Mitarbeiter, sonst 403 tenant_forbidden). */
                 tenant_id?: string;
             };
             header?: never;
@@ -5240,7 +5248,7 @@ export interface operations {
     getV1InvoicesById: {
         parameters: {
             query?: {
-                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                /** @description Ohne Angabe: der eigene Tenant; MSP-Mitarbeiter (ohne eigenen Tenant) sehen dann alle Tenants. Mit Angabe: nur dieser Tenant (andere als der eigene nur für MSP-Mitarbeiter, sonst 403 tenant_forbidden). */
                 tenant_id?: string;
             };
             header?: never;
@@ -5292,7 +5300,7 @@ export interface operations {
     getV1InvoicesByIdEInvoice: {
         parameters: {
             query?: {
-                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                /** @description Ohne Angabe: der eigene Tenant; MSP-Mitarbeiter (ohne eigenen Tenant) sehen dann alle Tenants. Mit Angabe: nur dieser Tenant (andere als der eigene nur für MSP-Mitarbeiter, sonst 403 tenant_forbidden). */
                 tenant_id?: string;
                 format?: "zugferd" | "cii" | "xrechnung" | "facturx";
             };
