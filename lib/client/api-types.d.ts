@@ -5315,9 +5315,14 @@ export interface operations {
             /** @description application/xml (bzw. application/pdf bei format=facturx) als Download */
             200: {
                 headers: {
+                    /** @description attachment; filename="…" */
+                    "Content-Disposition"?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/xml": string;
+                    "application/pdf": string;
+                };
             };
             /** @description Nicht angemeldet, Token ungültig/abgelaufen/widerrufen */
             401: {

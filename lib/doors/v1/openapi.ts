@@ -437,7 +437,14 @@ const v1Paths: ZodOpenApiPathsObject = {
       description: "XML je nach Einstellung der Instanz: ZUGFeRD/Factur-X-CII (Standard) oder XRechnung-UBL (mit Leitweg-ID als BuyerReference). format=zugferd|cii|xrechnung liefert das jeweilige XML, format=facturx das PDF/A-3 mit eingebetteter factur-x.xml. Einmal erzeugt und unveränderlich archiviert.",
       requestParams: { path: z.object({ id: z.string() }), query: s.tenantQuery.extend({ format: z.enum(["zugferd", "cii", "xrechnung", "facturx"]).optional() }) },
       responses: {
-        "200": { description: "application/xml (bzw. application/pdf bei format=facturx) als Download" },
+        "200": {
+          description: "application/xml (bzw. application/pdf bei format=facturx) als Download",
+          headers: { "Content-Disposition": { description: "attachment; filename=\"…\"", schema: { type: "string" } } },
+          content: {
+            "application/xml": { schema: z.string().meta({ format: "binary" }) },
+            "application/pdf": { schema: z.string().meta({ format: "binary" }) },
+          },
+        },
         "404": v1Err("Nicht gefunden"),
         "422": v1Err("Unbekanntes Format oder E-Rechnung nicht erzeugbar"),
       },
