@@ -2466,6 +2466,8 @@ export interface components {
              * @example mpat_…
              */
             token: string;
+            /** @description Hinweis, den Token jetzt zu speichern */
+            message: string;
         };
         EmailConfirmationStarted: {
             two_factor_enabled: boolean;

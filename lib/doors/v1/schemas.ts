@@ -86,7 +86,10 @@ export const apiKey = z
   .meta({ id: "ApiKey" });
 
 export const createdApiKey = apiKey
-  .extend({ token: z.string().meta({ description: "Klartext-Token – wird genau einmal angezeigt", example: "mpat_…" }) })
+  .extend({
+    token: z.string().meta({ description: "Klartext-Token – wird genau einmal angezeigt", example: "mpat_…" }),
+    message: z.string().meta({ description: "Hinweis, den Token jetzt zu speichern" }),
+  })
   .meta({ id: "CreatedApiKey" });
 
 export const twoFactorSettingsBody = z
