@@ -43,6 +43,8 @@ const configSchema = z.object({
   HETZNER_BREAKER_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   /** … for this many seconds (then one trial call decides). */
   HETZNER_BREAKER_OPEN_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** First wait before the client retries a Hetzner `conflict` (then doubled, with jitter; lib/hetzner/client.ts). */
+  HETZNER_RETRY_BASE_MS: z.coerce.number().int().min(1).max(10_000).default(1000),
   /** Background server sync: read every linked server from Hetzner this often (divisor of 60 or a multiple of 60). */
   SERVER_SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
   /** Health probe of each instance's portal and MeshCentral URL: path, timeout, minutes of failure before mail. */
@@ -60,6 +62,8 @@ const configSchema = z.object({
   IP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** How long a graceful (ACPI) shutdown may take before the portal offers a forced power off. */
   SERVER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().positive().max(3600).default(120),
+  /** How long after Hetzner confirmed the reboot signal the server may take to report `running` again. */
+  SERVER_REBOOT_GRACE_SECONDS: z.coerce.number().int().positive().max(3600).default(300),
   DEV_TOOLS: bool.optional(),
   /** DNS servers for the CNAME check, comma/space separated ("1.1.1.1, 127.0.0.1:5354"); empty = system resolvers. */
   DNS_RESOLVERS: z.string().optional(),

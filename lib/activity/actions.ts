@@ -4,7 +4,7 @@
  * and what filters show; the code itself is never shown to customers.
  * One code per action, whichever door it came through.
  */
-import type { ActivityLevel } from "./record";
+export type ActivityLevel = "info" | "warning" | "error";
 
 type ActionSpec = { level: ActivityLevel; label: string };
 

@@ -1,11 +1,11 @@
 import type { Db } from "@/db/client";
 import type { DbOrTx } from "@/db/types";
 import { activityLog } from "@/db/schema";
-import { actionSpec, type ActivityAction } from "./actions";
+import { actionSpec, type ActivityAction, type ActivityLevel } from "./actions";
 import { actorColumns, type Actor } from "./actor";
-import { webhookEventsForActivity } from "@/lib/webhooks/events";
+import { webhookEventsForActivity } from "@/lib/events/webhooks";
 
-export type ActivityLevel = "info" | "warning" | "error";
+export type { ActivityLevel };
 
 export type ActivityEntry = {
   instanceId: number | null;

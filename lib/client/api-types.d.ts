@@ -2520,11 +2520,19 @@ export interface components {
             tenant_id: string;
             tenant_name: string;
             name: string | null;
+            /**
+             * @description online, off, starting, stopping, rebooting, initializing, migrating, rebuilding, deleting, unknown (auch für Status, die Hetzner neu einführt), none (kein Server)
+             * @example online
+             */
             status: string;
             status_label: string;
             health_status: string;
             ipv4: string | null;
             server_type: string | null;
+            /**
+             * @description Standort des Servers: der Name der Hetzner-Location (z. B. nbg1, fsn1, hel1). Hetzner liefert seit dem 01.07.2026 kein Rechenzentrum (datacenter) mehr; das Feld behält seinen Namen und enthält location.name.
+             * @example nbg1
+             */
             datacenter: string | null;
             last_synced_at: string | null;
         };
@@ -2920,9 +2928,24 @@ export interface components {
             } & {
                 [key: string]: unknown;
             };
-            server: {
+            server: ({
+                /**
+                 * @description online, off, starting, stopping, rebooting, initializing, migrating, rebuilding, deleting, unknown (auch für Status, die Hetzner neu einführt), none (kein Server)
+                 * @example online
+                 */
+                status: string;
+                status_label: string;
+                health_status: string;
+                ipv4: string | null;
+                server_type: string | null;
+                /**
+                 * @description Standort des Servers: der Name der Hetzner-Location (z. B. nbg1, fsn1, hel1). Hetzner liefert seit dem 01.07.2026 kein Rechenzentrum (datacenter) mehr; das Feld behält seinen Namen und enthält location.name.
+                 * @example nbg1
+                 */
+                datacenter: string | null;
+            } & {
                 [key: string]: unknown;
-            } | null;
+            }) | null;
             billing: {
                 [key: string]: unknown;
             };

@@ -9,8 +9,8 @@ import { invoiceDetailResponse, invoiceList } from "@/lib/invoices/api-schemas";
 import { archiveQuery, cancelSchema, customerListQuery, draftSchema, paymentSchema, staffListQuery } from "@/lib/invoices/schemas";
 import { listMailsQuery } from "@/lib/mail/staff";
 import { serverActionBody } from "@/lib/servers/schemas";
-import { emailField, newPasswordField, pageQuery, passwordField, z } from "@/lib/validation";
-import { TEST_EVENT_TYPE, WEBHOOK_EVENT_LABELS, WEBHOOK_EVENT_TYPES, webhookPayloadSchema } from "@/lib/webhooks/events";
+import { emailField, MAX_INT_ID, newPasswordField, pageQuery, passwordField, z } from "@/lib/validation";
+import { TEST_EVENT_TYPE, WEBHOOK_EVENT_LABELS, WEBHOOK_EVENT_TYPES, webhookPayloadSchema } from "@/lib/events/webhooks";
 import * as wh from "@/lib/webhooks/schemas";
 import * as s from "./schemas";
 
@@ -208,7 +208,14 @@ const v1Paths: ZodOpenApiPathsObject = {
     post: v1({
       tags: ["v1 Konto"],
       summary: "Authenticator-App einrichten, Schritt 1: Schlüssel und QR-Code (noch nicht aktiv)",
-      responses: { "200": ok("Schlüssel", z.object({ secret: z.string(), otpauth_url: z.string(), qr_code: z.string().meta({ description: "data:image/png;base64,…" }) })), "409": v1Err("App bereits aktiv") },
+      description: "Das Passwort bestätigt die Einrichtung (Rate-Limit pro Konto und IP wie beim Passwortwechsel).",
+      requestBody: { content: json(z.object({ password: passwordField })) },
+      responses: {
+        "200": ok("Schlüssel", z.object({ secret: z.string(), otpauth_url: z.string(), qr_code: z.string().meta({ description: "data:image/png;base64,…" }) })),
+        "409": v1Err("App bereits aktiv"),
+        "422": v1Err("Passwort falsch"),
+        "429": v1Err("Zu viele Versuche"),
+      },
     }),
     put: v1({
       tags: ["v1 Konto"],
@@ -221,7 +228,7 @@ const v1Paths: ZodOpenApiPathsObject = {
       tags: ["v1 Konto"],
       summary: "Authenticator-App ausschalten (mit Passwort)",
       requestBody: { content: json(z.object({ password: passwordField })) },
-      responses: { "200": ok("Aus", z.object({ totp_enabled: z.boolean(), message: z.string() })), "422": v1Err("Passwort falsch") },
+      responses: { "200": ok("Aus", z.object({ totp_enabled: z.boolean(), message: z.string() })), "422": v1Err("Passwort falsch"), "429": v1Err("Zu viele Versuche") },
     }),
   },
   "/api/v1/auth/2fa/recovery-codes": {
@@ -229,7 +236,7 @@ const v1Paths: ZodOpenApiPathsObject = {
       tags: ["v1 Konto"],
       summary: "Neue Wiederherstellungscodes (die bisherigen gelten nicht mehr; mit Passwort)",
       requestBody: { content: json(z.object({ password: passwordField })) },
-      responses: { "200": ok("Codes", z.object({ recovery_codes: z.array(z.string()), message: z.string() })), "409": v1Err("Weder App noch Passkey eingerichtet"), "422": v1Err("Passwort falsch") },
+      responses: { "200": ok("Codes", z.object({ recovery_codes: z.array(z.string()), message: z.string() })), "409": v1Err("Weder App noch Passkey eingerichtet"), "422": v1Err("Passwort falsch"), "429": v1Err("Zu viele Versuche") },
     }),
   },
   "/api/v1/auth/passkeys": {
@@ -465,7 +472,17 @@ function m(summary: string, extra: Partial<ZodOpenApiOperationObject> = {}): Zod
 const manageStatus = z
   .object({
     instance: z.object({ name: z.string(), company_name: z.string(), status: z.string() }).passthrough(),
-    server: z.object({}).passthrough().nullable(),
+    server: z
+      .object({
+        status: s.serverStatusField,
+        status_label: z.string(),
+        health_status: z.string(),
+        ipv4: z.string().nullable(),
+        server_type: z.string().nullable(),
+        datacenter: s.datacenterField,
+      })
+      .passthrough()
+      .nullable(),
     billing: z.object({}).passthrough(),
     domains: z.object({}).passthrough(),
   })
@@ -624,10 +641,10 @@ const T = {
   mails: "Verwaltung: E-Mails",
   tiers: "Verwaltung: Tarife",
 } as const;
-const assignBankEntryBody = z.object({ invoice_id: z.number().int().positive().meta({ description: "Rechnungs-ID" }) });
+const assignBankEntryBody = z.object({ invoice_id: z.number().int().positive().max(MAX_INT_ID).meta({ description: "Rechnungs-ID" }) });
 const bankEntryStatusQuery = z.object({ status: z.enum(["unmatched", "open", "matched", "partially_matched", "ignored"]).optional() });
 const inviteAnyUserBody = admin.inviteUserSchema.extend({
-  instance_id: z.number().int().positive().nullable().optional().meta({ description: "Ohne Angabe: MSP-Mitarbeiter; sonst Benutzer dieser Instanz" }),
+  instance_id: z.number().int().positive().max(MAX_INT_ID).nullable().optional().meta({ description: "Ohne Angabe: MSP-Mitarbeiter; sonst Benutzer dieser Instanz" }),
 });
 const serverActionPath = z.object({ id: z.string().meta({ description: "Instanz-ID", example: "1" }), action: z.enum(["reboot", "power-off", "power-on", "refresh-status"]) });
 
