@@ -12,7 +12,7 @@
  * kind filter is not a range: inside lo..hi it skips the matching entries of
  * the pages before, and its total is capped (FILTERED_COUNT_CAP).
  */
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, isNotNull, sql } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { preparedQuery } from "@/db/prepared";
 import { activityLog } from "@/db/schema";
@@ -87,7 +87,8 @@ function activityQueries(db: Db) {
  * FILTERED_COUNT_CAP. Count and page run side by side (two pool connections):
  * one round trip of latency.
  */
-export async function listActivity(instanceId: number, { page, perPage }: Pagination, filters: ActivityFilters = {}) {
+export async function listActivity(instanceId: number | null, { page, perPage }: Pagination, filters: ActivityFilters = {}) {
+  if (instanceId === null) return listEveryTenant({ page, perPage });
   const q = activityQueries(await getDb());
   const offset = (page - 1) * perPage;
   const actions = filters.kind ? actionsOfKind(filters.kind).join(",") : null;
@@ -117,4 +118,40 @@ export async function listActivity(instanceId: number, { page, perPage }: Pagina
 
 export function paginationMeta(page: number, perPage: number, total: number) {
   return { current_page: page, last_page: Math.max(1, Math.ceil(total / perPage)), per_page: perPage, total };
+}
+
+/**
+ * Every tenant's log at once (MSP staff through API v1 without ?tenant_id),
+ * newest first; the total is counted up to FILTERED_COUNT_CAP.
+ */
+async function listEveryTenant({ page, perPage }: Pagination) {
+  const db = await getDb();
+  const where = isNotNull(activityLog.instanceId);
+  const [[counted], rows] = await Promise.all([
+    db
+      .select({ n: sql<number>`count(*)`.mapWith(Number) })
+      .from(db.select({ one: sql`1`.as("one") }).from(activityLog).where(where).limit(FILTERED_COUNT_CAP + 1).as("capped")),
+    db
+      .select()
+      .from(activityLog)
+      .where(where)
+      .orderBy(desc(activityLog.createdAt), desc(activityLog.id))
+      .limit(perPage)
+      .offset((page - 1) * perPage),
+  ]);
+  const totalCapped = (counted?.n ?? 0) > FILTERED_COUNT_CAP;
+  const total = totalCapped ? FILTERED_COUNT_CAP : (counted?.n ?? 0);
+  return {
+    logs: rows.map((row) => ({
+      id: row.id,
+      action: row.action,
+      description: row.description,
+      level: row.level,
+      actor: row.actorName,
+      actor_type: row.actorType,
+      action_label: actionLabel(row.action),
+      created_at: apiTimestamp(row.createdAt),
+    })),
+    meta: { ...paginationMeta(page, perPage, total), total_capped: totalCapped },
+  };
 }

@@ -584,7 +584,7 @@ export interface paths {
         };
         /**
          * Aktivitätsprotokoll (Permission activity.read)
-         * @description MSP-Mitarbeiter müssen tenant_id angeben.
+         * @description MSP-Mitarbeiter ohne tenant_id: die Einträge aller Tenants.
          */
         get: operations["getV1Activity"];
         put?: never;
@@ -602,7 +602,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Rechnungen des Tenants (Permission invoice.read) */
+        /**
+         * Rechnungen des Tenants (Permission invoice.read)
+         * @description MSP-Mitarbeiter ohne tenant_id: die Rechnungen aller Tenants, jede mit tenant_id.
+         */
         get: operations["getV1Invoices"];
         put?: never;
         post?: never;
@@ -2503,6 +2506,8 @@ export interface components {
              * @example mpat_…
              */
             token: string;
+            /** @description Hinweis, den Token jetzt zu speichern */
+            message: string;
         };
         EmailConfirmationStarted: {
             two_factor_enabled: boolean;
@@ -2741,6 +2746,11 @@ export interface components {
             remaining_amount_formatted: string;
             invoice_date: string | null;
             due_date: string | null;
+            /**
+             * Format: uuid
+             * @description Nur in der Liste aller Tenants (MSP-Mitarbeiter ohne tenant_id)
+             */
+            tenant_id?: string;
         };
         InvoiceDetailResponse: {
             invoice: components["schemas"]["InvoiceDetail"];
@@ -4233,7 +4243,7 @@ export interface operations {
     getV1Hosts: {
         parameters: {
             query?: {
-                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                /** @description Ohne Angabe: der eigene Tenant; MSP-Mitarbeiter (ohne eigenen Tenant) sehen dann alle Tenants. Mit Angabe: nur dieser Tenant (andere als der eigene nur für MSP-Mitarbeiter, sonst 403 tenant_forbidden). */
                 tenant_id?: string;
             };
             header?: never;
@@ -4285,7 +4295,7 @@ export interface operations {
     getV1HostsById: {
         parameters: {
             query?: {
-                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                /** @description Ohne Angabe: der eigene Tenant; MSP-Mitarbeiter (ohne eigenen Tenant) sehen dann alle Tenants. Mit Angabe: nur dieser Tenant (andere als der eigene nur für MSP-Mitarbeiter, sonst 403 tenant_forbidden). */
                 tenant_id?: string;
             };
             header?: never;
@@ -4342,7 +4352,7 @@ export interface operations {
     deleteV1HostsById: {
         parameters: {
             query?: {
-                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                /** @description Ohne Angabe: der eigene Tenant; MSP-Mitarbeiter (ohne eigenen Tenant) sehen dann alle Tenants. Mit Angabe: nur dieser Tenant (andere als der eigene nur für MSP-Mitarbeiter, sonst 403 tenant_forbidden). */
                 tenant_id?: string;
             };
             header?: never;
@@ -4404,7 +4414,7 @@ export interface operations {
     postV1HostsByIdByAction: {
         parameters: {
             query?: {
-                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                /** @description Ohne Angabe: der eigene Tenant; MSP-Mitarbeiter (ohne eigenen Tenant) sehen dann alle Tenants. Mit Angabe: nur dieser Tenant (andere als der eigene nur für MSP-Mitarbeiter, sonst 403 tenant_forbidden). */
                 tenant_id?: string;
             };
             header?: never;
@@ -4497,7 +4507,7 @@ export interface operations {
     getV1Webhooks: {
         parameters: {
             query?: {
-                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                /** @description Ohne Angabe: der eigene Tenant; MSP-Mitarbeiter (ohne eigenen Tenant) sehen dann alle Tenants. Mit Angabe: nur dieser Tenant (andere als der eigene nur für MSP-Mitarbeiter, sonst 403 tenant_forbidden). */
                 tenant_id?: string;
             };
             header?: never;
@@ -4547,7 +4557,7 @@ export interface operations {
     postV1Webhooks: {
         parameters: {
             query?: {
-                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                /** @description Ohne Angabe: der eigene Tenant; MSP-Mitarbeiter (ohne eigenen Tenant) sehen dann alle Tenants. Mit Angabe: nur dieser Tenant (andere als der eigene nur für MSP-Mitarbeiter, sonst 403 tenant_forbidden). */
                 tenant_id?: string;
             };
             header?: never;
@@ -4612,7 +4622,7 @@ export interface operations {
     getV1WebhooksById: {
         parameters: {
             query?: {
-                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                /** @description Ohne Angabe: der eigene Tenant; MSP-Mitarbeiter (ohne eigenen Tenant) sehen dann alle Tenants. Mit Angabe: nur dieser Tenant (andere als der eigene nur für MSP-Mitarbeiter, sonst 403 tenant_forbidden). */
                 tenant_id?: string;
             };
             header?: never;
@@ -4666,7 +4676,7 @@ export interface operations {
     deleteV1WebhooksById: {
         parameters: {
             query?: {
-                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                /** @description Ohne Angabe: der eigene Tenant; MSP-Mitarbeiter (ohne eigenen Tenant) sehen dann alle Tenants. Mit Angabe: nur dieser Tenant (andere als der eigene nur für MSP-Mitarbeiter, sonst 403 tenant_forbidden). */
                 tenant_id?: string;
             };
             header?: never;
@@ -4718,7 +4728,7 @@ export interface operations {
     patchV1WebhooksById: {
         parameters: {
             query?: {
-                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                /** @description Ohne Angabe: der eigene Tenant; MSP-Mitarbeiter (ohne eigenen Tenant) sehen dann alle Tenants. Mit Angabe: nur dieser Tenant (andere als der eigene nur für MSP-Mitarbeiter, sonst 403 tenant_forbidden). */
                 tenant_id?: string;
             };
             header?: never;
@@ -4785,7 +4795,7 @@ export interface operations {
     postV1WebhooksByIdRotateSecret: {
         parameters: {
             query?: {
-                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                /** @description Ohne Angabe: der eigene Tenant; MSP-Mitarbeiter (ohne eigenen Tenant) sehen dann alle Tenants. Mit Angabe: nur dieser Tenant (andere als der eigene nur für MSP-Mitarbeiter, sonst 403 tenant_forbidden). */
                 tenant_id?: string;
             };
             header?: never;
@@ -4850,7 +4860,7 @@ export interface operations {
     postV1WebhooksByIdTest: {
         parameters: {
             query?: {
-                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                /** @description Ohne Angabe: der eigene Tenant; MSP-Mitarbeiter (ohne eigenen Tenant) sehen dann alle Tenants. Mit Angabe: nur dieser Tenant (andere als der eigene nur für MSP-Mitarbeiter, sonst 403 tenant_forbidden). */
                 tenant_id?: string;
             };
             header?: never;
@@ -4902,7 +4912,7 @@ export interface operations {
     getV1WebhooksByIdDeliveries: {
         parameters: {
             query?: {
-                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                /** @description Ohne Angabe: der eigene Tenant; MSP-Mitarbeiter (ohne eigenen Tenant) sehen dann alle Tenants. Mit Angabe: nur dieser Tenant (andere als der eigene nur für MSP-Mitarbeiter, sonst 403 tenant_forbidden). */
                 tenant_id?: string;
             };
             header?: never;
@@ -5237,7 +5247,7 @@ export interface operations {
             query?: {
                 page?: number;
                 per_page?: number;
-                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                /** @description Ohne Angabe: der eigene Tenant; MSP-Mitarbeiter (ohne eigenen Tenant) sehen dann alle Tenants. Mit Angabe: nur dieser Tenant (andere als der eigene nur für MSP-Mitarbeiter, sonst 403 tenant_forbidden). */
                 tenant_id?: string;
             };
             header?: never;
@@ -5267,8 +5277,8 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
-            /** @description tenant_id fehlt */
-            422: {
+            /** @description permission_denied / tenant_forbidden / tenant_suspended */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5297,7 +5307,7 @@ export interface operations {
                 sort?: "date" | "number" | "amount" | "due_date";
                 dir?: "asc" | "desc";
                 year?: number;
-                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                /** @description Ohne Angabe: der eigene Tenant; MSP-Mitarbeiter (ohne eigenen Tenant) sehen dann alle Tenants. Mit Angabe: nur dieser Tenant (andere als der eigene nur für MSP-Mitarbeiter, sonst 403 tenant_forbidden). */
                 tenant_id?: string;
             };
             header?: never;
@@ -5338,7 +5348,7 @@ export interface operations {
     getV1InvoicesById: {
         parameters: {
             query?: {
-                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                /** @description Ohne Angabe: der eigene Tenant; MSP-Mitarbeiter (ohne eigenen Tenant) sehen dann alle Tenants. Mit Angabe: nur dieser Tenant (andere als der eigene nur für MSP-Mitarbeiter, sonst 403 tenant_forbidden). */
                 tenant_id?: string;
             };
             header?: never;
@@ -5390,7 +5400,7 @@ export interface operations {
     getV1InvoicesByIdEInvoice: {
         parameters: {
             query?: {
-                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                /** @description Ohne Angabe: der eigene Tenant; MSP-Mitarbeiter (ohne eigenen Tenant) sehen dann alle Tenants. Mit Angabe: nur dieser Tenant (andere als der eigene nur für MSP-Mitarbeiter, sonst 403 tenant_forbidden). */
                 tenant_id?: string;
                 format?: "zugferd" | "cii" | "xrechnung" | "facturx";
             };
@@ -5405,9 +5415,14 @@ export interface operations {
             /** @description application/xml (bzw. application/pdf bei format=facturx) als Download */
             200: {
                 headers: {
+                    /** @description attachment; filename="…" */
+                    "Content-Disposition"?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/xml": string;
+                    "application/pdf": string;
+                };
             };
             /** @description Nicht angemeldet, Token ungültig/abgelaufen/widerrufen */
             401: {

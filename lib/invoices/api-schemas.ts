@@ -36,6 +36,7 @@ export const invoiceListItem = z
     remaining_amount_formatted: formatted,
     invoice_date: date.nullable(),
     due_date: date.nullable(),
+    tenant_id: z.string().uuid().optional().meta({ description: "Nur in der Liste aller Tenants (MSP-Mitarbeiter ohne tenant_id)" }),
   })
   .meta({ id: "InvoiceListItem" });
 

@@ -154,7 +154,18 @@ async function listDefault(instanceId: number, page: number, perPage: number) {
 }
 
 /** GET /api/manage/invoices and /api/v1/invoices: the instance's issued invoices. */
-export async function listInvoices(instanceId: number, filters: InvoiceListFilters = {}) {
+/**
+ * Issued invoices of one tenant, or of every tenant (`instanceId` null: MSP
+ * staff through API v1; each item then names its `tenant_id`).
+ */
+export async function listInvoices(instanceId: number | null, filters: InvoiceListFilters = {}) {
+  if (instanceId === null) {
+    const { rows, stats, meta } = await listDerived(isNotNull(invoices.issuedAt), filters);
+    const db = await getDb();
+    const ids = [...new Set(rows.map((r) => r.instanceId))];
+    const uuids = new Map(ids.length ? (await db.select({ id: instances.id, uuid: instances.uuid }).from(instances).where(inArray(instances.id, ids))).map((r) => [r.id, r.uuid]) : []);
+    return { invoices: rows.map((row) => ({ ...presentListRow(row), tenant_id: uuids.get(row.instanceId)! })), stats, meta };
+  }
   const defaultView = !filters.status && !filters.search && filters.year === undefined && !filters.sort;
   const { rows, stats, meta } = defaultView
     ? await listDefault(instanceId, filters.page ?? 1, filters.perPage ?? 15)
@@ -193,7 +204,7 @@ async function detailParts(db: DbOrTx, row: InvoiceRow): Promise<DetailParts> {
 }
 
 /** GET /api/manage/invoices/{id}: another instance's invoice and drafts are 404. */
-export async function getInvoice(instanceId: number, id: number): Promise<InvoiceDetail> {
+export async function getInvoice(instanceId: number | null, id: number): Promise<InvoiceDetail> {
   const db = await getDb();
   const row = await findVisibleRow(db, instanceId, id, { withPdf: false });
   return presentDetail(row, await detailParts(db, row));

@@ -35,9 +35,10 @@ const { pdf: _pdf, ...columnsWithoutPdf } = getTableColumns(invoices);
  * An issued invoice of the instance (customers never see drafts or other instances).
  * `withPdf: false` leaves the archived bytes unread (`pdf` is then null, `pdfSha256` tells whether they exist).
  */
-export async function findVisibleRow(db: DbOrTx, instanceId: number, id: number, options: { withPdf?: boolean } = {}): Promise<InvoiceRow> {
+/** An issued invoice of the tenant (`instanceId`), or of any tenant (null: MSP staff through API v1). */
+export async function findVisibleRow(db: DbOrTx, instanceId: number | null, id: number, options: { withPdf?: boolean } = {}): Promise<InvoiceRow> {
   if (!Number.isSafeInteger(id) || id <= 0) invoiceNotFound();
-  const where = and(eq(invoices.id, id), eq(invoices.instanceId, instanceId), isNotNull(invoices.issuedAt));
+  const where = and(eq(invoices.id, id), instanceId === null ? undefined : eq(invoices.instanceId, instanceId), isNotNull(invoices.issuedAt));
   if (options.withPdf === false) {
     const [row] = await db.select(columnsWithoutPdf).from(invoices).where(where);
     return row ? { ...row, pdf: null } : invoiceNotFound();

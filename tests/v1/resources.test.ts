@@ -7,6 +7,7 @@ import { POST as hostActionRoute } from "@/app/api/v1/hosts/[id]/[action]/route"
 import { DELETE as deleteHost, GET as getHostRoute } from "@/app/api/v1/hosts/[id]/route";
 import { GET as hostsRoute } from "@/app/api/v1/hosts/route";
 import { GET as invoicesRoute } from "@/app/api/v1/invoices/route";
+import { GET as invoiceRoute } from "@/app/api/v1/invoices/[id]/route";
 import { GET as tenantRoute } from "@/app/api/v1/tenants/[id]/route";
 import { POST as suspendRoute } from "@/app/api/v1/tenants/[id]/suspend/route";
 import { POST as unsuspendRoute } from "@/app/api/v1/tenants/[id]/unsuspend/route";
@@ -258,25 +259,39 @@ describe("tenants (super-admin)", () => {
 });
 
 describe("activity and invoices", () => {
-  it("reads the own activity log; staff must name the tenant", async () => {
+  it("reads the own activity log; staff without tenant_id read every tenant's, with it one tenant's", async () => {
     const customer = await v1Login("admin@firma.de");
     const res = await call(activityRoute, "GET", "/api/v1/activity?per_page=5", { token: customer.access_token });
     expect(res.status).toBe(200);
     expect(res.json.logs.length).toBeGreaterThan(0);
     expect(res.json.meta.per_page).toBe(5);
     const staff = await v1Login("msp-admin@myit.center");
-    const noTenant = await call(activityRoute, "GET", "/api/v1/activity", { token: staff.access_token });
-    expect(noTenant.status).toBe(422);
-    expect(noTenant.json.detail.error).toBe("tenant_required");
-    const withTenant = await call(activityRoute, "GET", `/api/v1/activity?tenant_id=${await tenantUuid("acme")}`, { token: staff.access_token });
+    const all = await call(activityRoute, "GET", "/api/v1/activity?per_page=100", { token: staff.access_token });
+    expect(all.status).toBe(200);
+    const withTenant = await call(activityRoute, "GET", `/api/v1/activity?tenant_id=${await tenantUuid("acme")}&per_page=100`, { token: staff.access_token });
     expect(withTenant.status).toBe(200);
+    expect(all.json.meta.total).toBeGreaterThan(withTenant.json.meta.total);
   });
 
-  it("reads the own invoices", async () => {
+  it("reads the own invoices; staff without tenant_id get every tenant's, each naming its tenant", async () => {
     const customer = await v1Login("admin@firma.de");
-    const res = await call(invoicesRoute, "GET", "/api/v1/invoices", { token: customer.access_token });
+    const res = await call(invoicesRoute, "GET", "/api/v1/invoices?per_page=100", { token: customer.access_token });
     expect(res.status).toBe(200);
     expect(Array.isArray(res.json.invoices)).toBe(true);
+    const staff = await v1Login("msp-admin@myit.center");
+    const all = await call(invoicesRoute, "GET", "/api/v1/invoices?per_page=100", { token: staff.access_token });
+    expect(all.status).toBe(200);
+    const tenants = new Set(all.json.invoices.map((i: { tenant_id: string }) => i.tenant_id));
+    expect(tenants.has(await tenantUuid("acme"))).toBe(true);
+    expect(tenants.size).toBeGreaterThan(1);
+    const own = await call(invoicesRoute, "GET", `/api/v1/invoices?per_page=100&tenant_id=${await tenantUuid("acme")}`, { token: staff.access_token });
+    expect(own.json.invoices.map((i: { id: number }) => i.id)).toEqual(res.json.invoices.map((i: { id: number }) => i.id));
+    // a single invoice is found in whichever tenant it belongs to; for the customer another tenant's is 404
+    const ownIds = new Set(res.json.invoices.map((i: { id: number }) => i.id));
+    const foreign = all.json.invoices.find((i: { id: number }) => !ownIds.has(i.id));
+    const id = String(foreign.id);
+    expect((await call(invoiceRoute, "GET", `/api/v1/invoices/${id}`, { token: staff.access_token, params: { id } })).status).toBe(200);
+    expect((await call(invoiceRoute, "GET", `/api/v1/invoices/${id}`, { token: customer.access_token, params: { id } })).status).toBe(404);
   });
 });
 

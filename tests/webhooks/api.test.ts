@@ -11,10 +11,25 @@ import { POST as test } from "@/app/api/v1/webhooks/[id]/test/route";
 import { GET as deliveries } from "@/app/api/v1/webhooks/[id]/deliveries/route";
 import { resetConfigForTests } from "@/lib/config";
 import { useTestDatabase } from "../helpers/db";
-import { call } from "../helpers/http";
+import { expectDocumented } from "../helpers/contract";
+import { call as rawCall } from "../helpers/http";
 import { setTwoFactor, v1Login } from "../v1/helpers";
 
 useTestDatabase();
+
+/** Every answer of this file is checked against the published OpenAPI document. */
+const TEMPLATES: [RegExp, string][] = [
+  [/^\/api\/v1\/webhooks\/[^/]+\/rotate-secret$/, "/api/v1/webhooks/{id}/rotate-secret"],
+  [/^\/api\/v1\/webhooks\/[^/]+\/test$/, "/api/v1/webhooks/{id}/test"],
+  [/^\/api\/v1\/webhooks\/[^/]+\/deliveries$/, "/api/v1/webhooks/{id}/deliveries"],
+  [/^\/api\/v1\/webhooks\/[^/]+$/, "/api/v1/webhooks/{id}"],
+  [/^\/api\/v1\/webhooks$/, "/api/v1/webhooks"],
+];
+const call: typeof rawCall = async (handler, method, path, options) => {
+  const answer = await rawCall(handler, method, path, options);
+  const bare = path.split("?")[0]!;
+  return expectDocumented(method, TEMPLATES.find(([re]) => re.test(bare))![1], answer);
+};
 let customer: string;
 let staff: string;
 let other: string;

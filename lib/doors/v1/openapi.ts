@@ -416,15 +416,16 @@ const v1Paths: ZodOpenApiPathsObject = {
     get: v1({
       tags: ["v1 Aktivität"],
       summary: "Aktivitätsprotokoll (Permission activity.read)",
-      description: "MSP-Mitarbeiter müssen tenant_id angeben.",
+      description: "MSP-Mitarbeiter ohne tenant_id: die Einträge aller Tenants.",
       requestParams: { query: pagination.extend(s.tenantQuery.shape) },
-      responses: { "200": ok("Einträge", z.object({ logs: z.array(s.activityEntry), meta: s.paginationMeta })), "422": v1Err("tenant_id fehlt") },
+      responses: { "200": ok("Einträge", z.object({ logs: z.array(s.activityEntry), meta: s.paginationMeta })), "403": v1Err("permission_denied / tenant_forbidden / tenant_suspended") },
     }),
   },
   "/api/v1/invoices": {
     get: v1({
       tags: ["v1 Rechnungen"],
       summary: "Rechnungen des Tenants (Permission invoice.read)",
+      description: "MSP-Mitarbeiter ohne tenant_id: die Rechnungen aller Tenants, jede mit tenant_id.",
       requestParams: { query: customerListQuery.extend(s.tenantQuery.shape) },
       responses: { "200": ok("Rechnungen, Statistik, Seiten-Info (Zeitpunkte als 2026-03-04T10:00:00+00:00, Daten als YYYY-MM-DD)", invoiceList) },
     }),
@@ -444,7 +445,14 @@ const v1Paths: ZodOpenApiPathsObject = {
       description: "XML je nach Einstellung der Instanz: ZUGFeRD/Factur-X-CII (Standard) oder XRechnung-UBL (mit Leitweg-ID als BuyerReference). format=zugferd|cii|xrechnung liefert das jeweilige XML, format=facturx das PDF/A-3 mit eingebetteter factur-x.xml. Einmal erzeugt und unveränderlich archiviert.",
       requestParams: { path: z.object({ id: z.string() }), query: s.tenantQuery.extend({ format: z.enum(["zugferd", "cii", "xrechnung", "facturx"]).optional() }) },
       responses: {
-        "200": { description: "application/xml (bzw. application/pdf bei format=facturx) als Download" },
+        "200": {
+          description: "application/xml (bzw. application/pdf bei format=facturx) als Download",
+          headers: { "Content-Disposition": { description: "attachment; filename=\"…\"", schema: { type: "string" } } },
+          content: {
+            "application/xml": { schema: z.string().meta({ format: "binary" }) },
+            "application/pdf": { schema: z.string().meta({ format: "binary" }) },
+          },
+        },
         "404": v1Err("Nicht gefunden"),
         "422": v1Err("Unbekanntes Format oder E-Rechnung nicht erzeugbar"),
       },

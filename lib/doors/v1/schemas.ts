@@ -86,7 +86,10 @@ export const apiKey = z
   .meta({ id: "ApiKey" });
 
 export const createdApiKey = apiKey
-  .extend({ token: z.string().meta({ description: "Klartext-Token – wird genau einmal angezeigt", example: "mpat_…" }) })
+  .extend({
+    token: z.string().meta({ description: "Klartext-Token – wird genau einmal angezeigt", example: "mpat_…" }),
+    message: z.string().meta({ description: "Hinweis, den Token jetzt zu speichern" }),
+  })
   .meta({ id: "CreatedApiKey" });
 
 export const twoFactorSettingsBody = z
@@ -116,7 +119,11 @@ export const sessionItem = z
   .meta({ id: "Session" });
 
 export const tenantQuery = z.object({
-  tenant_id: z.string().uuid().optional().meta({ description: "Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID)" }),
+  tenant_id: z
+    .string()
+    .uuid()
+    .optional()
+    .meta({ description: "Ohne Angabe: der eigene Tenant; MSP-Mitarbeiter (ohne eigenen Tenant) sehen dann alle Tenants. Mit Angabe: nur dieser Tenant (andere als der eigene nur für MSP-Mitarbeiter, sonst 403 tenant_forbidden)." }),
 });
 
 export const idParam = z.object({ id: z.string() });

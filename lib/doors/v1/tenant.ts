@@ -18,9 +18,15 @@ export function isCrossTenant(principal: Principal) {
 }
 
 /**
- * The tenant a request acts on. Without ?tenant_id: the caller's own tenant
- * (staff: every tenant). With it: only cross-tenant callers may choose another
- * tenant; anyone else gets 403 (their own tenant's id is accepted).
+ * The tenant rule of API v1, one for every tenant-scoped endpoint:
+ * - Without ?tenant_id every caller gets its own tenant.
+ * - MSP staff have no tenant of their own (JWT `tenant_scope` null); their own
+ *   scope is the MSP, which spans every tenant: lists hold every tenant's items
+ *   (each naming its `tenant_id`), a single resource is found in whichever
+ *   tenant it belongs to, and webhook endpoints are the MSP-wide ones.
+ * - With ?tenant_id staff narrow to that tenant; anyone else may only name
+ *   their own (another id: 403 `tenant_forbidden`). What staff may do there is
+ *   still limited by their permissions.
  */
 export async function resolveTenant(principal: Principal, req: Request): Promise<TenantScope> {
   const requested = new URL(req.url).searchParams.get("tenant_id");
@@ -59,10 +65,11 @@ async function ownUuid(instanceId: number) {
   return row?.uuid ?? null;
 }
 
-/** Endpoints that need exactly one tenant: staff must name it. */
-export function requireSingleTenant(scope: TenantScope) {
-  if (scope.kind === "all") {
-    throw new V1Error(422, "tenant_required", "Bitte den Tenant mit ?tenant_id=<uuid> angeben.");
-  }
-  return scope;
+/**
+ * The instance a tenant-scoped read or write is limited to; null = every
+ * tenant (MSP staff without ?tenant_id). Every tenant-scoped v1 endpoint
+ * follows the same rule (hosts, invoices, e-invoices, activity, webhooks).
+ */
+export function tenantInstanceId(scope: TenantScope): number | null {
+  return scope.kind === "all" ? null : scope.instanceId;
 }

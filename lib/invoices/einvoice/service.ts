@@ -115,9 +115,10 @@ async function fileFor(row: InvoiceRow, request: EInvoiceRequest): Promise<EInvo
 }
 
 /** Customer: the instance's own issued invoice; XML per instance setting unless a format is asked for. */
-export async function getEInvoice(instanceId: number, id: number, request: EInvoiceRequest = {}) {
+/** `instanceId` null: any tenant's issued invoice (MSP staff through API v1). */
+export async function getEInvoice(instanceId: number | null, id: number, request: EInvoiceRequest = {}) {
   const db = await getDb();
-  return fileFor(await findIssued(db, id, instanceId), request);
+  return fileFor(await findIssued(db, id, instanceId ?? undefined), request);
 }
 
 export async function getEInvoiceForStaff(id: number, request: EInvoiceRequest = {}) {

@@ -1,8 +1,8 @@
 import { invoiceIdParam } from "@/lib/invoices/params";
 import { getInvoice } from "@/lib/invoices/queries";
 import { v1TenantRoute } from "@/lib/doors/v1/route";
-import { requireSingleTenant } from "@/lib/doors/v1/tenant";
+import { tenantInstanceId } from "@/lib/doors/v1/tenant";
 
 export const GET = v1TenantRoute({ permission: "invoice.read" }, async ({ tenant, params }) => {
-  return { invoice: await getInvoice(requireSingleTenant(tenant).instanceId, invoiceIdParam(params)) };
+  return { invoice: await getInvoice(tenantInstanceId(tenant), invoiceIdParam(params)) };
 });
