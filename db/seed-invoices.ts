@@ -15,7 +15,7 @@ const MONTHS = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "A
  */
 const PROFILES: Record<string, Omit<typeof instanceBillingProfiles.$inferInsert, "instanceId">> = {
   acme: {
-    legalName: "Acme Corp GmbH",
+    legalName: "Acme Corp",
     contactName: "Thomas Becker",
     street: "Industriestraße 12",
     postCode: "70565",
