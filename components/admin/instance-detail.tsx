@@ -22,6 +22,7 @@ import { ServerControl } from "@/components/server/server-control";
 import { useAccess } from "@/components/portal/me-context";
 import { DunningPauseCard } from "@/components/dunning/dunning-pause";
 import { HealthAlertsCard } from "./health-alerts-card";
+import { BillingProfileCard } from "@/components/billing/billing-profile-card";
 
 type DetailResponse = { instance: AdminInstanceDetail };
 
@@ -80,7 +81,7 @@ export function InstanceDetail({ id, currentUserId, canManage: mayManage }: { id
               </DetailRow>
             ))}
             <DetailRow label="Tarif">{i.pricing_tier_label}</DetailRow>
-            <DetailRow label="Monatspreis">{i.billing.monthly_price}</DetailRow>
+            <DetailRow label="Monatspreis (netto)">{i.billing.monthly_price} zzgl. USt.</DetailRow>
             <DetailRow label="Abrechnung">
               <StatusBadge status={i.billing.status} label={i.billing.status_label} />
             </DetailRow>
@@ -96,6 +97,7 @@ export function InstanceDetail({ id, currentUserId, canManage: mayManage }: { id
         <ServerCard instance={i} canManage={canManage} />
         {canManage && <EditCard instance={i} />}
         {canManage && <SuspensionCard instance={i} />}
+        {access.can("invoice.read") && <BillingProfileCard instanceId={i.id} companyName={i.company_name} canWrite={access.can("invoice.write") && !access.readOnly} />}
         {access.can("invoice.read") && <DunningPauseCard instanceId={i.id} canWrite={access.can("invoice.write") && !access.readOnly} />}
         <HealthAlertsCard instanceId={i.id} canWrite={access.can("tenant.manage") && !access.readOnly} />
       </div>

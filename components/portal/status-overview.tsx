@@ -127,7 +127,7 @@ export function StatusOverview({ supportEmail }: { supportEmail: string }) {
               <Badge tone={statusTone(s.billing.status)}>{s.billing.status_label}</Badge>
             </Row>
             <Row label="Tarif">{s.billing.pricing_tier_label}</Row>
-            <Row label="Monatlicher Preis">{s.billing.monthly_price}</Row>
+            <Row label="Monatlicher Preis (netto)">{s.billing.monthly_price} zzgl. USt.</Row>
             {s.billing.upcoming_price_change && <Row label="Neuer Preis">{s.billing.upcoming_price_change.label}</Row>}
             {s.billing.trial_ends_at && <Row label="Testphase endet">{formatDate(s.billing.trial_ends_at)}</Row>}
             <Row label="Bezahlt bis">{formatDate(s.billing.paid_until)}</Row>

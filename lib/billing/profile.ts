@@ -95,10 +95,17 @@ async function loadInstance(db: DbOrTx, instanceId: number) {
   return { instance, row };
 }
 
+/** Choices of the profile form, served with the profile so the UI has no second copy of them. */
+const OPTIONS = {
+  countries: Object.entries(COUNTRY_NAMES).map(([value, label]) => ({ value, label })),
+  einvoice_formats: Object.entries(EINVOICE_FORMAT_LABELS).map(([value, label]) => ({ value, label })),
+  vat_treatments: Object.entries(VAT_TREATMENT_LABELS).map(([value, label]) => ({ value, label })),
+};
+
 export async function getBillingProfile(instanceId: number) {
   const db = await getDb();
   const { instance, row } = await loadInstance(db, instanceId);
-  return present(row, instance.companyName);
+  return { ...present(row, instance.companyName), options: OPTIONS };
 }
 export type BillingProfileView = Awaited<ReturnType<typeof getBillingProfile>>;
 

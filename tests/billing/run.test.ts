@@ -104,7 +104,7 @@ describe("a simulated year", () => {
     expect(logged).toHaveLength(35);
     expect(await db.select().from(activityLog).where(eq(activityLog.action, "billing.conflict_skipped"))).toHaveLength(1);
     expect(logged.every((l) => l.actorName === "System (Abrechnung)" && l.actorType === "system")).toBe(true);
-  });
+  }, 120_000);
 
   it("a repeated run bills nothing twice", async () => {
     const again = await executeBillingRun("2027-12", actor);
