@@ -27,7 +27,7 @@ test.afterEach(async ({ request }) => {
 test("portal domain wizard: enter, create the DNS record, re-check, save and apply, then remove", async ({ page, request }) => {
   writeFileSync(DNS_RECORDS_FILE, "[]");
   await login(page, "admin@firma.de");
-  await page.getByRole("link", { name: "Domains" }).click();
+  await page.getByRole("link", { name: "Domains", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Domains", level: 1 })).toBeVisible();
   const portal = card(page, "portal");
   await expect(portal.getByTestId("custom-domain-portal")).toHaveText("nicht eingerichtet");
@@ -69,7 +69,7 @@ test("portal domain wizard: enter, create the DNS record, re-check, save and app
   await expect(page.getByText("Eigene Portal-Domain portal.neu-acme.de gespeichert und auf dem Server angewendet")).toBeVisible();
 
   // Removing asks for confirmation; cancelling keeps the domain.
-  await page.getByRole("link", { name: "Domains" }).click();
+  await page.getByRole("link", { name: "Domains", exact: true }).click();
   await portal.getByRole("button", { name: "Domain entfernen" }).click();
   const dialog = page.getByRole("dialog", { name: "Eigene Domain für Portal entfernen?" });
   await expect(dialog).toBeVisible();

@@ -1,7 +1,7 @@
 /**
  * Domain errors. Services throw these; one place per API family maps them to
- * HTTP status codes and response shapes (`errorResponse` in lib/http/manage-route.ts,
- * `v1ErrorResponse` in lib/v1/errors.ts).
+ * HTTP status codes and response shapes (`errorResponse` in lib/doors/manage/route.ts,
+ * `v1ErrorResponse` in lib/doors/v1/errors.ts).
  */
 export type FieldErrors = Record<string, string[]>;
 

@@ -1,9 +1,13 @@
 import { z } from "zod";
+import { MAX_INT_ID } from "@/lib/http/params";
 
 // Fallback messages of zod in German; the fields below carry their own wording.
 z.config(z.locales.de());
 
-export { z };
+export { z, MAX_INT_ID };
+
+/** Ids are PostgreSQL `integer`: a larger number is refused (422) before it reaches a query. */
+export const ID_TOO_LARGE = { error: `Die ID darf höchstens ${MAX_INT_ID} sein.` };
 
 export const emailField = z
   .string({ error: "Bitte eine E-Mail-Adresse angeben." })

@@ -1,5 +1,5 @@
 /**
- * Writes the OpenAPI document (lib/v1/openapi.ts, the same one
+ * Writes the OpenAPI document (lib/doors/v1/openapi.ts, the same one
  * /api/v1/openapi.json serves) to a file, for the tools that read files, and
  * the TypeScript types generated from it:
  *
@@ -18,7 +18,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import openapiTS, { astToString, COMMENT_HEADER, type OpenAPI3 } from "openapi-typescript";
-import { openApiDocument } from "@/lib/v1/openapi";
+import { openApiDocument } from "@/lib/doors/v1/openapi";
 
 export const API_TYPES_FILE = "lib/client/api-types.d.ts";
 
@@ -30,7 +30,7 @@ export function openApiJson(): string {
 /** openapi-typescript's output for the document: `paths`, `components`, `operations`. */
 export async function generateApiTypes(): Promise<string> {
   const ast = await openapiTS(JSON.parse(openApiJson()) as OpenAPI3, { silent: true });
-  return `${COMMENT_HEADER.trimEnd()}\n/* Source: lib/v1/openapi.ts. Refresh with \`npm run openapi:types\`. */\n\n${astToString(ast)}`;
+  return `${COMMENT_HEADER.trimEnd()}\n/* Source: lib/doors/v1/openapi.ts. Refresh with \`npm run openapi:types\`. */\n\n${astToString(ast)}`;
 }
 
 function write(file: string, text: string) {

@@ -2,7 +2,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { apiKeys } from "@/db/schema";
 import { PortalShell } from "@/components/portal/shell";
-import { requireMe } from "@/lib/auth/page-guard";
+import { requireMe } from "@/lib/doors/pages/guards";
 import { config } from "@/lib/config";
 
 export const dynamic = "force-dynamic";

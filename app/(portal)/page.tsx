@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { StatusOverview } from "@/components/portal/status-overview";
-import { requireMe } from "@/lib/auth/page-guard";
+import { requireMe } from "@/lib/doors/pages/guards";
 import { EmptyState } from "@/components/ui/card";
 import { StaffDashboard } from "@/components/admin/staff-dashboard";
 import { config } from "@/lib/config";

@@ -1,5 +1,5 @@
 import { Alert } from "@/components/ui/card";
-import { requireMe } from "@/lib/auth/page-guard";
+import { requireMe } from "@/lib/doors/pages/guards";
 
 /** Server-side: renders only for MSP staff; tells the page whether the user may write (invoice.write). */
 export async function StaffOnly({ children }: { children: (canWrite: boolean) => React.ReactNode }) {

@@ -1,7 +1,7 @@
 "use client";
 
 import { createContext, useContext } from "react";
-import type { Me } from "@/lib/auth/page-guard";
+import type { Me } from "@/lib/doors/pages/guards";
 import type { Permission } from "@/lib/permissions";
 
 /**

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
 import { useState } from "react";
-import type { Me } from "@/lib/auth/page-guard";
+import type { Me } from "@/lib/doors/pages/guards";
 import type { Permission } from "@/lib/permissions";
 import { AccessProvider } from "./me-context";
 import { SuspendedBanner } from "./suspended-notice";

@@ -21,7 +21,8 @@ import { peekRateLimit, refundRateLimit, takeRateLimits } from "@/lib/rate-limit
 import { AuthError } from "./errors";
 import { checkSecondFactor, type SecondFactorProof } from "./second-factor";
 import { twoFactorAccountKey } from "./rate-limits";
-import { confirmAccountPassword, discardEmailConfirmations, startEmailTwoFactorForUser } from "./email-two-factor";
+import { discardEmailConfirmations, startEmailTwoFactorForUser } from "./email-two-factor";
+import { confirmAccountPassword } from "./reauthentication";
 import type { Principal } from "./principal";
 
 export const MAX_CODE_ATTEMPTS = 5;

@@ -6,7 +6,7 @@ import { PAYMENT_METHODS } from "@/lib/invoices/schemas";
 
 /**
  * Response schemas of the customer invoice endpoints (/api/manage/invoices,
- * /api/v1/invoices), for the OpenAPI document (lib/v1/openapi.ts). Tests parse
+ * /api/v1/invoices), for the OpenAPI document (lib/doors/v1/openapi.ts). Tests parse
  * real responses with them, so the document cannot drift from `present.ts`.
  * Timestamps: `2026-03-04T10:00:00+00:00` (`apiTimestamp`); dates: `YYYY-MM-DD`.
  */

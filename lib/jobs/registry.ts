@@ -6,36 +6,18 @@
  * twice must do no more than running it once.
  */
 import { getDb } from "@/db/client";
-import { billingRunJob } from "@/lib/billing/job";
-import { dunningJob } from "@/lib/dunning/job";
+import { billingRunJob } from "./billing";
+import { dunningJob } from "./dunning";
 import { config } from "@/lib/config";
 import { runHealthProbes } from "@/lib/health/probe";
 import { deliverDueMails } from "@/lib/mail";
 import { recordMailFailure } from "@/lib/observability/metrics";
 import { syncSchedule, syncServers } from "@/lib/servers/sync";
+import { deliverDueWebhooks, scanOverdueInvoices } from "@/lib/webhooks";
 import { anonymiseOldIps, runHousekeeping } from "./housekeeping";
+import type { JobDefinition } from "./definition";
 
-export type JobDefinition<Data extends object = Record<string, unknown>> = {
-  /** Queue name, kebab-case. */
-  name: string;
-  /** Cron expression (UTC) for recurring jobs; omit for jobs that are only sent. A function is read when the runner starts (configurable intervals). */
-  schedule?: string | (() => string);
-  /**
-   * Sub-minute polling (cron has minutes only): every runner sends the job
-   * throttled to one per `everySeconds` slot (pg-boss `sendThrottled`), so
-   * with any number of workers it runs about once per slot, never in a pile.
-   */
-  everySeconds?: number;
-  handler: (data: Data) => Promise<unknown>;
-  retryLimit: number;
-  retryBackoff: boolean;
-  /** Seconds before the first retry (doubles with retryBackoff). */
-  retryDelay?: number;
-  /** Runs so often that a completed run is logged at debug level only (failures are always logged). */
-  quiet?: boolean;
-  /** A job running longer than this is failed and retried. */
-  expireInSeconds?: number;
-};
+export type { JobDefinition };
 
 export const JOBS: JobDefinition[] = [
   {
@@ -88,4 +70,25 @@ export const JOBS: JobDefinition[] = [
     expireInSeconds: 30 * 60,
   },
   dunningJob,
+  {
+    // Webhooks queued in a change's transaction go out within a few seconds; back-off and leases live in the rows (lib/webhooks/deliver.ts).
+    name: "webhook-delivery",
+    quiet: true,
+    schedule: "* * * * *",
+    everySeconds: 3,
+    handler: async () => deliverDueWebhooks(),
+    retryLimit: 1,
+    retryBackoff: false,
+    retryDelay: 5,
+    expireInSeconds: 10 * 60,
+  },
+  {
+    name: "webhook-overdue-scan",
+    schedule: "7 * * * *",
+    handler: async () => scanOverdueInvoices(),
+    retryLimit: 3,
+    retryBackoff: true,
+    retryDelay: 60,
+    expireInSeconds: 15 * 60,
+  },
 ];

@@ -8,7 +8,7 @@ import { GET as me } from "@/app/api/manage/auth/me/route";
 import { POST as logout } from "@/app/api/manage/auth/logout/route";
 import { GET as status } from "@/app/api/manage/status/route";
 import { instances, staffImpersonations } from "@/db/schema";
-import { instanceRoute } from "@/lib/http/manage-route";
+import { instanceRoute } from "@/lib/doors/manage/route";
 import { useTestDatabase } from "../helpers/db";
 import { call } from "../helpers/http";
 import { CUSTOMER, loginAs, STAFF, SUPPORT } from "./helpers";

@@ -11,8 +11,8 @@ import { approximateLocation, resetGeoLocationForTests } from "@/lib/auth/geo-lo
 import { finishLogin } from "@/lib/auth/login";
 import { resetConfigForTests } from "@/lib/config";
 import { setLoggerForTests } from "@/lib/observability/logger";
-import { openApiDocument } from "@/lib/v1/openapi";
-import { sessionItem } from "@/lib/v1/schemas";
+import { openApiDocument } from "@/lib/doors/v1/openapi";
+import { sessionItem } from "@/lib/doors/v1/schemas";
 import { useTestDatabase } from "../helpers/db";
 import { call } from "../helpers/http";
 import { writeMmdb, type MmdbNetwork } from "../helpers/mmdb-writer";

@@ -4,7 +4,7 @@ import { GET as listKeys, POST as createKey } from "@/app/api/v1/auth/api-keys/r
 import { GET as listSessions } from "@/app/api/v1/auth/sessions/route";
 import { DEMO_PASSWORD } from "@/db/seed";
 import { API_TIMESTAMP_PATTERN } from "@/lib/time";
-import { openApiDocument } from "@/lib/v1/openapi";
+import { openApiDocument } from "@/lib/doors/v1/openapi";
 import { useTestDatabase } from "../helpers/db";
 import { call } from "../helpers/http";
 import { uniqueIp, v1Login } from "../v1/helpers";

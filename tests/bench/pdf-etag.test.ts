@@ -3,7 +3,7 @@
  * and a 304 for a matching If-None-Match without reading the bytes.
  */
 import { describe, expect, it, vi } from "vitest";
-import { ARCHIVED_PDF_CACHE_CONTROL, matchesIfNoneMatch, pdfDownload } from "@/lib/invoices/http";
+import { ARCHIVED_PDF_CACHE_CONTROL, matchesIfNoneMatch, pdfDownload } from "@/lib/doors/kit/files";
 
 const SHA = "ab".repeat(32);
 const pdf = { filename: "RE-2026-0001.pdf", bytes: Buffer.from("%PDF-1.7 test"), sha256: SHA };

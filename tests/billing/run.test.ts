@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { activityLog, billing, billingPeriods, billingSettings, instances, invoiceItems, invoices } from "@/db/schema";
 import { systemActor } from "@/lib/activity";
 import { useFixedClock } from "@/lib/billing/clock";
-import { billingRunJob, runScheduledBilling } from "@/lib/billing/job";
+import { billingRunJob, runScheduledBilling } from "@/lib/jobs/billing";
 import { recordTierChange } from "@/lib/billing/plan";
 import { updateInstance } from "@/lib/admin/instances";
 import { updateInstanceSchema } from "@/lib/admin/schemas";

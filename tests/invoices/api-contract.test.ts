@@ -10,7 +10,7 @@ import { GET as v1List } from "@/app/api/v1/invoices/route";
 import { GET as v1Detail } from "@/app/api/v1/invoices/[id]/route";
 import { instances } from "@/db/schema";
 import { invoiceDetailResponse, invoiceList } from "@/lib/invoices/api-schemas";
-import { openApiDocument } from "@/lib/v1/openapi";
+import { openApiDocument } from "@/lib/doors/v1/openapi";
 import { API_TIMESTAMP_PATTERN } from "@/lib/time";
 import { useTestDatabase } from "../helpers/db";
 import { call } from "../helpers/http";

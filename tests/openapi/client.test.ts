@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ZodType } from "zod";
 import { DEMO_PASSWORD } from "@/db/seed";
 import type { paths } from "@/lib/client/api-types";
-import { openApiPaths } from "@/lib/v1/openapi";
+import { openApiPaths } from "@/lib/doors/v1/openapi";
 import { API_TYPES_FILE, generateApiTypes } from "@/scripts/openapi-write";
 import { useTestDatabase } from "../helpers/db";
 import { startApiServer } from "./api-server";

@@ -16,7 +16,7 @@ import os from "node:os";
 import path from "node:path";
 import { lintFromString, loadConfig, type Config, type NormalizedProblem } from "@redocly/openapi-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openApiDocument } from "@/lib/v1/openapi";
+import { openApiDocument } from "@/lib/doors/v1/openapi";
 
 type Op = { operationId?: string; summary?: string; tags?: string[]; security?: unknown[]; parameters?: { name: string; in: string }[]; responses: Record<string, unknown> };
 type Doc = {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { buildReference, matchesSearch, type OpenApiDoc } from "@/components/api-reference/model";
-import { openApiDocument } from "@/lib/v1/openapi";
+import { openApiDocument } from "@/lib/doors/v1/openapi";
 
 const BASE = "https://portal.example.de";
 const doc = () => openApiDocument() as unknown as OpenApiDoc;

@@ -8,7 +8,7 @@
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { openApiDocument } from "@/lib/v1/openapi";
+import { openApiDocument } from "@/lib/doors/v1/openapi";
 
 const METHODS = ["get", "put", "post", "delete", "patch", "head", "options"] as const;
 const API_DIR = path.join(process.cwd(), "app", "api");

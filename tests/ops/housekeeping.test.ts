@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { passwordResetTokens, rateLimits, refreshTokens, sessions, tokenFamilies, twoFactorChallenges, users } from "@/db/schema";
 import { RATE_LIMIT_RETENTION_SECONDS, runHousekeeping } from "@/lib/jobs/housekeeping";
 import { RATE_LIMITS } from "@/lib/rate-limit";
-import { V1_RATE_LIMITS } from "@/lib/v1/rate-limits";
+import { V1_RATE_LIMITS } from "@/lib/doors/v1/rate-limits";
 import { DNS_CHECK_RATE_LIMIT } from "@/lib/domains/service";
 import { useTestDatabase } from "../helpers/db";
 

@@ -1,5 +1,5 @@
 import { SuspendedNotice } from "@/components/portal/suspended-notice";
-import { requireMe } from "@/lib/auth/page-guard";
+import { requireMe } from "@/lib/doors/pages/guards";
 
 /** Sections a suspended instance may not open (the seed allows only /auth/* and /status). */
 export default async function ActiveInstanceLayout({ children }: { children: React.ReactNode }) {

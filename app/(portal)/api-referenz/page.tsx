@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import { ApiReference } from "@/components/api-reference/api-reference";
 import { buildReference, type OpenApiDoc } from "@/components/api-reference/model";
 import { Card } from "@/components/ui/card";
-import { requireMe } from "@/lib/auth/page-guard";
+import { requireMe } from "@/lib/doors/pages/guards";
 import { config } from "@/lib/config";
-import { openApiDocument } from "@/lib/v1/openapi";
+import { openApiDocument } from "@/lib/doors/v1/openapi";
 
 export const metadata: Metadata = { title: "API-Referenz" };
 

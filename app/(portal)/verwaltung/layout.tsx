@@ -1,4 +1,4 @@
-import { requireStaff } from "@/lib/admin/page-guard";
+import { requireStaff } from "@/lib/doors/pages/guards";
 
 /** Every page under /verwaltung is for MSP staff only; customers get the 403 "Kein Zugriff" page. */
 export default async function StaffLayout({ children }: { children: React.ReactNode }) {

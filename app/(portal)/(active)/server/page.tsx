@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { ServerControl } from "@/components/server/server-control";
 import { EmptyState } from "@/components/ui/card";
-import { requireMe } from "@/lib/auth/page-guard";
+import { requireMe } from "@/lib/doors/pages/guards";
 
 export const metadata: Metadata = { title: "Server" };
 

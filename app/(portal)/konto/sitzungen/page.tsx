@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { SessionsCard } from "@/components/account/sessions-card";
 import { Card } from "@/components/ui/card";
-import { requireMe } from "@/lib/auth/page-guard";
+import { requireMe } from "@/lib/doors/pages/guards";
 
 export const metadata: Metadata = { title: "Aktive Sitzungen" };
 

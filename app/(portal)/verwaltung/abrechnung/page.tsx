@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { BillingPanel } from "@/components/billing/billing-panel";
 import { DunningSettingsSection } from "@/components/dunning/dunning-settings";
-import { requireStaff } from "@/lib/admin/page-guard";
+import { requireStaff } from "@/lib/doors/pages/guards";
 
 export const metadata: Metadata = { title: "Abrechnung" };
 

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { UsersPanel } from "@/components/admin/users-panel";
-import { requireStaff } from "@/lib/admin/page-guard";
+import { requireStaff } from "@/lib/doors/pages/guards";
 
 export const metadata: Metadata = { title: "Mitarbeiter" };
 

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CreateInstanceForm } from "@/components/admin/create-instance-form";
-import { requireStaff } from "@/lib/admin/page-guard";
+import { requireStaff } from "@/lib/doors/pages/guards";
 import { config } from "@/lib/config";
 
 export const metadata: Metadata = { title: "Neue Instanz" };

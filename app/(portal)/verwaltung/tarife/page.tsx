@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { TiersEditor } from "@/components/admin/tiers-editor";
-import { requireStaff } from "@/lib/admin/page-guard";
+import { requireStaff } from "@/lib/doors/pages/guards";
 
 export const metadata: Metadata = { title: "Tarife" };
 

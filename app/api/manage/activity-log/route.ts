@@ -1,6 +1,6 @@
 import { ACTIVITY_KIND_KEYS, listActivity } from "@/lib/activity";
 import { parseQuery } from "@/lib/http/body";
-import { instanceRoute } from "@/lib/http/manage-route";
+import { instanceRoute } from "@/lib/doors/manage/route";
 import { isoDateField } from "@/lib/invoices/schemas";
 import { pageQuery, z } from "@/lib/validation";
 

@@ -2,7 +2,7 @@ import { userActor } from "@/lib/activity";
 import { getBillingProfile, updateOwnBillingProfile } from "@/lib/billing/profile";
 import { customerProfileBody } from "@/lib/billing/profile-schemas";
 import { parseJsonBody } from "@/lib/http/body";
-import { instanceRoute } from "@/lib/http/manage-route";
+import { instanceRoute } from "@/lib/doors/manage/route";
 
 export const GET = instanceRoute({ permission: "invoice.read" }, async ({ instance }) => getBillingProfile(instance.instance.id));
 

@@ -1,5 +1,5 @@
 import { getDomainConfiguration } from "@/lib/domains/service";
-import { instanceRoute } from "@/lib/http/manage-route";
+import { instanceRoute } from "@/lib/doors/manage/route";
 
 export const GET = instanceRoute({ permission: "domain.read" }, async ({ auth, instance }) =>
   getDomainConfiguration(instance, auth.principal),

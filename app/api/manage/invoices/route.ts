@@ -1,5 +1,5 @@
 import { parseQuery } from "@/lib/http/body";
-import { instanceRoute } from "@/lib/http/manage-route";
+import { instanceRoute } from "@/lib/doors/manage/route";
 import { customerListQuery } from "@/lib/invoices/schemas";
 import { listInvoices } from "@/lib/invoices/queries";
 

@@ -1,1 +1,1 @@
-export { serverViewRoute as GET } from "@/lib/servers/routes";
+export { serverViewRoute as GET } from "@/lib/doors/manage/server";

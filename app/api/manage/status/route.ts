@@ -1,4 +1,4 @@
-import { instanceRoute } from "@/lib/http/manage-route";
+import { instanceRoute } from "@/lib/doors/manage/route";
 import { instanceStatus } from "@/lib/status";
 
 export const GET = instanceRoute({ allowSuspended: true }, async ({ instance }) => instanceStatus(instance));

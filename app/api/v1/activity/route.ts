@@ -1,7 +1,7 @@
 import { listActivity } from "@/lib/activity";
 import { parseQuery } from "@/lib/http/body";
-import { v1TenantRoute } from "@/lib/v1/route";
-import { requireSingleTenant } from "@/lib/v1/tenant";
+import { v1TenantRoute } from "@/lib/doors/v1/route";
+import { requireSingleTenant } from "@/lib/doors/v1/tenant";
 import { pageQuery, z } from "@/lib/validation";
 
 const query = z.object({ ...pageQuery, tenant_id: z.string().optional() });

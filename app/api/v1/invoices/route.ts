@@ -1,8 +1,8 @@
 import { parseQuery } from "@/lib/http/body";
 import { customerListQuery } from "@/lib/invoices/schemas";
 import { listInvoices } from "@/lib/invoices/queries";
-import { v1TenantRoute } from "@/lib/v1/route";
-import { requireSingleTenant } from "@/lib/v1/tenant";
+import { v1TenantRoute } from "@/lib/doors/v1/route";
+import { requireSingleTenant } from "@/lib/doors/v1/tenant";
 import { z } from "@/lib/validation";
 
 const query = customerListQuery.extend({ tenant_id: z.string().optional() });

@@ -1,6 +1,6 @@
 import { parseQuery } from "@/lib/http/body";
-import { v1Route } from "@/lib/v1/route";
-import { listTenants } from "@/lib/v1/tenants";
+import { v1Route } from "@/lib/doors/v1/route";
+import { listTenants } from "@/lib/doors/v1/tenants";
 import { pageQuery, z } from "@/lib/validation";
 
 const tenantListQuery = z.object(pageQuery);

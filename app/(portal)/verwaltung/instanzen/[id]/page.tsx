@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { InstanceDetail } from "@/components/admin/instance-detail";
-import { requireStaff } from "@/lib/admin/page-guard";
+import { requireStaff } from "@/lib/doors/pages/guards";
 import { parseIntId } from "@/lib/http/params";
 
 export const metadata: Metadata = { title: "Instanz" };

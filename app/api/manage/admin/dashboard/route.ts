@@ -1,4 +1,4 @@
 import { staffDashboard } from "@/lib/admin/dashboard";
-import { staffRoute } from "@/lib/http/manage-route";
+import { staffRoute } from "@/lib/doors/manage/route";
 
 export const GET = staffRoute({ permission: "tenant.read" }, async () => staffDashboard());

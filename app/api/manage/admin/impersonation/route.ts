@@ -1,7 +1,7 @@
-import { presentImpersonation, startImpersonation, stopImpersonation } from "@/lib/admin/impersonation";
+import { presentImpersonation, startImpersonation, stopImpersonation } from "@/lib/auth/impersonation";
 import { startImpersonationSchema } from "@/lib/admin/schemas";
 import { parseJsonBody } from "@/lib/http/body";
-import { staffRoute } from "@/lib/http/manage-route";
+import { staffRoute } from "@/lib/doors/manage/route";
 
 /** "Ansicht als Kunde": the current read-only customer view of this session. */
 export const GET = staffRoute({ permission: "tenant.read" }, async ({ impersonation }) => ({

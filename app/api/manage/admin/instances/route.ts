@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { createInstance, listInstances } from "@/lib/admin/instances";
 import { createInstanceSchema, listInstancesQuery } from "@/lib/admin/schemas";
 import { parseJsonBody, parseQuery } from "@/lib/http/body";
-import { staffRoute } from "@/lib/http/manage-route";
+import { staffRoute } from "@/lib/doors/manage/route";
 import { userActor } from "@/lib/activity";
 
 export const GET = staffRoute({ permission: "tenant.read" }, async ({ req }) => listInstances(parseQuery(req, listInstancesQuery)));

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { userActor } from "@/lib/activity";
 import { parseJsonBody, parseQuery } from "@/lib/http/body";
-import { staffRoute } from "@/lib/http/manage-route";
+import { staffRoute } from "@/lib/doors/manage/route";
 import { createDraft } from "@/lib/invoices/drafts";
 import { listInvoicesForStaff } from "@/lib/invoices/queries";
 import { draftSchema, staffListQuery } from "@/lib/invoices/schemas";

@@ -1,4 +1,4 @@
 import { listRoles } from "@/lib/admin/users";
-import { staffRoute } from "@/lib/http/manage-route";
+import { staffRoute } from "@/lib/doors/manage/route";
 
 export const GET = staffRoute({ permission: "tenant.read" }, async () => listRoles());

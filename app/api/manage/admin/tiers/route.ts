@@ -1,4 +1,4 @@
 import { listTiers } from "@/lib/admin/tiers";
-import { staffRoute } from "@/lib/http/manage-route";
+import { staffRoute } from "@/lib/doors/manage/route";
 
 export const GET = staffRoute({ permission: "tenant.read" }, async () => listTiers());

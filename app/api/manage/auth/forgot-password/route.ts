@@ -1,6 +1,6 @@
 import { requestPasswordReset } from "@/lib/auth/passwords-flow";
 import { parseJsonBody } from "@/lib/http/body";
-import { publicRoute } from "@/lib/http/manage-route";
+import { publicRoute } from "@/lib/doors/manage/route";
 import { emailField, z } from "@/lib/validation";
 
 const schema = z.object({ email: emailField });

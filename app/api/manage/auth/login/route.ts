@@ -1,5 +1,5 @@
 import { parseJsonBody } from "@/lib/http/body";
-import { publicRoute } from "@/lib/http/manage-route";
+import { publicRoute } from "@/lib/doors/manage/route";
 import { login } from "@/lib/auth/login";
 import { loadInstanceContext, presentInstance } from "@/lib/instances/present";
 import { apiTimestamp } from "@/lib/time";

@@ -1,5 +1,5 @@
 import { logout } from "@/lib/auth/login";
-import { sessionRoute } from "@/lib/http/manage-route";
+import { sessionRoute } from "@/lib/doors/manage/route";
 
 /** Logging out also ends a running customer view, so it stays allowed during it. */
 export const POST = sessionRoute(

@@ -1,6 +1,6 @@
 import { changePassword } from "@/lib/auth/passwords-flow";
 import { parseJsonBody } from "@/lib/http/body";
-import { sessionRoute } from "@/lib/http/manage-route";
+import { sessionRoute } from "@/lib/doors/manage/route";
 import { confirmedPassword, passwordField, passwordMismatch, passwordsMatch, z } from "@/lib/validation";
 
 const schema = z

@@ -1,5 +1,5 @@
 import { reapplyDomains } from "@/lib/domains/service";
-import { instanceRoute } from "@/lib/http/manage-route";
+import { instanceRoute } from "@/lib/doors/manage/route";
 import { userActor } from "@/lib/activity";
 
 /** Retry: pushes the saved domain configuration to the instance server again. */

@@ -1,6 +1,6 @@
 import { checkDomainCname } from "@/lib/domains/service";
 import { parseJsonBody } from "@/lib/http/body";
-import { instanceRoute } from "@/lib/http/manage-route";
+import { instanceRoute } from "@/lib/doors/manage/route";
 import { domainBody } from "@/lib/domains/schemas";
 
 export const POST = instanceRoute({ permission: "domain.read" }, async ({ req, instance }) => {

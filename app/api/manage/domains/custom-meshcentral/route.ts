@@ -1,7 +1,7 @@
 import { removeCustomDomain, setCustomDomain } from "@/lib/domains/service";
 import { setDomainBody } from "@/lib/domains/schemas";
 import { parseJsonBody } from "@/lib/http/body";
-import { instanceRoute } from "@/lib/http/manage-route";
+import { instanceRoute } from "@/lib/doors/manage/route";
 import { userActor } from "@/lib/activity";
 
 export const PUT = instanceRoute({ permission: "domain.write" }, async ({ req, ip, auth, instance }) => {

@@ -1,5 +1,5 @@
-import { instanceRoute } from "@/lib/http/manage-route";
-import { invoiceIdParam } from "@/lib/invoices/http";
+import { instanceRoute } from "@/lib/doors/manage/route";
+import { invoiceIdParam } from "@/lib/invoices/params";
 import { getInvoice } from "@/lib/invoices/queries";
 
 export const GET = instanceRoute({ permission: "invoice.read" }, async ({ params, instance }) => {

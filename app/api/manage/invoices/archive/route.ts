@@ -1,6 +1,6 @@
 import { parseQuery } from "@/lib/http/body";
-import { instanceRoute } from "@/lib/http/manage-route";
-import { zipResponse } from "@/lib/invoices/http";
+import { instanceRoute } from "@/lib/doors/manage/route";
+import { zipResponse } from "@/lib/doors/kit/files";
 import { archiveQuery } from "@/lib/invoices/schemas";
 import { invoiceYearArchive } from "@/lib/invoices/year-archive";
 

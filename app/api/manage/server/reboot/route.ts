@@ -1,3 +1,3 @@
-import { serverActionRoute } from "@/lib/servers/routes";
+import { serverActionRoute } from "@/lib/doors/manage/server";
 
 export const POST = serverActionRoute("reboot");

@@ -2,9 +2,9 @@ import { NextResponse } from "next/server";
 import { parseJsonBody } from "@/lib/http/body";
 import { accountSecondFactors } from "@/lib/auth/second-factor";
 import { setTwoFactor } from "@/lib/auth/two-factor";
-import { refuseApiKey } from "@/lib/v1/account";
-import { v1Route } from "@/lib/v1/route";
-import { twoFactorSettingsBody } from "@/lib/v1/schemas";
+import { refuseApiKey } from "@/lib/doors/v1/account";
+import { v1Route } from "@/lib/doors/v1/route";
+import { twoFactorSettingsBody } from "@/lib/doors/v1/schemas";
 
 /** E-mail 2FA status (seed fields) plus the other sign-in methods of the account. */
 export const GET = v1Route({}, async ({ auth }) => accountSecondFactors(auth.principal.userId));

@@ -1,8 +1,8 @@
 import { NextResponse } from "next/server";
 import { parseJsonBody } from "@/lib/http/body";
 import { createApiKey, listApiKeys } from "@/lib/auth/api-keys";
-import { v1Route } from "@/lib/v1/route";
-import { createApiKeyBody } from "@/lib/v1/schemas";
+import { v1Route } from "@/lib/doors/v1/route";
+import { createApiKeyBody } from "@/lib/doors/v1/schemas";
 
 export const GET = v1Route({}, async ({ auth }) => ({ api_keys: await listApiKeys(auth.principal.userId) }));
 

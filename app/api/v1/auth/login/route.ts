@@ -1,7 +1,7 @@
 import { apiLogin } from "@/lib/auth/login";
 import { parseJsonBody } from "@/lib/http/body";
-import { v1Public } from "@/lib/v1/route";
-import { loginBody } from "@/lib/v1/schemas";
+import { v1Public } from "@/lib/doors/v1/route";
+import { loginBody } from "@/lib/doors/v1/schemas";
 
 export const POST = v1Public(async ({ req, ip }) => {
   const input = await parseJsonBody(req, loginBody);

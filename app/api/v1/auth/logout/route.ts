@@ -1,6 +1,6 @@
 import { logout } from "@/lib/auth/login";
-import { V1Error } from "@/lib/v1/errors";
-import { v1Route } from "@/lib/v1/route";
+import { V1Error } from "@/lib/doors/v1/errors";
+import { v1Route } from "@/lib/doors/v1/route";
 
 /** Ends the login session of the access token: its refresh-token family is revoked, access tokens stop working at once. */
 export const POST = v1Route({ write: false, allowWhileImpersonating: true }, async ({ auth, ip }) => {

@@ -1,7 +1,7 @@
 import { describeMe } from "@/lib/auth/me";
 import { tenantClaims } from "@/lib/auth/token-families";
 import { twoFactorStatus } from "@/lib/auth/two-factor";
-import { v1Route } from "@/lib/v1/route";
+import { v1Route } from "@/lib/doors/v1/route";
 
 export const GET = v1Route({}, async ({ auth }) => {
   // Independent reads: one round trip of latency.

@@ -3,8 +3,8 @@ import { NextResponse } from "next/server";
 import { listPasskeys, registerPasskey } from "@/lib/auth/passkeys";
 import { passkeyRegistrationBody } from "@/lib/auth/schemas";
 import { parseJsonBody } from "@/lib/http/body";
-import { V1Error } from "@/lib/v1/errors";
-import { v1Route } from "@/lib/v1/route";
+import { V1Error } from "@/lib/doors/v1/errors";
+import { v1Route } from "@/lib/doors/v1/route";
 
 export const GET = v1Route({}, async ({ auth }) => listPasskeys(auth.principal.userId));
 

@@ -1,6 +1,6 @@
 import { rotateRefreshToken } from "@/lib/auth/token-families";
-import { bearerToken, unauthenticated } from "@/lib/v1/auth";
-import { v1Public } from "@/lib/v1/route";
+import { bearerToken, unauthenticated } from "@/lib/doors/v1/auth";
+import { v1Public } from "@/lib/doors/v1/route";
 
 /** Authorization: Bearer <refresh_token> → a new access and refresh token (the old refresh token is spent). */
 export const POST = v1Public(async ({ req, ip }) => {

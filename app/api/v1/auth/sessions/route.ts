@@ -1,5 +1,5 @@
 import { listSessions, signOutEverywhere } from "@/lib/auth/account";
-import { v1Route } from "@/lib/v1/route";
+import { v1Route } from "@/lib/doors/v1/route";
 
 export const GET = v1Route({}, async ({ auth }) =>
   listSessions({ userId: auth.principal.userId, sessionId: auth.principal.sessionId, familyId: auth.familyId }),

@@ -1,6 +1,6 @@
 import { userActor } from "@/lib/activity";
-import { getHost, unlinkHost } from "@/lib/v1/hosts";
-import { v1TenantRoute } from "@/lib/v1/route";
+import { getHost, unlinkHost } from "@/lib/doors/v1/hosts";
+import { v1TenantRoute } from "@/lib/doors/v1/route";
 
 export const GET = v1TenantRoute({ permission: "host.read" }, async ({ tenant, params }) => getHost(tenant, String(params.id)));
 

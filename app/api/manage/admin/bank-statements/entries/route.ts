@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseQuery } from "@/lib/http/body";
-import { staffRoute } from "@/lib/http/manage-route";
+import { staffRoute } from "@/lib/doors/manage/route";
 import { listBankEntries } from "@/lib/payments/import";
 
 const querySchema = z.object({

@@ -3,7 +3,7 @@ import { userActor } from "@/lib/activity";
 import { executeBillingRun } from "@/lib/billing/run";
 import { runBody } from "@/lib/billing/schemas";
 import { parseJsonBody } from "@/lib/http/body";
-import { staffRoute } from "@/lib/http/manage-route";
+import { staffRoute } from "@/lib/doors/manage/route";
 
 export const POST = staffRoute({ permission: "invoice.write" }, async ({ req, ip, auth }) => {
   const { period, decisions } = await parseJsonBody(req, runBody);

@@ -2,7 +2,7 @@ import { userActor } from "@/lib/activity";
 import { settingsBody } from "@/lib/billing/schemas";
 import { getBillingSettings, updateBillingSettings } from "@/lib/billing/settings";
 import { parseJsonBody } from "@/lib/http/body";
-import { staffRoute } from "@/lib/http/manage-route";
+import { staffRoute } from "@/lib/doors/manage/route";
 
 export const GET = staffRoute({ permission: "invoice.read" }, async () => {
   return { settings: await getBillingSettings() };

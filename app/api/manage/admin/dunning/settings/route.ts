@@ -2,7 +2,7 @@ import { userActor } from "@/lib/activity";
 import { dunningSettingsBody } from "@/lib/dunning/schemas";
 import { getDunningSettings, updateDunningSettings } from "@/lib/dunning/settings";
 import { parseJsonBody } from "@/lib/http/body";
-import { staffRoute } from "@/lib/http/manage-route";
+import { staffRoute } from "@/lib/doors/manage/route";
 
 export const GET = staffRoute({ permission: "invoice.read" }, async () => {
   return { settings: await getDunningSettings() };

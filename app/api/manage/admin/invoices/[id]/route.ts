@@ -1,8 +1,8 @@
 import { userActor } from "@/lib/activity";
 import { parseJsonBody } from "@/lib/http/body";
-import { staffRoute } from "@/lib/http/manage-route";
+import { staffRoute } from "@/lib/doors/manage/route";
 import { deleteDraft, updateDraft } from "@/lib/invoices/drafts";
-import { invoiceIdParam } from "@/lib/invoices/http";
+import { invoiceIdParam } from "@/lib/invoices/params";
 import { getInvoiceForStaff } from "@/lib/invoices/queries";
 import { draftSchema } from "@/lib/invoices/schemas";
 

@@ -1,4 +1,4 @@
-import { staffRoute } from "@/lib/http/manage-route";
+import { staffRoute } from "@/lib/doors/manage/route";
 import { listRecipients } from "@/lib/invoices/queries";
 
 /** Instances and their last-used invoice recipient, for the draft form. */

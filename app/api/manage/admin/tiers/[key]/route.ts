@@ -2,7 +2,7 @@ import { keyParam } from "@/lib/http/params";
 import { updateTierSchema } from "@/lib/admin/schemas";
 import { updateTier } from "@/lib/admin/tiers";
 import { parseJsonBody } from "@/lib/http/body";
-import { staffRoute } from "@/lib/http/manage-route";
+import { staffRoute } from "@/lib/doors/manage/route";
 import { userActor } from "@/lib/activity";
 
 export const PATCH = staffRoute({ permission: "tenant.manage" }, async ({ req, ip, params, auth }) => {

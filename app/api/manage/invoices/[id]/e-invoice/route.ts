@@ -1,6 +1,7 @@
-import { instanceRoute } from "@/lib/http/manage-route";
+import { instanceRoute } from "@/lib/doors/manage/route";
 import { intIdParam } from "@/lib/http/params";
-import { eInvoiceResponse, getEInvoice, parseEInvoiceFormat } from "@/lib/einvoice/service";
+import { getEInvoice } from "@/lib/invoices/einvoice/service";
+import { eInvoiceResponse, parseEInvoiceFormat } from "@/lib/doors/kit/files";
 
 /** XML e-invoice (CII/ZUGFeRD or XRechnung per instance setting; `?format=` overrides). */
 export const GET = instanceRoute({ permission: "invoice.read" }, async ({ req, params, instance }) => {

@@ -1,5 +1,6 @@
-import { instanceRoute } from "@/lib/http/manage-route";
-import { invoiceIdParam, pdfDownload } from "@/lib/invoices/http";
+import { instanceRoute } from "@/lib/doors/manage/route";
+import { invoiceIdParam } from "@/lib/invoices/params";
+import { pdfDownload } from "@/lib/doors/kit/files";
 import { archivedPdfSha256, getInvoicePdf } from "@/lib/invoices/pdf-archive";
 
 export const GET = instanceRoute({ permission: "invoice.read" }, async ({ req, params, instance }) => {

@@ -1,6 +1,6 @@
 import { revokeApiKey } from "@/lib/auth/api-keys";
 import { uuidParam } from "@/lib/http/params";
-import { v1Route } from "@/lib/v1/route";
+import { v1Route } from "@/lib/doors/v1/route";
 
 export const DELETE = v1Route({}, async ({ auth, params, ip }) => {
   const id = uuidParam(params, "id", "API-Schlüssel nicht gefunden.");

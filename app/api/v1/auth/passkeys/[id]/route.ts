@@ -1,7 +1,7 @@
 import { removePasskey } from "@/lib/auth/passkeys";
 import { uuidParam } from "@/lib/http/params";
-import { V1Error } from "@/lib/v1/errors";
-import { v1Route } from "@/lib/v1/route";
+import { V1Error } from "@/lib/doors/v1/errors";
+import { v1Route } from "@/lib/doors/v1/route";
 
 export const DELETE = v1Route({}, async ({ auth, params, ip }) => {
   if (auth.via === "pat") throw new V1Error(403, "forbidden", "Passkeys können nicht mit einem API-Schlüssel entfernt werden.");

@@ -1,6 +1,6 @@
 import { passkeyRegistrationOptions } from "@/lib/auth/passkeys";
-import { V1Error } from "@/lib/v1/errors";
-import { v1Route } from "@/lib/v1/route";
+import { V1Error } from "@/lib/doors/v1/errors";
+import { v1Route } from "@/lib/doors/v1/route";
 
 /** Registration step 1: options for navigator.credentials.create(); the challenge is kept in PostgreSQL. */
 export const POST = v1Route({}, async ({ auth }) => {

@@ -1,6 +1,6 @@
 import { endSession } from "@/lib/auth/account";
 import { uuidParam } from "@/lib/http/params";
-import { v1Route } from "@/lib/v1/route";
+import { v1Route } from "@/lib/doors/v1/route";
 
 /** Ends one of the user's sessions or API v1 logins. */
 export const DELETE = v1Route({}, async ({ auth, params, ip }) =>

@@ -1,8 +1,8 @@
 import { userActor } from "@/lib/activity";
 import { parseJsonBody } from "@/lib/http/body";
-import { v1Route } from "@/lib/v1/route";
-import { suspendBody } from "@/lib/v1/schemas";
-import { suspendTenant } from "@/lib/v1/tenants";
+import { v1Route } from "@/lib/doors/v1/route";
+import { suspendBody } from "@/lib/doors/v1/schemas";
+import { suspendTenant } from "@/lib/doors/v1/tenants";
 
 export const POST = v1Route({ permission: "tenant.manage", staffOnly: true }, async ({ req, params, auth, ip }) => {
   const { reason } = await parseJsonBody(req, suspendBody);

@@ -2,7 +2,7 @@ import { getInstanceDetail } from "@/lib/admin/instances";
 import { intIdParam } from "@/lib/http/params";
 import { listActivity } from "@/lib/activity";
 import { parseQuery } from "@/lib/http/body";
-import { staffRoute } from "@/lib/http/manage-route";
+import { staffRoute } from "@/lib/doors/manage/route";
 import { pageQuery, z } from "@/lib/validation";
 
 const schema = z.object(pageQuery);

@@ -3,7 +3,7 @@ import { userActor } from "@/lib/activity";
 import { addPlanItem, listPlanItems, removePlanItem } from "@/lib/billing/items";
 import { itemIdQuery, planItemBody } from "@/lib/billing/schemas";
 import { parseJsonBody, parseQuery } from "@/lib/http/body";
-import { staffRoute } from "@/lib/http/manage-route";
+import { staffRoute } from "@/lib/doors/manage/route";
 import { intIdParam } from "@/lib/http/params";
 
 const instanceId = (params: Parameters<typeof intIdParam>[0]) => intIdParam(params, "id", "Diese Instanz gibt es nicht.");

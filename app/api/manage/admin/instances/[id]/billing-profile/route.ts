@@ -2,7 +2,7 @@ import { userActor } from "@/lib/activity";
 import { getBillingProfile, updateBillingProfile } from "@/lib/billing/profile";
 import { staffProfileBody } from "@/lib/billing/profile-schemas";
 import { parseJsonBody } from "@/lib/http/body";
-import { staffRoute } from "@/lib/http/manage-route";
+import { staffRoute } from "@/lib/doors/manage/route";
 import { intIdParam } from "@/lib/http/params";
 
 const instanceId = (params: Parameters<typeof intIdParam>[0]) => intIdParam(params, "id", "Diese Instanz gibt es nicht.");

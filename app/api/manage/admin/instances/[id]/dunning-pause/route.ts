@@ -2,7 +2,7 @@ import { userActor } from "@/lib/activity";
 import { getDunningState, pauseDunning, resumeDunning } from "@/lib/dunning/pause";
 import { pauseBody } from "@/lib/dunning/schemas";
 import { parseJsonBody } from "@/lib/http/body";
-import { staffRoute } from "@/lib/http/manage-route";
+import { staffRoute } from "@/lib/doors/manage/route";
 import { intIdParam } from "@/lib/http/params";
 
 const NOT_FOUND = "Instanz nicht gefunden.";

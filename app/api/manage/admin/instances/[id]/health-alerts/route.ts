@@ -1,7 +1,7 @@
 import { userActor } from "@/lib/activity";
 import { getHealthAlerts, healthAlertsBody, setHealthAlerts } from "@/lib/health/opt-in";
 import { parseJsonBody } from "@/lib/http/body";
-import { staffRoute } from "@/lib/http/manage-route";
+import { staffRoute } from "@/lib/doors/manage/route";
 import { intIdParam } from "@/lib/http/params";
 
 const NOT_FOUND = "Instanz nicht gefunden.";

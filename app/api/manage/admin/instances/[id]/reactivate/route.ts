@@ -2,7 +2,7 @@ import { userActor } from "@/lib/activity";
 import { getInstanceDetail } from "@/lib/admin/instances";
 import { reactivateSchema } from "@/lib/admin/schemas";
 import { parseJsonBody } from "@/lib/http/body";
-import { staffRoute } from "@/lib/http/manage-route";
+import { staffRoute } from "@/lib/doors/manage/route";
 import { intIdParam } from "@/lib/http/params";
 import { reactivateInstance } from "@/lib/instances/commands";
 

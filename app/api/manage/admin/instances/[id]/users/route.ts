@@ -4,7 +4,7 @@ import { intIdParam } from "@/lib/http/params";
 import { inviteUserSchema, listUsersQuery } from "@/lib/admin/schemas";
 import { inviteUser, listUsers } from "@/lib/admin/users";
 import { parseJsonBody, parseQuery } from "@/lib/http/body";
-import { staffRoute } from "@/lib/http/manage-route";
+import { staffRoute } from "@/lib/doors/manage/route";
 import { userActor } from "@/lib/activity";
 
 export const GET = staffRoute({ permission: "tenant.read" }, async ({ req, params }) => {

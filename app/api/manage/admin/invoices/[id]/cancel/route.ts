@@ -1,8 +1,8 @@
 import { userActor } from "@/lib/activity";
 import { parseJsonBody } from "@/lib/http/body";
-import { staffRoute } from "@/lib/http/manage-route";
+import { staffRoute } from "@/lib/doors/manage/route";
 import { cancelInvoice } from "@/lib/invoices/commands";
-import { invoiceIdParam } from "@/lib/invoices/http";
+import { invoiceIdParam } from "@/lib/invoices/params";
 import { cancelSchema } from "@/lib/invoices/schemas";
 
 export const POST = staffRoute({ permission: "invoice.write" }, async ({ req, ip, params, auth }) => {

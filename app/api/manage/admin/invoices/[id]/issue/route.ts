@@ -1,7 +1,7 @@
 import { userActor } from "@/lib/activity";
-import { staffRoute } from "@/lib/http/manage-route";
+import { staffRoute } from "@/lib/doors/manage/route";
 import { issueInvoice } from "@/lib/invoices/commands";
-import { invoiceIdParam } from "@/lib/invoices/http";
+import { invoiceIdParam } from "@/lib/invoices/params";
 
 export const POST = staffRoute({ permission: "invoice.write" }, async ({ ip, params, auth }) => {
   const invoice = await issueInvoice(invoiceIdParam(params), userActor(auth.principal, ip));

@@ -1,5 +1,6 @@
-import { staffRoute } from "@/lib/http/manage-route";
-import { invoiceIdParam, pdfResponse, wantsInline } from "@/lib/invoices/http";
+import { staffRoute } from "@/lib/doors/manage/route";
+import { invoiceIdParam } from "@/lib/invoices/params";
+import { pdfResponse, wantsInline } from "@/lib/doors/kit/files";
 import { getInvoicePdfForStaff } from "@/lib/invoices/pdf-archive";
 
 export const GET = staffRoute({ permission: "invoice.read" }, async ({ req, params }) => {

@@ -1,4 +1,4 @@
-import { staffRoute } from "@/lib/http/manage-route";
+import { staffRoute } from "@/lib/doors/manage/route";
 import { intIdParam } from "@/lib/http/params";
 import { resendMail } from "@/lib/mail/staff";
 

@@ -3,7 +3,7 @@ import { userActor } from "@/lib/activity";
 import { scheduleTierPriceBody } from "@/lib/billing/tier-price-schemas";
 import { scheduleTierPrice } from "@/lib/billing/tier-prices";
 import { parseJsonBody } from "@/lib/http/body";
-import { staffRoute } from "@/lib/http/manage-route";
+import { staffRoute } from "@/lib/doors/manage/route";
 import { keyParam } from "@/lib/http/params";
 
 /** Schedules a price change (201), or with `dry_run: true` answers who would be affected (200, nothing written). */

@@ -1,6 +1,6 @@
 import { uuidParam } from "@/lib/http/params";
 import { deactivateUser } from "@/lib/admin/users";
-import { staffRoute } from "@/lib/http/manage-route";
+import { staffRoute } from "@/lib/doors/manage/route";
 import { userActor } from "@/lib/activity";
 
 export const POST = staffRoute({ permission: "user.manage" }, async ({ ip, params, auth }) =>

@@ -2,8 +2,8 @@ import { NextResponse } from "next/server";
 import { cancelEmailTwoFactor, confirmEmailTwoFactor, startEmailTwoFactor } from "@/lib/auth/email-two-factor";
 import { emailCodeBody, passwordBody } from "@/lib/auth/schemas";
 import { parseJsonBody } from "@/lib/http/body";
-import { refuseApiKey } from "@/lib/v1/account";
-import { v1Route } from "@/lib/v1/route";
+import { refuseApiKey } from "@/lib/doors/v1/account";
+import { v1Route } from "@/lib/doors/v1/route";
 
 /** "E-Mail-Bestätigung einschalten": the password confirms, a 6-digit test code is mailed (e-mail 2FA stays off). */
 export const POST = v1Route({}, async ({ req, auth, ip }) => {

@@ -1,9 +1,9 @@
 import { userActor } from "@/lib/activity";
 import { NotFoundError } from "@/lib/errors";
 import { parseJsonBody } from "@/lib/http/body";
-import { staffRoute } from "@/lib/http/manage-route";
+import { staffRoute } from "@/lib/doors/manage/route";
 import { intIdParam } from "@/lib/http/params";
-import { serverActionBody } from "@/lib/servers/routes";
+import { serverActionBody } from "@/lib/servers/schemas";
 import { SERVER_ACTIONS, performServerAction, type ServerAction } from "@/lib/servers/service";
 
 /**

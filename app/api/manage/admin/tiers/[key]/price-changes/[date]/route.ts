@@ -1,6 +1,6 @@
 import { userActor } from "@/lib/activity";
 import { cancelTierPrice } from "@/lib/billing/tier-prices";
-import { staffRoute } from "@/lib/http/manage-route";
+import { staffRoute } from "@/lib/doors/manage/route";
 import { keyParam } from "@/lib/http/params";
 
 /** Cancels the change taking effect on {date} (YYYY-MM-DD) while it is still in the future. */

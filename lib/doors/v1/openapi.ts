@@ -1,0 +1,967 @@
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from "zod-openapi";
+import * as admin from "@/lib/admin/schemas";
+import { bulkActionSchema } from "@/lib/admin/bulk";
+import * as billing from "@/lib/billing/schemas";
+import { customerProfileBody, staffProfileBody } from "@/lib/billing/profile-schemas";
+import { scheduleTierPriceBody } from "@/lib/billing/tier-price-schemas";
+import { dunningSettingsBody, pauseBody } from "@/lib/dunning/schemas";
+import { healthAlertsBody } from "@/lib/health/opt-in";
+import { invoiceDetailResponse, invoiceList } from "@/lib/invoices/api-schemas";
+import { archiveQuery, cancelSchema, customerListQuery, draftSchema, paymentSchema, staffListQuery } from "@/lib/invoices/schemas";
+import { listMailsQuery } from "@/lib/mail/staff";
+import { serverActionBody } from "@/lib/servers/schemas";
+import { emailField, MAX_INT_ID, newPasswordField, pageQuery, passwordField, z } from "@/lib/validation";
+import { TEST_EVENT_TYPE, WEBHOOK_EVENT_LABELS, WEBHOOK_EVENT_TYPES, webhookPayloadSchema } from "@/lib/webhooks/events";
+import * as wh from "@/lib/webhooks/schemas";
+import * as s from "./schemas";
+
+/**
+ * The OpenAPI 3.1 document of API v1 and the manage API, generated from the
+ * zod schemas the handlers validate with (zod-openapi). Served at /api/v1/openapi.json.
+ */
+const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
+const ok = (description: string, schema: z.ZodType) => ({ description, content: json(schema) });
+const v1Err = (description: string) => ({ description, content: json(s.errorResponse) });
+const message = z.object({ message: z.string() }).meta({ id: "Message" });
+const manageError = z
+  .object({ message: z.string(), errors: z.record(z.string(), z.array(z.string())).optional() })
+  .meta({ id: "ManageError", example: { message: "Dafür fehlt Ihnen die Berechtigung." } });
+const mErr = (description: string) => ({ description, content: json(manageError) });
+
+const V1_AUTH_ERRORS = {
+  "401": v1Err("Nicht angemeldet, Token ungültig/abgelaufen/widerrufen"),
+  "429": v1Err("Rate-Limit (600/min pro Benutzer) überschritten; Header Retry-After"),
+};
+const bearer = [{ bearer: [] as string[] }];
+const tenantParam = { query: s.tenantQuery };
+
+function v1(op: ZodOpenApiOperationObject & { tags?: string[] }, extra: Record<string, unknown> = {}): ZodOpenApiOperationObject {
+  return { security: bearer, ...op, responses: { ...V1_AUTH_ERRORS, ...op.responses }, ...extra };
+}
+
+const pagination = z.object(pageQuery);
+const webhookPath = z.object({ id: z.string().uuid() });
+const WEBHOOK_SCOPE = "Eigener Tenant; MSP-Mitarbeiter ohne tenant_id: die MSP-weiten Endpunkte (Ereignisse aller Tenants), mit tenant_id die des Tenants.";
+
+/**
+ * The `webhooks` section: one entry per event type, the body the portal POSTs
+ * (Standard Webhooks: headers webhook-id, webhook-timestamp, webhook-signature).
+ */
+const webhookSection = Object.fromEntries(
+  [...WEBHOOK_EVENT_TYPES, TEST_EVENT_TYPE].map((type) => [
+    type,
+    {
+      post: {
+        summary: type === TEST_EVENT_TYPE ? "Testereignis („Testereignis senden“)" : WEBHOOK_EVENT_LABELS[type as keyof typeof WEBHOOK_EVENT_LABELS],
+        operationId: `webhook_${type.replaceAll(".", "_")}`,
+        tags: ["v1 Webhooks"],
+        // The receiver checks webhook-signature (HMAC with the endpoint's secret); no bearer token is sent.
+        security: [],
+        requestParams: {
+          header: z.object({
+            "webhook-id": z.string().meta({ description: "Eindeutige Nachrichten-ID; gleich bei jeder Wiederholung (zum Entdoppeln)" }),
+            "webhook-timestamp": z.string().meta({ description: "Unix-Sekunden des Zustellversuchs" }),
+            "webhook-signature": z.string().meta({ description: "v1,<Base64 HMAC-SHA256 über id.timestamp.body>; während einer Secret-Erneuerung zwei, durch Leerzeichen getrennt" }),
+          }),
+        },
+        requestBody: { content: json(webhookPayloadSchema(type as (typeof WEBHOOK_EVENT_TYPES)[number]).meta({ id: `WebhookEvent_${type.replaceAll(".", "_")}` })) },
+        responses: { "200": { description: "Jede 2xx-Antwort gilt als zugestellt; alles andere wird mit Back-off bis zu 24 Stunden wiederholt." } },
+      },
+    },
+  ]),
+);
+
+const hostPath = z.object({ id: z.string().meta({ description: "Hetzner-Server-ID", example: "1001" }) });
+const hostActionPath = hostPath.extend({ action: s.hostAction });
+const emailConfirmationStarted = z
+  .object({
+    two_factor_enabled: z.boolean(),
+    confirmation_pending: z.boolean(),
+    sent_to: z.string(),
+    expires_at: z.string().meta({ description: "ISO 8601" }),
+    expires_in: z.number().int().meta({ description: "Sekunden", example: 600 }),
+    message: z.string(),
+  })
+  .meta({ id: "EmailConfirmationStarted" });
+const tenantPath = z.object({ id: z.string().uuid().meta({ description: "Tenant-UUID (Instanz)" }) });
+
+const v1Paths: ZodOpenApiPathsObject = {
+  "/api/v1/auth/login": {
+    post: {
+      tags: ["v1 Anmeldung"],
+      summary: "Login (E-Mail + Passwort)",
+      security: [],
+      description: "Ohne 2FA: Tokens. Mit 2FA: challenge_token; der Code kommt per E-Mail. Rate-Limit 10/min pro IP.",
+      requestBody: { content: json(s.loginBody) },
+      responses: {
+        "200": { description: "Tokens oder 2FA-Challenge", content: json(z.union([s.tokenResponse, s.twoFactorRequiredResponse])) },
+        "401": v1Err("Falsche Zugangsdaten"),
+        "422": v1Err("Ungültige Eingaben"),
+        "429": v1Err("Zu viele Versuche (10/min pro IP) oder 2FA-Sperre; Retry-After"),
+      },
+    },
+  },
+  "/api/v1/auth/2fa/verify": {
+    post: {
+      tags: ["v1 Anmeldung"],
+      summary: "2FA-Code bestätigen",
+      security: [],
+      description:
+        "Nimmt die Methode des Kontos an: E-Mail-2FA 8-stelliger Code aus der Mail (läuft ab, gilt einmal), Authenticator-App 6-stelliger Code (±30 s, jeder Code einmal) oder ein Wiederherstellungscode (xxxxx-xxxxx, einmal). Nach 5 Fehlversuchen: 429 mit Retry-After: 1800.",
+      requestBody: { content: json(s.verifyTwoFactorBody) },
+      responses: {
+        "200": ok("Tokens", s.tokenResponse),
+        "401": v1Err("Falscher Code (mit attempts_remaining) oder Challenge ungültig/abgelaufen"),
+        "422": v1Err("Ungültige Eingaben"),
+        "429": v1Err("Gesperrt nach 5 Fehlversuchen (Retry-After: 1800) oder 10/min pro IP"),
+      },
+    },
+  },
+  "/api/v1/auth/refresh": {
+    post: {
+      tags: ["v1 Anmeldung"],
+      summary: "Tokens erneuern (Authorization: Bearer <refresh_token>)",
+      description: "Jeder Refresh-Token gilt nur einmal. Ein bereits benutzter Token gilt als gestohlen: die ganze Token-Familie wird widerrufen.",
+      security: [{ bearer: [] }],
+      responses: { "200": ok("Neues Token-Paar", s.tokenResponse), "401": v1Err("Refresh-Token ungültig, abgelaufen oder wiederverwendet") },
+    },
+  },
+  "/api/v1/auth/logout": {
+    post: v1({ tags: ["v1 Anmeldung"], summary: "Logout: widerruft die Refresh-Token-Familie", responses: { "200": ok("Abgemeldet", message) } }),
+  },
+  "/api/v1/auth/me": {
+    get: v1({ tags: ["v1 Anmeldung"], summary: "Eigener Benutzer, Rollen, Permissions, Tenant", responses: { "200": { description: "Benutzer" } } }),
+  },
+  "/api/v1/auth/api-keys": {
+    get: v1({ tags: ["v1 API-Schlüssel"], summary: "Eigene API-Schlüssel (ohne Geheimnisse)", responses: { "200": ok("Liste", z.object({ api_keys: z.array(s.apiKey) })) } }),
+    post: v1({
+      tags: ["v1 API-Schlüssel"],
+      summary: "Personal Access Token erstellen",
+      description: "Die Antwort enthält den Klartext-Token genau einmal. Scope read blockiert jeden schreibenden Aufruf mit 403.",
+      requestBody: { content: json(s.createApiKeyBody) },
+      responses: { "201": ok("Erstellt", s.createdApiKey), "403": v1Err("Mit read-Scope nicht erlaubt"), "422": v1Err("Ungültige Eingaben") },
+    }),
+  },
+  "/api/v1/auth/api-keys/{id}": {
+    delete: v1({
+      tags: ["v1 API-Schlüssel"],
+      summary: "API-Schlüssel widerrufen",
+      requestParams: { path: z.object({ id: z.string().uuid() }) },
+      responses: { "200": ok("Widerrufen", z.object({ message: z.string(), api_key: s.apiKey })), "404": v1Err("Nicht gefunden") },
+    }),
+  },
+  "/api/v1/auth/2fa": {
+    get: v1({
+      tags: ["v1 Konto"],
+      summary: "2FA-Status",
+      description: "E-Mail-2FA, App, Passkeys, übrige Wiederherstellungscodes; email_confirmation beschreibt ein offenes Einschalten der E-Mail-2FA (sonst null).",
+      responses: { "200": { description: "Status" } },
+    }),
+    put: v1({
+      tags: ["v1 Konto"],
+      summary: "E-Mail-2FA ausschalten, oder einschalten mit Bestätigungscode (mit Passwort)",
+      description:
+        "enabled=false schaltet sofort aus. enabled=true schaltet erst nach dem Bestätigungscode ein: Antwort 202, ein 6-stelliger Code geht per E-Mail, " +
+        "PUT /api/v1/auth/2fa/email/confirmation schaltet ein. Ist E-Mail-2FA schon an, bleibt sie unverändert (200).",
+      requestBody: { content: json(s.twoFactorSettingsBody) },
+      responses: {
+        "200": ok("Geändert", z.object({ two_factor_enabled: z.boolean(), confirmation_pending: z.boolean(), message: z.string() })),
+        "202": ok("Bestätigungscode gesendet, noch aus", emailConfirmationStarted),
+        "422": v1Err("Passwort falsch"),
+        "429": v1Err("Zu viele Versuche oder Codes"),
+      },
+    }),
+  },
+  "/api/v1/auth/2fa/email/confirmation": {
+    post: v1({
+      tags: ["v1 Konto"],
+      summary: "E-Mail-2FA einschalten, Schritt 1: Bestätigungscode per E-Mail (mit Passwort; noch nicht aktiv)",
+      description: "Der 6-stellige Code ist 10 Minuten gültig und nur einmal verwendbar; ein neuer Code ersetzt den vorigen. Höchstens 5 Codes pro 30 Minuten und Konto.",
+      requestBody: { content: json(z.object({ password: passwordField })) },
+      responses: { "202": ok("Code gesendet", emailConfirmationStarted), "409": v1Err("E-Mail-2FA bereits aktiv"), "422": v1Err("Passwort falsch"), "429": v1Err("Zu viele Versuche oder Codes") },
+    }),
+    put: v1({
+      tags: ["v1 Konto"],
+      summary: "E-Mail-2FA einschalten, Schritt 2: der richtige Code schaltet sie ein",
+      description: "Falsche Codes: 422; nach 5 falschen Codes in 30 Minuten (pro Konto) bzw. 10 pro Minute (pro IP) 429 mit Retry-After. Abgelaufener Code: 422, verwendeter oder abgebrochener: 409.",
+      requestBody: { content: json(z.object({ code: z.string().meta({ example: "123456" }) })) },
+      responses: {
+        "200": ok("Aktiv", z.object({ two_factor_enabled: z.boolean(), message: z.string() })),
+        "409": v1Err("Kein offener Code oder bereits aktiv"),
+        "422": v1Err("Code falsch oder abgelaufen"),
+        "429": v1Err("Zu viele falsche Codes"),
+      },
+    }),
+    delete: v1({
+      tags: ["v1 Konto"],
+      summary: "Einschalten der E-Mail-2FA abbrechen (der offene Code gilt nicht mehr)",
+      responses: { "200": ok("Abgebrochen", z.object({ two_factor_enabled: z.boolean(), confirmation_pending: z.boolean(), message: z.string() })) },
+    }),
+  },
+  "/api/v1/auth/2fa/email/confirmation/resend": {
+    post: v1({
+      tags: ["v1 Konto"],
+      summary: "Bestätigungscode erneut senden (ohne Passwort, solange das Einschalten offen ist)",
+      responses: { "202": ok("Neuer Code gesendet", emailConfirmationStarted), "409": v1Err("Kein offenes Einschalten"), "429": v1Err("Zu viele Codes angefordert") },
+    }),
+  },
+  "/api/v1/auth/2fa/totp": {
+    post: v1({
+      tags: ["v1 Konto"],
+      summary: "Authenticator-App einrichten, Schritt 1: Schlüssel und QR-Code (noch nicht aktiv)",
+      description: "Das Passwort bestätigt die Einrichtung (Rate-Limit pro Konto und IP wie beim Passwortwechsel).",
+      requestBody: { content: json(z.object({ password: passwordField })) },
+      responses: {
+        "200": ok("Schlüssel", z.object({ secret: z.string(), otpauth_url: z.string(), qr_code: z.string().meta({ description: "data:image/png;base64,…" }) })),
+        "409": v1Err("App bereits aktiv"),
+        "422": v1Err("Passwort falsch"),
+        "429": v1Err("Zu viele Versuche"),
+      },
+    }),
+    put: v1({
+      tags: ["v1 Konto"],
+      summary: "Authenticator-App einrichten, Schritt 2: erster Code aus der App schaltet sie ein",
+      description: "Antwortet mit zehn Wiederherstellungscodes – sie werden nur dieses eine Mal angezeigt. Rate-Limit pro Konto und IP.",
+      requestBody: { content: json(z.object({ code: z.string().meta({ example: "123456" }) })) },
+      responses: { "200": ok("Aktiv", z.object({ totp_enabled: z.boolean(), recovery_codes: z.array(z.string()), message: z.string() })), "422": v1Err("Code falsch"), "429": v1Err("Zu viele Versuche") },
+    }),
+    delete: v1({
+      tags: ["v1 Konto"],
+      summary: "Authenticator-App ausschalten (mit Passwort)",
+      requestBody: { content: json(z.object({ password: passwordField })) },
+      responses: { "200": ok("Aus", z.object({ totp_enabled: z.boolean(), message: z.string() })), "422": v1Err("Passwort falsch"), "429": v1Err("Zu viele Versuche") },
+    }),
+  },
+  "/api/v1/auth/2fa/recovery-codes": {
+    post: v1({
+      tags: ["v1 Konto"],
+      summary: "Neue Wiederherstellungscodes (die bisherigen gelten nicht mehr; mit Passwort)",
+      requestBody: { content: json(z.object({ password: passwordField })) },
+      responses: { "200": ok("Codes", z.object({ recovery_codes: z.array(z.string()), message: z.string() })), "409": v1Err("Weder App noch Passkey eingerichtet"), "422": v1Err("Passwort falsch"), "429": v1Err("Zu viele Versuche") },
+    }),
+  },
+  "/api/v1/auth/passkeys": {
+    get: v1({ tags: ["v1 Konto"], summary: "Passkeys des Kontos", responses: { "200": { description: "Passkeys (id, name, created_at, last_used_at)" } } }),
+    post: v1({
+      tags: ["v1 Konto"],
+      summary: "Passkey registrieren, Schritt 2 (Antwort von navigator.credentials.create)",
+      responses: { "201": { description: "Angelegt; beim ersten Passkey ohne App mit recovery_codes" }, "422": v1Err("Antwort ungültig oder Challenge abgelaufen") },
+    }),
+  },
+  "/api/v1/auth/passkeys/options": {
+    post: v1({ tags: ["v1 Konto"], summary: "Passkey registrieren, Schritt 1: WebAuthn-Optionen und challenge_id", responses: { "200": { description: "Optionen" } } }),
+  },
+  "/api/v1/auth/passkeys/{id}": {
+    delete: v1({
+      tags: ["v1 Konto"],
+      summary: "Passkey entfernen",
+      requestParams: { path: z.object({ id: z.string().uuid() }) },
+      responses: { "200": ok("Entfernt", message), "404": v1Err("Nicht gefunden") },
+    }),
+  },
+  "/api/v1/auth/sessions/{id}": {
+    delete: v1({
+      tags: ["v1 Konto"],
+      summary: "Eine Sitzung (oder API-v1-Anmeldung) beenden",
+      requestParams: { path: z.object({ id: z.string().uuid() }) },
+      responses: { "200": ok("Beendet", z.object({ message: z.string(), current: z.boolean() })), "404": v1Err("Nicht gefunden oder bereits beendet") },
+    }),
+  },
+  "/api/v1/auth/sessions": {
+    get: v1({
+      tags: ["v1 Konto"],
+      summary: "Aktive Sitzungen",
+      description:
+        "Browser- und Manage-API-Sitzungen sowie API-v1-Anmeldungen des Kontos, zuletzt genutzte zuerst: Gerät, IP-Adresse und – wenn der Betreiber eine lokale GeoIP-Datenbank eingerichtet hat – der ungefähre Ort (`approximate_location`, sonst null).",
+      responses: { "200": ok("Sitzungen", z.object({ sessions: z.array(s.sessionItem) })) },
+    }),
+    delete: v1({ tags: ["v1 Konto"], summary: "Überall abmelden", responses: { "200": ok("Abgemeldet", message) } }),
+  },
+  "/api/v1/hosts": {
+    get: v1({
+      tags: ["v1 Hosts"],
+      summary: "Hosts des Tenants (Permission host.read)",
+      description: "Super-Admin/MSP ohne tenant_id: alle Tenants.",
+      requestParams: tenantParam,
+      responses: { "200": ok("Hosts", z.object({ hosts: z.array(s.host) })), "403": v1Err("permission_denied / tenant_forbidden / tenant_suspended") },
+    }),
+  },
+  "/api/v1/hosts/{id}": {
+    get: v1({
+      tags: ["v1 Hosts"],
+      summary: "Host (Permission host.read)",
+      requestParams: { path: hostPath, ...tenantParam },
+      responses: { "200": ok("Host", z.object({ host: s.host }).passthrough()), "404": v1Err("Nicht gefunden (auch fremder Tenant)") },
+    }),
+    delete: v1({
+      tags: ["v1 Hosts"],
+      summary: "Host von der Instanz trennen (Permission host.delete)",
+      requestParams: { path: hostPath, ...tenantParam },
+      responses: { "200": ok("Getrennt", message), "403": v1Err("permission_denied"), "404": v1Err("Nicht gefunden") },
+    }),
+  },
+  "/api/v1/hosts/{id}/{action}": {
+    post: v1({
+      tags: ["v1 Hosts"],
+      summary: "Power-Aktion / Status aktualisieren (Permission host.power)",
+      description: "Aktionen: reboot, power-off, power-on, refresh-status. Rate-Limit 3 Aktionen/min pro Instanz.",
+      requestParams: { path: hostActionPath, ...tenantParam },
+      responses: {
+        "200": ok("Ausgelöst", z.object({ message: z.string(), action: z.string() })),
+        "403": v1Err("permission_denied / insufficient_scope"),
+        "404": v1Err("Nicht gefunden"),
+        "409": v1Err("Andere Aktion läuft"),
+        "422": v1Err("Kein Hetzner-Server zugeordnet"),
+        "500": v1Err("Server-Aktion fehlgeschlagen"),
+      },
+    }),
+  },
+  "/api/v1/webhooks": {
+    get: v1({
+      tags: ["v1 Webhooks"],
+      summary: "Webhook-Endpunkte (Permission webhook.manage)",
+      description: WEBHOOK_SCOPE,
+      requestParams: tenantParam,
+      responses: { "200": ok("Endpunkte", wh.webhookList), "403": v1Err("permission_denied / tenant_forbidden / tenant_suspended") },
+    }),
+    post: v1({
+      tags: ["v1 Webhooks"],
+      summary: "Webhook-Endpunkt anlegen (Permission webhook.manage)",
+      description: `${WEBHOOK_SCOPE} Die Antwort enthält das Signatur-Secret genau einmal.`,
+      requestParams: tenantParam,
+      requestBody: { content: json(wh.createWebhookBody) },
+      responses: {
+        "201": { ...ok("Angelegt", wh.createdWebhookEndpoint), headers: { Location: { description: "Pfad des neuen Endpunkts", schema: { type: "string" } } } },
+        "403": v1Err("permission_denied / insufficient_scope / tenant_forbidden"),
+        "422": v1Err("Ungültige Eingaben (auch: URL in einem lokalen oder privaten Netz)"),
+      },
+    }),
+  },
+  "/api/v1/webhooks/{id}": {
+    get: v1({ tags: ["v1 Webhooks"], summary: "Webhook-Endpunkt", requestParams: { path: webhookPath, ...tenantParam }, responses: { "200": ok("Endpunkt", z.object({ endpoint: wh.webhookEndpoint }).strict()), "404": v1Err("Nicht gefunden") } }),
+    patch: v1({
+      tags: ["v1 Webhooks"],
+      summary: "Webhook-Endpunkt ändern, aktivieren oder deaktivieren",
+      requestParams: { path: webhookPath, ...tenantParam },
+      requestBody: { content: json(wh.updateWebhookBody) },
+      responses: { "200": ok("Geändert", z.object({ endpoint: wh.webhookEndpoint }).strict()), "404": v1Err("Nicht gefunden"), "422": v1Err("Ungültige Eingaben") },
+    }),
+    delete: v1({ tags: ["v1 Webhooks"], summary: "Webhook-Endpunkt löschen", requestParams: { path: webhookPath, ...tenantParam }, responses: { "200": ok("Gelöscht", message), "404": v1Err("Nicht gefunden") } }),
+  },
+  "/api/v1/webhooks/{id}/rotate-secret": {
+    post: v1({
+      tags: ["v1 Webhooks"],
+      summary: "Signatur-Secret erneuern",
+      description: "Das neue Secret wird genau einmal angezeigt. Während der Überlappung (overlap_hours, Standard 24) trägt webhook-signature zwei Signaturen: mit dem neuen und dem alten Secret.",
+      requestParams: { path: webhookPath, ...tenantParam },
+      requestBody: { content: json(wh.rotateSecretBody) },
+      responses: { "200": ok("Erneuert", wh.createdWebhookEndpoint), "404": v1Err("Nicht gefunden"), "422": v1Err("Ungültige Eingaben") },
+    }),
+  },
+  "/api/v1/webhooks/{id}/test": {
+    post: v1({
+      tags: ["v1 Webhooks"],
+      summary: "Testereignis senden (webhook.test an diesen Endpunkt)",
+      requestParams: { path: webhookPath, ...tenantParam },
+      responses: { "202": ok("Eingereiht", wh.webhookTestResult), "404": v1Err("Nicht gefunden") },
+    }),
+  },
+  "/api/v1/webhooks/{id}/deliveries": {
+    get: v1({
+      tags: ["v1 Webhooks"],
+      summary: "Zustellprotokoll (neueste 50, mit jedem Versuch: Ergebnis, HTTP-Status, Dauer)",
+      requestParams: { path: webhookPath, ...tenantParam },
+      responses: { "200": ok("Zustellungen", wh.webhookDeliveryList), "404": v1Err("Nicht gefunden") },
+    }),
+  },
+  "/api/v1/tenants": {
+    get: v1({
+      tags: ["v1 Tenants"],
+      summary: "Tenants (nur MSP, Permission tenant.read)",
+      requestParams: { query: pagination },
+      responses: { "200": ok("Tenants", z.object({ tenants: z.array(s.tenant), meta: s.paginationMeta })), "403": v1Err("permission_denied") },
+    }),
+  },
+  "/api/v1/tenants/{id}": {
+    get: v1({ tags: ["v1 Tenants"], summary: "Tenant", requestParams: { path: tenantPath }, responses: { "200": ok("Tenant", z.object({ tenant: s.tenant })), "404": v1Err("Nicht gefunden") } }),
+  },
+  "/api/v1/tenants/{id}/suspend": {
+    post: v1({
+      tags: ["v1 Tenants"],
+      summary: "Tenant sperren (Permission tenant.manage)",
+      requestParams: { path: tenantPath },
+      requestBody: { content: json(s.suspendBody) },
+      responses: { "200": ok("Gesperrt", z.object({ message: z.string(), tenant: s.tenant })), "409": v1Err("Bereits gesperrt") },
+    }),
+  },
+  "/api/v1/tenants/{id}/unsuspend": {
+    post: v1({
+      tags: ["v1 Tenants"],
+      summary: "Sperre aufheben (Permission tenant.manage)",
+      requestParams: { path: tenantPath },
+      responses: { "200": ok("Entsperrt", z.object({ message: z.string(), tenant: s.tenant })), "409": v1Err("Nicht gesperrt") },
+    }),
+  },
+  "/api/v1/tenants/{id}/host": {
+    put: v1({
+      tags: ["v1 Tenants"],
+      summary: "Hetzner-Server verknüpfen (Permission tenant.manage)",
+      description: "Gleicher Befehl wie in der MSP-Verwaltung: Der Server muss bei Hetzner existieren und darf keinem anderen Tenant gehören.",
+      requestParams: { path: tenantPath },
+      requestBody: { content: json(s.linkHostBody) },
+      responses: { "200": ok("Verknüpft", z.object({ message: z.string(), host: s.host })), "404": v1Err("Nicht gefunden"), "422": v1Err("Server unbekannt oder vergeben") },
+    }),
+  },
+  "/api/v1/activity": {
+    get: v1({
+      tags: ["v1 Aktivität"],
+      summary: "Aktivitätsprotokoll (Permission activity.read)",
+      description: "MSP-Mitarbeiter müssen tenant_id angeben.",
+      requestParams: { query: pagination.extend(s.tenantQuery.shape) },
+      responses: { "200": ok("Einträge", z.object({ logs: z.array(s.activityEntry), meta: s.paginationMeta })), "422": v1Err("tenant_id fehlt") },
+    }),
+  },
+  "/api/v1/invoices": {
+    get: v1({
+      tags: ["v1 Rechnungen"],
+      summary: "Rechnungen des Tenants (Permission invoice.read)",
+      requestParams: { query: customerListQuery.extend(s.tenantQuery.shape) },
+      responses: { "200": ok("Rechnungen, Statistik, Seiten-Info (Zeitpunkte als 2026-03-04T10:00:00+00:00, Daten als YYYY-MM-DD)", invoiceList) },
+    }),
+  },
+  "/api/v1/invoices/{id}": {
+    get: v1({
+      tags: ["v1 Rechnungen"],
+      summary: "Rechnung (Permission invoice.read)",
+      requestParams: { path: z.object({ id: z.string() }), ...tenantParam },
+      responses: { "200": ok("Rechnung (Zeitpunkte als 2026-03-04T10:00:00+00:00, Daten als YYYY-MM-DD)", invoiceDetailResponse), "404": v1Err("Nicht gefunden") },
+    }),
+  },
+  "/api/v1/invoices/{id}/e-invoice": {
+    get: v1({
+      tags: ["v1 Rechnungen"],
+      summary: "E-Rechnung nach EN 16931 (Permission invoice.read)",
+      description: "XML je nach Einstellung der Instanz: ZUGFeRD/Factur-X-CII (Standard) oder XRechnung-UBL (mit Leitweg-ID als BuyerReference). format=zugferd|cii|xrechnung liefert das jeweilige XML, format=facturx das PDF/A-3 mit eingebetteter factur-x.xml. Einmal erzeugt und unveränderlich archiviert.",
+      requestParams: { path: z.object({ id: z.string() }), query: s.tenantQuery.extend({ format: z.enum(["zugferd", "cii", "xrechnung", "facturx"]).optional() }) },
+      responses: {
+        "200": { description: "application/xml (bzw. application/pdf bei format=facturx) als Download" },
+        "404": v1Err("Nicht gefunden"),
+        "422": v1Err("Unbekanntes Format oder E-Rechnung nicht erzeugbar"),
+      },
+    }),
+  },
+};
+
+const session = [{ session: [] as string[] }];
+function m(summary: string, extra: Partial<ZodOpenApiOperationObject> = {}): ZodOpenApiOperationObject {
+  return {
+    tags: ["Manage-API"],
+    summary,
+    security: session,
+    ...extra,
+    responses: { "200": { description: "OK" }, "401": mErr("Nicht angemeldet"), "403": mErr("Gesperrt oder Berechtigung fehlt"), ...extra.responses },
+  };
+}
+const manageStatus = z
+  .object({
+    instance: z.object({ name: z.string(), company_name: z.string(), status: z.string() }).passthrough(),
+    server: z
+      .object({
+        status: s.serverStatusField,
+        status_label: z.string(),
+        health_status: z.string(),
+        ipv4: z.string().nullable(),
+        server_type: z.string().nullable(),
+        datacenter: s.datacenterField,
+      })
+      .passthrough()
+      .nullable(),
+    billing: z
+      .object({
+        monthly_price: z.string().meta({
+          description:
+            "Monatlicher Preis des Tarifs (oder der individuelle Preis) als Nettobetrag: Tarifpreise sind netto, die Umsatzsteuer kommt nach dem Rechnungsprofil hinzu (Inland 19 %, Reverse Charge/steuerfrei/Drittland 0 %).",
+          example: "49,00 €",
+        }),
+      })
+      .passthrough(),
+    domains: z.object({}).passthrough(),
+  })
+  .passthrough()
+  .meta({ id: "ManageStatus" });
+const domainBody = z.object({ domain: z.string().meta({ example: "portal.meinefirma.de" }) });
+const manageServerAction = m("Server-Aktion (3/min pro Instanz)", {
+  responses: { "200": ok("Ausgelöst", z.object({ message: z.string(), action: z.string() })), "422": mErr("Kein Hetzner-Server zugeordnet"), "429": mErr("Rate-Limit"), "500": mErr("Server-Aktion fehlgeschlagen") },
+});
+
+const managePaths: ZodOpenApiPathsObject = {
+  "/api/manage/auth/login": {
+    post: {
+      tags: ["Manage-API"],
+      summary: "Login → Session-Token",
+      security: [],
+      description: "Konten mit aktiver E-Mail-2FA erhalten 403 (two_fa_required: true) mit Hinweis auf Portal bzw. /api/v1/auth/login.",
+      requestBody: { content: json(z.object({ email: emailField, password: passwordField })) },
+      responses: {
+        "200": ok("Token", z.object({ token: z.string(), expires_at: s.apiTimestampField(), instance: z.object({}).passthrough().nullable() })),
+        "401": mErr("Falsche Zugangsdaten"),
+        "403": mErr("2FA aktiv – bitte Portal oder API v1 nutzen"),
+        "422": mErr("Ungültige Eingaben"),
+        "429": mErr("Zu viele Versuche"),
+      },
+    },
+  },
+  "/api/manage/auth/passkey-options": {
+    post: {
+      tags: ["Manage-API"],
+      summary: "Mit Passkey anmelden, Schritt 1: WebAuthn-Optionen und challenge_id",
+      security: [],
+      description: "Schritt 2 ist die Anmeldung im Portal mit der Antwort von navigator.credentials.get(). Rate-Limit 30/min pro IP.",
+      responses: {
+        "200": ok("Optionen für navigator.credentials.get()", z.object({ challenge_id: z.string(), options: z.object({}).passthrough() })),
+        "429": mErr("Zu viele Anfragen; Retry-After"),
+      },
+    },
+  },
+  "/api/manage/auth/logout": { post: m("Logout") },
+  "/api/manage/auth/me": { get: m("Eigener Benutzer und Instanz") },
+  "/api/manage/auth/password": {
+    put: m("Passwort ändern", {
+      requestBody: { content: json(z.object({ current_password: passwordField, password: newPasswordField, password_confirmation: z.string() })) },
+    }),
+  },
+  "/api/manage/auth/forgot-password": {
+    post: {
+      tags: ["Manage-API"],
+      summary: "Link zum Zurücksetzen anfordern",
+      security: [],
+      requestBody: { content: json(z.object({ email: emailField })) },
+      responses: { "200": ok("Immer gleiche Antwort", message), "422": mErr("Ungültige E-Mail-Adresse"), "429": mErr("Zu viele Anfragen") },
+    },
+  },
+  "/api/manage/auth/reset-password": {
+    post: {
+      tags: ["Manage-API"],
+      summary: "Passwort mit Token zurücksetzen",
+      security: [],
+      requestBody: { content: json(z.object({ email: emailField, token: z.string(), password: newPasswordField, password_confirmation: z.string() })) },
+      responses: { "200": ok("Zurückgesetzt", message), "422": mErr("Token ungültig") },
+    },
+  },
+  "/api/manage/status": { get: m("Status der Instanz (Server, Abrechnung, Domains)", { responses: { "200": ok("Status", manageStatus) } }) },
+  "/api/manage/server": { get: m("Server-Ansicht mit laufender Aktion") },
+  "/api/manage/server/reboot": { post: manageServerAction },
+  "/api/manage/server/power-off": { post: manageServerAction },
+  "/api/manage/server/power-on": { post: manageServerAction },
+  "/api/manage/server/refresh-status": { post: manageServerAction },
+  "/api/manage/domains": { get: m("Domains der Instanz") },
+  "/api/manage/domains/apply": {
+    post: m("Gespeicherte Domain-Konfiguration erneut auf den Server übertragen", {
+      responses: { "200": ok("Ergebnis (applied: false mit Fehlermeldung, wenn der Server nicht erreichbar war)", z.object({ message: z.string(), applied: z.boolean() }).passthrough()) },
+    }),
+  },
+  "/api/manage/domains/check-cname": { post: m("CNAME prüfen", { requestBody: { content: json(domainBody) } }) },
+  "/api/manage/domains/custom-portal": {
+    put: m("Eigene Portal-Domain setzen", { requestBody: { content: json(domainBody) } }),
+    delete: m("Eigene Portal-Domain entfernen"),
+  },
+  "/api/manage/domains/custom-meshcentral": {
+    put: m("Eigene MeshCentral-Domain setzen", { requestBody: { content: json(domainBody) } }),
+    delete: m("Eigene MeshCentral-Domain entfernen"),
+  },
+  "/api/manage/billing-profile": {
+    get: m("Rechnungsprofil der Instanz (Empfänger, Anschrift, E-Rechnungsformat)"),
+    put: m("Rechnungsadresse und Rechnungs-E-Mail ändern (Kunden-Administrator)", {
+      requestBody: { content: json(customerProfileBody) },
+      responses: { "422": mErr("Ungültige Eingabe, z. B. PLZ passt nicht zum Land") },
+    }),
+  },
+  "/api/manage/invoices": { get: m("Rechnungen", { requestParams: { query: customerListQuery }, responses: { "200": ok("Rechnungen, Statistik, Seiten-Info", invoiceList) } }) },
+  "/api/manage/invoices/{id}": {
+    get: m("Rechnung", { requestParams: { path: z.object({ id: z.string() }) }, responses: { "200": ok("Rechnung", invoiceDetailResponse), "404": mErr("Nicht gefunden") } }),
+  },
+  "/api/manage/invoices/archive": {
+    get: m("Jahresarchiv: alle Rechnungen eines Jahres als ZIP (PDF und E-Rechnung) für die Buchhaltung", {
+      requestParams: { query: archiveQuery },
+      responses: { "200": { description: "ZIP-Datei als Download", content: { "application/zip": { schema: z.string().meta({ format: "binary" }) } } }, "422": mErr("Ungültiges Jahr") },
+    }),
+  },
+  "/api/manage/invoices/{id}/pdf": {
+    get: m("Rechnung als PDF (archiviert; ?inline=1 zur Anzeige im Browser)", {
+      description: "Mit If-None-Match und dem ETag einer früheren Antwort: 304 ohne Inhalt, solange das archivierte PDF unverändert ist.",
+      requestParams: { path: z.object({ id: z.string() }), query: z.object({ inline: z.string().optional() }) },
+      responses: {
+        "200": { description: "PDF-Datei", content: { "application/pdf": { schema: z.string().meta({ format: "binary" }) } } },
+        "304": { description: "Unverändert (If-None-Match)" },
+        "404": mErr("Nicht gefunden"),
+      },
+    }),
+  },
+  "/api/manage/invoices/{id}/e-invoice": {
+    get: m("E-Rechnung (XML: ZUGFeRD-CII oder XRechnung je nach Einstellung; format=zugferd|cii|xrechnung|facturx)", {
+      requestParams: { path: z.object({ id: z.string() }), query: z.object({ format: z.enum(["zugferd", "cii", "xrechnung", "facturx"]).optional() }) },
+      responses: { "200": { description: "application/xml bzw. application/pdf (format=facturx) als Download" }, "404": mErr("Nicht gefunden"), "422": mErr("Unbekanntes Format") },
+    }),
+  },
+  "/api/manage/activity-log": { get: m("Aktivitätsprotokoll", { requestParams: { query: pagination } }) },
+};
+
+/* ---------- Staff API (/api/manage/admin/**): MSP staff, session token, one permission per operation ---------- */
+
+const ENTITY_ERRORS = { instance: "Instanz nicht gefunden", invoice: "Rechnung nicht gefunden", user: "Benutzer nicht gefunden", mail: "Mail nicht gefunden", tier: "Tarif nicht gefunden", entry: "Bankbuchung nicht gefunden" } as const;
+type StaffOptions = Partial<ZodOpenApiOperationObject> & { permission: string; notFound?: keyof typeof ENTITY_ERRORS; body?: z.ZodType; conflict?: string };
+
+/** A staff operation: session token, the wrapper's 401/403, 404 for an id path, 422 for a parsed body or query. */
+function staff(tag: string, summary: string, { permission, notFound, body, conflict, description, ...extra }: StaffOptions): ZodOpenApiOperationObject {
+  const validated = body !== undefined || extra.requestParams?.query !== undefined;
+  return {
+    tags: [tag],
+    summary,
+    description: [`Permission ${permission}.`, description].filter(Boolean).join(" "),
+    security: session,
+    ...extra,
+    ...(body ? { requestBody: { required: true, content: json(body) } } : {}),
+    responses: {
+      "200": { description: "OK", content: json(z.object({}).passthrough()) },
+      "401": mErr("Nicht angemeldet"),
+      "403": mErr(`Permission ${permission} fehlt oder Ansicht als Kunde (nur lesen)`),
+      ...(notFound ? { "404": mErr(ENTITY_ERRORS[notFound]) } : {}),
+      ...(conflict ? { "409": mErr(conflict) } : {}),
+      ...(validated ? { "422": mErr("Ungültige Eingaben (errors je Feld)") } : {}),
+      ...extra.responses,
+    },
+  };
+}
+const created = (description: string) => ({ "201": { description, content: json(z.object({ message: z.string() }).passthrough()) } });
+const intId = (description: string) => z.object({ id: z.string().meta({ description, example: "1" }) });
+const instanceIdPath = { path: intId("Instanz-ID") };
+const invoiceIdPath = { path: intId("Rechnungs-ID") };
+const tierKeyPath = z.object({ key: z.string().meta({ description: "Tarif-Schlüssel", example: "standard" }) });
+const userIdPath = { path: z.object({ id: z.string().uuid().meta({ description: "Benutzer-UUID" }) }) };
+const T = {
+  dashboard: "Verwaltung: Übersicht",
+  instances: "Verwaltung: Instanzen",
+  users: "Verwaltung: Benutzer",
+  invoices: "Verwaltung: Rechnungen",
+  billing: "Verwaltung: Abrechnung",
+  dunning: "Verwaltung: Mahnwesen",
+  payments: "Verwaltung: Zahlungseingang",
+  mails: "Verwaltung: E-Mails",
+  tiers: "Verwaltung: Tarife",
+} as const;
+const assignBankEntryBody = z.object({ invoice_id: z.number().int().positive().max(MAX_INT_ID).meta({ description: "Rechnungs-ID" }) });
+const bankEntryStatusQuery = z.object({ status: z.enum(["unmatched", "open", "matched", "partially_matched", "ignored"]).optional() });
+const inviteAnyUserBody = admin.inviteUserSchema.extend({
+  instance_id: z.number().int().positive().max(MAX_INT_ID).nullable().optional().meta({ description: "Ohne Angabe: MSP-Mitarbeiter; sonst Benutzer dieser Instanz" }),
+});
+const serverActionPath = z.object({ id: z.string().meta({ description: "Instanz-ID", example: "1" }), action: z.enum(["reboot", "power-off", "power-on", "refresh-status"]) });
+
+const staffPaths: ZodOpenApiPathsObject = {
+  "/api/manage/admin/dashboard": { get: staff(T.dashboard, "Kennzahlen für die MSP-Startseite", { permission: "tenant.read" }) },
+  "/api/manage/admin/instances": {
+    get: staff(T.instances, "Instanzen suchen und blättern", { permission: "tenant.read", requestParams: { query: admin.listInstancesQuery } }),
+    post: staff(T.instances, "Instanz anlegen", { permission: "tenant.manage", body: admin.createInstanceSchema, conflict: "Name bereits vergeben", responses: created("Angelegt") }),
+  },
+  "/api/manage/admin/instances/bulk": {
+    post: staff(T.instances, "Sammelaktion für mehrere Instanzen (Ergebnis je Instanz)", {
+      permission: "tenant.read",
+      description: "Zusätzlich die Permission der Aktion (host.power bzw. tenant.manage).",
+      body: bulkActionSchema,
+    }),
+  },
+  "/api/manage/admin/instances/{id}": {
+    get: staff(T.instances, "Instanz mit Details", { permission: "tenant.read", notFound: "instance", requestParams: instanceIdPath }),
+    patch: staff(T.instances, "Instanz ändern", { permission: "tenant.manage", notFound: "instance", requestParams: instanceIdPath, body: admin.updateInstanceSchema }),
+  },
+  "/api/manage/admin/instances/{id}/suspend": {
+    post: staff(T.instances, "Instanz sperren (mit Grund)", { permission: "tenant.manage", notFound: "instance", requestParams: instanceIdPath, body: admin.suspendSchema, conflict: "Bereits gesperrt" }),
+  },
+  "/api/manage/admin/instances/{id}/reactivate": {
+    post: staff(T.instances, "Sperre aufheben", { permission: "tenant.manage", notFound: "instance", requestParams: instanceIdPath, body: admin.reactivateSchema, conflict: "Nicht gesperrt" }),
+  },
+  "/api/manage/admin/instances/{id}/activity-log": {
+    get: staff(T.instances, "Aktivitätsprotokoll der Instanz", { permission: "tenant.read", notFound: "instance", requestParams: { ...instanceIdPath, query: pagination } }),
+  },
+  "/api/manage/admin/instances/{id}/users": {
+    get: staff(T.instances, "Benutzer der Instanz", { permission: "tenant.read", notFound: "instance", requestParams: { ...instanceIdPath, query: admin.listUsersQuery } }),
+    post: staff(T.instances, "Benutzer der Instanz einladen (Link per E-Mail)", {
+      permission: "user.manage",
+      notFound: "instance",
+      requestParams: instanceIdPath,
+      body: admin.inviteUserSchema,
+      conflict: "E-Mail-Adresse bereits vergeben",
+      responses: created("Eingeladen"),
+    }),
+  },
+  "/api/manage/admin/instances/{id}/server": {
+    get: staff(T.instances, "Server-Ansicht der Instanz (Status, laufende Aktion)", { permission: "host.read", notFound: "instance", requestParams: instanceIdPath }),
+    put: staff(T.instances, "Hetzner-Server verknüpfen", {
+      permission: "tenant.manage",
+      notFound: "instance",
+      requestParams: instanceIdPath,
+      body: admin.linkServerSchema,
+      conflict: "Server gehört einer anderen Instanz",
+    }),
+    delete: staff(T.instances, "Hetzner-Server trennen", { permission: "tenant.manage", notFound: "instance", requestParams: instanceIdPath }),
+  },
+  "/api/manage/admin/instances/{id}/server/{action}": {
+    post: staff(T.instances, "Server-Aktion für die Instanz (3/min pro Instanz)", {
+      permission: "host.power",
+      notFound: "instance",
+      requestParams: { path: serverActionPath },
+      body: serverActionBody,
+      conflict: "Andere Aktion läuft",
+      responses: { "429": mErr("Rate-Limit"), "500": mErr("Server-Aktion fehlgeschlagen") },
+    }),
+  },
+  "/api/manage/admin/instances/{id}/billing-profile": {
+    get: staff(T.billing, "Rechnungsprofil der Instanz", { permission: "invoice.read", notFound: "instance", requestParams: instanceIdPath }),
+    put: staff(T.billing, "Rechnungsprofil speichern (Anschrift, USt-IdNr., Leitweg-ID, E-Rechnungsformat, steuerliche Behandlung)", {
+      permission: "invoice.write",
+      notFound: "instance",
+      requestParams: instanceIdPath,
+      body: staffProfileBody,
+    }),
+  },
+  "/api/manage/admin/instances/{id}/billing-items": {
+    get: staff(T.billing, "Abrechnungspositionen der Instanz", { permission: "invoice.read", notFound: "instance", requestParams: instanceIdPath }),
+    post: staff(T.billing, "Abrechnungsposition hinzufügen", { permission: "invoice.write", notFound: "instance", requestParams: instanceIdPath, body: billing.planItemBody, responses: created("Hinzugefügt") }),
+    delete: staff(T.billing, "Abrechnungsposition entfernen (?item_id=…)", { permission: "invoice.write", notFound: "instance", requestParams: { ...instanceIdPath, query: billing.itemIdQuery } }),
+  },
+  "/api/manage/admin/instances/{id}/dunning-pause": {
+    get: staff(T.dunning, "Mahnstatus der Instanz", { permission: "invoice.read", notFound: "instance", requestParams: instanceIdPath }),
+    put: staff(T.dunning, "Mahnwesen pausieren (Notiz Pflicht)", { permission: "invoice.write", notFound: "instance", requestParams: instanceIdPath, body: pauseBody }),
+    delete: staff(T.dunning, "Mahnwesen fortsetzen", { permission: "invoice.write", notFound: "instance", requestParams: instanceIdPath }),
+  },
+  "/api/manage/admin/instances/{id}/health-alerts": {
+    get: staff(T.instances, "Störungsmeldungen: gehen sie auch an die Kunden-Admins?", { permission: "tenant.read", notFound: "instance", requestParams: instanceIdPath }),
+    put: staff(T.instances, "Störungsmeldungen für die Kunden-Admins ein- oder ausschalten", { permission: "tenant.manage", notFound: "instance", requestParams: instanceIdPath, body: healthAlertsBody }),
+  },
+  "/api/manage/admin/impersonation": {
+    get: staff(T.instances, "Aktuelle „Ansicht als Kunde“ dieser Sitzung", { permission: "tenant.read" }),
+    post: staff(T.instances, "„Ansicht als Kunde“ starten (nur lesen)", { permission: "tenant.read", notFound: "instance", body: admin.startImpersonationSchema }),
+    delete: staff(T.instances, "„Ansicht als Kunde“ beenden", { permission: "tenant.read" }),
+  },
+  "/api/manage/admin/users": {
+    get: staff(T.users, "Benutzer suchen", { permission: "user.manage", requestParams: { query: admin.listUsersQuery } }),
+    post: staff(T.users, "MSP-Mitarbeiter oder Kundenbenutzer einladen", { permission: "user.manage", body: inviteAnyUserBody, conflict: "E-Mail-Adresse bereits vergeben", responses: created("Eingeladen") }),
+  },
+  "/api/manage/admin/users/{id}/roles": {
+    put: staff(T.users, "Rollen setzen", { permission: "user.manage", notFound: "user", requestParams: userIdPath, body: admin.setRolesSchema }),
+  },
+  "/api/manage/admin/users/{id}/activate": { post: staff(T.users, "Benutzer aktivieren", { permission: "user.manage", notFound: "user", requestParams: userIdPath }) },
+  "/api/manage/admin/users/{id}/deactivate": { post: staff(T.users, "Benutzer deaktivieren (beendet Sitzungen)", { permission: "user.manage", notFound: "user", requestParams: userIdPath }) },
+  "/api/manage/admin/users/{id}/reset-2fa": { post: staff(T.users, "2FA des Benutzers zurücksetzen", { permission: "user.manage", notFound: "user", requestParams: userIdPath }) },
+  "/api/manage/admin/users/{id}/resend-invitation": {
+    post: staff(T.users, "Einladung erneut senden", { permission: "user.manage", notFound: "user", requestParams: userIdPath, conflict: "Einladung bereits angenommen" }),
+  },
+  "/api/manage/admin/roles": { get: staff(T.users, "Rollen und ihre Permissions", { permission: "tenant.read" }) },
+  "/api/manage/admin/tiers": {
+    get: staff(T.tiers, "Tarife mit heutigem Preis und geplanten Preisänderungen", {
+      permission: "tenant.read",
+      description: "upcoming_price_changes je Tarif (label z. B. „ab 01.12.2026: 39,00 €“); default_effective_from: Standarddatum einer neuen Preisänderung.",
+    }),
+  },
+  "/api/manage/admin/tiers/{key}": {
+    patch: staff(T.tiers, "Bezeichnung und Limits ändern (gelten sofort)", {
+      permission: "tenant.manage",
+      notFound: "tier",
+      description: "Ein geänderter monthly_price ergibt 422: neue Preise gelten erst ab einem Datum (…/price-changes). Protokolliert als ein Eintrag ohne Instanz.",
+      requestParams: { path: tierKeyPath },
+      body: admin.updateTierSchema,
+    }),
+  },
+  "/api/manage/admin/tiers/{key}/price-changes": {
+    post: staff(T.tiers, "Preisänderung ab einem Datum planen (dry_run: nur betroffene Instanzen/Kunden)", {
+      permission: "tenant.manage",
+      notFound: "tier",
+      description:
+        "effective_from fehlt → 1. Tag des nächsten Abrechnungszeitraums; nicht in der Vergangenheit, höchstens 5 Jahre voraus (sonst 422). " +
+        "dry_run: true → 200 mit impact (instance_count, customer_count = verschiedene Firmen der Instanzen, already_billed_count), schreibt nichts. " +
+        "Sonst 201; jede betroffene Instanz (Tarif, nicht gekündigt, ohne individuellen Preis) erhält einen Eintrag im Aktivitätsprotokoll.",
+      requestParams: { path: tierKeyPath },
+      body: scheduleTierPriceBody,
+      conflict: "Für diesen Tag ist bereits eine Preisänderung geplant",
+      responses: created("Geplant"),
+    }),
+  },
+  "/api/manage/admin/tiers/{key}/price-changes/{date}": {
+    delete: staff(T.tiers, "Geplante Preisänderung stornieren (nur vor dem Stichtag)", {
+      permission: "tenant.manage",
+      requestParams: { path: tierKeyPath.extend({ date: z.string().meta({ description: "Stichtag JJJJ-MM-TT", example: "2026-12-01" }) }) },
+      conflict: "Preisänderung gilt bereits",
+      responses: { "404": mErr("Tarif oder Preisänderung nicht gefunden") },
+    }),
+  },
+  "/api/manage/admin/invoices": {
+    get: staff(T.invoices, "Alle Rechnungen (mit Entwürfen)", { permission: "invoice.read", requestParams: { query: staffListQuery } }),
+    post: staff(T.invoices, "Rechnungsentwurf anlegen", { permission: "invoice.write", body: draftSchema, responses: created("Entwurf gespeichert") }),
+  },
+  "/api/manage/admin/invoices/recipients": { get: staff(T.invoices, "Instanzen mit zuletzt verwendetem Rechnungsempfänger", { permission: "invoice.read" }) },
+  "/api/manage/admin/invoices/{id}": {
+    get: staff(T.invoices, "Rechnung", { permission: "invoice.read", notFound: "invoice", requestParams: invoiceIdPath }),
+    put: staff(T.invoices, "Entwurf ändern", { permission: "invoice.write", notFound: "invoice", requestParams: invoiceIdPath, body: draftSchema, conflict: "Kein Entwurf mehr" }),
+    delete: staff(T.invoices, "Entwurf löschen", { permission: "invoice.write", notFound: "invoice", requestParams: invoiceIdPath, conflict: "Kein Entwurf mehr" }),
+  },
+  "/api/manage/admin/invoices/{id}/issue": {
+    post: staff(T.invoices, "Entwurf ausstellen und versenden", { permission: "invoice.write", notFound: "invoice", requestParams: invoiceIdPath, conflict: "Kein Entwurf mehr", responses: { "422": mErr("Entwurf unvollständig") } }),
+  },
+  "/api/manage/admin/invoices/{id}/cancel": {
+    post: staff(T.invoices, "Rechnung stornieren (erzeugt Stornorechnung)", { permission: "invoice.write", notFound: "invoice", requestParams: invoiceIdPath, body: cancelSchema, conflict: "Nicht stornierbar" }),
+  },
+  "/api/manage/admin/invoices/{id}/payments": {
+    post: staff(T.invoices, "Zahlung erfassen", { permission: "invoice.write", notFound: "invoice", requestParams: invoiceIdPath, body: paymentSchema, conflict: "Rechnung nicht offen", responses: created("Zahlung erfasst") }),
+  },
+  "/api/manage/admin/invoices/{id}/pdf": {
+    get: staff(T.invoices, "Rechnung als PDF (archiviert; ?inline=1 zur Anzeige)", {
+      permission: "invoice.read",
+      notFound: "invoice",
+      requestParams: { ...invoiceIdPath, query: z.object({ inline: z.string().optional() }) },
+      responses: { "200": { description: "application/pdf" } },
+    }),
+  },
+  "/api/manage/admin/invoices/{id}/e-invoice": {
+    get: staff(T.invoices, "E-Rechnung (format=zugferd|cii|xrechnung|facturx)", {
+      permission: "invoice.read",
+      notFound: "invoice",
+      requestParams: { ...invoiceIdPath, query: z.object({ format: z.enum(["zugferd", "cii", "xrechnung", "facturx"]).optional() }) },
+      responses: { "200": { description: "application/xml bzw. application/pdf (format=facturx) als Download" } },
+    }),
+  },
+  "/api/manage/admin/billing/settings": {
+    get: staff(T.billing, "Abrechnungseinstellungen", { permission: "invoice.read" }),
+    put: staff(T.billing, "Abrechnungseinstellungen speichern", { permission: "invoice.write", body: billing.settingsBody }),
+  },
+  "/api/manage/admin/billing/preview": {
+    get: staff(T.billing, "Vorschau eines Abrechnungslaufs (?period=JJJJ-MM)", { permission: "invoice.read", requestParams: { query: billing.periodQuery } }),
+  },
+  "/api/manage/admin/billing/runs": {
+    post: staff(T.billing, "Abrechnungslauf ausführen (Konflikte mit bereits berechneten Zeiträumen nur mit decisions)", { permission: "invoice.write", body: billing.runBody, conflict: "Lauf für den Zeitraum läuft bereits", responses: created("Lauf ausgeführt") }),
+  },
+  "/api/manage/admin/dunning/settings": {
+    get: staff(T.dunning, "Mahneinstellungen", { permission: "invoice.read" }),
+    put: staff(T.dunning, "Mahneinstellungen speichern", { permission: "invoice.write", body: dunningSettingsBody }),
+  },
+  "/api/manage/admin/bank-statements": {
+    post: staff(T.payments, "Kontoauszug (CAMT.053) hochladen, ≤ 5 MB", {
+      permission: "invoice.write",
+      description: "Multipart-Feld file oder rohes XML; bereits importierte Auszüge ergeben 409.",
+      requestBody: {
+        required: true,
+        content: {
+          "multipart/form-data": { schema: z.object({ file: z.string().meta({ format: "binary" }) }) },
+          "application/xml": { schema: z.string() },
+        },
+      },
+      conflict: "Auszug bereits importiert",
+      responses: { ...created("Importiert"), "413": mErr("Datei größer als 5 MB"), "422": mErr("Keine gültige CAMT.053-Datei") },
+    }),
+  },
+  "/api/manage/admin/bank-statements/entries": {
+    get: staff(T.payments, "Bankbuchungen (?status=…)", { permission: "invoice.read", requestParams: { query: bankEntryStatusQuery } }),
+  },
+  "/api/manage/admin/bank-statements/entries/{id}/assign": {
+    post: staff(T.payments, "Bankbuchung einer Rechnung zuordnen", { permission: "invoice.write", notFound: "entry", requestParams: { path: intId("Bankbuchungs-ID") }, body: assignBankEntryBody, conflict: "Bereits zugeordnet" }),
+  },
+  "/api/manage/admin/mails": {
+    get: staff(T.mails, "Versandte und wartende E-Mails", { permission: "tenant.manage", requestParams: { query: listMailsQuery } }),
+  },
+  "/api/manage/admin/mails/{id}/resend": { post: staff(T.mails, "E-Mail erneut senden", { permission: "tenant.manage", notFound: "mail", requestParams: { path: intId("Mail-ID") } }) },
+};
+
+const publicPaths: ZodOpenApiPathsObject = {
+  "/api/v1/openapi.json": {
+    get: {
+      tags: ["v1 Anmeldung"],
+      summary: "Dieses OpenAPI-Dokument",
+      operationId: "getOpenApiDocument",
+      security: [],
+      responses: { "200": { description: "OpenAPI 3.1 (JSON)", content: json(z.object({ openapi: z.string() }).passthrough()) }, "4XX": v1Err("Fehler im v1-Format") },
+    },
+  },
+};
+
+const HTTP_METHODS = ["get", "put", "post", "delete", "patch"] as const;
+
+/** `post /api/manage/admin/instances/{id}/suspend` → `postManageAdminInstancesByIdSuspend` (unless the operation names itself). */
+export function operationIdFor(method: string, apiPath: string) {
+  const words = apiPath
+    .replace(/^\/api\//, "")
+    .split(/[/.-]/)
+    .filter(Boolean)
+    .map((part) => {
+      const param = /^\{(\w+)\}$/.exec(part);
+      const word = param ? `by-${param[1]}` : part;
+      return word
+        .split(/[-_]/)
+        .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+        .join("");
+    });
+  return method.toLowerCase() + words.join("");
+}
+
+function withOperationIds(paths: ZodOpenApiPathsObject): ZodOpenApiPathsObject {
+  return Object.fromEntries(
+    Object.entries(paths).map(([apiPath, item]) => {
+      const copy: Record<string, unknown> = { ...item };
+      for (const method of HTTP_METHODS) {
+        const op = copy[method] as ZodOpenApiOperationObject | undefined;
+        if (op) copy[method] = { operationId: operationIdFor(method, apiPath), ...op };
+      }
+      return [apiPath, copy];
+    }),
+  );
+}
+
+/** The paths with their zod schemas (before conversion): tests validate live answers against them. */
+export const openApiPaths: ZodOpenApiPathsObject = withOperationIds({ ...v1Paths, ...publicPaths, ...managePaths, ...staffPaths });
+
+const TAGS: { name: string; description: string }[] = [
+  { name: "v1 Anmeldung", description: "Anmelden, Code der Zwei-Faktor-Anmeldung bestätigen, Schlüssel erneuern, abmelden" },
+  { name: "v1 API-Schlüssel", description: "Persönliche API-Schlüssel (mpat_…) für Skripte, mit Scope read oder read_write" },
+  { name: "v1 Konto", description: "Eigenes Konto: Zwei-Faktor-Anmeldung, Authenticator-App, Passkeys, Sitzungen" },
+  { name: "v1 Hosts", description: "Server des Tenants: ansehen, trennen, Neustart und andere Server-Aktionen" },
+  { name: "v1 Tenants", description: "Tenants (Instanzen) – nur für MSP-Mitarbeiter" },
+  { name: "v1 Aktivität", description: "Aktivitätsprotokoll des Tenants" },
+  { name: "v1 Webhooks", description: "Ereignisse an eigene Server (Standard Webhooks, signiert): Endpunkte anlegen, Secret erneuern, Testereignis, Zustellprotokoll" },
+  { name: "v1 Rechnungen", description: "Rechnungen des Tenants als JSON, PDF-Daten und E-Rechnung" },
+  { name: "Manage-API", description: "Die Schnittstelle, die auch das Kundenportal verwendet: Anmeldung mit POST /api/manage/auth/login, danach der Sitzungsschlüssel im Kopf Authorization: Bearer …; bei gesperrter Instanz nur /auth/* und /status" },
+  { name: T.dashboard, description: "Kennzahlen für MSP-Mitarbeiter" },
+  { name: T.instances, description: "Instanzen anlegen, ändern, sperren, Server verknüpfen und steuern, Ansicht als Kunde" },
+  { name: T.users, description: "Benutzer einladen, Rollen setzen, aktivieren/deaktivieren, 2FA zurücksetzen" },
+  { name: T.invoices, description: "Rechnungsentwürfe, Ausstellen, Storno, Zahlungen, PDF und E-Rechnung" },
+  { name: T.billing, description: "Abrechnungspositionen je Instanz, Einstellungen und monatliche Abrechnungsläufe" },
+  { name: T.dunning, description: "Mahnstufen, Fristen und Pausen je Instanz" },
+  { name: T.payments, description: "Kontoauszüge (CAMT.053) einlesen und Buchungen Rechnungen zuordnen" },
+  { name: T.mails, description: "Ausgehende E-Mails ansehen und erneut senden" },
+  { name: T.tiers, description: "Tarife mit Preisen und Limits" },
+];
+
+let cached: ReturnType<typeof createDocument> | undefined;
+
+export function openApiDocument() {
+  cached ??= createDocument({
+    openapi: "3.1.0",
+    info: {
+      title: "Manage-Portal API",
+      version: "1.0.0",
+      description:
+        "API v1 (JWT mit einmal gültigem Refresh-Token, Zwei-Faktor-Anmeldung, persönliche API-Schlüssel, Permissions, Tenant-Scope) und die Manage-API des Kundenportals samt MSP-Verwaltung (/api/manage/admin). " +
+        "Fehler der API v1: { detail: { error, message, … } }; fehlende Permission: { detail: { error: \"permission_denied\", missing } } mit 403. " +
+        "Fehler der Manage-API: { message, errors? }.",
+    },
+    // Relative: the document is served by the portal it describes (/api/v1/openapi.json), so "/" is that portal's
+    // address – in production, behind the proxy and on a developer's machine alike.
+    servers: [{ url: "/", description: "Dieses Portal (die Adresse, unter der dieses Dokument abgerufen wurde)" }],
+    components: {
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT oder Personal Access Token (mpat_…)" },
+        session: { type: "http", scheme: "bearer", description: "Session-Token aus /api/manage/auth/login (Kundenportal und MSP-Verwaltung /api/manage/admin)" },
+      },
+    },
+    tags: TAGS,
+    paths: openApiPaths,
+    webhooks: webhookSection,
+  });
+  return cached;
+}
