@@ -2,7 +2,7 @@ import { addDays, todayIsoDate } from "@/lib/time";
 import { count, eq, inArray } from "drizzle-orm";
 import type { Db } from "./client";
 import { instanceBillingProfiles, instances, invoiceItems, invoicePayments, invoices, type InvoiceRecipientSnapshot } from "./schema";
-import { recipientFromProfile, vatRateUnder } from "@/lib/billing/profile";
+import { recipientFromProfile, vatRateUnder } from "@/lib/invoices/billing-profile";
 import { calculateInvoice, type InvoiceItemInput } from "@/lib/invoices/calc";
 import { currentIssuer } from "@/lib/invoices/issuer-config";
 import { allocateInvoiceNumber } from "@/lib/invoices/numbering";

@@ -13,7 +13,7 @@ import { Alert, Card, LoadingBlock } from "@/components/ui/card";
 import { Field, Select } from "@/components/ui/field";
 import { useToast } from "@/components/ui/toast";
 import { ApiError, apiFetch } from "@/lib/client/api";
-import type { BillingProfileView } from "@/lib/billing/profile";
+import type { BillingProfileView } from "@/lib/invoices/billing-profile";
 
 type Form = Record<
   | "legal_name"

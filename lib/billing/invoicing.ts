@@ -18,7 +18,7 @@ import { defaultRecipient } from "@/lib/invoices/drafts";
 import { defaultPaymentTermsDays } from "@/lib/invoices/issuer-config";
 import { issueInvoice } from "@/lib/invoices/commands";
 import type { PlanLine } from "./plan";
-import { vatRateUnder } from "./profile";
+import { vatRateUnder } from "@/lib/invoices/billing-profile";
 
 export type RecurringDraft = { instanceId: number; title: string; periodStart: string; periodEnd: string; lines: PlanLine[] };
 

@@ -33,7 +33,7 @@ import { formatEuro } from "@/lib/money";
 import { apiTimestamp } from "@/lib/time";
 import { billingToday } from "./clock";
 import { findConflicts, type Conflict, type ConflictAction } from "./conflicts";
-import { vatRateUnder } from "./profile";
+import { vatRateUnder } from "@/lib/invoices/billing-profile";
 import { insertRecurringDraft, issueRecurringInvoice } from "./invoicing";
 import { billingPeriod, formatRangeDe, type BillingPeriod } from "./period";
 import { computePlan, loadPlanInputs, type InstancePlan } from "./plan";

@@ -11,7 +11,7 @@ import { getDb } from "@/db/client";
 import { instances, invoiceItems, invoices, type InvoiceRecipientSnapshot } from "@/db/schema";
 import type { DbOrTx } from "@/db/types";
 import { actorUserId, recordActivity, type Actor } from "@/lib/activity";
-import { recipientFromProfile } from "@/lib/billing/profile";
+import { recipientFromProfile } from "@/lib/invoices/billing-profile";
 import { ConflictError, UnprocessableError } from "@/lib/errors";
 import { lineNetCents, summarizeLines } from "@/lib/invoices/calc";
 import { defaultPaymentTermsDays } from "@/lib/invoices/issuer-config";

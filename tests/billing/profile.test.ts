@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { GET as staffGet, PUT as staffPut } from "@/app/api/manage/admin/instances/[id]/billing-profile/route";
 import { GET as ownGet, PUT as ownPut } from "@/app/api/manage/billing-profile/route";
 import { activityLog, instances } from "@/db/schema";
-import { leitwegCheckDigits, leitwegIdProblem, postCodeProblem, staffProfileBody, vatIdProblem } from "@/lib/billing/profile-schemas";
+import { leitwegCheckDigits, leitwegIdProblem, postCodeProblem, staffProfileBody, vatIdProblem } from "@/lib/invoices/billing-profile-schemas";
 import { useTestDatabase } from "../helpers/db";
 import { call } from "../helpers/http";
 import { loginAs } from "../invoices/helpers";

@@ -2,7 +2,7 @@ import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObj
 import * as admin from "@/lib/admin/schemas";
 import { bulkActionSchema } from "@/lib/admin/bulk";
 import * as billing from "@/lib/billing/schemas";
-import { customerProfileBody, staffProfileBody } from "@/lib/billing/profile-schemas";
+import { customerProfileBody, staffProfileBody } from "@/lib/invoices/billing-profile-schemas";
 import { scheduleTierPriceBody } from "@/lib/billing/tier-price-schemas";
 import { dunningSettingsBody, pauseBody } from "@/lib/dunning/schemas";
 import { healthAlertsBody } from "@/lib/health/opt-in";

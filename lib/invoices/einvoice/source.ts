@@ -12,7 +12,7 @@ import type { CalculatedLine } from "@/lib/invoices/calc";
 import { currentIssuer } from "@/lib/invoices/issuer-config";
 import type { IssuerConfig } from "@/lib/invoices/pdf/types";
 import type { InvoiceRow } from "@/lib/invoices/rows";
-import { leitwegIdProblem } from "@/lib/billing/profile-schemas";
+import { leitwegIdProblem } from "@/lib/invoices/billing-profile-schemas";
 import type { EInvoiceSource } from "./map";
 
 // ---------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import { userActor } from "@/lib/activity";
-import { getBillingProfile, updateOwnBillingProfile } from "@/lib/billing/profile";
-import { customerProfileBody } from "@/lib/billing/profile-schemas";
+import { getBillingProfile, updateOwnBillingProfile } from "@/lib/invoices/billing-profile";
+import { customerProfileBody } from "@/lib/invoices/billing-profile-schemas";
 import { parseJsonBody } from "@/lib/http/body";
 import { instanceRoute } from "@/lib/doors/manage/route";
 

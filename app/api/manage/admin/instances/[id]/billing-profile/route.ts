@@ -1,6 +1,6 @@
 import { userActor } from "@/lib/activity";
-import { getBillingProfile, updateBillingProfile } from "@/lib/billing/profile";
-import { staffProfileBody } from "@/lib/billing/profile-schemas";
+import { getBillingProfile, updateBillingProfile } from "@/lib/invoices/billing-profile";
+import { staffProfileBody } from "@/lib/invoices/billing-profile-schemas";
 import { parseJsonBody } from "@/lib/http/body";
 import { staffRoute } from "@/lib/doors/manage/route";
 import { intIdParam } from "@/lib/http/params";

@@ -26,7 +26,7 @@ import {
   VAT_TREATMENT_LABELS,
   type CustomerProfileInput,
   type StaffProfileInput,
-} from "./profile-schemas";
+} from "@/lib/invoices/billing-profile-schemas";
 
 type ProfileRow = typeof instanceBillingProfiles.$inferSelect;
 
