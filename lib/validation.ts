@@ -1,10 +1,12 @@
 import { z } from "zod";
-import { MAX_INT_ID } from "@/lib/http/params";
 
 // Fallback messages of zod in German; the fields below carry their own wording.
 z.config(z.locales.de());
 
-export { z, MAX_INT_ID };
+export { z };
+
+/** The largest serial id (PostgreSQL `integer`); a larger id is "not found" or a validation error, never a database error. */
+export const MAX_INT_ID = 2_147_483_647;
 
 /** Ids are PostgreSQL `integer`: a larger number is refused (422) before it reaches a query. */
 export const ID_TOO_LARGE = { error: `Die ID darf höchstens ${MAX_INT_ID} sein.` };

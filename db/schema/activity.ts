@@ -49,6 +49,8 @@ export const mailOutbox = pgTable(
     subject: text("subject").notNull(),
     text: text("text").notNull(),
     html: text("html"),
+    /** Links and codes of the mail, sealed; `text`/`html` hold notes in their place. Deleted once sent (lib/mail/secrets.ts). */
+    secretsSealed: text("secrets_sealed"),
     /** Attachment metadata; the bytes (base64) in `content` are stripped from every read model. */
     attachments: jsonb("attachments").$type<{ filename: string; contentType: string; size: number; content?: string }[]>(),
     idempotencyKey: text("idempotency_key").unique(),

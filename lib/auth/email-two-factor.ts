@@ -119,7 +119,7 @@ export function emailSetupMail({ to, name, code, validMinutes }: { to: string; n
 <p>Der Code ist ${validMinutes} Minuten gültig und kann nur einmal verwendet werden.
 Geben Sie ihn in Ihrem Konto unter „Zwei-Faktor-Anmeldung (E-Mail)“ ein. Erst dann ist die Zwei-Faktor-Anmeldung aktiv.</p>
 <p>Falls Sie das nicht veranlasst haben, ändern Sie bitte umgehend Ihr Passwort.</p>`;
-  return { to, subject: `Ihr Bestätigungscode: ${code} – Manage-Portal`, text, html };
+  return { to, subject: `Ihr Bestätigungscode: ${code} – Manage-Portal`, text, html, secrets: [code] };
 }
 
 /**

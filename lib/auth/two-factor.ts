@@ -96,7 +96,7 @@ export function twoFactorMail({ to, name, code, validMinutes }: { to: string; na
 <p style="font-size:24px;font-weight:bold;letter-spacing:4px">${code}</p>
 <p>Der Code ist ${validMinutes} Minuten gültig und kann nur einmal verwendet werden.</p>
 <p>Falls Sie sich nicht gerade anmelden, ändern Sie bitte umgehend Ihr Passwort.</p>`;
-  return { to, subject: `Ihr Anmeldecode: ${code} – Manage-Portal`, text, html };
+  return { to, subject: `Ihr Anmeldecode: ${code} – Manage-Portal`, text, html, secrets: [code] };
 }
 
 /**

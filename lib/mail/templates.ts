@@ -1,4 +1,7 @@
+import { escapeHtml } from "./html";
 import type { Mail } from "./index";
+
+export { escapeHtml };
 
 export function passwordResetMail({ to, name, link, validMinutes }: { to: string; name: string; link: string; validMinutes: number }): Mail {
   const text = [
@@ -18,9 +21,6 @@ export function passwordResetMail({ to, name, link, validMinutes }: { to: string
 <p>Sie haben angefordert, Ihr Passwort für das Manage-Portal zurückzusetzen.</p>
 <p><a href="${escapeHtml(link)}">Neues Passwort festlegen</a> (gültig für ${validMinutes} Minuten, nur einmal verwendbar)</p>
 <p>Falls Sie das nicht angefordert haben, können Sie diese E-Mail ignorieren – Ihr Passwort bleibt unverändert.</p>`;
-  return { to, subject: "Passwort zurücksetzen – Manage-Portal", text, html };
+  return { to, subject: "Passwort zurücksetzen – Manage-Portal", text, html, secrets: [link] };
 }
 
-export function escapeHtml(value: string) {
-  return value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-}
