@@ -1,28 +1,74 @@
 import { addDays, todayIsoDate } from "@/lib/time";
 import { count, eq, inArray } from "drizzle-orm";
 import type { Db } from "./client";
-import { instances, invoiceItems, invoicePayments, invoices, type InvoiceRecipientSnapshot } from "./schema";
+import { instanceBillingProfiles, instances, invoiceItems, invoicePayments, invoices, type InvoiceRecipientSnapshot } from "./schema";
+import { recipientFromProfile, vatRateUnder } from "@/lib/invoices/billing-profile";
 import { calculateInvoice, type InvoiceItemInput } from "@/lib/invoices/calc";
 import { currentIssuer } from "@/lib/invoices/issuer-config";
 import { allocateInvoiceNumber } from "@/lib/invoices/numbering";
 
 const MONTHS = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"];
 
-const RECIPIENTS: Record<string, InvoiceRecipientSnapshot> = {
-  acme: { company_name: "Acme Corp", name: "Thomas Becker", address_lines: ["Industriestraße 12", "70565 Stuttgart"], vat_id: null, customer_number: "K-1001" },
-  bergmann: { company_name: "Bergmann Logistik GmbH", name: "Claudia Bergmann", address_lines: ["Hafenweg 3", "28197 Bremen"], vat_id: "DE811234567", customer_number: "K-1002" },
-  nordlicht: { company_name: "Nordlicht Design UG (haftungsbeschränkt)", name: "Jan Petersen", address_lines: ["Strandstraße 8", "24103 Kiel"], vat_id: null, customer_number: "K-1003" },
+/**
+ * Billing profiles of the demo customers: a domestic company (Factur-X), a municipally owned
+ * company addressed by Leitweg-ID (XRechnung UBL) and an Austrian company billed under reverse
+ * charge. The demo invoices take their recipient from these, as real drafts do.
+ */
+const PROFILES: Record<string, Omit<typeof instanceBillingProfiles.$inferInsert, "instanceId">> = {
+  acme: {
+    legalName: "Acme Corp",
+    contactName: "Thomas Becker",
+    street: "Industriestraße 12",
+    postCode: "70565",
+    city: "Stuttgart",
+    countryCode: "DE",
+    customerNumber: "K-1001",
+    invoiceEmails: ["buchhaltung@firma.de"],
+    einvoiceFormat: "facturx",
+    vatTreatment: "domestic",
+  },
+  bergmann: {
+    legalName: "Bergmann Logistik GmbH",
+    contactName: "Claudia Bergmann",
+    street: "Hafenweg 3",
+    additionalLine: "Rechnungseingang",
+    postCode: "28197",
+    city: "Bremen",
+    countryCode: "DE",
+    vatId: "DE811234567",
+    leitwegId: "04011000-1234512345-06",
+    customerNumber: "K-1002",
+    invoiceEmails: ["rechnungseingang@bergmann-logistik.de"],
+    einvoiceFormat: "xrechnung_ubl",
+    vatTreatment: "domestic",
+  },
+  nordlicht: {
+    legalName: "Nordlicht Design GmbH",
+    contactName: "Jan Petersen",
+    street: "Mariahilfer Straße 45",
+    postCode: "1060",
+    city: "Wien",
+    countryCode: "AT",
+    vatId: "ATU12345678",
+    customerNumber: "K-1003",
+    invoiceEmails: ["office@nordlicht-design.at"],
+    einvoiceFormat: "facturx",
+    vatTreatment: "eu_reverse_charge",
+  },
 };
 
-/** Monthly licence net prices whose gross at 19 % is the tier price (49,00 / 99,00 / 29,00 €). */
+/**
+ * Monthly licences at the tier price. Tier prices are net prices (plus VAT where the
+ * customer's VAT treatment says so), exactly as the billing run charges them.
+ */
 const LICENCE = {
-  acme: { net: 4118, tier: "Standard" },
-  bergmann: { net: 8319, tier: "Professional" },
-  nordlicht: { net: 2437, tier: "Starter" },
+  acme: { net: 4900, tier: "Standard" },
+  bergmann: { net: 9900, tier: "Professional" },
+  nordlicht: { net: 2900, tier: "Starter" },
 } as const;
 
 type SeedInvoice = {
-  instance: keyof typeof RECIPIENTS;
+  instance: keyof typeof PROFILES;
   title: string;
   /** null = draft */
   invoiceDate: string | null;
@@ -99,15 +145,19 @@ function demoInvoices(today: string): SeedInvoice[] {
 }
 
 /**
- * Idempotent: writes the demo invoices only into an empty invoices table. Issued demo
+ * Idempotent: writes missing billing profiles, and the demo invoices only into an empty invoices table. Issued demo
  * invoices get their numbers from the same gap-free counter as real ones; their PDFs are
  * rendered on first download (from the stored issuer snapshot) and then archived.
  */
 export async function seedInvoices(db: Db, today = todayIsoDate()) {
+  const rows = await db.select({ id: instances.id, name: instances.name }).from(instances).where(inArray(instances.name, Object.keys(PROFILES)));
+  const instanceIds = new Map(rows.map((r) => [r.name, r.id]));
+  for (const [name, profile] of Object.entries(PROFILES)) {
+    const instanceId = instanceIds.get(name);
+    if (instanceId) await db.insert(instanceBillingProfiles).values({ ...profile, instanceId }).onConflictDoNothing();
+  }
   const [{ existing }] = await db.select({ existing: count() }).from(invoices);
   if (existing > 0) return;
-  const rows = await db.select({ id: instances.id, name: instances.name }).from(instances).where(inArray(instances.name, Object.keys(RECIPIENTS)));
-  const instanceIds = new Map(rows.map((r) => [r.name, r.id]));
   const issuer = currentIssuer();
 
   const ordered = demoInvoices(today)
@@ -115,8 +165,11 @@ export async function seedInvoices(db: Db, today = todayIsoDate()) {
     .sort((a, b) => (a.invoiceDate ?? "9999").localeCompare(b.invoiceDate ?? "9999"));
 
   await db.transaction(async (tx) => {
+    const recipients = new Map<string, InvoiceRecipientSnapshot>();
+    for (const [name, id] of instanceIds) recipients.set(name, await recipientFromProfile(tx, id));
     for (const inv of ordered) {
-      const calc = calculateInvoice(inv.items);
+      const recipient = recipients.get(inv.instance)!;
+      const calc = calculateInvoice(inv.items.map((item) => ({ ...item, vat_rate: vatRateUnder(recipient.vat_treatment, item.vat_rate) })));
       const invoiceNumber = inv.invoiceDate ? await allocateInvoiceNumber(tx, Number(inv.invoiceDate.slice(0, 4))) : null;
       const [row] = await tx
         .insert(invoices)
@@ -129,7 +182,8 @@ export async function seedInvoices(db: Db, today = todayIsoDate()) {
           paymentTermsDays: 14,
           servicePeriodStart: inv.periodStart,
           servicePeriodEnd: inv.periodEnd,
-          recipient: RECIPIENTS[inv.instance]!,
+          recipient,
+          reverseCharge: recipient.vat_treatment === "eu_reverse_charge",
           netCents: calc.totals.net_cents,
           vatCents: calc.totals.vat_cents,
           grossCents: calc.totals.gross_cents,

@@ -12,7 +12,7 @@ test("staff schedule a price change after a confirmation with the affected count
   await login(page, "msp-admin@myit.center");
   await page.goto("/verwaltung/tarife");
   await expect(page.getByRole("heading", { name: "Tarife", level: 1 })).toBeVisible();
-  await expect(page.getByTestId("tier-professional")).toHaveText("99,00 € / Monat · 1 Instanz");
+  await expect(page.getByTestId("tier-professional")).toHaveText("99,00 € / Monat netto · 1 Instanz");
 
   const form = page.getByRole("form", { name: "Preisänderung planen: Professional" });
   const date = form.getByLabel("Gültig ab");
@@ -39,7 +39,7 @@ test("staff schedule a price change after a confirmation with the affected count
 
   const upcoming = page.getByTestId("tier-professional-upcoming");
   await expect(upcoming).toContainText(`ab ${dayDe}: 89,00 €`);
-  await expect(page.getByTestId("tier-professional")).toHaveText("99,00 € / Monat · 1 Instanz"); // today's price is unchanged
+  await expect(page.getByTestId("tier-professional")).toHaveText("99,00 € / Monat netto · 1 Instanz"); // today's price is unchanged
 
   // The customer sees the announcement on the status page.
   const customerContext = await browser.newContext();

@@ -67,7 +67,7 @@ export function CreateInstanceForm({ mspDomain }: { mspDomain: string }) {
           label="Tarif"
           value={tier}
           onChange={set("pricing_tier")}
-          options={(tiers.data?.tiers ?? []).map((t) => ({ value: t.key, label: `${t.label} (${t.monthly_price_label}/Monat)` }))}
+          options={(tiers.data?.tiers ?? []).map((t) => ({ value: t.key, label: `${t.label} (${t.monthly_price_label}/Monat netto)` }))}
           error={errors.pricing_tier?.[0]}
         />
         <Field

@@ -23,6 +23,7 @@ import { ServerMetrics } from "@/components/server/server-metrics";
 import { useAccess } from "@/components/portal/me-context";
 import { DunningPauseCard } from "@/components/dunning/dunning-pause";
 import { HealthAlertsCard } from "./health-alerts-card";
+import { BillingProfileCard } from "@/components/billing/billing-profile-card";
 import { BILLING_STATUS_LABELS, INSTANCE_STATUS_LABELS, labelOptions } from "@/lib/labels";
 
 type DetailResponse = { instance: AdminInstanceDetail };
@@ -82,7 +83,7 @@ export function InstanceDetail({ id, currentUserId, canManage: mayManage }: { id
               </DetailRow>
             ))}
             <DetailRow label="Tarif">{i.pricing_tier_label}</DetailRow>
-            <DetailRow label="Monatspreis">{i.billing.monthly_price}</DetailRow>
+            <DetailRow label="Monatspreis (netto)">{i.billing.monthly_price} zzgl. USt.</DetailRow>
             <DetailRow label="Abrechnung">
               <StatusBadge status={i.billing.status} label={i.billing.status_label} />
             </DetailRow>
@@ -98,6 +99,7 @@ export function InstanceDetail({ id, currentUserId, canManage: mayManage }: { id
         <ServerCard instance={i} canManage={canManage} />
         {canManage && <EditCard instance={i} />}
         {canManage && <SuspensionCard instance={i} />}
+        {access.can("invoice.read") && <BillingProfileCard instanceId={i.id} companyName={i.company_name} canWrite={access.can("invoice.write") && !access.readOnly} />}
         {access.can("invoice.read") && <DunningPauseCard instanceId={i.id} canWrite={access.can("invoice.write") && !access.readOnly} />}
         <HealthAlertsCard instanceId={i.id} canWrite={access.can("tenant.manage") && !access.readOnly} />
       </div>

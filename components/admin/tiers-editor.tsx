@@ -42,7 +42,7 @@ function TierCard({ tier, defaultEffectiveFrom, canManage }: { tier: Tier; defau
   return (
     <Card title={`${tier.label} (${tier.key})`}>
       <p className="mb-3 text-sm text-slate-600" data-testid={`tier-${tier.key}`}>
-        {tier.monthly_price_label} / Monat · {plural(tier.instance_count, "Instanz", "Instanzen")}
+        {tier.monthly_price_label} / Monat netto · {plural(tier.instance_count, "Instanz", "Instanzen")}
       </p>
       <UpcomingChanges tier={tier} canManage={canManage} />
       <div className="space-y-6">

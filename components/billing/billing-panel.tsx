@@ -35,6 +35,8 @@ function RunSection({ canWrite }: { canWrite: boolean }) {
   const [period, setPeriod] = useState(currentPeriod);
   const [confirming, setConfirming] = useState(false);
   const [result, setResult] = useState<BillingRunResult | null>(null);
+  // Staff's decision per conflicting instance; none = the run leaves it out.
+  const [decisions, setDecisions] = useState<Record<number, "" | "bill" | "bill_uncovered" | "skip">>({});
   const valid = /^\d{4}-(0[1-9]|1[0-2])$/.test(period);
   const preview = useQuery({
     queryKey: ["admin", "billing", "preview", period],
@@ -42,7 +44,7 @@ function RunSection({ canWrite }: { canWrite: boolean }) {
     enabled: valid,
   });
   const run = useMutation({
-    mutationFn: () => apiFetch<{ message: string; run: BillingRunResult }>("/api/manage/admin/billing/runs", { method: "POST", body: { period } }),
+    mutationFn: () => apiFetch<{ message: string; run: BillingRunResult }>("/api/manage/admin/billing/runs", { method: "POST", body: { period, decisions: Object.entries(decisions).filter(([, action]) => action).map(([id, action]) => ({ instance_id: Number(id), action })) } }),
     onSuccess: (data) => {
       setResult(data.run);
       toast("success", data.message);
@@ -62,6 +64,7 @@ function RunSection({ canWrite }: { canWrite: boolean }) {
             onChange={(e) => {
               setPeriod(e.target.value);
               setResult(null);
+              setDecisions({});
             }}
             error={valid ? undefined : "Bitte einen Monat wählen."}
           />
@@ -73,6 +76,14 @@ function RunSection({ canWrite }: { canWrite: boolean }) {
             <p className="text-lg font-semibold" data-testid="billing-summary">
               {data.summary_label}
             </p>
+            <p className="text-sm text-slate-600" data-testid="billing-gross">
+              Brutto {data.gross_total_label} (Tarifpreise sind Nettopreise; USt. nach Rechnungsprofil)
+            </p>
+            {data.conflict_count > 0 && (
+              <Alert kind="warning" title={`${plural(data.conflict_count, "Instanz", "Instanzen")} bereits berechnet`}>
+                Für diesen Zeitraum gibt es schon manuelle Rechnungen. Ohne Entscheidung werden diese Instanzen nicht abgerechnet.
+              </Alert>
+            )}
             {data.already_billed_count > 0 && <p className="text-sm text-slate-600">Bereits abgerechnet: {plural(data.already_billed_count, "Instanz", "Instanzen")} (werden nicht erneut berechnet).</p>}
             <p className="text-sm text-slate-600">{data.auto_issue ? "Die Rechnungen werden sofort ausgestellt und versandt." : "Die Rechnungen werden als Entwürfe zur Prüfung angelegt."}</p>
             {data.invoices.length > 0 && (
@@ -82,7 +93,9 @@ function RunSection({ canWrite }: { canWrite: boolean }) {
                     <tr className="text-left text-slate-500">
                       <th className="py-1 pr-4 font-medium">Instanz</th>
                       <th className="py-1 pr-4 font-medium">Positionen</th>
-                      <th className="py-1 text-right font-medium">Netto</th>
+                      <th className="py-1 pr-4 text-right font-medium">Netto</th>
+                      <th className="py-1 pr-4 text-right font-medium">USt.</th>
+                      <th className="py-1 text-right font-medium">Brutto</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -97,8 +110,30 @@ function RunSection({ canWrite }: { canWrite: boolean }) {
                               </li>
                             ))}
                           </ul>
+                          {inv.conflicts.map((c) => (
+                            <p key={c.invoice_id} className="mt-1 text-amber-800" data-testid="billing-conflict">
+                              Bereits berechnet: {c.invoice_number ?? "Entwurf"} „{c.title}“ ({c.service_period})
+                            </p>
+                          ))}
+                          {inv.conflicts.length > 0 && canWrite && (
+                            <label className="mt-1 block text-sm">
+                              <span className="sr-only">Entscheidung für {inv.company_name ?? inv.instance_name}</span>
+                              <select
+                                className="mt-1 rounded-md border border-slate-300 px-2 py-1"
+                                value={decisions[inv.instance_id] ?? ""}
+                                onChange={(e) => setDecisions((d) => ({ ...d, [inv.instance_id]: e.target.value as "" | "bill" | "bill_uncovered" | "skip" }))}
+                              >
+                                <option value="">Offen lassen (nicht abrechnen)</option>
+                                <option value="skip">Gilt als berechnet</option>
+                                <option value="bill_uncovered">Nur nicht berechnete Positionen abrechnen</option>
+                                <option value="bill">Trotzdem vollständig abrechnen</option>
+                              </select>
+                            </label>
+                          )}
                         </td>
-                        <td className="py-2 text-right tabular-nums">{inv.net_label}</td>
+                        <td className="py-2 pr-4 text-right tabular-nums">{inv.net_label}</td>
+                        <td className="py-2 pr-4 text-right tabular-nums">{inv.vat_label}</td>
+                        <td className="py-2 text-right tabular-nums">{inv.gross_label}</td>
                       </tr>
                     ))}
                   </tbody>
@@ -106,7 +141,7 @@ function RunSection({ canWrite }: { canWrite: boolean }) {
               </div>
             )}
             {canWrite && (
-              <Button onClick={() => setConfirming(true)} disabled={data.invoice_count === 0} busy={run.isPending}>
+              <Button onClick={() => setConfirming(true)} disabled={data.invoice_count === 0 && !Object.values(decisions).some(Boolean)} busy={run.isPending}>
                 Rechnungslauf starten
               </Button>
             )}

@@ -119,7 +119,7 @@ export function StatusOverview({ supportEmail }: { supportEmail: string }) {
               <Badge tone={statusTone(s.billing.status)}>{s.billing.status_label}</Badge>
             </DetailRow>
             <DetailRow label="Tarif">{s.billing.pricing_tier_label}</DetailRow>
-            <DetailRow label="Monatlicher Preis">{s.billing.monthly_price}</DetailRow>
+            <DetailRow label="Monatlicher Preis (netto)">{s.billing.monthly_price} zzgl. USt.</DetailRow>
             {s.billing.upcoming_price_change && <DetailRow label="Neuer Preis">{s.billing.upcoming_price_change.label}</DetailRow>}
             {s.billing.trial_ends_at && <DetailRow label="Testphase endet">{formatDate(s.billing.trial_ends_at)}</DetailRow>}
             <DetailRow label="Bezahlt bis">{formatDate(s.billing.paid_until)}</DetailRow>

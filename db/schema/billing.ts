@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, check, date, index, integer, pgTable, primaryKey, serial, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, date, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { instances, pricingTiers } from "./instances";
 import { invoices } from "./invoices";
 import { users } from "./users";
@@ -128,4 +128,52 @@ export const billingPeriods = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.instanceId, t.periodStart] }), index("billing_periods_invoice_idx").on(t.invoiceId)],
+);
+
+export const EINVOICE_FORMATS = ["xrechnung_ubl", "xrechnung_cii", "facturx"] as const;
+export type EinvoiceFormatKey = (typeof EINVOICE_FORMATS)[number];
+export const VAT_TREATMENTS = ["domestic", "eu_reverse_charge", "tax_exempt", "outside_eu"] as const;
+export type VatTreatment = (typeof VAT_TREATMENTS)[number];
+
+/**
+ * Whom an instance's invoices go to and how they are taxed and delivered (lib/billing/profile.ts).
+ * Staff edit all of it, customer admins the address and the invoice e-mails. Drafts and
+ * billing runs copy it into the invoice's recipient snapshot, so issued invoices never change
+ * when the profile does. An incomplete profile (migrated from the old e-invoice settings) has
+ * empty address fields; drafting then still works, issuing an e-invoice asks for the address.
+ */
+export const instanceBillingProfiles = pgTable(
+  "instance_billing_profiles",
+  {
+    instanceId: integer("instance_id")
+      .primaryKey()
+      .references(() => instances.id, { onDelete: "cascade" }),
+    legalName: text("legal_name").notNull(),
+    contactName: text("contact_name"),
+    street: text("street").notNull(),
+    additionalLine: text("additional_line"),
+    postCode: text("post_code").notNull(),
+    city: text("city").notNull(),
+    /** ISO 3166-1 alpha-2. */
+    countryCode: text("country_code").notNull().default("DE"),
+    vatId: text("vat_id"),
+    /** Public-sector buyers (BT-10), check digits verified (ISO 7064 Mod 97-10). */
+    leitwegId: text("leitweg_id"),
+    /** Buyer reference / order number when there is no Leitweg-ID. */
+    buyerReference: text("buyer_reference"),
+    customerNumber: text("customer_number"),
+    invoiceEmails: jsonb("invoice_emails").$type<string[]>().notNull().default([]),
+    einvoiceFormat: text("einvoice_format", { enum: EINVOICE_FORMATS }).notNull().default("facturx"),
+    vatTreatment: text("vat_treatment", { enum: VAT_TREATMENTS }).notNull().default("domestic"),
+    /** Legal reason printed on tax-exempt invoices (e.g. "Steuerfrei nach § 4 Nr. 21 UStG"). */
+    exemptionReason: text("exemption_reason"),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check("instance_billing_profiles_country", sql`${t.countryCode} ~ '^[A-Z]{2}$'`),
+    check("instance_billing_profiles_format", sql`${t.einvoiceFormat} in ('xrechnung_ubl', 'xrechnung_cii', 'facturx')`),
+    check("instance_billing_profiles_treatment", sql`${t.vatTreatment} in ('domestic', 'eu_reverse_charge', 'tax_exempt', 'outside_eu')`),
+    check("instance_billing_profiles_exempt_reason", sql`${t.vatTreatment} <> 'tax_exempt' OR coalesce(${t.exemptionReason}, '') <> ''`),
+    check("instance_billing_profiles_reverse_charge_vat_id", sql`${t.vatTreatment} <> 'eu_reverse_charge' OR coalesce(${t.vatId}, '') <> ''`),
+  ],
 );

@@ -10,13 +10,34 @@ const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
   fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
 });
 
-/** Snapshot of the recipient, frozen when the invoice is issued. */
+/** Structured postal address of a recipient (EN 16931 BG-8): post code and ISO country are separate fields. */
+export type RecipientAddress = {
+  street: string;
+  additional_line?: string | null;
+  post_code: string;
+  city: string;
+  /** ISO 3166-1 alpha-2 */
+  country_code: string;
+};
+
+/**
+ * Snapshot of the recipient, taken from the instance's billing profile when drafting (or a
+ * one-off override) and frozen when the invoice is issued. `address_lines` is the printed
+ * form; `address` the structured one (older invoices have only lines).
+ */
 export type InvoiceRecipientSnapshot = {
   company_name: string;
   name?: string | null;
   address_lines: string[];
+  address?: RecipientAddress | null;
   vat_id?: string | null;
   customer_number?: string | null;
+  leitweg_id?: string | null;
+  buyer_reference?: string | null;
+  emails?: string[];
+  einvoice_format?: "xrechnung_ubl" | "xrechnung_cii" | "facturx";
+  vat_treatment?: "domestic" | "eu_reverse_charge" | "tax_exempt" | "outside_eu";
+  exemption_reason?: string | null;
 };
 
 /**

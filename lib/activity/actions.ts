@@ -100,6 +100,8 @@ export const ACTIVITY_ACTIONS = {
   "billing.item_removed": { level: "info", label: "Abrechnungsposition entfernt" },
   "billing.tier_price_scheduled": { level: "info", label: "Preisänderung des Tarifs angekündigt" },
   "billing.tier_price_cancelled": { level: "info", label: "Angekündigte Preisänderung zurückgenommen" },
+  "billing.profile_updated": { level: "info", label: "Rechnungsprofil geändert" },
+  "billing.conflict_skipped": { level: "warning", label: "Zeitraum bereits berechnet – nicht erneut abgerechnet" },
   // dunning (lib/dunning)
   "dunning.reminder_sent": { level: "warning", label: "Zahlungserinnerung versendet" },
   "dunning.dunning_1_sent": { level: "warning", label: "1. Mahnung versendet" },

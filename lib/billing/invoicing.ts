@@ -18,18 +18,20 @@ import { defaultRecipient } from "@/lib/invoices/drafts";
 import { defaultPaymentTermsDays } from "@/lib/invoices/issuer-config";
 import { issueInvoice } from "@/lib/invoices/commands";
 import type { PlanLine } from "./plan";
+import { vatRateUnder } from "@/lib/invoices/billing-profile";
 
 export type RecurringDraft = { instanceId: number; title: string; periodStart: string; periodEnd: string; lines: PlanLine[] };
 
 export async function insertRecurringDraft(tx: DbOrTx, draft: RecurringDraft, actor: Actor): Promise<{ id: number; netCents: number }> {
   const recipient = await defaultRecipient(tx, draft.instanceId);
+  // Plan prices are net; German VAT only for domestic customers (billing profile).
   const items = draft.lines.map((line, index) => ({
     position: index + 1,
     description: line.description,
     quantityMilli: line.quantityMilli,
     unit: line.unit,
     unitPriceCents: line.unitPriceCents,
-    vatRate: line.vatRate,
+    vatRate: vatRateUnder(recipient.vat_treatment, line.vatRate),
     netCents: line.netCents,
   }));
   const { totals } = summarizeLines(
@@ -44,6 +46,8 @@ export async function insertRecurringDraft(tx: DbOrTx, draft: RecurringDraft, ac
       servicePeriodEnd: draft.periodEnd,
       paymentTermsDays: defaultPaymentTermsDays(),
       recipient,
+      reverseCharge: recipient.vat_treatment === "eu_reverse_charge",
+      notes: recipient.vat_treatment === "tax_exempt" ? recipient.exemption_reason ?? null : null,
       netCents: totals.net_cents,
       vatCents: totals.vat_cents,
       grossCents: totals.gross_cents,

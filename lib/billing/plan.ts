@@ -46,6 +46,8 @@ export type PlanLine = {
   netCents: number;
   periodStart: string;
   periodEnd: string;
+  /** What an earlier manual invoice's item must name to cover this line: the tier label or the item's description. */
+  matchText: string;
 };
 
 export type PlanInput = {
@@ -111,13 +113,13 @@ function tierSegments(input: PlanInput, from: string, to: string) {
   return segments;
 }
 
-function line(period: BillingPeriod, from: string, to: string, description: string, quantityMilli: number, unit: string, unitPriceCents: number, vatRate: number): PlanLine | null {
+function line(period: BillingPeriod, from: string, to: string, description: string, quantityMilli: number, unit: string, unitPriceCents: number, vatRate: number, matchText: string): PlanLine | null {
   const days = daysInclusive(from, to);
   const full = days === period.days;
   if (full) {
     const netCents = lineNetCents(quantityMilli, unitPriceCents);
     if (netCents === 0) return null;
-    return { description: `${description} (${period.label})`, quantityMilli, unit, unitPriceCents, vatRate, netCents, periodStart: from, periodEnd: to };
+    return { description: `${description} (${period.label})`, quantityMilli, unit, unitPriceCents, vatRate, netCents, periodStart: from, periodEnd: to, matchText };
   }
   const netCents = proRataCents(lineNetCents(quantityMilli, unitPriceCents), days, period.days);
   if (netCents === 0) return null;
@@ -131,6 +133,7 @@ function line(period: BillingPeriod, from: string, to: string, description: stri
     netCents,
     periodStart: from,
     periodEnd: to,
+    matchText,
   };
 }
 
@@ -144,14 +147,14 @@ export function computePlan(input: PlanInput, period: BillingPeriod, settings: P
     // Two prices of one tier in the period: each line says which monthly price it prorates.
     const repriced = segments.some((s) => s.tierKey === segment.tierKey && s.priceCents !== segment.priceCents);
     const description = `Tarif ${tier?.label ?? segment.tierKey}${repriced ? ` (${formatEuro(segment.priceCents)}/Monat)` : ""}`;
-    const l = line(period, segment.from, segment.to, description, 1000, "Monat", segment.priceCents, settings.tierVatRate);
+    const l = line(period, segment.from, segment.to, description, 1000, "Monat", segment.priceCents, settings.tierVatRate, tier?.label ?? segment.tierKey);
     if (l) lines.push(l);
   }
   for (const item of input.items) {
     const from = maxDate(start, item.startsOn);
     const to = item.endsOn ? minDate(period.end, item.endsOn) : period.end;
     if (from > to) continue;
-    const l = line(period, from, to, item.description, item.quantityMilli, item.unit, item.unitPriceCents, item.vatRate);
+    const l = line(period, from, to, item.description, item.quantityMilli, item.unit, item.unitPriceCents, item.vatRate, item.description);
     if (l) lines.push(l);
   }
   if (lines.length === 0) return null;

@@ -1,6 +1,7 @@
 /** Input schemas of the billing API (German messages), reusing the invoice item fields. */
 import { isoDateField, itemSchema } from "@/lib/invoices/schemas";
 import { z } from "@/lib/validation";
+import { CONFLICT_ACTIONS } from "./conflicts";
 import { isPeriodKey } from "./period";
 
 const periodField = z
@@ -9,7 +10,23 @@ const periodField = z
   .refine(isPeriodKey, { error: "Der Abrechnungszeitraum muss im Format JJJJ-MM angegeben werden (z. B. 2026-11)." });
 
 export const periodQuery = z.object({ period: periodField });
-export const runBody = z.object({ period: periodField });
+/**
+ * `decisions`: for instances whose period a manual invoice already covers (preview
+ * `conflicts`), what to do — bill everything, bill only the uncovered lines, or skip.
+ */
+export const runBody = z.object({
+  period: periodField,
+  decisions: z
+    .array(
+      z.object({
+        instance_id: z.coerce.number({ error: "instance_id muss eine Zahl sein." }).int().positive(),
+        action: z.enum(CONFLICT_ACTIONS, { error: "Bitte eine Entscheidung wählen (bill, bill_uncovered, skip)." }),
+      }),
+      { error: "decisions muss eine Liste sein." },
+    )
+    .max(10000)
+    .default([]),
+});
 
 export const settingsBody = z.object({
   billing_day: z.coerce

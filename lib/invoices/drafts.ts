@@ -6,11 +6,12 @@
  * Each command writes its activity entry in its own transaction; drafts are
  * logged without instance, so only staff see them.
  */
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { instances, invoiceItems, invoices, type InvoiceRecipientSnapshot } from "@/db/schema";
 import type { DbOrTx } from "@/db/types";
 import { actorUserId, recordActivity, type Actor } from "@/lib/activity";
+import { recipientFromProfile } from "@/lib/invoices/billing-profile";
 import { ConflictError, UnprocessableError } from "@/lib/errors";
 import { lineNetCents, summarizeLines } from "@/lib/invoices/calc";
 import { defaultPaymentTermsDays } from "@/lib/invoices/issuer-config";
@@ -24,17 +25,13 @@ async function requireInstance(db: DbOrTx, instanceId: number) {
   return instance;
 }
 
-/** The recipient used last for the instance, or the bare company name. */
+/**
+ * The recipient of a new draft: the instance's billing profile as it is now. Never an
+ * earlier invoice's recipient — a one-off override stays on the invoice it was made for.
+ */
 export async function defaultRecipient(db: DbOrTx, instanceId: number): Promise<InvoiceRecipientSnapshot> {
-  const [last] = await db
-    .select({ recipient: invoices.recipient })
-    .from(invoices)
-    .where(eq(invoices.instanceId, instanceId))
-    .orderBy(desc(invoices.createdAt), desc(invoices.id))
-    .limit(1);
-  if (last) return last.recipient;
-  const instance = await requireInstance(db, instanceId);
-  return { company_name: instance.companyName, name: null, address_lines: [], vat_id: null, customer_number: null };
+  await requireInstance(db, instanceId);
+  return recipientFromProfile(db, instanceId);
 }
 
 function itemRowsFor(invoiceId: number, items: DraftInput["items"]) {

@@ -20,6 +20,9 @@ import { parseAddress, toEInvoiceData, unitCode } from "@/lib/invoices/einvoice/
 import { setEinvoiceSettings } from "@/lib/invoices/einvoice/source";
 import { summarizeLines } from "@/lib/invoices/calc";
 import { currentIssuer } from "@/lib/invoices/issuer-config";
+import { systemActor } from "@/lib/activity";
+import { updateBillingProfile } from "@/lib/invoices/billing-profile";
+import { leitwegCheckDigits, staffProfileBody } from "@/lib/invoices/billing-profile-schemas";
 import { useTestDatabase } from "../helpers/db";
 import { call } from "../helpers/http";
 import { callBinary, draftBody, loginAs } from "../invoices/helpers";
@@ -80,17 +83,39 @@ describe("e-invoice XML", () => {
     await expect(database.db().execute(sql`delete from invoice_documents where invoice_id = ${invoiceId}`)).rejects.toThrow();
   });
 
-  it("XRechnung (UBL) per instance setting, Leitweg-ID as BuyerReference", async () => {
-    await expect(setEinvoiceSettings(acmeId, { einvoice_format: "xrechnung", leitweg_id: "kaputt" })).rejects.toThrow(/Leitweg-ID/);
-    await setEinvoiceSettings(acmeId, { einvoice_format: "xrechnung", leitweg_id: "991-12345-67" });
-    const res = await get(customerEInvoice);
-    expect(res.headers.get("content-disposition")).toBe(`attachment; filename="${invoiceNumber}-xrechnung.xml"`);
+  it("XRechnung (UBL) when the billing profile asks for it, with the Leitweg-ID frozen at drafting as BuyerReference", async () => {
+    await expect(setEinvoiceSettings(acmeId, { einvoice_format: "xrechnung", leitweg_id: "991-12345-67" })).rejects.toThrow(/Prüfziffer/);
+    const profile = (leitweg_id: string) =>
+      updateBillingProfile(systemActor("billing"), {
+        ...staffProfileBody.parse({
+          legal_name: "Acme Corp",
+          street: "Industriestraße 12",
+          post_code: "70565",
+          city: "Stuttgart",
+          country_code: "DE",
+          leitweg_id,
+          einvoice_format: "xrechnung_ubl",
+          invoice_emails: ["buchhaltung@firma.de"],
+        }),
+        instance_id: acmeId,
+      });
+    await profile("991-12345-73");
+    const draft = await call(createDraft, "POST", "/api/manage/admin/invoices", { token: staff, body: draftBody(acmeId), headers: origin });
+    const id = draft.json.invoice.id;
+    const issued = await call(issue, "POST", `/api/manage/admin/invoices/${id}/issue`, { token: staff, body: { send_mail: false }, params: { id: String(id) }, headers: origin });
+    const number = issued.json.invoice.invoice_number;
+    await profile(`991-99999-${leitwegCheckDigits("99199999")}`);
+    const res = await get(customerEInvoice, "", customer, id);
+    expect(res.headers.get("content-disposition")).toBe(`attachment; filename="${number}-xrechnung.xml"`);
     const doc = parser.parse(res.bytes.toString("utf8")).Invoice;
     expect(doc.CustomizationID).toBe("urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0");
-    expect(doc.BuyerReference).toBe("991-12345-67");
+    expect(doc.BuyerReference).toBe("991-12345-73");
+    expect(doc.AccountingCustomerParty.Party.PostalAddress).toMatchObject({ StreetName: "Industriestraße 12", PostalZone: "70565", CityName: "Stuttgart" });
+    expect(doc.AccountingCustomerParty.Party.EndpointID["#text"]).toBe("buchhaltung@firma.de");
     expect(doc.AccountingSupplierParty.Party.EndpointID["@_schemeID"]).toBe("EM");
     expect(doc.LegalMonetaryTotal.PayableAmount["#text"]).toBe("225.98");
-    await setEinvoiceSettings(acmeId, { einvoice_format: "zugferd", leitweg_id: null });
+    // the first invoice of the test was drafted with the Factur-X profile: it stays CII
+    expect((await get(customerEInvoice)).headers.get("content-disposition")).toBe(`attachment; filename="${invoiceNumber}-zugferd.xml"`);
   });
 
   it("Factur-X PDF/A-3 carries factur-x.xml (pdf-lib and pdfdetach)", async () => {

@@ -48,9 +48,10 @@ describe("GET /api/manage/invoices – shape and statistics", () => {
       });
     }
     const licence = res.json.invoices.find((i: { title: string; status: string }) => i.title.startsWith("Monatliche Lizenz") && i.status === "paid");
-    expect(licence.total_gross).toBe(49);
+    // tier prices are net: the Standard licence is 49,00 € + 19 % VAT
+    expect(licence.total_gross).toBe(58.31);
     expect(licence.remaining_amount).toBe(0);
-    expect(JSON.stringify(licence)).toContain('"total_gross":49');
+    expect(JSON.stringify(licence)).toContain('"total_gross":58.31');
     expect(Object.keys(res.json.stats).filter((k) => !k.endsWith("_formatted")).sort()).toEqual(["open_amount", "open_count", "overdue_count", "paid_count"]);
     expect(res.json.meta).toMatchObject({ current_page: 1, last_page: 1, total: 8 });
   });
@@ -64,8 +65,8 @@ describe("GET /api/manage/invoices – shape and statistics", () => {
     expect(res.json.stats.overdue_count).toBe(rows.filter((r) => r.status === "overdue").length);
     const openCents = open.reduce((sum, r) => sum + Math.round(r.remaining_amount * 100), 0);
     expect(Math.round(res.json.stats.open_amount * 100)).toBe(openCents);
-    // 49,00 overdue + 49,00 open + 453,88 − 200,00 partially paid
-    expect(res.json.stats).toMatchObject({ open_count: 3, paid_count: 5, overdue_count: 1, open_amount: 351.88, open_amount_formatted: "351,88 €" });
+    // 58,31 overdue + 58,31 open + 453,88 − 200,00 partially paid
+    expect(res.json.stats).toMatchObject({ open_count: 3, paid_count: 5, overdue_count: 1, open_amount: 370.5, open_amount_formatted: "370,50 €" });
     expect(rows.map((r) => r.status).sort()).toEqual(["overdue", "paid", "paid", "paid", "paid", "paid", "partially_paid", "sent"]);
   });
 
@@ -94,7 +95,7 @@ describe("GET /api/manage/invoices – shape and statistics", () => {
   it("bergmann sees only its own invoices and statistics", async () => {
     const res = await list("", bergmann);
     expect(res.json.meta.total).toBe(4);
-    expect(res.json.stats).toMatchObject({ open_count: 1, paid_count: 3, overdue_count: 0, open_amount: 99 });
+    expect(res.json.stats).toMatchObject({ open_count: 1, paid_count: 3, overdue_count: 0, open_amount: 117.81 });
   });
 });
 

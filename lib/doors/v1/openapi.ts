@@ -2,6 +2,7 @@ import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObj
 import * as admin from "@/lib/admin/schemas";
 import { bulkActionSchema } from "@/lib/admin/bulk";
 import * as billing from "@/lib/billing/schemas";
+import { customerProfileBody, staffProfileBody } from "@/lib/invoices/billing-profile-schemas";
 import { scheduleTierPriceBody } from "@/lib/billing/tier-price-schemas";
 import { dunningSettingsBody, pauseBody } from "@/lib/dunning/schemas";
 import { healthAlertsBody } from "@/lib/health/opt-in";
@@ -484,7 +485,15 @@ const manageStatus = z
       })
       .passthrough()
       .nullable(),
-    billing: z.object({}).passthrough(),
+    billing: z
+      .object({
+        monthly_price: z.string().meta({
+          description:
+            "Monatlicher Preis des Tarifs (oder der individuelle Preis) als Nettobetrag: Tarifpreise sind netto, die Umsatzsteuer kommt nach dem Rechnungsprofil hinzu (Inland 19 %, Reverse Charge/steuerfrei/Drittland 0 %).",
+          example: "49,00 €",
+        }),
+      })
+      .passthrough(),
     domains: z.object({}).passthrough(),
   })
   .passthrough()
@@ -580,6 +589,13 @@ const managePaths: ZodOpenApiPathsObject = {
   "/api/manage/domains/custom-meshcentral": {
     put: m("Eigene MeshCentral-Domain setzen", { requestBody: { content: json(domainBody) } }),
     delete: m("Eigene MeshCentral-Domain entfernen"),
+  },
+  "/api/manage/billing-profile": {
+    get: m("Rechnungsprofil der Instanz (Empfänger, Anschrift, E-Rechnungsformat)"),
+    put: m("Rechnungsadresse und Rechnungs-E-Mail ändern (Kunden-Administrator)", {
+      requestBody: { content: json(customerProfileBody) },
+      responses: { "422": mErr("Ungültige Eingabe, z. B. PLZ passt nicht zum Land") },
+    }),
   },
   "/api/manage/invoices": { get: m("Rechnungen", { requestParams: { query: customerListQuery }, responses: { "200": ok("Rechnungen, Statistik, Seiten-Info", invoiceList) } }) },
   "/api/manage/invoices/{id}": {
@@ -727,6 +743,15 @@ const staffPaths: ZodOpenApiPathsObject = {
       responses: { "429": mErr("Rate-Limit"), "500": mErr("Server-Aktion fehlgeschlagen") },
     }),
   },
+  "/api/manage/admin/instances/{id}/billing-profile": {
+    get: staff(T.billing, "Rechnungsprofil der Instanz", { permission: "invoice.read", notFound: "instance", requestParams: instanceIdPath }),
+    put: staff(T.billing, "Rechnungsprofil speichern (Anschrift, USt-IdNr., Leitweg-ID, E-Rechnungsformat, steuerliche Behandlung)", {
+      permission: "invoice.write",
+      notFound: "instance",
+      requestParams: instanceIdPath,
+      body: staffProfileBody,
+    }),
+  },
   "/api/manage/admin/instances/{id}/billing-items": {
     get: staff(T.billing, "Abrechnungspositionen der Instanz", { permission: "invoice.read", notFound: "instance", requestParams: instanceIdPath }),
     post: staff(T.billing, "Abrechnungsposition hinzufügen", { permission: "invoice.write", notFound: "instance", requestParams: instanceIdPath, body: billing.planItemBody, responses: created("Hinzugefügt") }),
@@ -840,7 +865,7 @@ const staffPaths: ZodOpenApiPathsObject = {
     get: staff(T.billing, "Vorschau eines Abrechnungslaufs (?period=JJJJ-MM)", { permission: "invoice.read", requestParams: { query: billing.periodQuery } }),
   },
   "/api/manage/admin/billing/runs": {
-    post: staff(T.billing, "Abrechnungslauf ausführen", { permission: "invoice.write", body: billing.runBody, conflict: "Lauf für den Zeitraum läuft bereits", responses: created("Lauf ausgeführt") }),
+    post: staff(T.billing, "Abrechnungslauf ausführen (Konflikte mit bereits berechneten Zeiträumen nur mit decisions)", { permission: "invoice.write", body: billing.runBody, conflict: "Lauf für den Zeitraum läuft bereits", responses: created("Lauf ausgeführt") }),
   },
   "/api/manage/admin/dunning/settings": {
     get: staff(T.dunning, "Mahneinstellungen", { permission: "invoice.read" }),

@@ -7,11 +7,15 @@
  * - Credit notes (Stornorechnungen) are stored with negated quantities; EN 16931 wants
  *   type code 381 with positive amounts, so every sign is flipped back and the cancelled
  *   invoice is referenced (BT-25).
- * - VAT categories: 19 %/7 % → S, reverse charge → AE (with exemption reason), other 0 % → Z.
+ * - VAT categories: 19 %/7 % → S; reverse charge → AE (VATEX-EU-AE); a customer outside the EU →
+ *   G (not taxable in Germany, § 3a Abs. 2 UStG); any other 0 % → E with the exemption reason of the
+ *   billing profile. Z (zero-rated) is never used: German law taxes nothing at 0 % that we sell.
+ * - Credit notes carry no request to pay: payment means 97 (clearing between partners), no IBAN.
  * - Units: German unit texts are mapped to UN/ECE Rec. 20 codes (fallback C62 "one").
- * - Addresses are free lines; the last line "PLZ Ort" gives postal zone and city.
- * - BuyerReference (BT-10, required by XRechnung): Leitweg-ID when set, otherwise the
- *   customer number, otherwise the invoice number.
+ * - Addresses: the recipient snapshot's structured address (billing profile) when present;
+ *   older invoices have free lines, whose last line "PLZ Ort" gives postal zone and city.
+ * - BuyerReference (BT-10, required by XRechnung): the snapshot's Leitweg-ID, else its buyer
+ *   reference, else the customer number, else the invoice number.
  */
 import type { Invoice } from "@e-invoice-eu/core";
 import type { InvoiceRecipientSnapshot } from "@/db/schema";
@@ -107,12 +111,36 @@ function postalAddress(lines: string[]) {
   };
 }
 
-function taxCategoryId(vatRate: number, reverseCharge: boolean): "S" | "AE" | "Z" {
+type TaxCategory = "S" | "AE" | "E" | "G";
+
+function taxCategoryId(vatRate: number, reverseCharge: boolean, recipient: InvoiceRecipientSnapshot): TaxCategory {
   if (reverseCharge) return "AE";
-  return vatRate > 0 ? "S" : "Z";
+  if (vatRate > 0) return "S";
+  return recipient.vat_treatment === "outside_eu" ? "G" : "E";
 }
 
 const REVERSE_CHARGE_REASON = "Steuerschuldnerschaft des Leistungsempfängers (§ 13b UStG)";
+const OUTSIDE_EU_REASON = "Nicht im Inland steuerbare Leistung (§ 3a Abs. 2 UStG)";
+const EXEMPT_FALLBACK_REASON = "Umsatzsteuerfreie Leistung";
+
+function exemption(category: TaxCategory, recipient: InvoiceRecipientSnapshot) {
+  if (category === "AE") return { "cbc:TaxExemptionReasonCode": "VATEX-EU-AE", "cbc:TaxExemptionReason": REVERSE_CHARGE_REASON };
+  if (category === "G") return { "cbc:TaxExemptionReasonCode": "VATEX-EU-G", "cbc:TaxExemptionReason": OUTSIDE_EU_REASON };
+  if (category === "E") return { "cbc:TaxExemptionReason": recipient.exemption_reason?.trim() || EXEMPT_FALLBACK_REASON };
+  return {};
+}
+
+function buyerAddress(recipient: InvoiceRecipientSnapshot) {
+  const a = recipient.address;
+  if (!a) return postalAddress(recipient.address_lines);
+  return {
+    "cbc:StreetName": a.street,
+    ...(a.additional_line ? { "cbc:AdditionalStreetName": a.additional_line } : {}),
+    "cbc:CityName": a.city,
+    "cbc:PostalZone": a.post_code,
+    "cac:Country": { "cbc:IdentificationCode": a.country_code },
+  };
+}
 
 /** Builds the library's invoice data for one issued invoice or credit note. */
 export function toEInvoiceData(src: EInvoiceSource): Invoice {
@@ -131,7 +159,8 @@ export function toEInvoiceData(src: EInvoiceSource): Invoice {
   const issuer = src.issuer;
   const iban = issuer.bank.iban.replace(/\s+/g, "");
   const dueDate = src.dueDate ?? undefined;
-  const buyerReference = src.leitwegId?.trim() || src.recipient.customer_number?.trim() || src.invoiceNumber;
+  const buyerReference =
+    src.recipient.leitweg_id?.trim() || src.leitwegId?.trim() || src.recipient.buyer_reference?.trim() || src.recipient.customer_number?.trim() || src.invoiceNumber;
   const eur = (cents: number) => amount(cents);
 
   const sellerTaxSchemes = [
@@ -192,7 +221,7 @@ export function toEInvoiceData(src: EInvoiceSource): Invoice {
             ? { "cac:PartyIdentification": { "cbc:ID": src.recipient.customer_number } }
             : {}),
           "cac:PartyName": { "cbc:Name": src.recipient.company_name },
-          "cac:PostalAddress": postalAddress(src.recipient.address_lines),
+          "cac:PostalAddress": buyerAddress(src.recipient),
           ...(src.recipient.vat_id
             ? { "cac:PartyTaxScheme": { "cbc:CompanyID": src.recipient.vat_id, "cac:TaxScheme": { "cbc:ID": "VAT" } } }
             : {}),
@@ -202,7 +231,9 @@ export function toEInvoiceData(src: EInvoiceSource): Invoice {
       },
       "cac:Delivery": { "cbc:ActualDeliveryDate": src.servicePeriodEnd },
       "cac:PaymentMeans": [
-        {
+        src.kind === "credit_note"
+          ? { "cbc:PaymentMeansCode": "97", "cbc:PaymentMeansCode@name": "Verrechnung", "cbc:PaymentID": src.invoiceNumber }
+          : {
           "cbc:PaymentMeansCode": "58",
           "cbc:PaymentMeansCode@name": "SEPA credit transfer",
           "cbc:PaymentID": src.invoiceNumber,
@@ -211,7 +242,7 @@ export function toEInvoiceData(src: EInvoiceSource): Invoice {
             "cbc:Name": issuer.bank.account_holder,
             "cac:FinancialInstitutionBranch": { "cbc:ID": issuer.bank.bic },
           },
-        },
+            },
       ],
       "cac:PaymentTerms": { "cbc:Note": terms },
       "cac:TaxTotal": [
@@ -219,7 +250,7 @@ export function toEInvoiceData(src: EInvoiceSource): Invoice {
           "cbc:TaxAmount": eur(calc.totals.vat_cents),
           "cbc:TaxAmount@currencyID": "EUR",
           "cac:TaxSubtotal": calc.breakdown.map((entry) => {
-            const id = taxCategoryId(entry.vat_rate, src.reverseCharge);
+            const id = taxCategoryId(entry.vat_rate, src.reverseCharge, src.recipient);
             return {
               "cbc:TaxableAmount": eur(entry.net_cents),
               "cbc:TaxableAmount@currencyID": "EUR",
@@ -228,7 +259,7 @@ export function toEInvoiceData(src: EInvoiceSource): Invoice {
               "cac:TaxCategory": {
                 "cbc:ID": id,
                 "cbc:Percent": percent(entry.vat_rate),
-                ...(id === "AE" ? { "cbc:TaxExemptionReasonCode": "VATEX-EU-AE", "cbc:TaxExemptionReason": REVERSE_CHARGE_REASON } : {}),
+                ...exemption(id, src.recipient),
                 "cac:TaxScheme": { "cbc:ID": "VAT" },
               },
             };
@@ -254,7 +285,7 @@ export function toEInvoiceData(src: EInvoiceSource): Invoice {
         "cac:Item": {
           "cbc:Name": line.description,
           "cac:ClassifiedTaxCategory": {
-            "cbc:ID": taxCategoryId(line.vat_rate, src.reverseCharge),
+            "cbc:ID": taxCategoryId(line.vat_rate, src.reverseCharge, src.recipient),
             "cbc:Percent": percent(line.vat_rate),
             "cac:TaxScheme": { "cbc:ID": "VAT" },
           },

@@ -103,13 +103,21 @@ function xmlFile(row: InvoiceRow, kind: "cii_xml" | "xrechnung_xml", bytes: Buff
 
 export type EInvoiceRequest = { format?: "zugferd" | "xrechnung" | "cii" | "facturx" };
 
+/** The XML the recipient asked for in its billing profile (frozen on the invoice); older invoices: the instance setting. */
+async function defaultFormat(row: InvoiceRow): Promise<"zugferd" | "xrechnung"> {
+  const wanted = row.recipient.einvoice_format;
+  if (wanted === "xrechnung_ubl") return "xrechnung";
+  if (wanted) return "zugferd";
+  return (await getEinvoiceSettings(row.instanceId)).einvoice_format;
+}
+
 async function fileFor(row: InvoiceRow, request: EInvoiceRequest): Promise<EInvoiceFile> {
   if (request.format === "facturx") {
     // The archived invoice PDF is the Factur-X file (lib/invoices/pdf-archive.ts).
     const { bytes } = await getInvoicePdfForStaff(row.id);
     return { filename: `${row.invoiceNumber}.pdf`, contentType: "application/pdf", bytes, kind: "facturx_pdf" };
   }
-  const format = request.format === "cii" ? "zugferd" : (request.format ?? (await getEinvoiceSettings(row.instanceId)).einvoice_format);
+  const format = request.format === "cii" ? "zugferd" : (request.format ?? (await defaultFormat(row)));
   const kind = format === "xrechnung" ? "xrechnung_xml" : "cii_xml";
   return xmlFile(row, kind, await archivedDocument(row, kind));
 }

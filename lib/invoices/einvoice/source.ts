@@ -12,6 +12,7 @@ import type { CalculatedLine } from "@/lib/invoices/calc";
 import { currentIssuer } from "@/lib/invoices/issuer-config";
 import type { IssuerConfig } from "@/lib/invoices/pdf/types";
 import { lineFromItem, type InvoiceRow } from "@/lib/invoices/rows";
+import { leitwegIdProblem } from "@/lib/invoices/billing-profile-schemas";
 import type { EInvoiceSource } from "./map";
 
 // ---------------------------------------------------------------------------
@@ -27,14 +28,11 @@ export async function getEinvoiceSettings(instanceId: number, db?: DbOrTx): Prom
   return { einvoice_format: row?.einvoiceFormat ?? "zugferd", leitweg_id: row?.leitwegId ?? null };
 }
 
-/** Leitweg-ID (KoSIT): Grobadressierung-[Feinadressierung-]Prüfziffer, e.g. 991-12345-67 or 04011000-1234512345-06. */
-const LEITWEG_ID = /^\d{2,12}(-[A-Za-z0-9]{1,30})?-\d{2}$/;
 
 export async function setEinvoiceSettings(instanceId: number, input: EinvoiceSettings): Promise<EinvoiceSettings> {
   const leitwegId = input.leitweg_id?.trim() || null;
-  if (leitwegId && !LEITWEG_ID.test(leitwegId)) {
-    throw new ValidationError({ leitweg_id: ["Die Leitweg-ID hat nicht das Format 991-12345-67 (Grobadressierung-Feinadressierung-Prüfziffer)."] });
-  }
+  const problem = leitwegId ? leitwegIdProblem(leitwegId) : null;
+  if (problem) throw new ValidationError({ leitweg_id: [problem] });
   if (input.einvoice_format !== "zugferd" && input.einvoice_format !== "xrechnung") {
     throw new ValidationError({ einvoice_format: ["Bitte „zugferd“ oder „xrechnung“ wählen."] });
   }
@@ -84,8 +82,9 @@ export async function sourceFor(db: DbOrTx, row: InvoiceRow): Promise<EInvoiceSo
     items: lines,
     cancels: cancelled?.invoiceNumber ? { invoiceNumber: cancelled.invoiceNumber, invoiceDate: cancelled.invoiceDate } : null,
     issuer: (row.issuer as IssuerConfig | null) ?? currentIssuer(),
-    leitwegId: settings.leitweg_id,
-    buyerEmail: await buyerEmail(db, row.instanceId),
+    // Frozen with the recipient when drafting (billing profile); the old instance setting only for older invoices.
+    leitwegId: row.recipient.leitweg_id ?? settings.leitweg_id,
+    buyerEmail: row.recipient.emails?.[0] ?? (await buyerEmail(db, row.instanceId)),
   };
 }
 
