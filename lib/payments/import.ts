@@ -1,10 +1,8 @@
 /**
  * Bank statement import (CAMT.053) and manual assignment.
  *
- * Idempotency: every entry gets a `dedup_key` (unique index): the bank's reference
- * (AcctSvcrRef/NtryRef, scoped by account) or, without one, a hash of account, booking
- * date, amount, end-to-end id and text plus its occurrence number within the file (two
- * identical transfers on one day stay two entries). Entries are inserted with
+ * Idempotency: every entry gets a `dedup_key` (unique index) from what really identifies
+ * it (identity.ts; never the bank reference alone). Returns go to returns.ts. Entries are inserted with
  * `ON CONFLICT DO NOTHING`; only rows this import inserted are matched and booked, so
  * importing the same file twice — even concurrently — books nothing twice.
  *
@@ -24,7 +22,9 @@ import { summarizePayments, todayIsoDate } from "@/lib/invoices/calc";
 import { recordPayment } from "@/lib/invoices/commands";
 import { centsToNumber, formatEuro } from "@/lib/money";
 import { apiTimestamp } from "@/lib/time";
-import { CamtError, parseCamt053, type CamtEntry } from "./camt";
+import { CamtError, matchingText, parseCamt } from "./camt";
+import { dedupKeys, legacyDedupKeys } from "./identity";
+import { settleReturn } from "./returns";
 import { extractInvoiceNumbers, planMatch, type OpenInvoice } from "./matching";
 
 type EntryRow = typeof bankStatementEntries.$inferSelect;
@@ -33,18 +33,6 @@ export const MAX_STATEMENT_BYTES = 5 * 1024 * 1024;
 
 function sha256(data: string | Buffer) {
   return createHash("sha256").update(data).digest("hex");
-}
-
-/** Dedup keys for the entries of one file, in order. */
-export function dedupKeys(entries: CamtEntry[]): string[] {
-  const seen = new Map<string, number>();
-  return entries.map((e) => {
-    if (e.entryReference) return `ref:${e.accountIban ?? ""}:${e.entryReference}`;
-    const hash = sha256([e.accountIban ?? "", e.bookingDate, e.amountCents, e.currency, e.endToEndId ?? "", e.remittanceText ?? "", e.debtorIban ?? ""].join("\u001f"));
-    const n = (seen.get(hash) ?? 0) + 1;
-    seen.set(hash, n);
-    return `hash:${hash}:${n}`;
-  });
 }
 
 /** Open invoices (issued, not cancelled, positive, not fully paid) with the given numbers. */
@@ -131,13 +119,14 @@ export async function importBankStatement(file: Buffer, filename: string | null,
   if (file.length > MAX_STATEMENT_BYTES) throw new UnprocessableError("Der Kontoauszug ist zu groß (höchstens 5 MB).");
   let statement;
   try {
-    statement = parseCamt053(file);
+    statement = parseCamt(file);
   } catch (error) {
     if (error instanceof CamtError) throw new UnprocessableError(error.message);
     throw error;
   }
   const db = await getDb();
   const keys = dedupKeys(statement.entries);
+  const legacyKeys = legacyDedupKeys(statement.entries);
   const [importRow] = await db
     .insert(bankStatementImports)
     .values({ filename, fileSha256: sha256(file), messageId: statement.messageId, entryCount: statement.entries.length, importedBy: actorUserId(actor) })
@@ -145,7 +134,12 @@ export async function importBankStatement(file: Buffer, filename: string | null,
 
   const newIds: number[] = [];
   for (const [index, e] of statement.entries.entries()) {
-    const ignored = e.amountCents <= 0 || e.currency !== "EUR";
+    const ignored = e.amountCents <= 0 || e.currency !== "EUR" || e.returned !== null;
+    // A row imported under the old key is this entry only when date and amount agree too.
+    await db
+      .update(bankStatementEntries)
+      .set({ dedupKey: keys[index]! })
+      .where(and(eq(bankStatementEntries.dedupKey, legacyKeys[index]!), eq(bankStatementEntries.bookingDate, e.bookingDate), eq(bankStatementEntries.amountCents, e.amountCents)));
     const [inserted] = await db
       .insert(bankStatementEntries)
       .values({
@@ -168,7 +162,12 @@ export async function importBankStatement(file: Buffer, filename: string | null,
       .returning();
     if (!inserted) continue;
     newIds.push(inserted.id);
-    const plan = planMatch(inserted, await openInvoices(extractInvoiceNumbers(inserted.remittanceText)));
+    if (e.returned) {
+      await settleReturn(inserted, e.returned, actor);
+      continue;
+    }
+    const text = matchingText(inserted);
+    const plan = planMatch({ ...inserted, remittanceText: text }, await openInvoices(extractInvoiceNumbers(text)));
     if (plan.status === "ignored") {
       await db.update(bankStatementEntries).set({ note: plan.note }).where(eq(bankStatementEntries.id, inserted.id));
       continue;
