@@ -83,9 +83,15 @@ describe("CAMT.053 import", () => {
 
     const detail = await call(customerDetail, "GET", `/api/manage/invoices/${invoicesById.partial!.id}`, { token: customer, params: { id: String(invoicesById.partial!.id) } });
     expect(detail.json.invoice.status).toBe("partially_paid");
+    // the GiroCode's data as text, for the amount due now (225,98 − 100,00)
+    expect(detail.json.invoice.payment_details).toMatchObject({ amount_cents: 12598, amount_formatted: "125,98 €", reference: invoicesById.partial!.number });
+    expect(detail.json.invoice.payment_details.iban).toMatch(/^[A-Z]{2}\d{2}[A-Z0-9]+$/);
+    expect(detail.json.invoice.payment_details.iban_grouped.replaceAll(" ", "")).toBe(detail.json.invoice.payment_details.iban);
+    expect(detail.json.invoice.payment_details.iban_grouped).toMatch(/^([A-Z0-9]{4} )+[A-Z0-9]{1,4}$/);
     const full = await call(customerDetail, "GET", `/api/manage/invoices/${invoicesById.full!.id}`, { token: customer, params: { id: String(invoicesById.full!.id) } });
     expect(full.json.invoice.status).toBe("paid");
     expect(full.json.invoice.girocode).toBeNull();
+    expect(full.json.invoice.payment_details).toBeNull();
   });
 
   it("importing the same file again books nothing twice", async () => {
