@@ -29,9 +29,16 @@ export async function openDatabase(opts: { url?: string; pgliteDir?: string; poo
   if (url) {
     const { default: postgres } = await import("postgres");
     const { drizzle } = await import("drizzle-orm/postgres-js");
-    // jit off: the portal's queries are short OLTP reads; JIT compilation of an over-estimated plan cost more than the query itself (issue 12).
-    const client = postgres(url, { max: opts.poolSize ?? 10, onnotice: () => {}, connection: { jit: "off", application_name: poolApplicationName() } });
+    // Migrations may run longer than a request may wait: they use their own connection without the statement timeout.
+    const migrator = postgres(url, { max: 2, onnotice: () => {}, connect_timeout: postgresTimeouts().connectSeconds });
+    try {
+      await migratePostgres(drizzle(migrator, { schema }), migrator);
+    } finally {
+      await migrator.end({ timeout: 5 });
+    }
+    const client = postgres(url, postgresPoolOptions(opts.poolSize ?? 10));
     handle = { db: drizzle(client, { schema }), close: () => client.end({ timeout: 5 }), kind: "postgres", pgClient: client };
+    return handle;
   } else {
     const { PGlite } = await import("@electric-sql/pglite");
     const { drizzle } = await import("drizzle-orm/pglite");
@@ -41,26 +48,54 @@ export async function openDatabase(opts: { url?: string; pgliteDir?: string; poo
     const db = drizzle(client, { schema }) as PgliteDatabase<Schema>;
     handle = { db: db as unknown as Db, close: () => client.close(), kind: "pglite" };
   }
-  await migrateDatabase(handle);
+  const { migrate } = await import("drizzle-orm/pglite/migrator");
+  await migrate(handle.db as unknown as PgliteDatabase<Schema>, { migrationsFolder: MIGRATIONS_FOLDER });
   return handle;
 }
 
-async function migrateDatabase(handle: Handle) {
-  if (handle.kind === "pglite") {
-    const { migrate } = await import("drizzle-orm/pglite/migrator");
-    await migrate(handle.db as unknown as PgliteDatabase<Schema>, { migrationsFolder: MIGRATIONS_FOLDER });
-    return;
-  }
+async function migratePostgres(db: Db, client: import("postgres").Sql) {
   const { migrate } = await import("drizzle-orm/postgres-js/migrator");
   // Several app processes may start at once: one migrates, the others wait on the lock.
-  const lockConnection = await handle.pgClient!.reserve();
+  const lockConnection = await client.reserve();
   try {
     await lockConnection`select pg_advisory_lock(727274)`;
-    await migrate(handle.db, { migrationsFolder: MIGRATIONS_FOLDER });
+    await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   } finally {
     await lockConnection`select pg_advisory_unlock(727274)`;
     lockConnection.release();
   }
+}
+
+/**
+ * How long a request may wait on the database. A dead or unreachable server
+ * must not hold a request for postgres.js's default 30 s connect timeout, and
+ * a statement stuck behind a lock or on a half-dead connection is cancelled by
+ * the server: connect 3 s, statement 10 s, an open transaction left idle 10 s
+ * (DB_CONNECT_TIMEOUT_SECONDS, DB_STATEMENT_TIMEOUT_MS override them).
+ */
+export function postgresTimeouts(env: Record<string, string | undefined> = process.env) {
+  const positive = (raw: string | undefined, fallback: number) => {
+    const n = Number(raw);
+    return Number.isFinite(n) && n > 0 ? n : fallback;
+  };
+  return { connectSeconds: positive(env.DB_CONNECT_TIMEOUT_SECONDS, 3), statementMs: positive(env.DB_STATEMENT_TIMEOUT_MS, 10_000) };
+}
+
+/** Options of the app's pool: size, timeouts, and the settings every session gets. */
+export function postgresPoolOptions(max: number) {
+  const timeouts = postgresTimeouts();
+  return {
+    max,
+    onnotice: () => {},
+    connect_timeout: timeouts.connectSeconds,
+    connection: {
+      // jit off: the portal's queries are short OLTP reads; JIT compilation of an over-estimated plan cost more than the query itself (issue 12).
+      jit: "off",
+      application_name: poolApplicationName(),
+      statement_timeout: timeouts.statementMs,
+      idle_in_transaction_session_timeout: timeouts.statementMs,
+    },
+  } as const;
 }
 
 /** Each process's connections carry its pid, so pool use can be read from pg_stat_activity. */

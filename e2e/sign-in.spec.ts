@@ -42,6 +42,8 @@ test("authenticator app: set up with a generated code, sign in with the app, the
   await login(page, email);
   await page.goto("/konto#authenticator-app");
   await page.getByRole("button", { name: "Authenticator-App einrichten" }).click();
+  await page.getByLabel("Passwort zur Bestätigung").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "Weiter zum QR-Code" }).click();
   await expect(page.getByAltText("QR-Code für die Authenticator-App")).toBeVisible();
   const secret = (await page.getByTestId("totp-secret").textContent())!.trim();
   await page.getByLabel("Code aus der App").fill(totpCode(secret) === "000000" ? "111111" : "000000");

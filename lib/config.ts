@@ -86,12 +86,18 @@ const configSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().max(300_000).default(10_000),
   /** Run the pg-boss workers inside the web process (default: only on the embedded PGlite, i.e. `npm run demo`). */
   JOBS_IN_PROCESS: bool.optional(),
+  /** Webhook targets on loopback or private networks (tests, the demo's local receiver). Ignored in production. */
+  WEBHOOKS_ALLOW_PRIVATE_TARGETS: bool.optional(),
+  /** Webhook delivery: timeout of one HTTP attempt in milliseconds. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
 export type AppConfig = z.infer<typeof configSchema> & {
   mailTransport: "resend" | "outbox";
   devTools: boolean;
+  /** Webhooks may target loopback and private networks: never in production. */
+  webhooksAllowPrivateTargets: boolean;
 };
 
 export class ConfigError extends Error {}
@@ -120,7 +126,9 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     );
   }
   // Development tools (dev outbox, simulators) never run in production, whatever DEV_TOOLS says.
-  return { ...c, mailTransport, devTools: production ? false : (c.DEV_TOOLS ?? true) };
+  // Webhook targets in private networks only on explicit request and never in production (SSRF into the MSP's network).
+  const webhooksAllowPrivateTargets = production ? false : (c.WEBHOOKS_ALLOW_PRIVATE_TARGETS ?? false);
+  return { ...c, mailTransport, devTools: production ? false : (c.DEV_TOOLS ?? true), webhooksAllowPrivateTargets };
 }
 
 let cached: AppConfig | undefined;

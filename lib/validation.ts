@@ -5,6 +5,12 @@ z.config(z.locales.de());
 
 export { z };
 
+/** The largest serial id (PostgreSQL `integer`); a larger id is "not found" or a validation error, never a database error. */
+export const MAX_INT_ID = 2_147_483_647;
+
+/** Ids are PostgreSQL `integer`: a larger number is refused (422) before it reaches a query. */
+export const ID_TOO_LARGE = { error: `Die ID darf höchstens ${MAX_INT_ID} sein.` };
+
 export const emailField = z
   .string({ error: "Bitte eine E-Mail-Adresse angeben." })
   .trim()

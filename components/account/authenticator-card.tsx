@@ -20,10 +20,9 @@ export function AuthenticatorCard() {
   const [code, setCode] = useState("");
   const [codes, setCodes] = useState<string[] | null>(null);
   const [password, setPassword] = useState("");
-  const [action, setAction] = useState<"disable" | "regenerate" | null>(null);
+  const [action, setAction] = useState<"setup" | "disable" | "regenerate" | null>(null);
   const refresh = () => client.invalidateQueries({ queryKey: ["v1", "2fa"] });
 
-  const start = useMutation({ mutationFn: () => apiFetch<TotpSetup>("/api/v1/auth/2fa/totp", { method: "POST" }), onSuccess: setSetup });
   const confirm = useMutation({
     mutationFn: () => apiFetch<{ message: string; recovery_codes: string[] }>("/api/v1/auth/2fa/totp", { method: "PUT", body: { code: code.replace(/\s+/g, "") } }),
     onSuccess: (data) => {
@@ -35,15 +34,18 @@ export function AuthenticatorCard() {
     },
   });
   const withPassword = useMutation({
-    mutationFn: (kind: "disable" | "regenerate"): Promise<{ message: string; recovery_codes?: string[] }> =>
-      kind === "disable"
-        ? apiFetch("/api/v1/auth/2fa/totp", { method: "DELETE", body: { password } })
-        : apiFetch("/api/v1/auth/2fa/recovery-codes", { method: "POST", body: { password } }),
+    mutationFn: (kind: "setup" | "disable" | "regenerate"): Promise<{ message?: string; recovery_codes?: string[]; setup?: TotpSetup }> =>
+      kind === "setup"
+        ? apiFetch<TotpSetup>("/api/v1/auth/2fa/totp", { method: "POST", body: { password } }).then((setup) => ({ setup }))
+        : kind === "disable"
+          ? apiFetch("/api/v1/auth/2fa/totp", { method: "DELETE", body: { password } })
+          : apiFetch("/api/v1/auth/2fa/recovery-codes", { method: "POST", body: { password } }),
     onSuccess: (data) => {
       setPassword("");
       setAction(null);
+      if (data.setup) setSetup(data.setup);
       if (data.recovery_codes) setCodes(data.recovery_codes);
-      toast("success", data.message);
+      if (data.message) toast("success", data.message);
       void refresh();
     },
   });
@@ -62,13 +64,13 @@ export function AuthenticatorCard() {
         Status: {on ? <Badge tone="green">App aktiv</Badge> : <Badge tone="slate">App aus</Badge>}
         {(on || status.data.passkeys > 0) && <span className="text-slate-500">· {status.data.recovery_codes_remaining} Wiederherstellungscodes übrig</span>}
       </p>
-      {!on && !setup && (
+      {!on && !setup && action !== "setup" && (
         <>
           <p className="text-sm text-slate-600">
             Mit einer Authenticator-App (z. B. Google Authenticator, Microsoft Authenticator, 1Password) fragen wir bei jeder Anmeldung einen 6-stelligen
             Code ab – ohne E-Mail.
           </p>
-          <Button onClick={() => start.mutate()} busy={start.isPending}>
+          <Button onClick={() => setAction("setup")}>
             Authenticator-App einrichten
           </Button>
         </>
@@ -133,7 +135,7 @@ export function AuthenticatorCard() {
           <PasswordConfirmation value={password} onChange={setPassword} error={passwordError} />
           <div className="flex flex-col gap-2 sm:flex-row">
             <Button type="submit" variant={action === "disable" ? "danger" : "primary"} busy={withPassword.isPending}>
-              {action === "disable" ? "App deaktivieren" : "Codes neu erzeugen"}
+              {action === "disable" ? "App deaktivieren" : action === "setup" ? "Weiter zum QR-Code" : "Codes neu erzeugen"}
             </Button>
             <Button
               type="button"

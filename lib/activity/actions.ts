@@ -35,6 +35,12 @@ export const ACTIVITY_ACTIONS = {
   "api.refresh_token_reuse": { level: "warning", label: "Wiederverwendetes Refresh-Token" },
   "api.key_created": { level: "info", label: "API-Schlüssel erstellt" },
   "api.key_revoked": { level: "info", label: "API-Schlüssel widerrufen" },
+  // webhooks (lib/webhooks)
+  "webhook.created": { level: "info", label: "Webhook-Endpunkt angelegt" },
+  "webhook.updated": { level: "info", label: "Webhook-Endpunkt geändert" },
+  "webhook.deleted": { level: "info", label: "Webhook-Endpunkt gelöscht" },
+  "webhook.secret_rotated": { level: "info", label: "Webhook-Secret erneuert" },
+  "webhook.disabled": { level: "warning", label: "Webhook-Endpunkt automatisch deaktiviert" },
   // instances (staff, API v1, jobs)
   "instance.created": { level: "info", label: "Instanz angelegt" },
   "instance.updated": { level: "info", label: "Instanz geändert" },

@@ -33,5 +33,5 @@ export function invitationMail({
 <p>${escapeHtml(inviter)} hat Sie zum Manage-Portal eingeladen (${escapeHtml(context)}).</p>
 <p><a href="${escapeHtml(link)}">Einladung annehmen und Passwort festlegen</a> (gültig für ${validHours} Stunden, nur einmal verwendbar)</p>
 <p>Falls Sie diese Einladung nicht erwartet haben, können Sie diese E-Mail ignorieren.</p>`;
-  return { to, subject: "Einladung zum Manage-Portal", text, html };
+  return { to, subject: "Einladung zum Manage-Portal", text, html, secrets: [link] };
 }

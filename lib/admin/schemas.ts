@@ -1,4 +1,4 @@
-import { pageQuery, z } from "@/lib/validation";
+import { ID_TOO_LARGE, MAX_INT_ID, pageQuery, z } from "@/lib/validation";
 
 /** Instance names become DNS labels: `<name>.portal.<MSP_DOMAIN>`. */
 export const INSTANCE_NAME_RE = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
@@ -118,7 +118,7 @@ export const setRolesSchema = z.object({ roles: roleKeys });
 export const listUsersQuery = z.object({
   ...pageQuery,
   scope: z.enum(["staff", "customer", "all"], { error: "scope muss staff, customer oder all sein." }).default("all"),
-  instance_id: z.coerce.number({ error: "instance_id muss eine Zahl sein." }).int().positive().optional(),
+  instance_id: z.coerce.number({ error: "instance_id muss eine Zahl sein." }).int().positive().max(MAX_INT_ID, ID_TOO_LARGE).optional(),
   search: z.string().trim().max(100).optional(),
 });
 
@@ -138,6 +138,6 @@ export const updateTierSchema = z
   .refine((v) => Object.values(v).some((x) => x !== undefined), { error: "Bitte mindestens ein Feld ändern." });
 
 export const startImpersonationSchema = z.object({
-  instance_id: z.number({ error: "Bitte eine Instanz angeben." }).int().positive(),
+  instance_id: z.number({ error: "Bitte eine Instanz angeben." }).int().positive().max(MAX_INT_ID, ID_TOO_LARGE),
 });
 

@@ -32,9 +32,9 @@ import { escapeHtml } from "@/lib/mail/templates";
 import { consumeRateLimit, type RateLimitRule } from "@/lib/rate-limit";
 import { apiTimestamp } from "@/lib/time";
 import { constantTimeEqual, hashToken, randomToken } from "@/lib/crypto/tokens";
-import { verifyPassword } from "./passwords";
 import type { Principal } from "./principal";
-import { limitedAttempt, LOGIN_RATE_LIMITS } from "./rate-limits";
+import { confirmAccountPassword } from "./reauthentication";
+import { limitedAttempt } from "./rate-limits";
 import { codeCheckKeys } from "./totp";
 
 export const EMAIL_SETUP_PURPOSE = "email_setup";
@@ -67,19 +67,6 @@ async function loadUser(userId: string, db?: DbOrTx): Promise<UserRow> {
   const [user] = await database.select().from(users).where(eq(users.id, userId));
   if (!user) throw new NotFoundError("Das Konto wurde nicht gefunden.");
   return user;
-}
-
-/** The password of a security setting, limited per account and per address like a password change. */
-export async function confirmAccountPassword(principal: Principal, password: string, ip?: string | null): Promise<UserRow> {
-  const keys = [
-    { key: `password-confirm:account:${principal.userId}`, rule: LOGIN_RATE_LIMITS.passwordChange, name: "passwordConfirmAccount" },
-    { key: `password-confirm:ip:${ip ?? "unknown"}`, rule: LOGIN_RATE_LIMITS.passwordChange, name: "passwordConfirmIp" },
-  ];
-  return limitedAttempt(keys, `password-confirm:${principal.userId}`, async () => {
-    const user = await loadUser(principal.userId);
-    if (!(await verifyPassword(user.passwordHash, password))) throw new ValidationError({ password: ["Das Passwort ist falsch."] });
-    return user;
-  });
 }
 
 /** The account's open confirmation (newest code), if "erneut senden" may still continue it. */
@@ -132,7 +119,7 @@ export function emailSetupMail({ to, name, code, validMinutes }: { to: string; n
 <p>Der Code ist ${validMinutes} Minuten gültig und kann nur einmal verwendet werden.
 Geben Sie ihn in Ihrem Konto unter „Zwei-Faktor-Anmeldung (E-Mail)“ ein. Erst dann ist die Zwei-Faktor-Anmeldung aktiv.</p>
 <p>Falls Sie das nicht veranlasst haben, ändern Sie bitte umgehend Ihr Passwort.</p>`;
-  return { to, subject: `Ihr Bestätigungscode: ${code} – Manage-Portal`, text, html };
+  return { to, subject: `Ihr Bestätigungscode: ${code} – Manage-Portal`, text, html, secrets: [code] };
 }
 
 /**

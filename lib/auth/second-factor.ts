@@ -17,10 +17,10 @@ import { anonymousActor, recordActivity, userActor } from "@/lib/activity";
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 import { countPasskeys, verifyPasskeyAssertion } from "./passkeys";
 import { emailConfirmationState } from "./email-two-factor";
-import { verifyPassword } from "./passwords";
 import type { Principal } from "./principal";
 import { consumeRecoveryCode, looksLikeRecoveryCode, remainingRecoveryCodes, replaceRecoveryCodes } from "./recovery-codes";
 import { checkTotp, totpEnabled } from "./totp";
+import { confirmAccountPassword } from "./reauthentication";
 
 export const SECOND_FACTOR_METHODS = ["email", "totp", "recovery_code", "passkey"] as const;
 export type SecondFactorMethod = (typeof SECOND_FACTOR_METHODS)[number];
@@ -105,8 +105,7 @@ export async function accountSecondFactors(userId: string) {
 /** Ten new recovery codes (the old ones stop working), password-confirmed; only for accounts with app or passkey. */
 export async function regenerateRecoveryCodes(principal: Principal, password: string, ip?: string | null) {
   const db = await getDb();
-  const [user] = await db.select().from(users).where(eq(users.id, principal.userId));
-  if (!(await verifyPassword(user?.passwordHash, password))) throw new ValidationError({ password: ["Das Passwort ist falsch."] });
+  const user = await confirmAccountPassword(principal, password, ip);
   const status = await secondFactorStatus(user);
   if (!status.totp && status.passkeys === 0) {
     throw new ConflictError("Wiederherstellungscodes gibt es mit Authenticator-App oder Passkey. Richten Sie zuerst eine dieser Methoden ein.");

@@ -12,15 +12,15 @@ import { and, eq, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import * as OTPAuth from "otpauth";
 import QRCode from "qrcode";
 import { getDb } from "@/db/client";
-import { users, userTotp } from "@/db/schema";
+import { userTotp } from "@/db/schema";
 import type { DbOrTx } from "@/db/types";
 import { recordActivity, userActor } from "@/lib/activity";
 import { ConflictError, ValidationError } from "@/lib/errors";
-import { verifyPassword } from "./passwords";
 import type { Principal } from "./principal";
 import { limitedAttempt, LOGIN_RATE_LIMITS } from "./rate-limits";
 import { deleteRecoveryCodes, replaceRecoveryCodes } from "./recovery-codes";
 import { openSecret, sealSecret } from "./secret-box";
+import { confirmAccountPassword } from "./reauthentication";
 
 export const TOTP_ISSUER = "Manage-Portal";
 const PERIOD = 30;
@@ -58,7 +58,8 @@ export async function totpEnabled(userId: string, tx?: DbOrTx): Promise<boolean>
 }
 
 /** Step 1: a new secret (unconfirmed) and its QR code. Refused while an app is already active. */
-export async function startTotpSetup(principal: Principal) {
+export async function startTotpSetup(principal: Principal, password: string, ip?: string | null) {
+  await confirmAccountPassword(principal, password, ip);
   const db = await getDb();
   if (await totpEnabled(principal.userId)) throw new ConflictError("Die Anmeldung per Authenticator-App ist bereits aktiv.");
   const secret = new OTPAuth.Secret({ size: 20 }).base32;
@@ -127,9 +128,8 @@ export async function confirmTotp(principal: Principal, code: string, ip?: strin
 
 /** Switches the app off (password confirms); recovery codes go when no passkey is left either. */
 export async function disableTotp(principal: Principal, password: string, ip?: string | null) {
+  await confirmAccountPassword(principal, password, ip);
   const db = await getDb();
-  const [user] = await db.select().from(users).where(eq(users.id, principal.userId));
-  if (!(await verifyPassword(user?.passwordHash, password))) throw new ValidationError({ password: ["Das Passwort ist falsch."] });
   await db.transaction(async (tx) => {
     const removed = await tx.delete(userTotp).where(eq(userTotp.userId, principal.userId)).returning({ confirmedAt: userTotp.confirmedAt });
     if (!removed[0]?.confirmedAt) return;

@@ -21,7 +21,8 @@ import { peekRateLimit, refundRateLimit, takeRateLimits } from "@/lib/rate-limit
 import { AuthError } from "./errors";
 import { checkSecondFactor, type SecondFactorProof } from "./second-factor";
 import { twoFactorAccountKey } from "./rate-limits";
-import { confirmAccountPassword, discardEmailConfirmations, startEmailTwoFactorForUser } from "./email-two-factor";
+import { discardEmailConfirmations, startEmailTwoFactorForUser } from "./email-two-factor";
+import { confirmAccountPassword } from "./reauthentication";
 import type { Principal } from "./principal";
 
 export const MAX_CODE_ATTEMPTS = 5;
@@ -95,7 +96,7 @@ export function twoFactorMail({ to, name, code, validMinutes }: { to: string; na
 <p style="font-size:24px;font-weight:bold;letter-spacing:4px">${code}</p>
 <p>Der Code ist ${validMinutes} Minuten gültig und kann nur einmal verwendet werden.</p>
 <p>Falls Sie sich nicht gerade anmelden, ändern Sie bitte umgehend Ihr Passwort.</p>`;
-  return { to, subject: `Ihr Anmeldecode: ${code} – Manage-Portal`, text, html };
+  return { to, subject: `Ihr Anmeldecode: ${code} – Manage-Portal`, text, html, secrets: [code] };
 }
 
 /**

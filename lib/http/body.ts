@@ -42,15 +42,29 @@ function tooLarge(maxBytes: number) {
 /** C0 control characters except tab, line feed and carriage return, and DEL: never part of a text field. */
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 export const CONTROL_CHARACTER_MESSAGE = "Das Feld enthält unzulässige Steuerzeichen.";
+/**
+ * A UTF-16 surrogate without its partner (`"\ud800"` in JSON): not a
+ * character, cannot be encoded as UTF-8, and PostgreSQL refuses it in text
+ * and jsonb alike.
+ */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+export const LONE_SURROGATE_MESSAGE = "Das Feld enthält ungültige Zeichen (ein halbes Unicode-Zeichenpaar).";
+
+function badCharacters(text: string): string | null {
+  if (CONTROL_CHARACTERS.test(text)) return CONTROL_CHARACTER_MESSAGE;
+  if (LONE_SURROGATE.test(text)) return LONE_SURROGATE_MESSAGE;
+  return null;
+}
 
 /**
  * Refuses control characters (NUL above all, which PostgreSQL cannot store in
- * text) anywhere in the input with 422, before any schema or database sees it.
+ * text) and lone surrogates anywhere in the input with 422, before any schema or database sees it.
  */
 export function rejectControlCharacters(input: unknown, path: string[] = [], depth = 0): void {
   if (depth > 32) throw new BadRequestError("Der Anfrageinhalt ist zu tief verschachtelt.");
   if (typeof input === "string") {
-    if (CONTROL_CHARACTERS.test(input)) throw new ValidationError({ [path.length > 0 ? path.join(".") : "body"]: [CONTROL_CHARACTER_MESSAGE] });
+    const bad = badCharacters(input);
+    if (bad) throw new ValidationError({ [path.length > 0 ? path.join(".") : "body"]: [bad] });
     return;
   }
   if (Array.isArray(input)) {
@@ -59,7 +73,8 @@ export function rejectControlCharacters(input: unknown, path: string[] = [], dep
   }
   if (input !== null && typeof input === "object") {
     for (const [key, value] of Object.entries(input)) {
-      if (CONTROL_CHARACTERS.test(key)) throw new ValidationError({ [[...path, "key"].join(".")]: [CONTROL_CHARACTER_MESSAGE] });
+      const bad = badCharacters(key);
+      if (bad) throw new ValidationError({ [[...path, "key"].join(".")]: [bad] });
       rejectControlCharacters(value, [...path, key], depth + 1);
     }
   }

@@ -1,6 +1,6 @@
 import { INVOICE_STATUSES, parseQuantityToMilli } from "@/lib/invoices/calc";
 import { tryParseEuroToCents } from "@/lib/money";
-import { pageQuery, z } from "@/lib/validation";
+import { ID_TOO_LARGE, MAX_INT_ID, pageQuery, z } from "@/lib/validation";
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -67,7 +67,7 @@ export const staffListQuery = z.object({
   search: searchField,
   instance_id: z.preprocess(
     emptyToUndefined,
-    z.coerce.number({ error: "instance_id muss eine Zahl sein." }).int({ error: "instance_id muss eine ganze Zahl sein." }).positive().optional(),
+    z.coerce.number({ error: "instance_id muss eine Zahl sein." }).int({ error: "instance_id muss eine ganze Zahl sein." }).positive().max(MAX_INT_ID, ID_TOO_LARGE).optional(),
   ),
 });
 
@@ -160,7 +160,7 @@ export const recipientSchema = z.object({
 
 export const draftSchema = z
   .object({
-    instance_id: z.coerce.number({ error: "Bitte eine Instanz wählen." }).int().positive({ error: "Bitte eine Instanz wählen." }),
+    instance_id: z.coerce.number({ error: "Bitte eine Instanz wählen." }).int().positive({ error: "Bitte eine Instanz wählen." }).max(MAX_INT_ID, ID_TOO_LARGE),
     title: z
       .string({ error: "Bitte einen Titel angeben." })
       .trim()

@@ -12,6 +12,7 @@ import { resultRows } from "@/db/types";
 import { mailOutbox } from "@/db/schema";
 import { NotFoundError, ConflictError } from "@/lib/errors";
 import { deliver, MailDeliveryError } from "./transport";
+import { keepSecretsAfterSend, restoreSecrets } from "./secrets";
 
 export const MAIL_MAX_ATTEMPTS = 8;
 /** How long a claimed mail stays with its worker; after that a crashed send is retried. MAIL_LEASE_SECONDS shortens it in the multi-process test. */
@@ -47,17 +48,25 @@ export async function deliverDueMails(limit = 50, onFailure?: (error: string) =>
   const run: DeliveryRun = { sent: 0, retried: 0, failed: 0 };
   for (const row of await claimDue(limit)) {
     try {
+      const full = restoreSecrets(row.subject, row.text, row.html, row.secretsSealed);
       const result = await deliver({
         to: row.to,
-        subject: row.subject,
-        text: row.text,
-        html: row.html,
+        subject: full.subject,
+        text: full.text,
+        html: full.html,
         attachments: row.attachments,
         idempotencyKey: row.idempotencyKey ?? `mail-${row.id}`,
       });
       await db
         .update(mailOutbox)
-        .set({ status: "sent", sentAt: new Date(), lockedUntil: null, lastError: null, providerMessageId: result.providerMessageId })
+        .set({
+          status: "sent",
+          sentAt: new Date(),
+          lockedUntil: null,
+          lastError: null,
+          providerMessageId: result.providerMessageId,
+          ...(keepSecretsAfterSend() ? {} : { secretsSealed: null }),
+        })
         .where(eq(mailOutbox.id, row.id));
       run.sent++;
     } catch (error) {

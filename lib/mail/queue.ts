@@ -9,9 +9,11 @@ import { desc, eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import type { DbOrTx } from "@/db/types";
 import { mailOutbox } from "@/db/schema";
+import { redactSecrets, restoreSecrets } from "./secrets";
 
 export type MailAttachment = { filename: string; content: Buffer; contentType: string };
-export type Mail = { to: string; subject: string; text: string; html?: string; attachments?: MailAttachment[] };
+/** `secrets`: links and codes in `text`/`html` that are stored and shown only as a note (lib/mail/secrets.ts). */
+export type Mail = { to: string; subject: string; text: string; html?: string; attachments?: MailAttachment[]; secrets?: string[] };
 
 /**
  * Queues a mail. `key` makes the enqueue idempotent (a retried job that
@@ -20,13 +22,15 @@ export type Mail = { to: string; subject: string; text: string; html?: string; a
  * Returns the outbox id, or null when a mail with that key already exists.
  */
 export async function enqueueMail(tx: DbOrTx, mail: Mail, key?: string): Promise<number | null> {
+  const stored = redactSecrets(mail.subject, mail.text, mail.html, mail.secrets);
   const rows = await tx
     .insert(mailOutbox)
     .values({
       to: mail.to.toLowerCase(),
-      subject: mail.subject,
-      text: mail.text,
-      html: mail.html,
+      subject: stored.subject,
+      text: stored.text,
+      html: stored.html,
+      secretsSealed: stored.sealed,
       attachments: mail.attachments?.map((a) => ({
         filename: a.filename,
         contentType: a.contentType,
@@ -53,6 +57,7 @@ const readColumns = {
   html: mailOutbox.html,
   attachments: sql<{ filename: string; contentType: string; size: number }[] | null>`(
     select jsonb_agg(a - 'content') from jsonb_array_elements(${mailOutbox.attachments}) a)`,
+  secretsSealed: mailOutbox.secretsSealed,
   status: mailOutbox.status,
   attempts: mailOutbox.attempts,
   lastError: mailOutbox.lastError,
@@ -60,9 +65,14 @@ const readColumns = {
   createdAt: mailOutbox.createdAt,
 };
 
-/** Mails in the outbox, newest first, without attachment bytes (dev outbox, tests, staff view of failures). */
+/**
+ * Mails in the outbox, newest first, without attachment bytes: the local
+ * capture of development and tests (dev outbox page, tests), with links and
+ * codes as delivered. In production they are gone once sent.
+ */
 export async function readOutbox(to?: string, limit = 50) {
   const db = await getDb();
   const query = db.select(readColumns).from(mailOutbox).orderBy(desc(mailOutbox.id)).limit(limit);
-  return to ? query.where(eq(mailOutbox.to, to.toLowerCase())) : query;
+  const rows = await (to ? query.where(eq(mailOutbox.to, to.toLowerCase())) : query);
+  return rows.map(({ secretsSealed, ...row }) => ({ ...row, ...restoreSecrets(row.subject, row.text, row.html, secretsSealed) }));
 }

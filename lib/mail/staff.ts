@@ -1,9 +1,11 @@
 /**
  * The staff view of the outbox: what was sent, what waits for a retry and
  * what failed for good (with the provider's error), and queuing a failed mail
- * again. Mail bodies carry reset links and codes, so only staff with
- * `tenant.manage` read them; in production with `MAIL_TRANSPORT=outbox` this is
- * the only place the mails can be read.
+ * again. Links and codes are stored redacted (lib/mail/secrets.ts), so this
+ * view never shows a working reset link or 2FA code — not even to staff, and
+ * not with `MAIL_TRANSPORT=outbox` in production. Queuing a failed mail again
+ * sends its sealed link or code to the mail's own recipient and answers with
+ * nothing of it.
  */
 import { and, count, desc, eq, type SQL } from "drizzle-orm";
 import { getDb } from "@/db/client";

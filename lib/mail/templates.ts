@@ -18,7 +18,7 @@ export function passwordResetMail({ to, name, link, validMinutes }: { to: string
 <p>Sie haben angefordert, Ihr Passwort für das Manage-Portal zurückzusetzen.</p>
 <p><a href="${escapeHtml(link)}">Neues Passwort festlegen</a> (gültig für ${validMinutes} Minuten, nur einmal verwendbar)</p>
 <p>Falls Sie das nicht angefordert haben, können Sie diese E-Mail ignorieren – Ihr Passwort bleibt unverändert.</p>`;
-  return { to, subject: "Passwort zurücksetzen – Manage-Portal", text, html };
+  return { to, subject: "Passwort zurücksetzen – Manage-Portal", text, html, secrets: [link] };
 }
 
 export function escapeHtml(value: string) {

@@ -10,10 +10,13 @@
  *   generated; it is echoed in the response and opens the request context the
  *   logger reads;
  * - one log line and the HTTP metrics when the response is finished;
- * - the in-flight count that graceful shutdown waits for.
+ * - the in-flight count that graceful shutdown waits for;
+ * - a 400 for a path whose percent-encoding does not decode (`lib/http/raw-path.ts`),
+ *   before Next's router turns it into a plain-text 500.
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import { malformedPathAnswer, malformedRequestPath } from "@/lib/http/raw-path";
 import { CLIENT_IP_HEADER, forwardedEntry, normalizeIp } from "@/lib/http/client-ip";
 import { logger } from "./logger";
 import { recordHttpRequest } from "./metrics";
@@ -109,6 +112,14 @@ export function portalRequestListener(handler: RequestListener, options: PortalL
       res.setHeader("Connection", "close");
       res.setHeader("Content-Type", "application/json; charset=utf-8");
       res.end(JSON.stringify({ error: "unavailable", message: "Der Dienst wird gerade neu gestartet. Bitte gleich erneut versuchen." }));
+      return;
+    }
+    if (malformedRequestPath(req.url ?? "/")) {
+      const answer = malformedPathAnswer(req.url ?? "/");
+      res.statusCode = answer.status;
+      res.setHeader("Content-Type", answer.contentType);
+      res.setHeader("Cache-Control", "no-store");
+      res.end(answer.body);
       return;
     }
     runWithRequestContext(context, () => {

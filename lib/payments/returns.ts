@@ -11,10 +11,10 @@
  *   note. Without a booked original the entry stays ignored with a note for staff.
  */
 import { and, desc, eq, gt, inArray, sql } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import type { Tx } from "@/db/types";
 import { bankEntryAllocations, bankStatementEntries, invoicePayments, invoices } from "@/db/schema";
 import { actorUserId, type Actor } from "@/lib/activity";
-import { todayIsoDate } from "@/lib/invoices/calc";
+import { todayIsoDate } from "@/lib/time";
 import { reversePayment } from "@/lib/invoices/commands";
 import { formatEuro } from "@/lib/money";
 import { matchingText, type CamtReturn } from "./camt";
@@ -52,16 +52,16 @@ export function returnLabel(returned: CamtReturn): string {
 type EntryRow = typeof bankStatementEntries.$inferSelect;
 
 /** Handles a freshly inserted return entry; returns the note for the entry. */
-export async function settleReturn(entry: EntryRow, returned: CamtReturn, actor: Actor): Promise<{ status: "matched" | "ignored"; note: string }> {
+export async function settleReturn(tx: Tx, entry: EntryRow, returned: CamtReturn, actor: Actor): Promise<{ status: "matched" | "ignored"; note: string }> {
   const label = returnLabel(returned);
-  const db = await getDb();
+  const db = tx;
   if (entry.amountCents > 0) {
     await db.update(bankStatementEntries).set({ status: "ignored", openCents: 0, note: `${label}: Rücküberweisung, kein Zahlungseingang.` }).where(eq(bankStatementEntries.id, entry.id));
     return { status: "ignored", note: `${label}: Rücküberweisung, kein Zahlungseingang.` };
   }
   const returnedCents = returned.originalAmountCents ?? -entry.amountCents;
   const feeCents = -entry.amountCents - returnedCents;
-  const original = await findOriginal(entry, returnedCents);
+  const original = await findOriginal(tx, entry, returnedCents);
   let note: string;
   let status: "matched" | "ignored" = "ignored";
   if (!original) {
@@ -73,7 +73,7 @@ export async function settleReturn(entry: EntryRow, returned: CamtReturn, actor:
       if (rest <= 0) break;
       const amount = Math.min(rest, allocation.amountCents);
       const [payment] = await db.select({ method: invoicePayments.method }).from(invoicePayments).where(eq(invoicePayments.id, allocation.paymentId ?? -1));
-      const result = await db.transaction(async (tx) => {
+      const result = await (async () => {
         const done = await reversePayment(
           actor,
           { invoiceId: allocation.invoiceId, amount_cents: amount, payment_date: entry.bookingDate > todayIsoDate() ? todayIsoDate() : entry.bookingDate, method: payment?.method ?? "bank_transfer", reference: `Bankimport #${entry.id}: ${label}` },
@@ -81,7 +81,7 @@ export async function settleReturn(entry: EntryRow, returned: CamtReturn, actor:
         );
         await tx.insert(bankEntryAllocations).values({ entryId: entry.id, invoiceId: allocation.invoiceId, paymentId: done.paymentId, amountCents: -amount, source: "automatic", createdBy: actorUserId(actor) });
         return done;
-      });
+      })();
       reversed.push(`${result.invoiceNumber} (${formatEuro(amount)})`);
       rest -= amount;
     }
@@ -93,8 +93,7 @@ export async function settleReturn(entry: EntryRow, returned: CamtReturn, actor:
 }
 
 /** Net booked allocations (payments minus earlier reversals) of the original credit entry. */
-async function findOriginal(entry: EntryRow, amountCents: number) {
-  const db = await getDb();
+async function findOriginal(db: Tx, entry: EntryRow, amountCents: number) {
   const candidates = entry.endToEndId
     ? await db
         .select({ id: bankStatementEntries.id })

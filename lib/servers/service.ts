@@ -19,6 +19,7 @@ import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { serverActions, servers, users } from "@/db/schema";
 import type { DbOrTx } from "@/db/types";
+import { emitServerStatusChanged } from "@/lib/events/webhooks";
 import { actorColumns, recordActivity, systemActor, userActor, type Actor, type ActivityLevel } from "@/lib/activity";
 import type { ActivityAction } from "@/lib/activity/actions";
 import { config } from "@/lib/config";
@@ -136,28 +137,43 @@ async function loadServer(instanceId: number): Promise<ServerRow | undefined> {
 export async function storeServer(instanceId: number, s: HetznerServer, opts: { rebooting?: boolean } = {}) {
   const db = await getDb();
   const status = portalStatus(s.status, opts.rebooting);
-  await db
-    .update(servers)
-    .set({
-      status,
-      healthStatus: await currentHealth(db, instanceId, status),
-      name: s.name,
-      ipv4: s.publicIpv4,
-      serverType: s.serverType,
-      datacenter: s.location,
-      lastSyncedAt: new Date(),
-      updatedAt: new Date(),
-    })
-    .where(eq(servers.instanceId, instanceId));
+  await db.transaction(async (tx) => {
+    const previous = await lockedStatus(tx, instanceId);
+    await tx
+      .update(servers)
+      .set({
+        status,
+        healthStatus: await currentHealth(tx, instanceId, status),
+        name: s.name,
+        ipv4: s.publicIpv4,
+        serverType: s.serverType,
+        datacenter: s.location,
+        lastSyncedAt: new Date(),
+        updatedAt: new Date(),
+      })
+      .where(eq(servers.instanceId, instanceId));
+    if (previous !== undefined) await emitServerStatusChanged(tx, instanceId, previous, status);
+  });
   return status;
 }
 
+/** The stored status, row locked so two writers report each change once (webhook `server.status_changed`). */
+async function lockedStatus(tx: DbOrTx, instanceId: number): Promise<string | undefined> {
+  const [row] = await tx.select({ status: servers.status }).from(servers).where(eq(servers.instanceId, instanceId)).for("update");
+  return row?.status;
+}
+
 async function setServerStatus(instanceId: number, status: string, tx?: DbOrTx) {
-  const db = tx ?? (await getDb());
-  await db
-    .update(servers)
-    .set({ status, healthStatus: await currentHealth(db, instanceId, status), updatedAt: new Date() })
-    .where(eq(servers.instanceId, instanceId));
+  const write = async (db: DbOrTx) => {
+    const previous = await lockedStatus(db, instanceId);
+    await db
+      .update(servers)
+      .set({ status, healthStatus: await currentHealth(db, instanceId, status), updatedAt: new Date() })
+      .where(eq(servers.instanceId, instanceId));
+    if (previous !== undefined) await emitServerStatusChanged(db, instanceId, previous, status);
+  };
+  if (tx) await write(tx);
+  else await (await getDb()).transaction(write);
 }
 
 // ---------------------------------------------------------------------------

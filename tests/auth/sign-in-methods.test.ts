@@ -53,7 +53,7 @@ describe("authenticator app (TOTP)", () => {
 
   it("is switched on only after a correct code, keeps the secret encrypted and hands out ten recovery codes", async () => {
     const { access_token } = await v1Login(email);
-    const started = await call(totpStart, "POST", "/api/v1/auth/2fa/totp", { token: access_token });
+    const started = await call(totpStart, "POST", "/api/v1/auth/2fa/totp", { token: access_token, body: { password: DEMO_PASSWORD } });
     expect(started.status).toBe(200);
     secret = started.json.secret;
     expect(started.json.qr_code).toMatch(/^data:image\/png;base64,/);

@@ -2,19 +2,24 @@
  * Issue 11, "Never a 500 for bad input": walks every operation of the OpenAPI
  * document and every route file under app/api/manage with generated hostile
  * values (NUL and other control characters, 10 000 characters, negative and
- * huge numbers, wrong types, arrays where objects belong) in path, query and
- * body, signed in as super-admin so the handlers are reached, and asserts
- * that no answer is a 5xx.
+ * huge numbers, wrong types, arrays where objects belong, lone UTF-16
+ * surrogates) in path, query and body, signed in as super-admin so the
+ * handlers are reached, and asserts that no answer is a 5xx. Every query
+ * parameter the OpenAPI document names for an operation is tried on its own
+ * with out-of-range and odd values. A second walk goes over real HTTP
+ * (the portal's request listener in front of the route files) with
+ * malformed percent-encoding in every path parameter and query parameter.
  */
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as manageLogin } from "@/app/api/manage/auth/login/route";
 import { DEMO_PASSWORD } from "@/db/seed";
 import { openApiDocument } from "@/lib/doors/v1/openapi";
 import { useTestDatabase } from "../helpers/db";
 import { call } from "../helpers/http";
+import { startApiServer } from "../openapi/api-server";
 import { uniqueIp, v1Login } from "../v1/helpers";
 
 useTestDatabase();
@@ -26,7 +31,7 @@ const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 const SKIP = new Set(["/api/manage/auth/logout POST", "/api/v1/auth/logout POST", "/api/v1/auth/sessions DELETE"]);
 
 const scalar = fc.oneof(
-  fc.constantFrom("\u0000", "a\u0000b", "x".repeat(10_000), "-1", "0", "99999999999", "1e308", "NaN", "null", "[]", "{}", "../../etc/passwd", "%00", "ü😀"),
+  fc.constantFrom("\u0000", "a\u0000b", "x".repeat(10_000), "-1", "0", "99999999999", "2147483648", "1e308", "NaN", "null", "[]", "{}", "../../etc/passwd", "%00", "ü😀", "\ud800", "a\udc00b"),
   fc.string({ maxLength: 20 }),
   fc.integer(),
   fc.constantFrom(-1, 0, 2 ** 31, 2 ** 53, Number.MAX_SAFE_INTEGER, -1e20, 1.5),
@@ -43,7 +48,9 @@ const hostileBody = fc.oneof(
   fc.array(hostileValue, { maxLength: 3 }),
   scalar,
 );
-const pathValue = fc.constantFrom("\u0000", "x".repeat(10_000), "-1", "0", "99999999999", "999999999999", "1e3", "1.5", "abc", "%00", "00000000-0000-0000-0000-000000000000");
+const pathValue = fc.constantFrom("\u0000", "x".repeat(10_000), "-1", "0", "2147483648", "99999999999", "999999999999", "1e3", "1.5", "abc", "%00", "\ud800", "00000000-0000-0000-0000-000000000000");
+/** Values each documented query parameter gets on its own: beyond `integer`, beyond safe integers, odd text. */
+const QUERY_EXAMPLES = ["2147483648", "-2147483649", "9007199254740993", "1e308", "\ud800", "a\u0000b", "%FF", "x".repeat(2000)];
 
 function manageRouteFiles(dir = path.join(API_DIR, "manage")): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -62,15 +69,18 @@ function routeOf(apiPath: string) {
 
 const operations = (() => {
   const seen = new Set<string>();
-  const list: { apiPath: string; method: (typeof METHODS)[number] }[] = [];
-  const add = (apiPath: string, method: (typeof METHODS)[number]) => {
+  const list: { apiPath: string; method: (typeof METHODS)[number]; query: string[] }[] = [];
+  const add = (apiPath: string, method: (typeof METHODS)[number], query: string[] = []) => {
     const key = `${routeOf(apiPath).folder} ${method}`;
     if (seen.has(key) || SKIP.has(`${apiPath} ${method}`)) return;
     seen.add(key);
-    list.push({ apiPath, method });
+    list.push({ apiPath, method, query });
   };
   for (const [apiPath, item] of Object.entries(openApiDocument().paths ?? {})) {
-    for (const method of METHODS) if ((item as Record<string, unknown>)[method.toLowerCase()]) add(apiPath, method);
+    for (const method of METHODS) {
+      const operation = (item as Record<string, { parameters?: { in: string; name: string }[] } | undefined>)[method.toLowerCase()];
+      if (operation) add(apiPath, method, (operation.parameters ?? []).filter((p) => p.in === "query").map((p) => p.name));
+    }
   }
   for (const apiPath of manageRouteFiles()) for (const method of METHODS) add(apiPath.replace(/\[((?:\.\.\.)?\w+)\]/g, "{$1}"), method);
   return list;
@@ -78,15 +88,16 @@ const operations = (() => {
 
 type Example = [string[], Record<string, string>, unknown];
 
-function singlePlaceExamples(names: string[], method: string): Example[] {
+function singlePlaceExamples(names: string[], method: string, documentedQuery: string[]): Example[] {
   const ok = names.map(() => "1");
   const examples: Example[] = [];
   names.forEach((_, i) => {
     for (const bad of ["a\u0000b", "999999999999"]) examples.push([ok.map((v, j) => (j === i ? bad : v)), {}, {}]);
   });
   for (const key of QUERY_KEYS) for (const bad of ["a\u0000b", "999999999999"]) examples.push([ok, { [key]: bad }, {}]);
+  for (const key of documentedQuery) for (const bad of QUERY_EXAMPLES) examples.push([ok, { [key]: bad }, {}]);
   if (method !== "GET" && method !== "DELETE") {
-    for (const key of BODY_KEYS) for (const bad of ["a\u0000b", 2 ** 53, [{ x: 1 }], { x: "y" }] as unknown[]) examples.push([ok, {}, { [key]: bad }]);
+    for (const key of BODY_KEYS) for (const bad of ["a\u0000b", "\ud800", 2 ** 31, 2 ** 53, [{ x: 1 }], { x: "y" }] as unknown[]) examples.push([ok, {}, { [key]: bad }]);
     examples.push([ok, {}, [{}]]);
   }
   return examples;
@@ -107,7 +118,12 @@ describe("hostile input never gives a 5xx", () => {
     expect(operations.some((o) => o.apiPath === "/api/v1/invoices" && o.method === "GET")).toBe(true);
   });
 
-  it.each(operations.map((o) => [`${o.method} ${o.apiPath}`, o] as const))("%s", async (_, { apiPath, method }) => {
+  it("knows the documented query parameters", () => {
+    const documented = new Set(operations.flatMap((o) => o.query));
+    for (const name of ["tenant_id", "page", "per_page", "instance_id", "year", "search"]) expect(documented).toContain(name);
+  });
+
+  it.each(operations.map((o) => [`${o.method} ${o.apiPath}`, o] as const))("%s", async (_, { apiPath, method, query: documentedQuery }) => {
     const { folder, names } = routeOf(apiPath);
     const mod = (await import(path.join(API_DIR, folder, "route.ts"))) as Record<string, unknown>;
     const handler = mod[method];
@@ -119,7 +135,7 @@ describe("hostile input never gives a 5xx", () => {
     await fc.assert(
       fc.asyncProperty(
         fc.tuple(...names.map(() => pathValue)),
-        fc.dictionary(fc.constantFrom(...QUERY_KEYS), fc.oneof(pathValue, fc.string({ maxLength: 5 })), {
+        fc.dictionary(fc.constantFrom(...QUERY_KEYS, ...documentedQuery), fc.oneof(pathValue, fc.string({ maxLength: 5 })), {
           maxKeys: 3,
         }),
         hostileBody as fc.Arbitrary<unknown>,
@@ -142,8 +158,43 @@ describe("hostile input never gives a 5xx", () => {
         seed: 11,
         // Always tried first: NUL, an out-of-range number and a wrong type in each place on its own
         // (one bad field at a time, so another field's 422 does not hide it).
-        examples: singlePlaceExamples(names, method),
+        examples: singlePlaceExamples(names, method, documentedQuery),
       },
     );
+  });
+});
+
+describe("malformed percent-encoding over HTTP never gives a 5xx", () => {
+  const MALFORMED = ["%C0%AE", "%FF%FE", "%ED%A0%80", "%"];
+  let api: Awaited<ReturnType<typeof startApiServer>>;
+  beforeAll(async () => {
+    api = await startApiServer();
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it.each(operations.map((o) => [`${o.method} ${o.apiPath}`, o] as const))("%s", async (_, { apiPath, method, query }) => {
+    const { names } = routeOf(apiPath);
+    const token = apiPath.startsWith("/api/v1/") ? v1Token : managePrincipalToken;
+    const targets: string[] = [];
+    for (const bad of MALFORMED) {
+      names.forEach((_n, i) => {
+        let index = 0;
+        targets.push(apiPath.replace(/\{(?:\.\.\.)?\w+\}/g, () => (index++ === i ? bad : "1")));
+      });
+      const plain = apiPath.replace(/\{(?:\.\.\.)?\w+\}/g, "1");
+      for (const key of query) targets.push(`${plain}?${key}=${bad}`);
+    }
+    for (const target of targets) {
+      const res = await fetch(`${api.url}${target}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        ...(method === "GET" || method === "DELETE" ? {} : { body: "{}" }),
+      });
+      const text = await res.text();
+      if (res.status >= 500) throw new Error(`${method} ${target} → ${res.status} ${text.slice(0, 200)}`);
+      if (names.length > 0 && !target.includes("?")) expect(res.status, target).toBe(400);
+    }
   });
 });

@@ -9,7 +9,10 @@ import { invoiceDetailResponse, invoiceList } from "@/lib/invoices/api-schemas";
 import { archiveQuery, cancelSchema, customerListQuery, draftSchema, paymentSchema, staffListQuery } from "@/lib/invoices/schemas";
 import { listMailsQuery } from "@/lib/mail/staff";
 import { serverActionBody } from "@/lib/servers/schemas";
-import { emailField, newPasswordField, pageQuery, passwordField, z } from "@/lib/validation";
+import { emailField, MAX_INT_ID, newPasswordField, pageQuery, passwordField, z } from "@/lib/validation";
+import { TEST_EVENT_TYPE, WEBHOOK_EVENT_LABELS, WEBHOOK_EVENT_TYPES, webhookPayloadSchema } from "@/lib/events/webhooks";
+import * as wh from "@/lib/webhooks/schemas";
+import { metricsQuery, serverMetricsResponse } from "@/lib/servers/metrics";
 import * as s from "./schemas";
 
 /**
@@ -37,6 +40,37 @@ function v1(op: ZodOpenApiOperationObject & { tags?: string[] }, extra: Record<s
 }
 
 const pagination = z.object(pageQuery);
+const webhookPath = z.object({ id: z.string().uuid() });
+const WEBHOOK_SCOPE = "Eigener Tenant; MSP-Mitarbeiter ohne tenant_id: die MSP-weiten Endpunkte (Ereignisse aller Tenants), mit tenant_id die des Tenants.";
+
+/**
+ * The `webhooks` section: one entry per event type, the body the portal POSTs
+ * (Standard Webhooks: headers webhook-id, webhook-timestamp, webhook-signature).
+ */
+const webhookSection = Object.fromEntries(
+  [...WEBHOOK_EVENT_TYPES, TEST_EVENT_TYPE].map((type) => [
+    type,
+    {
+      post: {
+        summary: type === TEST_EVENT_TYPE ? "Testereignis („Testereignis senden“)" : WEBHOOK_EVENT_LABELS[type as keyof typeof WEBHOOK_EVENT_LABELS],
+        operationId: `webhook_${type.replaceAll(".", "_")}`,
+        tags: ["v1 Webhooks"],
+        // The receiver checks webhook-signature (HMAC with the endpoint's secret); no bearer token is sent.
+        security: [],
+        requestParams: {
+          header: z.object({
+            "webhook-id": z.string().meta({ description: "Eindeutige Nachrichten-ID; gleich bei jeder Wiederholung (zum Entdoppeln)" }),
+            "webhook-timestamp": z.string().meta({ description: "Unix-Sekunden des Zustellversuchs" }),
+            "webhook-signature": z.string().meta({ description: "v1,<Base64 HMAC-SHA256 über id.timestamp.body>; während einer Secret-Erneuerung zwei, durch Leerzeichen getrennt" }),
+          }),
+        },
+        requestBody: { content: json(webhookPayloadSchema(type as (typeof WEBHOOK_EVENT_TYPES)[number]).meta({ id: `WebhookEvent_${type.replaceAll(".", "_")}` })) },
+        responses: { "200": { description: "Jede 2xx-Antwort gilt als zugestellt; alles andere wird mit Back-off bis zu 24 Stunden wiederholt." } },
+      },
+    },
+  ]),
+);
+
 const hostPath = z.object({ id: z.string().meta({ description: "Hetzner-Server-ID", example: "1001" }) });
 const hostActionPath = hostPath.extend({ action: s.hostAction });
 const emailConfirmationStarted = z
@@ -175,7 +209,14 @@ const v1Paths: ZodOpenApiPathsObject = {
     post: v1({
       tags: ["v1 Konto"],
       summary: "Authenticator-App einrichten, Schritt 1: Schlüssel und QR-Code (noch nicht aktiv)",
-      responses: { "200": ok("Schlüssel", z.object({ secret: z.string(), otpauth_url: z.string(), qr_code: z.string().meta({ description: "data:image/png;base64,…" }) })), "409": v1Err("App bereits aktiv") },
+      description: "Das Passwort bestätigt die Einrichtung (Rate-Limit pro Konto und IP wie beim Passwortwechsel).",
+      requestBody: { content: json(z.object({ password: passwordField })) },
+      responses: {
+        "200": ok("Schlüssel", z.object({ secret: z.string(), otpauth_url: z.string(), qr_code: z.string().meta({ description: "data:image/png;base64,…" }) })),
+        "409": v1Err("App bereits aktiv"),
+        "422": v1Err("Passwort falsch"),
+        "429": v1Err("Zu viele Versuche"),
+      },
     }),
     put: v1({
       tags: ["v1 Konto"],
@@ -188,7 +229,7 @@ const v1Paths: ZodOpenApiPathsObject = {
       tags: ["v1 Konto"],
       summary: "Authenticator-App ausschalten (mit Passwort)",
       requestBody: { content: json(z.object({ password: passwordField })) },
-      responses: { "200": ok("Aus", z.object({ totp_enabled: z.boolean(), message: z.string() })), "422": v1Err("Passwort falsch") },
+      responses: { "200": ok("Aus", z.object({ totp_enabled: z.boolean(), message: z.string() })), "422": v1Err("Passwort falsch"), "429": v1Err("Zu viele Versuche") },
     }),
   },
   "/api/v1/auth/2fa/recovery-codes": {
@@ -196,7 +237,7 @@ const v1Paths: ZodOpenApiPathsObject = {
       tags: ["v1 Konto"],
       summary: "Neue Wiederherstellungscodes (die bisherigen gelten nicht mehr; mit Passwort)",
       requestBody: { content: json(z.object({ password: passwordField })) },
-      responses: { "200": ok("Codes", z.object({ recovery_codes: z.array(z.string()), message: z.string() })), "409": v1Err("Weder App noch Passkey eingerichtet"), "422": v1Err("Passwort falsch") },
+      responses: { "200": ok("Codes", z.object({ recovery_codes: z.array(z.string()), message: z.string() })), "409": v1Err("Weder App noch Passkey eingerichtet"), "422": v1Err("Passwort falsch"), "429": v1Err("Zu viele Versuche") },
     }),
   },
   "/api/v1/auth/passkeys": {
@@ -273,6 +314,64 @@ const v1Paths: ZodOpenApiPathsObject = {
         "422": v1Err("Kein Hetzner-Server zugeordnet"),
         "500": v1Err("Server-Aktion fehlgeschlagen"),
       },
+    }),
+  },
+  "/api/v1/webhooks": {
+    get: v1({
+      tags: ["v1 Webhooks"],
+      summary: "Webhook-Endpunkte (Permission webhook.manage)",
+      description: WEBHOOK_SCOPE,
+      requestParams: tenantParam,
+      responses: { "200": ok("Endpunkte", wh.webhookList), "403": v1Err("permission_denied / tenant_forbidden / tenant_suspended") },
+    }),
+    post: v1({
+      tags: ["v1 Webhooks"],
+      summary: "Webhook-Endpunkt anlegen (Permission webhook.manage)",
+      description: `${WEBHOOK_SCOPE} Die Antwort enthält das Signatur-Secret genau einmal.`,
+      requestParams: tenantParam,
+      requestBody: { content: json(wh.createWebhookBody) },
+      responses: {
+        "201": { ...ok("Angelegt", wh.createdWebhookEndpoint), headers: { Location: { description: "Pfad des neuen Endpunkts", schema: { type: "string" } } } },
+        "403": v1Err("permission_denied / insufficient_scope / tenant_forbidden"),
+        "422": v1Err("Ungültige Eingaben (auch: URL in einem lokalen oder privaten Netz)"),
+      },
+    }),
+  },
+  "/api/v1/webhooks/{id}": {
+    get: v1({ tags: ["v1 Webhooks"], summary: "Webhook-Endpunkt", requestParams: { path: webhookPath, ...tenantParam }, responses: { "200": ok("Endpunkt", z.object({ endpoint: wh.webhookEndpoint }).strict()), "404": v1Err("Nicht gefunden") } }),
+    patch: v1({
+      tags: ["v1 Webhooks"],
+      summary: "Webhook-Endpunkt ändern, aktivieren oder deaktivieren",
+      requestParams: { path: webhookPath, ...tenantParam },
+      requestBody: { content: json(wh.updateWebhookBody) },
+      responses: { "200": ok("Geändert", z.object({ endpoint: wh.webhookEndpoint }).strict()), "404": v1Err("Nicht gefunden"), "422": v1Err("Ungültige Eingaben") },
+    }),
+    delete: v1({ tags: ["v1 Webhooks"], summary: "Webhook-Endpunkt löschen", requestParams: { path: webhookPath, ...tenantParam }, responses: { "200": ok("Gelöscht", message), "404": v1Err("Nicht gefunden") } }),
+  },
+  "/api/v1/webhooks/{id}/rotate-secret": {
+    post: v1({
+      tags: ["v1 Webhooks"],
+      summary: "Signatur-Secret erneuern",
+      description: "Das neue Secret wird genau einmal angezeigt. Während der Überlappung (overlap_hours, Standard 24) trägt webhook-signature zwei Signaturen: mit dem neuen und dem alten Secret.",
+      requestParams: { path: webhookPath, ...tenantParam },
+      requestBody: { content: json(wh.rotateSecretBody) },
+      responses: { "200": ok("Erneuert", wh.createdWebhookEndpoint), "404": v1Err("Nicht gefunden"), "422": v1Err("Ungültige Eingaben") },
+    }),
+  },
+  "/api/v1/webhooks/{id}/test": {
+    post: v1({
+      tags: ["v1 Webhooks"],
+      summary: "Testereignis senden (webhook.test an diesen Endpunkt)",
+      requestParams: { path: webhookPath, ...tenantParam },
+      responses: { "202": ok("Eingereiht", wh.webhookTestResult), "404": v1Err("Nicht gefunden") },
+    }),
+  },
+  "/api/v1/webhooks/{id}/deliveries": {
+    get: v1({
+      tags: ["v1 Webhooks"],
+      summary: "Zustellprotokoll (neueste 50, mit jedem Versuch: Ergebnis, HTTP-Status, Dauer)",
+      requestParams: { path: webhookPath, ...tenantParam },
+      responses: { "200": ok("Zustellungen", wh.webhookDeliveryList), "404": v1Err("Nicht gefunden") },
     }),
   },
   "/api/v1/tenants": {
@@ -443,6 +542,18 @@ const managePaths: ZodOpenApiPathsObject = {
   },
   "/api/manage/status": { get: m("Status der Instanz (Server, Abrechnung, Domains)", { responses: { "200": ok("Status", manageStatus) } }) },
   "/api/manage/server": { get: m("Server-Ansicht mit laufender Aktion") },
+  "/api/manage/server/metrics": {
+    get: m("Messwerte des Servers: CPU, Datenträger, Netzwerk (Permission host.read)", {
+      description:
+        "Aus Hetzners GET /servers/{id}/metrics. CPU in Prozent des ganzen Servers (Hetzner misst je vCPU; geteilt durch die Kerne des Servertyps). Höchstens 30 Tage und 500 Messpunkte je Reihe; summary ist die Textalternative jedes Diagramms.",
+      requestParams: { query: metricsQuery },
+      responses: {
+        "200": ok("Messwerte", serverMetricsResponse),
+        "422": mErr("Kein Hetzner-Server zugeordnet oder ungültiger Zeitraum"),
+        "500": mErr("Hetzner nicht erreichbar"),
+      },
+    }),
+  },
   "/api/manage/server/reboot": { post: manageServerAction },
   "/api/manage/server/power-off": { post: manageServerAction },
   "/api/manage/server/power-on": { post: manageServerAction },
@@ -535,10 +646,10 @@ const T = {
   mails: "Verwaltung: E-Mails",
   tiers: "Verwaltung: Tarife",
 } as const;
-const assignBankEntryBody = z.object({ invoice_id: z.number().int().positive().meta({ description: "Rechnungs-ID" }) });
+const assignBankEntryBody = z.object({ invoice_id: z.number().int().positive().max(MAX_INT_ID).meta({ description: "Rechnungs-ID" }) });
 const bankEntryStatusQuery = z.object({ status: z.enum(["unmatched", "open", "matched", "partially_matched", "ignored"]).optional() });
 const inviteAnyUserBody = admin.inviteUserSchema.extend({
-  instance_id: z.number().int().positive().nullable().optional().meta({ description: "Ohne Angabe: MSP-Mitarbeiter; sonst Benutzer dieser Instanz" }),
+  instance_id: z.number().int().positive().max(MAX_INT_ID).nullable().optional().meta({ description: "Ohne Angabe: MSP-Mitarbeiter; sonst Benutzer dieser Instanz" }),
 });
 const serverActionPath = z.object({ id: z.string().meta({ description: "Instanz-ID", example: "1" }), action: z.enum(["reboot", "power-off", "power-on", "refresh-status"]) });
 
@@ -589,6 +700,14 @@ const staffPaths: ZodOpenApiPathsObject = {
       conflict: "Server gehört einer anderen Instanz",
     }),
     delete: staff(T.instances, "Hetzner-Server trennen", { permission: "tenant.manage", notFound: "instance", requestParams: instanceIdPath }),
+  },
+  "/api/manage/admin/instances/{id}/server/metrics": {
+    get: staff(T.instances, "Messwerte des Servers der Instanz (CPU, Datenträger, Netzwerk)", {
+      permission: "host.read",
+      notFound: "instance",
+      requestParams: { ...instanceIdPath, query: metricsQuery },
+      responses: { "200": ok("Messwerte", serverMetricsResponse), "500": mErr("Hetzner nicht erreichbar") },
+    }),
   },
   "/api/manage/admin/instances/{id}/server/{action}": {
     post: staff(T.instances, "Server-Aktion für die Instanz (3/min pro Instanz)", {
@@ -800,6 +919,7 @@ const TAGS: { name: string; description: string }[] = [
   { name: "v1 Hosts", description: "Server des Tenants: ansehen, trennen, Neustart und andere Server-Aktionen" },
   { name: "v1 Tenants", description: "Tenants (Instanzen) – nur für MSP-Mitarbeiter" },
   { name: "v1 Aktivität", description: "Aktivitätsprotokoll des Tenants" },
+  { name: "v1 Webhooks", description: "Ereignisse an eigene Server (Standard Webhooks, signiert): Endpunkte anlegen, Secret erneuern, Testereignis, Zustellprotokoll" },
   { name: "v1 Rechnungen", description: "Rechnungen des Tenants als JSON, PDF-Daten und E-Rechnung" },
   { name: "Manage-API", description: "Die Schnittstelle, die auch das Kundenportal verwendet: Anmeldung mit POST /api/manage/auth/login, danach der Sitzungsschlüssel im Kopf Authorization: Bearer …; bei gesperrter Instanz nur /auth/* und /status" },
   { name: T.dashboard, description: "Kennzahlen für MSP-Mitarbeiter" },
@@ -837,6 +957,7 @@ export function openApiDocument() {
     },
     tags: TAGS,
     paths: openApiPaths,
+    webhooks: webhookSection,
   });
   return cached;
 }

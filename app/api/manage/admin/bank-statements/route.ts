@@ -7,5 +7,5 @@ import { readStatementUpload } from "@/lib/doors/manage/statement-upload";
 /** CAMT.053 upload (multipart field `file` or raw XML), ≤ 5 MB. */
 export const POST = staffRoute({ permission: "invoice.write" }, async ({ req, auth, ip }) => {
   const { bytes, filename } = await readStatementUpload(req);
-  return NextResponse.json(await importBankStatement(bytes, filename, userActor(auth.principal, ip)), { status: 201 });
+  return NextResponse.json(await importBankStatement(userActor(auth.principal, ip), { file: bytes, filename }), { status: 201 });
 });

@@ -4,10 +4,11 @@ import { parseJsonBody } from "@/lib/http/body";
 import { refuseApiKey } from "@/lib/doors/v1/account";
 import { v1Route } from "@/lib/doors/v1/route";
 
-/** Step 1: new secret + QR code (not active yet). */
-export const POST = v1Route({}, async ({ auth }) => {
+/** Step 1: the password confirms; new secret + QR code (not active yet). */
+export const POST = v1Route({}, async ({ req, auth, ip }) => {
   refuseApiKey(auth);
-  return startTotpSetup(auth.principal);
+  const { password } = await parseJsonBody(req, passwordBody);
+  return startTotpSetup(auth.principal, password, ip);
 });
 
 /** Step 2: the first correct code switches the app on; answers with the recovery codes (shown once). */
