@@ -29,6 +29,17 @@ export function StaffDashboard({ name }: { name: string }) {
 function DashboardBody({ d }: { d: Dashboard }) {
   return (
     <>
+      {d.mails.failed_count > 0 && (
+        <div role="alert" className="flex flex-wrap items-center justify-between gap-2 rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800" data-testid="failed-mails-warning">
+          <span>
+            {d.mails.failed_count === 1 ? "1 Mail konnte nicht zugestellt werden." : `${d.mails.failed_count} Mails konnten nicht zugestellt werden.`} Kunden
+            haben sie nicht erhalten.
+          </span>
+          <Link className="font-medium underline" href="/verwaltung/mails?status=failed">
+            Fehlgeschlagene Mails ansehen und erneut senden
+          </Link>
+        </div>
+      )}
       <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
         <Tile label="Instanzen gesamt" value={String(d.instances.total)} href="/verwaltung" />
         {d.instances.by_status.map((s) => (

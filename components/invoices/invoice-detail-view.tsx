@@ -1,4 +1,5 @@
 import { GiroCodeImage } from "@/components/payments/girocode-image";
+import { PaymentDetails } from "@/components/payments/payment-details";
 import { Card } from "@/components/ui/card";
 import { formatDate, formatDateTime } from "@/lib/client/format";
 import { InvoiceStatusBadge } from "./status-badge";
@@ -90,7 +91,14 @@ export function InvoiceDetailView({ invoice, actions, linkBase }: { invoice: Inv
           <TotalRow label="Bezahlt" value={invoice.totals.paid_formatted} />
           <TotalRow label="Offener Betrag" value={invoice.totals.remaining_formatted} strong />
         </dl>
-        {invoice.girocode && <GiroCodeImage payload={invoice.girocode} />}
+        {invoice.payment_details ? (
+          <div className="mt-4 flex flex-col gap-4 rounded-lg border border-slate-200 p-4 sm:flex-row sm:items-start">
+            {invoice.girocode && <GiroCodeImage payload={invoice.girocode} />}
+            <PaymentDetails details={invoice.payment_details} />
+          </div>
+        ) : (
+          invoice.girocode && <GiroCodeImage payload={invoice.girocode} />
+        )}
         {invoice.reverse_charge && <p className="mt-3 text-sm text-slate-600">Steuerschuldnerschaft des Leistungsempfängers (Reverse Charge)</p>}
         {invoice.notes && <p className="mt-3 whitespace-pre-line text-sm text-slate-600">{invoice.notes}</p>}
       </Card>

@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Alert, Badge, Card, EmptyState, LoadingBlock } from "@/components/ui/card";
@@ -21,7 +22,9 @@ const TONE = { failed: "red", queued: "amber", sending: "blue", sent: "green" } 
 
 /** Staff: the mail outbox — failures with the provider's answer, and "Erneut senden". */
 export function MailOutbox() {
-  const [status, setStatus] = useState<string>("");
+  // The dashboard warning links here with ?status=failed.
+  const initial = useSearchParams().get("status");
+  const [status, setStatus] = useState<string>(FILTERS.some((f) => f.value === initial) ? initial! : "");
   const [page, setPage] = useState(1);
   const query = useQuery({
     queryKey: ["admin", "mails", status, page],

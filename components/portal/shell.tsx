@@ -34,6 +34,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/verwaltung/rechnungen", label: "Rechnungsstellung", blockedWhenSuspended: false, audience: "staff", permission: "invoice.read" },
   { href: "/verwaltung/zahlungen", label: "Zahlungseingänge", blockedWhenSuspended: false, audience: "staff", permission: "invoice.read" },
   { href: "/verwaltung/abrechnung", label: "Abrechnung", blockedWhenSuspended: false, audience: "staff", permission: "invoice.read" },
+  { href: "/verwaltung/mails", label: "Mails", blockedWhenSuspended: false, audience: "staff", permission: "tenant.manage" },
   { href: "/verwaltung/benutzer", label: "Mitarbeiter", blockedWhenSuspended: false, audience: "staff", permission: "user.manage" },
   { href: "/verwaltung/tarife", label: "Tarife", blockedWhenSuspended: false, audience: "staff", permission: "tenant.read" },
   { href: "/api-referenz", label: "API", blockedWhenSuspended: false, audience: "api", ownAccount: true },

@@ -84,6 +84,7 @@ export const ACTIVITY_ACTIONS = {
   "invoice.draft_deleted": { level: "info", label: "Rechnungsentwurf gelöscht" },
   "invoice.issued": { level: "info", label: "Rechnung ausgestellt" },
   "invoice.payment_recorded": { level: "info", label: "Zahlung erfasst" },
+  "invoice.payment_reversed": { level: "warning", label: "Zahlung zurückgebucht (Rückgabe)" },
   "invoice.cancelled": { level: "warning", label: "Rechnung storniert" },
   "invoice.mail_failed": { level: "error", label: "Rechnungsmail nicht zugestellt" },
   // bank statements (CAMT.053 import)

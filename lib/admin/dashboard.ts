@@ -1,6 +1,6 @@
-import { and, desc, eq, isNotNull, ne, or } from "drizzle-orm";
+import { and, count, desc, eq, isNotNull, ne, or } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { activityLog, billing, instances, servers } from "@/db/schema";
+import { activityLog, billing, instances, mailOutbox, servers } from "@/db/schema";
 import { effectiveStatus } from "@/lib/instances/present";
 import { INSTANCE_STATUS_LABELS } from "@/lib/labels";
 import { formatEuro } from "@/lib/money";
@@ -8,7 +8,10 @@ import { apiTimestamp } from "@/lib/time";
 import { HEALTH_LABELS, SERVER_STATUS_LABELS } from "@/lib/servers/labels";
 import { openInvoiceTotals } from "@/lib/invoices/open-totals";
 
-/** Staff dashboard: instances by status, unhealthy servers, overdue invoices, recent activity across tenants. */
+/**
+ * Staff dashboard: instances by status, unhealthy servers, overdue invoices, mails that failed for
+ * good (only the count: reading and resending them needs `tenant.manage`), recent activity.
+ */
 export async function staffDashboard() {
   const db = await getDb();
   const all = await db
@@ -44,6 +47,8 @@ export async function staffDashboard() {
   const totalOpenCents = [...open.values()].reduce((sum, o) => sum + o.openCents, 0);
   const totalOverdueCents = [...open.values()].reduce((sum, o) => sum + o.overdueCents, 0);
 
+  const [{ failedMails } = { failedMails: 0 }] = await db.select({ failedMails: count() }).from(mailOutbox).where(eq(mailOutbox.status, "failed"));
+
   const recent = await db
     .select({ log: activityLog, name: instances.name, companyName: instances.companyName })
     .from(activityLog)
@@ -76,6 +81,7 @@ export async function staffDashboard() {
       overdue_amount_label: formatEuro(totalOverdueCents),
       overdue: overdue,
     },
+    mails: { failed_count: failedMails },
     recent_activity: recent.map(({ log, name, companyName }) => ({
       id: log.id,
       instance_id: log.instanceId,

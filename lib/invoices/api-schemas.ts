@@ -136,6 +136,20 @@ export const invoiceDetail = z
     ),
     has_pdf: z.boolean(),
     girocode: z.string().nullable().meta({ description: "GiroCode-Inhalt (EPC069-12) für den offenen Betrag; null, wenn nichts offen ist" }),
+    payment_details: z
+      .object({
+        amount_cents: z.number().int(),
+        amount: euro,
+        amount_formatted: formatted,
+        account_holder: z.string(),
+        iban: z.string().meta({ description: "IBAN ohne Leerzeichen (zum Kopieren)" }),
+        iban_grouped: z.string().meta({ description: "IBAN in Vierergruppen (zum Lesen)" }),
+        bic: z.string(),
+        bank_name: z.string().nullable(),
+        reference: z.string().meta({ description: "Verwendungszweck: die Rechnungsnummer" }),
+      })
+      .nullable()
+      .meta({ description: "Überweisungsdaten des GiroCodes als Text: jetzt fälliger Betrag, Kontoinhaber, IBAN, BIC, Verwendungszweck; null, wenn nichts offen ist" }),
   })
   .meta({ id: "InvoiceDetail" });
 

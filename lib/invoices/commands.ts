@@ -15,6 +15,7 @@ import { addDays, todayIsoDate } from "@/lib/time";
 import { and, eq, isNull } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { inTransaction, type CommandOptions } from "@/db/transaction";
+import type { Tx } from "@/db/types";
 import { invoiceItems, invoicePayments, invoices } from "@/db/schema";
 import { actorUserId, recordActivity, type Actor } from "@/lib/activity";
 import { ConflictError, UnprocessableError } from "@/lib/errors";
@@ -225,4 +226,36 @@ export async function cancelInvoice(id: number, reason: string, actor: Actor, op
   });
 
   return { invoice: await getInvoiceForStaff(result.original.id), credit_note: await getInvoiceForStaff(result.credit.id) };
+}
+
+export type ReversalInput = { amount_cents: number; payment_date: string; method: (typeof invoicePayments.$inferInsert)["method"]; reference: string };
+
+/**
+ * A payment the bank took back (returned direct debit, reversed transfer): booked payments are
+ * immutable, so the correction is a counter-booking with the negative amount, which reopens the
+ * invoice. Never more than what was paid.
+ */
+export async function reversePayment(actor: Actor, input: { invoiceId: number } & ReversalInput, options: { tx?: Tx } = {}) {
+  if (!(input.amount_cents > 0)) throw new UnprocessableError("Der zurückgebuchte Betrag muss positiv sein.");
+  const run = async (tx: Tx) => {
+    const row = await findRow(tx, input.invoiceId, true);
+    const { payments } = await loadParts(tx, input.invoiceId);
+    const { paid_cents } = summarizePayments(row.grossCents, payments.map((p) => ({ amount_cents: p.amountCents })));
+    if (input.amount_cents > paid_cents) throw new ConflictError(`Auf Rechnung ${row.invoiceNumber} ist nur ${formatEuro(Math.max(0, paid_cents))} gezahlt.`);
+    const [payment] = await tx
+      .insert(invoicePayments)
+      .values({ invoiceId: input.invoiceId, paymentDate: input.payment_date, amountCents: -input.amount_cents, method: input.method, reference: input.reference.slice(0, 200), createdBy: actorUserId(actor) })
+      .returning({ id: invoicePayments.id });
+    await tx.update(invoices).set({ updatedAt: new Date() }).where(eq(invoices.id, input.invoiceId));
+    await recordActivity(tx, actor, {
+      instanceId: row.instanceId,
+      action: "invoice.payment_reversed",
+      description: `Zahlung über ${formatEuro(input.amount_cents)} zu Rechnung ${row.invoiceNumber} zurückgebucht: ${input.reference}`.slice(0, 500),
+      metadata: { invoice_id: row.id, invoice_number: row.invoiceNumber, amount_cents: -input.amount_cents },
+    });
+    return { paymentId: payment!.id, invoiceNumber: row.invoiceNumber };
+  };
+  if (options.tx) return run(options.tx);
+  const db = await getDb();
+  return db.transaction(run);
 }

@@ -85,3 +85,31 @@ export function detailGiroCode(
   const bank = (row.issuer as { bank?: { bic: string; iban: string; account_holder: string } } | null)?.bank;
   return bank ? invoiceGiroCode(bank, row.invoiceNumber, remainingCents) : null;
 }
+
+/** "DE89370400440532013000" → "DE89 3704 0044 0532 0130 00" (how people read and type an IBAN). */
+export function groupIban(iban: string): string {
+  return iban.replace(/\s+/g, "").toUpperCase().replace(/(.{4})(?=.)/g, "$1 ");
+}
+
+/**
+ * `payment_details` of the invoice detail API: the same data as the GiroCode, as text to read
+ * and copy (on a phone the QR code cannot be scanned). Null exactly when `girocode` is null.
+ */
+export function detailPaymentDetails(
+  row: { kind: "invoice" | "credit_note"; invoiceNumber: string | null; issuer: Record<string, unknown> | null },
+  status: string,
+  remainingCents: number,
+) {
+  if (!detailGiroCode(row, status, remainingCents)) return null;
+  const bank = (row.issuer as { bank: { bic: string; iban: string; account_holder: string; bank_name?: string } }).bank;
+  const iban = bank.iban.replace(/\s+/g, "").toUpperCase();
+  return {
+    amount_cents: remainingCents,
+    account_holder: bank.account_holder,
+    iban,
+    iban_grouped: groupIban(iban),
+    bic: bank.bic.replace(/\s+/g, "").toUpperCase(),
+    bank_name: bank.bank_name ?? null,
+    reference: row.invoiceNumber!,
+  };
+}

@@ -9,7 +9,7 @@ import { lineFromItem, statusOf, type InvoiceRow, type ItemRow, type PaymentRow 
 import { PAYMENT_METHOD_LABELS } from "@/lib/invoices/schemas";
 import { centsToNumber, formatEuro } from "@/lib/money";
 import { apiTimestamp } from "@/lib/time";
-import { detailGiroCode } from "@/lib/invoices/girocode";
+import { detailGiroCode, detailPaymentDetails } from "@/lib/invoices/girocode";
 
 export const KIND_LABELS = { invoice: "Rechnung", credit_note: "Stornorechnung" } as const;
 
@@ -144,6 +144,11 @@ export function presentDetail(row: InvoiceRow, parts: DetailParts) {
     has_pdf: row.issuedAt !== null,
     /** EPC069-12 payload (GiroCode) for the open amount; null unless the invoice is open. */
     girocode: detailGiroCode(row, status, remaining),
+    /** The GiroCode's data as text (amount due now, holder, IBAN, BIC, reference); null unless open. */
+    payment_details: (() => {
+      const details = detailPaymentDetails(row, status, remaining);
+      return details && { ...details, amount: money(details.amount_cents), amount_formatted: formatEuro(details.amount_cents) };
+    })(),
   };
 }
 

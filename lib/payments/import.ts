@@ -32,7 +32,9 @@ import { summarizePayments } from "@/lib/invoices/calc";
 import { recordPayment } from "@/lib/invoices/commands";
 import { centsToNumber, formatEuro } from "@/lib/money";
 import { apiTimestamp, todayIsoDate } from "@/lib/time";
-import { CamtError, parseCamt053, type CamtEntry } from "./camt";
+import { CamtError, matchingText, parseCamt } from "./camt";
+import { dedupKeys, legacyDedupKeys } from "./identity";
+import { settleReturn } from "./returns";
 import { extractInvoiceNumbers, planMatch, type OpenInvoice } from "./matching";
 
 type EntryRow = typeof bankStatementEntries.$inferSelect;
@@ -41,18 +43,6 @@ export const MAX_STATEMENT_BYTES = 5 * 1024 * 1024;
 
 function sha256(data: string | Buffer) {
   return createHash("sha256").update(data).digest("hex");
-}
-
-/** Dedup keys for the entries of one file, in order. */
-export function dedupKeys(entries: CamtEntry[]): string[] {
-  const seen = new Map<string, number>();
-  return entries.map((e) => {
-    if (e.entryReference) return `ref:${e.accountIban ?? ""}:${e.entryReference}`;
-    const hash = sha256([e.accountIban ?? "", e.bookingDate, e.amountCents, e.currency, e.endToEndId ?? "", e.remittanceText ?? "", e.debtorIban ?? ""].join("\u001f"));
-    const n = (seen.get(hash) ?? 0) + 1;
-    seen.set(hash, n);
-    return `hash:${hash}:${n}`;
-  });
 }
 
 /** Open invoices (issued, not cancelled, positive, not fully paid) with the given numbers. */
@@ -122,12 +112,13 @@ export async function importBankStatement(actor: Actor, input: { file: Buffer; f
   if (file.length > MAX_STATEMENT_BYTES) throw new UnprocessableError("Der Kontoauszug ist zu groß (höchstens 5 MB).");
   let statement;
   try {
-    statement = parseCamt053(file);
+    statement = parseCamt(file);
   } catch (error) {
     if (error instanceof CamtError) throw new UnprocessableError(error.message);
     throw error;
   }
   const keys = dedupKeys(statement.entries);
+  const legacyKeys = legacyDedupKeys(statement.entries);
   const [importRow] = await inTransaction(options, (tx) =>
     tx
       .insert(bankStatementImports)
@@ -138,7 +129,12 @@ export async function importBankStatement(actor: Actor, input: { file: Buffer; f
   const newIds: number[] = [];
   for (const [index, e] of statement.entries.entries()) {
     await inTransaction(options, async (tx) => {
-      const ignored = e.amountCents <= 0 || e.currency !== "EUR";
+      const ignored = e.amountCents <= 0 || e.currency !== "EUR" || e.returned !== null;
+      // A row imported under the old key is this entry only when date and amount agree too.
+      await tx
+        .update(bankStatementEntries)
+        .set({ dedupKey: keys[index]! })
+        .where(and(eq(bankStatementEntries.dedupKey, legacyKeys[index]!), eq(bankStatementEntries.bookingDate, e.bookingDate), eq(bankStatementEntries.amountCents, e.amountCents)));
       const [inserted] = await tx
         .insert(bankStatementEntries)
         .values({
@@ -160,7 +156,13 @@ export async function importBankStatement(actor: Actor, input: { file: Buffer; f
         .onConflictDoNothing({ target: bankStatementEntries.dedupKey })
         .returning();
       if (!inserted) return;
-      const plan = planMatch(inserted, await openInvoices(tx, extractInvoiceNumbers(inserted.remittanceText)));
+      if (e.returned) {
+        newIds.push(inserted.id);
+        await settleReturn(tx, inserted, e.returned, actor);
+        return;
+      }
+      const text = matchingText(inserted);
+      const plan = planMatch({ ...inserted, remittanceText: text }, await openInvoices(tx, extractInvoiceNumbers(text)));
       if (plan.status === "ignored") {
         await tx.update(bankStatementEntries).set({ note: plan.note }).where(eq(bankStatementEntries.id, inserted.id));
       } else {

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CamtError, parseAmountCents, parseCamt053 } from "@/lib/payments/camt";
+import { CamtError, parseAmountCents, parseCamt } from "@/lib/payments/camt";
 import { extractInvoiceNumbers, planMatch } from "@/lib/payments/matching";
-import { dedupKeys } from "@/lib/payments/import";
+import { dedupKeys } from "@/lib/payments/identity";
 
 const fixture = (name: string) => readFileSync(join(__dirname, "fixtures", name), "utf8");
 const v02 = fixture("camt053-v02.xml")
@@ -14,9 +14,9 @@ const v02 = fixture("camt053-v02.xml")
   .replace("{{AMOUNT_OVER}}", "1000.00")
   .replace("{{NUMBER_OVER}}", "RE-2026-0003");
 
-describe("parseCamt053", () => {
+describe("parseCamt", () => {
   it("reads a camt.053.001.02 statement: booked entries only, signs, dates, references, texts", () => {
-    const { messageId, entries } = parseCamt053(v02);
+    const { messageId, entries } = parseCamt(v02);
     expect(messageId).toBe("CAMT053-20260302-0001");
     expect(entries).toHaveLength(6); // the pending entry is skipped
     expect(entries[0]).toEqual({
@@ -29,7 +29,12 @@ describe("parseCamt053", () => {
       debtorName: "Acme Corp",
       debtorIban: "DE02120300000000202051",
       entryReference: "2026030200001",
+      rawReference: "2026030200001",
       endToEndId: null,
+      mandateId: null,
+      bankTransactionCode: "Prtry:NTRF+166",
+      returned: null,
+      identity: expect.any(Array),
     });
     expect(entries[1]).toMatchObject({ amountCents: 5050, endToEndId: "E2E-ACME-77", remittanceText: "Teilzahlung RE 2026 0002" });
     expect(entries[3]!.entryReference).toBeNull();
@@ -37,7 +42,7 @@ describe("parseCamt053", () => {
   });
 
   it("reads camt.053.001.08: Sts/Cd, DtTm booking dates, Dbtr/Pty/Nm, batch entries split per transaction", () => {
-    const { entries } = parseCamt053(fixture("camt053-v08.xml"));
+    const { entries } = parseCamt(fixture("camt053-v08.xml"));
     expect(entries).toHaveLength(3);
     expect(entries[0]).toMatchObject({ amountCents: 119000, bookingDate: "2026-03-05", debtorName: "Bergmann & Söhne KG", remittanceText: "RE-2026-0042 Danke", entryReference: "V08-0001" });
     expect(entries[1]).toMatchObject({ amountCents: 10000, debtorName: "Kunde A", entryReference: "V08-0002-A" });
@@ -45,26 +50,28 @@ describe("parseCamt053", () => {
   });
 
   it("rejects non-CAMT input with a German message", () => {
-    expect(() => parseCamt053("<foo/>")).toThrow(CamtError);
-    expect(() => parseCamt053('<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"/>')).toThrow(/kein CAMT.053/);
-    expect(() => parseCamt053("not xml <<<")).toThrow(CamtError);
+    expect(() => parseCamt("<foo/>")).toThrow(CamtError);
+    expect(() => parseCamt('<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"/>')).toThrow(/kein CAMT-Kontoauszug.*camt\.053/);
+    expect(() => parseCamt("not xml <<<")).toThrow(CamtError);
   });
 
   it("parses amounts exactly into cents", () => {
     expect(parseAmountCents("0.1")).toBe(10);
     expect(parseAmountCents("1234567.89")).toBe(123456789);
-    expect(() => parseAmountCents("1.234")).toThrow(CamtError);
+    expect(parseAmountCents("8.850")).toBe(885);
+    expect(parseAmountCents("18.15000")).toBe(1815);
+    expect(() => parseAmountCents("1.234")).toThrow(/Bruchteilen eines Cents/);
     expect(() => parseAmountCents("-5")).toThrow(CamtError);
   });
 
-  it("dedup keys: bank reference when present, else hash + occurrence (identical transfers stay two)", () => {
-    const { entries } = parseCamt053(v02);
+  it("dedup keys: hash of what identifies the entry + occurrence (identical transfers stay two)", () => {
+    const { entries } = parseCamt(v02);
     const keys = dedupKeys(entries);
-    expect(keys[0]).toBe("ref:DE89370400440532013000:2026030200001");
-    expect(keys[3]).toMatch(/^hash:[0-9a-f]{64}:1$/);
+    expect(keys[0]).toMatch(/^v2:[0-9a-f]{64}:1$/);
+    expect(keys[3]).toMatch(/^v2:[0-9a-f]{64}:1$/);
     expect(keys[4]).toBe(keys[3]!.replace(/:1$/, ":2"));
     expect(new Set(keys).size).toBe(keys.length);
-    expect(dedupKeys(parseCamt053(v02).entries)).toEqual(keys);
+    expect(dedupKeys(parseCamt(v02).entries)).toEqual(keys);
   });
 });
 

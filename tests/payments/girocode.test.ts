@@ -37,3 +37,11 @@ describe("GiroCode (EPC069-12)", () => {
     expect(detailGiroCode({ ...row, issuer: null }, "sent", 1000)).toBeNull();
   });
 });
+
+describe("groupIban", () => {
+  it("groups in fours, whatever spacing came in", async () => {
+    const { groupIban } = await import("@/lib/invoices/girocode");
+    expect(groupIban("DE89370400440532013000")).toBe("DE89 3704 0044 0532 0130 00");
+    expect(groupIban("de89 3704 0044 0532 0130 00")).toBe("DE89 3704 0044 0532 0130 00");
+  });
+});
