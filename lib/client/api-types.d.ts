@@ -216,7 +216,10 @@ export interface paths {
          * @description Antwortet mit zehn Wiederherstellungscodes – sie werden nur dieses eine Mal angezeigt. Rate-Limit pro Konto und IP.
          */
         put: operations["putV1Auth2faTotp"];
-        /** Authenticator-App einrichten, Schritt 1: Schlüssel und QR-Code (noch nicht aktiv) */
+        /**
+         * Authenticator-App einrichten, Schritt 1: Schlüssel und QR-Code (noch nicht aktiv)
+         * @description Das Passwort bestätigt die Einrichtung (Rate-Limit pro Konto und IP wie beim Passwortwechsel).
+         */
         post: operations["postV1Auth2faTotp"];
         /** Authenticator-App ausschalten (mit Passwort) */
         delete: operations["deleteV1Auth2faTotp"];
@@ -3778,7 +3781,13 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": {
+                    password: string;
+                };
+            };
+        };
         responses: {
             /** @description Schlüssel */
             200: {
@@ -3812,7 +3821,16 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
-            /** @description Rate-Limit (600/min pro Benutzer) überschritten; Header Retry-After */
+            /** @description Passwort falsch */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description Zu viele Versuche */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3868,7 +3886,7 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
-            /** @description Rate-Limit (600/min pro Benutzer) überschritten; Header Retry-After */
+            /** @description Zu viele Versuche */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3933,7 +3951,7 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
-            /** @description Rate-Limit (600/min pro Benutzer) überschritten; Header Retry-After */
+            /** @description Zu viele Versuche */
             429: {
                 headers: {
                     [name: string]: unknown;
