@@ -1,7 +1,8 @@
+import { addDays, todayIsoDate } from "@/lib/time";
 import { count, eq, inArray } from "drizzle-orm";
 import type { Db } from "./client";
 import { instances, invoiceItems, invoicePayments, invoices, type InvoiceRecipientSnapshot } from "./schema";
-import { addDaysIso, calculateInvoice, todayIsoDate, type InvoiceItemInput } from "@/lib/invoices/calc";
+import { calculateInvoice, type InvoiceItemInput } from "@/lib/invoices/calc";
 import { currentIssuer } from "@/lib/invoices/issuer-config";
 import { allocateInvoiceNumber } from "@/lib/invoices/numbering";
 
@@ -38,7 +39,7 @@ function monthStart(iso: string, offset: number) {
 }
 
 function monthEnd(start: string) {
-  return addDaysIso(monthStart(start, 1), -1);
+  return addDays(monthStart(start, 1), -1);
 }
 
 function monthLabel(start: string) {
@@ -73,13 +74,13 @@ function demoInvoices(today: string): SeedInvoice[] {
   // a partially paid service invoice and a draft nobody but staff can see.
   for (let offset = -6; offset <= -2; offset++) list.push(licence("acme", monthStart(today, offset), monthStart(today, offset), true));
   list.push(licence("acme", monthStart(today, -1), monthStart(today, -1), false));
-  list.push(licence("acme", thisMonth, addDaysIso(today, -2), false));
+  list.push(licence("acme", thisMonth, addDays(today, -2), false));
   list.push({
     instance: "acme",
     title: "Einrichtung Custom-Domain und Remote-Support",
-    invoiceDate: addDaysIso(today, -6),
-    periodStart: addDaysIso(today, -20),
-    periodEnd: addDaysIso(today, -7),
+    invoiceDate: addDays(today, -6),
+    periodStart: addDays(today, -20),
+    periodEnd: addDays(today, -7),
     items: [
       { description: "Einrichtung Custom-Domain portal.acme.de inkl. Zertifikat", quantity: 1, unit: "Pauschale", unit_price_cents: 14900, vat_rate: 1900 },
       { description: "Remote-Support (Ticket #4711, #4712)", quantity: "1,5", unit: "Std.", unit_price_cents: 9500, vat_rate: 1900 },
@@ -90,10 +91,10 @@ function demoInvoices(today: string): SeedInvoice[] {
   list.push({ ...licence("acme", monthStart(today, 1), null, false) });
   // bergmann: three paid, one open.
   for (let offset = -3; offset <= -1; offset++) list.push(licence("bergmann", monthStart(today, offset), monthStart(today, offset), true));
-  list.push(licence("bergmann", thisMonth, addDaysIso(today, -1), false));
+  list.push(licence("bergmann", thisMonth, addDays(today, -1), false));
   // nordlicht (suspended for unpaid invoices): two overdue.
-  list.push(licence("nordlicht", monthStart(today, -3), addDaysIso(today, -75), false));
-  list.push(licence("nordlicht", monthStart(today, -2), addDaysIso(today, -45), false));
+  list.push(licence("nordlicht", monthStart(today, -3), addDays(today, -75), false));
+  list.push(licence("nordlicht", monthStart(today, -2), addDays(today, -45), false));
   return list;
 }
 
@@ -124,7 +125,7 @@ export async function seedInvoices(db: Db, today = todayIsoDate()) {
           invoiceNumber,
           title: inv.title,
           invoiceDate: inv.invoiceDate,
-          dueDate: inv.invoiceDate ? addDaysIso(inv.invoiceDate, 14) : null,
+          dueDate: inv.invoiceDate ? addDays(inv.invoiceDate, 14) : null,
           paymentTermsDays: 14,
           servicePeriodStart: inv.periodStart,
           servicePeriodEnd: inv.periodEnd,
@@ -157,7 +158,7 @@ export async function seedInvoices(db: Db, today = todayIsoDate()) {
       for (const payment of inv.payments) {
         await tx.insert(invoicePayments).values({
           invoiceId: row!.id,
-          paymentDate: addDaysIso(inv.invoiceDate!, payment.daysAfterInvoice),
+          paymentDate: addDays(inv.invoiceDate!, payment.daysAfterInvoice),
           amountCents: payment.amountCents === "full" ? calc.totals.gross_cents : payment.amountCents,
           method: "bank_transfer",
           reference: invoiceNumber,

@@ -1,12 +1,13 @@
+import { todayIsoDate } from "@/lib/time";
 import { and, count, eq } from "drizzle-orm";
 import type { Db } from "./client";
 import { activityLog, billing, instances, pricingTiers, roles, servers, userRoles, users } from "./schema";
 import { hashPassword } from "@/lib/auth/passwords";
 import { BUILT_IN_ROLES } from "@/lib/permissions";
+import { actorColumns, systemActor } from "@/lib/activity/actor";
 import { seedAdmin } from "./seed-admin";
 import { seedInvoices } from "./seed-invoices";
 import { billingClock } from "@/lib/billing/clock";
-import { todayIsoDate } from "@/lib/invoices/calc";
 
 export const DEMO_PASSWORD = "demo-passwort";
 
@@ -144,12 +145,16 @@ async function seedActivity(db: Db, instanceId: number, userId: string, actorNam
   const [{ existing }] = await db.select({ existing: count() }).from(activityLog).where(and(eq(activityLog.instanceId, instanceId)));
   if (existing > 0) return;
   const day = 24 * 3600_000;
+  // Provisioning and health probes are background work, as in the live jobs: the system, not the customer's admin.
+  const provisioning = actorColumns(systemActor("provisioning"));
+  const health = actorColumns(systemActor("health"));
+  const admin = { userId, actorName, actorType: "user" as const, ip: null };
   const entries = [
-    { action: "instance.created", description: "Instanz eingerichtet", level: "info" as const, ago: 60 * day },
-    { action: "server.provisioned", description: "Hetzner-Server bereitgestellt", level: "info" as const, ago: 60 * day - 3600_000 },
+    { action: "instance.created", description: "Instanz eingerichtet", level: "info" as const, ago: 60 * day, actor: provisioning },
+    { action: "server.provisioned", description: "Hetzner-Server bereitgestellt", level: "info" as const, ago: 60 * day - 3600_000, actor: provisioning },
     { action: "manage.login", description: "Login über Manage-Portal", level: "info" as const, ago: 30 * day },
     { action: "server.reboot", description: "Server-Neustart ausgelöst (erfolgreich)", level: "info" as const, ago: 21 * day },
-    { action: "server.health", description: "Server antwortete 4 Minuten nicht (Health-Check)", level: "warning" as const, ago: 14 * day },
+    { action: "server.health", description: "Server antwortete 4 Minuten nicht (Health-Check)", level: "warning" as const, ago: 14 * day, actor: health },
     { action: "manage.login", description: "Login über Manage-Portal", level: "info" as const, ago: 7 * day },
     { action: "manage.login_failed", description: "Fehlgeschlagener Login (falsches Passwort)", level: "warning" as const, ago: 2 * day },
     { action: "manage.login", description: "Login über Manage-Portal", level: "info" as const, ago: 2 * day - 60_000 },
@@ -157,8 +162,7 @@ async function seedActivity(db: Db, instanceId: number, userId: string, actorNam
   await db.insert(activityLog).values(
     entries.map((e) => ({
       instanceId,
-      userId,
-      actorName,
+      ...(e.actor ?? admin),
       action: e.action,
       description: e.description,
       level: e.level,

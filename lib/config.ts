@@ -43,6 +43,8 @@ const configSchema = z.object({
   HETZNER_BREAKER_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   /** … for this many seconds (then one trial call decides). */
   HETZNER_BREAKER_OPEN_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** First wait before the client retries a Hetzner `conflict` (then doubled, with jitter; lib/hetzner/client.ts). */
+  HETZNER_RETRY_BASE_MS: z.coerce.number().int().min(1).max(10_000).default(1000),
   /** Background server sync: read every linked server from Hetzner this often (divisor of 60 or a multiple of 60). */
   SERVER_SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
   /** Health probe of each instance's portal and MeshCentral URL: path, timeout, minutes of failure before mail. */
@@ -60,6 +62,8 @@ const configSchema = z.object({
   IP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** How long a graceful (ACPI) shutdown may take before the portal offers a forced power off. */
   SERVER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().positive().max(3600).default(120),
+  /** How long after Hetzner confirmed the reboot signal the server may take to report `running` again. */
+  SERVER_REBOOT_GRACE_SECONDS: z.coerce.number().int().positive().max(3600).default(300),
   DEV_TOOLS: bool.optional(),
   /** DNS servers for the CNAME check, comma/space separated ("1.1.1.1, 127.0.0.1:5354"); empty = system resolvers. */
   DNS_RESOLVERS: z.string().optional(),
@@ -82,12 +86,18 @@ const configSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().max(300_000).default(10_000),
   /** Run the pg-boss workers inside the web process (default: only on the embedded PGlite, i.e. `npm run demo`). */
   JOBS_IN_PROCESS: bool.optional(),
+  /** Webhook targets on loopback or private networks (tests, the demo's local receiver). Ignored in production. */
+  WEBHOOKS_ALLOW_PRIVATE_TARGETS: bool.optional(),
+  /** Webhook delivery: timeout of one HTTP attempt in milliseconds. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
 export type AppConfig = z.infer<typeof configSchema> & {
   mailTransport: "resend" | "outbox";
   devTools: boolean;
+  /** Webhooks may target loopback and private networks: never in production. */
+  webhooksAllowPrivateTargets: boolean;
 };
 
 export class ConfigError extends Error {}
@@ -116,7 +126,9 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     );
   }
   // Development tools (dev outbox, simulators) never run in production, whatever DEV_TOOLS says.
-  return { ...c, mailTransport, devTools: production ? false : (c.DEV_TOOLS ?? true) };
+  // Webhook targets in private networks only on explicit request and never in production (SSRF into the MSP's network).
+  const webhooksAllowPrivateTargets = production ? false : (c.WEBHOOKS_ALLOW_PRIVATE_TARGETS ?? false);
+  return { ...c, mailTransport, devTools: production ? false : (c.DEV_TOOLS ?? true), webhooksAllowPrivateTargets };
 }
 
 let cached: AppConfig | undefined;

@@ -11,6 +11,7 @@ export const PERMISSIONS = [
   "user.manage",
   "tenant.read",
   "tenant.manage",
+  "webhook.manage",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -30,7 +31,7 @@ export const BUILT_IN_ROLES: RoleDefinition[] = [
     key: "customer_admin",
     label: "Kunden-Administrator",
     staff: false,
-    permissions: ["host.read", "host.power", "domain.read", "domain.write", "invoice.read", "activity.read", "user.manage"],
+    permissions: ["host.read", "host.power", "domain.read", "domain.write", "invoice.read", "activity.read", "user.manage", "webhook.manage"],
   },
   {
     key: "customer_viewer",

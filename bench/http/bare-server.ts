@@ -382,12 +382,16 @@ export async function verify(portalUrl: string, bareUrl: string, token: string, 
 export async function benchPaths(sql: Sql) {
   const [row] = await sql`select max(inv.id) as id from invoices inv join instances i on i.id = inv.instance_id where i.name = 'acme' and inv.issued_at is not null and inv.pdf is not null`;
   const invoiceId = Number(row!.id);
+  // The deepest page of the customer's log (20 a page): the one an OFFSET would skip the most for.
+  const [log] = await sql`select coalesce(c.n, 0) as n from instances i left join activity_counts c on c.instance_id = i.id where i.name = 'acme'`;
+  const lastActivityPage = Math.max(1, Math.ceil(Number(log!.n) / 20));
   return {
     invoiceId,
+    lastActivityPage,
     paths: [
       "/api/manage/status",
       "/api/manage/activity-log",
-      "/api/manage/activity-log?page=4000",
+      `/api/manage/activity-log?page=${lastActivityPage}`,
       "/api/manage/invoices",
       `/api/manage/invoices/${invoiceId}`,
       `/api/manage/invoices/${invoiceId}/pdf`,

@@ -6,7 +6,7 @@
  */
 import * as q from "./queries";
 
-/** `activityRows`: the instance's activity count (page 4000 of 120,000 rows is offset 79,980; a small scale gets its deepest page). */
+/** `activityRows`: the instance's activity count (the last page is the deepest). */
 export type PlanContext = { instanceId: number; userId: string; tokenHash: string; invoiceId: number; today: string; activityRows: number };
 
 export type HotQuery = { name: string; sql: string; params: (ctx: PlanContext) => unknown[] };
@@ -19,7 +19,7 @@ export const HOT_QUERIES: HotQuery[] = [
   { name: "status: billing", sql: q.STATUS_BILLING, params: (c) => [c.instanceId] },
   { name: "activity: count", sql: q.ACTIVITY_COUNT, params: (c) => [c.instanceId, c.instanceId] },
   { name: "activity: page 1", sql: q.ACTIVITY_PAGE, params: (c) => [c.instanceId, 20, 0] },
-  { name: "activity: page 4000", sql: q.ACTIVITY_PAGE, params: (c) => [c.instanceId, 20, Math.max(0, Math.min(79_980, c.activityRows - 20))] },
+  { name: "activity: last page", sql: q.ACTIVITY_PAGE, params: (c) => [c.instanceId, 20, Math.max(0, c.activityRows - 20)] },
   { name: "invoices: count", sql: q.INVOICES_COUNT, params: (c) => [c.instanceId] },
   { name: "invoices: page", sql: q.INVOICES_PAGE, params: (c) => [c.today, c.instanceId, 15] },
   { name: "invoices: statistics", sql: q.INVOICES_STATS, params: (c) => [c.today, c.instanceId] },

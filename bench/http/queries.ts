@@ -32,10 +32,16 @@ export const STATUS_SERVER = `select "instance_id", "hetzner_server_id", "name",
 export const STATUS_TIER_PRICE_CHANGES = `select "effective_from", "monthly_price_cents" from "tier_price_changes" where "tier_price_changes"."tier_key" = $1 order by "tier_price_changes"."effective_from" asc`;
 export const STATUS_BILLING = `select "instance_id", "status", "monthly_price_cents", "trial_ends_at", "paid_until", "updated_at" from "billing" where "billing"."instance_id" = $1`;
 
-/** $1 instance id, $2 instance id. lib/activity/index.ts listActivity: the trigger-maintained total (migration 0010). */
-export const ACTIVITY_COUNT = `select coalesce((select "n" from "activity_counts" where "instance_id" = $1), 0) from "instances" where "instances"."id" = $2`;
-/** $1 instance id, $2 limit, $3 offset: the deferred join (ids from the index, then only the page's rows). */
-export const ACTIVITY_PAGE = `select "id", "action", "description", "level", "actor_name", "actor_type", "created_at" from "activity_log" where "activity_log"."id" in (select "id" from "activity_log" where "activity_log"."instance_id" = $1 order by "activity_log"."created_at" desc, "activity_log"."id" desc limit $2 offset $3) order by "activity_log"."created_at" desc, "activity_log"."id" desc`;
+// lib/activity/index.ts listActivity without filters: lo/hi are the instance's first and last `seq`
+// (migration 0019), found on the index (instance_id, created_at, seq); page N is a range of seq.
+const activityBound = (param: string, end: "lo" | "hi") =>
+  end === "lo"
+    ? `(select b."seq" from "activity_log" b where b."instance_id" = ${param} and b."created_at" >= '-infinity'::timestamptz order by b."created_at", b."seq" limit 1)`
+    : `(select b."seq" from "activity_log" b where b."instance_id" = ${param} and b."created_at" < 'infinity'::timestamptz order by b."created_at" desc, b."seq" desc limit 1)`;
+/** $1 instance id, $2 instance id: the length of the run lo..hi. */
+export const ACTIVITY_COUNT = `select coalesce(${activityBound("$2", "hi")} - ${activityBound("$1", "lo")} + 1, 0) as "coalesce"`;
+/** $1 instance id, $2 limit, $3 offset: the range hi - offset downwards on (instance_id, seq). */
+export const ACTIVITY_PAGE = `select "id", "action", "description", "level", "actor_name", "actor_type", "created_at" from "activity_log" where ("activity_log"."instance_id" = $1 and "activity_log"."seq" >= ${activityBound("$1", "lo")} and "activity_log"."seq" <= ${activityBound("$1", "hi")} - $3::bigint) order by "activity_log"."seq" desc limit $2`;
 
 // lib/invoices/status-sql.ts: the derived-status subquery "d" over the instance's issued invoices,
 // the paid amount computed once per invoice by a lateral aggregate.

@@ -6,7 +6,9 @@
  * checks that both answer byte-identical bodies, warms up and drives each endpoint
  * with autocannon at 10 and 50 connections (BENCH_SECONDS each, default 10),
  * sampling the RSS of the portal's process tree. Prints a table; with `--write`
- * appends a dated section to BENCHMARKS.md. Exits non-zero without `$NEXT_DIST_DIR/BUILD_ID`
+ * appends a dated section to BENCHMARKS.md. BENCH_SCALE=10 runs on ten times the
+ * instances and activity log (its own database, seed-scale.ts); the activity rows
+ * include the customer's last page, the deepest one. Exits non-zero without `$NEXT_DIST_DIR/BUILD_ID`
  * (default `.next`; the portal is started with the same NEXT_DIST_DIR).
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -14,7 +16,8 @@ import { appendFileSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import autocannon from "autocannon";
 import { bareClient, benchPaths, manageLogin, verify } from "./bare-server";
-import { benchDatabaseUrl, seedBenchDatabase } from "./seed-scale";
+import { scaledBy } from "./scale";
+import { BENCH_SCALE, benchDatabaseUrl, seedBenchDatabase } from "./seed-scale";
 
 const PORTAL_PORT = Number(process.env.BENCH_PORTAL_PORT ?? 3900);
 const BARE_PORT = Number(process.env.BENCH_BARE_PORT ?? 3901);
@@ -212,7 +215,7 @@ async function main() {
     const token = await manageLogin(portalBase);
     const accessToken = await v1Login(portalBase);
     const cookie = await browserCookie(portalBase);
-    const { paths } = await benchPaths(sql);
+    const { paths, lastActivityPage } = await benchPaths(sql);
 
     const check = await verify(portalBase, bareBase, token, paths);
     const v1Check = await compareV1(portalBase, bareBase, accessToken);
@@ -225,6 +228,7 @@ async function main() {
       ...paths.map((path) => ({ name: `GET ${path}`, path, auth: "manage" as const, bare: true })),
       { name: "GET /api/v1/auth/me", path: "/api/v1/auth/me", auth: "v1", bare: true },
       { name: "GET /api/v1/invoices", path: "/api/v1/invoices", auth: "v1", bare: false },
+      { name: `GET /api/v1/activity?page=${lastActivityPage} (letzte Seite)`, path: `/api/v1/activity?page=${lastActivityPage}`, auth: "v1", bare: false },
       { name: "Dashboard (HTML, angemeldet)", path: "/", auth: "cookie", bare: false },
       { name: "Login-Seite (HTML)", path: "/login", auth: "none", bare: false },
     ];
@@ -257,12 +261,14 @@ async function main() {
     const header =
       "| Endpunkt | Verb. | Portal req/s | p50 ms | p99 ms | Fehler | Portal CPU ms/Anfr. | Bare req/s | Bare p99 ms | Bare CPU ms/Anfr. | Portal/Bare |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
     const cpu = os.cpus()[0]?.model ?? "unbekannt";
+    const scale = scaledBy(BENCH_SCALE);
+    const de = (n: number) => n.toLocaleString("de-DE");
     const section = [
       "",
       `## HTTP-Benchmark (Produktions-Build, PostgreSQL), ${new Date().toISOString().slice(0, 10)}`,
       "",
       `\`npm run bench:http\` auf ${os.arch()} (\`uname -m\`: ${os.machine?.() ?? os.arch()}), ${os.cpus().length} × ${cpu}, Node ${process.version}; ` +
-        `1.000 Instanzen, 1.000.000 Aktivitäten (120.000 auf acme), 100.000 Rechnungen mit PDF; je ${SECONDS} s pro Messung. ` +
+        `BENCH_SCALE=${BENCH_SCALE}: ${de(scale.instances)} Instanzen, ${de(scale.activity)} Aktivitäten (${de(scale.activityOnAcme)} auf acme, letzte Seite ${de(lastActivityPage)}), ${de(scale.invoices)} Rechnungen mit PDF; je ${SECONDS} s pro Messung. ` +
         `Seed: ${seed.seeded ? `${seed.seconds.toFixed(1)} s` : "schon vorhanden"}. Byte-gleiche Antworten: ${check.every((r) => r.identical) ? "ja" : "NEIN"}.`,
       "",
       header,

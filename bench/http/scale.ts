@@ -4,7 +4,8 @@
  *
  * - instances up to `instances` in total (`bench-0001` …), each with its server and billing row;
  * - activity_log up to `activity` rows in total, `activityOnAcme` of them on the demo
- *   customer `acme` (admin@firma.de), the rest spread over all other instances;
+ *   customer `acme` (admin@firma.de), the rest spread over all other instances, numbered
+ *   per instance as the database numbers live entries (`seq`, migration 0019);
  * - `invoices` issued invoices (1–3 items each, ~70 % paid, ~10 % partially paid,
  *   the rest overdue), `invoicesOnAcme` of them on acme, with archived PDF bytes.
  *
@@ -36,6 +37,17 @@ export const PRODUCTION_SCALE: Scale = {
   invoices: 100_000,
   invoicesOnAcme: 1_200,
 };
+
+/**
+ * The production scale with `factor` times the instances and the activity log
+ * (BENCH_SCALE=10: 10,000 instances, 10,000,000 entries, 1,200,000 on acme);
+ * invoices stay as they are.
+ */
+export function scaledBy(factor: number): Scale {
+  if (!(factor > 0)) throw new Error(`BENCH_SCALE muss eine positive Zahl sein, nicht ${factor}.`);
+  const times = (n: number) => Math.round(n * factor);
+  return { ...PRODUCTION_SCALE, instances: times(PRODUCTION_SCALE.instances), activity: times(PRODUCTION_SCALE.activity), activityOnAcme: times(PRODUCTION_SCALE.activityOnAcme) };
+}
 
 /** The small scale the plan test seeds into a test database. */
 export const SMALL_SCALE: Scale = {
@@ -126,32 +138,47 @@ export async function seedScale(db: Db, scale: Scale, options: { pdf?: Buffer; l
       select i.id, 'active', date '2026-12-01' from instances i where i.name like 'bench-%' on conflict do nothing`);
     step(`${newInstances} Instanzen`);
 
-    // Activity: acme first, then the rest over every other instance.
+    // Activity: acme first, then the rest over every other instance, all newer than the demo
+    // entries and each instance's rows in time order. Numbered here, as the insert trigger of
+    // migration 0019 would number them (1, 2, 3, … in time order per instance, the kept count
+    // and last number in activity_counts), with the triggers off: one per-row trigger call for
+    // ten million rows is most of the seeding time.
+    await t.execute(sql`set local session_replication_role = replica`);
     const haveAcme = await scalar(t, sql`select count(*) as n from activity_log where instance_id = ${acme.id}`);
     const acmeRows = Math.max(0, scale.activityOnAcme - haveAcme);
     await t.execute(sql`
-      insert into activity_log (instance_id, user_id, actor_name, actor_type, action, description, level, ip, created_at)
+      insert into activity_log (instance_id, user_id, actor_name, actor_type, action, description, level, ip, created_at, seq)
       select ${acme.id}::int, ${acme.user_id}::uuid, ${acme.user_name}::text, 'user',
              (array['manage.login','server.reboot','domain.check','invoice.viewed','manage.login_failed'])[1 + g % 5],
              (array['Login über Manage-Portal','Server-Neustart ausgelöst','Custom-Domain geprüft','Rechnung angesehen','Fehlgeschlagener Login (falsches Passwort)'])[1 + g % 5],
              case when g % 5 = 4 then 'warning' else 'info' end,
              '203.0.113.' || g % 250,
-             now() - interval '3 days' - make_interval(secs => g * 240)
+             now() - make_interval(secs => (${acmeRows}::int - g) * 0.1),
+             coalesce((select last_seq from activity_counts where instance_id = ${acme.id}::int), 0) + g
       from generate_series(1, ${acmeRows}::int) g`);
     step(`${acmeRows} Aktivitäten auf acme`);
     const haveActivity = await scalar(t, sql`select count(*) as n from activity_log`);
     const otherRows = Math.max(0, scale.activity - haveActivity);
     const others = await scalar(t, sql`select count(*) as n from instances where id <> ${acme.id}`);
+    // Row g goes to instance k = g % others as its j-th row (j = g / others, newest first).
     await t.execute(sql`
-      with inst as (select id, (row_number() over (order by id) - 1)::int as k from instances where id <> ${acme.id})
-      insert into activity_log (instance_id, actor_name, actor_type, action, description, level, ip, created_at)
+      with inst as (
+        select i.id, (row_number() over (order by i.id) - 1)::int as k, coalesce(c.last_seq, 0) as base
+        from instances i left join activity_counts c on c.instance_id = i.id where i.id <> ${acme.id})
+      insert into activity_log (instance_id, actor_name, actor_type, action, description, level, ip, created_at, seq)
       select inst.id, 'Benchmark', (array['user','system','anonymous'])[1 + g % 3],
              (array['manage.login','server.health','billing.run','domain.check'])[1 + g % 4],
              (array['Login über Manage-Portal','Health-Check','Abrechnungslauf','Custom-Domain geprüft'])[1 + g % 4],
              case when g % 11 = 0 then 'warning' else 'info' end,
              '198.51.100.' || g % 250,
-             now() - interval '3 days' - make_interval(secs => (g / 7) * 60)
+             now() - make_interval(secs => g * 0.1 / 7),
+             inst.base + (${otherRows}::int - 1 - inst.k) / ${others}::int + 1 - g / ${others}::int
       from generate_series(0, ${otherRows}::int - 1) g join inst on inst.k = g % ${others}::int`);
+    await t.execute(sql`
+      insert into activity_counts (instance_id, n, last_seq, last_at)
+      select instance_id, count(*), max(seq), max(created_at) from activity_log where instance_id is not null group by instance_id
+      on conflict (instance_id) do update set n = excluded.n, last_seq = excluded.last_seq, last_at = excluded.last_at`);
+    await t.execute(sql`set local session_replication_role = origin`);
     step(`${otherRows} weitere Aktivitäten`);
 
     // Issued invoices with explicit ids; acme first, then round robin over the other instances.

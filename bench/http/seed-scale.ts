@@ -2,6 +2,7 @@
  * Seeds the benchmark database at the scale of issue 12 (bench/http/scale.ts):
  *
  *   tsx bench/http/seed-scale.ts        BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/manage_bench
+ *                                      (BENCH_SCALE=10: ten times the instances and activity, database manage_bench_x10)
  *
  * Creates the database if missing, applies the app's migrations, writes the demo data,
  * renders one invoice PDF with the app's PDF code (the demo invoice's archived PDF)
@@ -11,12 +12,16 @@ import { closeDb, openDatabase, setDbHandleForTests } from "@/db/client";
 import { seedDemoData } from "@/db/seed";
 import { getInvoicePdf } from "@/lib/invoices/pdf-archive";
 import { sql } from "drizzle-orm";
-import { BENCH_CUSTOMER, PRODUCTION_SCALE, seedScale } from "./scale";
+import { BENCH_CUSTOMER, scaledBy, seedScale } from "./scale";
 
 export const DEFAULT_BENCH_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/manage_bench";
 
+/** BENCH_SCALE: how many times the production scale's instances and activity log (default 1). */
+export const BENCH_SCALE = Number(process.env.BENCH_SCALE ?? 1);
+
+/** Each scale in its own database, so switching scales never reseeds. */
 export function benchDatabaseUrl() {
-  return process.env.BENCH_DATABASE_URL || DEFAULT_BENCH_DATABASE_URL;
+  return process.env.BENCH_DATABASE_URL || (BENCH_SCALE === 1 ? DEFAULT_BENCH_DATABASE_URL : `${DEFAULT_BENCH_DATABASE_URL}_x${BENCH_SCALE}`);
 }
 
 /** CREATE DATABASE through the server's `postgres` database when the target is missing. */
@@ -53,7 +58,7 @@ export async function seedBenchDatabase(url = benchDatabaseUrl(), log: (line: st
       where i.name = ${BENCH_CUSTOMER.instance} and inv.issued_at is not null order by inv.id limit 1`)) as unknown as { id: number; instance_id: number }[];
     const demo = result[0];
     const pdf = demo ? (await getInvoicePdf(demo.instance_id, demo.id)).bytes : undefined;
-    const seeded = await seedScale(handle.db, PRODUCTION_SCALE, { pdf, log });
+    const seeded = await seedScale(handle.db, scaledBy(BENCH_SCALE), { pdf, log });
     const seconds = (Date.now() - started) / 1000;
     log(seeded ? `Skalendaten geschrieben in ${seconds.toFixed(1)} s (PDF ${pdf?.length ?? 0} Bytes je Rechnung).` : "Skalendaten waren schon vorhanden.");
     return { seeded, seconds };

@@ -26,7 +26,7 @@ const healthTone = (status: string) =>
 const CONFIRMS: Partial<Record<ActionName, { title: string; text: string; confirm: string }>> = {
   reboot: {
     title: "Server neu starten?",
-    text: "Der Server wird neu gestartet. Ihr Portal und die Fernwartung (MeshCentral) sind dabei für ein bis zwei Minuten nicht erreichbar; laufende Fernwartungs-Sitzungen werden getrennt.",
+    text: "Der Server erhält ein Neustart-Signal und startet sein Betriebssystem neu. Hetzner bestätigt nur, dass das Signal gesendet wurde; abgeschlossen ist der Neustart, sobald der Server wieder läuft. Ihr Portal und die Fernwartung (MeshCentral) sind dabei für ein bis zwei Minuten nicht erreichbar; laufende Fernwartungs-Sitzungen werden getrennt.",
     confirm: "Jetzt neu starten",
   },
   "power-off": {

@@ -1,4 +1,4 @@
-import { index, integer, jsonb, pgTable, serial, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { instances } from "./instances";
 import { users } from "./users";
 
@@ -16,11 +16,19 @@ export const activityLog = pgTable(
     level: text("level", { enum: ["info", "warning", "error"] }).notNull().default("info"),
     metadata: jsonb("metadata").$type<Record<string, unknown>>(),
     ip: text("ip"),
+    /** Recording time; the trigger of migration 0019 keeps it in `seq` order per instance (never earlier than the entry before). */
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * The entry's number within its instance's log (1, 2, 3, … in commit order, no holes), set by
+     * the database on insert (migration 0019); null without an instance. Page N is a range of it.
+     */
+    seq: bigint("seq", { mode: "number" }),
   },
   (t) => [
-    // Matches the log's ORDER BY (created_at desc, id desc) per instance: pages and the deferred join read it index-only.
-    index("activity_log_instance_created_id_idx").on(t.instanceId, t.createdAt, t.id),
+    // Page N of an instance's newest-first log: a range of seq.
+    uniqueIndex("activity_log_instance_seq_idx").on(t.instanceId, t.seq),
+    // A period of days: the first and last seq inside it (created_at runs in seq order).
+    index("activity_log_instance_created_seq_idx").on(t.instanceId, t.createdAt, t.seq),
     index("activity_log_user_idx").on(t.userId),
   ],
 );

@@ -10,3 +10,4 @@ export * from "./einvoice";
 export * from "./payments";
 export * from "./health";
 export * from "./dunning";
+export * from "./webhooks";

@@ -4,7 +4,7 @@
  * and what filters show; the code itself is never shown to customers.
  * One code per action, whichever door it came through.
  */
-import type { ActivityLevel } from "./record";
+export type ActivityLevel = "info" | "warning" | "error";
 
 type ActionSpec = { level: ActivityLevel; label: string };
 
@@ -35,6 +35,12 @@ export const ACTIVITY_ACTIONS = {
   "api.refresh_token_reuse": { level: "warning", label: "Wiederverwendetes Refresh-Token" },
   "api.key_created": { level: "info", label: "API-Schlüssel erstellt" },
   "api.key_revoked": { level: "info", label: "API-Schlüssel widerrufen" },
+  // webhooks (lib/webhooks)
+  "webhook.created": { level: "info", label: "Webhook-Endpunkt angelegt" },
+  "webhook.updated": { level: "info", label: "Webhook-Endpunkt geändert" },
+  "webhook.deleted": { level: "info", label: "Webhook-Endpunkt gelöscht" },
+  "webhook.secret_rotated": { level: "info", label: "Webhook-Secret erneuert" },
+  "webhook.disabled": { level: "warning", label: "Webhook-Endpunkt automatisch deaktiviert" },
   // instances (staff, API v1, jobs)
   "instance.created": { level: "info", label: "Instanz angelegt" },
   "instance.updated": { level: "info", label: "Instanz geändert" },

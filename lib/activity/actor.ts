@@ -37,6 +37,7 @@ export const SYSTEM_ACTORS = {
   mail: "System (Mailversand)",
   housekeeping: "System (Aufräumen)",
   provisioning: "System (Bereitstellung)",
+  webhooks: "System (Webhooks)",
 } as const;
 
 export function systemActor(process: keyof typeof SYSTEM_ACTORS): SystemActor {

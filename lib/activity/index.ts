@@ -1,12 +1,21 @@
 /**
  * The activity log: what happened on an instance, by whom. Commands write it
  * with `recordActivity(tx, actor, entry)` inside their own transaction;
- * readers page through it per instance.
+ * readers page through it per instance, newest first.
+ *
+ * Pages by number in constant time (lib/activity/README.md): every entry of an
+ * instance carries `seq`, its number in recording order without holes
+ * (migration 0019), so page N is the range `seq <= hi - (N - 1) * per_page`
+ * on the index (instance_id, seq) instead of skipping (N - 1) * per_page index
+ * entries. A period of days is the range lo..hi of the first and last entry in
+ * it (created_at runs in seq order), so it pages and counts the same way. The
+ * kind filter is not a range: inside lo..hi it skips the matching entries of
+ * the pages before, and its total is capped (FILTERED_COUNT_CAP).
  */
-import { and, desc, eq, gte, inArray, lt, sql, type Placeholder, type SQL } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { preparedQuery } from "@/db/prepared";
-import { activityLog, instances } from "@/db/schema";
+import { activityLog } from "@/db/schema";
 import { apiTimestamp } from "@/lib/time";
 import { actionLabel, actionsOfKind, type ActivityKind } from "./actions";
 
@@ -20,91 +29,75 @@ export type ActivityFilters = { kind?: ActivityKind; from?: string; to?: string 
 /** With a filter, the total is counted up to this many entries (shown as "10.000+"), so a broad filter stays cheap. */
 export const FILTERED_COUNT_CAP = 10_000;
 
-/** The start of a Berlin calendar day as a timestamptz. */
-function berlinDayStart(isoDate: string, plusDays = 0) {
-  return sql`((${isoDate}::date + ${plusDays}::int)::timestamp at time zone 'Europe/Berlin')`;
-}
-
-function filterConditions(filters: ActivityFilters): SQL[] {
-  const conditions: SQL[] = [];
-  if (filters.kind) conditions.push(inArray(activityLog.action, actionsOfKind(filters.kind)));
-  if (filters.from) conditions.push(gte(activityLog.createdAt, berlinDayStart(filters.from)));
-  if (filters.to) conditions.push(lt(activityLog.createdAt, berlinDayStart(filters.to, 1)));
-  return conditions;
-}
-
 type ActivityRow = { id: number; action: string; description: string; level: string; actorName: string | null; actorType: string; createdAt: Date };
 
-/** The page as a deferred join: ids from the index matching the ORDER BY, then only those rows. */
-function pageRows(db: Db, where: SQL | undefined, limit: number | Placeholder, offset: number | Placeholder) {
-  const pageIds = db
-    .select({ id: activityLog.id })
-    .from(activityLog)
-    .where(where)
-    .orderBy(desc(activityLog.createdAt), desc(activityLog.id))
-    .limit(limit as number)
-    .offset(offset as number);
-  return db
-    .select({
-      id: activityLog.id,
-      action: activityLog.action,
-      description: activityLog.description,
-      level: activityLog.level,
-      actorName: activityLog.actorName,
-      actorType: activityLog.actorType,
-      createdAt: activityLog.createdAt,
-    })
-    .from(activityLog)
-    .where(inArray(activityLog.id, pageIds))
-    .orderBy(desc(activityLog.createdAt), desc(activityLog.id));
-}
-
-function unfilteredQueries(db: Db) {
-  return preparedQuery(db, "activity_unfiltered", (db) => {
+/**
+ * The one builder of the log's queries, prepared once per database handle and
+ * used for every filter combination (an absent filter is a null placeholder).
+ * `lo`/`hi` are the seq of the oldest and newest entry of the period (the whole
+ * log without one): two probes of the index (instance_id, created_at, seq).
+ */
+function activityQueries(db: Db) {
+  return preparedQuery(db, "activity_log", (db) => {
     const instanceId = sql.placeholder("instanceId");
+    const from = sql.placeholder("from");
+    const to = sql.placeholder("to");
+    const actions = sql.placeholder("actions");
+    const periodStart = sql`coalesce((${from}::date)::timestamp at time zone 'Europe/Berlin', '-infinity'::timestamptz)`;
+    const periodEnd = sql`coalesce((${to}::date + 1)::timestamp at time zone 'Europe/Berlin', 'infinity'::timestamptz)`;
+    const lo = sql`(select b."seq" from "activity_log" b where b."instance_id" = ${instanceId} and b."created_at" >= ${periodStart} order by b."created_at", b."seq" limit 1)`;
+    const hi = sql`(select b."seq" from "activity_log" b where b."instance_id" = ${instanceId} and b."created_at" < ${periodEnd} order by b."created_at" desc, b."seq" desc limit 1)`;
+    const ofKind = sql`(${actions}::text is null or ${activityLog.action} = any(string_to_array(${actions}::text, ',')))`;
+    const inPeriod = and(eq(activityLog.instanceId, instanceId), sql`${activityLog.seq} >= ${lo}`, sql`${activityLog.seq} <= ${hi}`);
     return {
+      /** Without a kind, `back` moves hi down by the page's offset (a range); with one, `skip` is an OFFSET inside lo..hi. */
+      page: db
+        .select({
+          id: activityLog.id,
+          action: activityLog.action,
+          description: activityLog.description,
+          level: activityLog.level,
+          actorName: activityLog.actorName,
+          actorType: activityLog.actorType,
+          createdAt: activityLog.createdAt,
+        })
+        .from(activityLog)
+        .where(and(eq(activityLog.instanceId, instanceId), sql`${activityLog.seq} >= ${lo}`, sql`${activityLog.seq} <= ${hi} - ${sql.placeholder("back")}::bigint`, ofKind))
+        .orderBy(desc(activityLog.seq))
+        .limit(sql.placeholder("limit") as unknown as number)
+        .offset(sql.placeholder("skip") as unknown as number)
+        .prepare("activity_page"),
+      /** The entries of lo..hi: an unbroken run of numbers holds hi - lo + 1. */
       total: db
-        .select({ total: sql<number>`${activityCountSql(instanceId)}`.mapWith(Number) })
-        .from(instances)
-        .where(eq(instances.id, instanceId))
+        .select({ total: sql<number>`coalesce(${hi} - ${lo} + 1, 0)`.mapWith(Number) })
+        .from(sql`(select 1) as one`)
         .prepare("activity_total"),
-      page: pageRows(db, eq(activityLog.instanceId, instanceId), sql.placeholder("limit"), sql.placeholder("offset")).prepare("activity_page"),
+      /** With a kind: counted up to FILTERED_COUNT_CAP + 1 entries. */
+      cappedTotal: db
+        .select({ total: sql<number>`count(*)`.mapWith(Number) })
+        .from(db.select({ one: sql`1`.as("one") }).from(activityLog).where(and(inPeriod, ofKind)).limit(FILTERED_COUNT_CAP + 1).as("capped"))
+        .prepare("activity_total_capped"),
     };
   });
 }
 
 /**
- * One page of the instance's log, newest first. The total comes from
- * `activity_counts` (kept exact by triggers, migration 0010) instead of counting
- * every entry; the page is a deferred join: the ids of the page are found in
- * the index matching the ORDER BY (instance_id, created_at, id) alone, and only
- * those rows are read, so a deep page skips index entries, not table rows.
+ * One page of the instance's log, newest first. Without a kind the total is
+ * exact (the length of the range lo..hi); with one it is counted up to
+ * FILTERED_COUNT_CAP. Count and page run side by side (two pool connections):
+ * one round trip of latency.
  */
 export async function listActivity(instanceId: number, { page, perPage }: Pagination, filters: ActivityFilters = {}) {
-  const db = await getDb();
-  const conditions = filterConditions(filters);
-  const filtered = conditions.length > 0;
+  const q = activityQueries(await getDb());
   const offset = (page - 1) * perPage;
-  let counting: Promise<number>;
-  let reading: Promise<ActivityRow[]>;
-  if (filtered) {
-    const where = and(eq(activityLog.instanceId, instanceId), ...conditions);
-    // Capped count: reads at most FILTERED_COUNT_CAP + 1 index entries.
-    const capped = db.select({ one: sql`1`.as("one") }).from(activityLog).where(where).limit(FILTERED_COUNT_CAP + 1).as("capped");
-    counting = db
-      .select({ n: sql<number>`count(*)`.mapWith(Number) })
-      .from(capped)
-      .then(([counted]) => counted?.n ?? 0);
-    reading = pageRows(db, where, perPage, offset);
-  } else {
-    // The unfiltered log (every page view of the portal) runs as prepared queries.
-    const q = unfilteredQueries(db);
-    counting = q.total.execute({ instanceId }).then(([counted]) => counted?.total ?? 0);
-    reading = q.page.execute({ instanceId, limit: perPage, offset });
-  }
-  // The count runs beside the page (its own pool connection): one round trip of latency.
-  const [counted, rows] = await Promise.all([counting, reading]);
-  const totalCapped = filtered && counted > FILTERED_COUNT_CAP;
+  const actions = filters.kind ? actionsOfKind(filters.kind).join(",") : null;
+  const params = { instanceId, from: filters.from ?? null, to: filters.to ?? null, actions };
+  const [counted, rows] = await Promise.all([
+    (actions ? q.cappedTotal : q.total).execute(params).then(([row]) => row?.total ?? 0),
+    q.page.execute({ ...params, limit: perPage, back: actions ? 0 : offset, skip: actions ? offset : 0 }) as Promise<ActivityRow[]>,
+  ]);
+  const filtered = Boolean(filters.kind || filters.from || filters.to);
+  const totalCapped = actions !== null && counted > FILTERED_COUNT_CAP;
   const total = totalCapped ? FILTERED_COUNT_CAP : counted;
   return {
     logs: rows.map((row) => ({
@@ -120,11 +113,6 @@ export async function listActivity(instanceId: number, { page, perPage }: Pagina
     })),
     meta: filtered ? { ...paginationMeta(page, perPage, total), total_capped: totalCapped } : paginationMeta(page, perPage, total),
   };
-}
-
-/** The instance's number of log entries, maintained by the triggers of migration 0010. */
-function activityCountSql(instanceId: number | Placeholder) {
-  return sql`coalesce((select "n" from "activity_counts" where "instance_id" = ${instanceId}), 0)`;
 }
 
 export function paginationMeta(page: number, perPage: number, total: number) {

@@ -1,10 +1,11 @@
 import type { Db } from "@/db/client";
 import type { DbOrTx } from "@/db/types";
 import { activityLog } from "@/db/schema";
-import { actionSpec, type ActivityAction } from "./actions";
+import { actionSpec, type ActivityAction, type ActivityLevel } from "./actions";
 import { actorColumns, type Actor } from "./actor";
+import { webhookEventsForActivity } from "@/lib/webhooks/events";
 
-export type ActivityLevel = "info" | "warning" | "error";
+export type { ActivityLevel };
 
 export type ActivityEntry = {
   instanceId: number | null;
@@ -20,6 +21,9 @@ export type ActivityEntry = {
  * Writes one activity entry with `tx`, the transaction of the change it
  * records: the entry and the change commit or roll back together. Outside a
  * transaction (a failed login changes nothing) pass the database itself.
+ * An entry that stands for a webhook event (`invoice.issued`, a finished
+ * server action, …) queues that event with the same `tx`, so every door and
+ * job that records the change also notifies integrators, atomically.
  */
 export async function recordActivity(tx: DbOrTx | Db, actor: Actor, entry: ActivityEntry): Promise<void> {
   const spec = actionSpec(entry.action);
@@ -31,4 +35,5 @@ export async function recordActivity(tx: DbOrTx | Db, actor: Actor, entry: Activ
     level: entry.level ?? spec.level,
     metadata: entry.metadata,
   });
+  await webhookEventsForActivity(tx, entry, entry.description ?? spec.label);
 }

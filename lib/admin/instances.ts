@@ -15,7 +15,7 @@ import { formatEuro } from "@/lib/money";
 import { describeHetznerServer } from "@/lib/servers/service";
 import { HEALTH_LABELS, SERVER_STATUS_LABELS } from "@/lib/servers/labels";
 import { BILLING_STATUS_LABELS } from "@/lib/status";
-import { apiTimestamp } from "@/lib/time";
+import { addDays, apiTimestamp, todayIsoDate } from "@/lib/time";
 import type { z } from "@/lib/validation";
 import type { createInstanceSchema, listInstancesQuery, updateInstanceSchema } from "./schemas";
 
@@ -171,11 +171,6 @@ async function assertTier(key: string) {
   return tier;
 }
 
-function addDays(days: number) {
-  const d = new Date(Date.now() + days * 86_400_000);
-  return d.toISOString().slice(0, 10);
-}
-
 /** Creates an instance with its default domains, billing row and (optional) Hetzner server. */
 export async function createInstance(actor: Actor, input: z.infer<typeof createInstanceSchema>) {
   const db = await getDb();
@@ -226,7 +221,7 @@ export async function createInstance(actor: Actor, input: z.infer<typeof createI
       await tx.insert(billing).values({
         instanceId: row.id,
         status: billingStatus,
-        trialEndsAt: billingStatus === "trial" ? addDays(30) : null,
+        trialEndsAt: billingStatus === "trial" ? addDays(todayIsoDate(), 30) : null,
       });
       await tx.insert(servers).values({ instanceId: row.id, hetznerServerId: input.hetzner_server_id ?? null, ...hetzner });
       await recordActivity(tx, actor, {

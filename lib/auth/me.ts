@@ -1,4 +1,4 @@
-import { activeImpersonation, presentImpersonation } from "@/lib/admin/impersonation";
+import { activeImpersonation, presentImpersonation } from "@/lib/auth/impersonation";
 import { loadInstanceContext, presentInstance, type InstanceContext } from "@/lib/instances/present";
 import type { Principal } from "./principal";
 import { loadRoleLabels } from "./principal";

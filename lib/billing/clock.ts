@@ -1,9 +1,9 @@
+import { todayIsoDate } from "@/lib/time";
 /**
  * The billing clock. Everything in lib/billing that asks "what day is it" asks
  * `billingClock.now()`, so tests can run a simulated year by setting the time.
  * Production uses the system time; dates are taken in Europe/Berlin.
  */
-import { todayIsoDate } from "@/lib/invoices/calc";
 
 export type Clock = { now(): Date };
 

@@ -1,8 +1,10 @@
 /**
  * Billing periods are calendar months, written as "YYYY-MM". All dates are ISO
  * strings (YYYY-MM-DD) and all day arithmetic is done in UTC on those strings,
- * so no time zone or DST can shift a day.
+ * so no time zone or DST can shift a day (the day arithmetic itself is lib/time.ts).
  */
+import { formatDateDe } from "@/lib/time";
+
 const MONTHS_DE = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"];
 
 export type BillingPeriod = {
@@ -61,29 +63,12 @@ export function nextPeriod(period: BillingPeriod): BillingPeriod {
   return billingPeriod(`${year}-${pad(month)}`);
 }
 
-export function addDays(isoDate: string, days: number): string {
-  const d = new Date(`${isoDate}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
-/** Inclusive number of days from `from` to `to` (0 if `to` < `from`). */
-export function daysBetween(from: string, to: string): number {
-  const ms = Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`);
-  return Math.max(0, Math.round(ms / 86_400_000) + 1);
-}
-
 export function maxDate(a: string, b: string) {
   return a > b ? a : b;
 }
 
 export function minDate(a: string, b: string) {
   return a < b ? a : b;
-}
-
-/** "01.11.2026" */
-export function formatDateDe(isoDate: string): string {
-  return `${isoDate.slice(8, 10)}.${isoDate.slice(5, 7)}.${isoDate.slice(0, 4)}`;
 }
 
 /** "01.11.2026–14.11.2026" */

@@ -23,12 +23,13 @@
  *   `billing_periods` makes sure no period is ever billed twice).
  * Lines with 0 € are left out; a plan without lines produces no invoice.
  */
+import { addDays, daysInclusive } from "@/lib/time";
 import { asc, eq, inArray } from "drizzle-orm";
 import type { DbOrTx } from "@/db/types";
 import { billing, billingPlanItems, instances, instanceTierChanges, pricingTiers } from "@/db/schema";
 import { lineNetCents } from "@/lib/invoices/calc";
 import { formatEuro } from "@/lib/money";
-import { addDays, daysBetween, formatRangeDe, maxDate, minDate, type BillingPeriod } from "./period";
+import { formatRangeDe, maxDate, minDate, type BillingPeriod } from "./period";
 import { proRataCents } from "./pro-rata";
 import { loadTierPriceChanges, priceOn, type TierPriceChange } from "./tier-prices";
 
@@ -111,7 +112,7 @@ function tierSegments(input: PlanInput, from: string, to: string) {
 }
 
 function line(period: BillingPeriod, from: string, to: string, description: string, quantityMilli: number, unit: string, unitPriceCents: number, vatRate: number): PlanLine | null {
-  const days = daysBetween(from, to);
+  const days = daysInclusive(from, to);
   const full = days === period.days;
   if (full) {
     const netCents = lineNetCents(quantityMilli, unitPriceCents);

@@ -30,9 +30,9 @@ import { billing, billingPeriods, instances, pricingTiers, tierPriceChanges } fr
 import { actorUserId, recordActivity, type Actor } from "@/lib/activity";
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 import { formatEuro } from "@/lib/money";
-import { apiTimestamp } from "@/lib/time";
+import { apiTimestamp, formatDateDe } from "@/lib/time";
 import { billingToday } from "./clock";
-import { formatDateDe, nextPeriod, periodOf } from "./period";
+import { nextPeriod, periodOf } from "./period";
 import { isIsoDay, type ScheduleTierPriceInput } from "./tier-price-schemas";
 
 export type TierPriceChange = { effectiveFrom: string; monthlyPriceCents: number };

@@ -390,6 +390,103 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Webhook-Endpunkte (Permission webhook.manage)
+         * @description Eigener Tenant; MSP-Mitarbeiter ohne tenant_id: die MSP-weiten Endpunkte (Ereignisse aller Tenants), mit tenant_id die des Tenants.
+         */
+        get: operations["getV1Webhooks"];
+        put?: never;
+        /**
+         * Webhook-Endpunkt anlegen (Permission webhook.manage)
+         * @description Eigener Tenant; MSP-Mitarbeiter ohne tenant_id: die MSP-weiten Endpunkte (Ereignisse aller Tenants), mit tenant_id die des Tenants. Die Antwort enthält das Signatur-Secret genau einmal.
+         */
+        post: operations["postV1Webhooks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Webhook-Endpunkt */
+        get: operations["getV1WebhooksById"];
+        put?: never;
+        post?: never;
+        /** Webhook-Endpunkt löschen */
+        delete: operations["deleteV1WebhooksById"];
+        options?: never;
+        head?: never;
+        /** Webhook-Endpunkt ändern, aktivieren oder deaktivieren */
+        patch: operations["patchV1WebhooksById"];
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Signatur-Secret erneuern
+         * @description Das neue Secret wird genau einmal angezeigt. Während der Überlappung (overlap_hours, Standard 24) trägt webhook-signature zwei Signaturen: mit dem neuen und dem alten Secret.
+         */
+        post: operations["postV1WebhooksByIdRotateSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Testereignis senden (webhook.test an diesen Endpunkt) */
+        post: operations["postV1WebhooksByIdTest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Zustellprotokoll (neueste 50, mit jedem Versuch: Ergebnis, HTTP-Status, Dauer) */
+        get: operations["getV1WebhooksByIdDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants": {
         parameters: {
             query?: never;
@@ -1901,7 +1998,161 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "invoice.issued": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rechnung ausgestellt */
+        post: operations["webhook_invoice_issued"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "invoice.paid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rechnung bezahlt */
+        post: operations["webhook_invoice_paid"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "invoice.overdue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rechnung überfällig */
+        post: operations["webhook_invoice_overdue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "instance.suspended": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Instanz gesperrt */
+        post: operations["webhook_instance_suspended"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "instance.reactivated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sperre aufgehoben */
+        post: operations["webhook_instance_reactivated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "server.status_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Server-Status geändert */
+        post: operations["webhook_server_status_changed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "server.action.finished": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Server-Aktion abgeschlossen */
+        post: operations["webhook_server_action_finished"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "domain.applied": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Domain-Konfiguration angewendet */
+        post: operations["webhook_domain_applied"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "webhook.test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Testereignis („Testereignis senden“) */
+        post: operations["webhook_webhook_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /**
@@ -1948,11 +2199,172 @@ export interface components {
             enabled: boolean;
             password: string;
         };
+        /**
+         * @example {
+         *       "url": "https://erp.firma.de/hooks/portal",
+         *       "events": [
+         *         "invoice.issued",
+         *         "invoice.paid"
+         *       ]
+         *     }
+         */
+        CreateWebhookRequest: {
+            /**
+             * @description HTTPS-URL des Empfängers; lokale und private Netze sind nicht erlaubt
+             * @example https://erp.firma.de/hooks/portal
+             */
+            url: string;
+            events: ("invoice.issued" | "invoice.paid" | "invoice.overdue" | "instance.suspended" | "instance.reactivated" | "server.status_changed" | "server.action.finished" | "domain.applied")[];
+            description?: string;
+        };
+        /**
+         * @example {
+         *       "enabled": false
+         *     }
+         */
+        UpdateWebhookRequest: {
+            /**
+             * @description HTTPS-URL des Empfängers; lokale und private Netze sind nicht erlaubt
+             * @example https://erp.firma.de/hooks/portal
+             */
+            url?: string;
+            events?: ("invoice.issued" | "invoice.paid" | "invoice.overdue" | "instance.suspended" | "instance.reactivated" | "server.status_changed" | "server.action.finished" | "domain.applied")[];
+            description?: string;
+            enabled?: boolean;
+        };
+        RotateWebhookSecretRequest: {
+            /** @description So lange signiert das alte Secret zusätzlich (Standard 24 Stunden) */
+            overlap_hours?: number;
+        };
         SuspendRequest: {
             reason: string;
         };
         LinkHostRequest: {
             hetzner_server_id: number;
+        };
+        WebhookEvent_invoice_issued: {
+            /** @constant */
+            type: "invoice.issued";
+            /** @description Zeitpunkt des Ereignisses (ISO 8601, UTC) */
+            timestamp: string;
+            data: components["schemas"]["WebhookInvoiceData"];
+        };
+        WebhookInvoiceData: {
+            /**
+             * Format: uuid
+             * @description UUID des Tenants (der Instanz)
+             */
+            tenant_id: string;
+            invoice_id: number;
+            invoice_number: string;
+            /** @enum {string} */
+            kind: "invoice" | "credit_note";
+            /** @description Bruttobetrag in Euro */
+            total: number;
+            /** @constant */
+            currency: "EUR";
+            /** @description YYYY-MM-DD */
+            due_date: string | null;
+        };
+        WebhookEvent_invoice_paid: {
+            /** @constant */
+            type: "invoice.paid";
+            /** @description Zeitpunkt des Ereignisses (ISO 8601, UTC) */
+            timestamp: string;
+            data: components["schemas"]["WebhookInvoiceData"];
+        };
+        WebhookEvent_invoice_overdue: {
+            /** @constant */
+            type: "invoice.overdue";
+            /** @description Zeitpunkt des Ereignisses (ISO 8601, UTC) */
+            timestamp: string;
+            data: components["schemas"]["WebhookInvoiceData"];
+        };
+        WebhookEvent_instance_suspended: {
+            /** @constant */
+            type: "instance.suspended";
+            /** @description Zeitpunkt des Ereignisses (ISO 8601, UTC) */
+            timestamp: string;
+            data: {
+                /**
+                 * Format: uuid
+                 * @description UUID des Tenants (der Instanz)
+                 */
+                tenant_id: string;
+                reason: string | null;
+            };
+        };
+        WebhookEvent_instance_reactivated: {
+            /** @constant */
+            type: "instance.reactivated";
+            /** @description Zeitpunkt des Ereignisses (ISO 8601, UTC) */
+            timestamp: string;
+            data: {
+                /**
+                 * Format: uuid
+                 * @description UUID des Tenants (der Instanz)
+                 */
+                tenant_id: string;
+            };
+        };
+        WebhookEvent_server_status_changed: {
+            /** @constant */
+            type: "server.status_changed";
+            /** @description Zeitpunkt des Ereignisses (ISO 8601, UTC) */
+            timestamp: string;
+            data: {
+                /**
+                 * Format: uuid
+                 * @description UUID des Tenants (der Instanz)
+                 */
+                tenant_id: string;
+                previous_status: string | null;
+                status: string;
+            };
+        };
+        WebhookEvent_server_action_finished: {
+            /** @constant */
+            type: "server.action.finished";
+            /** @description Zeitpunkt des Ereignisses (ISO 8601, UTC) */
+            timestamp: string;
+            data: {
+                /**
+                 * Format: uuid
+                 * @description UUID des Tenants (der Instanz)
+                 */
+                tenant_id: string;
+                /** @enum {string} */
+                action: "reboot" | "power-on" | "power-off";
+                forced: boolean;
+                /** @enum {string} */
+                outcome: "success" | "error";
+                message: string | null;
+            };
+        };
+        WebhookEvent_domain_applied: {
+            /** @constant */
+            type: "domain.applied";
+            /** @description Zeitpunkt des Ereignisses (ISO 8601, UTC) */
+            timestamp: string;
+            data: {
+                /**
+                 * Format: uuid
+                 * @description UUID des Tenants (der Instanz)
+                 */
+                tenant_id: string;
+                portal_domain: string | null;
+                meshcentral_domain: string | null;
+            };
+        };
+        WebhookEvent_webhook_test: {
+            /** @constant */
+            type: "webhook.test";
+            /** @description Zeitpunkt des Ereignisses (ISO 8601, UTC) */
+            timestamp: string;
+            data: {
+                tenant_id: string | null;
+                message: string;
+            };
         };
         TokenResponse: {
             /** @description JWT (HS256) mit exp, iat, sub, tenant_id, tenant_scope, iss, aud */
@@ -2103,13 +2515,94 @@ export interface components {
             tenant_id: string;
             tenant_name: string;
             name: string | null;
+            /**
+             * @description online, off, starting, stopping, rebooting, initializing, migrating, rebuilding, deleting, unknown (auch für Status, die Hetzner neu einführt), none (kein Server)
+             * @example online
+             */
             status: string;
             status_label: string;
             health_status: string;
             ipv4: string | null;
             server_type: string | null;
+            /**
+             * @description Standort des Servers: der Name der Hetzner-Location (z. B. nbg1, fsn1, hel1). Hetzner liefert seit dem 01.07.2026 kein Rechenzentrum (datacenter) mehr; das Feld behält seinen Namen und enthält location.name.
+             * @example nbg1
+             */
             datacenter: string | null;
             last_synced_at: string | null;
+        };
+        WebhookEndpointList: {
+            endpoints: components["schemas"]["WebhookEndpoint"][];
+        };
+        WebhookEndpoint: {
+            /** Format: uuid */
+            id: string;
+            /** @description null = MSP-weiter Endpunkt (Ereignisse aller Tenants) */
+            tenant_id: string | null;
+            url: string;
+            description: string;
+            events: ("invoice.issued" | "invoice.paid" | "invoice.overdue" | "instance.suspended" | "instance.reactivated" | "server.status_changed" | "server.action.finished" | "domain.applied")[];
+            enabled: boolean;
+            disabled_reason: ("manual" | "failing") | null;
+            /** @description Bis dahin signiert auch das vorige Secret (nach einer Erneuerung) */
+            previous_secret_expires_at: string | null;
+            failing_since: string | null;
+            /**
+             * Format: date-time
+             * @description UTC, ganze Sekunden
+             * @example 2026-03-04T10:00:00+00:00
+             */
+            created_at: string;
+        };
+        CreatedWebhookEndpoint: {
+            endpoint: components["schemas"]["WebhookEndpoint"];
+            /**
+             * @description Signatur-Secret (whsec_…); wird nur jetzt einmal angezeigt
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+        };
+        WebhookTestResult: {
+            message: string;
+            message_id: string;
+        };
+        WebhookDeliveryList: {
+            deliveries: components["schemas"]["WebhookDelivery"][];
+        };
+        WebhookDelivery: {
+            id: number;
+            /** @description webhook-id: gleich bei jeder Wiederholung */
+            message_id: string;
+            event_type: string;
+            /** @enum {string} */
+            status: "queued" | "sending" | "delivered" | "failed";
+            attempts: number;
+            next_attempt_at: string | null;
+            last_status_code: number | null;
+            last_duration_ms: number | null;
+            last_error: string | null;
+            delivered_at: string | null;
+            /**
+             * Format: date-time
+             * @description UTC, ganze Sekunden
+             * @example 2026-03-04T10:00:00+00:00
+             */
+            created_at: string;
+            attempt_log: components["schemas"]["WebhookAttempt"][];
+        };
+        WebhookAttempt: {
+            attempt: number;
+            /** @enum {string} */
+            outcome: "sending" | "delivered" | "failed" | "interrupted";
+            status_code: number | null;
+            duration_ms: number | null;
+            error: string | null;
+            /**
+             * Format: date-time
+             * @description UTC, ganze Sekunden
+             * @example 2026-03-04T10:00:00+00:00
+             */
+            started_at: string;
         };
         Tenant: {
             /** Format: uuid */
@@ -2425,9 +2918,24 @@ export interface components {
             } & {
                 [key: string]: unknown;
             };
-            server: {
+            server: ({
+                /**
+                 * @description online, off, starting, stopping, rebooting, initializing, migrating, rebuilding, deleting, unknown (auch für Status, die Hetzner neu einführt), none (kein Server)
+                 * @example online
+                 */
+                status: string;
+                status_label: string;
+                health_status: string;
+                ipv4: string | null;
+                server_type: string | null;
+                /**
+                 * @description Standort des Servers: der Name der Hetzner-Location (z. B. nbg1, fsn1, hel1). Hetzner liefert seit dem 01.07.2026 kein Rechenzentrum (datacenter) mehr; das Feld behält seinen Namen und enthält location.name.
+                 * @example nbg1
+                 */
+                datacenter: string | null;
+            } & {
                 [key: string]: unknown;
-            } | null;
+            }) | null;
             billing: {
                 [key: string]: unknown;
             };
@@ -3902,6 +4410,463 @@ export interface operations {
             };
             /** @description Server-Aktion fehlgeschlagen */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+        };
+    };
+    getV1Webhooks: {
+        parameters: {
+            query?: {
+                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                tenant_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Endpunkte */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointList"];
+                };
+            };
+            /** @description Nicht angemeldet, Token ungültig/abgelaufen/widerrufen */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description permission_denied / tenant_forbidden / tenant_suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description Rate-Limit (600/min pro Benutzer) überschritten; Header Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+        };
+    };
+    postV1Webhooks: {
+        parameters: {
+            query?: {
+                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                tenant_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description Angelegt */
+            201: {
+                headers: {
+                    /** @description Pfad des neuen Endpunkts */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhookEndpoint"];
+                };
+            };
+            /** @description Nicht angemeldet, Token ungültig/abgelaufen/widerrufen */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description permission_denied / insufficient_scope / tenant_forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description Ungültige Eingaben (auch: URL in einem lokalen oder privaten Netz) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description Rate-Limit (600/min pro Benutzer) überschritten; Header Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+        };
+    };
+    getV1WebhooksById: {
+        parameters: {
+            query?: {
+                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                tenant_id?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Endpunkt */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        endpoint: components["schemas"]["WebhookEndpoint"];
+                    };
+                };
+            };
+            /** @description Nicht angemeldet, Token ungültig/abgelaufen/widerrufen */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description Nicht gefunden */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description Rate-Limit (600/min pro Benutzer) überschritten; Header Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+        };
+    };
+    deleteV1WebhooksById: {
+        parameters: {
+            query?: {
+                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                tenant_id?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Gelöscht */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Nicht angemeldet, Token ungültig/abgelaufen/widerrufen */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description Nicht gefunden */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description Rate-Limit (600/min pro Benutzer) überschritten; Header Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+        };
+    };
+    patchV1WebhooksById: {
+        parameters: {
+            query?: {
+                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                tenant_id?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description Geändert */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        endpoint: components["schemas"]["WebhookEndpoint"];
+                    };
+                };
+            };
+            /** @description Nicht angemeldet, Token ungültig/abgelaufen/widerrufen */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description Nicht gefunden */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description Ungültige Eingaben */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description Rate-Limit (600/min pro Benutzer) überschritten; Header Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+        };
+    };
+    postV1WebhooksByIdRotateSecret: {
+        parameters: {
+            query?: {
+                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                tenant_id?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RotateWebhookSecretRequest"];
+            };
+        };
+        responses: {
+            /** @description Erneuert */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhookEndpoint"];
+                };
+            };
+            /** @description Nicht angemeldet, Token ungültig/abgelaufen/widerrufen */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description Nicht gefunden */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description Ungültige Eingaben */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description Rate-Limit (600/min pro Benutzer) überschritten; Header Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+        };
+    };
+    postV1WebhooksByIdTest: {
+        parameters: {
+            query?: {
+                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                tenant_id?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Eingereiht */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookTestResult"];
+                };
+            };
+            /** @description Nicht angemeldet, Token ungültig/abgelaufen/widerrufen */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description Nicht gefunden */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description Rate-Limit (600/min pro Benutzer) überschritten; Header Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+        };
+    };
+    getV1WebhooksByIdDeliveries: {
+        parameters: {
+            query?: {
+                /** @description Nur Super-Admin/MSP: anderer Tenant (Instanz-UUID) */
+                tenant_id?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Zustellungen */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryList"];
+                };
+            };
+            /** @description Nicht angemeldet, Token ungültig/abgelaufen/widerrufen */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description Nicht gefunden */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description Rate-Limit (600/min pro Benutzer) überschritten; Header Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9441,6 +10406,267 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ManageError"];
                 };
+            };
+        };
+    };
+    webhook_invoice_issued: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Eindeutige Nachrichten-ID; gleich bei jeder Wiederholung (zum Entdoppeln) */
+                "webhook-id": string;
+                /** @description Unix-Sekunden des Zustellversuchs */
+                "webhook-timestamp": string;
+                /** @description v1,<Base64 HMAC-SHA256 über id.timestamp.body>; während einer Secret-Erneuerung zwei, durch Leerzeichen getrennt */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_invoice_issued"];
+            };
+        };
+        responses: {
+            /** @description Jede 2xx-Antwort gilt als zugestellt; alles andere wird mit Back-off bis zu 24 Stunden wiederholt. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_invoice_paid: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Eindeutige Nachrichten-ID; gleich bei jeder Wiederholung (zum Entdoppeln) */
+                "webhook-id": string;
+                /** @description Unix-Sekunden des Zustellversuchs */
+                "webhook-timestamp": string;
+                /** @description v1,<Base64 HMAC-SHA256 über id.timestamp.body>; während einer Secret-Erneuerung zwei, durch Leerzeichen getrennt */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_invoice_paid"];
+            };
+        };
+        responses: {
+            /** @description Jede 2xx-Antwort gilt als zugestellt; alles andere wird mit Back-off bis zu 24 Stunden wiederholt. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_invoice_overdue: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Eindeutige Nachrichten-ID; gleich bei jeder Wiederholung (zum Entdoppeln) */
+                "webhook-id": string;
+                /** @description Unix-Sekunden des Zustellversuchs */
+                "webhook-timestamp": string;
+                /** @description v1,<Base64 HMAC-SHA256 über id.timestamp.body>; während einer Secret-Erneuerung zwei, durch Leerzeichen getrennt */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_invoice_overdue"];
+            };
+        };
+        responses: {
+            /** @description Jede 2xx-Antwort gilt als zugestellt; alles andere wird mit Back-off bis zu 24 Stunden wiederholt. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_instance_suspended: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Eindeutige Nachrichten-ID; gleich bei jeder Wiederholung (zum Entdoppeln) */
+                "webhook-id": string;
+                /** @description Unix-Sekunden des Zustellversuchs */
+                "webhook-timestamp": string;
+                /** @description v1,<Base64 HMAC-SHA256 über id.timestamp.body>; während einer Secret-Erneuerung zwei, durch Leerzeichen getrennt */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_instance_suspended"];
+            };
+        };
+        responses: {
+            /** @description Jede 2xx-Antwort gilt als zugestellt; alles andere wird mit Back-off bis zu 24 Stunden wiederholt. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_instance_reactivated: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Eindeutige Nachrichten-ID; gleich bei jeder Wiederholung (zum Entdoppeln) */
+                "webhook-id": string;
+                /** @description Unix-Sekunden des Zustellversuchs */
+                "webhook-timestamp": string;
+                /** @description v1,<Base64 HMAC-SHA256 über id.timestamp.body>; während einer Secret-Erneuerung zwei, durch Leerzeichen getrennt */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_instance_reactivated"];
+            };
+        };
+        responses: {
+            /** @description Jede 2xx-Antwort gilt als zugestellt; alles andere wird mit Back-off bis zu 24 Stunden wiederholt. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_server_status_changed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Eindeutige Nachrichten-ID; gleich bei jeder Wiederholung (zum Entdoppeln) */
+                "webhook-id": string;
+                /** @description Unix-Sekunden des Zustellversuchs */
+                "webhook-timestamp": string;
+                /** @description v1,<Base64 HMAC-SHA256 über id.timestamp.body>; während einer Secret-Erneuerung zwei, durch Leerzeichen getrennt */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_server_status_changed"];
+            };
+        };
+        responses: {
+            /** @description Jede 2xx-Antwort gilt als zugestellt; alles andere wird mit Back-off bis zu 24 Stunden wiederholt. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_server_action_finished: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Eindeutige Nachrichten-ID; gleich bei jeder Wiederholung (zum Entdoppeln) */
+                "webhook-id": string;
+                /** @description Unix-Sekunden des Zustellversuchs */
+                "webhook-timestamp": string;
+                /** @description v1,<Base64 HMAC-SHA256 über id.timestamp.body>; während einer Secret-Erneuerung zwei, durch Leerzeichen getrennt */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_server_action_finished"];
+            };
+        };
+        responses: {
+            /** @description Jede 2xx-Antwort gilt als zugestellt; alles andere wird mit Back-off bis zu 24 Stunden wiederholt. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_domain_applied: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Eindeutige Nachrichten-ID; gleich bei jeder Wiederholung (zum Entdoppeln) */
+                "webhook-id": string;
+                /** @description Unix-Sekunden des Zustellversuchs */
+                "webhook-timestamp": string;
+                /** @description v1,<Base64 HMAC-SHA256 über id.timestamp.body>; während einer Secret-Erneuerung zwei, durch Leerzeichen getrennt */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_domain_applied"];
+            };
+        };
+        responses: {
+            /** @description Jede 2xx-Antwort gilt als zugestellt; alles andere wird mit Back-off bis zu 24 Stunden wiederholt. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_webhook_test: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Eindeutige Nachrichten-ID; gleich bei jeder Wiederholung (zum Entdoppeln) */
+                "webhook-id": string;
+                /** @description Unix-Sekunden des Zustellversuchs */
+                "webhook-timestamp": string;
+                /** @description v1,<Base64 HMAC-SHA256 über id.timestamp.body>; während einer Secret-Erneuerung zwei, durch Leerzeichen getrennt */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_webhook_test"];
+            };
+        };
+        responses: {
+            /** @description Jede 2xx-Antwort gilt als zugestellt; alles andere wird mit Back-off bis zu 24 Stunden wiederholt. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -27,8 +27,3 @@ export async function openInvoices(db: DbOrTx, filter: { instanceId?: number; du
     .orderBy(asc(invoices.dueDate), asc(invoices.id));
   return rows.map((r) => ({ ...r, invoiceNumber: r.invoiceNumber!, openCents: r.grossCents - r.paidCents }));
 }
-
-/** Whole days from `from` to `to` (YYYY-MM-DD). */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}

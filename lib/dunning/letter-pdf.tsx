@@ -1,9 +1,10 @@
 /** The dunning letter's PDF layout (@react-pdf/renderer); loaded on demand by `renderDunningLetter` (letter.tsx). */
+import { formatDateDe } from "@/lib/time";
 import { Document, Page, StyleSheet, Text, View, renderToBuffer } from "@react-pdf/renderer";
-import { formatDateDe } from "@/lib/invoices/calc";
+
 import type { IssuerConfig } from "@/lib/invoices/pdf";
 import { formatEuro } from "@/lib/money";
-import { STAGE_TITLES, letterReference, letterTotalCents, type DunningStage, type LetterData } from "./letter";
+import { STAGE_TITLES, letterReference, letterTotalCents, type DunningStage, type LetterData } from "./letter-data";
 
 const INTRO: Record<DunningStage, string> = {
   reminder:

@@ -1,6 +1,7 @@
 /** The German dunning mails: a stage letter (PDFs attached), the suspension and the reactivation notice. */
+import { formatDateDe } from "@/lib/time";
 import { config } from "@/lib/config";
-import { formatDateDe } from "@/lib/invoices/calc";
+
 import type { Mail, MailAttachment } from "@/lib/mail";
 import { escapeHtml } from "@/lib/mail/templates";
 import { formatEuro } from "@/lib/money";

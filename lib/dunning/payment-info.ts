@@ -9,7 +9,7 @@ import { getDb } from "@/db/client";
 import { dunningSuspensions, instances } from "@/db/schema";
 import { currentIssuer } from "@/lib/invoices/issuer-config";
 import { centsToNumber, formatEuro } from "@/lib/money";
-import { giroCodePayload } from "@/lib/payments/girocode";
+import { giroCodePayload } from "@/lib/invoices/girocode";
 import { billingToday } from "@/lib/billing/clock";
 import { openInvoices } from "./invoices";
 import { letterReference } from "./letter";

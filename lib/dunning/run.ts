@@ -20,9 +20,12 @@
  *   customer admins get a mail. A suspension set by staff is never lifted.
  * - Paused instances (staff, with a note) get no mails and no suspension;
  *   reactivation still happens.
- * Known gap: a crash between suspending and recording the suspension leaves a
- * suspension that looks manual — it then waits for staff, it is never lifted wrongly.
+ * - Suspending and recording the suspension (notices, `dunning_suspensions`,
+ *   billing status, mails) are one transaction: the instance command joins it
+ *   (`options.tx`), so a crash leaves either all of it or nothing, and the next
+ *   run tries again. Lifting a suspension is one transaction the same way.
  */
+import { addDays, daysBetween, todayIsoDate } from "@/lib/time";
 import { and, eq, inArray } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { billing, dunningNotices, dunningPauses, dunningSuspensions, instances } from "@/db/schema";
@@ -30,13 +33,13 @@ import { recordActivity, systemActor } from "@/lib/activity";
 import { billingClock } from "@/lib/billing/clock";
 import { ConflictError } from "@/lib/errors";
 import { reactivateInstance, suspendInstance } from "@/lib/instances/commands";
-import { addDaysIso, todayIsoDate } from "@/lib/invoices/calc";
+
 import { currentIssuer } from "@/lib/invoices/issuer-config";
 import { customerAdmins } from "@/lib/invoices/mail";
 import { getInvoicePdfForStaff } from "@/lib/invoices/pdf-archive";
 import { enqueueMail, type MailAttachment } from "@/lib/mail";
 import { formatEuro } from "@/lib/money";
-import { daysBetween, openInvoices, type OpenInvoiceRow } from "./invoices";
+import { openInvoices, type OpenInvoiceRow } from "./invoices";
 import { STAGE_TITLES, renderDunningLetter, type DunningStage, type LetterData } from "./letter";
 import { reactivatedMail, stageMail, suspendedMail } from "./mail";
 import { loadDunningSettings, type DunningSettingsValues } from "./settings";
@@ -81,7 +84,7 @@ async function sendStage(invoice: OpenInvoiceRow, stage: DunningStage, overdue: 
     recipient: invoice.recipient,
     invoices: listed.map((o) => ({ number: o.invoiceNumber, invoiceDate: o.invoiceDate, dueDate: o.dueDate!, openCents: o.openCents })),
     feeCents: stage === "dunning_2" ? settings.dunning2FeeCents : 0,
-    payUntil: addDaysIso(today, 7),
+    payUntil: addDays(today, 7),
   };
   const pdf = await renderDunningLetter(letter, currentIssuer());
   const attachments = [
@@ -112,24 +115,27 @@ async function sendStage(invoice: OpenInvoiceRow, stage: DunningStage, overdue: 
 async function suspend(instanceId: number, crossing: OpenInvoiceRow[], overdue: OpenInvoiceRow[], settings: DunningSettingsValues, today: string) {
   const db = await getDb();
   const [instance] = await db.select({ suspended: instances.suspended }).from(instances).where(eq(instances.id, instanceId));
-  let suspendedAt: Date | null = null;
-  if (instance && !instance.suspended) {
-    try {
-      suspendedAt = (await suspendInstance(actor, { instanceId, reason: suspensionReason(settings.suspendAfterDays) })).suspendedAt;
-    } catch (error) {
-      if (!(error instanceof ConflictError)) throw error; // suspended meanwhile (by staff): theirs
-    }
-  }
+  const mayRender = instance !== undefined && !instance.suspended;
+  // PDFs and recipients are read before the transaction (rendering is slow); unused if staff suspend meanwhile.
+  const attachments = mayRender ? await invoicePdfs(overdue) : [];
+  const admins = mayRender ? await customerAdmins(instanceId) : [];
   const openCents = overdue.reduce((sum, o) => sum + o.openCents, 0);
-  const attachments = suspendedAt ? await invoicePdfs(overdue) : [];
-  const recipients = suspendedAt ? await customerAdmins(instanceId) : [];
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
+    let suspendedAt: Date | null = null;
+    if (mayRender) {
+      try {
+        suspendedAt = (await suspendInstance(actor, { instanceId, reason: suspensionReason(settings.suspendAfterDays) }, { tx })).suspendedAt;
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error; // suspended meanwhile (by staff): theirs
+      }
+    }
+    const recipients = suspendedAt ? admins : [];
     await tx
       .insert(dunningNotices)
       .values(crossing.map((o) => ({ invoiceId: o.id, stage: "suspension" as NoticeStage, instanceId, noticeDate: today, openCents: o.openCents, mailCount: recipients.length })))
       .onConflictDoNothing();
     await tx.update(billing).set({ status: "past_due", updatedAt: new Date() }).where(eq(billing.instanceId, instanceId));
-    if (!suspendedAt) return;
+    if (!suspendedAt) return false;
     await tx.insert(dunningSuspensions).values({ instanceId, suspendedAt }).onConflictDoUpdate({ target: dunningSuspensions.instanceId, set: { suspendedAt, createdAt: new Date() } });
     for (const r of recipients) {
       await enqueueMail(
@@ -138,8 +144,8 @@ async function suspend(instanceId: number, crossing: OpenInvoiceRow[], overdue: 
         `dunning:suspended:${instanceId}:${suspendedAt.getTime()}:${r.email.toLowerCase()}`,
       );
     }
+    return true;
   });
-  return suspendedAt !== null;
 }
 
 /**
@@ -160,21 +166,22 @@ export async function reactivatePaid(today: string = todayIsoDate(billingClock.n
       continue;
     }
     if ((await openInvoices(db, { instanceId: row.instanceId, dueBefore: today })).length > 0) continue;
-    try {
-      await reactivateInstance(actor, { instanceId: row.instanceId, note: "Alle überfälligen Rechnungen sind bezahlt." });
-    } catch (error) {
-      if (error instanceof ConflictError) continue;
-      throw error;
-    }
     const recipients = await customerAdmins(row.instanceId);
-    await db.transaction(async (tx) => {
+    const lifted = await db.transaction(async (tx) => {
+      try {
+        await reactivateInstance(actor, { instanceId: row.instanceId, note: "Alle überfälligen Rechnungen sind bezahlt." }, { tx });
+      } catch (error) {
+        if (error instanceof ConflictError) return false;
+        throw error;
+      }
       await tx.delete(dunningSuspensions).where(forget);
       await tx.update(billing).set({ status: "active", updatedAt: new Date() }).where(and(eq(billing.instanceId, row.instanceId), eq(billing.status, "past_due")));
       for (const r of recipients) {
         await enqueueMail(tx, reactivatedMail({ to: r.email, name: r.name }), `dunning:reactivated:${row.instanceId}:${row.ownedAt.getTime()}:${r.email.toLowerCase()}`);
       }
+      return true;
     });
-    reactivated.push(row.name);
+    if (lifted) reactivated.push(row.name);
   }
   return reactivated;
 }

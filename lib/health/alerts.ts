@@ -19,7 +19,7 @@ import { config } from "@/lib/config";
 import type { InstanceContext } from "@/lib/instances/present";
 import { enqueueMail } from "@/lib/mail";
 import { healthDownMail, healthRecoveredMail } from "./mails";
-import type { ProbeResult } from "./probe";
+import type { ProbeResult } from "./result";
 
 export type AlertOutcome = "none" | "failing" | "alerted" | "recovered";
 type State = typeof instanceHealth.$inferSelect;

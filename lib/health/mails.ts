@@ -3,7 +3,7 @@ import { config } from "@/lib/config";
 import type { InstanceContext } from "@/lib/instances/present";
 import type { Mail } from "@/lib/mail";
 import { escapeHtml } from "@/lib/mail/templates";
-import type { ProbeResult } from "./probe";
+import type { ProbeResult } from "./result";
 
 const TARGETS = { portal: "Portal", meshcentral: "MeshCentral" } as const;
 

@@ -17,12 +17,13 @@ import { healthChecks, instanceHealth, servers } from "@/db/schema";
 import { config } from "@/lib/config";
 import { loadInstanceContext, meshcentralHost, portalHost } from "@/lib/instances/present";
 import { updateAlertState, type AlertOutcome } from "./alerts";
-import { healthFrom, PROBE_TARGETS, type HealthStatus, type ProbeTarget } from "./derive";
+import type { ProbeResult } from "./result";
+import { healthFrom, PROBE_TARGETS, type HealthStatus, type ProbeTarget } from "@/lib/servers/health";
 
 export const HISTORY_PER_TARGET = 50;
 const CONCURRENCY = 8;
 
-export type ProbeResult = { target: ProbeTarget; url: string; ok: boolean; statusCode: number | null; latencyMs: number; error: string | null };
+export type { ProbeResult };
 
 /** The URL probed for `host`: HEALTH_PROBE_URL_TEMPLATE with `{host}` and `{path}` filled in. */
 export function probeUrl(host: string, path = config().HEALTH_PROBE_PATH, template = config().HEALTH_PROBE_URL_TEMPLATE) {

@@ -2,12 +2,20 @@
  * Typed client for the subset of the Hetzner Cloud API the portal needs.
  *
  * - `GET  /servers` (paginated: `listServers` reads every page, one call per page)
- * - `GET  /servers/{id}`
+ * - `GET  /servers/{id}`, `GET /servers/{id}/metrics`
  * - `POST /servers/{id}/actions/{reboot|poweroff|poweron|shutdown}`
  * - `GET  /actions/{id}`
  *
  * Every request has a timeout (`AbortSignal.timeout`), every answer is
  * validated with zod, every failure is thrown as a typed `HetznerError`.
+ *
+ * Retries, as Hetzner's own client (hcloud-go) does them: `conflict` (409: the
+ * resource changed while Hetzner handled the request, nothing was done) is
+ * retried for every method; a gateway's 502/504 only for reads, because after
+ * a POST the action may have started. Back-off 1 s, 2 s, 4 s … with jitter
+ * (hcloud-go's `ExponentialBackoffWithOpts`: a random wait between the base and
+ * the exponential value), 3 retries instead of hcloud-go's 5, because a
+ * person is waiting for the answer. Everything else is the caller's decision.
  * The client is the same for the real API and the local simulator; only the
  * base URL differs. Every call is counted in the `hetzner_api_*` metrics; with
  * a `breaker` (lib/hetzner/breaker.ts) the client fails fast during an outage.
@@ -30,11 +38,16 @@ import {
 import {
   actionResponseSchema,
   apiErrorBodySchema,
+  metricsResponseSchema,
+  rawServerSchema,
   serverListResponseSchema,
   serverResponseSchema,
   toAction,
+  toMetrics,
   toServer,
   type HetznerAction,
+  type HetznerMetrics,
+  type HetznerMetricType,
   type HetznerServer,
   type HetznerServerStatus,
 } from "@/lib/hetzner/types";
@@ -51,6 +64,8 @@ export interface HetznerClientOptions {
   timeoutMs?: number;
   /** Fetch implementation (default: global `fetch`). */
   fetch?: typeof fetch;
+  /** Retries of `conflict` (all methods) and 502/504 (reads). Default 3 retries, 1 s base, 10 s cap. */
+  retry?: { maxRetries?: number; baseMs?: number; capMs?: number; random?: () => number };
   /** Fail fast after repeated outage-like failures (see breaker.ts). Default: none. */
   breaker?: CircuitBreaker;
 }
@@ -67,11 +82,18 @@ export interface ListServersOptions extends HetznerRequestOptions {
   maxWaitMs?: number;
   /** Called before each wait (logs, tests). */
   onBackoff?: (info: { page: number; waitMs: number; error: unknown }) => void;
+  /**
+   * Called for a listed server whose shape the portal cannot read; the other servers are
+   * returned as usual. `id` is Hetzner's id when the entry has one.
+   */
+  onInvalidServer?: (info: { id: number | null; issues: string }) => void;
 }
 
 export interface HetznerRequestOptions {
   /** Overrides the client's per-call timeout. */
   timeoutMs?: number;
+  /** Overrides the client's retries of `conflict` and 502/504 (0: none). */
+  retries?: number;
   /** Caller-side cancellation. */
   signal?: AbortSignal;
 }
@@ -110,6 +132,15 @@ export interface HetznerClient {
    */
   listServers(opts?: ListServersOptions): Promise<HetznerServer[]>;
   getServer(id: HetznerServerId, opts?: HetznerRequestOptions): Promise<HetznerServer>;
+  /**
+   * `GET /servers/{id}/metrics?type=…&start=…&end=…&step=…`. Hetzner keeps 30 days and widens
+   * `step` so that no series has more than 500 samples.
+   */
+  getMetrics(
+    id: HetznerServerId,
+    query: { types: readonly HetznerMetricType[]; start: Date; end: Date; step?: number },
+    opts?: HetznerRequestOptions,
+  ): Promise<HetznerMetrics>;
   /** Graceful reboot via ACPI (`reboot_server`). */
   reboot(id: HetznerServerId, opts?: HetznerRequestOptions): Promise<HetznerAction>;
   /** Hard power off, like pulling the plug (`stop_server`). May lose data. */
@@ -157,15 +188,47 @@ export function createHetznerClient(options: HetznerClientOptions = {}): Hetzner
   }
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const breaker = options.breaker;
+  const retry = {
+    maxRetries: options.retry?.maxRetries ?? 3,
+    baseMs: options.retry?.baseMs ?? 1000,
+    capMs: options.retry?.capMs ?? 10_000,
+    random: options.retry?.random ?? Math.random,
+  };
   let lastRateLimit: HetznerRateLimitInfo | null = null;
 
-  /** One API call, counted in the metrics and guarded by the breaker. */
+  /** One API call with its retries (see the head comment); each attempt is counted and guarded by the breaker. */
   async function request<S extends z.ZodType>(
     operation: string,
-    method: "GET" | "POST",
+    method: HttpMethod,
     path: string,
     schema: S,
     opts: HetznerRequestOptions = {},
+    body?: unknown,
+  ): Promise<z.infer<S>> {
+    const maxRetries = opts.retries ?? retry.maxRetries;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await attemptOnce(operation, method, path, schema, opts, body);
+      } catch (error) {
+        if (attempt >= maxRetries || !retriedAutomatically(error, method) || opts.signal?.aborted) throw error;
+        await sleep(backoffMs(attempt), opts.signal);
+      }
+    }
+  }
+
+  /** hcloud-go's exponential back-off with jitter: between `base` and `base · 2^attempt` (capped). */
+  function backoffMs(attempt: number): number {
+    const exp = Math.min(retry.capMs, retry.baseMs * 2 ** attempt);
+    return retry.baseMs + (exp - retry.baseMs) * retry.random();
+  }
+
+  async function attemptOnce<S extends z.ZodType>(
+    operation: string,
+    method: HttpMethod,
+    path: string,
+    schema: S,
+    opts: HetznerRequestOptions,
+    body: unknown,
   ): Promise<z.infer<S>> {
     const started = performance.now();
     try {
@@ -175,7 +238,7 @@ export function createHetznerClient(options: HetznerClientOptions = {}): Hetzner
       throw error;
     }
     try {
-      const result = await send(method, path, schema, opts);
+      const result = await send(method, path, schema, opts, body);
       breaker?.success();
       observeHetznerCall(operation, (performance.now() - started) / 1000, "ok");
       return result;
@@ -187,10 +250,11 @@ export function createHetznerClient(options: HetznerClientOptions = {}): Hetzner
   }
 
   async function send<S extends z.ZodType>(
-    method: "GET" | "POST",
+    method: HttpMethod,
     path: string,
     schema: S,
     opts: HetznerRequestOptions = {},
+    body?: unknown,
   ): Promise<z.infer<S>> {
     const timeoutMs = opts.timeoutMs ?? defaultTimeoutMs;
     const timeoutSignal = AbortSignal.timeout(timeoutMs);
@@ -205,9 +269,9 @@ export function createHetznerClient(options: HetznerClientOptions = {}): Hetzner
         headers: {
           Authorization: `Bearer ${token}`,
           Accept: "application/json",
-          ...(method === "POST" ? { "Content-Type": "application/json" } : {}),
+          ...(method === "POST" || method === "PUT" ? { "Content-Type": "application/json" } : {}),
         },
-        body: method === "POST" ? "{}" : undefined,
+        body: method === "POST" || method === "PUT" ? JSON.stringify(body ?? {}) : undefined,
         signal,
         redirect: "error",
       });
@@ -251,6 +315,7 @@ export function createHetznerClient(options: HetznerClientOptions = {}): Hetzner
       const body = parsed?.success ? parsed.data.error : undefined;
       throw errorFromApiResponse({
         status: res.status,
+        method,
         code: body?.code,
         message: body?.message ?? `${what} answered ${res.status}`,
         details: body?.details,
@@ -260,6 +325,8 @@ export function createHetznerClient(options: HetznerClientOptions = {}): Hetzner
       });
     }
 
+    // DELETE answers 204 without a body.
+    if (res.status === 204 && text === "") return schema.parse(undefined);
     if (!jsonOk || json === undefined) {
       throw new HetznerResponseValidationError({
         message: `Hetzner API ${what}: answer is not JSON`,
@@ -285,6 +352,17 @@ export function createHetznerClient(options: HetznerClientOptions = {}): Hetzner
     return toServer(data.server);
   }
 
+  async function getMetrics(
+    id: HetznerServerId,
+    query: { types: readonly HetznerMetricType[]; start: Date; end: Date; step?: number },
+    opts?: HetznerRequestOptions,
+  ): Promise<HetznerMetrics> {
+    const params = new URLSearchParams({ type: query.types.join(","), start: query.start.toISOString(), end: query.end.toISOString() });
+    if (query.step !== undefined) params.set("step", String(Math.max(1, Math.round(query.step))));
+    const data = await request("get_metrics", "GET", `/servers/${checkId(id, "server")}/metrics?${params}`, metricsResponseSchema, opts);
+    return toMetrics(data);
+  }
+
   async function listServers(opts: ListServersOptions = {}): Promise<HetznerServer[]> {
     const perPage = Math.min(50, Math.max(1, opts.perPage ?? 50));
     const retries = opts.retries ?? 3;
@@ -305,8 +383,20 @@ export function createHetznerClient(options: HetznerClientOptions = {}): Hetzner
       const path = `/servers?page=${current}&per_page=${perPage}`;
       for (let attempt = 0; ; attempt++) {
         try {
-          const data: z.infer<typeof serverListResponseSchema> = await request("list_servers", "GET", path, serverListResponseSchema, opts);
-          all.push(...data.servers.map(toServer));
+          // The page has its own retry policy below; no automatic retries inside.
+          const data: z.infer<typeof serverListResponseSchema> = await request("list_servers", "GET", path, serverListResponseSchema, { ...opts, retries: 0 });
+          for (const entry of data.servers) {
+            const parsed = rawServerSchema.safeParse(entry);
+            if (parsed.success) {
+              all.push(toServer(parsed.data));
+              continue;
+            }
+            const rawId = (entry as { id?: unknown } | null)?.id;
+            opts.onInvalidServer?.({
+              id: typeof rawId === "number" && Number.isInteger(rawId) ? rawId : null,
+              issues: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; "),
+            });
+          }
           page = data.meta?.pagination?.next_page ?? null;
           break;
         } catch (error) {
@@ -391,6 +481,7 @@ export function createHetznerClient(options: HetznerClientOptions = {}): Hetzner
     baseUrl,
     listServers,
     getServer,
+    getMetrics,
     reboot: (id, opts) => serverAction(id, "reboot", opts),
     powerOff: (id, opts) => serverAction(id, "poweroff", opts),
     powerOn: (id, opts) => serverAction(id, "poweron", opts),
@@ -399,7 +490,7 @@ export function createHetznerClient(options: HetznerClientOptions = {}): Hetzner
     async waitForAction(id, opts = {}) {
       const action = await poll(
         `Hetzner action ${String(id)}`,
-        (remainingMs) => getAction(id, { timeoutMs: remainingMs, signal: opts.signal }),
+        (remainingMs) => getAction(id, { timeoutMs: remainingMs, signal: opts.signal, retries: 0 }),
         (a) => a.status !== "running",
         { ...opts, onValue: opts.onProgress },
       );
@@ -417,13 +508,22 @@ export function createHetznerClient(options: HetznerClientOptions = {}): Hetzner
       const wanted: readonly HetznerServerStatus[] = typeof status === "string" ? [status] : status;
       return poll(
         `Hetzner server ${String(id)} reaching ${wanted.join("/")}`,
-        (remainingMs) => getServer(id, { timeoutMs: remainingMs, signal: opts.signal }),
+        (remainingMs) => getServer(id, { timeoutMs: remainingMs, signal: opts.signal, retries: 0 }),
         (s) => wanted.includes(s.status),
         { ...opts, onValue: opts.onPoll },
       );
     },
     getRateLimit: () => lastRateLimit,
   };
+}
+
+type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
+
+/** What the client retries by itself (see the head comment). */
+function retriedAutomatically(error: unknown, method: HttpMethod): boolean {
+  if (!(error instanceof HetznerError)) return false;
+  if (error.code === "conflict") return true;
+  return method === "GET" && (error.status === 502 || error.status === 504);
 }
 
 /** Bounded metric label for a failed call. */

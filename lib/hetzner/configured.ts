@@ -18,9 +18,10 @@ export async function hetznerClient(opts: { maxTimeoutMs?: number } = {}): Promi
   try {
     const breakerOptions = { threshold: c.HETZNER_BREAKER_FAILURES, cooldownMs: c.HETZNER_BREAKER_OPEN_SECONDS * 1000 };
     const token = c.HCLOUD_TOKEN?.trim();
-    if (token) return createHetznerClient({ token, baseUrl: c.HCLOUD_ENDPOINT, timeoutMs, breaker: sharedBreaker(c.HCLOUD_ENDPOINT, breakerOptions) });
+    const retry = { baseMs: c.HETZNER_RETRY_BASE_MS };
+    if (token) return createHetznerClient({ token, baseUrl: c.HCLOUD_ENDPOINT, timeoutMs, retry, breaker: sharedBreaker(c.HCLOUD_ENDPOINT, breakerOptions) });
     const dev = await createHetznerClientFromEnv(process.env, { timeoutMs });
-    return createHetznerClient({ token: SIMULATOR_DEV_TOKEN, baseUrl: dev.baseUrl, timeoutMs, breaker: sharedBreaker(dev.baseUrl, breakerOptions) });
+    return createHetznerClient({ token: SIMULATOR_DEV_TOKEN, baseUrl: dev.baseUrl, timeoutMs, retry, breaker: sharedBreaker(dev.baseUrl, breakerOptions) });
   } catch (error) {
     throw new UpstreamError("Server-Aktion fehlgeschlagen: Die Hetzner-Anbindung ist nicht eingerichtet. Bitte den Support kontaktieren.", {
       cause_code: error instanceof HetznerError ? error.code : "config_error",

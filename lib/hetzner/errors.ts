@@ -84,11 +84,50 @@ export class HetznerLockedError extends HetznerError {
   }
 }
 
-/** 409 `conflict` / `uniqueness_error`. */
+/**
+ * 423 `resource_locked`: Hetzner itself has locked the resource (not an action
+ * of ours); only Hetzner's support can lift it. Not `locked`, which only means
+ * that an action is still running.
+ */
+export class HetznerResourceLockedError extends HetznerError {
+  constructor(opts: SubOptions) {
+    super({
+      ...withDefaults(opts, "resource_locked", "Der Server ist bei Hetzner gesperrt und kann gerade nicht gesteuert werden. Bitte den Support kontaktieren."),
+      retryable: false,
+    });
+  }
+}
+
+/** 403 `protected`: the server's delete or rebuild protection forbids the action. */
+export class HetznerProtectedError extends HetznerError {
+  constructor(opts: SubOptions) {
+    super({
+      ...withDefaults(opts, "protected", "Der Server ist bei Hetzner gegen diese Aktion geschützt (Lösch- bzw. Neuaufbau-Schutz)."),
+      retryable: false,
+    });
+  }
+}
+
+/** 410 `deprecated_api_endpoint`: Hetzner has switched off an endpoint the portal still calls. */
+export class HetznerDeprecatedEndpointError extends HetznerError {
+  constructor(opts: SubOptions) {
+    super({
+      ...withDefaults(opts, "deprecated_api_endpoint", "Das Portal nutzt eine Hetzner-Schnittstelle, die Hetzner abgeschaltet hat. Bitte den Support kontaktieren."),
+      retryable: false,
+    });
+  }
+}
+
+/**
+ * 409 `conflict` / `uniqueness_error`. `conflict` means the resource changed
+ * while Hetzner handled the request and nothing was done: the client retries it
+ * with back-off (like Hetzner's own client); this error is what remains when
+ * every retry met a conflict too.
+ */
 export class HetznerConflictError extends HetznerError {
   constructor(opts: SubOptions) {
     super({
-      ...withDefaults(opts, "conflict", "Die Ressource wurde während der Anfrage verändert. Bitte erneut versuchen."),
+      ...withDefaults(opts, "conflict", "Hetzner hat die Anfrage wegen einer gleichzeitigen Änderung am Server abgelehnt. Bitte in einigen Sekunden erneut versuchen."),
       retryable: true,
     });
   }
@@ -235,6 +274,7 @@ export const HETZNER_ERROR_STATUS: Readonly<Record<string, number>> = {
   invalid_input: 400,
   json_error: 400,
   locked: 423,
+  resource_locked: 423,
   not_found: 404,
   rate_limit_exceeded: 429,
   resource_limit_exceeded: 403,
@@ -254,6 +294,8 @@ export const HETZNER_ERROR_STATUS: Readonly<Record<string, number>> = {
 
 export interface ApiErrorInput {
   status: number;
+  /** HTTP method of the request: a gateway error after a POST leaves open whether the action was started. */
+  method?: "GET" | "POST" | "DELETE" | "PUT";
   code: string | undefined;
   message: string | undefined;
   details: unknown;
@@ -294,15 +336,32 @@ export function errorFromApiResponse(input: ApiErrorInput): HetznerError {
   const message = `Hetzner API error ${status} ${code}: ${input.message ?? "(no message)"}`;
   const base = { code, message, status, details };
 
+  // A gateway in front of the API gave up (502/504, usually with an HTML body): after a POST the
+  // request may or may not have reached Hetzner, so the user must not be told that nothing happened.
+  if ((status === 502 || status === 504) && input.method === "POST") {
+    const userMessage = "Hetzner hat nicht rechtzeitig geantwortet; ob die Aktion ausgeführt wurde, ist unklar. Bitte den Server-Status aktualisieren und erst dann erneut versuchen.";
+    return status === 502 ? new HetznerUnavailableError({ ...base, userMessage }) : new HetznerTimeoutError({ ...base, userMessage });
+  }
+
   switch (code) {
     case "unauthorized":
       return new HetznerAuthError(base);
     case "forbidden":
-    case "token_readonly":
       return new HetznerAuthError({
         ...base,
         userMessage: "Der Hetzner-API-Token hat keine Berechtigung für diese Aktion.",
       });
+    case "token_readonly":
+      return new HetznerAuthError({
+        ...base,
+        userMessage: "Der Hetzner-Zugang des Portals darf nur lesen; Server-Aktionen sind damit nicht möglich. Bitte den Support kontaktieren.",
+      });
+    case "resource_locked":
+      return new HetznerResourceLockedError(base);
+    case "protected":
+      return new HetznerProtectedError(base);
+    case "deprecated_api_endpoint":
+      return new HetznerDeprecatedEndpointError(base);
     case "not_found":
       return new HetznerNotFoundError(base);
     case "locked":
@@ -326,15 +385,21 @@ export function errorFromApiResponse(input: ApiErrorInput): HetznerError {
       });
     case "timeout":
       return new HetznerTimeoutError(base);
+    case "maintenance":
+      return new HetznerUnavailableError({
+        ...base,
+        userMessage: "Hetzner führt gerade Wartungsarbeiten durch. Bitte später erneut versuchen.",
+      });
     case "unavailable":
     case "service_error":
-    case "maintenance":
       return new HetznerUnavailableError(base);
     case "server_error":
       return new HetznerServerError(base);
     default:
       break;
   }
+  if (status === 502) return new HetznerUnavailableError({ ...base, userMessage: "Hetzner ist gerade nicht erreichbar (Gateway-Fehler). Bitte später erneut versuchen." });
+  if (status === 410) return new HetznerDeprecatedEndpointError(base);
   if (status === 401 || status === 403) return new HetznerAuthError(base);
   if (status === 404) return new HetznerNotFoundError(base);
   if (status === 423) return new HetznerLockedError(base);
@@ -367,6 +432,10 @@ function fallbackCode(status: number): string {
       return "locked";
     case 429:
       return "rate_limit_exceeded";
+    case 410:
+      return "deprecated_api_endpoint";
+    case 502:
+      return "bad_gateway";
     case 503:
       return "unavailable";
     case 504:

@@ -2,8 +2,10 @@
  * Local simulator of the Hetzner Cloud API subset used by the portal.
  *
  * A small `node:http` server (loopback by default) that answers like the real
- * API: same paths (`/v1/...`), same JSON shapes, same error bodies and
- * RateLimit headers. Actions take `actionDurationMs`, report progress and lock
+ * API: same paths (`/v1/...`), same JSON shapes as today's API (a server has
+ * the top-level `location`, no `datacenter`; tests/hetzner/contract.test.ts
+ * compares every answer with the examples written from Hetzner's wire schema),
+ * same error bodies and RateLimit headers. Actions take `actionDurationMs`, report progress and lock
  * the server while they run. Faults can be switched on and off at runtime.
  *
  * State is advanced lazily from a clock (`now`, default `Date.now`) on every
@@ -19,10 +21,38 @@ export type HetznerSimulatorFaultType =
   | "server_error"
   | "rate_limit"
   | "unknown_server"
-  | "invalid_response";
+  | "invalid_response"
+  /** 409 `conflict`: the resource changed while the request was handled; nothing was done. */
+  | "conflict"
+  /** 403 `token_readonly` for writes (reads still work, as with a read-only token). */
+  | "token_readonly"
+  /** 503 `maintenance`. */
+  | "maintenance"
+  /** 423 `resource_locked`: Hetzner locked the server (support case). */
+  | "resource_locked"
+  /** 403 `protected` for writes. */
+  | "protected"
+  /** 410 `deprecated_api_endpoint`. */
+  | "deprecated_api_endpoint"
+  /** 502 from the gateway in front of the API (HTML body, no RateLimit headers). */
+  | "bad_gateway"
+  /** 504 from the gateway in front of the API (HTML body, no RateLimit headers). */
+  | "gateway_timeout";
+
+/** API error faults: the code Hetzner answers with, and whether reads are affected too. */
+const API_ERROR_FAULTS: Partial<Record<HetznerSimulatorFaultType, { code: string; message: string; writesOnly: boolean }>> = {
+  conflict: { code: "conflict", message: "another action is running", writesOnly: false },
+  token_readonly: { code: "token_readonly", message: "the token is only allowed to perform GET requests", writesOnly: true },
+  maintenance: { code: "maintenance", message: "cannot perform operation due to maintenance", writesOnly: false },
+  resource_locked: { code: "resource_locked", message: "resource is locked, please contact support", writesOnly: false },
+  protected: { code: "protected", message: "server is protected", writesOnly: true },
+  deprecated_api_endpoint: { code: "deprecated_api_endpoint", message: "this endpoint is deprecated and no longer available", writesOnly: false },
+};
 
 export interface HetznerSimulatorFault {
   type: HetznerSimulatorFaultType;
+  /** Only requests with this method and/or a path (after `/v1`) starting with `path` or matching it get the fault. */
+  match?: { method?: "GET" | "POST" | "PUT" | "DELETE"; path?: string | RegExp };
   /** `server_error`: HTTP status, 500 (`server_error`, default) or 503 (`unavailable`). */
   status?: 500 | 503;
   /** `timeout`: answer normally after this delay; omitted → never answer (until `close()`). */
@@ -46,8 +76,8 @@ export interface SimulatorServerSeed {
   ipv6?: string | null;
   /** Default `cx22`. */
   serverType?: string;
-  /** Default `nbg1-dc3`; the location is the part before `-dc`. */
-  datacenter?: string;
+  /** Location name. Default `nbg1`. */
+  location?: string;
   /** ISO timestamp. Default 2024-01-15T10:00:00+00:00. */
   created?: string;
   /** Whether the guest OS reacts to ACPI (`shutdown`, `reboot`). Default true. */
@@ -62,7 +92,6 @@ export interface SimulatorServerState {
   ipv4: string | null;
   ipv6: string | null;
   serverType: string;
-  datacenter: string;
   location: string;
   acpi: boolean;
   /** Id of the running action, if any. */
@@ -120,7 +149,7 @@ export const DEMO_SERVERS: readonly SimulatorServerSeed[] = [
     ipv4: "49.12.34.56",
     ipv6: "2a01:4f8:c012:1001::/64",
     serverType: "cx22",
-    datacenter: "nbg1-dc3",
+    location: "nbg1",
   },
   {
     id: 1002,
@@ -129,7 +158,7 @@ export const DEMO_SERVERS: readonly SimulatorServerSeed[] = [
     ipv4: "116.203.45.67",
     ipv6: "2a01:4f8:c17:1002::/64",
     serverType: "cpx21",
-    datacenter: "fsn1-dc14",
+    location: "fsn1",
   },
   {
     id: 1003,
@@ -138,18 +167,18 @@ export const DEMO_SERVERS: readonly SimulatorServerSeed[] = [
     ipv4: "95.216.78.90",
     ipv6: "2a01:4f9:c010:1003::/64",
     serverType: "cx32",
-    datacenter: "hel1-dc2",
+    location: "hel1",
     acpi: false,
   },
 ];
 
-const LOCATIONS: Record<string, { city: string; country: string; network_zone: string; id: number }> = {
-  fsn1: { id: 1, city: "Falkenstein", country: "DE", network_zone: "eu-central" },
-  nbg1: { id: 2, city: "Nuremberg", country: "DE", network_zone: "eu-central" },
-  hel1: { id: 3, city: "Helsinki", country: "FI", network_zone: "eu-central" },
-  ash: { id: 4, city: "Ashburn, VA", country: "US", network_zone: "us-east" },
-  hil: { id: 5, city: "Hillsboro, OR", country: "US", network_zone: "us-west" },
-  sin: { id: 6, city: "Singapore", country: "SG", network_zone: "ap-southeast" },
+const LOCATIONS: Record<string, { id: number; description: string; city: string; country: string; network_zone: string; latitude: number; longitude: number }> = {
+  fsn1: { id: 1, description: "Falkenstein DC Park 1", city: "Falkenstein", country: "DE", network_zone: "eu-central", latitude: 50.47612, longitude: 12.370071 },
+  nbg1: { id: 2, description: "Nuremberg DC Park 1", city: "Nuremberg", country: "DE", network_zone: "eu-central", latitude: 49.452102, longitude: 11.076665 },
+  hel1: { id: 3, description: "Helsinki DC Park 1", city: "Helsinki", country: "FI", network_zone: "eu-central", latitude: 60.169855, longitude: 24.938379 },
+  ash: { id: 4, description: "Ashburn, VA", city: "Ashburn, VA", country: "US", network_zone: "us-east", latitude: 39.045821, longitude: -77.487073 },
+  hil: { id: 5, description: "Hillsboro, OR", city: "Hillsboro, OR", country: "US", network_zone: "us-west", latitude: 45.54222, longitude: -122.951924 },
+  sin: { id: 6, description: "Singapore", city: "Singapore", country: "SG", network_zone: "ap-southeast", latitude: 1.283333, longitude: 103.833333 },
 };
 
 const SERVER_TYPES: Record<string, { id: number; cores: number; memory: number; disk: number; description: string }> = {
@@ -177,7 +206,6 @@ interface ServerRecord {
   ipv4: string | null;
   ipv6: string | null;
   serverType: string;
-  datacenter: string;
   location: string;
   created: string;
   acpi: boolean;
@@ -224,7 +252,6 @@ export async function startHetznerSimulator(
   function addServer(seed: SimulatorServerSeed): SimulatorServerState {
     if (!Number.isInteger(seed.id) || seed.id <= 0) throw new Error("server id must be a positive integer");
     if (servers.has(seed.id)) throw new Error(`server ${seed.id} already exists`);
-    const datacenter = seed.datacenter ?? "nbg1-dc3";
     servers.set(seed.id, {
       id: seed.id,
       name: seed.name,
@@ -232,8 +259,7 @@ export async function startHetznerSimulator(
       ipv4: seed.ipv4 === undefined ? `5.75.${(seed.id >> 8) & 255}.${seed.id & 255}` : seed.ipv4,
       ipv6: seed.ipv6 === undefined ? `2a01:4f8:c0c:${seed.id.toString(16)}::/64` : seed.ipv6,
       serverType: seed.serverType ?? "cx22",
-      datacenter,
-      location: datacenter.split("-")[0] ?? datacenter,
+      location: seed.location ?? "nbg1",
       created: seed.created ?? "2024-01-15T10:00:00+00:00",
       acpi: seed.acpi ?? true,
     });
@@ -330,10 +356,11 @@ export async function startHetznerSimulator(
     return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "+00:00");
   }
 
+  /** A server exactly in the API's shape (the keys of the reference example, tests/hetzner/contract.test.ts). */
   function serverJson(s: ServerRecord) {
-    const loc = LOCATIONS[s.location] ?? { id: 99, city: s.location, country: "DE", network_zone: "eu-central" };
+    const loc = LOCATIONS[s.location] ?? { id: 99, city: s.location, country: "DE", network_zone: "eu-central", description: s.location, latitude: 0, longitude: 0 };
     const type = SERVER_TYPES[s.serverType] ?? { id: 999, cores: 2, memory: 4, disk: 40, description: s.serverType.toUpperCase() };
-    const dcNumber = Number(s.datacenter.split("-dc")[1] ?? 1);
+    const architecture = s.serverType.startsWith("cax") ? "arm" : "x86";
     return {
       id: s.id,
       name: s.name,
@@ -353,40 +380,55 @@ export async function startHetznerSimulator(
         cores: type.cores,
         memory: type.memory,
         disk: type.disk,
+        deprecated: false,
+        prices: [],
         storage_type: "local",
         cpu_type: "shared",
-        architecture: s.serverType.startsWith("cax") ? "arm" : "x86",
-        deprecated: false,
+        architecture,
       },
-      datacenter: {
-        id: loc.id * 10 + dcNumber,
-        name: s.datacenter,
-        description: `${loc.city} DC Park ${dcNumber}`,
-        location: {
-          id: loc.id,
-          name: s.location,
-          description: `${loc.city} DC Park 1`,
-          country: loc.country,
-          city: loc.city,
-          latitude: 0,
-          longitude: 0,
-          network_zone: loc.network_zone,
-        },
-      },
-      image: { id: 114690387, type: "system", status: "available", name: "debian-12", description: "Debian 12", os_flavor: "debian", os_version: "12" },
-      iso: null,
-      rescue_enabled: false,
-      locked: runningActionFor(s.id) !== undefined,
-      backup_window: null,
+      included_traffic: 21990232555520,
       outgoing_traffic: 123456789,
       ingoing_traffic: 987654321,
-      included_traffic: 21990232555520,
+      backup_window: null,
+      rescue_enabled: false,
+      iso: null,
+      locked: runningActionFor(s.id) !== undefined,
+      location: {
+        id: loc.id,
+        name: s.location,
+        description: loc.description,
+        country: loc.country,
+        city: loc.city,
+        latitude: loc.latitude,
+        longitude: loc.longitude,
+        network_zone: loc.network_zone,
+      },
+      image: {
+        id: 114690387,
+        type: "system",
+        status: "available",
+        name: "debian-12",
+        description: "Debian 12",
+        os_flavor: "debian",
+        os_version: "12",
+        architecture,
+        rapid_deploy: true,
+        protection: { delete: false },
+        labels: {},
+        created: "2023-06-13T06:00:02+00:00",
+        deleted: null,
+        deprecated: null,
+        disk_size: 5,
+        image_size: null,
+        bound_to: null,
+        created_from: null,
+      },
       protection: { delete: false, rebuild: false },
       labels: {},
       volumes: [],
-      load_balancers: [],
       primary_disk_size: type.disk,
       placement_group: null,
+      load_balancers: [],
     };
   }
 
@@ -414,7 +456,6 @@ export async function startHetznerSimulator(
       ipv4: s.ipv4,
       ipv6: s.ipv6,
       serverType: s.serverType,
-      datacenter: s.datacenter,
       location: s.location,
       acpi: s.acpi,
       runningActionId: runningActionFor(s.id)?.id ?? null,
@@ -459,8 +500,18 @@ export async function startHetznerSimulator(
     send(res, HETZNER_ERROR_STATUS[code] ?? 500, { error: { code, message, details } }, headers);
   }
 
-  function consumeFault(): HetznerSimulatorFault | null {
-    if (!fault) return null;
+  function faultMatches(f: HetznerSimulatorFault, req: http.IncomingMessage): boolean {
+    if (!f.match) return true;
+    if (f.match.method && f.match.method !== req.method) return false;
+    if (f.match.path !== undefined) {
+      const path = new URL(req.url ?? "/", "http://localhost").pathname.replace(/^\/v1/, "");
+      if (typeof f.match.path === "string" ? !path.startsWith(f.match.path) : !f.match.path.test(path)) return false;
+    }
+    return true;
+  }
+
+  function consumeFault(req: http.IncomingMessage): HetznerSimulatorFault | null {
+    if (!fault || !faultMatches(fault, req)) return null;
     const f = fault;
     if (Number.isFinite(f.remaining)) {
       f.remaining -= 1;
@@ -471,6 +522,11 @@ export async function startHetznerSimulator(
 
   function handle(req: http.IncomingMessage, res: http.ServerResponse, f: HetznerSimulatorFault | null): void {
     // Infrastructure faults come first: they happen before auth on the real API too.
+    if (f?.type === "bad_gateway" || f?.type === "gateway_timeout") {
+      const status = f.type === "bad_gateway" ? 502 : 504;
+      send(res, status, `<html><body><h1>${status} ${status === 502 ? "Bad Gateway" : "Gateway Time-out"}</h1></body></html>`);
+      return;
+    }
     if (f?.type === "server_error") {
       if (f.status === 503) sendError(res, "unavailable", "service temporarily unavailable");
       else sendError(res, "server_error", "internal server error");
@@ -506,6 +562,12 @@ export async function startHetznerSimulator(
       }
       bucketTokens -= 1;
       rl = rateLimitHeaders(bucketTokens);
+    }
+
+    const apiError = f ? API_ERROR_FAULTS[f.type] : undefined;
+    if (apiError && !(apiError.writesOnly && req.method === "GET")) {
+      sendError(res, apiError.code, apiError.message, rl);
+      return;
     }
 
     if (f?.type === "invalid_response") {
@@ -608,7 +670,7 @@ export async function startHetznerSimulator(
     // Drain the body (POST actions have none or `{}`), then answer.
     req.resume();
     req.on("end", () => {
-      const f = consumeFault();
+      const f = consumeFault(req);
       if (f?.type === "timeout") {
         if (f.delayMs === undefined) return; // never answer; close() destroys the socket
         const timer = setTimeout(() => {

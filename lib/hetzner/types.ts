@@ -3,7 +3,14 @@
  * normalized (camelCase) types the client returns.
  *
  * The raw schemas only require the fields the portal reads; unknown fields are
- * ignored so that additions on Hetzner's side do not break the portal.
+ * ignored so that additions on Hetzner's side do not break the portal. The
+ * shape is today's API (checked against the examples written from Hetzner's
+ * own wire schema, tests/hetzner/contract.test.ts): since 2026-07-01 a server
+ * has no `datacenter`, its place is the top-level `location` object.
+ *
+ * Enumerations Hetzner may extend are read leniently: a server status the
+ * portal does not know becomes `unknown` for that server only (`rawStatus`
+ * keeps what Hetzner sent), so one new value cannot break a whole list.
  */
 import { z } from "zod";
 
@@ -21,6 +28,10 @@ export const SERVER_STATUSES = [
 ] as const;
 export type HetznerServerStatus = (typeof SERVER_STATUSES)[number];
 
+function isServerStatus(value: string): value is HetznerServerStatus {
+  return (SERVER_STATUSES as readonly string[]).includes(value);
+}
+
 export const ACTION_STATUSES = ["running", "success", "error"] as const;
 export type HetznerActionStatus = (typeof ACTION_STATUSES)[number];
 
@@ -37,10 +48,18 @@ export type HetznerApiErrorBody = z.infer<typeof apiErrorBodySchema>;
 const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "not an ISO-8601 date");
 const resourceId = z.number().int().nonnegative();
 
+export const rawLocationSchema = z.object({
+  name: z.string(),
+  description: z.string().optional(),
+  city: z.string().optional(),
+  country: z.string().optional(),
+  network_zone: z.string().optional(),
+});
+
 export const rawServerSchema = z.object({
   id: resourceId,
   name: z.string(),
-  status: z.enum(SERVER_STATUSES),
+  status: z.string(),
   created: isoDate,
   locked: z.boolean(),
   public_net: z.object({
@@ -66,16 +85,13 @@ export const rawServerSchema = z.object({
     memory: z.number().optional(),
     disk: z.number().optional(),
   }),
-  datacenter: z.object({
-    name: z.string(),
-    description: z.string().optional(),
-    location: z.object({
-      name: z.string(),
-      city: z.string().optional(),
-      country: z.string().optional(),
-      network_zone: z.string().optional(),
-    }),
-  }),
+  location: rawLocationSchema,
+  /** `HH-HH` UTC (e.g. `22-02`) while backups are on, `null` when off. */
+  backup_window: z.string().nullable().optional(),
+  included_traffic: z.number().nullable().optional(),
+  outgoing_traffic: z.number().nullable().optional(),
+  ingoing_traffic: z.number().nullable().optional(),
+  primary_disk_size: z.number().optional(),
 });
 export type HetznerRawServer = z.infer<typeof rawServerSchema>;
 
@@ -83,7 +99,8 @@ export const serverResponseSchema = z.object({ server: rawServerSchema });
 
 /** `GET /servers`: one page of servers and the pagination block (`next_page` null on the last page). */
 export const serverListResponseSchema = z.object({
-  servers: z.array(rawServerSchema),
+  // Checked one by one by the client: one server of a shape the portal cannot read must not hide the others.
+  servers: z.array(z.unknown()),
   meta: z
     .object({
       pagination: z
@@ -113,6 +130,47 @@ export type HetznerRawAction = z.infer<typeof rawActionSchema>;
 
 export const actionResponseSchema = z.object({ action: rawActionSchema });
 
+/** Metric types of `GET /servers/{id}/metrics`. */
+export const METRIC_TYPES = ["cpu", "disk", "network"] as const;
+export type HetznerMetricType = (typeof METRIC_TYPES)[number];
+
+/**
+ * `GET /servers/{id}/metrics`: one series per name (`cpu`, `disk.0.iops.read`,
+ * `network.0.bandwidth.in` …), each a list of `[unix seconds, "value as string"]`.
+ */
+export const metricsResponseSchema = z.object({
+  metrics: z.object({
+    start: isoDate,
+    end: isoDate,
+    step: z.number().positive(),
+    time_series: z.record(
+      z.string(),
+      z.object({ values: z.array(z.tuple([z.number(), z.union([z.string(), z.number()])])) }),
+    ),
+  }),
+});
+export type HetznerRawMetrics = z.infer<typeof metricsResponseSchema>;
+
+/** Normalized metrics: values as numbers (`null` where Hetzner sent something that is not a number). */
+export interface HetznerMetrics {
+  start: Date;
+  end: Date;
+  /** Seconds between two samples (Hetzner widens it so no series has more than 500 samples). */
+  step: number;
+  series: Record<string, { t: number; v: number | null }[]>;
+}
+
+export function toMetrics(raw: HetznerRawMetrics): HetznerMetrics {
+  const series: HetznerMetrics["series"] = {};
+  for (const [name, { values }] of Object.entries(raw.metrics.time_series)) {
+    series[name] = values.map(([t, v]) => {
+      const n = typeof v === "number" ? v : Number(v);
+      return { t, v: Number.isFinite(n) ? n : null };
+    });
+  }
+  return { start: new Date(raw.metrics.start), end: new Date(raw.metrics.end), step: raw.metrics.step, series };
+}
+
 /** Normalized server as returned by `client.getServer()`. */
 export interface HetznerServer {
   id: number;
@@ -126,10 +184,20 @@ export interface HetznerServer {
   publicIpv6: string | null;
   /** Server type name, e.g. `cx22`. */
   serverType: string;
-  /** Datacenter name, e.g. `nbg1-dc3`. */
-  datacenter: string;
-  /** Location name, e.g. `nbg1`. */
+  /** vCPUs of the server type (CPU metrics are percent per vCPU); `null` when Hetzner does not say. */
+  cores: number | null;
+  /** Location name, e.g. `nbg1` (the portal's `datacenter` field shows this). */
   location: string;
+  /** City and country of the location, e.g. `Nuremberg`, `DE`; `null` when not sent. */
+  city: string | null;
+  country: string | null;
+  networkZone: string | null;
+  /** Status as Hetzner sent it (differs from `status` only when it is a value the portal does not know). */
+  rawStatus: string;
+  /** Backup window (`22-02`, UTC) while backups are on; `null` when they are off. */
+  backupWindow: string | null;
+  /** Disk size in GB. */
+  diskGb: number | null;
   created: Date;
 }
 
@@ -151,13 +219,19 @@ export function toServer(raw: HetznerRawServer): HetznerServer {
   return {
     id: raw.id,
     name: raw.name,
-    status: raw.status,
+    status: isServerStatus(raw.status) ? raw.status : "unknown",
     locked: raw.locked,
     publicIpv4: raw.public_net.ipv4?.ip ?? null,
     publicIpv6: raw.public_net.ipv6?.ip ?? null,
     serverType: raw.server_type.name,
-    datacenter: raw.datacenter.name,
-    location: raw.datacenter.location.name,
+    cores: raw.server_type.cores ?? null,
+    location: raw.location.name,
+    city: raw.location.city ?? null,
+    country: raw.location.country ?? null,
+    networkZone: raw.location.network_zone ?? null,
+    rawStatus: raw.status,
+    backupWindow: raw.backup_window ?? null,
+    diskGb: raw.primary_disk_size ?? raw.server_type.disk ?? null,
     created: new Date(raw.created),
   };
 }

@@ -1,7 +1,9 @@
 /**
  * Commands on an instance and its Hetzner server: suspend, reactivate, link,
  * unlink. Each exists once; the doors (manage admin API, API v1, staff UI,
- * background jobs) call it with `(actor, input)` and shape the answer.
+ * background jobs) call it with `(actor, input, options?)` and shape the answer;
+ * `options.tx` joins a caller's transaction (the dunning run suspends and
+ * records its suspension in one).
  *
  * - Every change is a conditional update (`WHERE suspended = false …
  *   RETURNING`, a row lock on the server row), so two concurrent requests
@@ -17,6 +19,7 @@ import { and, eq, ne, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { instances, servers } from "@/db/schema";
 import type { Tx } from "@/db/types";
+import { inTransaction, type CommandOptions } from "@/db/transaction";
 import { recordActivity, type Actor } from "@/lib/activity";
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 import { describeHetznerServer } from "@/lib/servers/service";
@@ -35,9 +38,8 @@ async function assertInstance(tx: Tx, instanceId: number) {
 }
 
 /** Suspends at once: every later request of the customer reads the row and is limited. */
-export async function suspendInstance(actor: Actor, input: { instanceId: number; reason: string }): Promise<InstanceRow> {
-  const db = await getDb();
-  return db.transaction(async (tx) => {
+export async function suspendInstance(actor: Actor, input: { instanceId: number; reason: string }, options?: CommandOptions): Promise<InstanceRow> {
+  return inTransaction(options, async (tx) => {
     const now = new Date();
     const [updated] = await tx
       .update(instances)
@@ -59,10 +61,9 @@ export async function suspendInstance(actor: Actor, input: { instanceId: number;
 }
 
 /** Lifts the suspension; `note` is an optional remark for the log. */
-export async function reactivateInstance(actor: Actor, input: { instanceId: number; note?: string | null }): Promise<InstanceRow> {
-  const db = await getDb();
+export async function reactivateInstance(actor: Actor, input: { instanceId: number; note?: string | null }, options?: CommandOptions): Promise<InstanceRow> {
   const note = input.note?.trim() || null;
-  return db.transaction(async (tx) => {
+  return inTransaction(options, async (tx) => {
     const [updated] = await tx
       .update(instances)
       .set({ suspended: false, suspendedReason: null, suspendedAt: null, updatedAt: new Date() })

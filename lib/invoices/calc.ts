@@ -292,28 +292,5 @@ export function deriveStatus(input: DeriveStatusInput): InvoiceStatus {
 }
 
 /** One formatter per time zone: creating an Intl.DateTimeFormat costs more than a whole /status answer's JSON. */
-const isoDateFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** Current calendar date in Europe/Berlin as YYYY-MM-DD. */
-export function todayIsoDate(now: Date = new Date(), timeZone = "Europe/Berlin"): string {
-  let format = isoDateFormats.get(timeZone);
-  if (!format) isoDateFormats.set(timeZone, (format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" })));
-  const parts = format.formatToParts(now);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
-  return `${get("year")}-${get("month")}-${get("day")}`;
-}
-
-/** YYYY-MM-DD + n days (calendar arithmetic in UTC, no DST issues). */
-export function addDaysIso(isoDate: string, days: number): string {
-  if (!ISO_DATE.test(isoDate)) throw new InvoiceCalcError(`Date must be YYYY-MM-DD, got "${isoDate}"`);
-  const [y, m, d] = isoDate.split("-").map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(y, m - 1, d + days));
-  return date.toISOString().slice(0, 10);
-}
-
-/** YYYY-MM-DD → DD.MM.YYYY */
-export function formatDateDe(isoDate: string): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(isoDate);
-  if (!match) throw new InvoiceCalcError(`Date must be YYYY-MM-DD, got "${isoDate}"`);
-  return `${match[3]}.${match[2]}.${match[1]}`;
-}
+// Dates: lib/time.ts. `todayIsoDate` is re-exported for the benchmark server, which imports it from here.
+export { todayIsoDate } from "@/lib/time";

@@ -11,12 +11,14 @@
  *   part of the original is settled by an `offset` payment on the credit note;
  *   what the customer already paid remains open on it as a refund.
  */
+import { addDays, todayIsoDate } from "@/lib/time";
 import { and, eq, isNull } from "drizzle-orm";
 import { getDb } from "@/db/client";
+import { inTransaction, type CommandOptions } from "@/db/transaction";
 import { invoiceItems, invoicePayments, invoices } from "@/db/schema";
 import { actorUserId, recordActivity, type Actor } from "@/lib/activity";
 import { ConflictError, UnprocessableError } from "@/lib/errors";
-import { addDaysIso, lineNetCents, milliToDecimalString, negateItems, parseQuantityToMilli, summarizeLines, summarizePayments, todayIsoDate } from "@/lib/invoices/calc";
+import { lineNetCents, milliToDecimalString, negateItems, parseQuantityToMilli, summarizeLines, summarizePayments } from "@/lib/invoices/calc";
 import { currentIssuer } from "@/lib/invoices/issuer-config";
 import { mailToCustomerAdmins } from "@/lib/invoices/mail";
 import { allocateInvoiceNumber } from "@/lib/invoices/numbering";
@@ -48,7 +50,7 @@ export async function issueInvoice(id: number, actor: Actor, options: IssueOptio
     assertIssuable(row, items.length);
     const invoiceDate = options.invoiceDate ?? todayIsoDate();
     const invoiceNumber = await allocateInvoiceNumber(tx, Number(invoiceDate.slice(0, 4)));
-    const dueDate = addDaysIso(invoiceDate, row.paymentTermsDays);
+    const dueDate = addDays(invoiceDate, row.paymentTermsDays);
     const next: InvoiceRow = { ...row, invoiceNumber, invoiceDate, dueDate, issuedAt: new Date() };
     const pdf = await renderPdfFor(tx, next, issuer);
     const [updated] = await tx
@@ -92,26 +94,34 @@ function assertPayable(grossCents: number, remainingCents: number, amount: numbe
   }
 }
 
-export async function recordPayment(id: number, input: PaymentBody, actor: Actor) {
+/**
+ * Books a payment (or a refund of a credit note) onto an issued invoice. Joins the
+ * caller's transaction with `options.tx` (the bank import books an entry, its payment
+ * and the activity entry as one step). Returns the new payment's id.
+ */
+export async function recordPayment(actor: Actor, input: PaymentBody & { invoiceId: number }, options?: CommandOptions): Promise<{ paymentId: number }> {
   if (input.payment_date > todayIsoDate()) {
     throw new UnprocessableError("Das Zahlungsdatum darf nicht in der Zukunft liegen.");
   }
-  const db = await getDb();
-  await db.transaction(async (tx) => {
+  const id = input.invoiceId;
+  return inTransaction(options, async (tx) => {
     const row = await findRow(tx, id, true);
     if (!row.issuedAt) throw new ConflictError("Zahlungen können erst nach dem Ausstellen erfasst werden.");
     if (row.cancelledAt) throw new ConflictError("Die Rechnung ist storniert; Zahlungen können nicht mehr erfasst werden.");
     const { payments } = await loadParts(tx, id);
     const { remaining_cents } = summarizePayments(row.grossCents, payments.map((p) => ({ amount_cents: p.amountCents })));
     assertPayable(row.grossCents, remaining_cents, input.amount);
-    await tx.insert(invoicePayments).values({
-      invoiceId: id,
-      paymentDate: input.payment_date,
-      amountCents: input.amount,
-      method: input.method,
-      reference: input.reference,
-      createdBy: actorUserId(actor),
-    });
+    const [payment] = await tx
+      .insert(invoicePayments)
+      .values({
+        invoiceId: id,
+        paymentDate: input.payment_date,
+        amountCents: input.amount,
+        method: input.method,
+        reference: input.reference,
+        createdBy: actorUserId(actor),
+      })
+      .returning({ id: invoicePayments.id });
     await tx.update(invoices).set({ updatedAt: new Date() }).where(eq(invoices.id, id));
     await recordActivity(tx, actor, {
       instanceId: row.instanceId,
@@ -119,8 +129,8 @@ export async function recordPayment(id: number, input: PaymentBody, actor: Actor
       description: `Zahlung über ${formatEuro(input.amount)} zu Rechnung ${row.invoiceNumber} erfasst`,
       metadata: { invoice_id: row.id, invoice_number: row.invoiceNumber, amount_cents: input.amount },
     });
+    return { paymentId: payment!.id };
   });
-  return getInvoiceForStaff(id);
 }
 
 /** The original's items negated, as rows for the credit note. */

@@ -6,11 +6,12 @@
  * retried by the mail job and, after the last attempt, shown to staff in the
  * mail outbox (/verwaltung/mails).
  */
+import { formatDateDe } from "@/lib/time";
 import { and, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import type { DbOrTx } from "@/db/types";
 import { roles, userRoles, users } from "@/db/schema";
-import { formatDateDe } from "@/lib/invoices/calc";
+
 import { pdfFilename } from "@/lib/invoices/pdf-filename";
 import type { InvoiceRow } from "@/lib/invoices/rows";
 import { config } from "@/lib/config";

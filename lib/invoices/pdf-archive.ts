@@ -11,7 +11,7 @@ import { and, eq, isNotNull, isNull } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { invoices } from "@/db/schema";
 import type { DbOrTx } from "@/db/types";
-import { embedFacturX } from "@/lib/einvoice/facturx";
+import { embedFacturX } from "@/lib/invoices/einvoice/facturx";
 import { NotFoundError, UnprocessableError } from "@/lib/errors";
 import { summarizeLines } from "@/lib/invoices/calc";
 import { currentIssuer } from "@/lib/invoices/issuer-config";

@@ -9,7 +9,7 @@ import { lineFromItem, statusOf, type InvoiceRow, type ItemRow, type PaymentRow 
 import { PAYMENT_METHOD_LABELS } from "@/lib/invoices/schemas";
 import { centsToNumber, formatEuro } from "@/lib/money";
 import { apiTimestamp } from "@/lib/time";
-import { detailGiroCode } from "@/lib/payments/girocode";
+import { detailGiroCode } from "@/lib/invoices/girocode";
 
 export const KIND_LABELS = { invoice: "Rechnung", credit_note: "Stornorechnung" } as const;
 

@@ -5,13 +5,14 @@
  * Statistics: open_count = sent + partially paid + overdue, open_amount =
  * their remaining sum, overdue_count ⊂ open_count.
  */
+import { todayIsoDate } from "@/lib/time";
 import { and, asc, count, desc, eq, gte, ilike, inArray, isNotNull, lt, or, sql, type SQL } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { preparedQuery } from "@/db/prepared";
 import { instances, invoices } from "@/db/schema";
 import type { DbOrTx } from "@/db/types";
 import { paginationMeta } from "@/lib/activity";
-import { todayIsoDate, type InvoiceStatus } from "@/lib/invoices/calc";
+import { type InvoiceStatus } from "@/lib/invoices/calc";
 import { presentDetail, presentListRow, presentStaffDetail, presentStaffListRow, type DetailParts, type InvoiceDetail } from "@/lib/invoices/present";
 import { findRow, findVisibleRow, loadParts, type InvoiceRow } from "@/lib/invoices/rows";
 import type { CustomerStatusFilter, InvoiceSort, SortDirection, StaffStatusFilter } from "@/lib/invoices/schemas";

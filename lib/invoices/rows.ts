@@ -4,11 +4,12 @@
  * instance's" and "draft, for a customer" all into the same 404, and the
  * conversion of stored items into the lines `calc.ts` works with.
  */
+import { todayIsoDate } from "@/lib/time";
 import { and, asc, eq, getTableColumns, isNotNull } from "drizzle-orm";
 import { invoiceItems, invoicePayments, invoices } from "@/db/schema";
 import type { DbOrTx } from "@/db/types";
 import { NotFoundError } from "@/lib/errors";
-import { deriveStatus, todayIsoDate, type CalculatedLine, type InvoiceStatus } from "@/lib/invoices/calc";
+import { deriveStatus, type CalculatedLine, type InvoiceStatus } from "@/lib/invoices/calc";
 
 export type InvoiceRow = typeof invoices.$inferSelect;
 export type ItemRow = typeof invoiceItems.$inferSelect;

@@ -13,6 +13,7 @@ import { runHealthProbes } from "@/lib/health/probe";
 import { deliverDueMails } from "@/lib/mail";
 import { recordMailFailure } from "@/lib/observability/metrics";
 import { syncSchedule, syncServers } from "@/lib/servers/sync";
+import { deliverDueWebhooks, scanOverdueInvoices } from "@/lib/webhooks";
 import { anonymiseOldIps, runHousekeeping } from "./housekeeping";
 import type { JobDefinition } from "./definition";
 
@@ -69,4 +70,25 @@ export const JOBS: JobDefinition[] = [
     expireInSeconds: 30 * 60,
   },
   dunningJob,
+  {
+    // Webhooks queued in a change's transaction go out within a few seconds; back-off and leases live in the rows (lib/webhooks/deliver.ts).
+    name: "webhook-delivery",
+    quiet: true,
+    schedule: "* * * * *",
+    everySeconds: 3,
+    handler: async () => deliverDueWebhooks(),
+    retryLimit: 1,
+    retryBackoff: false,
+    retryDelay: 5,
+    expireInSeconds: 10 * 60,
+  },
+  {
+    name: "webhook-overdue-scan",
+    schedule: "7 * * * *",
+    handler: async () => scanOverdueInvoices(),
+    retryLimit: 3,
+    retryBackoff: true,
+    retryDelay: 60,
+    expireInSeconds: 15 * 60,
+  },
 ];

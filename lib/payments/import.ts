@@ -10,20 +10,28 @@
  *
  * Booking goes through the invoice domain's `recordPayment` (same checks, same activity
  * entry as a hand-recorded payment). The open amount of the entry is claimed first with a
- * conditional update (`open_cents = seen value`), then the payment is recorded; if the
- * invoice refuses (paid meanwhile, cancelled) the claim is given back. Two concurrent
- * assignments of one entry therefore cannot both book it.
+ * conditional update (`open_cents >= amount`), then the payment is recorded; if the
+ * invoice refuses (paid meanwhile, cancelled) the claim and the payment roll back
+ * together (one savepoint). Two concurrent assignments of one entry cannot both book it.
+ *
+ * Atomicity: each statement entry is one transaction — the entry row, its bookings
+ * (payments and their activity entries), its allocations and its status. A crash halfway
+ * through a file leaves whole entries only; importing the file again skips them (dedup key)
+ * and books the rest. The import row is written first and completed (count, activity
+ * entry) last, so an interrupted import is visible as one with fewer new entries.
  */
 import { createHash } from "node:crypto";
 import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
+import { inTransaction, type CommandOptions } from "@/db/transaction";
+import type { DbOrTx, Tx } from "@/db/types";
 import { bankEntryAllocations, bankStatementEntries, bankStatementImports, invoicePayments, invoices } from "@/db/schema";
 import { actorUserId, recordActivity, type Actor } from "@/lib/activity";
 import { ConflictError, DomainError, NotFoundError, UnprocessableError } from "@/lib/errors";
-import { summarizePayments, todayIsoDate } from "@/lib/invoices/calc";
+import { summarizePayments } from "@/lib/invoices/calc";
 import { recordPayment } from "@/lib/invoices/commands";
 import { centsToNumber, formatEuro } from "@/lib/money";
-import { apiTimestamp } from "@/lib/time";
+import { apiTimestamp, todayIsoDate } from "@/lib/time";
 import { CamtError, parseCamt053, type CamtEntry } from "./camt";
 import { extractInvoiceNumbers, planMatch, type OpenInvoice } from "./matching";
 
@@ -48,9 +56,8 @@ export function dedupKeys(entries: CamtEntry[]): string[] {
 }
 
 /** Open invoices (issued, not cancelled, positive, not fully paid) with the given numbers. */
-async function openInvoices(numbers: string[]): Promise<OpenInvoice[]> {
+async function openInvoices(db: DbOrTx, numbers: string[]): Promise<OpenInvoice[]> {
   if (numbers.length === 0) return [];
-  const db = await getDb();
   const rows = await db
     .select({
       id: invoices.id,
@@ -64,8 +71,7 @@ async function openInvoices(numbers: string[]): Promise<OpenInvoice[]> {
   return rows.map((r) => ({ id: r.id, invoiceNumber: r.invoiceNumber!, openCents: Math.max(0, r.grossCents - r.paid) }));
 }
 
-async function refreshStatus(entryId: number, note?: string | null) {
-  const db = await getDb();
+async function refreshStatus(db: DbOrTx, entryId: number, note?: string | null) {
   await db
     .update(bankStatementEntries)
     .set({
@@ -80,54 +86,39 @@ async function refreshStatus(entryId: number, note?: string | null) {
 }
 
 /**
- * Books `amountCents` of the entry onto the invoice. Returns false (nothing booked, claim
- * given back) when the invoice refuses the payment.
+ * Books `amountCents` of the entry onto the invoice, inside the caller's transaction.
+ * Returns false (nothing booked, claim given back) when the invoice refuses the payment.
  */
-async function bookOnto(entry: EntryRow, invoiceId: number, amountCents: number, source: "automatic" | "manual", actor: Actor): Promise<{ ok: true } | { ok: false; reason: string }> {
-  const db = await getDb();
-  const claimed = await db
-    .update(bankStatementEntries)
-    .set({ openCents: sql`${bankStatementEntries.openCents} - ${amountCents}`, updatedAt: new Date() })
-    .where(and(eq(bankStatementEntries.id, entry.id), sql`${bankStatementEntries.openCents} >= ${amountCents}`, sql`${bankStatementEntries.status} <> 'ignored'`))
-    .returning({ id: bankStatementEntries.id });
-  if (claimed.length === 0) return { ok: false, reason: "Die Buchung ist bereits zugeordnet." };
-
+async function bookOnto(tx: Tx, entry: EntryRow, invoiceId: number, amountCents: number, source: "automatic" | "manual", actor: Actor): Promise<{ ok: true } | { ok: false; reason: string }> {
   const reference = `Bankimport #${entry.id}${entry.remittanceText ? `: ${entry.remittanceText}` : ""}`.slice(0, 200);
   try {
-    await recordPayment(
-      invoiceId,
-      { amount: amountCents, payment_date: entry.bookingDate > todayIsoDate() ? todayIsoDate() : entry.bookingDate, method: "bank_transfer", reference },
-      actor,
-    );
+    // One savepoint: a refused payment takes its claim with it.
+    return await tx.transaction(async (booking) => {
+      const claimed = await booking
+        .update(bankStatementEntries)
+        .set({ openCents: sql`${bankStatementEntries.openCents} - ${amountCents}`, updatedAt: new Date() })
+        .where(and(eq(bankStatementEntries.id, entry.id), sql`${bankStatementEntries.openCents} >= ${amountCents}`, sql`${bankStatementEntries.status} <> 'ignored'`))
+        .returning({ id: bankStatementEntries.id });
+      if (claimed.length === 0) return { ok: false as const, reason: "Die Buchung ist bereits zugeordnet." };
+      const { paymentId } = await recordPayment(
+        actor,
+        { invoiceId, amount: amountCents, payment_date: entry.bookingDate > todayIsoDate() ? todayIsoDate() : entry.bookingDate, method: "bank_transfer", reference },
+        { tx: booking },
+      );
+      await booking.insert(bankEntryAllocations).values({ entryId: entry.id, invoiceId, paymentId, amountCents, source, createdBy: actorUserId(actor) });
+      return { ok: true as const };
+    });
   } catch (error) {
-    await db
-      .update(bankStatementEntries)
-      .set({ openCents: sql`${bankStatementEntries.openCents} + ${amountCents}` })
-      .where(eq(bankStatementEntries.id, entry.id));
     if (error instanceof DomainError) return { ok: false, reason: error.message };
     throw error;
   }
-  const [payment] = await db
-    .select({ id: invoicePayments.id })
-    .from(invoicePayments)
-    .where(and(eq(invoicePayments.invoiceId, invoiceId), eq(invoicePayments.reference, reference)))
-    .orderBy(desc(invoicePayments.id))
-    .limit(1);
-  await db.insert(bankEntryAllocations).values({
-    entryId: entry.id,
-    invoiceId,
-    paymentId: payment?.id ?? null,
-    amountCents,
-    source,
-    createdBy: actorUserId(actor),
-  });
-  return { ok: true };
 }
 
 export type ImportResult = Awaited<ReturnType<typeof importBankStatement>>;
 
-/** POST /api/manage/admin/bank-statements */
-export async function importBankStatement(file: Buffer, filename: string | null, actor: Actor) {
+/** POST /api/manage/admin/bank-statements: one transaction per statement entry (see top). */
+export async function importBankStatement(actor: Actor, input: { file: Buffer; filename: string | null }, options?: CommandOptions) {
+  const { file, filename } = input;
   if (file.length > MAX_STATEMENT_BYTES) throw new UnprocessableError("Der Kontoauszug ist zu groß (höchstens 5 MB).");
   let statement;
   try {
@@ -136,60 +127,66 @@ export async function importBankStatement(file: Buffer, filename: string | null,
     if (error instanceof CamtError) throw new UnprocessableError(error.message);
     throw error;
   }
-  const db = await getDb();
   const keys = dedupKeys(statement.entries);
-  const [importRow] = await db
-    .insert(bankStatementImports)
-    .values({ filename, fileSha256: sha256(file), messageId: statement.messageId, entryCount: statement.entries.length, importedBy: actorUserId(actor) })
-    .returning();
+  const [importRow] = await inTransaction(options, (tx) =>
+    tx
+      .insert(bankStatementImports)
+      .values({ filename, fileSha256: sha256(file), messageId: statement.messageId, entryCount: statement.entries.length, importedBy: actorUserId(actor) })
+      .returning(),
+  );
 
   const newIds: number[] = [];
   for (const [index, e] of statement.entries.entries()) {
-    const ignored = e.amountCents <= 0 || e.currency !== "EUR";
-    const [inserted] = await db
-      .insert(bankStatementEntries)
-      .values({
-        importId: importRow!.id,
-        dedupKey: keys[index]!,
-        accountIban: e.accountIban,
-        bookingDate: e.bookingDate,
-        valueDate: e.valueDate,
-        amountCents: e.amountCents,
-        currency: e.currency,
-        remittanceText: e.remittanceText,
-        debtorName: e.debtorName,
-        debtorIban: e.debtorIban,
-        entryReference: e.entryReference,
-        endToEndId: e.endToEndId,
-        status: ignored ? "ignored" : "unmatched",
-        openCents: ignored ? 0 : e.amountCents,
-      })
-      .onConflictDoNothing({ target: bankStatementEntries.dedupKey })
-      .returning();
-    if (!inserted) continue;
-    newIds.push(inserted.id);
-    const plan = planMatch(inserted, await openInvoices(extractInvoiceNumbers(inserted.remittanceText)));
-    if (plan.status === "ignored") {
-      await db.update(bankStatementEntries).set({ note: plan.note }).where(eq(bankStatementEntries.id, inserted.id));
-      continue;
-    }
-    const failures: string[] = [];
-    for (const allocation of plan.allocations) {
-      const booked = await bookOnto(inserted, allocation.invoiceId, allocation.amountCents, "automatic", actor);
-      if (!booked.ok) failures.push(`${allocation.invoiceNumber}: ${booked.reason}`);
-    }
-    await refreshStatus(inserted.id, failures.length ? failures.join(" ") : plan.note);
+    await inTransaction(options, async (tx) => {
+      const ignored = e.amountCents <= 0 || e.currency !== "EUR";
+      const [inserted] = await tx
+        .insert(bankStatementEntries)
+        .values({
+          importId: importRow!.id,
+          dedupKey: keys[index]!,
+          accountIban: e.accountIban,
+          bookingDate: e.bookingDate,
+          valueDate: e.valueDate,
+          amountCents: e.amountCents,
+          currency: e.currency,
+          remittanceText: e.remittanceText,
+          debtorName: e.debtorName,
+          debtorIban: e.debtorIban,
+          entryReference: e.entryReference,
+          endToEndId: e.endToEndId,
+          status: ignored ? "ignored" : "unmatched",
+          openCents: ignored ? 0 : e.amountCents,
+        })
+        .onConflictDoNothing({ target: bankStatementEntries.dedupKey })
+        .returning();
+      if (!inserted) return;
+      const plan = planMatch(inserted, await openInvoices(tx, extractInvoiceNumbers(inserted.remittanceText)));
+      if (plan.status === "ignored") {
+        await tx.update(bankStatementEntries).set({ note: plan.note }).where(eq(bankStatementEntries.id, inserted.id));
+      } else {
+        const failures: string[] = [];
+        for (const allocation of plan.allocations) {
+          const booked = await bookOnto(tx, inserted, allocation.invoiceId, allocation.amountCents, "automatic", actor);
+          if (!booked.ok) failures.push(`${allocation.invoiceNumber}: ${booked.reason}`);
+        }
+        await refreshStatus(tx, inserted.id, failures.length ? failures.join(" ") : plan.note);
+      }
+      newIds.push(inserted.id);
+    });
   }
 
-  await db.update(bankStatementImports).set({ newEntryCount: newIds.length }).where(eq(bankStatementImports.id, importRow!.id));
-  const entries = newIds.length ? await presentEntries(await db.select().from(bankStatementEntries).where(inArray(bankStatementEntries.id, newIds)).orderBy(asc(bankStatementEntries.id))) : [];
-  const count = (status: EntryRow["status"]) => entries.filter((e) => e.status === status).length;
-  await recordActivity(db, actor, {
-    instanceId: null,
-    action: "payment.bank_statement_imported",
-    description: `Kontoauszug ${filename ?? ""} importiert: ${newIds.length} neue Buchungen, ${count("matched")} zugeordnet`.replace("  ", " "),
-    metadata: { import_id: importRow!.id, entries: statement.entries.length, new_entries: newIds.length },
+  const entries = await inTransaction(options, async (tx) => {
+    const rows = newIds.length ? await presentEntries(tx, await tx.select().from(bankStatementEntries).where(inArray(bankStatementEntries.id, newIds)).orderBy(asc(bankStatementEntries.id))) : [];
+    await tx.update(bankStatementImports).set({ newEntryCount: newIds.length }).where(eq(bankStatementImports.id, importRow!.id));
+    await recordActivity(tx, actor, {
+      instanceId: null,
+      action: "payment.bank_statement_imported",
+      description: `Kontoauszug ${filename ?? ""} importiert: ${newIds.length} neue Buchungen, ${rows.filter((e) => e.status === "matched").length} zugeordnet`.replace("  ", " "),
+      metadata: { import_id: importRow!.id, entries: statement.entries.length, new_entries: newIds.length },
+    });
+    return rows;
   });
+  const count = (status: EntryRow["status"]) => entries.filter((e) => e.status === status).length;
   return {
     import: { id: importRow!.id, filename, message_id: statement.messageId, created_at: apiTimestamp(importRow!.createdAt) },
     summary: {
@@ -205,8 +202,7 @@ export async function importBankStatement(file: Buffer, filename: string | null,
   };
 }
 
-async function presentEntries(rows: EntryRow[]) {
-  const db = await getDb();
+async function presentEntries(db: DbOrTx, rows: EntryRow[]) {
   const ids = rows.map((r) => r.id);
   const allocations = ids.length
     ? await db
@@ -267,35 +263,37 @@ export async function listBankEntries(filter: { status?: BankEntryStatusFilter; 
     .where(where)
     .orderBy(desc(bankStatementEntries.bookingDate), desc(bankStatementEntries.id))
     .limit(filter.limit ?? 200);
-  return { entries: await presentEntries(rows) };
+  return { entries: await presentEntries(db, rows) };
 }
 
 /**
  * POST …/entries/{id}/assign { invoice_id }: books the entry's open amount (at most the
  * invoice's open amount) onto that invoice. 404 unknown entry/invoice, 409 nothing open.
  */
-export async function assignBankEntry(entryId: number, invoiceId: number, actor: Actor) {
-  const db = await getDb();
-  const [entry] = await db.select().from(bankStatementEntries).where(eq(bankStatementEntries.id, entryId));
-  if (!entry) throw new NotFoundError("Bankbuchung nicht gefunden.");
-  if (entry.status === "ignored") throw new ConflictError("Diese Buchung ist keine Zahlungseingang in EUR und kann nicht zugeordnet werden.");
-  if (entry.openCents <= 0) throw new ConflictError("Diese Buchung ist bereits vollständig zugeordnet.");
-  const [invoice] = await db.select().from(invoices).where(eq(invoices.id, invoiceId));
-  if (!invoice || !invoice.issuedAt) throw new NotFoundError("Rechnung nicht gefunden.");
-  const payments = await db.select({ amount_cents: invoicePayments.amountCents }).from(invoicePayments).where(eq(invoicePayments.invoiceId, invoiceId));
-  const { remaining_cents } = summarizePayments(invoice.grossCents, payments);
-  if (invoice.cancelledAt) throw new ConflictError("Die Rechnung ist storniert; Zahlungen können nicht mehr erfasst werden.");
-  if (invoice.grossCents <= 0 || remaining_cents <= 0) throw new ConflictError(`Die Rechnung ${invoice.invoiceNumber} ist bereits vollständig bezahlt.`);
-  const amount = Math.min(entry.openCents, remaining_cents);
-  const booked = await bookOnto(entry, invoiceId, amount, "manual", actor);
-  if (!booked.ok) throw new ConflictError(booked.reason);
-  await refreshStatus(entryId, null);
-  await recordActivity(db, actor, {
-    instanceId: invoice.instanceId,
-    action: "payment.bank_entry_assigned",
-    description: `Bankbuchung über ${formatEuro(amount)} der Rechnung ${invoice.invoiceNumber} zugeordnet`,
-    metadata: { entry_id: entryId, invoice_id: invoiceId, amount_cents: amount },
+export async function assignBankEntry(actor: Actor, input: { entryId: number; invoiceId: number }, options?: CommandOptions) {
+  const { entryId, invoiceId } = input;
+  return inTransaction(options, async (tx) => {
+    const [entry] = await tx.select().from(bankStatementEntries).where(eq(bankStatementEntries.id, entryId));
+    if (!entry) throw new NotFoundError("Bankbuchung nicht gefunden.");
+    if (entry.status === "ignored") throw new ConflictError("Diese Buchung ist keine Zahlungseingang in EUR und kann nicht zugeordnet werden.");
+    if (entry.openCents <= 0) throw new ConflictError("Diese Buchung ist bereits vollständig zugeordnet.");
+    const [invoice] = await tx.select().from(invoices).where(eq(invoices.id, invoiceId));
+    if (!invoice || !invoice.issuedAt) throw new NotFoundError("Rechnung nicht gefunden.");
+    const payments = await tx.select({ amount_cents: invoicePayments.amountCents }).from(invoicePayments).where(eq(invoicePayments.invoiceId, invoiceId));
+    const { remaining_cents } = summarizePayments(invoice.grossCents, payments);
+    if (invoice.cancelledAt) throw new ConflictError("Die Rechnung ist storniert; Zahlungen können nicht mehr erfasst werden.");
+    if (invoice.grossCents <= 0 || remaining_cents <= 0) throw new ConflictError(`Die Rechnung ${invoice.invoiceNumber} ist bereits vollständig bezahlt.`);
+    const amount = Math.min(entry.openCents, remaining_cents);
+    const booked = await bookOnto(tx, entry, invoiceId, amount, "manual", actor);
+    if (!booked.ok) throw new ConflictError(booked.reason);
+    await refreshStatus(tx, entryId, null);
+    await recordActivity(tx, actor, {
+      instanceId: invoice.instanceId,
+      action: "payment.bank_entry_assigned",
+      description: `Bankbuchung über ${formatEuro(amount)} der Rechnung ${invoice.invoiceNumber} zugeordnet`,
+      metadata: { entry_id: entryId, invoice_id: invoiceId, amount_cents: amount },
+    });
+    const [fresh] = await tx.select().from(bankStatementEntries).where(eq(bankStatementEntries.id, entryId));
+    return { entry: (await presentEntries(tx, [fresh!]))[0]! };
   });
-  const [fresh] = await db.select().from(bankStatementEntries).where(eq(bankStatementEntries.id, entryId));
-  return { entry: (await presentEntries([fresh!]))[0]! };
 }

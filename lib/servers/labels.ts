@@ -10,6 +10,9 @@ export const SERVER_STATUS_LABELS: Record<string, string> = {
   stopping: "Fährt herunter",
   rebooting: "Startet neu",
   initializing: "Wird eingerichtet",
+  migrating: "Wird migriert",
+  rebuilding: "Wird neu aufgesetzt",
+  deleting: "Wird gelöscht",
   unknown: "Unbekannt",
   none: "Kein Server",
 };
@@ -31,7 +34,7 @@ export const ACTION_LABELS: Record<string, string> = {
   "power-on": "Einschalten",
 };
 
-/** Hetzner locations in words (the datacenter name is `<location>-dc<n>`). */
+/** Hetzner locations in words. The stored `datacenter` is the location name (`nbg1`); an old `nbg1-dc3` still reads. */
 export const LOCATION_LABELS: Record<string, string> = {
   nbg1: "Nürnberg (Deutschland)",
   fsn1: "Falkenstein (Deutschland)",

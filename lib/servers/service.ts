@@ -19,6 +19,7 @@ import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { serverActions, servers, users } from "@/db/schema";
 import type { DbOrTx } from "@/db/types";
+import { emitServerStatusChanged } from "@/lib/webhooks/events";
 import { actorColumns, recordActivity, systemActor, userActor, type Actor, type ActivityLevel } from "@/lib/activity";
 import type { ActivityAction } from "@/lib/activity/actions";
 import { config } from "@/lib/config";
@@ -28,7 +29,7 @@ import { hetznerClient } from "@/lib/hetzner/configured";
 import { HetznerError, HetznerLockedError, HetznerNotFoundError } from "@/lib/hetzner/errors";
 import type { HetznerAction, HetznerServer, HetznerServerStatus } from "@/lib/hetzner/types";
 import { RATE_LIMITS, enforceRateLimit } from "@/lib/rate-limit";
-import { currentHealth, healthFrom, type HealthStatus } from "@/lib/health/derive";
+import { currentHealth, healthFrom, type HealthStatus } from "@/lib/servers/health";
 import { apiTimestamp } from "@/lib/time";
 import { ACTION_LABELS, HEALTH_LABELS, SERVER_STATUS_LABELS } from "./labels";
 
@@ -72,20 +73,24 @@ function technical(error: unknown): string {
 // ---------------------------------------------------------------------------
 // Status mapping
 
-/** Hetzner server status → portal status (labels in lib/status.ts). */
+/**
+ * Hetzner server status → portal status (labels in labels.ts). Hetzner's own
+ * transitional states are shown as they are; `unknown` (also what the client
+ * makes of a status it does not know) stays `unknown`.
+ */
 export function portalStatus(status: HetznerServerStatus, rebooting = false): string {
   if (rebooting && (status === "stopping" || status === "starting" || status === "off")) return "rebooting";
   switch (status) {
     case "running":
       return "online";
     case "off":
-      return "off";
     case "starting":
-      return "starting";
     case "stopping":
-      return "stopping";
     case "initializing":
-      return "initializing";
+    case "migrating":
+    case "rebuilding":
+    case "deleting":
+      return status;
     default:
       return "unknown";
   }
@@ -132,28 +137,43 @@ async function loadServer(instanceId: number): Promise<ServerRow | undefined> {
 export async function storeServer(instanceId: number, s: HetznerServer, opts: { rebooting?: boolean } = {}) {
   const db = await getDb();
   const status = portalStatus(s.status, opts.rebooting);
-  await db
-    .update(servers)
-    .set({
-      status,
-      healthStatus: await currentHealth(db, instanceId, status),
-      name: s.name,
-      ipv4: s.publicIpv4,
-      serverType: s.serverType,
-      datacenter: s.location,
-      lastSyncedAt: new Date(),
-      updatedAt: new Date(),
-    })
-    .where(eq(servers.instanceId, instanceId));
+  await db.transaction(async (tx) => {
+    const previous = await lockedStatus(tx, instanceId);
+    await tx
+      .update(servers)
+      .set({
+        status,
+        healthStatus: await currentHealth(tx, instanceId, status),
+        name: s.name,
+        ipv4: s.publicIpv4,
+        serverType: s.serverType,
+        datacenter: s.location,
+        lastSyncedAt: new Date(),
+        updatedAt: new Date(),
+      })
+      .where(eq(servers.instanceId, instanceId));
+    if (previous !== undefined) await emitServerStatusChanged(tx, instanceId, previous, status);
+  });
   return status;
 }
 
+/** The stored status, row locked so two writers report each change once (webhook `server.status_changed`). */
+async function lockedStatus(tx: DbOrTx, instanceId: number): Promise<string | undefined> {
+  const [row] = await tx.select({ status: servers.status }).from(servers).where(eq(servers.instanceId, instanceId)).for("update");
+  return row?.status;
+}
+
 async function setServerStatus(instanceId: number, status: string, tx?: DbOrTx) {
-  const db = tx ?? (await getDb());
-  await db
-    .update(servers)
-    .set({ status, healthStatus: await currentHealth(db, instanceId, status), updatedAt: new Date() })
-    .where(eq(servers.instanceId, instanceId));
+  const write = async (db: DbOrTx) => {
+    const previous = await lockedStatus(db, instanceId);
+    await db
+      .update(servers)
+      .set({ status, healthStatus: await currentHealth(db, instanceId, status), updatedAt: new Date() })
+      .where(eq(servers.instanceId, instanceId));
+    if (previous !== undefined) await emitServerStatusChanged(db, instanceId, previous, status);
+  };
+  if (tx) await write(tx);
+  else await (await getDb()).transaction(write);
 }
 
 // ---------------------------------------------------------------------------
@@ -319,7 +339,44 @@ export async function syncActions(
   return syncError;
 }
 
-/** One step of an open action: read Hetzner, store progress, finalize when done. */
+/**
+ * ACPI actions: Hetzner's `success` only means the signal was sent to the
+ * guest OS. The row then waits (`waiting`) until the server reports the state
+ * the signal asks for, for at most the grace period.
+ */
+const ACPI_TARGET: Record<string, { status: "off" | "running"; sent: string; graceSeconds: () => number; timeout: (status: string) => string; detail: string }> = {
+  shutdown_server: {
+    status: "off",
+    sent: "Das Signal zum Herunterfahren wurde gesendet",
+    graceSeconds: () => config().SERVER_SHUTDOWN_GRACE_SECONDS,
+    timeout: () => "Der Server hat nicht auf das Herunterfahren reagiert. Sie können das Ausschalten erzwingen.",
+    detail: "shutdown_ignored",
+  },
+  reboot_server: {
+    status: "running",
+    sent: "Das Neustart-Signal wurde gesendet",
+    graceSeconds: () => config().SERVER_REBOOT_GRACE_SECONDS,
+    timeout: (status) =>
+      `Das Neustart-Signal wurde gesendet, aber der Server läuft danach nicht wieder (Status: ${SERVER_STATUS_LABELS[status] ?? status}).`,
+    detail: "reboot_not_running",
+  },
+};
+
+/** A Hetzner answer that will not change by asking again (wrong shape, not allowed, …), unlike an outage or a 429. */
+function permanent(error: unknown): boolean {
+  return error instanceof HetznerError && !error.retryable;
+}
+
+/**
+ * One step of an open action: read Hetzner, store progress, finalize when done.
+ *
+ * No action stays open because a read fails: a read that cannot succeed
+ * (permanent error) closes the action at once with the reason; a transient one
+ * (outage, rate limit) is retried by the next poll until the grace period
+ * (ACPI wait) or MAX_ACTION_SECONDS is over. Once Hetzner reports the action's
+ * success, reading the server is only needed for ACPI actions; for the others
+ * a failed read just leaves the stored status for the next refresh.
+ */
 async function advance(row: ActionRow, client: HetznerClient, known?: HetznerAction): Promise<void> {
   const db = await getDb();
   const ageSeconds = (Date.now() - row.startedAt.getTime()) / 1000;
@@ -335,7 +392,10 @@ async function advance(row: ActionRow, client: HetznerClient, known?: HetznerAct
         await refreshQuietly(row, client);
         return;
       }
-      if (ageSeconds > MAX_ACTION_SECONDS) await finish(row, "error", "Das Ergebnis der Aktion konnte nicht ermittelt werden.");
+      if (permanent(error) || ageSeconds > MAX_ACTION_SECONDS) {
+        await finish(row, "error", `Das Ergebnis der Aktion konnte nicht ermittelt werden: ${userMessageOf(error)}`, { error: technical(error) });
+        return;
+      }
       throw error;
     }
     if (action.status === "running") {
@@ -351,47 +411,57 @@ async function advance(row: ActionRow, client: HetznerClient, known?: HetznerAct
       return;
     }
     // success
-    const server = await client.getServer(row.hetznerServerId);
-    if (row.command === "shutdown_server" && server.status !== "off") {
-      // ACPI signal sent; wait for the guest to switch off.
-      await db
-        .update(serverActions)
-        .set({ status: "waiting", progress: 100 })
-        .where(and(eq(serverActions.id, row.id), eq(serverActions.status, "running")));
-      await storeServer(row.instanceId, server);
-      if (server.status === "running") await setServerStatus(row.instanceId, "stopping");
+    if (!ACPI_TARGET[row.command]) {
+      const read = await refreshQuietly(row, client);
+      await finish(row, "success", read ? null : "Die Aktion ist abgeschlossen; der neue Server-Status konnte noch nicht abgefragt werden.");
       return;
     }
-    await storeServer(row.instanceId, server);
-    await finish(row, "success", null);
-    return;
+    await db
+      .update(serverActions)
+      .set({ status: "waiting", progress: 100 })
+      .where(and(eq(serverActions.id, row.id), eq(serverActions.status, "running")));
   }
 
-  // waiting: graceful shutdown sent, server not yet off
-  const server = await client.getServer(row.hetznerServerId);
-  const status = await storeServer(row.instanceId, server);
-  if (server.status === "off") {
+  // waiting: the ACPI signal was sent; wait for the state it asks for.
+  const target = ACPI_TARGET[row.command];
+  if (!target) {
+    await finish(row, "error", "Das Ergebnis der Aktion konnte nicht ermittelt werden.");
+    return;
+  }
+  let server: HetznerServer;
+  try {
+    server = await client.getServer(row.hetznerServerId);
+  } catch (error) {
+    if (permanent(error) || ageSeconds > target.graceSeconds()) {
+      await finish(row, "error", `${target.sent}, aber der Server-Status konnte nicht abgefragt werden: ${userMessageOf(error)}`, {
+        outcome_detail: "status_unreadable",
+        error: technical(error),
+      });
+      return;
+    }
+    throw error;
+  }
+  const stored = await storeServer(row.instanceId, server, { rebooting });
+  if (server.status === target.status) {
     await finish(row, "success", null);
     return;
   }
-  if (ageSeconds > config().SERVER_SHUTDOWN_GRACE_SECONDS) {
-    await finish(
-      row,
-      "error",
-      "Der Server hat nicht auf das Herunterfahren reagiert. Sie können das Ausschalten erzwingen.",
-      { outcome_detail: "shutdown_ignored" },
-    );
+  if (ageSeconds > target.graceSeconds()) {
+    await finish(row, "error", target.timeout(portalStatus(server.status)), { outcome_detail: target.detail });
     return;
   }
-  if (status === "online") await setServerStatus(row.instanceId, "stopping");
+  // Still up after the shutdown signal: show that it is on its way down.
+  if (stored === "online") await setServerStatus(row.instanceId, "stopping");
 }
 
-async function refreshQuietly(row: ActionRow, client: HetznerClient, opts: { rebooting?: boolean } = {}) {
+/** Reads the server and stores it; `false` when Hetzner could not be asked (the next poll or refresh tries again). */
+async function refreshQuietly(row: ActionRow, client: HetznerClient, opts: { rebooting?: boolean } = {}): Promise<boolean> {
   try {
     const server = await client.getServer(row.hetznerServerId);
     await storeServer(row.instanceId, server, opts);
+    return true;
   } catch {
-    // the next poll tries again
+    return false;
   }
 }
 
@@ -515,7 +585,9 @@ function progressLabel(row: ActionRow): string {
     case "running":
       return `${label} läuft … ${row.progress} %`;
     case "waiting":
-      return "Signal zum Herunterfahren gesendet – warte, bis der Server ausgeschaltet ist …";
+      return row.command === "reboot_server"
+        ? "Neustart-Signal gesendet – warte, bis der Server wieder läuft …"
+        : "Signal zum Herunterfahren gesendet – warte, bis der Server ausgeschaltet ist …";
     case "success":
       return `${label} abgeschlossen`;
     default:

@@ -3,7 +3,9 @@
  * SERVER_SYNC_INTERVAL_MINUTES): reads every server of the Hetzner project
  * with the list endpoint — one call per page of 50, never one per server —
  * and stores status, name, IP, type and location of every linked server;
- * then finishes open power actions, so an action ends (and is logged) even
+ * a server Hetzner lists in a shape the portal cannot read (or with a status
+ * it does not know) becomes `unknown` on its own, the others are stored as
+ * usual; then it finishes open power actions, so an action ends (and is logged) even
  * when nobody has the server page open.
  *
  * Rate limit: the client waits between pages when Hetzner's bucket is empty
@@ -21,7 +23,7 @@ import { getDb } from "@/db/client";
 import { serverActions, servers } from "@/db/schema";
 import type { HetznerClient } from "@/lib/hetzner/client";
 import { hetznerClient } from "@/lib/hetzner/configured";
-import { currentHealth } from "@/lib/health/derive";
+import { currentHealth } from "@/lib/servers/health";
 import { logger } from "@/lib/observability/logger";
 import { storeServer, syncActions } from "./service";
 
@@ -35,6 +37,8 @@ export type ServerSyncResult = {
   updated: number;
   /** Linked servers Hetzner does not list (deleted or another project): status `unknown`. */
   missing: number;
+  /** Linked servers Hetzner lists in a shape the portal cannot read: status `unknown`. */
+  unreadable: number;
   /** Open power actions that were polled. */
   actions_polled: number;
   /** Open actions left for later because the rate limit is low. */
@@ -47,12 +51,23 @@ export async function syncServers(options: { client?: HetznerClient } = {}): Pro
     .select({ instanceId: servers.instanceId, hetznerServerId: servers.hetznerServerId })
     .from(servers)
     .where(isNotNull(servers.hetznerServerId));
-  const result: ServerSyncResult = { linked: linked.length, updated: 0, missing: 0, actions_polled: 0, actions_deferred: 0 };
+  const result: ServerSyncResult = { linked: linked.length, updated: 0, missing: 0, unreadable: 0, actions_polled: 0, actions_deferred: 0 };
   if (linked.length === 0) return result;
 
   const client = options.client ?? (await hetznerClient());
   const log = logger().child({ component: "server-sync" });
-  const listed = new Map((await client.listServers({ onBackoff: (b) => log.warn({ page: b.page, wait_ms: b.waitMs, err: b.error }, "Hetzner list backs off") })).map((s) => [s.id, s]));
+  const unreadable = new Set<number>();
+  const listed = new Map(
+    (
+      await client.listServers({
+        onBackoff: (b) => log.warn({ page: b.page, wait_ms: b.waitMs, err: b.error }, "Hetzner list backs off"),
+        onInvalidServer: (i) => {
+          if (i.id !== null) unreadable.add(i.id);
+          log.warn({ hetzner_server_id: i.id, issues: i.issues }, "Hetzner listed a server the portal cannot read");
+        },
+      })
+    ).map((s) => [s.id, s]),
+  );
 
   const open = await db
     .select({ instanceId: serverActions.instanceId, action: serverActions.action })
@@ -62,6 +77,14 @@ export async function syncServers(options: { client?: HetznerClient } = {}): Pro
 
   for (const row of linked) {
     const server = listed.get(row.hetznerServerId!);
+    if (!server && unreadable.has(row.hetznerServerId!)) {
+      await db
+        .update(servers)
+        .set({ status: "unknown", healthStatus: await currentHealth(db, row.instanceId, "unknown"), lastSyncedAt: new Date(), updatedAt: new Date() })
+        .where(eq(servers.instanceId, row.instanceId));
+      result.unreadable++;
+      continue;
+    }
     if (!server) {
       const [changed] = await db
         .update(servers)
@@ -74,6 +97,7 @@ export async function syncServers(options: { client?: HetznerClient } = {}): Pro
     }
     // While an action runs its own polling owns the status (e.g. "rebooting"); it is finished below.
     if (withOpenAction.has(row.instanceId)) continue;
+    if (server.status !== server.rawStatus) log.warn({ hetzner_server_id: server.id, status: server.rawStatus }, "Hetzner reports a server status the portal does not know");
     await storeServer(row.instanceId, server);
     result.updated++;
   }

@@ -25,8 +25,8 @@ const database = useTestDatabase();
 useHetznerSimulator({
   servers: [
     ...DEMO_SERVERS,
-    { id: 4711, name: "kanzlei-schmidt", status: "running", ipv4: "78.46.1.2", serverType: "cx22", datacenter: "nbg1-dc3" },
-    { id: 2002, name: "bergmann-neu", status: "off", ipv4: "78.46.3.4", serverType: "cx32", datacenter: "fsn1-dc14" },
+    { id: 4711, name: "kanzlei-schmidt", status: "running", ipv4: "78.46.1.2", serverType: "cx22", location: "nbg1" },
+    { id: 2002, name: "bergmann-neu", status: "off", ipv4: "78.46.3.4", serverType: "cx32", location: "fsn1" },
   ],
 });
 

@@ -4,12 +4,13 @@
  * demo is seeded at that moment and the next twelve monthly runs follow it, so whatever day the suite
  * runs on, these calendars are the ones tested.
  */
+import { addDays, todayIsoDate } from "@/lib/time";
 import { asc, gt, isNotNull, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { billing, billingSettings, instances, invoices } from "@/db/schema";
 import { useFixedClock } from "@/lib/billing/clock";
 import { runScheduledBilling } from "@/lib/jobs/billing";
-import { addDaysIso, todayIsoDate } from "@/lib/invoices/calc";
+
 import { useTestDatabase } from "../helpers/db";
 
 function firstOfFollowingMonths(today: string, count: number) {
@@ -60,7 +61,7 @@ describe.each([
     for (const { id } of ids) {
       expect(runs.filter((i) => i.instanceId === id).map((i) => i.servicePeriodStart)).toEqual(months);
     }
-    for (const run of runs) expect(run.servicePeriodEnd).toBe(addDaysIso(firstOfFollowingMonths(run.servicePeriodStart, 1)[0]!, -1));
+    for (const run of runs) expect(run.servicePeriodEnd).toBe(addDays(firstOfFollowingMonths(run.servicePeriodStart, 1)[0]!, -1));
 
     const numbered = await db.select({ number: invoices.invoiceNumber }).from(invoices).where(isNotNull(invoices.invoiceNumber));
     const byYear = new Map<string, number[]>();

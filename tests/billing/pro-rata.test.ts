@@ -1,5 +1,6 @@
+import { addDays, daysInclusive } from "@/lib/time";
 import { describe, expect, it } from "vitest";
-import { addDays, billingPeriod, daysBetween, nextPeriod, periodOf } from "@/lib/billing/period";
+import { billingPeriod, nextPeriod, periodOf } from "@/lib/billing/period";
 import { computePlan, tierOn, type PlanInput } from "@/lib/billing/plan";
 import { proRataCents } from "@/lib/billing/pro-rata";
 
@@ -39,7 +40,7 @@ describe("periods", () => {
     expect(nextPeriod(billingPeriod("2026-12")).key).toBe("2027-01");
     expect(periodOf("2026-03-31").label).toBe("März 2026");
     expect(addDays("2026-10-31", 1)).toBe("2026-11-01");
-    expect(daysBetween("2026-11-15", "2026-11-30")).toBe(16);
+    expect(daysInclusive("2026-11-15", "2026-11-30")).toBe(16);
     expect(() => billingPeriod("2026-13")).toThrow();
   });
 });

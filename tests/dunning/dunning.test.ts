@@ -6,6 +6,7 @@
  * and is reactivated; a payment stops dunning, a pause stops it, a manual
  * suspension is never lifted, and repeated runs mail nothing twice.
  */
+import { todayIsoDate } from "@/lib/time";
 import { and, asc, eq, inArray, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DELETE as resumeRoute, GET as pauseState, PUT as pauseRoute } from "@/app/api/manage/admin/instances/[id]/dunning-pause/route";
@@ -20,7 +21,7 @@ import { dunningJob } from "@/lib/jobs/dunning";
 import { runDunning } from "@/lib/dunning/run";
 import { reactivateInstance, suspendInstance } from "@/lib/instances/commands";
 import { recordPayment } from "@/lib/invoices/commands";
-import { todayIsoDate } from "@/lib/invoices/calc";
+
 import { importBankStatement } from "@/lib/payments/import";
 import { useTestDatabase } from "../helpers/db";
 import { call } from "../helpers/http";
@@ -118,7 +119,7 @@ describe("a late payer", () => {
 
   it("a payment stops dunning and a paused instance gets nothing", async () => {
     dueDay(10);
-    await recordPayment(invoiceOf.bergmann.id, { amount: invoiceOf.bergmann.grossCents, payment_date: todayIsoDate(), method: "bank_transfer", reference: null }, systemActor("billing"));
+    await recordPayment(systemActor("billing"), { invoiceId: invoiceOf.bergmann.id, amount: invoiceOf.bergmann.grossCents, payment_date: todayIsoDate(), method: "bank_transfer", reference: null });
     const customer = await loginAs(ADMINS.acme);
     const path = `/api/manage/admin/instances/${ids.nordlicht}/dunning-pause`;
     const params = { id: String(ids.nordlicht) };
@@ -222,7 +223,7 @@ describe("a late payer", () => {
       { amountCents: invoiceOf.nordlicht.grossCents, text: invoiceOf.nordlicht.number, debtor: "Nordlicht Design" },
       { amountCents: 1234, text: "Spende", debtor: "Unbekannt" },
     ]);
-    const imported = await importBankStatement(file, "auszug.xml", systemActor("billing"));
+    const imported = await importBankStatement(systemActor("billing"), { file, filename: "auszug.xml" });
     expect(imported.summary).toMatchObject({ matched: 2, unmatched: 1 });
     const result = await runDunning(now);
     expect(result.reactivated).toEqual(["acme"]);
@@ -255,7 +256,7 @@ describe("a late payer", () => {
     await reactivateInstance(staffActor, { instanceId: ids.acme });
     await suspendInstance(staffActor, { instanceId: ids.acme, reason: "Missbrauch" });
     const acmeFebruary = february.find((i) => i.instanceId === ids.acme)!;
-    await recordPayment(acmeFebruary.id, { amount: acmeFebruary.grossCents, payment_date: todayIsoDate(), method: "bank_transfer", reference: null }, systemActor("billing"));
+    await recordPayment(systemActor("billing"), { invoiceId: acmeFebruary.id, amount: acmeFebruary.grossCents, payment_date: todayIsoDate(), method: "bank_transfer", reference: null });
     expect((await runDunning(new Date("2027-03-21T07:00:00Z"))).reactivated).toEqual([]);
     expect(await instanceRow("acme")).toMatchObject({ suspended: true, suspendedReason: "Missbrauch" });
     expect(await db.select().from(dunningSuspensions)).toEqual([]);

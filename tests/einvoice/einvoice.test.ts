@@ -14,10 +14,10 @@ import { GET as customerDetail } from "@/app/api/manage/invoices/[id]/route";
 import { GET as customerPdf } from "@/app/api/manage/invoices/[id]/pdf/route";
 import { mailOutbox } from "@/db/schema";
 import { instances, invoiceDocuments } from "@/db/schema";
-import { renderCii, renderXRechnungUbl } from "@/lib/einvoice/generate";
-import { EInvoiceError } from "@/lib/einvoice/generate";
-import { parseAddress, toEInvoiceData, unitCode } from "@/lib/einvoice/map";
-import { setEinvoiceSettings } from "@/lib/einvoice/source";
+import { renderCii, renderXRechnungUbl } from "@/lib/invoices/einvoice/generate";
+import { EInvoiceError } from "@/lib/invoices/einvoice/generate";
+import { parseAddress, toEInvoiceData, unitCode } from "@/lib/invoices/einvoice/map";
+import { setEinvoiceSettings } from "@/lib/invoices/einvoice/source";
 import { summarizeLines } from "@/lib/invoices/calc";
 import { currentIssuer } from "@/lib/invoices/issuer-config";
 import { useTestDatabase } from "../helpers/db";
@@ -173,7 +173,7 @@ describe("mapping and library validation", () => {
     expect(doc.ExchangedDocument.TypeCode).toBe("381");
     const settlement = doc.SupplyChainTradeTransaction.ApplicableHeaderTradeSettlement;
     expect(settlement.SpecifiedTradeSettlementHeaderMonetarySummation.GrandTotalAmount).toBe("17.85");
-    // BT-25 (preceding invoice) as UBL BillingReference; see lib/einvoice/README.md for CII.
+    // BT-25 (preceding invoice) as UBL BillingReference; see lib/invoices/einvoice/README.md for CII.
     const ubl = parser.parse((await renderXRechnungUbl(toEInvoiceData(credit))).toString("utf8")).CreditNote;
     expect(ubl.BillingReference.InvoiceDocumentReference.ID).toBe("RE-2026-0000");
     expect(ubl.LegalMonetaryTotal.PayableAmount["#text"]).toBe("17.85");

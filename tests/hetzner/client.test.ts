@@ -8,6 +8,10 @@ import {
   HetznerActionFailedError,
   HetznerAuthError,
   HetznerConfigError,
+  HetznerConflictError,
+  HetznerDeprecatedEndpointError,
+  HetznerProtectedError,
+  HetznerResourceLockedError,
   HetznerError,
   HetznerLockedError,
   HetznerNetworkError,
@@ -44,7 +48,7 @@ async function setup(
     ...simOpts,
   });
   open.push(sim);
-  const client = createHetznerClient({ baseUrl: sim.url, token: TOKEN, timeoutMs: 10_000, ...clientOpts });
+  const client = createHetznerClient({ baseUrl: sim.url, token: TOKEN, timeoutMs: 10_000, retry: { baseMs: 5, capMs: 20 }, ...clientOpts });
   return { sim, client };
 }
 
@@ -86,8 +90,10 @@ describe("getServer", () => {
       locked: false,
       publicIpv4: "49.12.34.56",
       serverType: "cx22",
-      datacenter: "nbg1-dc3",
+      cores: 2,
       location: "nbg1",
+      city: "Nuremberg",
+      country: "DE",
     });
     expect(server.created).toBeInstanceOf(Date);
     expect((await client.getServer("1002")).status).toBe("off");
@@ -358,7 +364,7 @@ describe("faults", () => {
     await expectError(client.getServer(1001), HetznerResponseValidationError);
   });
 
-  it("validates enum fields of real-looking answers (unknown server status)", async () => {
+  it("reads a server status it does not know as unknown instead of failing", async () => {
     const fakeFetch: typeof fetch = async () =>
       new Response(
         JSON.stringify({
@@ -370,14 +376,110 @@ describe("faults", () => {
             locked: false,
             public_net: { ipv4: null, ipv6: null },
             server_type: { name: "cx22" },
-            datacenter: { name: "nbg1-dc3", location: { name: "nbg1" } },
+            location: { name: "nbg1" },
           },
         }),
         { status: 200, headers: { "Content-Type": "application/json" } },
       );
     const client = createHetznerClient({ baseUrl: "http://127.0.0.1:1/v1", token: TOKEN, fetch: fakeFetch });
-    const err = await expectError(client.getServer(1), HetznerResponseValidationError);
-    expect(err.message).toContain("status");
+    expect(await client.getServer(1)).toMatchObject({ status: "unknown", rawStatus: "exploding", location: "nbg1" });
+  });
+
+  it("a fault can be limited to one method and path", async () => {
+    const clock = manualClock();
+    const { sim, client } = await setup({ now: clock.now });
+    const action = await client.powerOn(1002);
+    sim.setFault({ type: "invalid_response", match: { method: "GET", path: "/servers/1002" } });
+    await expectError(client.getServer(1002), HetznerResponseValidationError);
+    await expect(client.getServer(1001)).resolves.toMatchObject({ id: 1001 });
+    await expect(client.getAction(action.id)).resolves.toMatchObject({ id: action.id });
+  });
+});
+
+describe("error codes of today's API (simulator faults)", () => {
+  it("conflict (409): retried with back-off; what stays a conflict is reported", async () => {
+    const { sim, client } = await setup({ actionDurationMs: 60_000 });
+    sim.setFault({ type: "conflict", times: 1 });
+    let before = sim.requestCount;
+    await expect(client.reboot(1001)).resolves.toMatchObject({ command: "reboot_server" });
+    expect(sim.requestCount - before).toBe(2);
+
+    sim.setFault("conflict");
+    before = sim.requestCount;
+    const err = await expectError(client.getServer(1002), HetznerConflictError);
+    expect(err).toMatchObject({ status: 409, code: "conflict", retryable: true });
+    expect(err.userMessage).toBe("Hetzner hat die Anfrage wegen einer gleichzeitigen Änderung am Server abgelehnt. Bitte in einigen Sekunden erneut versuchen.");
+    expect(sim.requestCount - before).toBe(4);
+  });
+
+  it("token_readonly (403): writes refused with their own message, reads still work", async () => {
+    const { sim, client } = await setup();
+    sim.setFault("token_readonly");
+    const err = await expectError(client.reboot(1001), HetznerAuthError);
+    expect(err).toMatchObject({ status: 403, code: "token_readonly", retryable: false });
+    expect(err.userMessage).toBe("Der Hetzner-Zugang des Portals darf nur lesen; Server-Aktionen sind damit nicht möglich. Bitte den Support kontaktieren.");
+    await expect(client.getServer(1001)).resolves.toMatchObject({ id: 1001 });
+  });
+
+  it("maintenance (503): Hetzner's maintenance, not an unknown outage", async () => {
+    const { sim, client } = await setup();
+    sim.setFault("maintenance");
+    const err = await expectError(client.getServer(1001), HetznerUnavailableError);
+    expect(err).toMatchObject({ status: 503, code: "maintenance", retryable: true });
+    expect(err.userMessage).toBe("Hetzner führt gerade Wartungsarbeiten durch. Bitte später erneut versuchen.");
+  });
+
+  it("resource_locked (423): locked by Hetzner, not a running action", async () => {
+    const { sim, client } = await setup();
+    sim.setFault("resource_locked");
+    const err = await expectError(client.reboot(1001), HetznerResourceLockedError);
+    expect(err).not.toBeInstanceOf(HetznerLockedError);
+    expect(err).toMatchObject({ status: 423, code: "resource_locked", retryable: false });
+    expect(err.userMessage).toMatch(/bei Hetzner gesperrt.*Support/);
+  });
+
+  it("protected (403): the server's protection, not the token", async () => {
+    const { sim, client } = await setup();
+    sim.setFault("protected");
+    const err = await expectError(client.powerOff(1001), HetznerProtectedError);
+    expect(err).toMatchObject({ status: 403, code: "protected", retryable: false });
+    expect(err.userMessage).toMatch(/geschützt/);
+  });
+
+  it("deprecated_api_endpoint (410): the endpoint is gone", async () => {
+    const { sim, client } = await setup();
+    sim.setFault("deprecated_api_endpoint");
+    const err = await expectError(client.getServer(1001), HetznerDeprecatedEndpointError);
+    expect(err).toMatchObject({ status: 410, code: "deprecated_api_endpoint", retryable: false });
+    expect(err.userMessage).toMatch(/abgeschaltet/);
+  });
+
+  it("502 and 504 from the gateway: reads are retried, writes are not (the action may have started)", async () => {
+    const { sim, client } = await setup({ actionDurationMs: 60_000 });
+    for (const fault of ["bad_gateway", "gateway_timeout"] as const) {
+      sim.setFault({ type: fault, times: 2 });
+      const before = sim.requestCount;
+      await expect(client.getServer(1001)).resolves.toMatchObject({ id: 1001 });
+      expect(sim.requestCount - before).toBe(3);
+    }
+
+    sim.setFault({ type: "bad_gateway", times: 1 });
+    let before = sim.requestCount;
+    const bad = await expectError(client.powerOn(1002), HetznerUnavailableError);
+    expect(bad.status).toBe(502);
+    expect(bad.userMessage).toMatch(/ob die Aktion ausgeführt wurde, ist unklar/);
+    expect(sim.requestCount - before).toBe(1);
+
+    sim.setFault({ type: "gateway_timeout", times: 1 });
+    before = sim.requestCount;
+    const timeout = await expectError(client.powerOn(1002), HetznerTimeoutError);
+    expect(timeout.status).toBe(504);
+    expect(timeout.userMessage).toMatch(/ob die Aktion ausgeführt wurde, ist unklar/);
+    expect(sim.requestCount - before).toBe(1);
+
+    sim.setFault("bad_gateway");
+    const persistent = await expectError(client.getServer(1001), HetznerUnavailableError);
+    expect(persistent.userMessage).toBe("Hetzner ist gerade nicht erreichbar (Gateway-Fehler). Bitte später erneut versuchen.");
   });
 });
 

@@ -1,26 +1,7 @@
+import { addDays, formatDateDe, todayIsoDate } from "@/lib/time";
 import { describe, expect, it } from "vitest";
 
-import {
-  addDaysIso,
-  calculateInvoice,
-  deriveStatus,
-  formatDateDe,
-  formatQuantity,
-  formatVatRate,
-  INVOICE_STATUS_LABELS,
-  INVOICE_STATUSES,
-  InvoiceCalcError,
-  lineNetCents,
-  milliToDecimalString,
-  negateItems,
-  parseQuantityToMilli,
-  summarizeLines,
-  summarizePayments,
-  todayIsoDate,
-  vatCents,
-  type DeriveStatusInput,
-  type InvoiceItemInput,
-} from "@/lib/invoices/calc";
+import { calculateInvoice, deriveStatus, formatQuantity, formatVatRate, INVOICE_STATUS_LABELS, INVOICE_STATUSES, InvoiceCalcError, lineNetCents, milliToDecimalString, negateItems, parseQuantityToMilli, summarizeLines, summarizePayments, vatCents, type DeriveStatusInput, type InvoiceItemInput } from "@/lib/invoices/calc";
 
 const item = (overrides: Partial<InvoiceItemInput>): InvoiceItemInput => ({
   description: "Leistung",
@@ -169,9 +150,9 @@ describe("quantities and rates", () => {
 
   it("dates", () => {
     expect(formatDateDe("2026-02-03")).toBe("03.02.2026");
-    expect(addDaysIso("2026-02-20", 14)).toBe("2026-03-06");
-    expect(addDaysIso("2028-02-20", 14)).toBe("2028-03-05");
-    expect(addDaysIso("2026-12-25", 14)).toBe("2027-01-08");
+    expect(addDays("2026-02-20", 14)).toBe("2026-03-06");
+    expect(addDays("2028-02-20", 14)).toBe("2028-03-05");
+    expect(addDays("2026-12-25", 14)).toBe("2027-01-08");
     expect(todayIsoDate(new Date("2026-03-31T22:30:00Z"))).toBe("2026-04-01"); // CEST
     expect(todayIsoDate(new Date("2026-01-15T23:30:00Z"))).toBe("2026-01-16"); // CET
     expect(todayIsoDate(new Date("2026-01-15T22:30:00Z"))).toBe("2026-01-15");

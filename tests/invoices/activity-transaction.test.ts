@@ -1,8 +1,9 @@
+import { todayIsoDate } from "@/lib/time";
 import { and, eq, sql } from "drizzle-orm";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { activityLog, instances, invoicePayments, invoices, users } from "@/db/schema";
 import { userActor, type Actor } from "@/lib/activity";
-import { todayIsoDate } from "@/lib/invoices/calc";
+
 import { cancelInvoice, issueInvoice, recordPayment } from "@/lib/invoices/commands";
 import { createDraft, deleteDraft } from "@/lib/invoices/drafts";
 import { draftSchema } from "@/lib/invoices/schemas";
@@ -136,12 +137,12 @@ describe("activity entry and change in one transaction", () => {
     await issueInvoice(id, actor, { sendMail: false });
     await refuseActivity("invoice.payment_recorded");
     const payment = { amount: 1000, payment_date: todayIsoDate(), method: "bank_transfer" as const, reference: null };
-    expect(await failureOf(recordPayment(id, payment, actor))).toContain("test: activity refused");
+    expect(await failureOf(recordPayment(actor, { ...payment, invoiceId: id }))).toContain("test: activity refused");
     expect(await database.db().select().from(invoicePayments).where(eq(invoicePayments.invoiceId, id))).toHaveLength(0);
     expect(await activityFor("invoice.payment_recorded", id)).toHaveLength(0);
 
     await database.db().execute(sql`drop trigger test_refuse_activity on activity_log`);
-    await recordPayment(id, payment, actor);
+    await recordPayment(actor, { ...payment, invoiceId: id });
     expect(await database.db().select().from(invoicePayments).where(eq(invoicePayments.invoiceId, id))).toHaveLength(1);
     expect(await activityFor("invoice.payment_recorded", id)).toHaveLength(1);
   });

@@ -1,9 +1,10 @@
+import { todayIsoDate } from "@/lib/time";
 import { eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { POST as createDraft } from "@/app/api/manage/admin/invoices/route";
 import { POST as issue } from "@/app/api/manage/admin/invoices/[id]/issue/route";
 import { instances, invoiceNumberCounters, invoices } from "@/db/schema";
-import { todayIsoDate } from "@/lib/invoices/calc";
+
 import { allocateInvoiceNumber, formatInvoiceNumber } from "@/lib/invoices/numbering";
 import { useTestDatabase, usingPostgres } from "../helpers/db";
 import { call } from "../helpers/http";

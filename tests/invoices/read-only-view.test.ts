@@ -1,3 +1,4 @@
+import { todayIsoDate } from "@/lib/time";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DELETE as stopView, POST as startView } from "@/app/api/manage/admin/impersonation/route";
@@ -7,7 +8,7 @@ import { POST as issue } from "@/app/api/manage/admin/invoices/[id]/issue/route"
 import { POST as pay } from "@/app/api/manage/admin/invoices/[id]/payments/route";
 import { POST as cancel } from "@/app/api/manage/admin/invoices/[id]/cancel/route";
 import { instances, invoicePayments, invoices } from "@/db/schema";
-import { todayIsoDate } from "@/lib/invoices/calc";
+
 import { useTestDatabase } from "../helpers/db";
 import { call } from "../helpers/http";
 import { draftBody, loginAs } from "./helpers";

@@ -1,3 +1,4 @@
+import { addDays, todayIsoDate } from "@/lib/time";
 import { and, desc, eq, like } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { GET as customerList } from "@/app/api/manage/invoices/route";
@@ -11,7 +12,7 @@ import { POST as cancel } from "@/app/api/manage/admin/invoices/[id]/cancel/rout
 import { GET as staffPdf } from "@/app/api/manage/admin/invoices/[id]/pdf/route";
 import { GET as recipients } from "@/app/api/manage/admin/invoices/recipients/route";
 import { activityLog, instances, invoiceItems, invoicePayments, invoices, mailOutbox, userRoles, users } from "@/db/schema";
-import { todayIsoDate, addDaysIso } from "@/lib/invoices/calc";
+
 import { useTestDatabase } from "../helpers/db";
 import { call } from "../helpers/http";
 import { callBinary, draftBody, loginAs } from "./helpers";
@@ -187,7 +188,7 @@ describe("issue → pay → cancel", () => {
     expect(res.status).toBe(200);
     number = res.json.invoice.invoice_number;
     expect(number).toBe(`RE-${todayIsoDate().slice(0, 4)}-${String(before + 1).padStart(4, "0")}`);
-    expect(res.json.invoice).toMatchObject({ status: "sent", invoice_date: todayIsoDate(), due_date: addDaysIso(todayIsoDate(), 14) });
+    expect(res.json.invoice).toMatchObject({ status: "sent", invoice_date: todayIsoDate(), due_date: addDays(todayIsoDate(), 14) });
     expect(res.json.message).toContain(number);
 
     const [mail] = await database.db().select().from(mailOutbox).where(eq(mailOutbox.to, "admin@firma.de")).orderBy(desc(mailOutbox.id)).limit(1);
@@ -225,7 +226,7 @@ describe("issue → pay → cancel", () => {
     const today = todayIsoDate();
     expect((await post(pay, id, { amount: 0, payment_date: today })).status).toBe(422);
     expect((await post(pay, id, { amount: "abc", payment_date: today })).status).toBe(422);
-    expect((await post(pay, id, { amount: 10, payment_date: addDaysIso(today, 1) })).status).toBe(422);
+    expect((await post(pay, id, { amount: 10, payment_date: addDays(today, 1) })).status).toBe(422);
     expect((await post(pay, id, { amount: 10, payment_date: today, method: "bitcoin" })).status).toBe(422);
     const over = await post(pay, id, { amount: "225,99", payment_date: today });
     expect(over.status).toBe(422);

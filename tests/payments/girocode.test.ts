@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { detailGiroCode, giroCodeDataUrl, giroCodePath, giroCodePayload, GiroCodeError } from "@/lib/payments/girocode";
+import { detailGiroCode, giroCodeDataUrl, giroCodePath, giroCodePayload, GiroCodeError } from "@/lib/invoices/girocode";
 
 describe("GiroCode (EPC069-12)", () => {
   it("builds the payload line by line", () => {

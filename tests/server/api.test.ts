@@ -17,6 +17,8 @@ import { usingPostgres, useTestDatabase } from "../helpers/db";
 import { useHetznerSimulator } from "../helpers/hetzner";
 import { call } from "../helpers/http";
 
+// The client's retries of a Hetzner `conflict` wait 5 ms here instead of 1 s.
+process.env.HETZNER_RETRY_BASE_MS = "5";
 const database = useTestDatabase();
 const ACTION_MS = 10_000;
 const clock = { t: Date.now() };
@@ -179,7 +181,7 @@ describe("POST /api/manage/server/power-off and power-on", () => {
   it("offers a forced power off when the guest ignores the ACPI shutdown", async () => {
     const token = await loginAs("admin@firma.de");
     const acme = await instanceId("acme");
-    simulator.sim().addServer({ id: 2001, name: "acme-noacpi", acpi: false, serverType: "cx22", datacenter: "nbg1-dc3" });
+    simulator.sim().addServer({ id: 2001, name: "acme-noacpi", acpi: false, serverType: "cx22", location: "nbg1" });
     await database.db().update(servers).set({ hetznerServerId: 2001 }).where(eq(servers.instanceId, acme));
     try {
       expect((await call(powerOff, "POST", "/api/manage/server/power-off", { token })).status).toBe(200);
@@ -287,6 +289,14 @@ describe("errors", () => {
     { name: "unknown server", fault: "unknown_server" as const, text: /nicht gefunden/ },
     { name: "invalid answer", fault: "invalid_response" as const, text: /unerwartete Antwort/ },
     { name: "no answer (timeout)", fault: "timeout" as const, text: /nicht rechtzeitig/ },
+    { name: "a lasting conflict (409)", fault: "conflict" as const, text: /wegen einer gleichzeitigen Änderung am Server abgelehnt/ },
+    { name: "a read-only token", fault: "token_readonly" as const, text: /darf nur lesen; Server-Aktionen sind damit nicht möglich/ },
+    { name: "Hetzner maintenance", fault: "maintenance" as const, text: /Wartungsarbeiten/ },
+    { name: "a server locked by Hetzner", fault: "resource_locked" as const, text: /bei Hetzner gesperrt.*Support/ },
+    { name: "the server's protection", fault: "protected" as const, text: /gegen diese Aktion geschützt/ },
+    { name: "a switched-off endpoint (410)", fault: "deprecated_api_endpoint" as const, text: /Schnittstelle, die Hetzner abgeschaltet hat/ },
+    { name: "a gateway's 502", fault: "bad_gateway" as const, text: /ob die Aktion ausgeführt wurde, ist unklar/ },
+    { name: "a gateway's 504", fault: "gateway_timeout" as const, text: /ob die Aktion ausgeführt wurde, ist unklar/ },
   ];
   for (const f of faults) {
     it(`500 with a German message on ${f.name}, logged with its outcome`, async () => {
@@ -308,6 +318,16 @@ describe("errors", () => {
       expect(row.status).toBe("online");
     });
   }
+
+  it("a single 409 conflict is retried: the user sees the reboot start, not a failure", async () => {
+    const token = await loginAs("admin@firma.de");
+    simulator.sim().setFault({ type: "conflict", times: 1 });
+    const res = await call(reboot, "POST", "/api/manage/server/reboot", { token });
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ message: "Server Neustart wurde ausgelöst", action: "reboot" });
+    await finishRunningActions();
+    expect((await poll(token)).action).toMatchObject({ action: "reboot", status: "success" });
+  });
 
   it("403 for a suspended instance", async () => {
     const token = await loginAs("info@nordlicht-design.de");
@@ -354,6 +374,60 @@ describe("service contract (used by the v1 hosts resource)", () => {
       .where(and(eq(activityLog.instanceId, acme), like(activityLog.actorName, "System (Server-Abgleich)")));
     expect(logs).toHaveLength(1);
     expect(logs[0]).toMatchObject({ action: "server.refresh_status", actorType: "system", userId: null, ip: null });
+  });
+});
+
+describe("an action never stays open because reading the server fails", () => {
+  it("a finished power on closes although the server cannot be read; the next action is possible", async () => {
+    const token = await loginAs("it@bergmann-logistik.de");
+    expect((await call(powerOn, "POST", "/api/manage/server/power-on", { token })).status).toBe(200);
+    simulator.sim().setFault({ type: "invalid_response", match: { method: "GET", path: "/servers/1002" } });
+    await finishRunningActions();
+    const done = await poll(token);
+    simulator.sim().setFault(null);
+    expect(done.action).toMatchObject({ action: "power-on", status: "success" });
+    expect(done.action.message).toBe("Die Aktion ist abgeschlossen; der neue Server-Status konnte noch nicht abgefragt werden.");
+    expect(done.action_running).toBe(false);
+    const next = await call(powerOff, "POST", "/api/manage/server/power-off", { token });
+    expect(next.status).toBe(200);
+    await finishRunningActions();
+    expect((await poll(token)).action).toMatchObject({ action: "power-off", status: "success" });
+  });
+
+  it("a reboot whose server answers in a shape that cannot be read ends with the reason at once", async () => {
+    const token = await loginAs("admin@firma.de");
+    expect((await call(reboot, "POST", "/api/manage/server/reboot", { token })).status).toBe(200);
+    simulator.sim().setFault({ type: "invalid_response", match: { method: "GET", path: "/servers/1001" } });
+    await finishRunningActions();
+    const failed = await poll(token);
+    simulator.sim().setFault(null);
+    expect(failed.action).toMatchObject({ action: "reboot", status: "error" });
+    expect(failed.action.message).toBe(
+      "Das Neustart-Signal wurde gesendet, aber der Server-Status konnte nicht abgefragt werden: Hetzner hat eine unerwartete Antwort geliefert.",
+    );
+    expect((await call(reboot, "POST", "/api/manage/server/reboot", { token })).status).toBe(200);
+    await finishRunningActions();
+    expect((await poll(token)).action).toMatchObject({ action: "reboot", status: "success" });
+  });
+
+  it("an outage while waiting keeps the action open with a note, and closes it after the grace period", async () => {
+    const token = await loginAs("admin@firma.de");
+    const acme = await instanceId("acme");
+    expect((await call(reboot, "POST", "/api/manage/server/reboot", { token })).status).toBe(200);
+    simulator.sim().setFault({ type: "server_error", status: 503, match: { method: "GET", path: "/servers/1001" } });
+    await finishRunningActions();
+    const waiting = await poll(token);
+    expect(waiting.action_running).toBe(true);
+    expect(waiting.sync_error).toMatch(/vorübergehend nicht erreichbar/);
+
+    await database.db().update(serverActions).set({ startedAt: new Date(Date.now() - 60 * 60_000) }).where(eq(serverActions.instanceId, acme));
+    const [row] = await database.db().select().from(serverActions).where(eq(serverActions.instanceId, acme)).orderBy(desc(serverActions.id));
+    await database.db().update(serverActions).set({ startedAt: new Date(Date.now() - 10 * 60_000) }).where(eq(serverActions.id, row.id));
+    const closed = await poll(token);
+    simulator.sim().setFault(null);
+    expect(closed.action).toMatchObject({ status: "error" });
+    expect(closed.action.message).toMatch(/^Das Neustart-Signal wurde gesendet, aber der Server-Status konnte nicht abgefragt werden: .*vorübergehend nicht erreichbar/);
+    expect(closed.action_running).toBe(false);
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { SERVER_STATUS_LABELS } from "@/lib/servers/labels";
 import { healthFor, portalStatus } from "@/lib/servers/service";
-import { healthFrom } from "@/lib/health/derive";
+import { healthFrom } from "@/lib/servers/health";
 
 describe("Hetzner status → portal status and health", () => {
   it("maps the documented Hetzner statuses", () => {
@@ -9,8 +10,15 @@ describe("Hetzner status → portal status and health", () => {
     expect(portalStatus("starting")).toBe("starting");
     expect(portalStatus("stopping")).toBe("stopping");
     expect(portalStatus("initializing")).toBe("initializing");
-    expect(portalStatus("migrating")).toBe("unknown");
-    expect(portalStatus("rebuilding")).toBe("unknown");
+    // Hetzner's other documented states are shown as they are, not as "unknown".
+    expect(portalStatus("migrating")).toBe("migrating");
+    expect(portalStatus("rebuilding")).toBe("rebuilding");
+    expect(portalStatus("deleting")).toBe("deleting");
+    expect(portalStatus("unknown")).toBe("unknown");
+    expect(SERVER_STATUS_LABELS.migrating).toBe("Wird migriert");
+    expect(SERVER_STATUS_LABELS.rebuilding).toBe("Wird neu aufgesetzt");
+    expect(SERVER_STATUS_LABELS.deleting).toBe("Wird gelöscht");
+    expect(healthFor("migrating")).toBe("degraded");
   });
 
   it("shows stopping/starting as rebooting while a reboot runs", () => {
@@ -27,7 +35,7 @@ describe("Hetzner status → portal status and health", () => {
   });
 });
 
-describe("health from the latest probes (lib/health/derive.ts)", () => {
+describe("health from the latest probes (lib/servers/health.ts)", () => {
   it("combines a running server with its portal and MeshCentral probes", () => {
     expect(healthFrom("online", { portal: true, meshcentral: true })).toBe("healthy");
     expect(healthFrom("online", { portal: true, meshcentral: false })).toBe("degraded");

@@ -4,6 +4,7 @@ import { ApiKeysCard } from "@/components/account/api-keys-card";
 import { AuthenticatorCard } from "@/components/account/authenticator-card";
 import { PasskeysCard } from "@/components/account/passkeys-card";
 import { TwoFactorCard } from "@/components/account/two-factor-card";
+import { WebhooksCard } from "@/components/account/webhooks-card";
 import { ChangePasswordForm } from "@/components/portal/change-password-form";
 import { Card } from "@/components/ui/card";
 import { requireMe } from "@/lib/doors/pages/guards";
@@ -12,6 +13,7 @@ export const metadata: Metadata = { title: "Konto" };
 
 export default async function AccountPage() {
   const me = await requireMe();
+  const canManageWebhooks = me.user.permissions.includes("webhook.manage");
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-bold">Konto</h1>
@@ -23,6 +25,7 @@ export default async function AccountPage() {
           ["#authenticator-app", "Authenticator-App"],
           ["#passkeys", "Passkeys"],
           ["#api-schluessel", "API-Schlüssel"],
+          ...(canManageWebhooks ? [["#webhooks", "Webhooks"]] : []),
           ["/konto/sitzungen", "Sitzungen"],
         ].map(([href, label]) => (
           <a key={href} href={href} className="rounded-full border border-slate-300 bg-white px-3 py-1 hover:bg-slate-100">
@@ -67,6 +70,13 @@ export default async function AccountPage() {
           <ApiKeysCard />
         </Card>
       </div>
+      {canManageWebhooks && (
+        <div id="webhooks">
+          <Card title="Webhooks">
+            <WebhooksCard staff={me.user.staff} />
+          </Card>
+        </div>
+      )}
       <div id="sitzungen">
         <Card title="Aktive Sitzungen">
           <p className="mb-3 text-sm text-slate-600">Sehen Sie, auf welchen Geräten Sie angemeldet sind, und beenden Sie Sitzungen einzeln oder alle auf einmal.</p>

@@ -5,7 +5,7 @@ import { logger } from "@/lib/observability/logger";
 import { authenticateRequest, type RequestAuth } from "@/lib/auth/request-auth";
 import type { Permission } from "@/lib/permissions";
 import { loadInstanceContext, type InstanceContext } from "@/lib/instances/present";
-import { activeImpersonation, READ_ONLY_MESSAGE, type Impersonation } from "@/lib/admin/impersonation";
+import { activeImpersonation, READ_ONLY_MESSAGE, type Impersonation } from "@/lib/auth/impersonation";
 import { clientIp } from "@/lib/http/client-ip";
 import { isSafeMethod } from "@/lib/http/methods";
 import { suspendedMessage } from "@/lib/doors/kit/suspended";

@@ -10,6 +10,8 @@ import { archiveQuery, cancelSchema, customerListQuery, draftSchema, paymentSche
 import { listMailsQuery } from "@/lib/mail/staff";
 import { serverActionBody } from "@/lib/servers/schemas";
 import { emailField, MAX_INT_ID, newPasswordField, pageQuery, passwordField, z } from "@/lib/validation";
+import { TEST_EVENT_TYPE, WEBHOOK_EVENT_LABELS, WEBHOOK_EVENT_TYPES, webhookPayloadSchema } from "@/lib/webhooks/events";
+import * as wh from "@/lib/webhooks/schemas";
 import * as s from "./schemas";
 
 /**
@@ -37,6 +39,37 @@ function v1(op: ZodOpenApiOperationObject & { tags?: string[] }, extra: Record<s
 }
 
 const pagination = z.object(pageQuery);
+const webhookPath = z.object({ id: z.string().uuid() });
+const WEBHOOK_SCOPE = "Eigener Tenant; MSP-Mitarbeiter ohne tenant_id: die MSP-weiten Endpunkte (Ereignisse aller Tenants), mit tenant_id die des Tenants.";
+
+/**
+ * The `webhooks` section: one entry per event type, the body the portal POSTs
+ * (Standard Webhooks: headers webhook-id, webhook-timestamp, webhook-signature).
+ */
+const webhookSection = Object.fromEntries(
+  [...WEBHOOK_EVENT_TYPES, TEST_EVENT_TYPE].map((type) => [
+    type,
+    {
+      post: {
+        summary: type === TEST_EVENT_TYPE ? "Testereignis („Testereignis senden“)" : WEBHOOK_EVENT_LABELS[type as keyof typeof WEBHOOK_EVENT_LABELS],
+        operationId: `webhook_${type.replaceAll(".", "_")}`,
+        tags: ["v1 Webhooks"],
+        // The receiver checks webhook-signature (HMAC with the endpoint's secret); no bearer token is sent.
+        security: [],
+        requestParams: {
+          header: z.object({
+            "webhook-id": z.string().meta({ description: "Eindeutige Nachrichten-ID; gleich bei jeder Wiederholung (zum Entdoppeln)" }),
+            "webhook-timestamp": z.string().meta({ description: "Unix-Sekunden des Zustellversuchs" }),
+            "webhook-signature": z.string().meta({ description: "v1,<Base64 HMAC-SHA256 über id.timestamp.body>; während einer Secret-Erneuerung zwei, durch Leerzeichen getrennt" }),
+          }),
+        },
+        requestBody: { content: json(webhookPayloadSchema(type as (typeof WEBHOOK_EVENT_TYPES)[number]).meta({ id: `WebhookEvent_${type.replaceAll(".", "_")}` })) },
+        responses: { "200": { description: "Jede 2xx-Antwort gilt als zugestellt; alles andere wird mit Back-off bis zu 24 Stunden wiederholt." } },
+      },
+    },
+  ]),
+);
+
 const hostPath = z.object({ id: z.string().meta({ description: "Hetzner-Server-ID", example: "1001" }) });
 const hostActionPath = hostPath.extend({ action: s.hostAction });
 const emailConfirmationStarted = z
@@ -282,6 +315,64 @@ const v1Paths: ZodOpenApiPathsObject = {
       },
     }),
   },
+  "/api/v1/webhooks": {
+    get: v1({
+      tags: ["v1 Webhooks"],
+      summary: "Webhook-Endpunkte (Permission webhook.manage)",
+      description: WEBHOOK_SCOPE,
+      requestParams: tenantParam,
+      responses: { "200": ok("Endpunkte", wh.webhookList), "403": v1Err("permission_denied / tenant_forbidden / tenant_suspended") },
+    }),
+    post: v1({
+      tags: ["v1 Webhooks"],
+      summary: "Webhook-Endpunkt anlegen (Permission webhook.manage)",
+      description: `${WEBHOOK_SCOPE} Die Antwort enthält das Signatur-Secret genau einmal.`,
+      requestParams: tenantParam,
+      requestBody: { content: json(wh.createWebhookBody) },
+      responses: {
+        "201": { ...ok("Angelegt", wh.createdWebhookEndpoint), headers: { Location: { description: "Pfad des neuen Endpunkts", schema: { type: "string" } } } },
+        "403": v1Err("permission_denied / insufficient_scope / tenant_forbidden"),
+        "422": v1Err("Ungültige Eingaben (auch: URL in einem lokalen oder privaten Netz)"),
+      },
+    }),
+  },
+  "/api/v1/webhooks/{id}": {
+    get: v1({ tags: ["v1 Webhooks"], summary: "Webhook-Endpunkt", requestParams: { path: webhookPath, ...tenantParam }, responses: { "200": ok("Endpunkt", z.object({ endpoint: wh.webhookEndpoint }).strict()), "404": v1Err("Nicht gefunden") } }),
+    patch: v1({
+      tags: ["v1 Webhooks"],
+      summary: "Webhook-Endpunkt ändern, aktivieren oder deaktivieren",
+      requestParams: { path: webhookPath, ...tenantParam },
+      requestBody: { content: json(wh.updateWebhookBody) },
+      responses: { "200": ok("Geändert", z.object({ endpoint: wh.webhookEndpoint }).strict()), "404": v1Err("Nicht gefunden"), "422": v1Err("Ungültige Eingaben") },
+    }),
+    delete: v1({ tags: ["v1 Webhooks"], summary: "Webhook-Endpunkt löschen", requestParams: { path: webhookPath, ...tenantParam }, responses: { "200": ok("Gelöscht", message), "404": v1Err("Nicht gefunden") } }),
+  },
+  "/api/v1/webhooks/{id}/rotate-secret": {
+    post: v1({
+      tags: ["v1 Webhooks"],
+      summary: "Signatur-Secret erneuern",
+      description: "Das neue Secret wird genau einmal angezeigt. Während der Überlappung (overlap_hours, Standard 24) trägt webhook-signature zwei Signaturen: mit dem neuen und dem alten Secret.",
+      requestParams: { path: webhookPath, ...tenantParam },
+      requestBody: { content: json(wh.rotateSecretBody) },
+      responses: { "200": ok("Erneuert", wh.createdWebhookEndpoint), "404": v1Err("Nicht gefunden"), "422": v1Err("Ungültige Eingaben") },
+    }),
+  },
+  "/api/v1/webhooks/{id}/test": {
+    post: v1({
+      tags: ["v1 Webhooks"],
+      summary: "Testereignis senden (webhook.test an diesen Endpunkt)",
+      requestParams: { path: webhookPath, ...tenantParam },
+      responses: { "202": ok("Eingereiht", wh.webhookTestResult), "404": v1Err("Nicht gefunden") },
+    }),
+  },
+  "/api/v1/webhooks/{id}/deliveries": {
+    get: v1({
+      tags: ["v1 Webhooks"],
+      summary: "Zustellprotokoll (neueste 50, mit jedem Versuch: Ergebnis, HTTP-Status, Dauer)",
+      requestParams: { path: webhookPath, ...tenantParam },
+      responses: { "200": ok("Zustellungen", wh.webhookDeliveryList), "404": v1Err("Nicht gefunden") },
+    }),
+  },
   "/api/v1/tenants": {
     get: v1({
       tags: ["v1 Tenants"],
@@ -373,7 +464,17 @@ function m(summary: string, extra: Partial<ZodOpenApiOperationObject> = {}): Zod
 const manageStatus = z
   .object({
     instance: z.object({ name: z.string(), company_name: z.string(), status: z.string() }).passthrough(),
-    server: z.object({}).passthrough().nullable(),
+    server: z
+      .object({
+        status: s.serverStatusField,
+        status_label: z.string(),
+        health_status: z.string(),
+        ipv4: z.string().nullable(),
+        server_type: z.string().nullable(),
+        datacenter: s.datacenterField,
+      })
+      .passthrough()
+      .nullable(),
     billing: z.object({}).passthrough(),
     domains: z.object({}).passthrough(),
   })
@@ -797,6 +898,7 @@ const TAGS: { name: string; description: string }[] = [
   { name: "v1 Hosts", description: "Server des Tenants: ansehen, trennen, Neustart und andere Server-Aktionen" },
   { name: "v1 Tenants", description: "Tenants (Instanzen) – nur für MSP-Mitarbeiter" },
   { name: "v1 Aktivität", description: "Aktivitätsprotokoll des Tenants" },
+  { name: "v1 Webhooks", description: "Ereignisse an eigene Server (Standard Webhooks, signiert): Endpunkte anlegen, Secret erneuern, Testereignis, Zustellprotokoll" },
   { name: "v1 Rechnungen", description: "Rechnungen des Tenants als JSON, PDF-Daten und E-Rechnung" },
   { name: "Manage-API", description: "Die Schnittstelle, die auch das Kundenportal verwendet: Anmeldung mit POST /api/manage/auth/login, danach der Sitzungsschlüssel im Kopf Authorization: Bearer …; bei gesperrter Instanz nur /auth/* und /status" },
   { name: T.dashboard, description: "Kennzahlen für MSP-Mitarbeiter" },
@@ -834,6 +936,7 @@ export function openApiDocument() {
     },
     tags: TAGS,
     paths: openApiPaths,
+    webhooks: webhookSection,
   });
   return cached;
 }

@@ -4,7 +4,7 @@ import { isSafeMethod } from "@/lib/http/methods";
 import type { Permission } from "@/lib/permissions";
 import { enforceRateLimit } from "@/lib/rate-limit";
 import { suspendedMessage } from "@/lib/doors/kit/suspended";
-import { activeImpersonation, READ_ONLY_MESSAGE } from "@/lib/admin/impersonation";
+import { activeImpersonation, READ_ONLY_MESSAGE } from "@/lib/auth/impersonation";
 import { setRequestPrincipal } from "@/lib/observability/request-context";
 import { authenticateV1, type V1Auth } from "./auth";
 import { permissionDenied, V1Error, v1ErrorResponse } from "./errors";

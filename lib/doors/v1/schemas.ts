@@ -137,18 +137,36 @@ export const errorResponse = z
   })
   .meta({ id: "V1Error", example: { detail: { error: "permission_denied", missing: "host.delete" } } });
 
+/**
+ * The server's place. Hetzner no longer has a datacenter field (only the
+ * location); the field keeps its name for existing clients and holds the
+ * location name.
+ */
+export const datacenterField = z.string().nullable().meta({
+  description:
+    "Standort des Servers: der Name der Hetzner-Location (z. B. nbg1, fsn1, hel1). Hetzner liefert seit dem 01.07.2026 kein Rechenzentrum (datacenter) mehr; das Feld behält seinen Namen und enthält location.name.",
+  example: "nbg1",
+});
+
+/** Server status of the portal (from Hetzner's status; values Hetzner adds later show as unknown). */
+export const serverStatusField = z.string().meta({
+  description:
+    "online, off, starting, stopping, rebooting, initializing, migrating, rebuilding, deleting, unknown (auch für Status, die Hetzner neu einführt), none (kein Server)",
+  example: "online",
+});
+
 export const host = z
   .object({
     id: z.number().int().meta({ description: "Hetzner-Server-ID" }),
     tenant_id: z.string().uuid(),
     tenant_name: z.string(),
     name: z.string().nullable(),
-    status: z.string(),
+    status: serverStatusField,
     status_label: z.string(),
     health_status: z.string(),
     ipv4: z.string().nullable(),
     server_type: z.string().nullable(),
-    datacenter: z.string().nullable(),
+    datacenter: datacenterField,
     last_synced_at: apiTimestampField().nullable(),
   })
   .meta({ id: "Host" });

@@ -1,14 +1,14 @@
+import { formatDateDe } from "@/lib/time";
 import { Document, Image, Page, Path, StyleSheet, Svg, Text, View } from "@react-pdf/renderer";
 import type { ReactElement } from "react";
 
-import { formatDateDe, formatQuantity, formatVatRate } from "@/lib/invoices/calc";
+import { formatQuantity, formatVatRate } from "@/lib/invoices/calc";
 import { REVERSE_CHARGE_NOTE, type InvoicePdfData, type IssuerConfig } from "@/lib/invoices/pdf/types";
 import { formatEuro } from "@/lib/money";
-import { giroCodePath, invoiceGiroCode } from "@/lib/payments/girocode";
+import { giroCodePath, invoiceGiroCode } from "@/lib/invoices/girocode";
 
 /** react-pdf's default hyphenation is English; German invoices break words instead. */
 const noHyphens = (word: string): string[] => [word];
-
 
 const COLOR_TEXT = "#1f2933";
 const COLOR_MUTED = "#616e7c";

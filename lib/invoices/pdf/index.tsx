@@ -1,6 +1,6 @@
+import { addDays } from "@/lib/time";
 import { readFile } from "node:fs/promises";
 
-import { addDaysIso } from "@/lib/invoices/calc";
 import { REVERSE_CHARGE_NOTE, type InvoicePdfData, type IssuerConfig } from "@/lib/invoices/pdf/types";
 
 export type { InvoiceKind, InvoicePdfData, InvoicePdfItem, InvoicePdfRecipient, IssuerConfig } from "@/lib/invoices/pdf/types";
@@ -68,7 +68,7 @@ async function loadLogo(path: string): Promise<{ data: Buffer; format: "png" | "
 
 /** Due date printed on the invoice: explicit due_date or invoice_date + payment terms. */
 export function resolveDueDate(data: Pick<InvoicePdfData, "due_date" | "invoice_date">, issuer: Pick<IssuerConfig, "payment_terms_days">): string {
-  return data.due_date ?? addDaysIso(data.invoice_date, issuer.payment_terms_days);
+  return data.due_date ?? addDays(data.invoice_date, issuer.payment_terms_days);
 }
 
 /**

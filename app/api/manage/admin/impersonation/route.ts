@@ -1,4 +1,4 @@
-import { presentImpersonation, startImpersonation, stopImpersonation } from "@/lib/admin/impersonation";
+import { presentImpersonation, startImpersonation, stopImpersonation } from "@/lib/auth/impersonation";
 import { startImpersonationSchema } from "@/lib/admin/schemas";
 import { parseJsonBody } from "@/lib/http/body";
 import { staffRoute } from "@/lib/doors/manage/route";

@@ -1,6 +1,6 @@
 import { instanceRoute } from "@/lib/doors/manage/route";
 import { intIdParam } from "@/lib/http/params";
-import { getEInvoice } from "@/lib/einvoice/service";
+import { getEInvoice } from "@/lib/invoices/einvoice/service";
 import { eInvoiceResponse, parseEInvoiceFormat } from "@/lib/doors/kit/files";
 
 /** XML e-invoice (CII/ZUGFeRD or XRechnung per instance setting; `?format=` overrides). */

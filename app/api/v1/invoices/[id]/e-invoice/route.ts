@@ -1,5 +1,5 @@
 import { intIdParam } from "@/lib/http/params";
-import { getEInvoice } from "@/lib/einvoice/service";
+import { getEInvoice } from "@/lib/invoices/einvoice/service";
 import { eInvoiceResponse, parseEInvoiceFormat } from "@/lib/doors/kit/files";
 import { v1TenantRoute } from "@/lib/doors/v1/route";
 import { requireSingleTenant } from "@/lib/doors/v1/tenant";

@@ -4,11 +4,12 @@ import { parseJsonBody } from "@/lib/http/body";
 import { staffRoute } from "@/lib/doors/manage/route";
 import { recordPayment } from "@/lib/invoices/commands";
 import { invoiceIdParam } from "@/lib/invoices/params";
+import { getInvoiceForStaff } from "@/lib/invoices/queries";
 import { paymentSchema } from "@/lib/invoices/schemas";
 
 export const POST = staffRoute({ permission: "invoice.write" }, async ({ req, ip, params, auth }) => {
   const id = invoiceIdParam(params);
   const input = await parseJsonBody(req, paymentSchema);
-  const invoice = await recordPayment(id, input, userActor(auth.principal, ip));
-  return NextResponse.json({ message: "Zahlung erfasst", invoice }, { status: 201 });
+  await recordPayment(userActor(auth.principal, ip), { ...input, invoiceId: id });
+  return NextResponse.json({ message: "Zahlung erfasst", invoice: await getInvoiceForStaff(id) }, { status: 201 });
 });

@@ -12,5 +12,5 @@ const bodySchema = z.object({
 export const POST = staffRoute({ permission: "invoice.write" }, async ({ req, params, auth, ip }) => {
   const entryId = intIdParam(params, "id", "Bankbuchung nicht gefunden.");
   const { invoice_id } = await parseJsonBody(req, bodySchema);
-  return assignBankEntry(entryId, invoice_id, userActor(auth.principal, ip));
+  return assignBankEntry(userActor(auth.principal, ip), { entryId, invoiceId: invoice_id });
 });

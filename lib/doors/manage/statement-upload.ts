@@ -1,6 +1,6 @@
 import { BadRequestError, PayloadTooLargeError } from "@/lib/errors";
 import { readBodyBytes } from "@/lib/http/body";
-import { MAX_STATEMENT_BYTES } from "./import";
+import { MAX_STATEMENT_BYTES } from "@/lib/payments/import";
 
 const TOO_LARGE = "Der Kontoauszug ist zu groß (höchstens 5 MB).";
 

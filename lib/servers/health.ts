@@ -9,7 +9,8 @@
  *   not probed, not a problem and never alerted.
  * - `online`: every probed URL answers → `healthy`; some fail → `degraded`;
  *   all fail → `unhealthy`. Not probed yet → `healthy` (Hetzner says it runs).
- * - starting / stopping / rebooting / initializing → `degraded`; unknown → `unknown`.
+ * - starting / stopping / rebooting / initializing / migrating / rebuilding /
+ *   deleting → `degraded`; unknown → `unknown`.
  */
 import { and, desc, eq } from "drizzle-orm";
 import { healthChecks } from "@/db/schema";
