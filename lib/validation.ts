@@ -1,10 +1,12 @@
 import { z } from "zod";
-import { MAX_INT_ID } from "@/lib/http/params";
 
 // Fallback messages of zod in German; the fields below carry their own wording.
 z.config(z.locales.de());
 
-export { z, MAX_INT_ID };
+export { z };
+
+/** Serial ids are PostgreSQL `integer` (1 … 2 147 483 647). */
+export const MAX_INT_ID = 2_147_483_647;
 
 /** Ids are PostgreSQL `integer`: a larger number is refused (422) before it reaches a query. */
 export const ID_TOO_LARGE = { error: `Die ID darf höchstens ${MAX_INT_ID} sein.` };

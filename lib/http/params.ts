@@ -1,4 +1,5 @@
 import { NotFoundError } from "@/lib/errors";
+import { MAX_INT_ID } from "@/lib/validation";
 
 /**
  * Route parameters. Every id that does not fit its column is "not found"
@@ -7,7 +8,7 @@ import { NotFoundError } from "@/lib/errors";
  */
 export type RouteParamValues = Record<string, string | string[] | undefined>;
 
-export const MAX_INT_ID = 2_147_483_647;
+export { MAX_INT_ID };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A positive integer id from a path segment or query value; anything else → `null`. */
