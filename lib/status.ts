@@ -3,20 +3,17 @@ import { getDb, type Db } from "@/db/client";
 import { preparedQuery } from "@/db/prepared";
 import { billing, servers, tierPriceChanges } from "@/db/schema";
 import { config } from "@/lib/config";
-import { effectiveStatus, INSTANCE_STATUS_LABELS, meshcentralHost, portalHost, type InstanceContext } from "@/lib/instances/present";
+import { effectiveStatus, meshcentralHost, portalHost, type InstanceContext } from "@/lib/instances/present";
 import { formatEuro } from "@/lib/money";
 import { HEALTH_LABELS, SERVER_STATUS_LABELS } from "@/lib/servers/labels";
+import { BILLING_STATUS_LABELS, INSTANCE_STATUS_LABELS } from "@/lib/labels";
 import { apiTimestamp } from "@/lib/time";
 import { paymentInfo } from "@/lib/dunning/payment-info";
 import { billingToday } from "@/lib/billing/clock";
 import { instanceTierPriceOn, upcomingLabel } from "@/lib/billing/tier-prices";
 
-export const BILLING_STATUS_LABELS: Record<string, string> = {
-  trial: "Testphase",
-  active: "Aktiv",
-  past_due: "Zahlung überfällig",
-  cancelled: "Gekündigt",
-};
+/** Re-exported for the benchmark server, which reads the labels from here. */
+export { BILLING_STATUS_LABELS };
 
 /** The reads of /status, built once per database handle (db/prepared.ts). */
 function statusQueries(db: Db) {

@@ -5,7 +5,7 @@ z.config(z.locales.de());
 
 export { z };
 
-/** Serial ids are PostgreSQL `integer` (1 … 2 147 483 647). */
+/** The largest serial id (PostgreSQL `integer`); a larger id is "not found" or a validation error, never a database error. */
 export const MAX_INT_ID = 2_147_483_647;
 
 /** Ids are PostgreSQL `integer`: a larger number is refused (422) before it reaches a query. */

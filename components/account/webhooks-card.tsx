@@ -16,7 +16,7 @@ import { useToast } from "@/components/ui/toast";
 import { apiFetch, ApiError } from "@/lib/client/api";
 import { formatDateTime } from "@/lib/client/format";
 import type { WebhookEndpointView, listWebhookDeliveries } from "@/lib/webhooks/endpoints";
-import { WEBHOOK_EVENT_LABELS, type WebhookEventType } from "@/lib/webhooks/catalog";
+import { WEBHOOK_EVENT_LABELS, type WebhookEventType } from "@/lib/events/catalog";
 
 type Deliveries = Awaited<ReturnType<typeof listWebhookDeliveries>>;
 const EVENTS = Object.keys(WEBHOOK_EVENT_LABELS) as WebhookEventType[];

@@ -19,9 +19,11 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { UsersPanel } from "./users-panel";
 import { Pagination } from "@/components/ui/pagination";
 import { ServerControl } from "@/components/server/server-control";
+import { ServerMetrics } from "@/components/server/server-metrics";
 import { useAccess } from "@/components/portal/me-context";
 import { DunningPauseCard } from "@/components/dunning/dunning-pause";
 import { HealthAlertsCard } from "./health-alerts-card";
+import { BILLING_STATUS_LABELS, INSTANCE_STATUS_LABELS, labelOptions } from "@/lib/labels";
 
 type DetailResponse = { instance: AdminInstanceDetail };
 
@@ -105,6 +107,7 @@ export function InstanceDetail({ id, currentUserId, canManage: mayManage }: { id
             Serversteuerung
           </h2>
           <ServerControl endpoint={`/api/manage/admin/instances/${i.id}/server`} customerName={i.company_name} />
+          <ServerMetrics endpoint={`/api/manage/admin/instances/${i.id}/server/metrics`} />
         </section>
       )}
       <UsersPanel instanceId={i.id} title="Benutzer der Instanz" currentUserId={currentUserId} />
@@ -269,24 +272,14 @@ function EditCard({ instance }: { instance: AdminInstanceDetail }) {
             label="Abrechnungsstatus"
             value={form.billing_status}
             onChange={set("billing_status")}
-            options={[
-              { value: "trial", label: "Testphase" },
-              { value: "active", label: "Aktiv" },
-              { value: "past_due", label: "Zahlung überfällig" },
-              { value: "cancelled", label: "Gekündigt" },
-            ]}
+            options={labelOptions(BILLING_STATUS_LABELS)}
             error={errors.billing_status?.[0]}
           />
           <Select
             label="Betriebsstatus"
             value={form.status}
             onChange={set("status")}
-            options={[
-              { value: "provisioning", label: "Wird eingerichtet" },
-              { value: "online", label: "Online" },
-              { value: "offline", label: "Offline" },
-              { value: "maintenance", label: "Wartung" },
-            ]}
+            options={labelOptions(INSTANCE_STATUS_LABELS, ["provisioning", "online", "offline", "maintenance"])}
             error={errors.status?.[0]}
           />
           <span />

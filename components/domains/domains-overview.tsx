@@ -14,6 +14,7 @@ import { DomainWizard } from "./domain-wizard";
 import { HostName } from "./host-name";
 import { KIND_PATHS, KIND_TITLES, type ApplyResponse, type DomainConfiguration, type DomainKind, type DomainKindView } from "./types";
 import { QueryError } from "@/components/ui/query-error";
+import { DetailRow } from "@/components/ui/detail-row";
 
 const tone = (status: string) =>
   status === "applied" ? "green" : status === "failed" ? "amber" : status === "pending" ? "blue" : "slate";
@@ -55,15 +56,6 @@ export function DomainsOverview() {
   );
 }
 
-function Row({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div className="flex flex-wrap justify-between gap-x-4 gap-y-1 border-b border-slate-100 py-2 text-sm last:border-0">
-      <dt className="text-slate-500">{label}</dt>
-      <dd className="break-all text-right font-medium text-slate-900">{children}</dd>
-    </div>
-  );
-}
-
 function DomainCard({ view, canWrite }: { view: DomainKindView; canWrite: boolean }) {
   const access = useAccess();
   // Shown but disabled, with the reason, when the user may not change domains.
@@ -95,28 +87,28 @@ function DomainCard({ view, canWrite }: { view: DomainKindView; canWrite: boolea
     <Card title={KIND_TITLES[kind]}>
       <div data-testid={`domain-card-${kind}`}>
         <dl>
-          <Row label="Erreichbar unter">
+          <DetailRow wrap label="Erreichbar unter">
             <HostName host={view.url.replace(/^https?:\/\//, "")} href={view.url} prefix="https://" testId={`active-url-${kind}`} />
-          </Row>
-          <Row label="Standard-Domain">
+          </DetailRow>
+          <DetailRow wrap label="Standard-Domain">
             <HostName host={view.default_domain} />
-          </Row>
-          <Row label="Eigene Domain">
+          </DetailRow>
+          <DetailRow wrap label="Eigene Domain">
             {view.custom_domain ? (
               <HostName host={view.custom_domain} testId={`custom-domain-${kind}`} />
             ) : (
               <span data-testid={`custom-domain-${kind}`}>nicht eingerichtet</span>
             )}
-          </Row>
-          <Row label="Zustand">
+          </DetailRow>
+          <DetailRow wrap label="Zustand">
             <Badge tone={tone(view.status)}>
               <span data-testid={`domain-status-${kind}`}>{view.status_label}</span>
             </Badge>
-          </Row>
-          {view.applied_at && <Row label="Angewendet am">{formatDateTime(view.applied_at)}</Row>}
-          <Row label="CNAME-Ziel">
+          </DetailRow>
+          {view.applied_at && <DetailRow wrap label="Angewendet am">{formatDateTime(view.applied_at)}</DetailRow>}
+          <DetailRow wrap label="CNAME-Ziel">
             <code className="font-mono">{view.cname_target}</code>
-          </Row>
+          </DetailRow>
         </dl>
 
         {view.last_error && (

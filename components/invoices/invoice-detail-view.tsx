@@ -82,13 +82,13 @@ export function InvoiceDetailView({ invoice, actions, linkBase }: { invoice: Inv
           </table>
         </div>
         <dl className="mt-4 ml-auto max-w-sm space-y-1 text-sm" data-testid="invoice-totals">
-          <Row label="Summe netto" value={invoice.totals.net_formatted} />
+          <TotalRow label="Summe netto" value={invoice.totals.net_formatted} />
           {invoice.tax_breakdown.map((entry) => (
-            <Row key={entry.vat_rate} label={`Umsatzsteuer ${entry.vat_rate_label} auf ${entry.net_formatted}`} value={entry.vat_formatted} />
+            <TotalRow key={entry.vat_rate} label={`Umsatzsteuer ${entry.vat_rate_label} auf ${entry.net_formatted}`} value={entry.vat_formatted} />
           ))}
-          <Row label="Gesamtbetrag brutto" value={invoice.totals.gross_formatted} strong />
-          <Row label="Bezahlt" value={invoice.totals.paid_formatted} />
-          <Row label="Offener Betrag" value={invoice.totals.remaining_formatted} strong />
+          <TotalRow label="Gesamtbetrag brutto" value={invoice.totals.gross_formatted} strong />
+          <TotalRow label="Bezahlt" value={invoice.totals.paid_formatted} />
+          <TotalRow label="Offener Betrag" value={invoice.totals.remaining_formatted} strong />
         </dl>
         {invoice.girocode && <GiroCodeImage payload={invoice.girocode} />}
         {invoice.reverse_charge && <p className="mt-3 text-sm text-slate-600">Steuerschuldnerschaft des Leistungsempfängers (Reverse Charge)</p>}
@@ -125,7 +125,7 @@ function Info({ label, value }: { label: string; value: string }) {
   );
 }
 
-function Row({ label, value, strong = false }: { label: string; value: string; strong?: boolean }) {
+function TotalRow({ label, value, strong = false }: { label: string; value: string; strong?: boolean }) {
   return (
     <div className={`flex justify-between gap-4 ${strong ? "border-t border-slate-200 pt-1 font-semibold" : ""}`}>
       <dt>{label}</dt>

@@ -11,6 +11,7 @@ import { PaymentDue } from "@/components/dunning/payment-due";
 import { HostName } from "@/components/domains/host-name";
 import { useAccess } from "@/components/portal/me-context";
 import { locationLabel, serverTypeLabel } from "@/lib/servers/labels";
+import { DetailRow } from "@/components/ui/detail-row";
 
 const statusTone = (status: string) =>
   status === "online" || status === "healthy" || status === "active"
@@ -20,15 +21,6 @@ const statusTone = (status: string) =>
       : status === "unknown" || status === "none"
         ? "slate"
         : "amber";
-
-function Row({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div className="flex justify-between gap-4 border-b border-slate-100 py-2 text-sm last:border-0">
-      <dt className="text-slate-500">{label}</dt>
-      <dd className="text-right font-medium text-slate-900">{children}</dd>
-    </div>
-  );
-}
 
 /**
  * The customer's overview. Each value appears once: the address the portal is
@@ -105,32 +97,32 @@ export function StatusOverview({ supportEmail }: { supportEmail: string }) {
           }
         >
           <dl>
-            <Row label="Status">
+            <DetailRow label="Status">
               <Badge tone={statusTone(s.server.status)}>
                 <span data-testid="server-status">{s.server.status_label}</span>
               </Badge>
-            </Row>
-            <Row label="Zustand">
+            </DetailRow>
+            <DetailRow label="Zustand">
               <Badge tone={statusTone(s.server.health_status)}>{s.server.health_status_label}</Badge>
-            </Row>
-            <Row label="IPv4">{s.server.ipv4 ?? "–"}</Row>
-            <Row label="Servertyp">{serverTypeLabel(s.server.server_type) ?? "–"}</Row>
-            <Row label="Standort">
+            </DetailRow>
+            <DetailRow label="IPv4">{s.server.ipv4 ?? "–"}</DetailRow>
+            <DetailRow label="Servertyp">{serverTypeLabel(s.server.server_type) ?? "–"}</DetailRow>
+            <DetailRow label="Standort">
               <span title={s.server.datacenter ?? undefined}>{locationLabel(s.server.datacenter) ?? "–"}</span>
-            </Row>
-            <Row label="Zuletzt abgefragt">{formatDateTime(s.server.last_synced_at)}</Row>
+            </DetailRow>
+            <DetailRow label="Zuletzt abgefragt">{formatDateTime(s.server.last_synced_at)}</DetailRow>
           </dl>
         </Card>
         <Card title="Abrechnung">
           <dl>
-            <Row label="Status">
+            <DetailRow label="Status">
               <Badge tone={statusTone(s.billing.status)}>{s.billing.status_label}</Badge>
-            </Row>
-            <Row label="Tarif">{s.billing.pricing_tier_label}</Row>
-            <Row label="Monatlicher Preis">{s.billing.monthly_price}</Row>
-            {s.billing.upcoming_price_change && <Row label="Neuer Preis">{s.billing.upcoming_price_change.label}</Row>}
-            {s.billing.trial_ends_at && <Row label="Testphase endet">{formatDate(s.billing.trial_ends_at)}</Row>}
-            <Row label="Bezahlt bis">{formatDate(s.billing.paid_until)}</Row>
+            </DetailRow>
+            <DetailRow label="Tarif">{s.billing.pricing_tier_label}</DetailRow>
+            <DetailRow label="Monatlicher Preis">{s.billing.monthly_price}</DetailRow>
+            {s.billing.upcoming_price_change && <DetailRow label="Neuer Preis">{s.billing.upcoming_price_change.label}</DetailRow>}
+            {s.billing.trial_ends_at && <DetailRow label="Testphase endet">{formatDate(s.billing.trial_ends_at)}</DetailRow>}
+            <DetailRow label="Bezahlt bis">{formatDate(s.billing.paid_until)}</DetailRow>
           </dl>
         </Card>
         <Card
@@ -162,10 +154,10 @@ export function StatusOverview({ supportEmail }: { supportEmail: string }) {
         </Card>
         <Card title="Version und Limits">
           <dl>
-            <Row label="App-Version">{s.version.app_version}</Row>
-            <Row label="Portal-Version">{s.version.portal_version}</Row>
-            <Row label="Max. Kunden">{s.limits.max_customers}</Row>
-            <Row label="Max. Geräte">{s.limits.max_devices}</Row>
+            <DetailRow label="App-Version">{s.version.app_version}</DetailRow>
+            <DetailRow label="Portal-Version">{s.version.portal_version}</DetailRow>
+            <DetailRow label="Max. Kunden">{s.limits.max_customers}</DetailRow>
+            <DetailRow label="Max. Geräte">{s.limits.max_devices}</DetailRow>
           </dl>
         </Card>
       </div>
@@ -193,7 +185,7 @@ function DomainRow({
 }) {
   const host = customDomain ?? defaultDomain;
   return (
-    <Row label={label}>
+    <DetailRow label={label}>
       <HostName host={host} href={link ? `https://${host}` : undefined} testId={testId} />
       <span className="block text-xs font-normal text-slate-500" data-testid={`${testId}-note`}>
         {customDomain ? (
@@ -204,6 +196,6 @@ function DomainRow({
           "Standard-Domain · keine eigene Domain eingerichtet"
         )}
       </span>
-    </Row>
+    </DetailRow>
   );
 }

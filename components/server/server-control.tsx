@@ -14,6 +14,7 @@ import { locationLabel, serverTypeLabel } from "@/lib/servers/labels";
 import type { ServerView } from "@/lib/servers/service";
 import { QueryError } from "@/components/ui/query-error";
 import { READ_ONLY_REASON, useAccess } from "@/components/portal/me-context";
+import { DetailRow } from "@/components/ui/detail-row";
 
 type ViewResponse = ServerView & { can_control: boolean };
 type ActionName = "reboot" | "power-off" | "power-on" | "refresh-status" | "force-power-off";
@@ -40,15 +41,6 @@ const CONFIRMS: Partial<Record<ActionName, { title: string; text: string; confir
     confirm: "Sofort ausschalten",
   },
 };
-
-function Row({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div className="flex justify-between gap-4 border-b border-slate-100 py-2 text-sm last:border-0">
-      <dt className="text-slate-500">{label}</dt>
-      <dd className="text-right font-medium text-slate-900">{children}</dd>
-    </div>
-  );
-}
 
 /**
  * Status and power control of one Hetzner server. Customers use it on /server
@@ -165,25 +157,25 @@ export function ServerControl({ endpoint = "/api/manage/server", customerName }:
     <div className="space-y-4">
       <Card title="Hetzner-Server">
         <dl>
-          <Row label="Status">
+          <DetailRow label="Status">
             <Badge tone={statusTone(s.status)}>
               <span data-testid="server-status">{s.status_label}</span>
             </Badge>
-          </Row>
-          <Row label="Zustand">
+          </DetailRow>
+          <DetailRow label="Zustand">
             <Badge tone={healthTone(s.health_status)}>{s.health_status_label}</Badge>
-          </Row>
-          <Row label="Name">{s.name ?? "–"}</Row>
-          <Row label="IPv4">{s.ipv4 ?? "–"}</Row>
-          <Row label="Servertyp">
+          </DetailRow>
+          <DetailRow label="Name">{s.name ?? "–"}</DetailRow>
+          <DetailRow label="IPv4">{s.ipv4 ?? "–"}</DetailRow>
+          <DetailRow label="Servertyp">
             <span data-testid="server-type">{serverTypeLabel(s.server_type) ?? "–"}</span>
-          </Row>
-          <Row label="Standort">
+          </DetailRow>
+          <DetailRow label="Standort">
             <span data-testid="server-location" title={s.datacenter ?? undefined}>
               {locationLabel(s.datacenter) ?? "–"}
             </span>
-          </Row>
-          <Row label="Zuletzt abgefragt">{formatDateTime(s.last_synced_at)}</Row>
+          </DetailRow>
+          <DetailRow label="Zuletzt abgefragt">{formatDateTime(s.last_synced_at)}</DetailRow>
         </dl>
       </Card>
 

@@ -3,7 +3,7 @@ import type { DbOrTx } from "@/db/types";
 import { activityLog } from "@/db/schema";
 import { actionSpec, type ActivityAction, type ActivityLevel } from "./actions";
 import { actorColumns, type Actor } from "./actor";
-import { webhookEventsForActivity } from "@/lib/webhooks/events";
+import { webhookEventsForActivity } from "@/lib/events/webhooks";
 
 export type { ActivityLevel };
 

@@ -1,7 +1,8 @@
 import { and, desc, eq, isNotNull, ne, or } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { activityLog, billing, instances, servers } from "@/db/schema";
-import { effectiveStatus, INSTANCE_STATUS_LABELS } from "@/lib/instances/present";
+import { effectiveStatus } from "@/lib/instances/present";
+import { INSTANCE_STATUS_LABELS } from "@/lib/labels";
 import { formatEuro } from "@/lib/money";
 import { apiTimestamp } from "@/lib/time";
 import { HEALTH_LABELS, SERVER_STATUS_LABELS } from "@/lib/servers/labels";

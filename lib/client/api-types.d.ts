@@ -825,6 +825,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/manage/server/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Messwerte des Servers: CPU, Datenträger, Netzwerk (Permission host.read)
+         * @description Aus Hetzners GET /servers/{id}/metrics. CPU in Prozent des ganzen Servers (Hetzner misst je vCPU; geteilt durch die Kerne des Servertyps). Höchstens 30 Tage und 500 Messpunkte je Reihe; summary ist die Textalternative jedes Diagramms.
+         */
+        get: operations["getManageServerMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/manage/server/reboot": {
         parameters: {
             query?: never;
@@ -1280,6 +1300,26 @@ export interface paths {
          * @description Permission tenant.manage.
          */
         delete: operations["deleteManageAdminInstancesByIdServer"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/manage/admin/instances/{id}/server/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Messwerte des Servers der Instanz (CPU, Datenträger, Netzwerk)
+         * @description Permission host.read.
+         */
+        get: operations["getManageAdminInstancesByIdServerMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2944,6 +2984,41 @@ export interface components {
             };
         } & {
             [key: string]: unknown;
+        };
+        ServerMetrics: {
+            /** @enum {string} */
+            range: "1h" | "24h" | "7d" | "30d";
+            start: string;
+            end: string;
+            /** @description Sekunden zwischen zwei Messpunkten (höchstens 500 je Reihe) */
+            step_seconds: number;
+            /** @description vCPUs; CPU ist auf 0–100 % des ganzen Servers umgerechnet */
+            cores: number | null;
+            /** @description UNIX-Sekunden der Messpunkte */
+            timestamps: number[];
+            /** @description Je Reihe ein Wert pro Zeitpunkt (null = kein Messwert). cpu in %, *_iops in Zugriffen/s, *_bandwidth_* in Byte/s, *_pps_* in Paketen/s */
+            series: {
+                [key: string]: (number | null)[];
+            };
+            /** @description Textalternative je Reihe: aktueller Wert, Durchschnitt, Spitze */
+            summary: {
+                [key: string]: {
+                    current: number | null;
+                    average: number | null;
+                    peak: number | null;
+                };
+            };
+            charts: {
+                key: string;
+                title: string;
+                series: {
+                    /** @enum {string} */
+                    key: "cpu" | "disk_iops_read" | "disk_iops_write" | "disk_bandwidth_read" | "disk_bandwidth_write" | "network_pps_in" | "network_pps_out" | "network_bandwidth_in" | "network_bandwidth_out";
+                    label: string;
+                    /** @enum {string} */
+                    unit: "percent" | "iops" | "bytes_per_second" | "packets_per_second";
+                }[];
+            }[];
         };
     };
     responses: never;
@@ -5785,6 +5860,65 @@ export interface operations {
             };
         };
     };
+    getManageServerMetrics: {
+        parameters: {
+            query?: {
+                /** @description Zeitraum: letzte Stunde, 24 Stunden, 7 Tage oder 30 Tage */
+                range?: "1h" | "24h" | "7d" | "30d";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Messwerte */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerMetrics"];
+                };
+            };
+            /** @description Nicht angemeldet */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Gesperrt oder Berechtigung fehlt */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Kein Hetzner-Server zugeordnet oder ungültiger Zeitraum */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Hetzner nicht erreichbar */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+        };
+    };
     postManageServerReboot: {
         parameters: {
             query?: never;
@@ -7545,6 +7679,77 @@ export interface operations {
             };
             /** @description Instanz nicht gefunden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+        };
+    };
+    getManageAdminInstancesByIdServerMetrics: {
+        parameters: {
+            query?: {
+                /** @description Zeitraum: letzte Stunde, 24 Stunden, 7 Tage oder 30 Tage */
+                range?: "1h" | "24h" | "7d" | "30d";
+            };
+            header?: never;
+            path: {
+                /** @description Instanz-ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Messwerte */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerMetrics"];
+                };
+            };
+            /** @description Nicht angemeldet */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Permission host.read fehlt oder Ansicht als Kunde (nur lesen) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Instanz nicht gefunden */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Ungültige Eingaben (errors je Feld) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Hetzner nicht erreichbar */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -9,7 +9,7 @@
  * processes can never leave the server with an older configuration than the
  * database.
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { uniqueViolation } from "@/db/errors";
 import type { Tx } from "@/db/types";
@@ -23,6 +23,7 @@ import { ConflictError, DomainError, NotFoundError, UnprocessableError, Validati
 import type { InstanceContext } from "@/lib/instances/present";
 import { enforceRateLimit, type RateLimitRule } from "@/lib/rate-limit";
 import { apiTimestamp } from "@/lib/time";
+import type { DomainConfig } from "@/lib/instance-agent/client";
 import { applyDomainConfig, type ApplyOutcome } from "./agent";
 
 export const DOMAIN_KINDS = ["portal", "meshcentral"] as const;
@@ -197,6 +198,18 @@ function desiredConfig(rows: Row[]) {
 }
 
 /** After a successful push every row of the instance is live on the server. */
+/**
+ * Pushes the desired configuration to the instance's server inside the domain lock's
+ * transaction: on success every saved domain counts as applied; on failure the rows
+ * `unapplied` selects keep the agent's error (`error` words it).
+ */
+async function pushConfig(tx: Tx, ctx: InstanceContext, desired: DomainConfig, unapplied: SQL, error: (message: string) => string = (m) => m): Promise<ApplyOutcome> {
+  const result = await applyDomainConfig(ctx.instance.name, desired);
+  if (result.ok) await markAllApplied(tx, ctx.instance.id);
+  else await tx.update(customDomains).set({ lastError: error(result.message), updatedAt: new Date() }).where(unapplied);
+  return result;
+}
+
 async function markAllApplied(tx: Tx, instanceId: number) {
   const now = new Date();
   await tx
@@ -246,15 +259,7 @@ export async function setCustomDomain(ctx: InstanceContext, kind: DomainKind, in
           target: [customDomains.instanceId, customDomains.kind],
           set: { domain, applied: false, appliedAt: null, lastError: null, lastCheckStatus: check.status, lastCheckedAt: now, updatedAt: now },
         });
-      const result = await applyDomainConfig(ctx.instance.name, desiredConfig(await loadRows(tx, instanceId)));
-      if (result.ok) {
-        await markAllApplied(tx, instanceId);
-      } else {
-        await tx
-          .update(customDomains)
-          .set({ lastError: result.message, updatedAt: new Date() })
-          .where(and(eq(customDomains.instanceId, instanceId), eq(customDomains.kind, kind)));
-      }
+      const result = await pushConfig(tx, ctx, desiredConfig(await loadRows(tx, instanceId)), and(eq(customDomains.instanceId, instanceId), eq(customDomains.kind, kind))!);
       const previous = before?.domain ?? null;
       const label = KIND_LABELS[kind];
       const replaced = previous && previous !== domain ? ` (vorher ${previous})` : "";
@@ -286,16 +291,8 @@ export async function removeCustomDomain(ctx: InstanceContext, kind: DomainKind,
     const rows = await loadRows(tx, instanceId);
     const current = rows.find((r) => r.kind === kind);
     if (!current) return { row: undefined, outcome: undefined };
-    const result = await applyDomainConfig(ctx.instance.name, desiredConfig(rows.filter((r) => r.kind !== kind)));
-    if (result.ok) {
-      await tx.delete(customDomains).where(eq(customDomains.id, current.id));
-      await markAllApplied(tx, instanceId);
-    } else {
-      await tx
-        .update(customDomains)
-        .set({ lastError: DOMAIN_MESSAGES.removeFailed(result.message), updatedAt: new Date() })
-        .where(eq(customDomains.id, current.id));
-    }
+    const result = await pushConfig(tx, ctx, desiredConfig(rows.filter((r) => r.kind !== kind)), eq(customDomains.id, current.id), DOMAIN_MESSAGES.removeFailed);
+    if (result.ok) await tx.delete(customDomains).where(eq(customDomains.id, current.id));
     const label = KIND_LABELS[kind];
     await recordActivity(tx, actor, {
       instanceId,
@@ -321,15 +318,7 @@ export async function reapplyDomains(ctx: InstanceContext, actor: Actor) {
   const { config: pushed, outcome } = await withDomainLock(instanceId, async (tx) => {
     const rows = await loadRows(tx, instanceId);
     const desired = desiredConfig(rows);
-    const result = await applyDomainConfig(ctx.instance.name, desired);
-    if (result.ok) {
-      await markAllApplied(tx, instanceId);
-    } else {
-      await tx
-        .update(customDomains)
-        .set({ lastError: result.message, updatedAt: new Date() })
-        .where(and(eq(customDomains.instanceId, instanceId), eq(customDomains.applied, false)));
-    }
+    const result = await pushConfig(tx, ctx, desired, and(eq(customDomains.instanceId, instanceId), eq(customDomains.applied, false))!);
     const domains = [desired.portal_domain, desired.meshcentral_domain].filter(Boolean).join(", ") || "nur Standard-Domains";
     await recordActivity(tx, actor, {
       instanceId,

@@ -432,6 +432,56 @@ export async function startHetznerSimulator(
     };
   }
 
+  /**
+   * Metrics like Hetzner's: only the last 30 days, at most 500 samples per series (`step` is
+   * widened), timestamps on multiples of `step`, values as strings, CPU in percent per vCPU.
+   * The values are deterministic (a function of server, series and time): a working day with
+   * more load in the afternoon, some noise and now and then a peak. An off server reports 0.
+   */
+  function metricsJson(server: ServerRecord, q: URLSearchParams): { error: string } | { metrics: unknown } {
+    const types = (q.get("type") ?? "").split(",").filter(Boolean);
+    if (types.length === 0 || types.some((t) => !["cpu", "disk", "network"].includes(t))) return { error: "invalid type" };
+    const startMs = Date.parse(q.get("start") ?? "");
+    const endMs = Date.parse(q.get("end") ?? "");
+    if (Number.isNaN(startMs) || Number.isNaN(endMs) || endMs <= startMs) return { error: "invalid start or end" };
+    const from = Math.max(startMs, now() - 30 * 86_400_000) / 1000;
+    const to = Math.min(endMs, now()) / 1000;
+    const requested = Number(q.get("step") ?? 0) || 0;
+    const step = Math.max(1, requested, Math.ceil((to - from) / 500));
+    const cores = (SERVER_TYPES[server.serverType] ?? { cores: 2 }).cores;
+    const off = server.status === "off";
+    const noise = (seed: number, t: number) => {
+      const x = Math.sin(server.id * 12.9898 + seed * 78.233 + t * 0.000123) * 43758.5453;
+      return x - Math.floor(x);
+    };
+    // 0 at night, 1 in the afternoon (UTC).
+    const daily = (t: number) => Math.max(0, Math.sin(((t / 3600) % 24 - 6) / 24 * 2 * Math.PI));
+    const load = (t: number) => {
+      const peak = noise(99, Math.floor(t / 1800)) > 0.97 ? 45 : 0;
+      return Math.min(100, 6 + 28 * daily(t) + 8 * noise(1, t) + peak);
+    };
+    const series: Record<string, (t: number) => number> = {};
+    if (types.includes("cpu")) series.cpu = (t) => load(t) * cores;
+    if (types.includes("disk")) {
+      series["disk.0.iops.read"] = (t) => 1 + load(t) * 0.4 + 4 * noise(2, t);
+      series["disk.0.iops.write"] = (t) => 3 + load(t) * 0.8 + 6 * noise(3, t);
+      series["disk.0.bandwidth.read"] = (t) => (1 + load(t) * 0.4 + 4 * noise(2, t)) * 16_384;
+      series["disk.0.bandwidth.write"] = (t) => (3 + load(t) * 0.8 + 6 * noise(3, t)) * 12_288;
+    }
+    if (types.includes("network")) {
+      series["network.0.pps.in"] = (t) => 40 + load(t) * 9 + 30 * noise(4, t);
+      series["network.0.pps.out"] = (t) => 35 + load(t) * 7 + 25 * noise(5, t);
+      series["network.0.bandwidth.in"] = (t) => (40 + load(t) * 9 + 30 * noise(4, t)) * 620;
+      series["network.0.bandwidth.out"] = (t) => (35 + load(t) * 7 + 25 * noise(5, t)) * 1150;
+    }
+    const stamps: number[] = [];
+    for (let t = Math.ceil(from / step) * step; t <= to; t += step) stamps.push(t);
+    const time_series = Object.fromEntries(
+      Object.entries(series).map(([name, fn]) => [name, { values: stamps.map((t) => [t, (off ? 0 : fn(t)).toFixed(2)]) }]),
+    );
+    return { metrics: { start: iso(from * 1000), end: iso(to * 1000), step, time_series } };
+  }
+
   function actionJson(a: ActionRecord) {
     return {
       id: a.id,
@@ -635,6 +685,13 @@ export async function startHetznerSimulator(
       const server = f?.type === "unknown_server" ? undefined : servers.get(id);
       if (!server) return sendError(res, "not_found", `server with ID '${id}' not found`, rl);
 
+      // GET /v1/servers/{id}/metrics?type=cpu,disk,network&start=…&end=…&step=…
+      if (method === "GET" && p.length === 3 && p[2] === "metrics") {
+        const answer = metricsJson(server, url.searchParams);
+        if ("error" in answer) return sendError(res, "invalid_input", answer.error, rl);
+        send(res, 200, answer, rl);
+        return;
+      }
       // GET /v1/servers/{id}
       if (method === "GET" && p.length === 2) {
         send(res, 200, { server: serverJson(server) }, rl);

@@ -2,14 +2,10 @@ import { and, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { customDomains, instances, pricingTiers } from "@/db/schema";
 import { NotFoundError } from "@/lib/errors";
+import { INSTANCE_STATUS_LABELS } from "@/lib/labels";
 
-export const INSTANCE_STATUS_LABELS: Record<string, string> = {
-  provisioning: "Wird eingerichtet",
-  online: "Online",
-  offline: "Offline",
-  maintenance: "Wartung",
-  suspended: "Gesperrt",
-};
+/** Re-exported for the benchmark server, which reads the labels from here. */
+export { INSTANCE_STATUS_LABELS };
 
 export type InstanceRow = typeof instances.$inferSelect;
 

@@ -16,13 +16,9 @@
  */
 import { config } from "@/lib/config";
 import { seal, unseal } from "@/lib/crypto/seal";
+import { escapeHtml } from "./html";
 
 const INFO = "manage-portal/mail-secrets/v1";
-
-/** The templates' escaping (kept here: the templates import the mail module, which imports this file). */
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-}
 
 export function secretNote(index: number): string {
   return `[Link/Code ${index + 1} entfernt – steht nur in der zugestellten Mail]`;

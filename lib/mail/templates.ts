@@ -1,4 +1,7 @@
+import { escapeHtml } from "./html";
 import type { Mail } from "./index";
+
+export { escapeHtml };
 
 export function passwordResetMail({ to, name, link, validMinutes }: { to: string; name: string; link: string; validMinutes: number }): Mail {
   const text = [
@@ -21,6 +24,3 @@ export function passwordResetMail({ to, name, link, validMinutes }: { to: string
   return { to, subject: "Passwort zurücksetzen – Manage-Portal", text, html, secrets: [link] };
 }
 
-export function escapeHtml(value: string) {
-  return value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-}

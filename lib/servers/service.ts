@@ -19,7 +19,7 @@ import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { serverActions, servers, users } from "@/db/schema";
 import type { DbOrTx } from "@/db/types";
-import { emitServerStatusChanged } from "@/lib/webhooks/events";
+import { emitServerStatusChanged } from "@/lib/events/webhooks";
 import { actorColumns, recordActivity, systemActor, userActor, type Actor, type ActivityLevel } from "@/lib/activity";
 import type { ActivityAction } from "@/lib/activity/actions";
 import { config } from "@/lib/config";

@@ -14,7 +14,7 @@ import { actorUserId, recordActivity, type Actor } from "@/lib/activity";
 import { seal } from "@/lib/crypto/secret-box";
 import { NotFoundError } from "@/lib/errors";
 import { apiTimestamp } from "@/lib/time";
-import { emitWebhookEvent, TEST_EVENT_TYPE, type WebhookEventType } from "./events";
+import { emitWebhookEvent, TEST_EVENT_TYPE, type WebhookEventType } from "@/lib/events/webhooks";
 import { checkTargetUrl } from "./target";
 
 /** Whose endpoints: one tenant, or the MSP's own (null). */

@@ -10,7 +10,7 @@ import { sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { resultRows } from "@/db/types";
 import { todayIsoDate } from "@/lib/invoices/calc";
-import { emitWebhookEvent, invoiceEventData } from "./events";
+import { emitWebhookEvent, invoiceEventData } from "@/lib/events/webhooks";
 
 export async function scanOverdueInvoices(now = new Date()): Promise<{ emitted: number }> {
   const db = await getDb();

@@ -4,7 +4,7 @@
  */
 import "zod-openapi";
 import { z } from "@/lib/validation";
-import { WEBHOOK_EVENT_TYPES } from "./events";
+import { WEBHOOK_EVENT_TYPES } from "@/lib/events/webhooks";
 
 const timestamp = () => z.string().meta({ format: "date-time", description: "UTC, ganze Sekunden", example: "2026-03-04T10:00:00+00:00" });
 

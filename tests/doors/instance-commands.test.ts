@@ -40,7 +40,7 @@ async function serverState(instanceId: number) {
   return { ...rest, synced: lastSyncedAt !== null, updatedAtSet: updatedAt !== null };
 }
 
-/** The newest activity entry of an instance, without id and time. */
+/** The newest activity entry of an instance, without id, number and time. */
 async function lastEntry(instanceId: number) {
   const [row] = await database
     .db()
@@ -49,7 +49,7 @@ async function lastEntry(instanceId: number) {
     .where(eq(activityLog.instanceId, instanceId))
     .orderBy(desc(activityLog.createdAt), desc(activityLog.id))
     .limit(1);
-  const { id, createdAt, ip, ...rest } = row;
+  const { id, seq, createdAt, ip, ...rest } = row;
   return rest;
 }
 

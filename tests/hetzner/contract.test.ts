@@ -128,6 +128,11 @@ function shapeDiff(reference: unknown, actual: unknown, at = "$"): string[] {
   if (Array.isArray(reference)) {
     if (!Array.isArray(actual)) return [`${at}: array expected`];
     if (reference.length === 0) return [];
+    // A tuple such as a metrics sample [unix seconds, "value"]: compare position by position.
+    if (new Set(reference.map((r) => typeof r)).size > 1) {
+      if (actual.length !== reference.length) return [`${at}: tuple of ${reference.length} expected`];
+      return reference.flatMap((r, i) => shapeDiff(r, actual[i], `${at}[${i}]`));
+    }
     return actual.flatMap((item, i) => shapeDiff(reference[0], item, `${at}[${i}]`));
   }
   if (typeof reference === "object") {
@@ -146,6 +151,27 @@ describe("simulator → the API's example answers", () => {
   afterEach(async () => {
     while (open.length) await open.pop()!.close();
   });
+  it("answers metrics within Hetzner's limits: the last 30 days, at most 500 samples, every series named as the API does", async () => {
+    const s = await startHetznerSimulator({ servers: [...DEMO_SERVERS] });
+    open.push(s);
+    const client = createHetznerClient({ baseUrl: s.url, token: TOKEN });
+    const end = new Date();
+    const metrics = await client.getMetrics(1001, { types: ["cpu", "disk", "network"], start: new Date(end.getTime() - 90 * 86_400_000), end, step: 60 });
+    expect(Object.keys(metrics.series).sort()).toEqual(
+      ["cpu", "disk.0.bandwidth.read", "disk.0.bandwidth.write", "disk.0.iops.read", "disk.0.iops.write", "network.0.bandwidth.in", "network.0.bandwidth.out", "network.0.pps.in", "network.0.pps.out"],
+    );
+    for (const series of Object.values(metrics.series)) expect(series.length).toBeLessThanOrEqual(500);
+    expect(end.getTime() - metrics.start.getTime()).toBeLessThanOrEqual(30 * 86_400_000 + 1000);
+    expect(metrics.step).toBeGreaterThanOrEqual(Math.ceil((30 * 86_400) / 500));
+    // Deterministic: the same question gives the same answer.
+    const again = await client.getMetrics(1001, { types: ["cpu"], start: new Date(end.getTime() - 3600_000), end, step: 60 });
+    const once = await client.getMetrics(1001, { types: ["cpu"], start: new Date(end.getTime() - 3600_000), end, step: 60 });
+    expect(again.series.cpu).toEqual(once.series.cpu);
+    // CPU in percent per vCPU: a CX22 (2 vCPUs) can exceed 100, never 200.
+    expect(Math.max(...metrics.series.cpu.map((p) => p.v!))).toBeLessThanOrEqual(200);
+  });
+
+
   async function sim() {
     const s = await startHetznerSimulator({ servers: [...DEMO_SERVERS], actionDurationMs: 60_000 });
     open.push(s);
@@ -169,6 +195,10 @@ describe("simulator → the API's example answers", () => {
     expect(shapeDiff(hetznerReference("action"), started.body)).toEqual([]);
     const id = (started.body as { action: { id: number } }).action.id;
     expect(shapeDiff(hetznerReference("action"), (await get("GET", `/actions/${id}`)).body)).toEqual([]);
+
+    const now = Date.now();
+    const cpu = await get("GET", `/servers/1001/metrics?type=cpu&start=${new Date(now - 3600_000).toISOString()}&end=${new Date(now).toISOString()}&step=60`);
+    expect(shapeDiff(hetznerReference("metrics"), cpu.body)).toEqual([]);
 
     const locked = await get("POST", "/servers/1001/actions/poweroff");
     expect(locked.status).toBe(423);

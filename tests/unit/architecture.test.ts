@@ -146,6 +146,12 @@ describe("module boundaries (lib/README.md)", () => {
     expect(builders).toEqual([]);
   });
 
+  it("has a README that names every folder and loose file of lib/", () => {
+    const readme = readFileSync("lib/README.md", "utf8");
+    const entries = readdirSync("lib").filter((name) => name !== "README.md");
+    expect(entries.filter((name) => !readme.includes(`lib/${name}`))).toEqual([]);
+  });
+
   it("keeps auth free of API v1", () => {
     const auth = lib.filter((m) => unitOf(m.file) === "auth");
     expect(auth.length).toBeGreaterThan(5);

@@ -10,8 +10,9 @@ import { archiveQuery, cancelSchema, customerListQuery, draftSchema, paymentSche
 import { listMailsQuery } from "@/lib/mail/staff";
 import { serverActionBody } from "@/lib/servers/schemas";
 import { emailField, MAX_INT_ID, newPasswordField, pageQuery, passwordField, z } from "@/lib/validation";
-import { TEST_EVENT_TYPE, WEBHOOK_EVENT_LABELS, WEBHOOK_EVENT_TYPES, webhookPayloadSchema } from "@/lib/webhooks/events";
+import { TEST_EVENT_TYPE, WEBHOOK_EVENT_LABELS, WEBHOOK_EVENT_TYPES, webhookPayloadSchema } from "@/lib/events/webhooks";
 import * as wh from "@/lib/webhooks/schemas";
+import { metricsQuery, serverMetricsResponse } from "@/lib/servers/metrics";
 import * as s from "./schemas";
 
 /**
@@ -541,6 +542,18 @@ const managePaths: ZodOpenApiPathsObject = {
   },
   "/api/manage/status": { get: m("Status der Instanz (Server, Abrechnung, Domains)", { responses: { "200": ok("Status", manageStatus) } }) },
   "/api/manage/server": { get: m("Server-Ansicht mit laufender Aktion") },
+  "/api/manage/server/metrics": {
+    get: m("Messwerte des Servers: CPU, Datenträger, Netzwerk (Permission host.read)", {
+      description:
+        "Aus Hetzners GET /servers/{id}/metrics. CPU in Prozent des ganzen Servers (Hetzner misst je vCPU; geteilt durch die Kerne des Servertyps). Höchstens 30 Tage und 500 Messpunkte je Reihe; summary ist die Textalternative jedes Diagramms.",
+      requestParams: { query: metricsQuery },
+      responses: {
+        "200": ok("Messwerte", serverMetricsResponse),
+        "422": mErr("Kein Hetzner-Server zugeordnet oder ungültiger Zeitraum"),
+        "500": mErr("Hetzner nicht erreichbar"),
+      },
+    }),
+  },
   "/api/manage/server/reboot": { post: manageServerAction },
   "/api/manage/server/power-off": { post: manageServerAction },
   "/api/manage/server/power-on": { post: manageServerAction },
@@ -687,6 +700,14 @@ const staffPaths: ZodOpenApiPathsObject = {
       conflict: "Server gehört einer anderen Instanz",
     }),
     delete: staff(T.instances, "Hetzner-Server trennen", { permission: "tenant.manage", notFound: "instance", requestParams: instanceIdPath }),
+  },
+  "/api/manage/admin/instances/{id}/server/metrics": {
+    get: staff(T.instances, "Messwerte des Servers der Instanz (CPU, Datenträger, Netzwerk)", {
+      permission: "host.read",
+      notFound: "instance",
+      requestParams: { ...instanceIdPath, query: metricsQuery },
+      responses: { "200": ok("Messwerte", serverMetricsResponse), "500": mErr("Hetzner nicht erreichbar") },
+    }),
   },
   "/api/manage/admin/instances/{id}/server/{action}": {
     post: staff(T.instances, "Server-Aktion für die Instanz (3/min pro Instanz)", {

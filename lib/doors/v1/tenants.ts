@@ -11,7 +11,8 @@ import { paginationMeta, type Actor } from "@/lib/activity";
 import { NotFoundError } from "@/lib/errors";
 import { isUuid } from "@/lib/http/params";
 import { linkServer, reactivateInstance, suspendInstance } from "@/lib/instances/commands";
-import { INSTANCE_STATUS_LABELS, effectiveStatus } from "@/lib/instances/present";
+import { effectiveStatus } from "@/lib/instances/present";
+import { INSTANCE_STATUS_LABELS } from "@/lib/labels";
 import { apiTimestamp } from "@/lib/time";
 import { getHostOf } from "./hosts";
 

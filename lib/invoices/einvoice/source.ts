@@ -11,7 +11,7 @@ import { NotFoundError, ValidationError } from "@/lib/errors";
 import type { CalculatedLine } from "@/lib/invoices/calc";
 import { currentIssuer } from "@/lib/invoices/issuer-config";
 import type { IssuerConfig } from "@/lib/invoices/pdf/types";
-import type { InvoiceRow } from "@/lib/invoices/rows";
+import { lineFromItem, type InvoiceRow } from "@/lib/invoices/rows";
 import type { EInvoiceSource } from "./map";
 
 // ---------------------------------------------------------------------------
@@ -69,15 +69,7 @@ export async function sourceFor(db: DbOrTx, row: InvoiceRow): Promise<EInvoiceSo
     ? await db.select({ invoiceNumber: invoices.invoiceNumber, invoiceDate: invoices.invoiceDate }).from(invoices).where(eq(invoices.id, row.cancelsInvoiceId))
     : [];
   const settings = await getEinvoiceSettings(row.instanceId, db);
-  const lines: CalculatedLine[] = items.map((item) => ({
-    position: item.position,
-    description: item.description,
-    quantity_milli: item.quantityMilli,
-    unit: item.unit,
-    unit_price_cents: item.unitPriceCents,
-    vat_rate: item.vatRate,
-    net_cents: item.netCents,
-  }));
+  const lines: CalculatedLine[] = items.map(lineFromItem);
   return {
     kind: row.kind,
     invoiceNumber: row.invoiceNumber,

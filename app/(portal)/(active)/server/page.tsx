@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { ServerControl } from "@/components/server/server-control";
+import { ServerMetrics } from "@/components/server/server-metrics";
 import { EmptyState } from "@/components/ui/card";
 import { requireMe } from "@/lib/doors/pages/guards";
 
@@ -11,10 +12,13 @@ export default async function ServerPage() {
     <div className="space-y-4">
       <div>
         <h1 className="text-2xl font-bold">Server</h1>
-        <p className="text-sm text-slate-500">Status und Steuerung Ihres Hetzner-Servers.</p>
+        <p className="text-sm text-slate-500">Status, Steuerung und Auslastung Ihres Hetzner-Servers.</p>
       </div>
       {me.instance ? (
-        <ServerControl />
+        <>
+          <ServerControl />
+          <ServerMetrics />
+        </>
       ) : (
         <EmptyState title="Sie sind als MSP-Mitarbeiter angemeldet.">Ihrem Konto ist keine Kundeninstanz zugeordnet.</EmptyState>
       )}
