@@ -1,3 +1,4 @@
+import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
@@ -10,7 +11,10 @@ export default defineConfig({
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // One migration for the run; every file works on its own copy (tests/helpers/db.ts), so files run in parallel.
+    globalSetup: ["tests/helpers/global-setup.ts"],
     pool: "forks",
-    fileParallelism: false,
+    fileParallelism: true,
+    maxWorkers: Number(process.env.TEST_WORKERS) || Math.max(2, os.availableParallelism()),
   },
 });

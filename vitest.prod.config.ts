@@ -3,7 +3,8 @@ import { defineConfig } from "vitest/config";
 
 /**
  * `npm run test:scale`: the production build as separate processes on
- * PostgreSQL behind Caddy (tests/prod/harness.ts). Needs `next build` first,
+ * PostgreSQL behind Caddy (tests/prod/harness.ts), started from a pruned
+ * production install (tests/prod/install.ts). Needs `npm run build` first,
  * a PostgreSQL server (DATABASE_URL's, or postgres@127.0.0.1:5432) and caddy.
  */
 export default defineConfig({
@@ -11,6 +12,7 @@ export default defineConfig({
   test: {
     include: ["tests/prod/**/*.test.ts"],
     environment: "node",
+    globalSetup: ["tests/prod/install.ts"],
     testTimeout: 120_000,
     hookTimeout: 180_000,
     pool: "forks",

@@ -23,7 +23,9 @@ const globalStore = globalThis as unknown as { __manageDb?: Promise<Handle> };
  * otherwise the embedded PGlite stored in PGLITE_DIR (":memory:" for an in-memory one).
  * Migrations are applied on open.
  */
-export async function openDatabase(opts: { url?: string; pgliteDir?: string; poolSize?: number } = {}): Promise<Handle> {
+export async function openDatabase(
+  opts: { url?: string; pgliteDir?: string; poolSize?: number; /** an in-memory PGlite starts from this data-dir dump (tests: a migrated snapshot) */ pgliteSnapshot?: Blob } = {},
+): Promise<Handle> {
   const url = opts.url ?? process.env.DATABASE_URL;
   let handle: Handle;
   if (url) {
@@ -44,7 +46,7 @@ export async function openDatabase(opts: { url?: string; pgliteDir?: string; poo
     const { drizzle } = await import("drizzle-orm/pglite");
     const dir = opts.pgliteDir ?? process.env.PGLITE_DIR ?? ".data/pglite";
     if (dir !== ":memory:") mkdirSync(dir, { recursive: true });
-    const client = dir === ":memory:" ? new PGlite() : new PGlite(dir);
+    const client = dir !== ":memory:" ? new PGlite(dir) : opts.pgliteSnapshot ? new PGlite({ loadDataDir: opts.pgliteSnapshot }) : new PGlite();
     const db = drizzle(client, { schema }) as PgliteDatabase<Schema>;
     handle = { db: db as unknown as Db, close: () => client.close(), kind: "pglite" };
   }

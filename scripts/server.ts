@@ -20,7 +20,6 @@ import { closeDb, getDbHandle, poolUsage } from "@/db/client";
 import { config } from "@/lib/config";
 import { markServedByPortalServer } from "@/lib/http/client-ip";
 import { startJobRunner, type JobRunner } from "@/lib/jobs/runner";
-import { setJobQueue, startJobSender, stopJobQueue } from "@/lib/jobs/queue";
 import { logger } from "@/lib/observability/logger";
 import { setDbPoolProvider } from "@/lib/observability/metrics";
 import { isShuttingDown, markShuttingDown } from "@/lib/observability/readiness";
@@ -57,12 +56,9 @@ export async function startPortalServer(options: { dev: boolean; dir?: string; p
   setDbPoolProvider(() => poolUsage(db));
   const jobsInProcess = cfg.JOBS_IN_PROCESS ?? db.kind === "pglite";
   let runner: JobRunner | undefined;
-  if (jobsInProcess) {
-    runner = await startJobRunner({ handle: db });
-    setJobQueue(runner.boss);
-  } else {
-    await startJobSender(db);
-  }
+  // Without in-process jobs this process holds no pg-boss at all: nothing here sends jobs, and /api/ready
+  // sees the queue's schema (created by the worker) with one SQL query.
+  if (jobsInProcess) runner = await startJobRunner({ handle: db });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -84,8 +80,7 @@ export async function startPortalServer(options: { dev: boolean; dir?: string; p
       if (!drained) log.warn({ in_flight: listener.inFlight() }, "shutdown timeout: closing remaining connections");
       server.closeAllConnections();
       await closed;
-      if (runner) setJobQueue(undefined);
-      await (runner ? runner.stop(timeout) : stopJobQueue(timeout)).catch((error) => log.error({ err: error }, "stopping job workers failed"));
+      await runner?.stop(timeout).catch((error) => log.error({ err: error }, "stopping job workers failed"));
       await app.close().catch(() => {});
       await closeDb().catch((error) => log.error({ err: error }, "closing the database failed"));
       log.info("stopped");

@@ -4,7 +4,7 @@
  * the instance agents, DNS) are the configured real ones, and a missing
  * secret stops the start with the variable's name (lib/config.ts).
  *
- *   PORT=3001 node --import tsx scripts/start.ts     (deploy/manage-portal@.service)
+ *   PORT=3001 node dist/start.js     (deploy/manage-portal@.service; compiled by `npm run build`)
  *
  * Order: check the configuration and the build, open the database (several
  * processes starting at once migrate once, under an advisory lock: db/client.ts),

@@ -29,7 +29,7 @@ npx tsc --noEmit
 echo "== Unit- und Integrationstests ($([ -n "${DATABASE_URL:-}" ] && echo PostgreSQL || echo PGlite))"
 npx vitest run --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest.json"
 echo "== Browser-Tests (Playwright, Debian-Chromium)"
-npx next build
+npm run build
 npx playwright test
 echo "== Mehrere Prozesse hinter Caddy (Produktions-Build, PostgreSQL)"
 npx vitest run --config vitest.prod.config.ts --reporter=default --reporter=json --outputFile.json="$REPORTS/scale.json"

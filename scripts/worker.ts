@@ -11,7 +11,6 @@
 import { closeDb, getDbHandle } from "@/db/client";
 import { config } from "@/lib/config";
 import { startJobRunner } from "@/lib/jobs/runner";
-import { setJobQueue } from "@/lib/jobs/queue";
 import { logger } from "@/lib/observability/logger";
 
 async function main() {
@@ -22,7 +21,6 @@ async function main() {
   }
   const handle = await getDbHandle();
   const runner = await startJobRunner({ handle });
-  setJobQueue(runner.boss);
 
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
@@ -30,7 +28,6 @@ async function main() {
     stopping = true;
     logger().info({ signal }, "worker shutting down");
     try {
-      setJobQueue(undefined);
       await runner.stop(cfg.SHUTDOWN_TIMEOUT_MS);
       await closeDb();
       process.exit(0);

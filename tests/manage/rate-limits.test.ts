@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { POST as forgot } from "@/app/api/manage/auth/forgot-password/route";
 import { POST as login } from "@/app/api/manage/auth/login/route";
-import { openDatabase } from "@/db/client";
 import { DEMO_PASSWORD } from "@/db/seed";
 import { consumeRateLimit } from "@/lib/rate-limit";
-import { usingPostgres, useTestDatabase } from "../helpers/db";
+import { openTestDatabase, usingPostgres, useTestDatabase } from "../helpers/db";
 import { call } from "../helpers/http";
 
 useTestDatabase();
@@ -72,8 +71,8 @@ describe("forgot-password rate limit: 3 per 15 minutes", () => {
 describe("rate-limit counter shared by two app processes", () => {
   it("counts exactly across two independent connection pools", async () => {
     // Two pools stand for two app processes behind a load balancer.
-    const first = await openDatabase({ url: process.env.DATABASE_URL, pgliteDir: ":memory:" });
-    const second = usingPostgres ? await openDatabase({ url: process.env.DATABASE_URL }) : first;
+    const first = await openTestDatabase();
+    const second = usingPostgres ? await openTestDatabase() : first;
     try {
       const rule = { limit: 7, windowSeconds: 60 };
       const key = `shared-test:${Date.now()}`;

@@ -4,13 +4,14 @@ import { GET as health } from "@/app/api/health/route";
 import { GET as metricsRoute } from "@/app/api/metrics/route";
 import { GET as ready } from "@/app/api/ready/route";
 import { resetConfigForTests } from "@/lib/config";
-import { startJobSender, stopJobQueue } from "@/lib/jobs/queue";
+import { startJobRunner, type JobRunner } from "@/lib/jobs/runner";
 import { observeHetznerCall, recordHttpRequest, recordJob, recordMailFailure, recordRateLimitRejection } from "@/lib/observability/metrics";
 import { markShuttingDown, resetReadinessForTests } from "@/lib/observability/readiness";
 import { useTestDatabase, usingPostgres } from "../helpers/db";
 import { call } from "../helpers/http";
 
 const { db } = useTestDatabase({ seed: false });
+let runner: JobRunner | undefined;
 
 afterEach(() => {
   delete process.env.METRICS_TOKEN;
@@ -18,7 +19,7 @@ afterEach(() => {
   resetReadinessForTests();
 });
 afterAll(async () => {
-  await stopJobQueue(1000);
+  await runner?.stop(1000);
 });
 
 describe("GET /api/health", () => {
@@ -30,13 +31,14 @@ describe("GET /api/health", () => {
 });
 
 describe("GET /api/ready", () => {
-  it("is not ready while the job queue's schema is missing, then ready once the queue is set up", async () => {
+  it("is not ready while the job queue's schema is missing, then ready once a worker has set up the queue", async () => {
     if (usingPostgres) await db().execute(sql`drop schema if exists pgboss cascade`);
     const before = await call(ready, "GET", "/api/ready");
     expect(before.status).toBe(503);
     expect(before.json).toEqual({ status: "unavailable", checks: { database: "ok", migrations: "ok", queue: "fail", accepting: "ok" } });
 
-    await startJobSender({ db: db(), kind: usingPostgres ? "postgres" : "pglite" });
+    // The web process holds no pg-boss; a worker's runner (npm run worker) creates the schema.
+    runner = await startJobRunner({ handle: { db: db(), kind: usingPostgres ? "postgres" : "pglite" }, jobs: [] });
     const after = await call(ready, "GET", "/api/ready");
     expect(after.status).toBe(200);
     expect(after.json).toEqual({ status: "ok", checks: { database: "ok", migrations: "ok", queue: "ok", accepting: "ok" } });

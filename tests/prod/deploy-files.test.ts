@@ -13,7 +13,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
 import { loadIssuerConfigFromEnv } from "@/lib/invoices/issuer";
-import { DEPLOY, execStart, parseEnvFile, parseUnitFile, REPO_ROOT, testCaddyfile } from "./harness";
+import { DEPLOY, execStart, parseEnvFile, parseUnitFile, prodRoot, REPO_ROOT, testCaddyfile } from "./harness";
 
 const read = (file: string) => readFileSync(path.join(REPO_ROOT, file), "utf8");
 const tmp = mkdtempSync(path.join(os.tmpdir(), "manage-deploy-"));
@@ -56,7 +56,7 @@ describe("deploy/manage-portal.env.example", () => {
     // Left empty, `npm start` refuses to start and names what is missing.
     const [, ...args] = execStart(DEPLOY.appUnit);
     const start = spawnSync(process.execPath, args, {
-      cwd: REPO_ROOT,
+      cwd: prodRoot(),
       encoding: "utf8",
       env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: tmp, ...filled, AUTH_SECRET: "", JWT_SIGNING_KEYS: "" } as unknown as NodeJS.ProcessEnv,
       timeout: 60_000,
@@ -79,7 +79,7 @@ describe("systemd-Units", () => {
     const [binary, ...args] = execStart(file);
     expect(binary).toBe("/usr/bin/node");
     expect(`node ${args.join(" ")}`).toBe(scripts[npmScript]);
-    expect(existsSync(path.join(REPO_ROOT, args.at(-1)!))).toBe(true);
+    expect(existsSync(path.join(prodRoot(), args.at(-1)!))).toBe(true);
     expect(unit.Service.EnvironmentFile).toEqual([ENV_FILE]);
     expect(unit.Service.User).toEqual(["manage"]);
     expect(unit.Service.KillMode).toEqual(["mixed"]);
@@ -170,5 +170,28 @@ describe("docs/betrieb.md", () => {
     for (const [, script] of doc.matchAll(/npm run ([a-z:]+)/g)) expect(scripts[script], script).toBeDefined();
     const known = knownVariables();
     for (const [, name] of doc.matchAll(/`([A-Z][A-Z0-9]*_[A-Z0-9_]+)`/g)) expect(known.has(name), name).toBe(true);
+  });
+});
+
+describe("Produktionsinstallation (npm run build, dann npm prune --omit=dev)", () => {
+  const pkg = JSON.parse(read("package.json")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+  const installed = (name: string) => existsSync(path.join(prodRoot(), "node_modules", name, "package.json"));
+
+  it("aus der die Prozesse starten, hat jede dependency und keine reine Entwicklungsabhängigkeit", () => {
+    for (const name of Object.keys(pkg.dependencies)) expect(installed(name), name).toBe(true);
+    // Without a loader or compiler the start can only be plain JavaScript (dist/).
+    for (const name of ["tsx", "typescript", "esbuild", "vitest", "drizzle-kit"]) expect(installed(name), name).toBe(false);
+    const lock = JSON.parse(read("package-lock.json")) as { packages: Record<string, { dev?: boolean }> };
+    const devOnly = Object.keys(pkg.devDependencies).filter((name) => lock.packages[`node_modules/${name}`]?.dev);
+    expect(devOnly.length).toBeGreaterThan(10);
+    expect(devOnly.filter(installed)).toEqual([]);
+  });
+
+  it("npm start und npm run worker sind reines node mit den übersetzten Dateien aus dist/", () => {
+    const scripts = JSON.parse(read("package.json")).scripts as Record<string, string>;
+    expect(scripts.start).toMatch(/^node (--[a-z-]+=\S+ )*dist\/start\.js$/);
+    expect(scripts.worker).toBe("node dist/worker.js");
+    expect(scripts.build).toContain("scripts/build-server.mjs");
+    expect(readFileSync(path.join(prodRoot(), "dist/start.js"), "utf8")).not.toMatch(/from "tsx|--import tsx/);
   });
 });

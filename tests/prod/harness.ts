@@ -11,14 +11,16 @@
  *   const res = await stack.request(stack.url, "/api/health");
  *   await stack.stop();
  *
- * The processes are started exactly as production starts them: the command
+ * The processes are started exactly as production starts them: from the
+ * pruned production install (tests/prod/install.ts: build artefacts and only
+ * the packages `npm prune --omit=dev` keeps), the command
  * is the ExecStart of deploy/manage-portal@.service / deploy/manage-worker.service,
  * the environment is deploy/manage-portal.env.example with its empty values
  * filled and its addresses pointed at the stand-ins, and Caddy runs
  * deploy/Caddyfile with only the site address, the upstream ports and the
  * global options replaced. A change to those files changes what is tested.
  *
- * Needs: the production build (`next build`; NEXT_DIST_DIR for another
+ * Needs: the production build (`npm run build`; NEXT_DIST_DIR for another
  * folder), a PostgreSQL server (the one of DATABASE_URL, else
  * postgres@127.0.0.1:5432; a database is created per run and dropped after)
  * and, for `caddy: true`, Debian's caddy.
@@ -36,7 +38,9 @@ import net, { type AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import PgBoss from "pg-boss";
 import postgres from "postgres";
+import { inject } from "vitest";
 import { openDatabase } from "@/db/client";
 import { seedDemoData } from "@/db/seed";
 import { DEMO_DNS_RECORDS } from "@/lib/dns/dev-dns-cli";
@@ -47,6 +51,8 @@ import { startInstanceAgentStandIn, type InstanceAgentStandIn } from "@/lib/inst
 import { startResendStandIn, type ResendStandIn } from "@/lib/mail/resend-stand-in";
 
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+/** Where the processes run: the production install of the global setup (tests/prod/install.ts). */
+export const prodRoot = () => inject("prodRoot");
 export const DEPLOY = {
   caddyfile: path.join(REPO_ROOT, "deploy/Caddyfile"),
   appUnit: path.join(REPO_ROOT, "deploy/manage-portal@.service"),
@@ -215,7 +221,7 @@ export class ManagedProcess {
 
   start() {
     const fd = openSync(this.logFile, "a");
-    const child: ChildProcess = spawn(this.command, this.args, { cwd: REPO_ROOT, env: this.env as NodeJS.ProcessEnv, stdio: ["ignore", fd, fd] });
+    const child: ChildProcess = spawn(this.command, this.args, { cwd: prodRoot(), env: this.env as NodeJS.ProcessEnv, stdio: ["ignore", fd, fd] });
     closeSync(fd);
     this.child = child;
     this.exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal ? -1 : null))));
@@ -362,6 +368,13 @@ export async function adminDatabaseUrl(): Promise<string> {
     await sql.end({ timeout: 1 });
   }
   return url;
+}
+
+/** What a worker's first start leaves in the database: pg-boss's schema (no queues, no jobs). */
+async function createQueueSchema(databaseUrl: string) {
+  const boss = new PgBoss({ connectionString: databaseUrl, max: 1, supervise: false, schedule: false, migrate: true });
+  await boss.start();
+  await boss.stop({ graceful: false, wait: true, close: true });
 }
 
 const redact = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]+@/, "//$1:***@");
@@ -518,20 +531,30 @@ async function start(
     app.start();
     cleanups.push(() => app.stop());
   }
-  await Promise.all(apps.map((app) => app.waitUntil("/api/ready", async () => (await request(app.url, "/api/ready", { timeoutMs: 5000 })).status === 200)));
 
+  // App processes hold no pg-boss: the queue's schema, which /api/ready checks, comes from a worker.
+  // With a worker it starts alongside the apps, as systemd starts the units; without one, the
+  // database is as an earlier worker left it.
   const [workerBinary, ...workerArgs] = execStart(DEPLOY.workerUnit);
   if (path.basename(workerBinary) !== "node") throw new Error(`${DEPLOY.workerUnit}: ExecStart startet nicht node`);
   let workers = 0;
-  const startWorker = async () => {
+  const launchWorker = () => {
     workers++;
     const worker = new ManagedProcess(`worker-${workers}`, process.execPath, workerArgs, { ...env, LOG_LEVEL: "info" }, path.join(logDir, `worker-${workers}.log`));
     worker.start();
     cleanups.push(() => worker.stop());
-    await worker.waitUntil("job workers started", async () => worker.logTail(200).includes("job workers started"));
     return worker;
   };
-  const worker = options.worker ? await startWorker() : undefined;
+  const workerStarted = (worker: ManagedProcess) => worker.waitUntil("job workers started", async () => worker.logTail(200).includes("job workers started"));
+  const startWorker = async () => {
+    const worker = launchWorker();
+    await workerStarted(worker);
+    return worker;
+  };
+  const worker = options.worker ? launchWorker() : undefined;
+  if (!worker) await createQueueSchema(databaseUrl);
+  await Promise.all(apps.map((app) => app.waitUntil("/api/ready", async () => (await request(app.url, "/api/ready", { timeoutMs: 5000 })).status === 200)));
+  if (worker) await workerStarted(worker);
 
   let caddyUrl: string | undefined;
   if (caddyPort) {
