@@ -1006,6 +1006,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/manage/billing-profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Rechnungsprofil der Instanz (Empfänger, Anschrift, E-Rechnungsformat) */
+        get: operations["getManageBillingProfile"];
+        /** Rechnungsadresse und Rechnungs-E-Mail ändern (Kunden-Administrator) */
+        put: operations["putManageBillingProfile"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/manage/invoices": {
         parameters: {
             query?: never;
@@ -1345,6 +1363,30 @@ export interface paths {
          * @description Permission host.power.
          */
         post: operations["postManageAdminInstancesByIdServerByAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/manage/admin/instances/{id}/billing-profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Rechnungsprofil der Instanz
+         * @description Permission invoice.read.
+         */
+        get: operations["getManageAdminInstancesByIdBillingProfile"];
+        /**
+         * Rechnungsprofil speichern (Anschrift, USt-IdNr., Leitweg-ID, E-Rechnungsformat, steuerliche Behandlung)
+         * @description Permission invoice.write.
+         */
+        put: operations["putManageAdminInstancesByIdBillingProfile"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1909,7 +1951,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Abrechnungslauf ausführen
+         * Abrechnungslauf ausführen (Konflikte mit bereits berechneten Zeiträumen nur mit decisions)
          * @description Permission invoice.write.
          */
         post: operations["postManageAdminBillingRuns"];
@@ -2951,6 +2993,29 @@ export interface components {
             has_pdf: boolean;
             /** @description GiroCode-Inhalt (EPC069-12) für den offenen Betrag; null, wenn nichts offen ist */
             girocode: string | null;
+            /** @description Überweisungsdaten des GiroCodes als Text: jetzt fälliger Betrag, Kontoinhaber, IBAN, BIC, Verwendungszweck; null, wenn nichts offen ist */
+            payment_details: {
+                amount_cents: number;
+                /**
+                 * @description Betrag in Euro (zwei Nachkommastellen)
+                 * @example 225.98
+                 */
+                amount: number;
+                /**
+                 * @description Betrag deutsch formatiert
+                 * @example 225,98 €
+                 */
+                amount_formatted: string;
+                account_holder: string;
+                /** @description IBAN ohne Leerzeichen (zum Kopieren) */
+                iban: string;
+                /** @description IBAN in Vierergruppen (zum Lesen) */
+                iban_grouped: string;
+                bic: string;
+                bank_name: string | null;
+                /** @description Verwendungszweck: die Rechnungsnummer */
+                reference: string;
+            } | null;
         };
         /**
          * @example {
@@ -2990,6 +3055,12 @@ export interface components {
                 [key: string]: unknown;
             }) | null;
             billing: {
+                /**
+                 * @description Monatlicher Preis des Tarifs (oder der individuelle Preis) als Nettobetrag: Tarifpreise sind netto, die Umsatzsteuer kommt nach dem Rechnungsprofil hinzu (Inland 19 %, Reverse Charge/steuerfrei/Drittland 0 %).
+                 * @example 49,00 €
+                 */
+                monthly_price: string;
+            } & {
                 [key: string]: unknown;
             };
             domains: {
@@ -6504,6 +6575,99 @@ export interface operations {
             };
         };
     };
+    getManageBillingProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Nicht angemeldet */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Gesperrt oder Berechtigung fehlt */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+        };
+    };
+    putManageBillingProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    street: string;
+                    additional_line?: string;
+                    post_code: string;
+                    city: string;
+                    country_code: string;
+                    /** @default [] */
+                    invoice_emails?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Nicht angemeldet */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Gesperrt oder Berechtigung fehlt */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Ungültige Eingabe, z. B. PLZ passt nicht zum Land */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+        };
+    };
     getManageInvoices: {
         parameters: {
             query?: {
@@ -7878,6 +8042,148 @@ export interface operations {
             };
             /** @description Server-Aktion fehlgeschlagen */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+        };
+    };
+    getManageAdminInstancesByIdBillingProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Instanz-ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Nicht angemeldet */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Permission invoice.read fehlt oder Ansicht als Kunde (nur lesen) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Instanz nicht gefunden */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+        };
+    };
+    putManageAdminInstancesByIdBillingProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Instanz-ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    legal_name: string;
+                    contact_name?: string;
+                    street: string;
+                    additional_line?: string;
+                    post_code: string;
+                    city: string;
+                    country_code: string;
+                    /** @default [] */
+                    invoice_emails?: string[];
+                    vat_id?: string;
+                    leitweg_id?: string;
+                    buyer_reference?: string;
+                    customer_number?: string;
+                    /**
+                     * @default facturx
+                     * @enum {string}
+                     */
+                    einvoice_format?: "xrechnung_ubl" | "xrechnung_cii" | "facturx";
+                    /**
+                     * @default domestic
+                     * @enum {string}
+                     */
+                    vat_treatment?: "domestic" | "eu_reverse_charge" | "tax_exempt" | "outside_eu";
+                    exemption_reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Nicht angemeldet */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Permission invoice.write fehlt oder Ansicht als Kunde (nur lesen) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Instanz nicht gefunden */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Ungültige Eingaben (errors je Feld) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10160,6 +10466,12 @@ export interface operations {
             content: {
                 "application/json": {
                     period: string;
+                    /** @default [] */
+                    decisions?: {
+                        instance_id: number;
+                        /** @enum {string} */
+                        action: "bill" | "bill_uncovered" | "skip";
+                    }[];
                 };
             };
         };
