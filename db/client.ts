@@ -80,7 +80,7 @@ export function postgresTimeouts(env: Record<string, string | undefined> = proce
     const n = Number(raw);
     return Number.isFinite(n) && n > 0 ? n : fallback;
   };
-  return { connectSeconds: positive(env.DB_CONNECT_TIMEOUT_SECONDS, 3), statementMs: positive(env.DB_STATEMENT_TIMEOUT_MS, 10_000) };
+  return { connectSeconds: positive(env.DB_CONNECT_TIMEOUT_SECONDS, 3), statementMs: positive(env.DB_STATEMENT_TIMEOUT_MS, 30_000) };
 }
 
 /** Options of the app's pool: size, timeouts, and the settings every session gets. */
@@ -95,7 +95,7 @@ export function postgresPoolOptions(max: number) {
       jit: "off",
       application_name: poolApplicationName(),
       statement_timeout: timeouts.statementMs,
-      idle_in_transaction_session_timeout: timeouts.statementMs,
+      idle_in_transaction_session_timeout: timeouts.statementMs * 2,
     },
   } as const;
 }

@@ -11,7 +11,7 @@ import { useTestDatabase } from "../helpers/db";
 import { call } from "../helpers/http";
 import { loginAs } from "../invoices/helpers";
 
-const database = useTestDatabase();
+const database = useTestDatabase({ seedAt: "2026-12-04T10:00:00Z" }); // fixed seed day: this file fixes the billing clock too
 const origin = { origin: "http://localhost:3000" };
 let staff: string;
 let customer: string;

@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { billing, billingSettings, instances, invoices } from "@/db/schema";
 import { useFixedClock } from "@/lib/billing/clock";
 import { runScheduledBilling } from "@/lib/jobs/billing";
+import { executeBillingRun } from "@/lib/billing/run";
+import { systemActor } from "@/lib/activity";
 
 import { useTestDatabase } from "../helpers/db";
 
@@ -49,17 +51,24 @@ describe.each([
 
   it("every run bills each instance once per month, numbers are gap-free per year", async () => {
     const db = database.db();
-    for (const month of months) {
+    const ids = Object.fromEntries((await db.select({ id: instances.id, name: instances.name }).from(instances)).map((r) => [r.name, r.id]));
+    for (const [index, month] of months.entries()) {
       clock.set(`${month}T07:00:00Z`);
       const outcome = await runScheduledBilling();
       expect(outcome.skipped).toBe(false);
-      if (!outcome.skipped) expect(outcome.result).toMatchObject({ invoice_count: 3, issued_count: 3, issue_failed_count: 0 });
+      if (outcome.skipped) continue;
+      if (index === 0) {
+        // The demo's draft licence for this month covers acme: never billed twice, staff decide (here: the draft counts).
+        expect(outcome.result).toMatchObject({ invoice_count: 2, issued_count: 2, issue_failed_count: 0, conflict_count: 1 });
+        expect(await executeBillingRun(month.slice(0, 7), systemActor("billing"), { [ids.acme!]: "skip" })).toMatchObject({ invoice_count: 0, conflict_count: 0 });
+      } else {
+        expect(outcome.result).toMatchObject({ invoice_count: 3, issued_count: 3, issue_failed_count: 0, conflict_count: 0 });
+      }
     }
     const runs = await db.select().from(invoices).where(like(invoices.title, "Abrechnung %")).orderBy(asc(invoices.servicePeriodStart));
-    expect(runs).toHaveLength(36);
-    const ids = await db.select({ id: instances.id }).from(instances);
-    for (const { id } of ids) {
-      expect(runs.filter((i) => i.instanceId === id).map((i) => i.servicePeriodStart)).toEqual(months);
+    expect(runs).toHaveLength(35);
+    for (const [name, id] of Object.entries(ids)) {
+      expect(runs.filter((i) => i.instanceId === id).map((i) => i.servicePeriodStart)).toEqual(name === "acme" ? months.slice(1) : months);
     }
     for (const run of runs) expect(run.servicePeriodEnd).toBe(addDays(firstOfFollowingMonths(run.servicePeriodStart, 1)[0]!, -1));
 
@@ -70,5 +79,5 @@ describe.each([
       byYear.set(year!, [...(byYear.get(year!) ?? []), Number(seq)]);
     }
     for (const seqs of byYear.values()) expect(seqs.sort((a, b) => a - b)).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
-  });
+  }, 180_000);
 });

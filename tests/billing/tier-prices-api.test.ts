@@ -18,7 +18,7 @@ import { useTestDatabase } from "../helpers/db";
 import { call } from "../helpers/http";
 import { CUSTOMER, loginAs, STAFF, SUPPORT } from "../admin/helpers";
 
-const database = useTestDatabase();
+const database = useTestDatabase({ seedAt: "2026-12-04T10:00:00Z" }); // fixed seed day: this file fixes the billing clock too
 let clock: ReturnType<typeof useFixedClock>;
 let staff: string;
 let customer: string;

@@ -111,7 +111,7 @@ describe("computePlan with tier price changes", () => {
 });
 
 describe("scheduling on the database", () => {
-  const database = useTestDatabase();
+  const database = useTestDatabase({ seedAt: "2026-12-04T10:00:00Z" }); // fixed seed day: this file fixes the billing clock too
   let clock: ReturnType<typeof useFixedClock>;
   let staff: UserActor;
   let ids: Record<string, number>;

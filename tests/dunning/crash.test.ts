@@ -17,7 +17,7 @@ import { recordPayment } from "@/lib/invoices/commands";
 
 import { useTestDatabase } from "../helpers/db";
 
-const database = useTestDatabase();
+const database = useTestDatabase({ seedAt: "2026-12-04T10:00:00Z" }); // fixed seed day: this file fixes the billing clock too
 let clock: ReturnType<typeof useFixedClock>;
 let acme: { id: number; invoiceId: number; grossCents: number };
 
@@ -63,8 +63,9 @@ beforeAll(async () => {
   await db.update(billing).set({ status: "active", trialEndsAt: null, monthlyPriceCents: null });
   await db.insert(billingSettings).values({ id: 1, billingDay: 3, autoIssue: true, billSuspended: true });
   clock = useFixedClock("2027-01-03T07:00:00Z");
-  await executeBillingRun("2027-01", systemActor("billing"));
   const [instance] = await db.select({ id: instances.id }).from(instances).where(eq(instances.name, "acme"));
+  // The demo's draft licence for January covers acme: staff decide to bill the month by the run.
+  await executeBillingRun("2027-01", systemActor("billing"), { [instance!.id]: "bill" });
   const [invoice] = await db.select().from(invoices).where(and(like(invoices.title, "Abrechnung %"), eq(invoices.instanceId, instance!.id)));
   acme = { id: instance!.id, invoiceId: invoice!.id, grossCents: invoice!.grossCents };
   // Only acme is dunned here: the other January invoices are paid.

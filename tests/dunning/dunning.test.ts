@@ -28,7 +28,7 @@ import { call } from "../helpers/http";
 import { loginAs } from "../invoices/helpers";
 import { camtStatement } from "./camt";
 
-const database = useTestDatabase();
+const database = useTestDatabase({ seedAt: "2026-12-04T10:00:00Z" }); // fixed seed day: this file fixes the billing clock too
 const origin = { origin: "http://localhost:3000" };
 const ADMINS = { acme: "admin@firma.de", bergmann: "it@bergmann-logistik.de", nordlicht: "info@nordlicht-design.de" } as const;
 type Name = keyof typeof ADMINS;
