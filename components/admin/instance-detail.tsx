@@ -20,6 +20,7 @@ import { UsersPanel } from "./users-panel";
 import { Pagination } from "@/components/ui/pagination";
 import { ServerControl } from "@/components/server/server-control";
 import { ServerMetrics } from "@/components/server/server-metrics";
+import { ServerUptime } from "@/components/server/server-uptime";
 import { useAccess } from "@/components/portal/me-context";
 import { DunningPauseCard } from "@/components/dunning/dunning-pause";
 import { HealthAlertsCard } from "./health-alerts-card";
@@ -107,6 +108,7 @@ export function InstanceDetail({ id, currentUserId, canManage: mayManage }: { id
           </h2>
           <ServerControl endpoint={`/api/manage/admin/instances/${i.id}/server`} customerName={i.company_name} />
           <ServerMetrics endpoint={`/api/manage/admin/instances/${i.id}/server/metrics`} />
+          <ServerUptime endpoint={`/api/manage/admin/instances/${i.id}/server/uptime`} />
         </section>
       )}
       <UsersPanel instanceId={i.id} title="Benutzer der Instanz" currentUserId={currentUserId} />

@@ -748,6 +748,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/manage/server/uptime": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Erreichbarkeit der letzten 90 Tage (Permission host.read)
+         * @description Aus den minütlichen Prüfungen von Portal- und MeshCentral-URL: ein Balken je Tag (Europe/Berlin), Verfügbarkeit in Prozent und die Störungen mit Beginn, Ende und Dauer. Tage ohne Prüfung (Server ausgeschaltet) zählen weder als erreichbar noch als gestört.
+         */
+        get: operations["getManageServerUptime"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/manage/server/reboot": {
         parameters: {
             query?: never;
@@ -1220,6 +1240,26 @@ export interface paths {
          * @description Permission host.read.
          */
         get: operations["getManageAdminInstancesByIdServerMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/manage/admin/instances/{id}/server/uptime": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Erreichbarkeit der Instanz (90 Tage, Störungen)
+         * @description Permission host.read.
+         */
+        get: operations["getManageAdminInstancesByIdServerUptime"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2532,6 +2572,38 @@ export interface components {
                     label: string;
                     /** @enum {string} */
                     unit: "percent" | "iops" | "bytes_per_second" | "packets_per_second";
+                }[];
+            }[];
+        };
+        Uptime: {
+            /** @example 90 */
+            days: number;
+            /** @description Erster Tag (YYYY-MM-DD, Europe/Berlin) */
+            from: string;
+            /** @description Heute (YYYY-MM-DD, Europe/Berlin) */
+            to: string;
+            targets: {
+                /** @enum {string} */
+                target: "portal" | "meshcentral";
+                label: string;
+                url: string;
+                /** @description Über alle Prüfungen der 90 Tage; null ohne Prüfung */
+                uptime_percent: number | null;
+                checks: number;
+                incidents: {
+                    started_at: string;
+                    ended_at: string | null;
+                    ongoing: boolean;
+                    duration_seconds: number;
+                    duration_label: string;
+                    last_error: string | null;
+                }[];
+                /** @description Ein Balken je Tag; uptime_percent null = nicht geprüft (Server aus) */
+                bars: {
+                    day: string;
+                    checks: number;
+                    failures: number;
+                    uptime_percent: number | null;
                 }[];
             }[];
         };
@@ -4977,6 +5049,44 @@ export interface operations {
             };
         };
     };
+    getManageServerUptime: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erreichbarkeit */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Uptime"];
+                };
+            };
+            /** @description Nicht angemeldet */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Gesperrt oder Berechtigung fehlt */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+        };
+    };
     postManageServerReboot: {
         parameters: {
             query?: never;
@@ -6808,6 +6918,56 @@ export interface operations {
             };
             /** @description Hetzner nicht erreichbar */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+        };
+    };
+    getManageAdminInstancesByIdServerUptime: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Instanz-ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erreichbarkeit */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Uptime"];
+                };
+            };
+            /** @description Nicht angemeldet */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Permission host.read fehlt oder Ansicht als Kunde (nur lesen) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Instanz nicht gefunden */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -10,6 +10,7 @@ import { archiveQuery, cancelSchema, customerListQuery, draftSchema, paymentSche
 import { listMailsQuery } from "@/lib/mail/staff";
 import { serverActionBody } from "@/lib/servers/routes";
 import { metricsQuery, serverMetricsResponse } from "@/lib/servers/metrics";
+import { uptimeResponse } from "@/lib/health/uptime";
 import { emailField, newPasswordField, pageQuery, passwordField, z } from "@/lib/validation";
 import * as s from "./schemas";
 
@@ -456,6 +457,13 @@ const managePaths: ZodOpenApiPathsObject = {
       },
     }),
   },
+  "/api/manage/server/uptime": {
+    get: m("Erreichbarkeit der letzten 90 Tage (Permission host.read)", {
+      description:
+        "Aus den minütlichen Prüfungen von Portal- und MeshCentral-URL: ein Balken je Tag (Europe/Berlin), Verfügbarkeit in Prozent und die Störungen mit Beginn, Ende und Dauer. Tage ohne Prüfung (Server ausgeschaltet) zählen weder als erreichbar noch als gestört.",
+      responses: { "200": ok("Erreichbarkeit", uptimeResponse) },
+    }),
+  },
   "/api/manage/server/reboot": { post: manageServerAction },
   "/api/manage/server/power-off": { post: manageServerAction },
   "/api/manage/server/power-on": { post: manageServerAction },
@@ -609,6 +617,14 @@ const staffPaths: ZodOpenApiPathsObject = {
       notFound: "instance",
       requestParams: { ...instanceIdPath, query: metricsQuery },
       responses: { "200": ok("Messwerte", serverMetricsResponse), "500": mErr("Hetzner nicht erreichbar") },
+    }),
+  },
+  "/api/manage/admin/instances/{id}/server/uptime": {
+    get: staff(T.instances, "Erreichbarkeit der Instanz (90 Tage, Störungen)", {
+      permission: "host.read",
+      notFound: "instance",
+      requestParams: instanceIdPath,
+      responses: { "200": ok("Erreichbarkeit", uptimeResponse) },
     }),
   },
   "/api/manage/admin/instances/{id}/server/{action}": {
