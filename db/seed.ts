@@ -1,6 +1,7 @@
 import { and, count, eq } from "drizzle-orm";
 import type { Db } from "./client";
-import { activityLog, billing, instances, pricingTiers, roles, servers, uptimeDays, uptimeIncidents, userRoles, users } from "./schema";
+import { activityLog, billing, instanceUsage, instances, pricingTiers, roles, servers, uptimeDays, uptimeIncidents, userRoles, users } from "./schema";
+import { DEMO_USAGE } from "@/lib/instance-agent/stand-in";
 import { hashPassword } from "@/lib/auth/passwords";
 import { BUILT_IN_ROLES } from "@/lib/permissions";
 import { actorColumns, systemActor } from "@/lib/activity/actor";
@@ -115,6 +116,9 @@ export async function seedDemoData(db: Db, mspDomain = "myit.center") {
     const userId = await upsertUser(db, { ...demo.user, instanceId: instance.id, passwordHash }, "customer_admin");
     await seedActivity(db, instance.id, userId, demo.user.name);
     if (demo.server) await seedUptime(db, instance.id, UPTIME_HISTORY[demo.name] ?? { incidents: [] });
+    // What the demo's instance agent reports, so usage shows before the hourly job first asks.
+    const usage = DEMO_USAGE[demo.name];
+    if (usage) await db.insert(instanceUsage).values({ instanceId: instance.id, ...usage, reportedAt: new Date() }).onConflictDoNothing();
   }
   await seedInvoices(db);
 }

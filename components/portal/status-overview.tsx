@@ -11,6 +11,7 @@ import { PaymentDue } from "@/components/dunning/payment-due";
 import { HostName } from "@/components/domains/host-name";
 import { useAccess } from "@/components/portal/me-context";
 import { locationLabel, serverTypeLabel } from "@/lib/servers/labels";
+import { UsageBars } from "@/components/portal/usage-bars";
 
 const statusTone = (status: string) =>
   status === "online" || status === "healthy" || status === "active"
@@ -167,6 +168,9 @@ export function StatusOverview({ supportEmail }: { supportEmail: string }) {
             <Row label="Max. Kunden">{s.limits.max_customers}</Row>
             <Row label="Max. Geräte">{s.limits.max_devices}</Row>
           </dl>
+          <div className="mt-3 border-t border-slate-100 pt-3">
+            <UsageBars usage={s.usage} limits={s.limits} />
+          </div>
         </Card>
       </div>
     </div>

@@ -51,7 +51,8 @@ function UptimeTarget({ target }: { target: Target }) {
       {target.incidents.length === 0 ? (
         <p className="text-sm text-slate-600">Keine Störungen in den letzten {target.bars.length} Tagen.</p>
       ) : (
-        <div className="overflow-x-auto">
+        // Focusable, so the table can be scrolled by keyboard on a narrow screen.
+        <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={`Störungen: ${target.label}`}>
           <table className="w-full text-left text-xs">
             <caption className="sr-only">Störungen: {target.label}</caption>
             <thead>

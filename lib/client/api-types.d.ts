@@ -6343,6 +6343,8 @@ export interface operations {
                 status?: ("provisioning" | "online" | "offline" | "maintenance" | "suspended") | "";
                 billing_status?: ("trial" | "active" | "past_due" | "cancelled") | "";
                 pricing_tier?: string | "";
+                /** @description name (Standard) oder usage: höchste Auslastung der Limits (Kunden oder Geräte) zuerst */
+                sort?: ("name" | "usage") | "";
             };
             header?: never;
             path?: never;
