@@ -1,7 +1,8 @@
 import { todayIsoDate } from "@/lib/time";
 import { and, count, eq } from "drizzle-orm";
 import type { Db } from "./client";
-import { activityLog, billing, instances, pricingTiers, roles, servers, userRoles, users } from "./schema";
+import { activityLog, billing, instanceUsage, instances, pricingTiers, roles, servers, uptimeDays, uptimeIncidents, userRoles, users } from "./schema";
+import { DEMO_USAGE } from "@/lib/instance-agent/stand-in";
 import { hashPassword } from "@/lib/auth/passwords";
 import { BUILT_IN_ROLES } from "@/lib/permissions";
 import { actorColumns, systemActor } from "@/lib/activity/actor";
@@ -126,6 +127,10 @@ export async function seedDemoData(db: Db, options: SeedOptions = {}) {
     await db.insert(billing).values({ instanceId: instance.id, ...demo.billing }).onConflictDoNothing();
     const userId = await upsertUser(db, { ...demo.user, instanceId: instance.id, passwordHash }, "customer_admin");
     await seedActivity(db, instance.id, userId, demo.user.name, now);
+    if (demo.server) await seedUptime(db, instance.id, UPTIME_HISTORY[demo.name] ?? { incidents: [] }, now);
+    // What the demo's instance agent reports, so usage shows before the hourly job first asks.
+    const usage = DEMO_USAGE[demo.name];
+    if (usage) await db.insert(instanceUsage).values({ instanceId: instance.id, ...usage, reportedAt: now }).onConflictDoNothing();
   }
   await seedInvoices(db, todayIsoDate(now));
 }
@@ -139,6 +144,65 @@ async function upsertUser(
   const [row] = await db.select({ id: users.id }).from(users).where(eq(users.email, user.email));
   await db.insert(userRoles).values({ userId: row.id, roleKey }).onConflictDoNothing();
   return row.id;
+}
+
+type UptimeHistory = {
+  /** The most recent days without probes (server switched off). */
+  offDays?: number;
+  incidents: { target: "portal" | "meshcentral"; daysAgo: number; minutes: number; error: string; ongoing?: boolean }[];
+};
+
+/** 90 days of probe history, so the uptime bars have something to show on first start. */
+const UPTIME_HISTORY: Record<string, UptimeHistory> = {
+  acme: {
+    incidents: [
+      { target: "portal", daysAgo: 14, minutes: 4, error: "Keine Antwort innerhalb von 5000 ms" },
+      { target: "meshcentral", daysAgo: 14, minutes: 4, error: "Keine Antwort innerhalb von 5000 ms" },
+      { target: "meshcentral", daysAgo: 37, minutes: 23, error: "HTTP 502" },
+      { target: "portal", daysAgo: 71, minutes: 9, error: "HTTP 503" },
+    ],
+  },
+  bergmann: { offDays: 2, incidents: [{ target: "portal", daysAgo: 60, minutes: 12, error: "Nicht erreichbar (ECONNREFUSED)" }] },
+  nordlicht: {
+    incidents: [
+      { target: "portal", daysAgo: 1, minutes: 0, error: "HTTP 503", ongoing: true },
+      { target: "meshcentral", daysAgo: 1, minutes: 0, error: "HTTP 503", ongoing: true },
+      { target: "portal", daysAgo: 45, minutes: 31, error: "HTTP 500" },
+    ],
+  },
+};
+
+/** Idempotent like the rest: days already counted and incidents already there are left alone. */
+async function seedUptime(db: Db, instanceId: number, history: UptimeHistory, at: Date) {
+  const [{ existing }] = await db.select({ existing: count() }).from(uptimeIncidents).where(eq(uptimeIncidents.instanceId, instanceId));
+  if (existing > 0) return;
+  const now = at.getTime();
+  const dayMs = 24 * 3600_000;
+  const midnight = new Date(now);
+  midnight.setUTCHours(0, 0, 0, 0);
+  const minutesToday = Math.max(1, Math.floor((now - midnight.getTime()) / 60_000));
+  const rows: (typeof uptimeDays.$inferInsert)[] = [];
+  for (const target of ["portal", "meshcentral"] as const) {
+    for (let ago = 0; ago < 90; ago++) {
+      if (ago < (history.offDays ?? 0)) continue;
+      // Days as the probe counts them (Europe/Berlin).
+      const today = new Date(`${todayIsoDate(new Date(now))}T12:00:00Z`);
+      const day = new Date(today.getTime() - ago * dayMs).toISOString().slice(0, 10);
+      const checks = ago === 0 ? minutesToday : 1440;
+      const failures = history.incidents
+        .filter((i) => i.target === target && (i.ongoing ? ago <= i.daysAgo : ago === i.daysAgo))
+        .reduce((sum, i) => sum + (i.ongoing ? (ago === i.daysAgo ? 600 : checks) : i.minutes), 0);
+      rows.push({ instanceId, target, day, checks, failures: Math.min(checks, failures) });
+    }
+  }
+  await db.insert(uptimeDays).values(rows).onConflictDoNothing();
+  await db.insert(uptimeIncidents).values(
+    history.incidents.map((i) => {
+      // Ongoing: since 14:00 UTC that day; closed ones: at 03:10 UTC on their day.
+      const startedAt = new Date(midnight.getTime() - i.daysAgo * dayMs + (i.ongoing ? 14 : 3) * 3600_000 + (i.ongoing ? 0 : 10 * 60_000));
+      return { instanceId, target: i.target, startedAt, endedAt: i.ongoing ? null : new Date(startedAt.getTime() + i.minutes * 60_000), lastError: i.error };
+    }),
+  );
 }
 
 async function seedActivity(db: Db, instanceId: number, userId: string, actorName: string, now: Date) {

@@ -11,6 +11,7 @@ import { apiTimestamp } from "@/lib/time";
 import { paymentInfo } from "@/lib/dunning/payment-info";
 import { billingToday } from "@/lib/billing/clock";
 import { instanceTierPriceOn, upcomingLabel } from "@/lib/billing/tier-prices";
+import { loadUsage, presentUsage } from "@/lib/instances/usage";
 
 /** Re-exported for the benchmark server, which reads the labels from here. */
 export { BILLING_STATUS_LABELS };
@@ -35,11 +36,13 @@ export async function instanceStatus(ctx: InstanceContext) {
   const { instance, tier } = ctx;
   const q = statusQueries(db);
   // Independent reads in parallel (three pool connections): one round trip of latency instead of three.
-  const [[server], [bill], priceChanges] = await Promise.all([
+  const [[server], [bill], priceChanges, usageRow] = await Promise.all([
     q.server.execute({ instanceId: instance.id }),
     q.billing.execute({ instanceId: instance.id }),
     q.tierPriceChanges.execute({ tierKey: tier.key }),
+    loadUsage(instance.id),
   ]);
+  const limits = { max_customers: instance.maxCustomers ?? tier.maxCustomers, max_devices: instance.maxDevices ?? tier.maxDevices };
   const price = instanceTierPriceOn(tier.monthlyPriceCents, priceChanges, bill?.monthlyPriceCents, billingToday());
   const status = effectiveStatus(instance);
   const serverStatus = server?.hetznerServerId ? server.status : "none";
@@ -88,10 +91,9 @@ export async function instanceStatus(ctx: InstanceContext) {
       app_version: instance.appVersion ?? config().APP_VERSION,
       portal_version: instance.portalVersion ?? config().PORTAL_VERSION,
     },
-    limits: {
-      max_customers: instance.maxCustomers ?? tier.maxCustomers,
-      max_devices: instance.maxDevices ?? tier.maxDevices,
-    },
+    limits,
+    /** What the instance reports it manages, against `limits` (warning from 80 %, exceeded from 100 %). */
+    usage: presentUsage(usageRow, limits),
     /** Suspended instances only: open invoices, amount due, bank details and GiroCode, so the customer can pay (lib/dunning). */
     payment: instance.suspended ? await paymentInfo(instance.id) : null,
   };

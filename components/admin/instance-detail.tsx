@@ -20,6 +20,8 @@ import { UsersPanel } from "./users-panel";
 import { Pagination } from "@/components/ui/pagination";
 import { ServerControl } from "@/components/server/server-control";
 import { ServerMetrics } from "@/components/server/server-metrics";
+import { ServerUptime } from "@/components/server/server-uptime";
+import { ServerBackups } from "@/components/server/server-backups";
 import { useAccess } from "@/components/portal/me-context";
 import { DunningPauseCard } from "@/components/dunning/dunning-pause";
 import { HealthAlertsCard } from "./health-alerts-card";
@@ -110,6 +112,13 @@ export function InstanceDetail({ id, currentUserId, canManage: mayManage }: { id
           </h2>
           <ServerControl endpoint={`/api/manage/admin/instances/${i.id}/server`} customerName={i.company_name} />
           <ServerMetrics endpoint={`/api/manage/admin/instances/${i.id}/server/metrics`} />
+          <ServerUptime endpoint={`/api/manage/admin/instances/${i.id}/server/uptime`} />
+          <ServerBackups
+            mode="staff"
+            endpoint={`/api/manage/admin/instances/${i.id}/server/backups`}
+            restoreEndpoint={access.can("host.power") && !access.readOnly ? `/api/manage/admin/instances/${i.id}/server/restore` : undefined}
+            serverName={i.server.name ?? undefined}
+          />
         </section>
       )}
       <UsersPanel instanceId={i.id} title="Benutzer der Instanz" currentUserId={currentUserId} />

@@ -35,12 +35,13 @@ export function InstancesList() {
   const [status, setStatus] = useState("");
   const [billing, setBilling] = useState("");
   const [tier, setTier] = useState("");
+  const [sort, setSort] = useState("");
   const [page, setPage] = useState(1);
   useEffect(() => {
     const t = setTimeout(() => setDebounced(search.trim()), 250);
     return () => clearTimeout(t);
   }, [search]);
-  useEffect(() => setPage(1), [debounced, status, billing, tier]);
+  useEffect(() => setPage(1), [debounced, status, billing, tier, sort]);
 
   const access = useAccess();
   const canCreate = access.can("tenant.manage") && !access.readOnly;
@@ -55,6 +56,7 @@ export function InstancesList() {
   if (status) params.set("status", status);
   if (billing) params.set("billing_status", billing);
   if (tier) params.set("pricing_tier", tier);
+  if (sort) params.set("sort", sort);
   const query = useQuery({
     queryKey: ["admin", "instances", params.toString()],
     queryFn: () => apiFetch<{ instances: AdminInstance[]; meta: Meta }>(`/api/manage/admin/instances?${params}`),
@@ -71,7 +73,7 @@ export function InstancesList() {
           </Link>
         )}
       </div>
-      <div className="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-4">
+      <div className="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-5">
         <Field label="Suche" type="search" placeholder="Name, Firma oder Domain" value={search} onChange={(e) => setSearch(e.target.value)} />
         <Select label="Status" value={status} onChange={setStatus} options={INSTANCE_STATUS_OPTIONS} />
         <Select label="Abrechnung" value={billing} onChange={setBilling} options={BILLING_STATUS_OPTIONS} />
@@ -80,6 +82,15 @@ export function InstancesList() {
           value={tier}
           onChange={setTier}
           options={[{ value: "", label: "Alle Tarife" }, ...(tiers.data?.tiers ?? []).map((t) => ({ value: t.key, label: t.label }))]}
+        />
+        <Select
+          label="Sortierung"
+          value={sort}
+          onChange={setSort}
+          options={[
+            { value: "", label: "Nach Name" },
+            { value: "usage", label: "Nach Auslastung" },
+          ]}
         />
       </div>
       {query.isPending && <LoadingBlock label="Instanzen werden geladen …" />}
@@ -128,6 +139,7 @@ export function InstancesList() {
                   <th scope="col" className="hidden px-4 py-2 md:table-cell">Server</th>
                   <th scope="col" className="hidden px-4 py-2 sm:table-cell">Abrechnung</th>
                   <th scope="col" className="hidden px-4 py-2 lg:table-cell">Tarif</th>
+                  <th scope="col" className="hidden px-4 py-2 md:table-cell">Auslastung</th>
                   <th scope="col" className="px-4 py-2 text-right">Offen</th>
                 </tr>
               </thead>
@@ -169,6 +181,16 @@ export function InstancesList() {
                       <StatusBadge status={i.billing.status} label={i.billing.status_label} />
                     </td>
                     <td className="hidden px-4 py-3 lg:table-cell">{i.pricing_tier_label}</td>
+                    <td className="hidden px-4 py-3 md:table-cell" data-testid="instance-usage">
+                      {i.usage.percent === null ? (
+                        <span className="text-slate-500">–</span>
+                      ) : (
+                        <StatusBadge
+                          status={i.usage.level === "exceeded" ? "unhealthy" : i.usage.level === "warning" ? "degraded" : "healthy"}
+                          label={`${i.usage.percent.toLocaleString("de-DE", { maximumFractionDigits: 1 })} % · ${i.usage.level_label}`}
+                        />
+                      )}
+                    </td>
                     <td className="px-4 py-3 text-right tabular-nums">
                       {i.billing.open_amount_label}
                       {i.billing.overdue_count > 0 && <p className="text-xs text-red-700">{i.billing.overdue_count} überfällig</p>}

@@ -12,6 +12,7 @@ import { HostName } from "@/components/domains/host-name";
 import { useAccess } from "@/components/portal/me-context";
 import { locationLabel, serverTypeLabel } from "@/lib/servers/labels";
 import { DetailRow } from "@/components/ui/detail-row";
+import { UsageBars } from "@/components/portal/usage-bars";
 
 const statusTone = (status: string) =>
   status === "online" || status === "healthy" || status === "active"
@@ -159,6 +160,9 @@ export function StatusOverview({ supportEmail }: { supportEmail: string }) {
             <DetailRow label="Max. Kunden">{s.limits.max_customers}</DetailRow>
             <DetailRow label="Max. Geräte">{s.limits.max_devices}</DetailRow>
           </dl>
+          <div className="mt-3 border-t border-slate-100 pt-3">
+            <UsageBars usage={s.usage} limits={s.limits} />
+          </div>
         </Card>
       </div>
     </div>

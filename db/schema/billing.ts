@@ -48,9 +48,17 @@ export const billingPlanItems = pgTable(
     startsOn: date("starts_on").notNull(),
     /** Last billed day (inclusive); null = open-ended. */
     endsOn: date("ends_on"),
+    /**
+     * Set when the portal keeps the item itself (`hetzner_backup`: Hetzner backups while they
+     * are on); at most one open item per instance and source (0016_hetzner.sql). Null = staff's own item.
+     */
+    source: text("source"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("billing_plan_items_instance_idx").on(t.instanceId)],
+  (t) => [
+    index("billing_plan_items_instance_idx").on(t.instanceId),
+    uniqueIndex("billing_plan_items_one_open_source").on(t.instanceId, t.source).where(sql`${t.source} IS NOT NULL AND ${t.endsOn} IS NULL`),
+  ],
 );
 
 /**

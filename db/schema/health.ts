@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigserial, boolean, index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigserial, boolean, date, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { instances } from "./instances";
 
 /**
@@ -44,3 +44,45 @@ export const instanceHealth = pgTable("instance_health", {
   lastProbedAt: timestamp("last_probed_at", { withTimezone: true }),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
 });
+
+/**
+ * Uptime per probed URL and day over 90 days: the probe adds one check (and a
+ * failure when it failed) in its transaction. The 50-result history above is
+ * too short for a 90-day bar; counters are small and exact.
+ */
+export const uptimeDays = pgTable(
+  "uptime_days",
+  {
+    instanceId: integer("instance_id")
+      .notNull()
+      .references(() => instances.id, { onDelete: "cascade" }),
+    target: text("target", { enum: ["portal", "meshcentral"] }).notNull(),
+    day: date("day").notNull(),
+    checks: integer("checks").notNull().default(0),
+    failures: integer("failures").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.instanceId, t.target, t.day] })],
+);
+
+/**
+ * Outages of a probed URL: opened by the first failed probe, closed by the
+ * next successful one. At most one open incident per URL (unique partial
+ * index in 0016_hetzner.sql), so two workers cannot open two.
+ */
+export const uptimeIncidents = pgTable(
+  "uptime_incidents",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    instanceId: integer("instance_id")
+      .notNull()
+      .references(() => instances.id, { onDelete: "cascade" }),
+    target: text("target", { enum: ["portal", "meshcentral"] }).notNull(),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
+    endedAt: timestamp("ended_at", { withTimezone: true }),
+    lastError: text("last_error"),
+  },
+  (t) => [
+    uniqueIndex("uptime_incidents_one_open").on(t.instanceId, t.target).where(sql`${t.endedAt} IS NULL`),
+    index("uptime_incidents_instance_started_idx").on(t.instanceId, t.startedAt),
+  ],
+);

@@ -90,3 +90,22 @@ export const customDomains = pgTable(
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [uniqueIndex("custom_domains_instance_kind_idx").on(t.instanceId, t.kind)]);
+
+/**
+ * What the instance reports about its own use — customers and devices it
+ * manages — asked through the signed instance agent (lib/instances/usage.ts).
+ * The last answer is kept so the overview and the staff list show usage
+ * against the limits without asking every instance on every page view;
+ * `error` is the German reason when the last question failed.
+ */
+export const instanceUsage = pgTable("instance_usage", {
+  instanceId: integer("instance_id")
+    .primaryKey()
+    .references(() => instances.id, { onDelete: "cascade" }),
+  customers: integer("customers"),
+  devices: integer("devices"),
+  /** When the instance counted (its own clock). */
+  reportedAt: timestamp("reported_at", { withTimezone: true }),
+  checkedAt: timestamp("checked_at", { withTimezone: true }).notNull().defaultNow(),
+  error: text("error"),
+});

@@ -65,6 +65,11 @@ export const ACTIVITY_ACTIONS = {
   "server.power_off_force": { level: "warning", label: "Server ausschalten (erzwungen)" },
   "server.power_on": { level: "info", label: "Server einschalten" },
   "server.refresh_status": { level: "info", label: "Server-Status abgefragt" },
+  "server.rebuild": { level: "warning", label: "Server aus Backup/Snapshot wiederhergestellt" },
+  "server.snapshot_created": { level: "info", label: "Snapshot erstellt" },
+  "server.snapshot_deleted": { level: "info", label: "Snapshot gelöscht" },
+  "server.backups_enabled": { level: "info", label: "Backups eingeschaltet" },
+  "server.backups_disabled": { level: "warning", label: "Backups ausgeschaltet" },
   "server.health_down": { level: "error", label: "Instanz nicht erreichbar" },
   "server.health_recovered": { level: "info", label: "Instanz wieder erreichbar" },
   // domains

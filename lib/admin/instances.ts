@@ -1,6 +1,6 @@
 import { and, asc, count, eq, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { billing, customDomains, instances, invoicePayments, invoices, pricingTiers, servers, users } from "@/db/schema";
+import { billing, customDomains, instanceUsage, instances, invoicePayments, invoices, pricingTiers, servers, users } from "@/db/schema";
 import { uniqueViolation } from "@/db/errors";
 import { paginationMeta, recordActivity, type UserActor } from "@/lib/activity";
 import { openInvoiceTotals } from "@/lib/invoices/open-totals";
@@ -12,6 +12,7 @@ import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 import { assertServerFree } from "@/lib/instances/commands";
 import { effectiveStatus } from "@/lib/instances/present";
 import { BILLING_STATUS_LABELS, INSTANCE_STATUS_LABELS } from "@/lib/labels";
+import { presentUsage } from "@/lib/instances/usage";
 import { formatEuro } from "@/lib/money";
 import { describeHetznerServer } from "@/lib/servers/service";
 import { HEALTH_LABELS, SERVER_STATUS_LABELS } from "@/lib/servers/labels";
@@ -31,6 +32,7 @@ type ListRow = {
   tier: typeof pricingTiers.$inferSelect;
   server: typeof servers.$inferSelect | null;
   bill: typeof billing.$inferSelect | null;
+  usage: typeof instanceUsage.$inferSelect | null;
 };
 
 function presentListItem(row: ListRow, open: { openCents: number; overdueCount: number } | undefined) {
@@ -69,9 +71,23 @@ function presentListItem(row: ListRow, open: { openCents: number; overdueCount: 
       open_amount_label: formatEuro(open?.openCents ?? 0),
       overdue_count: open?.overdueCount ?? 0,
     },
+    /** Customers and devices the instance reports, against its limits (lib/instances/usage.ts). */
+    usage: presentUsage(row.usage ?? undefined, {
+      max_customers: row.instance.maxCustomers ?? row.tier.maxCustomers,
+      max_devices: row.instance.maxDevices ?? row.tier.maxDevices,
+    }),
     created_at: apiTimestamp(row.instance.createdAt),
   };
 }
+
+/**
+ * Staff sort by usage: the higher share of the limits (customers or devices) first; instances
+ * that never reported come last.
+ */
+const usageShare = sql`greatest(
+  ${instanceUsage.customers}::float / nullif(coalesce(${instances.maxCustomers}, ${pricingTiers.maxCustomers}), 0),
+  ${instanceUsage.devices}::float / nullif(coalesce(${instances.maxDevices}, ${pricingTiers.maxDevices}), 0)
+) desc nulls last`;
 
 /** All instances with search, filters and pagination (staff list). */
 export async function listInstances(query: ListQuery) {
@@ -90,11 +106,12 @@ export async function listInstances(query: ListQuery) {
 
   const base = () =>
     db
-      .select({ instance: instances, tier: pricingTiers, server: servers, bill: billing })
+      .select({ instance: instances, tier: pricingTiers, server: servers, bill: billing, usage: instanceUsage })
       .from(instances)
       .innerJoin(pricingTiers, eq(pricingTiers.key, instances.pricingTier))
       .leftJoin(servers, eq(servers.instanceId, instances.id))
-      .leftJoin(billing, eq(billing.instanceId, instances.id));
+      .leftJoin(billing, eq(billing.instanceId, instances.id))
+      .leftJoin(instanceUsage, eq(instanceUsage.instanceId, instances.id));
   const [{ total }] = await db
     .select({ total: count() })
     .from(instances)
@@ -102,7 +119,7 @@ export async function listInstances(query: ListQuery) {
     .where(condition);
   const rows = await base()
     .where(condition)
-    .orderBy(asc(instances.name))
+    .orderBy(...(query.sort === "usage" ? [usageShare, asc(instances.name)] : [asc(instances.name)]))
     .limit(query.per_page)
     .offset((query.page - 1) * query.per_page);
   const open = await openInvoiceTotals(rows.map((r) => r.instance.id));
@@ -115,11 +132,12 @@ export async function listInstances(query: ListQuery) {
 async function loadRow(instanceId: number): Promise<ListRow> {
   const db = await getDb();
   const [row] = await db
-    .select({ instance: instances, tier: pricingTiers, server: servers, bill: billing })
+    .select({ instance: instances, tier: pricingTiers, server: servers, bill: billing, usage: instanceUsage })
     .from(instances)
     .innerJoin(pricingTiers, eq(pricingTiers.key, instances.pricingTier))
     .leftJoin(servers, eq(servers.instanceId, instances.id))
     .leftJoin(billing, eq(billing.instanceId, instances.id))
+    .leftJoin(instanceUsage, eq(instanceUsage.instanceId, instances.id))
     .where(eq(instances.id, instanceId));
   if (!row) throw new NotFoundError("Instanz nicht gefunden.");
   return row;

@@ -91,6 +91,11 @@ export const listInstancesQuery = z.object({
   status: z.enum([...INSTANCE_STATUSES, "suspended"], { error: "Unbekannter Status-Filter." }).optional().or(z.literal("").transform(() => undefined)),
   billing_status: z.enum(BILLING_STATUSES, { error: "Unbekannter Abrechnungs-Filter." }).optional().or(z.literal("").transform(() => undefined)),
   pricing_tier: z.string().trim().max(50).optional().or(z.literal("").transform(() => undefined)),
+  sort: z
+    .enum(["name", "usage"], { error: "Sortierung muss name oder usage sein." })
+    .optional()
+    .or(z.literal("").transform(() => undefined))
+    .meta({ description: "name (Standard) oder usage: höchste Auslastung der Limits (Kunden oder Geräte) zuerst" }),
 });
 
 export const roleKeys = z

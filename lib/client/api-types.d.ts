@@ -851,6 +851,81 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/manage/server/uptime": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Erreichbarkeit der letzten 90 Tage (Permission host.read)
+         * @description Aus den minütlichen Prüfungen von Portal- und MeshCentral-URL: ein Balken je Tag (Europe/Berlin), Verfügbarkeit in Prozent und die Störungen mit Beginn, Ende und Dauer. Tage ohne Prüfung (Server ausgeschaltet) zählen weder als erreichbar noch als gestört.
+         */
+        get: operations["getManageServerUptime"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/manage/server/backups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Backups (an/aus, Zeitfenster, Preis, letzte Backups) und Snapshots des Servers (Permission host.read) */
+        get: operations["getManageServerBackups"];
+        /**
+         * Backups ein- oder ausschalten (Permission host.power)
+         * @description Backups kosten bei Hetzner 20 % des Serverpreises; eingeschaltet wird der Betrag als monatliche Abrechnungsposition der Instanz geführt, ausgeschaltet endet sie am selben Tag. Beim Ausschalten löscht Hetzner die vorhandenen Backups.
+         */
+        put: operations["putManageServerBackups"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/manage/server/snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Snapshot erstellen (Permission host.power; höchstens 3 je Instanz, einer je 10 Minuten) */
+        post: operations["postManageServerSnapshots"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/manage/server/snapshots/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Eigenen Snapshot löschen (Permission host.power) */
+        delete: operations["deleteManageServerSnapshotsById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/manage/server/reboot": {
         parameters: {
             query?: never;
@@ -1343,6 +1418,66 @@ export interface paths {
         get: operations["getManageAdminInstancesByIdServerMetrics"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/manage/admin/instances/{id}/server/uptime": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Erreichbarkeit der Instanz (90 Tage, Störungen)
+         * @description Permission host.read.
+         */
+        get: operations["getManageAdminInstancesByIdServerUptime"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/manage/admin/instances/{id}/server/backups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Backups und Snapshots des Servers der Instanz
+         * @description Permission host.read.
+         */
+        get: operations["getManageAdminInstancesByIdServerBackups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/manage/admin/instances/{id}/server/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Server aus Backup oder Snapshot wiederherstellen (nur MSP)
+         * @description Permission host.power. Hetzner rebuild: die Festplatte wird durch das Abbild ersetzt. Bestätigung: confirmation muss der Servername sein.
+         */
+        post: operations["postManageAdminInstancesByIdServerRestore"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3101,6 +3236,38 @@ export interface components {
                     label: string;
                     /** @enum {string} */
                     unit: "percent" | "iops" | "bytes_per_second" | "packets_per_second";
+                }[];
+            }[];
+        };
+        Uptime: {
+            /** @example 90 */
+            days: number;
+            /** @description Erster Tag (YYYY-MM-DD, Europe/Berlin) */
+            from: string;
+            /** @description Heute (YYYY-MM-DD, Europe/Berlin) */
+            to: string;
+            targets: {
+                /** @enum {string} */
+                target: "portal" | "meshcentral";
+                label: string;
+                url: string;
+                /** @description Über alle Prüfungen der 90 Tage; null ohne Prüfung */
+                uptime_percent: number | null;
+                checks: number;
+                incidents: {
+                    started_at: string;
+                    ended_at: string | null;
+                    ongoing: boolean;
+                    duration_seconds: number;
+                    duration_label: string;
+                    last_error: string | null;
+                }[];
+                /** @description Ein Balken je Tag; uptime_percent null = nicht geprüft (Server aus) */
+                bars: {
+                    day: string;
+                    checks: number;
+                    failures: number;
+                    uptime_percent: number | null;
                 }[];
             }[];
         };
@@ -6023,6 +6190,305 @@ export interface operations {
             };
         };
     };
+    getManageServerUptime: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erreichbarkeit */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Uptime"];
+                };
+            };
+            /** @description Nicht angemeldet */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Gesperrt oder Berechtigung fehlt */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+        };
+    };
+    getManageServerBackups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Backups und Snapshots */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Nicht angemeldet */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Gesperrt oder Berechtigung fehlt */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Kein Hetzner-Server zugeordnet */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Hetzner nicht erreichbar */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+        };
+    };
+    putManageServerBackups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    enabled: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Ausgelöst */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Nicht angemeldet */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Gesperrt oder Berechtigung fehlt */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Ungültige Eingabe oder kein Preis bekannt */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Hetzner-Fehler */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+        };
+    };
+    postManageServerSnapshots: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @example Vor dem Update auf Version 2.5 */
+                    description: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Snapshot wird erstellt */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Nicht angemeldet */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Gesperrt oder Berechtigung fehlt */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Höchstens 3 Snapshots */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Beschreibung fehlt */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Rate-Limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Hetzner-Fehler */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+        };
+    };
+    deleteManageServerSnapshotsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Hetzner-Image-ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Gelöscht */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Nicht angemeldet */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Gesperrt oder Berechtigung fehlt */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Snapshot nicht gefunden oder nicht von diesem Server */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Hetzner-Fehler */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+        };
+    };
     postManageServerReboot: {
         parameters: {
             query?: never;
@@ -7016,6 +7482,8 @@ export interface operations {
                 status?: ("provisioning" | "online" | "offline" | "maintenance" | "suspended") | "";
                 billing_status?: ("trial" | "active" | "past_due" | "cancelled") | "";
                 pricing_tier?: string | "";
+                /** @description name (Standard) oder usage: höchste Auslastung der Limits (Kunden oder Geräte) zuerst */
+                sort?: ("name" | "usage") | "";
             };
             header?: never;
             path?: never;
@@ -7946,6 +8414,204 @@ export interface operations {
                 };
             };
             /** @description Hetzner nicht erreichbar */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+        };
+    };
+    getManageAdminInstancesByIdServerUptime: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Instanz-ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erreichbarkeit */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Uptime"];
+                };
+            };
+            /** @description Nicht angemeldet */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Permission host.read fehlt oder Ansicht als Kunde (nur lesen) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Instanz nicht gefunden */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+        };
+    };
+    getManageAdminInstancesByIdServerBackups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Instanz-ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Nicht angemeldet */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Permission host.read fehlt oder Ansicht als Kunde (nur lesen) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Instanz nicht gefunden */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+        };
+    };
+    postManageAdminInstancesByIdServerRestore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Instanz-ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    image_id: number;
+                    /** @description Der Servername, zur Bestätigung eingetippt */
+                    confirmation: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Nicht angemeldet */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Permission host.power fehlt oder Ansicht als Kunde (nur lesen) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Instanz nicht gefunden */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Andere Aktion läuft */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Ungültige Eingaben (errors je Feld) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Rate-Limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Hetzner-Fehler */
             500: {
                 headers: {
                     [name: string]: unknown;

@@ -6,7 +6,8 @@
  * problem (lib/health/derive.ts).
  *
  * Per instance, in one transaction: the results go into `health_checks`
- * (the latest HISTORY_PER_TARGET per URL are kept), `servers.health_status`
+ * (the latest HISTORY_PER_TARGET per URL are kept) and into the 90-day uptime
+ * counters and incidents (lib/health/uptime.ts), `servers.health_status`
  * is derived from them, and the alert state decides about mail
  * (lib/health/alerts.ts). The row lock on `instance_health` serialises two
  * workers probing the same instance, so each incident mails once.
@@ -19,6 +20,7 @@ import { loadInstanceContext, meshcentralHost, portalHost } from "@/lib/instance
 import { updateAlertState, type AlertOutcome } from "./alerts";
 import type { ProbeResult } from "./result";
 import { healthFrom, PROBE_TARGETS, type HealthStatus, type ProbeTarget } from "@/lib/servers/health";
+import { recordUptime } from "./uptime";
 
 export const HISTORY_PER_TARGET = 50;
 const CONCURRENCY = 8;
@@ -91,6 +93,7 @@ export async function probeInstance(instanceId: number): Promise<InstanceProbeRu
     await tx.insert(healthChecks).values(
       results.map((r) => ({ instanceId, target: r.target, url: r.url, ok: r.ok, statusCode: r.statusCode, latencyMs: r.latencyMs, error: r.error })),
     );
+    await recordUptime(tx, instanceId, results, new Date());
     for (const target of PROBE_TARGETS) {
       const [keep] = await tx
         .select({ id: healthChecks.id })

@@ -20,7 +20,7 @@
  * base URL differs. Every call is counted in the `hetzner_api_*` metrics; with
  * a `breaker` (lib/hetzner/breaker.ts) the client fails fast during an outage.
  */
-import type { z } from "zod";
+import { z } from "zod";
 import { observeHetznerCall } from "@/lib/observability/metrics";
 import type { CircuitBreaker } from "@/lib/hetzner/breaker";
 import {
@@ -38,6 +38,10 @@ import {
 import {
   actionResponseSchema,
   apiErrorBodySchema,
+  imageListResponseSchema,
+  imageResponseSchema,
+  toImage,
+  type HetznerImage,
   metricsResponseSchema,
   rawServerSchema,
   serverListResponseSchema,
@@ -154,6 +158,18 @@ export interface HetznerClient {
    */
   shutdown(id: HetznerServerId, opts?: HetznerRequestOptions): Promise<HetznerAction>;
   getAction(id: number | string, opts?: HetznerRequestOptions): Promise<HetznerAction>;
+  /** `GET /images?type=…&bound_to=…` (every page). */
+  listImages(query: { type: "backup" | "snapshot"; boundTo?: number }, opts?: HetznerRequestOptions): Promise<HetznerImage[]>;
+  getImage(id: number, opts?: HetznerRequestOptions): Promise<HetznerImage>;
+  /** `DELETE /images/{id}`. */
+  deleteImage(id: number, opts?: HetznerRequestOptions): Promise<void>;
+  /** `POST /servers/{id}/actions/create_image` with `type: snapshot` (`create_image`). */
+  createSnapshot(id: HetznerServerId, description: string, opts?: HetznerRequestOptions): Promise<{ image: HetznerImage; action: HetznerAction }>;
+  /** `POST /servers/{id}/actions/enable_backup` / `disable_backup` (disabling deletes the server's backups at Hetzner). */
+  enableBackup(id: HetznerServerId, opts?: HetznerRequestOptions): Promise<HetznerAction>;
+  disableBackup(id: HetznerServerId, opts?: HetznerRequestOptions): Promise<HetznerAction>;
+  /** `POST /servers/{id}/actions/rebuild` from an image (`rebuild_server`): the disk is replaced by the image. */
+  rebuild(id: HetznerServerId, imageId: number, opts?: HetznerRequestOptions): Promise<HetznerAction>;
   /**
    * Polls `GET /actions/{id}` until the action is no longer `running`.
    * Resolves with the successful action; throws `HetznerActionFailedError`
@@ -430,8 +446,25 @@ export function createHetznerClient(options: HetznerClientOptions = {}): Hetzner
     return toAction(data.action);
   }
 
+  async function listImages(query: { type: "backup" | "snapshot"; boundTo?: number }, opts?: HetznerRequestOptions) {
+    const all: HetznerImage[] = [];
+    for (let page: number | null = 1; page !== null; ) {
+      const params = new URLSearchParams({ type: query.type, page: String(page), per_page: "50" });
+      if (query.boundTo !== undefined) params.set("bound_to", String(query.boundTo));
+      const data: z.infer<typeof imageListResponseSchema> = await request("list_images", "GET", `/images?${params}`, imageListResponseSchema, opts);
+      all.push(...data.images.map(toImage));
+      page = data.meta?.pagination?.next_page ?? null;
+    }
+    return all;
+  }
+
   async function getAction(id: number | string, opts?: HetznerRequestOptions) {
     const data = await request("get_action", "GET", `/actions/${checkId(id, "action")}`, actionResponseSchema, opts);
+    return toAction(data.action);
+  }
+
+  async function simpleAction(id: HetznerServerId, action: "enable_backup" | "disable_backup", opts?: HetznerRequestOptions) {
+    const data = await request(`server_${action}`, "POST", `/servers/${checkId(id, "server")}/actions/${action}`, actionResponseSchema, opts);
     return toAction(data.action);
   }
 
@@ -487,6 +520,31 @@ export function createHetznerClient(options: HetznerClientOptions = {}): Hetzner
     powerOn: (id, opts) => serverAction(id, "poweron", opts),
     shutdown: (id, opts) => serverAction(id, "shutdown", opts),
     getAction,
+    listImages,
+    async getImage(id, opts) {
+      const data = await request("get_image", "GET", `/images/${checkId(id, "image")}`, imageResponseSchema, opts);
+      return toImage(data.image);
+    },
+    async deleteImage(id, opts) {
+      await request("delete_image", "DELETE", `/images/${checkId(id, "image")}`, z.undefined(), opts);
+    },
+    async createSnapshot(id, description, opts) {
+      const data = await request(
+        "server_create_image",
+        "POST",
+        `/servers/${checkId(id, "server")}/actions/create_image`,
+        imageResponseSchema.extend({ action: actionResponseSchema.shape.action }),
+        opts,
+        { type: "snapshot", description },
+      );
+      return { image: toImage(data.image), action: toAction(data.action) };
+    },
+    enableBackup: (id, opts) => simpleAction(id, "enable_backup", opts),
+    disableBackup: (id, opts) => simpleAction(id, "disable_backup", opts),
+    async rebuild(id, imageId, opts) {
+      const data = await request("server_rebuild", "POST", `/servers/${checkId(id, "server")}/actions/rebuild`, actionResponseSchema, opts, { image: String(imageId) });
+      return toAction(data.action);
+    },
     async waitForAction(id, opts = {}) {
       const action = await poll(
         `Hetzner action ${String(id)}`,

@@ -82,6 +82,10 @@ export interface SimulatorServerSeed {
   created?: string;
   /** Whether the guest OS reacts to ACPI (`shutdown`, `reboot`). Default true. */
   acpi?: boolean;
+  /** Backups on (window `22-02`) with one backup per night of the last 7 days. Default off. */
+  backups?: boolean;
+  /** Snapshots taken of this server (`daysAgo` before the simulator's start). */
+  snapshots?: { description: string; daysAgo: number }[];
 }
 
 export interface SimulatorServerState {
@@ -150,6 +154,8 @@ export const DEMO_SERVERS: readonly SimulatorServerSeed[] = [
     ipv6: "2a01:4f8:c012:1001::/64",
     serverType: "cx22",
     location: "nbg1",
+    backups: true,
+    snapshots: [{ description: "Vor dem Update auf Version 2.4", daysAgo: 12 }],
   },
   {
     id: 1002,
@@ -172,6 +178,7 @@ export const DEMO_SERVERS: readonly SimulatorServerSeed[] = [
   },
 ];
 
+
 const LOCATIONS: Record<string, { id: number; description: string; city: string; country: string; network_zone: string; latitude: number; longitude: number }> = {
   fsn1: { id: 1, description: "Falkenstein DC Park 1", city: "Falkenstein", country: "DE", network_zone: "eu-central", latitude: 50.47612, longitude: 12.370071 },
   nbg1: { id: 2, description: "Nuremberg DC Park 1", city: "Nuremberg", country: "DE", network_zone: "eu-central", latitude: 49.452102, longitude: 11.076665 },
@@ -191,13 +198,32 @@ const SERVER_TYPES: Record<string, { id: number; cores: number; memory: number; 
   cax11: { id: 45, cores: 2, memory: 4, disk: 40, description: "CAX11" },
 };
 
-type ActionKind = "reboot" | "poweroff" | "poweron" | "shutdown";
+type ActionKind = "reboot" | "poweroff" | "poweron" | "shutdown" | "create_image" | "enable_backup" | "disable_backup" | "rebuild";
 const COMMANDS: Record<ActionKind, string> = {
   reboot: "reboot_server",
   poweroff: "stop_server",
   poweron: "start_server",
   shutdown: "shutdown_server",
+  create_image: "create_image",
+  enable_backup: "enable_backup",
+  disable_backup: "disable_backup",
+  rebuild: "rebuild_server",
 };
+
+/** Monthly net price (EUR) of the simulated server types, the same in every location. */
+const PRICES: Record<string, number> = { cx22: 3.79, cx32: 6.8, cx42: 16.4, cpx11: 4.35, cpx21: 7.55, cpx31: 13.6, cax11: 3.79 };
+
+interface ImageRecord {
+  id: number;
+  type: "backup" | "snapshot";
+  status: "available" | "creating";
+  description: string;
+  sizeGb: number | null;
+  diskGb: number;
+  createdMs: number;
+  boundTo: number | null;
+  createdFrom: { id: number; name: string } | null;
+}
 
 interface ServerRecord {
   id: number;
@@ -209,6 +235,8 @@ interface ServerRecord {
   location: string;
   created: string;
   acpi: boolean;
+  /** `22-02` while backups are on. */
+  backupWindow: string | null;
 }
 
 interface ActionRecord {
@@ -227,6 +255,8 @@ interface ActionRecord {
   finalStatus: HetznerServerStatus;
   failWith: { code: string; message: string } | null;
   error: { code: string; message: string } | null;
+  /** What the action changes when it succeeds (image available, backups on/off). */
+  effect?: () => void;
 }
 
 export async function startHetznerSimulator(
@@ -240,6 +270,8 @@ export async function startHetznerSimulator(
   const servers = new Map<number, ServerRecord>();
   const actions = new Map<number, ActionRecord>();
   let nextActionId = 500_001;
+  const images = new Map<number, ImageRecord>();
+  let nextImageId = 300_001;
   let fault: (HetznerSimulatorFault & { remaining: number }) | null = null;
   let failNext: { code: string; message: string } | null = null;
   let requestCount = 0;
@@ -262,8 +294,27 @@ export async function startHetznerSimulator(
       location: seed.location ?? "nbg1",
       created: seed.created ?? "2024-01-15T10:00:00+00:00",
       acpi: seed.acpi ?? true,
+      backupWindow: seed.backups ? "22-02" : null,
     });
+    const record = servers.get(seed.id)!;
+    const disk = (SERVER_TYPES[record.serverType] ?? { disk: 40 }).disk;
+    const day = 86_400_000;
+    if (seed.backups) {
+      for (let n = 7; n >= 1; n--) {
+        const night = Math.floor(now() / day) * day - n * day + 23 * 3600_000;
+        addImage({ type: "backup", status: "available", description: `Backup ${new Date(night).toISOString().slice(0, 10)}`, sizeGb: Math.round((2.1 + 0.07 * (7 - n)) * 100) / 100, diskGb: disk, createdMs: night, boundTo: record.id, createdFrom: { id: record.id, name: record.name } });
+      }
+    }
+    for (const snap of seed.snapshots ?? []) {
+      addImage({ type: "snapshot", status: "available", description: snap.description, sizeGb: 2.4, diskGb: disk, createdMs: now() - snap.daysAgo * day, boundTo: null, createdFrom: { id: record.id, name: record.name } });
+    }
     return snapshot(seed.id)!;
+  }
+
+  function addImage(image: Omit<ImageRecord, "id">): ImageRecord {
+    const record = { id: nextImageId++, ...image };
+    images.set(record.id, record);
+    return record;
   }
 
   for (const seed of options.servers ?? []) addServer(seed);
@@ -286,6 +337,7 @@ export async function startHetznerSimulator(
           a.status = "success";
           a.progress = 100;
           if (server && a.phases) server.status = a.finalStatus;
+          a.effect?.();
         }
         continue;
       }
@@ -303,7 +355,7 @@ export async function startHetznerSimulator(
     return undefined;
   }
 
-  function startAction(server: ServerRecord, kind: ActionKind): ActionRecord {
+  function startAction(server: ServerRecord, kind: ActionKind, extra: { effect?: () => void; durationMs?: number } = {}): ActionRecord {
     const t = now();
     const isRunning = server.status === "running";
     let phases: ActionRecord["phases"] = null;
@@ -323,12 +375,15 @@ export async function startHetznerSimulator(
     } else if (kind === "poweron" && server.status === "off") {
       phases = [{ until: 1, status: "starting" }];
       finalStatus = "running";
+    } else if (kind === "rebuild") {
+      phases = [{ until: 1, status: "rebuilding" }];
+      finalStatus = "running";
     }
     // Idempotent no-ops (poweron on a running server, poweroff on an off
     // server, …) finish immediately with success. ACPI requests (reboot,
     // shutdown) to a guest that ignores ACPI also succeed at once: the action
     // only reports that the signal was sent, the server stays as it is.
-    const durationMs = phases === null ? 0 : actionDurationMs;
+    const durationMs = extra.durationMs ?? (phases === null ? 0 : actionDurationMs);
     const action: ActionRecord = {
       id: nextActionId++,
       kind,
@@ -343,6 +398,7 @@ export async function startHetznerSimulator(
       finalStatus,
       failWith: failNext,
       error: null,
+      effect: extra.effect,
     };
     failNext = null;
     actions.set(action.id, action);
@@ -381,7 +437,11 @@ export async function startHetznerSimulator(
         memory: type.memory,
         disk: type.disk,
         deprecated: false,
-        prices: [],
+        prices: Object.keys(LOCATIONS).map((location) => {
+          const net = PRICES[s.serverType] ?? 4;
+          const money = (n: number) => ({ net: n.toFixed(4), gross: (n * 1.19).toFixed(4) });
+          return { location, price_hourly: money(net / 730), price_monthly: money(net), included_traffic: 21990232555520, price_per_tb_traffic: money(1) };
+        }),
         storage_type: "local",
         cpu_type: "shared",
         architecture,
@@ -389,7 +449,7 @@ export async function startHetznerSimulator(
       included_traffic: 21990232555520,
       outgoing_traffic: 123456789,
       ingoing_traffic: 987654321,
-      backup_window: null,
+      backup_window: s.backupWindow,
       rescue_enabled: false,
       iso: null,
       locked: runningActionFor(s.id) !== undefined,
@@ -482,6 +542,29 @@ export async function startHetznerSimulator(
     return { metrics: { start: iso(from * 1000), end: iso(to * 1000), step, time_series } };
   }
 
+  function imageJson(i: ImageRecord) {
+    return {
+      id: i.id,
+      type: i.type,
+      status: i.status,
+      name: null,
+      description: i.description,
+      image_size: i.status === "creating" ? null : i.sizeGb,
+      disk_size: i.diskGb,
+      created: iso(i.createdMs),
+      created_from: i.createdFrom,
+      bound_to: i.boundTo,
+      os_flavor: "debian",
+      os_version: "12",
+      architecture: "x86",
+      rapid_deploy: false,
+      protection: { delete: false },
+      deprecated: null,
+      deleted: null,
+      labels: {},
+    };
+  }
+
   function actionJson(a: ActionRecord) {
     return {
       id: a.id,
@@ -570,7 +653,7 @@ export async function startHetznerSimulator(
     return f;
   }
 
-  function handle(req: http.IncomingMessage, res: http.ServerResponse, f: HetznerSimulatorFault | null): void {
+  function handle(req: http.IncomingMessage, res: http.ServerResponse, f: HetznerSimulatorFault | null, bodyText = ""): void {
     // Infrastructure faults come first: they happen before auth on the real API too.
     if (f?.type === "bad_gateway" || f?.type === "gateway_timeout") {
       const status = f.type === "bad_gateway" ? 502 : 504;
@@ -667,6 +750,34 @@ export async function startHetznerSimulator(
       return;
     }
 
+    // GET /v1/images?type=backup|snapshot&bound_to=…&page=…&per_page=…
+    if (method === "GET" && p.length === 1 && p[0] === "images") {
+      const type = url.searchParams.get("type");
+      const boundTo = url.searchParams.get("bound_to");
+      const all = [...images.values()]
+        .filter((i) => (type ? i.type === type : true) && (boundTo ? String(i.boundTo) === boundTo : true))
+        .sort((x, y) => y.createdMs - x.createdMs);
+      const perPage = Math.min(50, Math.max(1, Number(url.searchParams.get("per_page") ?? 25) || 25));
+      const page = Math.max(1, Number(url.searchParams.get("page") ?? 1) || 1);
+      const lastPage = Math.max(1, Math.ceil(all.length / perPage));
+      send(res, 200, {
+        images: all.slice((page - 1) * perPage, page * perPage).map(imageJson),
+        meta: { pagination: { page, per_page: perPage, previous_page: page > 1 ? page - 1 : null, next_page: page < lastPage ? page + 1 : null, last_page: lastPage, total_entries: all.length } },
+      }, rl);
+      return;
+    }
+    // GET / DELETE /v1/images/{id}
+    if (p[0] === "images" && p.length === 2 && (method === "GET" || method === "DELETE")) {
+      const id = parseId(p[1]);
+      const image = id === null ? undefined : images.get(id);
+      if (!image) return sendError(res, "not_found", `image with ID '${p[1]}' not found`, rl);
+      if (method === "GET") return send(res, 200, { image: imageJson(image) }, rl);
+      images.delete(image.id);
+      res.writeHead(204, rl);
+      res.end();
+      return;
+    }
+
     // GET /v1/actions/{id} and GET /v1/servers/actions/{id}
     const actionPath =
       p[0] === "actions" && p.length === 2 ? p[1] : p[0] === "servers" && p[1] === "actions" && p.length === 3 ? p[2] : undefined;
@@ -714,6 +825,46 @@ export async function startHetznerSimulator(
           sendError(res, "locked", `server ${id} is locked by action ${running.id} (${COMMANDS[running.kind]})`, rl);
           return;
         }
+        let body: Record<string, unknown> = {};
+        try {
+          body = bodyText ? (JSON.parse(bodyText) as Record<string, unknown>) : {};
+        } catch {
+          return sendError(res, "json_error", "invalid JSON", rl);
+        }
+        if (kind === "create_image") {
+          const image = addImage({
+            type: body.type === "backup" ? "backup" : "snapshot",
+            status: "creating",
+            description: typeof body.description === "string" ? body.description : "",
+            sizeGb: 2.5,
+            diskGb: (SERVER_TYPES[server.serverType] ?? { disk: 40 }).disk,
+            createdMs: now(),
+            boundTo: body.type === "backup" ? server.id : null,
+            createdFrom: { id: server.id, name: server.name },
+          });
+          const action = startAction(server, kind, { durationMs: actionDurationMs, effect: () => (image.status = "available") });
+          send(res, 201, { image: imageJson(image), action: actionJson(action) }, rl);
+          return;
+        }
+        if (kind === "rebuild") {
+          const image = images.get(Number(body.image));
+          if (!image) return sendError(res, "invalid_input", "image not found", rl);
+          const action = startAction(server, kind);
+          send(res, 201, { action: actionJson(action), root_password: null }, rl);
+          return;
+        }
+        if (kind === "enable_backup" || kind === "disable_backup") {
+          const action = startAction(server, kind, {
+            effect: () => {
+              server.backupWindow = kind === "enable_backup" ? "22-02" : null;
+              // Hetzner deletes a server's backups when backups are switched off.
+              if (kind === "disable_backup") for (const i of images.values()) if (i.type === "backup" && i.boundTo === server.id) images.delete(i.id);
+            },
+          });
+          advance();
+          send(res, 201, { action: actionJson(action) }, rl);
+          return;
+        }
         const action = startAction(server, kind);
         send(res, 201, { action: actionJson(action) }, rl);
         return;
@@ -724,26 +875,28 @@ export async function startHetznerSimulator(
 
   const httpServer = http.createServer((req, res) => {
     requestCount += 1;
-    // Drain the body (POST actions have none or `{}`), then answer.
-    req.resume();
+    // Read the body (most POST actions have none or `{}`), then answer.
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
+      const bodyText = Buffer.concat(chunks).toString("utf8");
       const f = consumeFault(req);
       if (f?.type === "timeout") {
         if (f.delayMs === undefined) return; // never answer; close() destroys the socket
         const timer = setTimeout(() => {
           pendingTimers.delete(timer);
-          if (!res.destroyed) safeHandle(req, res, null);
+          if (!res.destroyed) safeHandle(req, res, null, bodyText);
         }, f.delayMs);
         pendingTimers.add(timer);
         return;
       }
-      safeHandle(req, res, f);
+      safeHandle(req, res, f, bodyText);
     });
   });
 
-  function safeHandle(req: http.IncomingMessage, res: http.ServerResponse, f: HetznerSimulatorFault | null) {
+  function safeHandle(req: http.IncomingMessage, res: http.ServerResponse, f: HetznerSimulatorFault | null, bodyText = "") {
     try {
-      handle(req, res, f);
+      handle(req, res, f, bodyText);
     } catch (err) {
       if (!res.headersSent) sendError(res, "server_error", `simulator error: ${err instanceof Error ? err.message : String(err)}`);
     }

@@ -84,6 +84,10 @@ export const rawServerSchema = z.object({
     cores: z.number().optional(),
     memory: z.number().optional(),
     disk: z.number().optional(),
+    /** Per location; amounts are decimal strings in EUR (`"4.5100"`). */
+    prices: z
+      .array(z.object({ location: z.string(), price_monthly: z.object({ net: z.string(), gross: z.string() }) }).passthrough())
+      .optional(),
   }),
   location: rawLocationSchema,
   /** `HH-HH` UTC (e.g. `22-02`) while backups are on, `null` when off. */
@@ -198,6 +202,8 @@ export interface HetznerServer {
   backupWindow: string | null;
   /** Disk size in GB. */
   diskGb: number | null;
+  /** Monthly net price of the server type at the server's location, in cents; `null` when Hetzner sends none. */
+  monthlyPriceNetCents: number | null;
   created: Date;
 }
 
@@ -213,6 +219,60 @@ export interface HetznerAction {
   finished: Date | null;
   resources: { id: number; type: string }[];
   error: { code: string; message: string } | null;
+}
+
+function monthlyNetCents(raw: HetznerRawServer): number | null {
+  const price = raw.server_type.prices?.find((p) => p.location === raw.location.name);
+  const euros = price ? Number(price.price_monthly.net) : Number.NaN;
+  return Number.isFinite(euros) ? Math.round(euros * 100) : null;
+}
+
+/** An image: a backup (bound to its server) or a snapshot (kept after the server is gone). */
+export const rawImageSchema = z.object({
+  id: resourceId,
+  type: z.string(),
+  status: z.string(),
+  description: z.string().nullable().optional(),
+  /** GB the image takes; null while it is being created. */
+  image_size: z.number().nullable().optional(),
+  disk_size: z.number().optional(),
+  created: isoDate,
+  bound_to: z.number().nullable().optional(),
+  created_from: z.object({ id: resourceId, name: z.string() }).nullable().optional(),
+  labels: z.record(z.string(), z.string()).optional(),
+});
+export const imageResponseSchema = z.object({ image: rawImageSchema });
+export const imageListResponseSchema = z.object({
+  images: z.array(rawImageSchema),
+  meta: serverListResponseSchema.shape.meta,
+});
+
+export interface HetznerImage {
+  id: number;
+  /** `backup`, `snapshot` (or `system`, `app`, which the portal does not list). */
+  type: string;
+  /** `available`, `creating`, `unavailable`. */
+  status: string;
+  description: string | null;
+  sizeGb: number | null;
+  created: Date;
+  /** Server a backup belongs to. */
+  boundTo: number | null;
+  /** Server the image was taken from. */
+  createdFrom: number | null;
+}
+
+export function toImage(raw: z.infer<typeof rawImageSchema>): HetznerImage {
+  return {
+    id: raw.id,
+    type: raw.type,
+    status: raw.status,
+    description: raw.description ?? null,
+    sizeGb: raw.image_size ?? null,
+    created: new Date(raw.created),
+    boundTo: raw.bound_to ?? null,
+    createdFrom: raw.created_from?.id ?? null,
+  };
 }
 
 export function toServer(raw: HetznerRawServer): HetznerServer {
@@ -232,6 +292,7 @@ export function toServer(raw: HetznerRawServer): HetznerServer {
     rawStatus: raw.status,
     backupWindow: raw.backup_window ?? null,
     diskGb: raw.primary_disk_size ?? raw.server_type.disk ?? null,
+    monthlyPriceNetCents: monthlyNetCents(raw),
     created: new Date(raw.created),
   };
 }

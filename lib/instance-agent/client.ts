@@ -94,8 +94,17 @@ export interface InstanceAgentClientOptions {
   now?: () => number;
 }
 
+/** What the instance counts about itself. */
+export interface InstanceUsageReport {
+  customers: number;
+  devices: number;
+  countedAt: Date;
+}
+
 export interface InstanceAgentClient {
   applyDomains(instanceName: string, config: DomainConfig): Promise<{ applied: true }>;
+  /** Signed `GET /instances/{name}/usage` → how many customers and devices the instance manages. */
+  getUsage(instanceName: string): Promise<InstanceUsageReport>;
 }
 
 export function instanceDomainsPath(instanceName: string): string {
@@ -110,7 +119,8 @@ export function createInstanceAgentClient(opts: InstanceAgentClientOptions): Ins
   async function send(method: string, relPath: string, payload: unknown): Promise<unknown> {
     const url = new URL(base + relPath);
     const path = url.pathname + url.search;
-    const body = JSON.stringify(payload);
+    // A GET has no body; the signature then covers the empty string.
+    const body = payload === undefined ? "" : JSON.stringify(payload);
     const timestamp = String(now());
     const signature = signRequest({ secret: opts.secret, timestamp, method, path, body });
 
@@ -125,7 +135,7 @@ export function createInstanceAgentClient(opts: InstanceAgentClientOptions): Ins
       try {
         res = await fetch(url, {
           method,
-          body,
+          body: method === "GET" ? undefined : body,
           signal: controller.signal,
           headers: {
             "Content-Type": "application/json",
@@ -173,6 +183,17 @@ export function createInstanceAgentClient(opts: InstanceAgentClientOptions): Ins
         throw new InstanceAgentError("rejected", "instance agent did not confirm the configuration");
       }
       return { applied: true };
+    },
+    async getUsage(instanceName) {
+      const answer = (await send("GET", `/instances/${encodeURIComponent(instanceName)}/usage`, undefined)) as Record<string, unknown> | null;
+      const count = (v: unknown) => (typeof v === "number" && Number.isInteger(v) && v >= 0 ? v : null);
+      const customers = count(answer?.customers);
+      const devices = count(answer?.devices);
+      const countedAt = typeof answer?.counted_at === "string" ? new Date(answer.counted_at) : new Date(Number.NaN);
+      if (customers === null || devices === null || Number.isNaN(countedAt.getTime())) {
+        throw new InstanceAgentError("rejected", "instance agent sent usage of the wrong shape");
+      }
+      return { customers, devices, countedAt };
     },
   };
 }

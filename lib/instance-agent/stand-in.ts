@@ -4,6 +4,7 @@
  *
  *   PUT  /instances/:name/domains   signed; body {portal_domain, meshcentral_domain} → {applied: true}
  *   GET  /instances/:name/domains   signed; → last applied config or 404
+ *   GET  /instances/:name/usage     signed; → {customers, devices, counted_at} (demo numbers, or `usage`)
  *   GET  /_stand-in/applied         unsigned (loopback helper for e2e); → list of received configs
  *   POST /_stand-in/fault           unsigned; body {fault: "fail"|"timeout"|null}
  *   GET  /health                    unsigned; → {ok: true}
@@ -31,8 +32,17 @@ export interface InstanceAgentStandIn {
   /** All accepted PUTs, oldest first. */
   applied: AppliedDomainConfig[];
   setFault(fault: StandInFault): void;
+  /** What `GET /instances/:name/usage` answers for an instance (tests); demo numbers otherwise. */
+  usage: Map<string, { customers: number; devices: number }>;
   close(): Promise<void>;
 }
+
+/** Usage the demo instances report: acme near its limits, nordlicht over them. */
+export const DEMO_USAGE: Record<string, { customers: number; devices: number }> = {
+  acme: { customers: 42, devices: 431 },
+  bergmann: { customers: 71, devices: 1212 },
+  nordlicht: { customers: 20, devices: 214 },
+};
 
 export interface StandInOptions {
   port?: number;
@@ -74,6 +84,7 @@ export async function startInstanceAgentStandIn(opts: StandInOptions): Promise<I
   const host = opts.host ?? "127.0.0.1";
   let fault: StandInFault = null;
   const applied: AppliedDomainConfig[] = [];
+  const usage = new Map(Object.entries(DEMO_USAGE));
 
   const server = createServer((req, res) => {
     void handle(req, res).catch(() => {
@@ -106,7 +117,7 @@ export async function startInstanceAgentStandIn(opts: StandInOptions): Promise<I
       }
     }
 
-    const m = /^\/instances\/([^/]+)\/domains$/.exec(pathname);
+    const m = /^\/instances\/([^/]+)\/(domains|usage)$/.exec(pathname);
     if (!m) return json(res, 404, { error: "not_found" });
     let instance: string;
     try {
@@ -128,6 +139,14 @@ export async function startInstanceAgentStandIn(opts: StandInOptions): Promise<I
       body,
     });
     if (!check.ok) return json(res, 401, { error: `signature_${check.reason}` });
+
+    if (m[2] === "usage") {
+      if (method !== "GET") return json(res, 405, { error: "method_not_allowed" });
+      if (fault === "timeout") return;
+      if (fault === "fail") return json(res, 500, { error: "count_failed" });
+      const u = usage.get(instance);
+      return u ? json(res, 200, { ...u, counted_at: new Date().toISOString() }) : json(res, 404, { error: "not_found" });
+    }
 
     if (method === "GET") {
       const last = [...applied].reverse().find((a) => a.instance === instance);
@@ -172,6 +191,7 @@ export async function startInstanceAgentStandIn(opts: StandInOptions): Promise<I
     url,
     port,
     applied,
+    usage,
     setFault(f) {
       fault = f;
     },

@@ -10,6 +10,7 @@ import { billingRunJob } from "./billing";
 import { dunningJob } from "./dunning";
 import { config } from "@/lib/config";
 import { runHealthProbes } from "@/lib/health/probe";
+import { refreshAllUsage } from "@/lib/instances/usage";
 import { deliverDueMails } from "@/lib/mail";
 import { recordMailFailure } from "@/lib/observability/metrics";
 import { syncSchedule, syncServers } from "@/lib/servers/sync";
@@ -59,6 +60,16 @@ export const JOBS: JobDefinition[] = [
     retryLimit: 0,
     retryBackoff: false,
     expireInSeconds: 5 * 60,
+  },
+  {
+    // Usage against limits: each instance counts its customers and devices (lib/instances/usage.ts).
+    name: "instance-usage",
+    schedule: "41 * * * *",
+    handler: async () => refreshAllUsage(),
+    retryLimit: 1,
+    retryBackoff: true,
+    retryDelay: 300,
+    expireInSeconds: 30 * 60,
   },
   {
     name: "ip-anonymisation",

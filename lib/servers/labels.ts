@@ -32,6 +32,7 @@ export const ACTION_LABELS: Record<string, string> = {
   "power-off": "Herunterfahren",
   "power-off-force": "Ausschalten (erzwungen)",
   "power-on": "Einschalten",
+  rebuild: "Wiederherstellung",
 };
 
 /** Hetzner locations in words. The stored `datacenter` is the location name (`nbg1`); an old `nbg1-dc3` still reads. */

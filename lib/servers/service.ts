@@ -23,7 +23,7 @@ import { emitServerStatusChanged } from "@/lib/events/webhooks";
 import { actorColumns, recordActivity, systemActor, userActor, type Actor, type ActivityLevel } from "@/lib/activity";
 import type { ActivityAction } from "@/lib/activity/actions";
 import { config } from "@/lib/config";
-import { BadRequestError, ConflictError, UnprocessableError, UpstreamError, ValidationError } from "@/lib/errors";
+import { BadRequestError, ConflictError, NotFoundError, UnprocessableError, UpstreamError, ValidationError } from "@/lib/errors";
 import type { HetznerClient } from "@/lib/hetzner/client";
 import { hetznerClient } from "@/lib/hetzner/configured";
 import { HetznerError, HetznerLockedError, HetznerNotFoundError } from "@/lib/hetzner/errors";
@@ -45,6 +45,15 @@ const TEXTS: Record<ServerAction, { message: string; log: ActivityAction; noun: 
   "refresh-status": { message: "Server-Status wurde aktualisiert", log: "server.refresh_status", noun: "Abfrage des Server-Status" },
 };
 const FORCE_TEXT = { message: "Server wird sofort ausgeschaltet", noun: "Erzwungenes Ausschalten des Servers" };
+const REBUILD_TEXT = { message: "Server wird aus dem Abbild wiederhergestellt", log: "server.rebuild" as const, noun: "Wiederherstellung des Servers" };
+
+/** Log texts of a stored action row (power actions, forced power off, restore). */
+function rowTexts(row: ActionRow): { noun: string; log: ActivityAction } {
+  if (row.command === "stop_server") return { noun: FORCE_TEXT.noun, log: "server.power_off_force" };
+  if (row.action === "rebuild") return REBUILD_TEXT;
+  const t = TEXTS[row.action as PowerAction];
+  return t ? { noun: t.noun, log: t.log } : { noun: row.action, log: "server.refresh_status" };
+}
 
 /** Status shown while the action runs (before Hetzner reports the server's own state). */
 const TRANSITIONAL_STATUS: Record<PowerAction, string> = { reboot: "rebooting", "power-off": "stopping", "power-on": "starting" };
@@ -282,6 +291,72 @@ export async function performServerAction(
   return { message: texts.message, action };
 }
 
+/**
+ * Restores the server from one of its backups or snapshots (Hetzner `rebuild`):
+ * the disk is replaced by the image, everything written since is lost. Staff
+ * only (the door checks it) and confirmed by typing the server's name. Runs as
+ * an action row like the power actions (progress, one at a time, 3 per minute).
+ */
+export async function restoreServer(actor: Actor, input: { instanceId: number; imageId: number; confirmation: string }, options: { client?: HetznerClient } = {}) {
+  const { instanceId, imageId } = input;
+  const server = await loadServer(instanceId);
+  if (!server?.hetznerServerId) throw new UnprocessableError(NO_SERVER_MESSAGE);
+  const expected = server.name ?? String(server.hetznerServerId);
+  if (input.confirmation.trim() !== expected) {
+    throw new ValidationError({ confirmation: [`Zur Bestätigung bitte den Servernamen „${expected}“ eintippen.`] });
+  }
+  await enforceRateLimit(`server-action:${instanceId}`, RATE_LIMITS.serverAction);
+  const client = options.client ?? (await hetznerClient());
+  await syncActions(instanceId, client, { throttle: false });
+  const running = await runningAction(instanceId);
+  if (running) throw new ConflictError("Es läuft bereits eine Server-Aktion. Bitte warten, bis sie abgeschlossen ist.");
+
+  let image;
+  try {
+    image = await client.getImage(imageId);
+  } catch (error) {
+    if (error instanceof HetznerNotFoundError) throw new NotFoundError("Dieses Backup bzw. diesen Snapshot gibt es nicht.");
+    throw new UpstreamError(`Wiederherstellung fehlgeschlagen: ${userMessageOf(error)}`);
+  }
+  const own = (image.type === "backup" && image.boundTo === server.hetznerServerId) || (image.type === "snapshot" && image.createdFrom === server.hetznerServerId);
+  if (!own) throw new NotFoundError("Dieses Backup bzw. diesen Snapshot gibt es nicht.");
+
+  let started: HetznerAction;
+  const log = async (level: ActivityLevel, description: string, metadata: Record<string, unknown>, tx?: DbOrTx) =>
+    recordActivity(tx ?? (await getDb()), actor, {
+      instanceId,
+      action: "server.rebuild",
+      description,
+      level,
+      metadata: { hetzner_server_id: server.hetznerServerId, image_id: imageId, image_type: image.type, ...metadata },
+    });
+  try {
+    started = await client.rebuild(server.hetznerServerId, imageId);
+  } catch (error) {
+    const message = userMessageOf(error);
+    await log("error", `${REBUILD_TEXT.noun} fehlgeschlagen: ${message}`, { outcome: "error", error: technical(error) });
+    throw new UpstreamError(`Wiederherstellung fehlgeschlagen: ${message}`);
+  }
+  const db = await getDb();
+  await db.transaction(async (tx) => {
+    await tx.insert(serverActions).values({
+      instanceId,
+      hetznerServerId: server.hetznerServerId!,
+      hetznerActionId: started.id,
+      action: "rebuild",
+      command: started.command,
+      status: "running",
+      progress: started.progress,
+      userId: actor.kind === "user" ? actor.principal.userId : null,
+      actorName: actorColumns(actor).actorName,
+      ip: actorColumns(actor).ip,
+    });
+    await setServerStatus(instanceId, "rebuilding", tx);
+    await log("warning", `${REBUILD_TEXT.noun} aus ${image.type === "backup" ? "dem Backup" : "dem Snapshot"} „${image.description ?? image.id}“ ausgelöst`, { outcome: "started", hetzner_action_id: started.id }, tx);
+  });
+  return { message: REBUILD_TEXT.message, action: "rebuild" };
+}
+
 function actionKey(row: ActionRow) {
   return row.action === "power-off" && row.command === "stop_server" ? "power-off-force" : row.action;
 }
@@ -476,11 +551,10 @@ async function finish(row: ActionRow, status: "success" | "error", message: stri
       .where(and(eq(serverActions.id, row.id), inArray(serverActions.status, ["running", "waiting"])))
       .returning();
     if (!done) return;
-    const forced = row.command === "stop_server";
-    const noun = forced ? FORCE_TEXT.noun : TEXTS[row.action as PowerAction]?.noun ?? row.action;
+    const { noun, log } = rowTexts(row);
     await recordActivity(tx, actor, {
       instanceId: row.instanceId,
-      action: forced ? "server.power_off_force" : TEXTS[row.action as PowerAction]?.log ?? "server.refresh_status",
+      action: log,
       description: status === "success" ? `${noun} abgeschlossen (erfolgreich)` : `${noun} fehlgeschlagen: ${message}`,
       level: status === "success" ? "info" : "error",
       metadata: { outcome: status, hetzner_action_id: row.hetznerActionId, ...metadata },

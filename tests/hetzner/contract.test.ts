@@ -200,6 +200,11 @@ describe("simulator → the API's example answers", () => {
     const cpu = await get("GET", `/servers/1001/metrics?type=cpu&start=${new Date(now - 3600_000).toISOString()}&end=${new Date(now).toISOString()}&step=60`);
     expect(shapeDiff(hetznerReference("metrics"), cpu.body)).toEqual([]);
 
+    // Images (backups, snapshots) in the shape of the server's `image` object.
+    const images = (await get("GET", "/images?type=backup&bound_to=1001")).body as { images: unknown[] };
+    expect(images.images.length).toBeGreaterThan(0);
+    for (const image of images.images) expect(shapeDiff(hetznerReference("server").server.image, image)).toEqual([]);
+
     const locked = await get("POST", "/servers/1001/actions/poweroff");
     expect(locked.status).toBe(423);
     expect(shapeDiff(hetznerReference("error"), locked.body)).toEqual([]);

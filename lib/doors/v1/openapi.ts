@@ -14,6 +14,8 @@ import { emailField, MAX_INT_ID, newPasswordField, pageQuery, passwordField, z }
 import { TEST_EVENT_TYPE, WEBHOOK_EVENT_LABELS, WEBHOOK_EVENT_TYPES, webhookPayloadSchema } from "@/lib/events/webhooks";
 import * as wh from "@/lib/webhooks/schemas";
 import { metricsQuery, serverMetricsResponse } from "@/lib/servers/metrics";
+import { uptimeResponse } from "@/lib/health/uptime";
+import { backupsBody, restoreBody, snapshotBody } from "@/lib/servers/backups";
 import * as s from "./schemas";
 
 /**
@@ -571,6 +573,36 @@ const managePaths: ZodOpenApiPathsObject = {
       },
     }),
   },
+  "/api/manage/server/uptime": {
+    get: m("Erreichbarkeit der letzten 90 Tage (Permission host.read)", {
+      description:
+        "Aus den minütlichen Prüfungen von Portal- und MeshCentral-URL: ein Balken je Tag (Europe/Berlin), Verfügbarkeit in Prozent und die Störungen mit Beginn, Ende und Dauer. Tage ohne Prüfung (Server ausgeschaltet) zählen weder als erreichbar noch als gestört.",
+      responses: { "200": ok("Erreichbarkeit", uptimeResponse) },
+    }),
+  },
+  "/api/manage/server/backups": {
+    get: m("Backups (an/aus, Zeitfenster, Preis, letzte Backups) und Snapshots des Servers (Permission host.read)", {
+      responses: { "200": { description: "Backups und Snapshots" }, "422": mErr("Kein Hetzner-Server zugeordnet"), "500": mErr("Hetzner nicht erreichbar") },
+    }),
+    put: m("Backups ein- oder ausschalten (Permission host.power)", {
+      description:
+        "Backups kosten bei Hetzner 20 % des Serverpreises; eingeschaltet wird der Betrag als monatliche Abrechnungsposition der Instanz geführt, ausgeschaltet endet sie am selben Tag. Beim Ausschalten löscht Hetzner die vorhandenen Backups.",
+      requestBody: { content: json(backupsBody) },
+      responses: { "200": ok("Ausgelöst", message), "422": mErr("Ungültige Eingabe oder kein Preis bekannt"), "500": mErr("Hetzner-Fehler") },
+    }),
+  },
+  "/api/manage/server/snapshots": {
+    post: m("Snapshot erstellen (Permission host.power; höchstens 3 je Instanz, einer je 10 Minuten)", {
+      requestBody: { content: json(snapshotBody) },
+      responses: { "201": { description: "Snapshot wird erstellt" }, "409": mErr("Höchstens 3 Snapshots"), "422": mErr("Beschreibung fehlt"), "429": mErr("Rate-Limit"), "500": mErr("Hetzner-Fehler") },
+    }),
+  },
+  "/api/manage/server/snapshots/{id}": {
+    delete: m("Eigenen Snapshot löschen (Permission host.power)", {
+      requestParams: { path: z.object({ id: z.string().meta({ description: "Hetzner-Image-ID" }) }) },
+      responses: { "200": ok("Gelöscht", message), "404": mErr("Snapshot nicht gefunden oder nicht von diesem Server"), "500": mErr("Hetzner-Fehler") },
+    }),
+  },
   "/api/manage/server/reboot": { post: manageServerAction },
   "/api/manage/server/power-off": { post: manageServerAction },
   "/api/manage/server/power-on": { post: manageServerAction },
@@ -731,6 +763,28 @@ const staffPaths: ZodOpenApiPathsObject = {
       notFound: "instance",
       requestParams: { ...instanceIdPath, query: metricsQuery },
       responses: { "200": ok("Messwerte", serverMetricsResponse), "500": mErr("Hetzner nicht erreichbar") },
+    }),
+  },
+  "/api/manage/admin/instances/{id}/server/uptime": {
+    get: staff(T.instances, "Erreichbarkeit der Instanz (90 Tage, Störungen)", {
+      permission: "host.read",
+      notFound: "instance",
+      requestParams: instanceIdPath,
+      responses: { "200": ok("Erreichbarkeit", uptimeResponse) },
+    }),
+  },
+  "/api/manage/admin/instances/{id}/server/backups": {
+    get: staff(T.instances, "Backups und Snapshots des Servers der Instanz", { permission: "host.read", notFound: "instance", requestParams: instanceIdPath }),
+  },
+  "/api/manage/admin/instances/{id}/server/restore": {
+    post: staff(T.instances, "Server aus Backup oder Snapshot wiederherstellen (nur MSP)", {
+      permission: "host.power",
+      description: "Hetzner rebuild: die Festplatte wird durch das Abbild ersetzt. Bestätigung: confirmation muss der Servername sein.",
+      notFound: "instance",
+      requestParams: instanceIdPath,
+      body: restoreBody,
+      conflict: "Andere Aktion läuft",
+      responses: { "429": mErr("Rate-Limit"), "500": mErr("Hetzner-Fehler") },
     }),
   },
   "/api/manage/admin/instances/{id}/server/{action}": {

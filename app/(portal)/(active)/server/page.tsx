@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { ServerControl } from "@/components/server/server-control";
 import { ServerMetrics } from "@/components/server/server-metrics";
+import { ServerUptime } from "@/components/server/server-uptime";
+import { ServerBackups } from "@/components/server/server-backups";
 import { EmptyState } from "@/components/ui/card";
 import { requireMe } from "@/lib/doors/pages/guards";
 
@@ -18,6 +20,8 @@ export default async function ServerPage() {
         <>
           <ServerControl />
           <ServerMetrics />
+          <ServerUptime />
+          <ServerBackups />
         </>
       ) : (
         <EmptyState title="Sie sind als MSP-Mitarbeiter angemeldet.">Ihrem Konto ist keine Kundeninstanz zugeordnet.</EmptyState>
