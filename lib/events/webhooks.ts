@@ -180,6 +180,11 @@ const ACTION_OF_LOG: Record<string, "reboot" | "power-on" | "power-off"> = {
   "server.power_off_force": "power-off",
 };
 
+function invoiceIdOf(meta: Record<string, unknown>): number | null {
+  const id = Number(meta.invoice_id);
+  return Number.isSafeInteger(id) && id > 0 ? id : null;
+}
+
 /**
  * The activity layer's hook: maps an activity entry to the webhook event it
  * stands for (if any) and queues it in the same transaction.
@@ -190,12 +195,16 @@ export async function webhookEventsForActivity(tx: DbOrTx, entry: ActivityLike, 
   if (instanceId === null) return;
   switch (action) {
     case "invoice.issued": {
-      const invoice = await invoiceEventData(tx, Number(meta.invoice_id));
+      // An entry that names no invoice (imported history, hand-written entries) stands for no event.
+      const id = invoiceIdOf(meta);
+      if (id === null) return;
+      const invoice = await invoiceEventData(tx, id);
       if (invoice) await emitWebhookEvent(tx, { type: "invoice.issued", ...invoice, dedupeKey: `invoice.issued:${meta.invoice_id}` });
       return;
     }
     case "invoice.payment_recorded": {
-      const id = Number(meta.invoice_id);
+      const id = invoiceIdOf(meta);
+      if (id === null) return;
       if (!(await isFullyPaid(tx, id))) return;
       const invoice = await invoiceEventData(tx, id);
       if (invoice) await emitWebhookEvent(tx, { type: "invoice.paid", ...invoice, dedupeKey: `invoice.paid:${id}` });
