@@ -27,10 +27,13 @@ export function PaymentDetails({ details }: { details: Details }) {
         {rows.map((row) => (
           <div key={row.label} className="flex flex-wrap items-center justify-between gap-x-3 gap-y-1 py-1.5">
             <dt className="w-full text-slate-500 sm:w-44">{row.label}</dt>
-            <dd className={`min-w-0 flex-1 break-words ${row.mono ? "font-mono" : ""} ${row.testId === "pay-amount" ? "font-semibold" : ""}`} data-testid={row.testId}>
-              {row.shown}
+            {/* The copy button sits inside the dd: a dl's row may hold only dt and dd. */}
+            <dd className="flex min-w-0 flex-1 flex-wrap items-center justify-between gap-x-3 gap-y-1">
+              <span className={`min-w-0 break-words ${row.mono ? "font-mono" : ""} ${row.testId === "pay-amount" ? "font-semibold" : ""}`} data-testid={row.testId}>
+                {row.shown}
+              </span>
+              <CopyButton value={row.copied} label={row.label} />
             </dd>
-            <CopyButton value={row.copied} label={row.label} />
           </div>
         ))}
       </dl>
