@@ -24,6 +24,8 @@ export const sessions = pgTable(
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    /** When this session last confirmed the password or a passkey ("sudo mode", `lib/auth/reauthentication.ts`). */
+    reauthenticatedAt: timestamp("reauthenticated_at", { withTimezone: true }),
   },
   (t) => [index("sessions_user_idx").on(t.userId)],
 );
@@ -68,6 +70,8 @@ export const tokenFamilies = pgTable(
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
     revokedReason: text("revoked_reason", { enum: ["logout", "reuse", "logout_all", "password_change"] }),
+    /** When this login session last confirmed the password or a passkey ("sudo mode"). */
+    reauthenticatedAt: timestamp("reauthenticated_at", { withTimezone: true }),
   },
   (t) => [index("token_families_user_idx").on(t.userId)],
 );
@@ -84,6 +88,16 @@ export const refreshTokens = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     usedAt: timestamp("used_at", { withTimezone: true }),
+    /**
+     * Who spent the token and what replaced it: the same client (address and
+     * user agent) repeating the refresh within the reuse interval gets the same
+     * new pair, re-derived from the server key (never stored) and checked
+     * against the successor's hash.
+     */
+    usedIp: text("used_ip"),
+    usedUserAgent: text("used_user_agent"),
+    successorId: uuid("successor_id"),
+    successorIat: bigint("successor_iat", { mode: "number" }),
   },
   (t) => [index("refresh_tokens_family_idx").on(t.familyId)],
 );

@@ -26,6 +26,8 @@ export const instances = pgTable("instances", {
   portalDomain: text("portal_domain").notNull(),
   meshcentralDomain: text("meshcentral_domain").notNull(),
   suspended: boolean("suspended").notNull().default(false),
+  /** Set by the customer's admin: every user of the instance needs an authenticator app or a passkey. */
+  requireTwoFactor: boolean("require_two_factor").notNull().default(false),
   suspendedReason: text("suspended_reason"),
   suspendedAt: timestamp("suspended_at", { withTimezone: true }),
   /** Per-instance overrides of the tier's limits; null = the tier's value. */

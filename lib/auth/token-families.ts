@@ -7,7 +7,7 @@
  * family id (`sid`) and are checked against it on every request, so logout,
  * reuse and "Überall abmelden" end them at once.
  */
-import { randomUUID } from "node:crypto";
+import { createHmac, randomUUID } from "node:crypto";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { preparedQuery } from "@/db/prepared";
@@ -67,23 +67,66 @@ export async function tokenPair(principal: Principal, family: { familyId: string
 }
 
 /**
- * Rotates a refresh token. Claiming the token is one conditional UPDATE, so of
- * several concurrent requests with the same token exactly one gets the row; a
- * token presented after it was spent is treated as stolen: the whole family
- * (including the winner's new tokens) is revoked and the event logged.
+ * The reuse interval: the same client (same address and user agent) presenting
+ * a spent refresh token within this many seconds of spending it gets the same
+ * new pair again, as with Auth0's "reuse interval". Two tabs refreshing at
+ * once, or a retry after a lost answer, then keep the session; any other reuse
+ * still revokes the family.
  */
-export async function rotateRefreshToken(token: string, meta: { ip?: string | null }): Promise<TokenPair> {
+export const REFRESH_REUSE_INTERVAL_SECONDS = 10;
+
+/**
+ * The successor pair of a spent refresh token is derived, not stored: its
+ * `jti`s are HMACs of the spent token's hash under AUTH_SECRET and its issue
+ * time is recorded, so signing again yields the identical tokens. Nothing
+ * readable is kept at rest; the result is checked against the stored hash.
+ */
+function successorJti(spentHash: string, use: "access" | "refresh") {
+  const mac = createHmac("sha256", config().AUTH_SECRET).update(`refresh-successor:${use}:${spentHash}`).digest("hex");
+  return `${mac.slice(0, 8)}-${mac.slice(8, 12)}-${mac.slice(12, 16)}-${mac.slice(16, 20)}-${mac.slice(20, 32)}`;
+}
+
+function successorRefresh(userId: string, familyId: string, spentHash: string, iatSeconds: number) {
+  return signJwt({ sub: userId, sid: familyId }, "refresh", config().JWT_REFRESH_TTL_DAYS * 86400, {
+    jti: successorJti(spentHash, "refresh"),
+    now: iatSeconds * 1000,
+  });
+}
+
+async function successorPair(principal: Principal, familyId: string, spentHash: string, iatSeconds: number, refreshToken: string): Promise<TokenPair> {
+  const ttl = config().JWT_ACCESS_TTL_SECONDS;
+  const tenant = await tenantClaims(principal);
+  const access = await signJwt({ sub: principal.userId, ...tenant, sid: familyId }, "access", ttl, {
+    jti: successorJti(spentHash, "access"),
+    now: iatSeconds * 1000,
+  });
+  return { access_token: access, refresh_token: refreshToken, token_type: "bearer", expires_in: ttl };
+}
+
+type RefreshClient = { ip?: string | null; userAgent?: string | null };
+
+/**
+ * Rotates a refresh token. Claiming the token is one conditional UPDATE, so of
+ * several concurrent requests with the same token exactly one gets the row.
+ * A token presented after it was spent is treated as stolen — the whole family
+ * (including the winner's new tokens) is revoked and the event logged — unless
+ * the same client repeats it within the reuse interval: then it gets the same
+ * new pair. The interval is measured by the database clock, so every app
+ * process judges alike.
+ */
+export async function rotateRefreshToken(token: string, client: RefreshClient): Promise<TokenPair> {
   await verifyJwt(token, "refresh").catch(() => {
     throw new AuthError(401, "invalid_refresh_token", INVALID_REFRESH);
   });
   const db = await getDb();
   const tokenHash = hashToken(token);
+  const userAgent = client.userAgent?.slice(0, 300) ?? null;
   const result = await db.transaction(async (tx) => {
     const [claimed] = await tx
       .update(refreshTokens)
-      .set({ usedAt: sql`now()` })
+      .set({ usedAt: sql`now()`, usedIp: client.ip ?? null, usedUserAgent: userAgent })
       .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.usedAt), gt(refreshTokens.expiresAt, sql`now()`)))
-      .returning({ familyId: refreshTokens.familyId });
+      .returning({ id: refreshTokens.id, familyId: refreshTokens.familyId });
     if (!claimed) return { kind: "rejected" as const };
     const [family] = await tx
       .select({ family: tokenFamilies, user: users })
@@ -93,24 +136,71 @@ export async function rotateRefreshToken(token: string, meta: { ip?: string | nu
     if (!family || family.family.revokedAt || family.family.expiresAt.getTime() <= Date.now() || !family.user.active) {
       return { kind: "dead" as const };
     }
-    const next = await signRefresh(family.user.id, family.family.id);
-    await tx.insert(refreshTokens).values({ familyId: family.family.id, tokenHash: next.tokenHash, expiresAt: next.expiresAt });
+    const iat = Math.floor(Date.now() / 1000);
+    const refresh = await successorRefresh(family.user.id, family.family.id, tokenHash, iat);
+    const [next] = await tx
+      .insert(refreshTokens)
+      .values({ familyId: family.family.id, tokenHash: hashToken(refresh), expiresAt: new Date((iat + config().JWT_REFRESH_TTL_DAYS * 86400) * 1000) })
+      .returning({ id: refreshTokens.id });
+    await tx.update(refreshTokens).set({ successorId: next.id, successorIat: iat }).where(eq(refreshTokens.id, claimed.id));
     await tx.update(tokenFamilies).set({ lastUsedAt: sql`now()` }).where(eq(tokenFamilies.id, family.family.id));
-    return { kind: "ok" as const, user: family.user, familyId: family.family.id, refresh: next.token };
+    return { kind: "ok" as const, user: family.user, familyId: family.family.id, iat, refresh };
   });
 
   if (result.kind === "ok") {
-    return tokenPair(await loadPrincipal(result.user, null), { familyId: result.familyId, refreshToken: result.refresh });
+    return successorPair(await loadPrincipal(result.user, null), result.familyId, tokenHash, result.iat, result.refresh);
   }
   if (result.kind === "rejected") {
-    // Known but already spent → reuse (theft). Unknown or expired → just invalid.
-    const [known] = await db
-      .select({ familyId: refreshTokens.familyId, usedAt: refreshTokens.usedAt })
-      .from(refreshTokens)
-      .where(eq(refreshTokens.tokenHash, tokenHash));
-    if (known?.usedAt) await revokeFamilyForReuse(known.familyId, meta.ip ?? null);
+    const repeated = await repeatWithinReuseInterval(tokenHash, client.ip ?? null, userAgent);
+    if (repeated.kind === "pair") return repeated.pair;
+    // Known but already spent, and not a repeat → reuse (theft). Unknown or expired → just invalid.
+    if (repeated.kind === "reuse") await revokeFamilyForReuse(repeated.familyId, client.ip ?? null);
   }
   throw new AuthError(401, "invalid_refresh_token", INVALID_REFRESH);
+}
+
+/**
+ * A spent token presented again: the same pair for the same client within the
+ * interval (family still live, successor re-derived to the stored hash),
+ * otherwise "reuse" for a known spent token.
+ */
+async function repeatWithinReuseInterval(
+  tokenHash: string,
+  ip: string | null,
+  userAgent: string | null,
+): Promise<{ kind: "pair"; pair: TokenPair } | { kind: "reuse"; familyId: string } | { kind: "unknown" }> {
+  const db = await getDb();
+  const [known] = await db
+    .select({
+      familyId: refreshTokens.familyId,
+      usedAt: refreshTokens.usedAt,
+      usedIp: refreshTokens.usedIp,
+      usedUserAgent: refreshTokens.usedUserAgent,
+      successorIat: refreshTokens.successorIat,
+      // Qualified by hand: in a one-table select drizzle writes a bare column that the sub-select would bind to its own table.
+      successorHash: sql<string | null>`(select s.token_hash from refresh_tokens s where s.id = refresh_tokens.successor_id)`,
+      withinInterval: sql<boolean>`${refreshTokens.usedAt} > now() - make_interval(secs => ${REFRESH_REUSE_INTERVAL_SECONDS})`,
+    })
+    .from(refreshTokens)
+    .where(eq(refreshTokens.tokenHash, tokenHash));
+  if (!known?.usedAt) return { kind: "unknown" };
+  const sameClient = known.usedIp === ip && known.usedUserAgent === userAgent;
+  if (known.withinInterval && sameClient && known.successorIat !== null && known.successorHash) {
+    const [family] = await db
+      .select({ family: tokenFamilies, user: users })
+      .from(tokenFamilies)
+      .innerJoin(users, eq(users.id, tokenFamilies.userId))
+      .where(eq(tokenFamilies.id, known.familyId));
+    if (family && !family.family.revokedAt && family.family.expiresAt.getTime() > Date.now() && family.user.active) {
+      const iat = Number(known.successorIat);
+      const refresh = await successorRefresh(family.user.id, known.familyId, tokenHash, iat);
+      // A rotated signing key (or secret) yields another token: then it is no repeat.
+      if (hashToken(refresh) === known.successorHash) {
+        return { kind: "pair", pair: await successorPair(await loadPrincipal(family.user, null), known.familyId, tokenHash, iat, refresh) };
+      }
+    }
+  }
+  return { kind: "reuse", familyId: known.familyId };
 }
 
 /** Whoever presents a spent token has not proven to be the account holder: the entry is anonymous, about the account. */

@@ -56,7 +56,7 @@ export interface paths {
         put?: never;
         /**
          * Tokens erneuern (Authorization: Bearer <refresh_token>)
-         * @description Jeder Refresh-Token gilt nur einmal. Ein bereits benutzter Token gilt als gestohlen: die ganze Token-Familie wird widerrufen.
+         * @description Jeder Refresh-Token gilt nur einmal. Wiederverwendungs-Intervall: derselbe Client (gleiche Adresse und gleicher User-Agent) erhält innerhalb von 10 Sekunden nach der Erneuerung für denselben Token dasselbe neue Token-Paar (zwei Tabs, Wiederholung nach verlorener Antwort). Jede andere Wiederverwendung gilt als Diebstahl: die ganze Token-Familie wird widerrufen.
          */
         post: operations["postV1AuthRefresh"];
         delete?: never;

@@ -196,6 +196,69 @@ describe("refresh tokens", () => {
     expect(issued).toHaveLength(2);
   });
 
+  describe("reuse interval (10 s, same client)", () => {
+    const sameClient = (token: string, ip: string, agent = "Tab-Test/1.0") =>
+      call(refreshRoute, "POST", "/api/v1/auth/refresh", { token, ip, headers: { "user-agent": agent } });
+
+    it("gives two parallel refreshes of one client the same new pair and keeps the family", async () => {
+      const tokens = await v1Login("admin@firma.de");
+      const ip = uniqueIp();
+      const [a, b] = await Promise.all([sameClient(tokens.refresh_token, ip), sameClient(tokens.refresh_token, ip)]);
+      expect([a.status, b.status]).toEqual([200, 200]);
+      expect(b.json).toEqual(a.json);
+      expect(a.json.refresh_token).not.toBe(tokens.refresh_token);
+      const sid = decodeJwt(tokens.access_token).sid as string;
+      const [family] = await database.db().select().from(tokenFamilies).where(eq(tokenFamilies.id, sid));
+      expect(family.revokedAt).toBeNull();
+      // One successor only, and it works (once).
+      expect(await database.db().select().from(refreshTokens).where(eq(refreshTokens.familyId, sid))).toHaveLength(2);
+      expect((await me(a.json.access_token)).status).toBe(200);
+      expect((await sameClient(a.json.refresh_token, ip)).status).toBe(200);
+      // A repeat a few seconds later (a retry after a lost answer) still gets the same pair.
+      const late = await sameClient(tokens.refresh_token, ip);
+      expect(late.status).toBe(200);
+      expect(late.json.refresh_token).toBe(a.json.refresh_token);
+    });
+
+    it("revokes the family when the repeat comes after the interval", async () => {
+      const tokens = await v1Login("admin@firma.de");
+      const ip = uniqueIp();
+      expect((await sameClient(tokens.refresh_token, ip)).status).toBe(200);
+      await database
+        .db()
+        .update(refreshTokens)
+        .set({ usedAt: new Date(Date.now() - 11_000) })
+        .where(eq(refreshTokens.tokenHash, hashToken(tokens.refresh_token)));
+      const reuse = await sameClient(tokens.refresh_token, ip);
+      expect(reuse.status).toBe(401);
+      expect(reuse.json.detail.error).toBe("invalid_refresh_token");
+      const sid = decodeJwt(tokens.access_token).sid as string;
+      const [family] = await database.db().select().from(tokenFamilies).where(eq(tokenFamilies.id, sid));
+      expect(family.revokedReason).toBe("reuse");
+    });
+
+    it("revokes the family when another address or another user agent repeats it within the interval", async () => {
+      for (const other of [(t: string, ip: string) => sameClient(t, uniqueIp()), (t: string, ip: string) => sameClient(t, ip, "Anderer/2.0")]) {
+        const tokens = await v1Login("admin@firma.de");
+        const ip = uniqueIp();
+        const first = await sameClient(tokens.refresh_token, ip);
+        expect(first.status).toBe(200);
+        expect((await other(tokens.refresh_token, ip)).status).toBe(401);
+        expect((await me(first.json.access_token)).status).toBe(401);
+        expect((await sameClient(tokens.refresh_token, ip)).status).toBe(401);
+      }
+    });
+
+    it("stores no readable successor: only hashes, the client and the issue time", async () => {
+      const tokens = await v1Login("admin@firma.de");
+      const ip = uniqueIp();
+      const res = await sameClient(tokens.refresh_token, ip);
+      const [spent] = await database.db().select().from(refreshTokens).where(eq(refreshTokens.tokenHash, hashToken(tokens.refresh_token)));
+      expect(spent).toMatchObject({ usedIp: ip, usedUserAgent: "Tab-Test/1.0", successorIat: expect.any(Number) });
+      expect(JSON.stringify(spent)).not.toContain(res.json.refresh_token.split(".")[2]);
+    });
+  });
+
   it("refuses an access token, garbage and a missing header as refresh token", async () => {
     const tokens = await v1Login("admin@firma.de");
     expect((await refresh(tokens.access_token)).status).toBe(401);

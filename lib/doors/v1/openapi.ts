@@ -124,7 +124,8 @@ const v1Paths: ZodOpenApiPathsObject = {
     post: {
       tags: ["v1 Anmeldung"],
       summary: "Tokens erneuern (Authorization: Bearer <refresh_token>)",
-      description: "Jeder Refresh-Token gilt nur einmal. Ein bereits benutzter Token gilt als gestohlen: die ganze Token-Familie wird widerrufen.",
+      description:
+        "Jeder Refresh-Token gilt nur einmal. Wiederverwendungs-Intervall: derselbe Client (gleiche Adresse und gleicher User-Agent) erhält innerhalb von 10 Sekunden nach der Erneuerung für denselben Token dasselbe neue Token-Paar (zwei Tabs, Wiederholung nach verlorener Antwort). Jede andere Wiederverwendung gilt als Diebstahl: die ganze Token-Familie wird widerrufen.",
       security: [{ bearer: [] }],
       responses: { "200": ok("Neues Token-Paar", s.tokenResponse), "401": v1Err("Refresh-Token ungültig, abgelaufen oder wiederverwendet") },
     },
