@@ -1,6 +1,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { apiKeys } from "@/db/schema";
+import { ReauthenticationDialog } from "@/components/auth/reauthentication-dialog";
 import { PortalShell } from "@/components/portal/shell";
 import { requireMe } from "@/lib/doors/pages/guards";
 import { config } from "@/lib/config";
@@ -24,6 +25,7 @@ export default async function PortalLayout({ children }: { children: React.React
   return (
     <PortalShell me={me} supportEmail={config().MSP_SUPPORT_EMAIL} hasApiKeys={apiKeysPresent}>
       {children}
+      <ReauthenticationDialog />
     </PortalShell>
   );
 }

@@ -16,6 +16,8 @@ export type Principal = {
   roles: string[];
   permissions: Set<Permission>;
   sessionId: string | null;
+  /** The API v1 token family (login session) of a JWT caller; re-authentication is kept with it. */
+  familyId?: string | null;
   /** Role labels by key, when loaded with the principal (saves /auth/me a query). */
   roleLabels?: Record<string, string>;
 };

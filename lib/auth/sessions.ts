@@ -14,7 +14,8 @@ export async function createSession(userId: string, kind: SessionKind, meta: { i
   const expiresAt = new Date(Date.now() + config().SESSION_TTL_HOURS * 3600_000);
   const [row] = await db
     .insert(sessions)
-    .values({ userId, tokenHash: hashToken(token), kind, ip: meta.ip ?? null, userAgent: meta.userAgent?.slice(0, 300) ?? null, expiresAt })
+    // A login has just checked the password or a passkey: the session starts in re-authenticated ("sudo") mode.
+    .values({ userId, tokenHash: hashToken(token), kind, ip: meta.ip ?? null, userAgent: meta.userAgent?.slice(0, 300) ?? null, expiresAt, reauthenticatedAt: sql`now()` })
     .returning({ id: sessions.id });
   return { token, sessionId: row.id, expiresAt };
 }

@@ -53,7 +53,7 @@ export async function openTokenFamily(tx: DbOrTx, userId: string, meta: { ip?: s
   const familyExpires = new Date(Date.now() + config().JWT_REFRESH_TTL_DAYS * 86400_000);
   const [family] = await tx
     .insert(tokenFamilies)
-    .values({ userId, ip: meta.ip ?? null, userAgent: meta.userAgent?.slice(0, 300) ?? null, expiresAt: familyExpires })
+    .values({ userId, ip: meta.ip ?? null, userAgent: meta.userAgent?.slice(0, 300) ?? null, expiresAt: familyExpires, reauthenticatedAt: sql`now()` })
     .returning({ id: tokenFamilies.id });
   const refresh = await signRefresh(userId, family.id);
   await tx.insert(refreshTokens).values({ familyId: family.id, tokenHash: refresh.tokenHash, expiresAt: refresh.expiresAt });
@@ -291,5 +291,5 @@ export async function resolveAccessToken(token: string): Promise<{ principal: Pr
   if (!row?.familyActive) throw new AuthError(401, "token_revoked", "Die Sitzung wurde beendet. Bitte neu anmelden.");
   if (!row.user.active) return null;
   const assigned = typeof row.roles === "string" ? (JSON.parse(row.roles) as AssignedRole[]) : row.roles;
-  return { principal: principalOf(row.user, assigned, null), familyId };
+  return { principal: { ...principalOf(row.user, assigned, null), familyId }, familyId };
 }

@@ -99,6 +99,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/reauthenticate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-Authentifizierung: Passwort bestätigen (gilt 10 Minuten für sensible Änderungen)
+         * @description Sensible Änderungen (API-Schlüssel, Passkeys, Webhooks; Passwort, App und Wiederherstellungscodes fragen das Passwort selbst ab) verlangen, dass diese Anmeldung das Passwort in den letzten 10 Minuten bestätigt hat; sonst 403 reauthentication_required. Eine Anmeldung zählt als Bestätigung. Fehlversuche zählen wie beim Passwortwechsel: 5 pro 5 Minuten je Konto und je Adresse.
+         */
+        post: operations["postV1AuthReauthenticate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/api-keys": {
         parameters: {
             query?: never;
@@ -111,7 +131,7 @@ export interface paths {
         put?: never;
         /**
          * Personal Access Token erstellen
-         * @description Die Antwort enthält den Klartext-Token genau einmal. Scope read blockiert jeden schreibenden Aufruf mit 403.
+         * @description Die Antwort enthält den Klartext-Token genau einmal. Scope read blockiert jeden schreibenden Aufruf mit 403. Sensible Änderung: Passwort-Bestätigung der Anmeldung höchstens 10 Minuten alt (Re-Authentifizierung). Mit einem API-Schlüssel nicht möglich (403 forbidden).
          */
         post: operations["postV1AuthApiKeys"];
         delete?: never;
@@ -130,7 +150,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** API-Schlüssel widerrufen */
+        /**
+         * API-Schlüssel widerrufen
+         * @description Sensible Änderung: Passwort-Bestätigung der Anmeldung höchstens 10 Minuten alt (Re-Authentifizierung). Mit einem API-Schlüssel nicht möglich (403 forbidden).
+         */
         delete: operations["deleteV1AuthApiKeysById"];
         options?: never;
         head?: never;
@@ -255,7 +278,10 @@ export interface paths {
         /** Passkeys des Kontos */
         get: operations["getV1AuthPasskeys"];
         put?: never;
-        /** Passkey registrieren, Schritt 2 (Antwort von navigator.credentials.create) */
+        /**
+         * Passkey registrieren, Schritt 2 (Antwort von navigator.credentials.create)
+         * @description Sensible Änderung: Passwort-Bestätigung der Anmeldung höchstens 10 Minuten alt (Re-Authentifizierung). Mit einem API-Schlüssel nicht möglich (403 forbidden).
+         */
         post: operations["postV1AuthPasskeys"];
         delete?: never;
         options?: never;
@@ -272,7 +298,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Passkey registrieren, Schritt 1: WebAuthn-Optionen und challenge_id */
+        /**
+         * Passkey registrieren, Schritt 1: WebAuthn-Optionen und challenge_id
+         * @description Sensible Änderung: Passwort-Bestätigung der Anmeldung höchstens 10 Minuten alt (Re-Authentifizierung). Mit einem API-Schlüssel nicht möglich (403 forbidden).
+         */
         post: operations["postV1AuthPasskeysOptions"];
         delete?: never;
         options?: never;
@@ -290,7 +319,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Passkey entfernen */
+        /**
+         * Passkey entfernen
+         * @description Sensible Änderung: Passwort-Bestätigung der Anmeldung höchstens 10 Minuten alt (Re-Authentifizierung). Mit einem API-Schlüssel nicht möglich (403 forbidden).
+         */
         delete: operations["deleteV1AuthPasskeysById"];
         options?: never;
         head?: never;
@@ -408,7 +440,7 @@ export interface paths {
         put?: never;
         /**
          * Webhook-Endpunkt anlegen (Permission webhook.manage)
-         * @description Eigener Tenant; MSP-Mitarbeiter ohne tenant_id: die MSP-weiten Endpunkte (Ereignisse aller Tenants), mit tenant_id die des Tenants. Die Antwort enthält das Signatur-Secret genau einmal.
+         * @description Eigener Tenant; MSP-Mitarbeiter ohne tenant_id: die MSP-weiten Endpunkte (Ereignisse aller Tenants), mit tenant_id die des Tenants. Die Antwort enthält das Signatur-Secret genau einmal. Sensible Änderung: Passwort-Bestätigung der Anmeldung höchstens 10 Minuten alt (Re-Authentifizierung). Ein API-Schlüssel mit Scope read_write braucht keine Bestätigung.
          */
         post: operations["postV1Webhooks"];
         delete?: never;
@@ -428,11 +460,17 @@ export interface paths {
         get: operations["getV1WebhooksById"];
         put?: never;
         post?: never;
-        /** Webhook-Endpunkt löschen */
+        /**
+         * Webhook-Endpunkt löschen
+         * @description Sensible Änderung: Passwort-Bestätigung der Anmeldung höchstens 10 Minuten alt (Re-Authentifizierung). Ein API-Schlüssel mit Scope read_write braucht keine Bestätigung.
+         */
         delete: operations["deleteV1WebhooksById"];
         options?: never;
         head?: never;
-        /** Webhook-Endpunkt ändern, aktivieren oder deaktivieren */
+        /**
+         * Webhook-Endpunkt ändern, aktivieren oder deaktivieren
+         * @description Sensible Änderung: Passwort-Bestätigung der Anmeldung höchstens 10 Minuten alt (Re-Authentifizierung). Ein API-Schlüssel mit Scope read_write braucht keine Bestätigung.
+         */
         patch: operations["patchV1WebhooksById"];
         trace?: never;
     };
@@ -447,7 +485,7 @@ export interface paths {
         put?: never;
         /**
          * Signatur-Secret erneuern
-         * @description Das neue Secret wird genau einmal angezeigt. Während der Überlappung (overlap_hours, Standard 24) trägt webhook-signature zwei Signaturen: mit dem neuen und dem alten Secret.
+         * @description Das neue Secret wird genau einmal angezeigt. Während der Überlappung (overlap_hours, Standard 24) trägt webhook-signature zwei Signaturen: mit dem neuen und dem alten Secret. Sensible Änderung: Passwort-Bestätigung der Anmeldung höchstens 10 Minuten alt (Re-Authentifizierung). Ein API-Schlüssel mit Scope read_write braucht keine Bestätigung.
          */
         post: operations["postV1WebhooksByIdRotateSecret"];
         delete?: never;
@@ -740,6 +778,23 @@ export interface paths {
         get: operations["getManageAuthMe"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/manage/auth/reauthenticate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Re-Authentifizierung: Passwort bestätigen (gilt 10 Minuten für sensible Änderungen dieser Sitzung) */
+        post: operations["postManageAuthReauthenticate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3485,6 +3540,72 @@ export interface operations {
             };
         };
     };
+    postV1AuthReauthenticate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Bestätigt */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                        /** @example 2026-12-04T19:10:00Z */
+                        reauthenticated_until: string | null;
+                    };
+                };
+            };
+            /** @description Nicht angemeldet, Token ungültig/abgelaufen/widerrufen */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description Mit einem API-Schlüssel nicht möglich */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description Passwort falsch */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description Zu viele Fehlversuche (5 pro 5 Minuten je Konto und je Adresse); Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+        };
+    };
     getV1AuthApiKeys: {
         parameters: {
             query?: never;
@@ -3556,7 +3677,7 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
-            /** @description Mit read-Scope nicht erlaubt */
+            /** @description Mit read-Scope nicht erlaubt / reauthentication_required (detail.reauthentication_required = true): die Anmeldung hat das Passwort nicht in den letzten 10 Minuten bestätigt – POST /api/v1/auth/reauthenticate, dann wiederholen */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3610,6 +3731,15 @@ export interface operations {
             };
             /** @description Nicht angemeldet, Token ungültig/abgelaufen/widerrufen */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description reauthentication_required (detail.reauthentication_required = true): die Anmeldung hat das Passwort nicht in den letzten 10 Minuten bestätigt – POST /api/v1/auth/reauthenticate, dann wiederholen */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4261,6 +4391,15 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
+            /** @description reauthentication_required (detail.reauthentication_required = true): die Anmeldung hat das Passwort nicht in den letzten 10 Minuten bestätigt – POST /api/v1/auth/reauthenticate, dann wiederholen */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
             /** @description Antwort ungültig oder Challenge abgelaufen */
             422: {
                 headers: {
@@ -4306,6 +4445,15 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
+            /** @description reauthentication_required (detail.reauthentication_required = true): die Anmeldung hat das Passwort nicht in den letzten 10 Minuten bestätigt – POST /api/v1/auth/reauthenticate, dann wiederholen */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
             /** @description Rate-Limit (600/min pro Benutzer) überschritten; Header Retry-After */
             429: {
                 headers: {
@@ -4339,6 +4487,15 @@ export interface operations {
             };
             /** @description Nicht angemeldet, Token ungültig/abgelaufen/widerrufen */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description reauthentication_required (detail.reauthentication_required = true): die Anmeldung hat das Passwort nicht in den letzten 10 Minuten bestätigt – POST /api/v1/auth/reauthenticate, dann wiederholen */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4846,7 +5003,7 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
-            /** @description permission_denied / insufficient_scope / tenant_forbidden */
+            /** @description permission_denied / insufficient_scope / tenant_forbidden / reauthentication_required (detail.reauthentication_required = true): die Anmeldung hat das Passwort nicht in den letzten 10 Minuten bestätigt – POST /api/v1/auth/reauthenticate, dann wiederholen */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4961,6 +5118,15 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
+            /** @description reauthentication_required (detail.reauthentication_required = true): die Anmeldung hat das Passwort nicht in den letzten 10 Minuten bestätigt – POST /api/v1/auth/reauthenticate, dann wiederholen */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
             /** @description Nicht gefunden */
             404: {
                 headers: {
@@ -5012,6 +5178,15 @@ export interface operations {
             };
             /** @description Nicht angemeldet, Token ungültig/abgelaufen/widerrufen */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description reauthentication_required (detail.reauthentication_required = true): die Anmeldung hat das Passwort nicht in den letzten 10 Minuten bestätigt – POST /api/v1/auth/reauthenticate, dann wiederholen */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5077,6 +5252,15 @@ export interface operations {
             };
             /** @description Nicht angemeldet, Token ungültig/abgelaufen/widerrufen */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description reauthentication_required (detail.reauthentication_required = true): die Anmeldung hat das Passwort nicht in den letzten 10 Minuten bestätigt – POST /api/v1/auth/reauthenticate, dann wiederholen */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5922,6 +6106,71 @@ export interface operations {
             };
             /** @description Gesperrt oder Berechtigung fehlt */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+        };
+    };
+    postManageAuthReauthenticate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Bestätigt */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                        reauthenticated_until: string | null;
+                    };
+                };
+            };
+            /** @description Nicht angemeldet */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Gesperrt oder Berechtigung fehlt */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Passwort falsch */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Zu viele Fehlversuche (5 pro 5 Minuten je Konto und je Adresse); Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -11,7 +11,37 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * Sensitive changes answer 403 with `reauthentication_required` when the
+ * session has not confirmed the password within 10 minutes. The portal
+ * registers one handler (the password dialog, `components/auth/reauthentication-dialog.tsx`);
+ * when it confirms, the request is sent once more, so the action proceeds.
+ */
+type ReauthenticationHandler = () => Promise<boolean>;
+let reauthenticationHandler: ReauthenticationHandler | null = null;
+
+export function setReauthenticationHandler(handler: ReauthenticationHandler): () => void {
+  reauthenticationHandler = handler;
+  return () => {
+    if (reauthenticationHandler === handler) reauthenticationHandler = null;
+  };
+}
+
+export function isReauthenticationRequired(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 403 && (error.body.reauthentication_required === true || error.body.error === "reauthentication_required");
+}
+
 export async function apiFetch<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  try {
+    return await request<T>(path, init);
+  } catch (error) {
+    if (!isReauthenticationRequired(error) || !reauthenticationHandler) throw error;
+    if (!(await reauthenticationHandler())) throw error;
+    return request<T>(path, init);
+  }
+}
+
+async function request<T>(path: string, init: { method?: string; body?: unknown }): Promise<T> {
   let res: Response;
   try {
     res = await fetch(path, {

@@ -42,6 +42,23 @@ function v1(op: ZodOpenApiOperationObject & { tags?: string[] }, extra: Record<s
   return { security: bearer, ...op, responses: { ...V1_AUTH_ERRORS, ...op.responses }, ...extra };
 }
 
+/**
+ * A sensitive change ("sudo mode"): the login session must have confirmed the
+ * password or a passkey within 10 minutes; otherwise 403 with
+ * `detail.error = reauthentication_required`, then POST /api/v1/auth/reauthenticate and repeat.
+ */
+const REAUTH_403 =
+  "reauthentication_required (detail.reauthentication_required = true): die Anmeldung hat das Passwort nicht in den letzten 10 Minuten bestätigt – POST /api/v1/auth/reauthenticate, dann wiederholen";
+function sudo(op: ZodOpenApiOperationObject, apiKeys: "refused" | "allowed"): ZodOpenApiOperationObject {
+  const previous = (op.responses?.["403"] as { description?: string } | undefined)?.description;
+  const keys = apiKeys === "refused" ? "Mit einem API-Schlüssel nicht möglich (403 forbidden)." : "Ein API-Schlüssel mit Scope read_write braucht keine Bestätigung.";
+  return {
+    ...op,
+    description: [op.description, `Sensible Änderung: Passwort-Bestätigung der Anmeldung höchstens 10 Minuten alt (Re-Authentifizierung). ${keys}`].filter(Boolean).join(" "),
+    responses: { ...op.responses, "403": v1Err(previous ? `${previous} / ${REAUTH_403}` : REAUTH_403) },
+  };
+}
+
 const pagination = z.object(pageQuery);
 const webhookPath = z.object({ id: z.string().uuid() });
 const WEBHOOK_SCOPE = "Eigener Tenant; MSP-Mitarbeiter ohne tenant_id: die MSP-weiten Endpunkte (Ereignisse aller Tenants), mit tenant_id die des Tenants.";
@@ -136,23 +153,38 @@ const v1Paths: ZodOpenApiPathsObject = {
   "/api/v1/auth/me": {
     get: v1({ tags: ["v1 Anmeldung"], summary: "Eigener Benutzer, Rollen, Permissions, Tenant", responses: { "200": { description: "Benutzer" } } }),
   },
+  "/api/v1/auth/reauthenticate": {
+    post: v1({
+      tags: ["v1 Anmeldung"],
+      summary: "Re-Authentifizierung: Passwort bestätigen (gilt 10 Minuten für sensible Änderungen)",
+      description:
+        "Sensible Änderungen (API-Schlüssel, Passkeys, Webhooks; Passwort, App und Wiederherstellungscodes fragen das Passwort selbst ab) verlangen, dass diese Anmeldung das Passwort in den letzten 10 Minuten bestätigt hat; sonst 403 reauthentication_required. Eine Anmeldung zählt als Bestätigung. Fehlversuche zählen wie beim Passwortwechsel: 5 pro 5 Minuten je Konto und je Adresse.",
+      requestBody: { content: json(z.object({ password: passwordField })) },
+      responses: {
+        "200": ok("Bestätigt", z.object({ message: z.string(), reauthenticated_until: z.string().nullable().meta({ example: "2026-12-04T19:10:00Z" }) })),
+        "403": v1Err("Mit einem API-Schlüssel nicht möglich"),
+        "422": v1Err("Passwort falsch"),
+        "429": v1Err("Zu viele Fehlversuche (5 pro 5 Minuten je Konto und je Adresse); Retry-After"),
+      },
+    }),
+  },
   "/api/v1/auth/api-keys": {
     get: v1({ tags: ["v1 API-Schlüssel"], summary: "Eigene API-Schlüssel (ohne Geheimnisse)", responses: { "200": ok("Liste", z.object({ api_keys: z.array(s.apiKey) })) } }),
-    post: v1({
+    post: v1(sudo({
       tags: ["v1 API-Schlüssel"],
       summary: "Personal Access Token erstellen",
       description: "Die Antwort enthält den Klartext-Token genau einmal. Scope read blockiert jeden schreibenden Aufruf mit 403.",
       requestBody: { content: json(s.createApiKeyBody) },
       responses: { "201": ok("Erstellt", s.createdApiKey), "403": v1Err("Mit read-Scope nicht erlaubt"), "422": v1Err("Ungültige Eingaben") },
-    }),
+    }, "refused")),
   },
   "/api/v1/auth/api-keys/{id}": {
-    delete: v1({
+    delete: v1(sudo({
       tags: ["v1 API-Schlüssel"],
       summary: "API-Schlüssel widerrufen",
       requestParams: { path: z.object({ id: z.string().uuid() }) },
       responses: { "200": ok("Widerrufen", z.object({ message: z.string(), api_key: s.apiKey })), "404": v1Err("Nicht gefunden") },
-    }),
+    }, "refused")),
   },
   "/api/v1/auth/2fa": {
     get: v1({
@@ -246,22 +278,22 @@ const v1Paths: ZodOpenApiPathsObject = {
   },
   "/api/v1/auth/passkeys": {
     get: v1({ tags: ["v1 Konto"], summary: "Passkeys des Kontos", responses: { "200": { description: "Passkeys (id, name, created_at, last_used_at)" } } }),
-    post: v1({
+    post: v1(sudo({
       tags: ["v1 Konto"],
       summary: "Passkey registrieren, Schritt 2 (Antwort von navigator.credentials.create)",
       responses: { "201": { description: "Angelegt; beim ersten Passkey ohne App mit recovery_codes" }, "422": v1Err("Antwort ungültig oder Challenge abgelaufen") },
-    }),
+    }, "refused")),
   },
   "/api/v1/auth/passkeys/options": {
-    post: v1({ tags: ["v1 Konto"], summary: "Passkey registrieren, Schritt 1: WebAuthn-Optionen und challenge_id", responses: { "200": { description: "Optionen" } } }),
+    post: v1(sudo({ tags: ["v1 Konto"], summary: "Passkey registrieren, Schritt 1: WebAuthn-Optionen und challenge_id", responses: { "200": { description: "Optionen" } } }, "refused")),
   },
   "/api/v1/auth/passkeys/{id}": {
-    delete: v1({
+    delete: v1(sudo({
       tags: ["v1 Konto"],
       summary: "Passkey entfernen",
       requestParams: { path: z.object({ id: z.string().uuid() }) },
       responses: { "200": ok("Entfernt", message), "404": v1Err("Nicht gefunden") },
-    }),
+    }, "refused")),
   },
   "/api/v1/auth/sessions/{id}": {
     delete: v1({
@@ -328,7 +360,7 @@ const v1Paths: ZodOpenApiPathsObject = {
       requestParams: tenantParam,
       responses: { "200": ok("Endpunkte", wh.webhookList), "403": v1Err("permission_denied / tenant_forbidden / tenant_suspended") },
     }),
-    post: v1({
+    post: v1(sudo({
       tags: ["v1 Webhooks"],
       summary: "Webhook-Endpunkt anlegen (Permission webhook.manage)",
       description: `${WEBHOOK_SCOPE} Die Antwort enthält das Signatur-Secret genau einmal.`,
@@ -339,28 +371,28 @@ const v1Paths: ZodOpenApiPathsObject = {
         "403": v1Err("permission_denied / insufficient_scope / tenant_forbidden"),
         "422": v1Err("Ungültige Eingaben (auch: URL in einem lokalen oder privaten Netz)"),
       },
-    }),
+    }, "allowed")),
   },
   "/api/v1/webhooks/{id}": {
     get: v1({ tags: ["v1 Webhooks"], summary: "Webhook-Endpunkt", requestParams: { path: webhookPath, ...tenantParam }, responses: { "200": ok("Endpunkt", z.object({ endpoint: wh.webhookEndpoint }).strict()), "404": v1Err("Nicht gefunden") } }),
-    patch: v1({
+    patch: v1(sudo({
       tags: ["v1 Webhooks"],
       summary: "Webhook-Endpunkt ändern, aktivieren oder deaktivieren",
       requestParams: { path: webhookPath, ...tenantParam },
       requestBody: { content: json(wh.updateWebhookBody) },
       responses: { "200": ok("Geändert", z.object({ endpoint: wh.webhookEndpoint }).strict()), "404": v1Err("Nicht gefunden"), "422": v1Err("Ungültige Eingaben") },
-    }),
-    delete: v1({ tags: ["v1 Webhooks"], summary: "Webhook-Endpunkt löschen", requestParams: { path: webhookPath, ...tenantParam }, responses: { "200": ok("Gelöscht", message), "404": v1Err("Nicht gefunden") } }),
+    }, "allowed")),
+    delete: v1(sudo({ tags: ["v1 Webhooks"], summary: "Webhook-Endpunkt löschen", requestParams: { path: webhookPath, ...tenantParam }, responses: { "200": ok("Gelöscht", message), "404": v1Err("Nicht gefunden") } }, "allowed")),
   },
   "/api/v1/webhooks/{id}/rotate-secret": {
-    post: v1({
+    post: v1(sudo({
       tags: ["v1 Webhooks"],
       summary: "Signatur-Secret erneuern",
       description: "Das neue Secret wird genau einmal angezeigt. Während der Überlappung (overlap_hours, Standard 24) trägt webhook-signature zwei Signaturen: mit dem neuen und dem alten Secret.",
       requestParams: { path: webhookPath, ...tenantParam },
       requestBody: { content: json(wh.rotateSecretBody) },
       responses: { "200": ok("Erneuert", wh.createdWebhookEndpoint), "404": v1Err("Nicht gefunden"), "422": v1Err("Ungültige Eingaben") },
-    }),
+    }, "allowed")),
   },
   "/api/v1/webhooks/{id}/test": {
     post: v1({
@@ -537,6 +569,16 @@ const managePaths: ZodOpenApiPathsObject = {
   },
   "/api/manage/auth/logout": { post: m("Logout") },
   "/api/manage/auth/me": { get: m("Eigener Benutzer und Instanz") },
+  "/api/manage/auth/reauthenticate": {
+    post: m("Re-Authentifizierung: Passwort bestätigen (gilt 10 Minuten für sensible Änderungen dieser Sitzung)", {
+      requestBody: { content: json(z.object({ password: passwordField })) },
+      responses: {
+        "200": ok("Bestätigt", z.object({ message: z.string(), reauthenticated_until: z.string().nullable() })),
+        "422": mErr("Passwort falsch"),
+        "429": mErr("Zu viele Fehlversuche (5 pro 5 Minuten je Konto und je Adresse); Retry-After"),
+      },
+    }),
+  },
   "/api/manage/auth/password": {
     put: m("Passwort ändern", {
       requestBody: { content: json(z.object({ current_password: passwordField, password: newPasswordField, password_confirmation: z.string() })) },

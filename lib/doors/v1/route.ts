@@ -5,6 +5,7 @@ import type { Permission } from "@/lib/permissions";
 import { enforceRateLimit } from "@/lib/rate-limit";
 import { suspendedMessage } from "@/lib/doors/kit/suspended";
 import { activeImpersonation, READ_ONLY_MESSAGE } from "@/lib/auth/impersonation";
+import { assertRecentAuthentication } from "@/lib/auth/reauthentication";
 import { setRequestPrincipal } from "@/lib/observability/request-context";
 import { authenticateV1, type V1Auth } from "./auth";
 import { permissionDenied, V1Error, v1ErrorResponse } from "./errors";
@@ -31,6 +32,12 @@ export type V1Options = {
   staffOnly?: boolean;
   /** Allowed during the read-only customer view (only what ends it: logout). */
   allowWhileImpersonating?: boolean;
+  /**
+   * A sensitive change: the login session must have confirmed the password or
+   * a passkey within 10 minutes (403 `reauthentication_required`). `account`:
+   * never with a personal access token; `automation`: a read_write key may (webhooks).
+   */
+  recentAuthentication?: "account" | "automation";
 };
 
 /**
@@ -74,6 +81,12 @@ async function authorize(req: NextRequest, params: RouteParams, options: V1Optio
   // The portal's own session in the read-only customer view: no write through API v1 either (logout ends the session).
   if (!isSafeMethod(req) && !options.allowWhileImpersonating && auth.principal.staff && (await activeImpersonation(auth.principal))) {
     throw new V1Error(403, "read_only", READ_ONLY_MESSAGE, { read_only: true });
+  }
+  if (options.recentAuthentication) {
+    if (auth.via !== "pat") await assertRecentAuthentication(auth.principal);
+    else if (options.recentAuthentication === "account") {
+      throw new V1Error(403, "forbidden", "Diese Änderung ist mit einem API-Schlüssel nicht möglich. Bitte mit E-Mail und Passwort anmelden.");
+    }
   }
   return { req, ip: clientIp(req.headers), params, auth };
 }

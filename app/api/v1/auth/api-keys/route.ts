@@ -6,7 +6,7 @@ import { createApiKeyBody } from "@/lib/doors/v1/schemas";
 
 export const GET = v1Route({}, async ({ auth }) => ({ api_keys: await listApiKeys(auth.principal.userId) }));
 
-export const POST = v1Route({}, async ({ req, auth, ip }) => {
+export const POST = v1Route({ recentAuthentication: "account" }, async ({ req, auth, ip }) => {
   const input = await parseJsonBody(req, createApiKeyBody);
   const created = await createApiKey(
     auth.principal,

@@ -9,7 +9,7 @@ import { v1Route } from "@/lib/doors/v1/route";
 export const GET = v1Route({}, async ({ auth }) => listPasskeys(auth.principal.userId));
 
 /** Registration step 2 (step 1: POST /passkeys/options). */
-export const POST = v1Route({}, async ({ req, auth, ip }) => {
+export const POST = v1Route({ recentAuthentication: "account" }, async ({ req, auth, ip }) => {
   if (auth.via === "pat") throw new V1Error(403, "forbidden", "Passkeys können nicht mit einem API-Schlüssel hinzugefügt werden.");
   const input = await parseJsonBody(req, passkeyRegistrationBody);
   const created = await registerPasskey(auth.principal, { ...input, response: input.response as unknown as RegistrationResponseJSON }, ip);

@@ -9,11 +9,11 @@ export const GET = v1TenantRoute({ permission: "webhook.manage" }, async ({ tena
   endpoint: await getWebhookEndpoint(webhookScope(tenant), webhookIdParam(params)),
 }));
 
-export const PATCH = v1TenantRoute({ permission: "webhook.manage" }, async ({ req, auth, ip, tenant, params }) => {
+export const PATCH = v1TenantRoute({ permission: "webhook.manage", recentAuthentication: "automation" }, async ({ req, auth, ip, tenant, params }) => {
   const input = await parseJsonBody(req, updateWebhookBody);
   return { endpoint: await updateWebhookEndpoint(userActor(auth.principal, ip), { scope: webhookScope(tenant), id: webhookIdParam(params), ...input }) };
 });
 
-export const DELETE = v1TenantRoute({ permission: "webhook.manage" }, async ({ auth, ip, tenant, params }) =>
+export const DELETE = v1TenantRoute({ permission: "webhook.manage", recentAuthentication: "automation" }, async ({ auth, ip, tenant, params }) =>
   deleteWebhookEndpoint(userActor(auth.principal, ip), { scope: webhookScope(tenant), id: webhookIdParam(params) }),
 );

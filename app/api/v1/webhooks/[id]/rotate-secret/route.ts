@@ -5,7 +5,7 @@ import { parseJsonBody } from "@/lib/http/body";
 import { rotateWebhookSecret } from "@/lib/webhooks";
 import { rotateSecretBody } from "@/lib/webhooks/schemas";
 
-export const POST = v1TenantRoute({ permission: "webhook.manage" }, async ({ req, auth, ip, tenant, params }) => {
+export const POST = v1TenantRoute({ permission: "webhook.manage", recentAuthentication: "automation" }, async ({ req, auth, ip, tenant, params }) => {
   const { overlap_hours } = await parseJsonBody(req, rotateSecretBody);
   return rotateWebhookSecret(userActor(auth.principal, ip), { scope: webhookScope(tenant), id: webhookIdParam(params), overlapHours: overlap_hours });
 });
