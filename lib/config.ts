@@ -86,6 +86,11 @@ const configSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().max(300_000).default(10_000),
   /** Run the pg-boss workers inside the web process (default: only on the embedded PGlite, i.e. `npm run demo`). */
   JOBS_IN_PROCESS: bool.optional(),
+  /**
+   * Every MSP staff account must use an authenticator app or a passkey; without one, a sign-in leads only to
+   * setting it up. Default: on in production, off in development and the demo (so its printed logins work).
+   */
+  STAFF_REQUIRE_SECOND_FACTOR: bool.optional(),
   /** Webhook targets on loopback or private networks (tests, the demo's local receiver). Ignored in production. */
   WEBHOOKS_ALLOW_PRIVATE_TARGETS: bool.optional(),
   /** Webhook delivery: timeout of one HTTP attempt in milliseconds. */
@@ -98,6 +103,8 @@ export type AppConfig = z.infer<typeof configSchema> & {
   devTools: boolean;
   /** Webhooks may target loopback and private networks: never in production. */
   webhooksAllowPrivateTargets: boolean;
+  /** Staff need an authenticator app or a passkey (STAFF_REQUIRE_SECOND_FACTOR, default on in production). */
+  staffRequireSecondFactor: boolean;
 };
 
 export class ConfigError extends Error {}
@@ -128,7 +135,8 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
   // Development tools (dev outbox, simulators) never run in production, whatever DEV_TOOLS says.
   // Webhook targets in private networks only on explicit request and never in production (SSRF into the MSP's network).
   const webhooksAllowPrivateTargets = production ? false : (c.WEBHOOKS_ALLOW_PRIVATE_TARGETS ?? false);
-  return { ...c, mailTransport, devTools: production ? false : (c.DEV_TOOLS ?? true), webhooksAllowPrivateTargets };
+  const staffRequireSecondFactor = c.STAFF_REQUIRE_SECOND_FACTOR ?? production;
+  return { ...c, mailTransport, devTools: production ? false : (c.DEV_TOOLS ?? true), webhooksAllowPrivateTargets, staffRequireSecondFactor };
 }
 
 let cached: AppConfig | undefined;

@@ -29,6 +29,7 @@ export const ACTIVITY_ACTIONS = {
   "auth.recovery_codes_generated": { level: "info", label: "Wiederherstellungscodes erzeugt" },
   "auth.recovery_code_used": { level: "warning", label: "Wiederherstellungscode verwendet" },
   "auth.session_ended": { level: "info", label: "Sitzung beendet" },
+  "auth.second_factor_rule": { level: "info", label: "Vorschrift Authenticator-App oder Passkey geändert" },
   "api.login": { level: "info", label: "Anmeldung über die API" },
   "api.login_failed": { level: "warning", label: "Fehlgeschlagene Anmeldung über die API" },
   "api.logout": { level: "info", label: "Abmeldung über die API" },

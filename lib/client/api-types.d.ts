@@ -801,6 +801,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/manage/second-factor-rule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Vorschrift der Instanz: Authenticator-App oder Passkey für alle Benutzer (Permission user.manage) */
+        get: operations["getManageSecondFactorRule"];
+        /**
+         * Vorschrift der Instanz ein- oder ausschalten (Permission user.manage, Re-Authentifizierung)
+         * @description Eingeschaltet werden alle Benutzer der Instanz ohne Authenticator-App oder Passkey bei der nächsten Anfrage zur Einrichtung geführt (403 second_factor_setup_required). Verlangt eine Passwort-Bestätigung der Sitzung in den letzten 10 Minuten (403 mit reauthentication_required: true, dann POST /api/manage/auth/reauthenticate).
+         */
+        put: operations["putManageSecondFactorRule"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/manage/auth/password": {
         parameters: {
             query?: never;
@@ -3493,6 +3514,15 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
+            /** @description second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
             /** @description Rate-Limit (600/min pro Benutzer) überschritten; Header Retry-After */
             429: {
                 headers: {
@@ -3522,6 +3552,15 @@ export interface operations {
             };
             /** @description Nicht angemeldet, Token ungültig/abgelaufen/widerrufen */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3577,7 +3616,7 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
-            /** @description Mit einem API-Schlüssel nicht möglich */
+            /** @description Mit einem API-Schlüssel nicht möglich / second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3635,6 +3674,15 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
+            /** @description second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
             /** @description Rate-Limit (600/min pro Benutzer) überschritten; Header Retry-After */
             429: {
                 headers: {
@@ -3677,7 +3725,7 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
-            /** @description Mit read-Scope nicht erlaubt / reauthentication_required (detail.reauthentication_required = true): die Anmeldung hat das Passwort nicht in den letzten 10 Minuten bestätigt – POST /api/v1/auth/reauthenticate, dann wiederholen */
+            /** @description Mit read-Scope nicht erlaubt / reauthentication_required (detail.reauthentication_required = true): die Anmeldung hat das Passwort nicht in den letzten 10 Minuten bestätigt – POST /api/v1/auth/reauthenticate, dann wiederholen / second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3738,7 +3786,7 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
-            /** @description reauthentication_required (detail.reauthentication_required = true): die Anmeldung hat das Passwort nicht in den letzten 10 Minuten bestätigt – POST /api/v1/auth/reauthenticate, dann wiederholen */
+            /** @description reauthentication_required (detail.reauthentication_required = true): die Anmeldung hat das Passwort nicht in den letzten 10 Minuten bestätigt – POST /api/v1/auth/reauthenticate, dann wiederholen / second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3785,6 +3833,15 @@ export interface operations {
             };
             /** @description Nicht angemeldet, Token ungültig/abgelaufen/widerrufen */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3847,6 +3904,15 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
+            /** @description second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
             /** @description Passwort falsch */
             422: {
                 headers: {
@@ -3897,6 +3963,15 @@ export interface operations {
             };
             /** @description Nicht angemeldet, Token ungültig/abgelaufen/widerrufen */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3966,6 +4041,15 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
+            /** @description second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
             /** @description E-Mail-2FA bereits aktiv */
             409: {
                 headers: {
@@ -4026,6 +4110,15 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
+            /** @description second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
             /** @description Rate-Limit (600/min pro Benutzer) überschritten; Header Retry-After */
             429: {
                 headers: {
@@ -4057,6 +4150,15 @@ export interface operations {
             };
             /** @description Nicht angemeldet, Token ungültig/abgelaufen/widerrufen */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4122,6 +4224,15 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
+            /** @description second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
             /** @description Code falsch */
             422: {
                 headers: {
@@ -4173,6 +4284,15 @@ export interface operations {
             };
             /** @description Nicht angemeldet, Token ungültig/abgelaufen/widerrufen */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4245,6 +4365,15 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
+            /** @description second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
             /** @description Passwort falsch */
             422: {
                 headers: {
@@ -4294,6 +4423,15 @@ export interface operations {
             };
             /** @description Nicht angemeldet, Token ungültig/abgelaufen/widerrufen */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4355,6 +4493,15 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
+            /** @description second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
             /** @description Rate-Limit (600/min pro Benutzer) überschritten; Header Retry-After */
             429: {
                 headers: {
@@ -4391,7 +4538,7 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
-            /** @description reauthentication_required (detail.reauthentication_required = true): die Anmeldung hat das Passwort nicht in den letzten 10 Minuten bestätigt – POST /api/v1/auth/reauthenticate, dann wiederholen */
+            /** @description reauthentication_required (detail.reauthentication_required = true): die Anmeldung hat das Passwort nicht in den letzten 10 Minuten bestätigt – POST /api/v1/auth/reauthenticate, dann wiederholen / second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4445,7 +4592,7 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
-            /** @description reauthentication_required (detail.reauthentication_required = true): die Anmeldung hat das Passwort nicht in den letzten 10 Minuten bestätigt – POST /api/v1/auth/reauthenticate, dann wiederholen */
+            /** @description reauthentication_required (detail.reauthentication_required = true): die Anmeldung hat das Passwort nicht in den letzten 10 Minuten bestätigt – POST /api/v1/auth/reauthenticate, dann wiederholen / second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4494,7 +4641,7 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
-            /** @description reauthentication_required (detail.reauthentication_required = true): die Anmeldung hat das Passwort nicht in den letzten 10 Minuten bestätigt – POST /api/v1/auth/reauthenticate, dann wiederholen */
+            /** @description reauthentication_required (detail.reauthentication_required = true): die Anmeldung hat das Passwort nicht in den letzten 10 Minuten bestätigt – POST /api/v1/auth/reauthenticate, dann wiederholen / second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4555,6 +4702,15 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
+            /** @description second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
             /** @description Nicht gefunden oder bereits beendet */
             404: {
                 headers: {
@@ -4604,6 +4760,15 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
+            /** @description second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
             /** @description Rate-Limit (600/min pro Benutzer) überschritten; Header Retry-After */
             429: {
                 headers: {
@@ -4635,6 +4800,15 @@ export interface operations {
             };
             /** @description Nicht angemeldet, Token ungültig/abgelaufen/widerrufen */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4685,7 +4859,7 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
-            /** @description permission_denied / tenant_forbidden / tenant_suspended */
+            /** @description permission_denied / tenant_forbidden / tenant_suspended / second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4735,6 +4909,15 @@ export interface operations {
             };
             /** @description Nicht angemeldet, Token ungültig/abgelaufen/widerrufen */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4795,7 +4978,7 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
-            /** @description permission_denied */
+            /** @description permission_denied / second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4861,7 +5044,7 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
-            /** @description permission_denied / insufficient_scope */
+            /** @description permission_denied / insufficient_scope / second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4947,7 +5130,7 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
-            /** @description permission_denied / tenant_forbidden / tenant_suspended */
+            /** @description permission_denied / tenant_forbidden / tenant_suspended / second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5003,7 +5186,7 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
-            /** @description permission_denied / insufficient_scope / tenant_forbidden / reauthentication_required (detail.reauthentication_required = true): die Anmeldung hat das Passwort nicht in den letzten 10 Minuten bestätigt – POST /api/v1/auth/reauthenticate, dann wiederholen */
+            /** @description permission_denied / insufficient_scope / tenant_forbidden / reauthentication_required (detail.reauthentication_required = true): die Anmeldung hat das Passwort nicht in den letzten 10 Minuten bestätigt – POST /api/v1/auth/reauthenticate, dann wiederholen / second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5066,6 +5249,15 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
+            /** @description second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
             /** @description Nicht gefunden */
             404: {
                 headers: {
@@ -5118,7 +5310,7 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
-            /** @description reauthentication_required (detail.reauthentication_required = true): die Anmeldung hat das Passwort nicht in den letzten 10 Minuten bestätigt – POST /api/v1/auth/reauthenticate, dann wiederholen */
+            /** @description reauthentication_required (detail.reauthentication_required = true): die Anmeldung hat das Passwort nicht in den letzten 10 Minuten bestätigt – POST /api/v1/auth/reauthenticate, dann wiederholen / second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5185,7 +5377,7 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
-            /** @description reauthentication_required (detail.reauthentication_required = true): die Anmeldung hat das Passwort nicht in den letzten 10 Minuten bestätigt – POST /api/v1/auth/reauthenticate, dann wiederholen */
+            /** @description reauthentication_required (detail.reauthentication_required = true): die Anmeldung hat das Passwort nicht in den letzten 10 Minuten bestätigt – POST /api/v1/auth/reauthenticate, dann wiederholen / second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5259,7 +5451,7 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
-            /** @description reauthentication_required (detail.reauthentication_required = true): die Anmeldung hat das Passwort nicht in den letzten 10 Minuten bestätigt – POST /api/v1/auth/reauthenticate, dann wiederholen */
+            /** @description reauthentication_required (detail.reauthentication_required = true): die Anmeldung hat das Passwort nicht in den letzten 10 Minuten bestätigt – POST /api/v1/auth/reauthenticate, dann wiederholen / second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5329,6 +5521,15 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
+            /** @description second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
             /** @description Nicht gefunden */
             404: {
                 headers: {
@@ -5374,6 +5575,15 @@ export interface operations {
             };
             /** @description Nicht angemeldet, Token ungültig/abgelaufen/widerrufen */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5434,7 +5644,7 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
-            /** @description permission_denied */
+            /** @description permission_denied / second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5479,6 +5689,15 @@ export interface operations {
             };
             /** @description Nicht angemeldet, Token ungültig/abgelaufen/widerrufen */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5543,6 +5762,15 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
+            /** @description second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
             /** @description Bereits gesperrt */
             409: {
                 headers: {
@@ -5589,6 +5817,15 @@ export interface operations {
             };
             /** @description Nicht angemeldet, Token ungültig/abgelaufen/widerrufen */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5646,6 +5883,15 @@ export interface operations {
             };
             /** @description Nicht angemeldet, Token ungültig/abgelaufen/widerrufen */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5717,7 +5963,7 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
-            /** @description permission_denied / tenant_forbidden / tenant_suspended */
+            /** @description permission_denied / tenant_forbidden / tenant_suspended / second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5774,6 +6020,15 @@ export interface operations {
                     "application/json": components["schemas"]["V1Error"];
                 };
             };
+            /** @description second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
             /** @description Rate-Limit (600/min pro Benutzer) überschritten; Header Retry-After */
             429: {
                 headers: {
@@ -5810,6 +6065,15 @@ export interface operations {
             };
             /** @description Nicht angemeldet, Token ungültig/abgelaufen/widerrufen */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5866,6 +6130,15 @@ export interface operations {
             };
             /** @description Nicht angemeldet, Token ungültig/abgelaufen/widerrufen */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Error"];
+                };
+            };
+            /** @description second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6068,7 +6341,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManageError"];
                 };
             };
-            /** @description Gesperrt oder Berechtigung fehlt */
+            /** @description Gesperrt, Berechtigung fehlt oder zweiter Faktor vorgeschrieben (second_factor_setup_required: true) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6104,7 +6377,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManageError"];
                 };
             };
-            /** @description Gesperrt oder Berechtigung fehlt */
+            /** @description Gesperrt, Berechtigung fehlt oder zweiter Faktor vorgeschrieben (second_factor_setup_required: true) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6151,7 +6424,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManageError"];
                 };
             };
-            /** @description Gesperrt oder Berechtigung fehlt */
+            /** @description Gesperrt, Berechtigung fehlt oder zweiter Faktor vorgeschrieben (second_factor_setup_required: true) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6171,6 +6444,101 @@ export interface operations {
             };
             /** @description Zu viele Fehlversuche (5 pro 5 Minuten je Konto und je Adresse); Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+        };
+    };
+    getManageSecondFactorRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Einstellung */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        require_two_factor: boolean;
+                    };
+                };
+            };
+            /** @description Nicht angemeldet */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Gesperrt, Berechtigung fehlt oder zweiter Faktor vorgeschrieben (second_factor_setup_required: true) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+        };
+    };
+    putManageSecondFactorRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    required: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Gespeichert */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        require_two_factor: boolean;
+                    };
+                };
+            };
+            /** @description Nicht angemeldet */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Berechtigung fehlt, Instanz gesperrt oder reauthentication_required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Ungültige Eingaben */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6213,7 +6581,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManageError"];
                 };
             };
-            /** @description Gesperrt oder Berechtigung fehlt */
+            /** @description Gesperrt, Berechtigung fehlt oder zweiter Faktor vorgeschrieben (second_factor_setup_required: true) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6333,7 +6701,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManageError"];
                 };
             };
-            /** @description Gesperrt oder Berechtigung fehlt */
+            /** @description Gesperrt, Berechtigung fehlt oder zweiter Faktor vorgeschrieben (second_factor_setup_required: true) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6369,7 +6737,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManageError"];
                 };
             };
-            /** @description Gesperrt oder Berechtigung fehlt */
+            /** @description Gesperrt, Berechtigung fehlt oder zweiter Faktor vorgeschrieben (second_factor_setup_required: true) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6410,7 +6778,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManageError"];
                 };
             };
-            /** @description Gesperrt oder Berechtigung fehlt */
+            /** @description Gesperrt, Berechtigung fehlt oder zweiter Faktor vorgeschrieben (second_factor_setup_required: true) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6466,7 +6834,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManageError"];
                 };
             };
-            /** @description Gesperrt oder Berechtigung fehlt */
+            /** @description Gesperrt, Berechtigung fehlt oder zweiter Faktor vorgeschrieben (second_factor_setup_required: true) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6502,7 +6870,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManageError"];
                 };
             };
-            /** @description Gesperrt oder Berechtigung fehlt */
+            /** @description Gesperrt, Berechtigung fehlt oder zweiter Faktor vorgeschrieben (second_factor_setup_required: true) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6564,7 +6932,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManageError"];
                 };
             };
-            /** @description Gesperrt oder Berechtigung fehlt */
+            /** @description Gesperrt, Berechtigung fehlt oder zweiter Faktor vorgeschrieben (second_factor_setup_required: true) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6632,7 +7000,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManageError"];
                 };
             };
-            /** @description Gesperrt oder Berechtigung fehlt */
+            /** @description Gesperrt, Berechtigung fehlt oder zweiter Faktor vorgeschrieben (second_factor_setup_required: true) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6709,7 +7077,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManageError"];
                 };
             };
-            /** @description Gesperrt oder Berechtigung fehlt */
+            /** @description Gesperrt, Berechtigung fehlt oder zweiter Faktor vorgeschrieben (second_factor_setup_required: true) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6768,7 +7136,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManageError"];
                 };
             };
-            /** @description Gesperrt oder Berechtigung fehlt */
+            /** @description Gesperrt, Berechtigung fehlt oder zweiter Faktor vorgeschrieben (second_factor_setup_required: true) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6836,7 +7204,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManageError"];
                 };
             };
-            /** @description Gesperrt oder Berechtigung fehlt */
+            /** @description Gesperrt, Berechtigung fehlt oder zweiter Faktor vorgeschrieben (second_factor_setup_required: true) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6904,7 +7272,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManageError"];
                 };
             };
-            /** @description Gesperrt oder Berechtigung fehlt */
+            /** @description Gesperrt, Berechtigung fehlt oder zweiter Faktor vorgeschrieben (second_factor_setup_required: true) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6972,7 +7340,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManageError"];
                 };
             };
-            /** @description Gesperrt oder Berechtigung fehlt */
+            /** @description Gesperrt, Berechtigung fehlt oder zweiter Faktor vorgeschrieben (second_factor_setup_required: true) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7035,7 +7403,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManageError"];
                 };
             };
-            /** @description Gesperrt oder Berechtigung fehlt */
+            /** @description Gesperrt, Berechtigung fehlt oder zweiter Faktor vorgeschrieben (second_factor_setup_required: true) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7078,7 +7446,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManageError"];
                 };
             };
-            /** @description Gesperrt oder Berechtigung fehlt */
+            /** @description Gesperrt, Berechtigung fehlt oder zweiter Faktor vorgeschrieben (second_factor_setup_required: true) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7121,7 +7489,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManageError"];
                 };
             };
-            /** @description Gesperrt oder Berechtigung fehlt */
+            /** @description Gesperrt, Berechtigung fehlt oder zweiter Faktor vorgeschrieben (second_factor_setup_required: true) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7164,7 +7532,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManageError"];
                 };
             };
-            /** @description Gesperrt oder Berechtigung fehlt */
+            /** @description Gesperrt, Berechtigung fehlt oder zweiter Faktor vorgeschrieben (second_factor_setup_required: true) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7200,7 +7568,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManageError"];
                 };
             };
-            /** @description Gesperrt oder Berechtigung fehlt */
+            /** @description Gesperrt, Berechtigung fehlt oder zweiter Faktor vorgeschrieben (second_factor_setup_required: true) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7243,7 +7611,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManageError"];
                 };
             };
-            /** @description Gesperrt oder Berechtigung fehlt */
+            /** @description Gesperrt, Berechtigung fehlt oder zweiter Faktor vorgeschrieben (second_factor_setup_required: true) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7279,7 +7647,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManageError"];
                 };
             };
-            /** @description Gesperrt oder Berechtigung fehlt */
+            /** @description Gesperrt, Berechtigung fehlt oder zweiter Faktor vorgeschrieben (second_factor_setup_required: true) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7315,7 +7683,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManageError"];
                 };
             };
-            /** @description Gesperrt oder Berechtigung fehlt */
+            /** @description Gesperrt, Berechtigung fehlt oder zweiter Faktor vorgeschrieben (second_factor_setup_required: true) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7363,7 +7731,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManageError"];
                 };
             };
-            /** @description Gesperrt oder Berechtigung fehlt */
+            /** @description Gesperrt, Berechtigung fehlt oder zweiter Faktor vorgeschrieben (second_factor_setup_required: true) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7418,7 +7786,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManageError"];
                 };
             };
-            /** @description Gesperrt oder Berechtigung fehlt */
+            /** @description Gesperrt, Berechtigung fehlt oder zweiter Faktor vorgeschrieben (second_factor_setup_required: true) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7458,7 +7826,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManageError"];
                 };
             };
-            /** @description Gesperrt oder Berechtigung fehlt */
+            /** @description Gesperrt, Berechtigung fehlt oder zweiter Faktor vorgeschrieben (second_factor_setup_required: true) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7507,7 +7875,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManageError"];
                 };
             };
-            /** @description Gesperrt oder Berechtigung fehlt */
+            /** @description Gesperrt, Berechtigung fehlt oder zweiter Faktor vorgeschrieben (second_factor_setup_required: true) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7565,7 +7933,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManageError"];
                 };
             };
-            /** @description Gesperrt oder Berechtigung fehlt */
+            /** @description Gesperrt, Berechtigung fehlt oder zweiter Faktor vorgeschrieben (second_factor_setup_required: true) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7614,7 +7982,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManageError"];
                 };
             };
-            /** @description Gesperrt oder Berechtigung fehlt */
+            /** @description Gesperrt, Berechtigung fehlt oder zweiter Faktor vorgeschrieben (second_factor_setup_required: true) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7671,7 +8039,7 @@ export interface operations {
                     "application/json": components["schemas"]["ManageError"];
                 };
             };
-            /** @description Gesperrt oder Berechtigung fehlt */
+            /** @description Gesperrt, Berechtigung fehlt oder zweiter Faktor vorgeschrieben (second_factor_setup_required: true) */
             403: {
                 headers: {
                     [name: string]: unknown;

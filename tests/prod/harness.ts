@@ -507,6 +507,9 @@ async function start(
     TZ: "UTC",
     ...example,
     ...filled,
+    // The tests sign in with the demo's staff logins (password only); the staff two-factor rule,
+    // on by default in production, is proven in tests/security/second-factor-rule.test.ts.
+    STAFF_REQUIRE_SECOND_FACTOR: "false",
     // Where the stand-ins are (the real services' defaults otherwise).
     RESEND_BASE_URL: resendGate.url,
     HCLOUD_ENDPOINT: hetzner.url,

@@ -38,6 +38,15 @@ describe("configuration from the environment", () => {
     expect(outbox.devTools).toBe(false);
   });
 
+  it("requires two factors for staff by default in production only; STAFF_REQUIRE_SECOND_FACTOR overrides", () => {
+    const production = { NODE_ENV: "production", RESEND_API_KEY: "re_live" };
+    expect(parseConfig(production).staffRequireSecondFactor).toBe(true);
+    expect(parseConfig({ ...production, STAFF_REQUIRE_SECOND_FACTOR: "false" }).staffRequireSecondFactor).toBe(false);
+    expect(parseConfig({ ...production, APP_ENV: "test" }).staffRequireSecondFactor).toBe(false);
+    expect(parseConfig({}).staffRequireSecondFactor).toBe(false);
+    expect(parseConfig({ STAFF_REQUIRE_SECOND_FACTOR: "true" }).staffRequireSecondFactor).toBe(true);
+  });
+
   it("never turns the development tools on in production", () => {
     expect(parseConfig({ NODE_ENV: "production", RESEND_API_KEY: "re_live", DEV_TOOLS: "true" }).devTools).toBe(false);
     expect(parseConfig({ DEV_TOOLS: "true" }).devTools).toBe(true);

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { ApiKeysCard } from "@/components/account/api-keys-card";
 import { AuthenticatorCard } from "@/components/account/authenticator-card";
 import { PasskeysCard } from "@/components/account/passkeys-card";
+import { SecondFactorRuleCard } from "@/components/account/second-factor-rule-card";
 import { TwoFactorCard } from "@/components/account/two-factor-card";
 import { WebhooksCard } from "@/components/account/webhooks-card";
 import { ChangePasswordForm } from "@/components/portal/change-password-form";
@@ -14,6 +15,7 @@ export const metadata: Metadata = { title: "Konto" };
 export default async function AccountPage() {
   const me = await requireMe();
   const canManageWebhooks = me.user.permissions.includes("webhook.manage");
+  const canSetSecondFactorRule = !me.user.staff && me.user.permissions.includes("user.manage");
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-bold">Konto</h1>
@@ -25,6 +27,7 @@ export default async function AccountPage() {
           ["#authenticator-app", "Authenticator-App"],
           ["#passkeys", "Passkeys"],
           ["#api-schluessel", "API-Schlüssel"],
+          ...(canSetSecondFactorRule ? [["#zwei-faktoren-pflicht", "Zwei Faktoren für alle"]] : []),
           ...(canManageWebhooks ? [["#webhooks", "Webhooks"]] : []),
           ["/konto/sitzungen", "Sitzungen"],
         ].map(([href, label]) => (
@@ -65,6 +68,13 @@ export default async function AccountPage() {
           <PasskeysCard />
         </Card>
       </div>
+      {canSetSecondFactorRule && (
+        <div id="zwei-faktoren-pflicht">
+          <Card title="Zwei Faktoren für alle Benutzer">
+            <SecondFactorRuleCard />
+          </Card>
+        </div>
+      )}
       <div id="api-schluessel">
         <Card title="API-Schlüssel">
           <ApiKeysCard />

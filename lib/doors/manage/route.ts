@@ -4,6 +4,8 @@ import { DomainError, ForbiddenError, isInfrastructureError, loggableError, Serv
 import { logger } from "@/lib/observability/logger";
 import { authenticateRequest, type RequestAuth } from "@/lib/auth/request-auth";
 import type { Permission } from "@/lib/permissions";
+import { assertRecentAuthentication } from "@/lib/auth/reauthentication";
+import { assertSecondFactorSetUp } from "@/lib/auth/second-factor-policy";
 import { loadInstanceContext, type InstanceContext } from "@/lib/instances/present";
 import { activeImpersonation, READ_ONLY_MESSAGE, type Impersonation } from "@/lib/auth/impersonation";
 import { clientIp } from "@/lib/http/client-ip";
@@ -31,9 +33,12 @@ export function publicRoute(handler: (ctx: PublicContext) => Promise<RouteResult
  * staff member changes nothing here either, except what ends the view
  * (`allowWhileImpersonating`: logout).
  */
-export function sessionRoute(handler: (ctx: SessionContext) => Promise<RouteResult>, options: { allowWhileImpersonating?: boolean } = {}) {
+export function sessionRoute(
+  handler: (ctx: SessionContext) => Promise<RouteResult>,
+  options: { allowWhileImpersonating?: boolean; /** Reachable while a required second factor is still being set up. */ allowBeforeSecondFactor?: boolean } = {},
+) {
   return wrap(async (req, params) => {
-    const auth = await requireAuth(req);
+    const auth = await requireAuth(req, options);
     if (!options.allowWhileImpersonating) await refuseWritesInCustomerView(req, auth);
     return handler({ req, ip: clientIp(req.headers), params, auth });
   });
@@ -50,7 +55,7 @@ export async function refuseWritesInCustomerView(req: NextRequest, auth: Pick<Re
  * `allowSuspended` (the seed allows /auth/* and /status).
  */
 export function instanceRoute(
-  options: { permission?: Permission; allowSuspended?: boolean },
+  options: { permission?: Permission; allowSuspended?: boolean; /** A sensitive change: password confirmed within 10 minutes (403 otherwise). */ recentAuthentication?: boolean },
   handler: (ctx: InstanceScopedContext) => Promise<RouteResult>,
 ) {
   return wrap(async (req, params) => {
@@ -72,6 +77,7 @@ export function instanceRoute(
     if (options.permission && !principal.permissions.has(options.permission)) {
       throw new ForbiddenError("Dafür fehlt Ihnen die Berechtigung.", { missing: options.permission });
     }
+    if (options.recentAuthentication && !isSafeMethod(req)) await assertRecentAuthentication(principal);
     return handler({ req, ip: clientIp(req.headers), params, auth, instance });
   });
 }
@@ -102,11 +108,15 @@ export function staffRoute(
   });
 }
 
-async function requireAuth(req: NextRequest): Promise<RequestAuth> {
+async function requireAuth(req: NextRequest, options: { allowBeforeSecondFactor?: boolean } = {}): Promise<RequestAuth> {
   const auth = await authenticateRequest(req);
   if (!auth) throw new UnauthorizedError("Nicht angemeldet oder Sitzung abgelaufen.");
   // The request's log lines name who made it (never a secret).
   setRequestPrincipal(auth.principal.userId, auth.principal.instanceId);
+  // A required authenticator app or passkey still missing: only its set-up (and /auth/me, logout) is open.
+  if (!options.allowBeforeSecondFactor) {
+    await assertSecondFactorSetUp(auth.principal, { instanceRule: auth.instance ? auth.instance.instance.requireTwoFactor : undefined });
+  }
   return auth;
 }
 

@@ -38,8 +38,14 @@ const V1_AUTH_ERRORS = {
 const bearer = [{ bearer: [] as string[] }];
 const tenantParam = { query: s.tenantQuery };
 
+/** Every authenticated v1 call, except the set-up itself, /auth/me and logout, while a required second factor is missing. */
+const SECOND_FACTOR_403 =
+  "second_factor_setup_required (detail.setup_path): für das Konto ist eine Authenticator-App oder ein Passkey vorgeschrieben (MSP-Mitarbeiter; Benutzer einer Instanz mit dieser Vorschrift) und noch nicht eingerichtet";
+
 function v1(op: ZodOpenApiOperationObject & { tags?: string[] }, extra: Record<string, unknown> = {}): ZodOpenApiOperationObject {
-  return { security: bearer, ...op, responses: { ...V1_AUTH_ERRORS, ...op.responses }, ...extra };
+  const previous = (op.responses?.["403"] as { description?: string } | undefined)?.description;
+  const forbidden = v1Err(previous ? `${previous} / ${SECOND_FACTOR_403}` : SECOND_FACTOR_403);
+  return { security: bearer, ...op, responses: { ...V1_AUTH_ERRORS, ...op.responses, "403": forbidden }, ...extra };
 }
 
 /**
@@ -503,7 +509,7 @@ function m(summary: string, extra: Partial<ZodOpenApiOperationObject> = {}): Zod
     summary,
     security: session,
     ...extra,
-    responses: { "200": { description: "OK" }, "401": mErr("Nicht angemeldet"), "403": mErr("Gesperrt oder Berechtigung fehlt"), ...extra.responses },
+    responses: { "200": { description: "OK" }, "401": mErr("Nicht angemeldet"), "403": mErr("Gesperrt, Berechtigung fehlt oder zweiter Faktor vorgeschrieben (second_factor_setup_required: true)"), ...extra.responses },
   };
 }
 const manageStatus = z
@@ -576,6 +582,21 @@ const managePaths: ZodOpenApiPathsObject = {
         "200": ok("Bestätigt", z.object({ message: z.string(), reauthenticated_until: z.string().nullable() })),
         "422": mErr("Passwort falsch"),
         "429": mErr("Zu viele Fehlversuche (5 pro 5 Minuten je Konto und je Adresse); Retry-After"),
+      },
+    }),
+  },
+  "/api/manage/second-factor-rule": {
+    get: m("Vorschrift der Instanz: Authenticator-App oder Passkey für alle Benutzer (Permission user.manage)", {
+      responses: { "200": ok("Einstellung", z.object({ require_two_factor: z.boolean() })) },
+    }),
+    put: m("Vorschrift der Instanz ein- oder ausschalten (Permission user.manage, Re-Authentifizierung)", {
+      description:
+        "Eingeschaltet werden alle Benutzer der Instanz ohne Authenticator-App oder Passkey bei der nächsten Anfrage zur Einrichtung geführt (403 second_factor_setup_required). Verlangt eine Passwort-Bestätigung der Sitzung in den letzten 10 Minuten (403 mit reauthentication_required: true, dann POST /api/manage/auth/reauthenticate).",
+      requestBody: { content: json(z.object({ required: z.boolean() })) },
+      responses: {
+        "200": ok("Gespeichert", z.object({ require_two_factor: z.boolean() })),
+        "403": mErr("Berechtigung fehlt, Instanz gesperrt oder reauthentication_required"),
+        "422": mErr("Ungültige Eingaben"),
       },
     }),
   },

@@ -6,6 +6,7 @@ import { enforceRateLimit } from "@/lib/rate-limit";
 import { suspendedMessage } from "@/lib/doors/kit/suspended";
 import { activeImpersonation, READ_ONLY_MESSAGE } from "@/lib/auth/impersonation";
 import { assertRecentAuthentication } from "@/lib/auth/reauthentication";
+import { assertSecondFactorSetUp } from "@/lib/auth/second-factor-policy";
 import { setRequestPrincipal } from "@/lib/observability/request-context";
 import { authenticateV1, type V1Auth } from "./auth";
 import { permissionDenied, V1Error, v1ErrorResponse } from "./errors";
@@ -38,6 +39,8 @@ export type V1Options = {
    * never with a personal access token; `automation`: a read_write key may (webhooks).
    */
   recentAuthentication?: "account" | "automation";
+  /** Reachable while a required authenticator app or passkey is still being set up (the set-up itself, /auth/me, logout). */
+  allowBeforeSecondFactor?: boolean;
 };
 
 /**
@@ -70,6 +73,7 @@ async function authorize(req: NextRequest, params: RouteParams, options: V1Optio
   const auth = await authenticateV1(req);
   setRequestPrincipal(auth.principal.userId, auth.principal.instanceId);
   await enforceRateLimit(`v1:user:${auth.principal.userId}`, V1_RATE_LIMITS.user);
+  if (!options.allowBeforeSecondFactor) await assertSecondFactorSetUp(auth.principal);
   const write = options.write ?? !isSafeMethod(req);
   if (write && auth.scope === "read") {
     throw new V1Error(403, "insufficient_scope", "Dieser API-Schlüssel darf nur lesen (Scope „read“).", { required_scope: "read_write" });

@@ -7,5 +7,5 @@ export const POST = sessionRoute(
   await logout(auth.principal, { sessionId: auth.principal.sessionId }, { ip, door: auth.via === "cookie" ? "browser" : "manage_api" });
   return { message: "Abgemeldet." };
   },
-  { allowWhileImpersonating: true },
+  { allowWhileImpersonating: true, allowBeforeSecondFactor: true },
 );

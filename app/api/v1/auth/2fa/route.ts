@@ -7,7 +7,7 @@ import { v1Route } from "@/lib/doors/v1/route";
 import { twoFactorSettingsBody } from "@/lib/doors/v1/schemas";
 
 /** E-mail 2FA status (seed fields) plus the other sign-in methods of the account. */
-export const GET = v1Route({}, async ({ auth }) => accountSecondFactors(auth.principal.userId));
+export const GET = v1Route({ allowBeforeSecondFactor: true }, async ({ auth }) => accountSecondFactors(auth.principal.userId));
 
 /**
  * E-mail 2FA off, or on with a test code: `enabled: true` mails the code (202,

@@ -3,7 +3,7 @@ import { V1Error } from "@/lib/doors/v1/errors";
 import { v1Route } from "@/lib/doors/v1/route";
 
 /** Ends the login session of the access token: its refresh-token family is revoked, access tokens stop working at once. */
-export const POST = v1Route({ write: false, allowWhileImpersonating: true }, async ({ auth, ip }) => {
+export const POST = v1Route({ write: false, allowWhileImpersonating: true, allowBeforeSecondFactor: true }, async ({ auth, ip }) => {
   if (auth.via === "pat") {
     throw new V1Error(400, "bad_request", "API-Schlüssel werden nicht abgemeldet, sondern unter /api/v1/auth/api-keys widerrufen.");
   }

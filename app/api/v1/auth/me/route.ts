@@ -3,7 +3,7 @@ import { tenantClaims } from "@/lib/auth/token-families";
 import { twoFactorStatus } from "@/lib/auth/two-factor";
 import { v1Route } from "@/lib/doors/v1/route";
 
-export const GET = v1Route({}, async ({ auth }) => {
+export const GET = v1Route({ allowBeforeSecondFactor: true }, async ({ auth }) => {
   // Independent reads: one round trip of latency.
   const [me, tenant, twoFactor] = await Promise.all([describeMe(auth.principal), tenantClaims(auth.principal), twoFactorStatus(auth.principal.userId)]);
   return {
