@@ -93,6 +93,7 @@ export const ACTIVITY_ACTIONS = {
   "invoice.payment_reversed": { level: "warning", label: "Zahlung zurückgebucht (Rückgabe)" },
   "invoice.cancelled": { level: "warning", label: "Rechnung storniert" },
   "invoice.mail_failed": { level: "error", label: "Rechnungsmail nicht zugestellt" },
+  "admin.mail_resent": { level: "info", label: "Fehlgeschlagene Mail mit neuem Link oder Code ersetzt" },
   // bank statements (CAMT.053 import)
   "payment.bank_statement_imported": { level: "info", label: "Kontoauszug importiert" },
   "payment.bank_entry_assigned": { level: "info", label: "Bankbuchung zugeordnet" },

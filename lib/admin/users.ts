@@ -3,6 +3,8 @@ import { getDb } from "@/db/client";
 import { instances, passwordResetTokens, recoveryCodes, roles, userPasskeys, userRoles, users, userTotp } from "@/db/schema";
 import { paginationMeta, recordActivity } from "@/lib/activity";
 import { uniqueViolation } from "@/db/errors";
+import type { DbOrTx } from "@/db/types";
+import { randomToken } from "@/lib/crypto/tokens";
 import { isUuid } from "@/lib/http/params";
 import { discardEmailConfirmations } from "@/lib/auth/email-two-factor";
 import { issuePasswordToken } from "@/lib/auth/passwords-flow";
@@ -183,8 +185,11 @@ function inviteLink(token: string, email: string) {
   return `${config().APP_URL}/passwort-zuruecksetzen?token=${encodeURIComponent(token)}&email=${encodeURIComponent(email)}&einladung=1`;
 }
 
-async function sendInvitation(actor: Actor, user: { id: string; email: string; name: string; instanceId: number | null }) {
-  const db = await getDb();
+export const INVITATION_MAIL_KEY = "invite:";
+
+/** A fresh invitation link (older ones end); in the caller's transaction when given. */
+export async function sendInvitation(actor: Actor, user: { id: string; email: string; name: string; instanceId: number | null }, outer?: DbOrTx) {
+  const db = outer ?? (await getDb());
   let context = "als Mitarbeiter des MSP";
   if (user.instanceId !== null) {
     const [inst] = await db.select({ companyName: instances.companyName }).from(instances).where(eq(instances.id, user.instanceId));
@@ -192,14 +197,19 @@ async function sendInvitation(actor: Actor, user: { id: string; email: string; n
   }
   const hours = config().INVITE_TOKEN_TTL_HOURS;
   // The new link, the end of the older ones and the mail commit together.
-  await db.transaction(async (tx) => {
+  const run = async (tx: DbOrTx) => {
     await tx
       .update(passwordResetTokens)
       .set({ usedAt: new Date() })
       .where(and(eq(passwordResetTokens.userId, user.id), eq(passwordResetTokens.purpose, "invite"), isNull(passwordResetTokens.usedAt)));
     const token = await issuePasswordToken(user.id, "invite", hours * 60, tx);
-    await enqueueMail(tx, invitationMail({ to: user.email, name: user.name, link: inviteLink(token, user.email), validHours: hours, inviter: actor.principal.name, context }));
-  });
+    return enqueueMail(
+      tx,
+      invitationMail({ to: user.email, name: user.name, link: inviteLink(token, user.email), validHours: hours, inviter: actor.principal.name, context }),
+      `${INVITATION_MAIL_KEY}${user.id}:${randomToken(8)}`,
+    );
+  };
+  return outer ? run(outer) : db.transaction(run);
 }
 
 /**

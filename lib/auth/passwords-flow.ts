@@ -161,13 +161,36 @@ export async function requestPasswordReset(emailInput: string, ip: string) {
         action: "manage.password_reset_requested",
         description: "Passwort-Zurücksetzen angefordert",
       });
-      const link = `${config().APP_URL}/passwort-zuruecksetzen?token=${encodeURIComponent(token)}&email=${encodeURIComponent(email)}`;
-      await enqueueMail(tx, passwordResetMail({ to: email, name: user.name, link, validMinutes: config().RESET_TOKEN_TTL_MINUTES }));
+      await mailResetLink(tx, user, token);
     });
   }
   const remaining = FORGOT_PASSWORD_MIN_MS - (Date.now() - started);
   if (remaining > 0) await new Promise((resolve) => setTimeout(resolve, remaining));
   return { message: FORGOT_PASSWORD_RESPONSE };
+}
+
+/** The reset mail of a fresh token; its key names the account, so a failed mail can be replaced by a fresh link (`PASSWORD_RESET_MAIL_KEY`). */
+async function mailResetLink(tx: DbOrTx, user: { id: string; email: string; name: string }, token: string) {
+  const link = `${config().APP_URL}/passwort-zuruecksetzen?token=${encodeURIComponent(token)}&email=${encodeURIComponent(user.email)}`;
+  return enqueueMail(
+    tx,
+    passwordResetMail({ to: user.email, name: user.name, link, validMinutes: config().RESET_TOKEN_TTL_MINUTES }),
+    `${PASSWORD_RESET_MAIL_KEY}${user.id}:${randomToken(8)}`,
+  );
+}
+
+export const PASSWORD_RESET_MAIL_KEY = "password-reset:";
+
+/**
+ * A fresh reset link to the account's own address (staff "Erneut senden" of a
+ * failed reset mail). The older links stay valid until used or expired, as with
+ * a second "Passwort vergessen". Null for an unknown or deactivated account.
+ */
+export async function reissuePasswordReset(tx: DbOrTx, userId: string): Promise<{ mailId: number | null; to: string } | null> {
+  const [user] = await tx.select().from(users).where(eq(users.id, userId));
+  if (!user || !user.active) return null;
+  const token = await issuePasswordToken(user.id, "reset", config().RESET_TOKEN_TTL_MINUTES, tx);
+  return { mailId: await mailResetLink(tx, user, token), to: user.email };
 }
 
 export async function issuePasswordToken(userId: string, purpose: "reset" | "invite", ttlMinutes: number, tx?: DbOrTx) {

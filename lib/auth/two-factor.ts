@@ -77,6 +77,32 @@ export async function startChallenge(user: UserRow, purpose: ChallengePurpose, i
   return token;
 }
 
+/**
+ * A fresh code for an open e-mail login challenge, mailed to the account's own
+ * address (staff "Erneut senden" of a failed code mail; the old code stops
+ * working). Null when the challenge is over or the account has no e-mail 2FA.
+ */
+export async function reissueTwoFactorCode(tx: DbOrTx, challengeId: string): Promise<{ mailId: number | null; to: string } | null> {
+  const [row] = await tx
+    .select({ challenge: twoFactorChallenges, user: users })
+    .from(twoFactorChallenges)
+    .innerJoin(users, eq(users.id, twoFactorChallenges.userId))
+    .where(
+      and(
+        eq(twoFactorChallenges.id, challengeId),
+        sql`${twoFactorChallenges.consumedAt} is null`,
+        sql`${twoFactorChallenges.expiresAt} > now()`,
+        sql`${twoFactorChallenges.purpose} <> 'email_setup'`,
+      ),
+    );
+  if (!row || !row.user.active || !row.user.twoFactorEnabled) return null;
+  const code = generateCode();
+  await tx.update(twoFactorChallenges).set({ codeHash: codeHash(challengeId, code) }).where(eq(twoFactorChallenges.id, challengeId));
+  const validMinutes = Math.max(1, Math.floor((row.challenge.expiresAt.getTime() - Date.now()) / 60_000));
+  const mailId = await enqueueMail(tx, twoFactorMail({ to: row.user.email, name: row.user.name, code, validMinutes }), `2fa-${challengeId}-${randomToken(8)}`);
+  return { mailId, to: row.user.email };
+}
+
 export function twoFactorMail({ to, name, code, validMinutes }: { to: string; name: string; code: string; validMinutes: number }) {
   const text = [
     `Hallo ${name},`,

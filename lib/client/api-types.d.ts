@@ -2287,7 +2287,7 @@ export interface paths {
         put?: never;
         /**
          * E-Mail erneut senden
-         * @description Permission tenant.manage.
+         * @description Permission tenant.manage. Eine fehlgeschlagene Mail mit Link oder Code (Zurücksetzen, Einladung, Anmeldecode) wird ersetzt: der alte Link bzw. Code wird nie gesendet, ein neuer geht an die aktuelle Adresse des Kontos; die Antwort enthält nichts davon.
          */
         post: operations["postManageAdminMailsByIdResend"];
         delete?: never;
@@ -12233,6 +12233,15 @@ export interface operations {
             };
             /** @description Mail nicht gefunden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Nicht fehlgeschlagen, bereits ersetzt, oder kein neuer Link/Code möglich (Anmeldung vorbei, Konto deaktiviert) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

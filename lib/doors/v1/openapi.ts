@@ -1013,7 +1013,14 @@ const staffPaths: ZodOpenApiPathsObject = {
   "/api/manage/admin/mails": {
     get: staff(T.mails, "Versandte und wartende E-Mails", { permission: "tenant.manage", requestParams: { query: listMailsQuery } }),
   },
-  "/api/manage/admin/mails/{id}/resend": { post: staff(T.mails, "E-Mail erneut senden", { permission: "tenant.manage", notFound: "mail", requestParams: { path: intId("Mail-ID") } }) },
+  "/api/manage/admin/mails/{id}/resend": { post: staff(T.mails, "E-Mail erneut senden", {
+      permission: "tenant.manage",
+      notFound: "mail",
+      conflict: "Nicht fehlgeschlagen, bereits ersetzt, oder kein neuer Link/Code möglich (Anmeldung vorbei, Konto deaktiviert)",
+      description:
+        "Eine fehlgeschlagene Mail mit Link oder Code (Zurücksetzen, Einladung, Anmeldecode) wird ersetzt: der alte Link bzw. Code wird nie gesendet, ein neuer geht an die aktuelle Adresse des Kontos; die Antwort enthält nichts davon.",
+      requestParams: { path: intId("Mail-ID") },
+    }) },
 };
 
 const publicPaths: ZodOpenApiPathsObject = {
