@@ -95,6 +95,7 @@ export const ACTIVITY_ACTIONS = {
   // bank statements (CAMT.053 import)
   "payment.bank_statement_imported": { level: "info", label: "Kontoauszug importiert" },
   "payment.bank_entry_assigned": { level: "info", label: "Bankbuchung zugeordnet" },
+  "payment.bank_entry_unassigned": { level: "warning", label: "Zuordnung einer Bankbuchung aufgehoben" },
   // recurring billing (lib/billing)
   "billing.run_started": { level: "info", label: "Rechnungslauf gestartet" },
   "billing.run_finished": { level: "info", label: "Rechnungslauf abgeschlossen" },
@@ -112,6 +113,7 @@ export const ACTIVITY_ACTIONS = {
   "dunning.reminder_sent": { level: "warning", label: "Zahlungserinnerung versendet" },
   "dunning.dunning_1_sent": { level: "warning", label: "1. Mahnung versendet" },
   "dunning.dunning_2_sent": { level: "warning", label: "2. Mahnung versendet" },
+  "dunning.sent_now": { level: "warning", label: "Mahnstufe von Hand ausgelöst" },
   "dunning.settings_updated": { level: "info", label: "Mahneinstellungen geändert" },
   "dunning.paused": { level: "info", label: "Mahnwesen pausiert" },
   "dunning.resumed": { level: "info", label: "Mahnwesen fortgesetzt" },

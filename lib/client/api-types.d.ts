@@ -2170,10 +2170,50 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Bankbuchung einer Rechnung zuordnen
-         * @description Permission invoice.write.
+         * Bankbuchung zuordnen: eine Rechnung (ID oder Rechnungsnummer) oder aufgeteilt auf mehrere
+         * @description Permission invoice.write. Alle Teile werden in einer Transaktion gebucht oder keiner. Ohne Betrag erhält eine Rechnung ihren offenen Betrag, höchstens den Rest der Buchung. Bezahlt die Buchung die letzte überfällige Rechnung einer vom Mahnwesen gesperrten Instanz, wird die Sperre aufgehoben.
          */
         post: operations["postManageAdminBankStatementsEntriesByIdAssign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/manage/admin/bank-statements/entries/{id}/unassign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Falsche Zuordnung aufheben (Gegenbuchung, protokolliert)
+         * @description Permission invoice.write. Die Zahlung bleibt erhalten und wird mit einer Gegenbuchung zurückgenommen; die Rechnung ist wieder offen, der Betrag wieder offen auf der Buchung.
+         */
+        post: operations["postManageAdminBankStatementsEntriesByIdUnassign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/manage/admin/bank-statements/entries/{id}/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Vorschläge: offene Rechnungen, nach Rechnungsnummer im Verwendungszweck, Betrag und Auftraggeber gereiht
+         * @description Permission invoice.read. ?q= sucht Kunden nach Firma, Ansprechpartner, E-Mail, Domain (auch Unicode) und Rechnungsnummer.
+         */
+        get: operations["getManageAdminBankStatementsEntriesByIdSuggestions"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -7478,6 +7518,7 @@ export interface operations {
             query?: {
                 page?: number;
                 per_page?: number;
+                /** @description Findet Kunden nach Instanzname, Firma, Ansprechpartner, E-Mail, Rechnungsnummer und Domain (auch Unicode) */
                 search?: string;
                 status?: ("provisioning" | "online" | "offline" | "maintenance" | "suspended") | "";
                 billing_status?: ("trial" | "active" | "past_due" | "cancelled") | "";
@@ -11457,7 +11498,25 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @description Rechnungs-ID */
-                    invoice_id: number;
+                    invoice_id?: number;
+                    /**
+                     * @description Rechnungsnummer, z. B. RE-2026-0014 (auch „RE 2026 0014“)
+                     * @example RE-2026-0014
+                     */
+                    invoice_number?: string;
+                    /** @description Betrag in Euro; ohne Angabe der offene Betrag (höchstens der Rest der Buchung) */
+                    amount?: string | number;
+                    allocations?: {
+                        /** @description Rechnungs-ID */
+                        invoice_id?: number;
+                        /**
+                         * @description Rechnungsnummer, z. B. RE-2026-0014 (auch „RE 2026 0014“)
+                         * @example RE-2026-0014
+                         */
+                        invoice_number?: string;
+                        /** @description Betrag in Euro; ohne Angabe der offene Betrag (höchstens der Rest der Buchung) */
+                        amount?: string | number;
+                    }[];
                 };
             };
         };
@@ -11500,8 +11559,148 @@ export interface operations {
                     "application/json": components["schemas"]["ManageError"];
                 };
             };
-            /** @description Bereits zugeordnet */
+            /** @description Bereits zugeordnet, Rechnung bezahlt oder storniert */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Aufteilung größer als die Buchung oder als der offene Betrag einer Rechnung */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+        };
+    };
+    postManageAdminBankStatementsEntriesByIdUnassign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bankbuchungs-ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    allocation_id: number;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Nicht angemeldet */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Permission invoice.write fehlt oder Ansicht als Kunde (nur lesen) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Bankbuchung nicht gefunden */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Zuordnung bereits aufgehoben */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Ungültige Eingaben (errors je Feld) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+        };
+    };
+    getManageAdminBankStatementsEntriesByIdSuggestions: {
+        parameters: {
+            query?: {
+                q?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Bankbuchungs-ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Nicht angemeldet */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Permission invoice.read fehlt oder Ansicht als Kunde (nur lesen) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Bankbuchung nicht gefunden */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

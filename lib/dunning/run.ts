@@ -28,6 +28,7 @@
 import { addDays, daysBetween, todayIsoDate } from "@/lib/time";
 import { and, eq, inArray } from "drizzle-orm";
 import { getDb } from "@/db/client";
+import type { Tx } from "@/db/types";
 import { billing, dunningNotices, dunningPauses, dunningSuspensions, instances } from "@/db/schema";
 import { recordActivity, systemActor } from "@/lib/activity";
 import { billingClock } from "@/lib/billing/clock";
@@ -149,39 +150,49 @@ async function suspend(instanceId: number, crossing: OpenInvoiceRow[], overdue: 
 }
 
 /**
- * Lifts the suspensions dunning set whose instance has no overdue invoice left.
- * Part of every dunning run; a payment door may also call it right after booking.
+ * Lifts the dunning suspension of one instance inside the caller's transaction when no open
+ * invoice of it is overdue any more: the instance command, the suspension's row, billing back
+ * to active and the reactivation mail commit with the payment that settled it. A suspension
+ * staff set (or lifted and set again) is not dunning's and stays. Returns whether it lifted.
+ */
+export async function liftPaidSuspension(tx: Tx, instanceId: number, today: string = todayIsoDate(billingClock.now())): Promise<boolean> {
+  const [row] = await tx
+    .select({ ownedAt: dunningSuspensions.suspendedAt, suspended: instances.suspended, suspendedAt: instances.suspendedAt })
+    .from(dunningSuspensions)
+    .innerJoin(instances, eq(instances.id, dunningSuspensions.instanceId))
+    .where(eq(dunningSuspensions.instanceId, instanceId))
+    .for("update");
+  if (!row) return false;
+  const forget = and(eq(dunningSuspensions.instanceId, instanceId), eq(dunningSuspensions.suspendedAt, row.ownedAt));
+  if (!row.suspended || row.suspendedAt?.getTime() !== row.ownedAt.getTime()) {
+    await tx.delete(dunningSuspensions).where(forget); // lifted or replaced by staff: not ours any more
+    return false;
+  }
+  if ((await openInvoices(tx, { instanceId, dueBefore: today })).length > 0) return false;
+  try {
+    await reactivateInstance(actor, { instanceId, note: "Alle überfälligen Rechnungen sind bezahlt." }, { tx });
+  } catch (error) {
+    if (error instanceof ConflictError) return false;
+    throw error;
+  }
+  await tx.delete(dunningSuspensions).where(forget);
+  await tx.update(billing).set({ status: "active", updatedAt: new Date() }).where(and(eq(billing.instanceId, instanceId), eq(billing.status, "past_due")));
+  for (const r of await customerAdmins(instanceId, tx)) {
+    await enqueueMail(tx, reactivatedMail({ to: r.email, name: r.name }), `dunning:reactivated:${instanceId}:${row.ownedAt.getTime()}:${r.email.toLowerCase()}`);
+  }
+  return true;
+}
+
+/**
+ * Lifts the suspensions dunning set whose instance has no overdue invoice left. Part of every
+ * dunning run (a payment booked through the bank import or by hand lifts it at once, too).
  */
 export async function reactivatePaid(today: string = todayIsoDate(billingClock.now())): Promise<string[]> {
   const db = await getDb();
-  const owned = await db
-    .select({ instanceId: dunningSuspensions.instanceId, ownedAt: dunningSuspensions.suspendedAt, name: instances.name, suspended: instances.suspended, suspendedAt: instances.suspendedAt })
-    .from(dunningSuspensions)
-    .innerJoin(instances, eq(instances.id, dunningSuspensions.instanceId));
+  const owned = await db.select({ instanceId: dunningSuspensions.instanceId, name: instances.name }).from(dunningSuspensions).innerJoin(instances, eq(instances.id, dunningSuspensions.instanceId));
   const reactivated: string[] = [];
   for (const row of owned) {
-    const forget = and(eq(dunningSuspensions.instanceId, row.instanceId), eq(dunningSuspensions.suspendedAt, row.ownedAt));
-    if (!row.suspended || row.suspendedAt?.getTime() !== row.ownedAt.getTime()) {
-      await db.delete(dunningSuspensions).where(forget); // lifted or replaced by staff: not ours any more
-      continue;
-    }
-    if ((await openInvoices(db, { instanceId: row.instanceId, dueBefore: today })).length > 0) continue;
-    const recipients = await customerAdmins(row.instanceId);
-    const lifted = await db.transaction(async (tx) => {
-      try {
-        await reactivateInstance(actor, { instanceId: row.instanceId, note: "Alle überfälligen Rechnungen sind bezahlt." }, { tx });
-      } catch (error) {
-        if (error instanceof ConflictError) return false;
-        throw error;
-      }
-      await tx.delete(dunningSuspensions).where(forget);
-      await tx.update(billing).set({ status: "active", updatedAt: new Date() }).where(and(eq(billing.instanceId, row.instanceId), eq(billing.status, "past_due")));
-      for (const r of recipients) {
-        await enqueueMail(tx, reactivatedMail({ to: r.email, name: r.name }), `dunning:reactivated:${row.instanceId}:${row.ownedAt.getTime()}:${r.email.toLowerCase()}`);
-      }
-      return true;
-    });
-    if (lifted) reactivated.push(row.name);
+    if (await db.transaction((tx) => liftPaidSuspension(tx, row.instanceId, today))) reactivated.push(row.name);
   }
   return reactivated;
 }
