@@ -1,15 +1,8 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, check, customType, date, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, date, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { instances } from "./instances";
 import { invoices } from "./invoices";
 import { users } from "./users";
-
-/** PDF bytes (bytea). postgres-js returns a Buffer, PGlite a Uint8Array; both become a Buffer. */
-const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
-  dataType: () => "bytea",
-  toDriver: (value) => value,
-  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
-});
 
 /**
  * Dunning (lib/dunning): reminders after the due date, automatic suspension
@@ -64,10 +57,6 @@ export const dunningNotices = pgTable(
     /** Open amount of the invoice when the stage was reached. */
     openCents: bigint("open_cents", { mode: "number" }).notNull(),
     mailCount: integer("mail_count").notNull().default(0),
-    /** The letter as sent (stage notices); staff read the history with its letters. Older notices have none. */
-    letterPdf: bytea("letter_pdf"),
-    /** Staff member who sent the stage by hand ("jetzt mahnen"); null = the daily run. */
-    triggeredBy: uuid("triggered_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.invoiceId, t.stage] }), index("dunning_notices_instance_idx").on(t.instanceId, t.noticeDate)],

@@ -113,7 +113,6 @@ export const ACTIVITY_ACTIONS = {
   "dunning.reminder_sent": { level: "warning", label: "Zahlungserinnerung versendet" },
   "dunning.dunning_1_sent": { level: "warning", label: "1. Mahnung versendet" },
   "dunning.dunning_2_sent": { level: "warning", label: "2. Mahnung versendet" },
-  "dunning.sent_now": { level: "warning", label: "Mahnstufe von Hand ausgelöst" },
   "dunning.settings_updated": { level: "info", label: "Mahneinstellungen geändert" },
   "dunning.paused": { level: "info", label: "Mahnwesen pausiert" },
   "dunning.resumed": { level: "info", label: "Mahnwesen fortgesetzt" },

@@ -12,7 +12,3 @@ ALTER TABLE "bank_entry_allocation_undos" ADD CONSTRAINT "bank_entry_allocation_
 -- Undoing is as final as booking (GoBD): written once, never changed or deleted.
 CREATE TRIGGER bank_entry_allocation_undos_guard BEFORE UPDATE OR DELETE ON bank_entry_allocation_undos
   FOR EACH ROW EXECUTE FUNCTION invoice_payments_guard();
---> statement-breakpoint
-ALTER TABLE "dunning_notices" ADD COLUMN "letter_pdf" "bytea";--> statement-breakpoint
-ALTER TABLE "dunning_notices" ADD COLUMN "triggered_by" uuid;--> statement-breakpoint
-ALTER TABLE "dunning_notices" ADD CONSTRAINT "dunning_notices_triggered_by_users_id_fk" FOREIGN KEY ("triggered_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;
