@@ -11437,6 +11437,7 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "unmatched" | "open" | "matched" | "partially_matched" | "ignored";
+                limit?: number;
             };
             header?: never;
             path?: never;

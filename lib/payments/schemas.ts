@@ -67,3 +67,9 @@ export const unassignBankEntryBody = z.object({
 export const suggestionsQuery = z.object({
   q: z.string().trim().max(100, { error: "Die Suche darf höchstens 100 Zeichen lang sein." }).optional(),
 });
+
+/** GET …/bank-statements/entries: filter by status; `limit` up to 200 (newest first). */
+export const listBankEntriesQuery = z.object({
+  status: z.enum(["unmatched", "open", "matched", "partially_matched", "ignored"], { error: "Unbekannter Status." }).optional(),
+  limit: z.coerce.number({ error: "limit muss eine Zahl sein." }).int({ error: "limit muss eine ganze Zahl sein." }).min(1, { error: "limit muss mindestens 1 sein." }).max(200, { error: "limit darf höchstens 200 sein." }).optional(),
+});

@@ -703,7 +703,6 @@ const T = {
   mails: "Verwaltung: E-Mails",
   tiers: "Verwaltung: Tarife",
 } as const;
-const bankEntryStatusQuery = z.object({ status: z.enum(["unmatched", "open", "matched", "partially_matched", "ignored"]).optional() });
 const inviteAnyUserBody = admin.inviteUserSchema.extend({
   instance_id: z.number().int().positive().max(MAX_INT_ID).nullable().optional().meta({ description: "Ohne Angabe: MSP-Mitarbeiter; sonst Benutzer dieser Instanz" }),
 });
@@ -941,7 +940,7 @@ const staffPaths: ZodOpenApiPathsObject = {
     }),
   },
   "/api/manage/admin/bank-statements/entries": {
-    get: staff(T.payments, "Bankbuchungen (?status=…)", { permission: "invoice.read", requestParams: { query: bankEntryStatusQuery } }),
+    get: staff(T.payments, "Bankbuchungen (?status=…)", { permission: "invoice.read", requestParams: { query: pay.listBankEntriesQuery } }),
   },
   "/api/manage/admin/bank-statements/entries/{id}/assign": {
     post: staff(T.payments, "Bankbuchung zuordnen: eine Rechnung (ID oder Rechnungsnummer) oder aufgeteilt auf mehrere", {
