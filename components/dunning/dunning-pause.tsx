@@ -26,6 +26,13 @@ export function DunningPauseCard({ instanceId, canWrite }: { instanceId: number;
       void client.invalidateQueries({ queryKey: ["admin"] });
     },
   });
+  const now = useMutation({
+    mutationFn: () => apiFetch<{ message: string }>(`/api/manage/admin/instances/${instanceId}/dunning-now`, { method: "POST" }),
+    onSuccess: (data) => {
+      toast("success", data.message);
+      void client.invalidateQueries({ queryKey: ["admin"] });
+    },
+  });
   const errors = toggle.error instanceof ApiError ? toggle.error.fieldErrors : {};
   const state = query.data?.dunning;
   return (
@@ -74,6 +81,14 @@ export function DunningPauseCard({ instanceId, canWrite }: { instanceId: number;
                 </li>
               ))}
             </ul>
+          )}
+          {canWrite && state.overdue_invoices.length > 0 && !state.paused && (
+            <div className="space-y-2">
+              <Button type="button" variant="secondary" busy={now.isPending} onClick={() => now.mutate()}>
+                Jetzt mahnen
+              </Button>
+              {now.isError && <Alert kind="error">{now.error.message}</Alert>}
+            </div>
           )}
           {canWrite && (
             <form

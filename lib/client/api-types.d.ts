@@ -1584,6 +1584,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/manage/admin/instances/{id}/dunning-now": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Jetzt mahnen: die nächste Mahnstufe sofort versenden
+         * @description Permission invoice.write. Für die überfällige Rechnung mit der höchsten erreichten Stufe (bei Gleichstand die älteste) die nächste Stufe (Zahlungserinnerung, 1. oder 2. Mahnung) mit Brief und Rechnungs-PDFs; nie die Sperre. Jede Stufe je Rechnung nur einmal.
+         */
+        post: operations["postManageAdminInstancesByIdDunningNow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/manage/admin/instances/{id}/health-alerts": {
         parameters: {
             query?: never;
@@ -9263,6 +9283,67 @@ export interface operations {
             };
             /** @description Instanz nicht gefunden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+        };
+    };
+    postManageAdminInstancesByIdDunningNow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Instanz-ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Nicht angemeldet */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Permission invoice.write fehlt oder Ansicht als Kunde (nur lesen) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Instanz nicht gefunden */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageError"];
+                };
+            };
+            /** @description Nichts überfällig, Mahnwesen pausiert oder letzte Stufe erreicht */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -5,7 +5,9 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DELETE as resume, GET as state, PUT as pause } from "@/app/api/manage/admin/instances/[id]/dunning-pause/route";
-import { dunningNotices, instances } from "@/db/schema";
+import { POST as dunNow } from "@/app/api/manage/admin/instances/[id]/dunning-now/route";
+import { and, like } from "drizzle-orm";
+import { activityLog, dunningNotices, instances, mailOutbox } from "@/db/schema";
 import { useFixedClock } from "@/lib/billing/clock";
 import { openInvoices } from "@/lib/dunning/invoices";
 import { addDays } from "@/lib/time";
@@ -44,6 +46,26 @@ describe("dunning state per instance", () => {
     expect(dunning.next_step).toMatchObject({ stage: "reminder", stage_label: "Zahlungserinnerung", date: TODAY });
     expect(dunning.overdue_invoices.map((i: { invoice_number: string }) => i.invoice_number).sort()).toEqual(overdue.map((o) => o.invoiceNumber).sort());
     expect(dunning.overdue_invoices[0]).toMatchObject({ stage: null, stage_label: "Noch keine Mahnung" });
+  });
+
+  it("jetzt mahnen sends the next letter now, once per stage, logged with the staff member", async () => {
+    const now = (name: string) => call(dunNow, "POST", `/api/manage/admin/instances/${ids[name]}/dunning-now`, { token: staff, params: { id: String(ids[name]) }, headers: origin });
+    const first = await now("nordlicht");
+    expect(first.status).toBe(200);
+    expect(first.json.sent).toMatchObject({ stage: "reminder", stage_label: "Zahlungserinnerung" });
+    expect(first.json.dunning.current_stage).toBe("reminder");
+    const mails = await database.db().select().from(mailOutbox).where(and(eq(mailOutbox.to, "info@nordlicht-design.de"), like(mailOutbox.subject, "Zahlungserinnerung%")));
+    expect(mails).toHaveLength(1);
+    const [logged] = await database.db().select().from(activityLog).where(and(eq(activityLog.action, "dunning.reminder_sent"), eq(activityLog.instanceId, ids.nordlicht!)));
+    expect(logged).toMatchObject({ actorType: "staff" });
+    // nothing overdue: a German 409; unknown instance: 404; read-only staff: 403
+    const none = await now("bergmann");
+    expect(none.status).toBe(409);
+    expect(none.json.message).toBe("Diese Instanz hat keine überfällige Rechnung.");
+    expect((await call(dunNow, "POST", "/api/manage/admin/instances/999999/dunning-now", { token: staff, params: { id: "999999" }, headers: origin })).status).toBe(404);
+    const support = await loginAs("support@myit.center");
+    expect((await call(dunNow, "POST", `/api/manage/admin/instances/${ids.nordlicht}/dunning-now`, { token: support, params: { id: String(ids.nordlicht) }, headers: origin })).status).toBe(403);
+    await database.db().delete(dunningNotices).where(eq(dunningNotices.instanceId, ids.nordlicht!));
   });
 
   it("after the 1st dunning letter: that stage, and the 2nd letter on due date + 21 days", async () => {

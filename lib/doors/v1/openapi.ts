@@ -815,6 +815,15 @@ const staffPaths: ZodOpenApiPathsObject = {
     put: staff(T.dunning, "Mahnwesen pausieren (Notiz Pflicht)", { permission: "invoice.write", notFound: "instance", requestParams: instanceIdPath, body: pauseBody }),
     delete: staff(T.dunning, "Mahnwesen fortsetzen", { permission: "invoice.write", notFound: "instance", requestParams: instanceIdPath }),
   },
+  "/api/manage/admin/instances/{id}/dunning-now": {
+    post: staff(T.dunning, "Jetzt mahnen: die nächste Mahnstufe sofort versenden", {
+      permission: "invoice.write",
+      notFound: "instance",
+      description: "Für die überfällige Rechnung mit der höchsten erreichten Stufe (bei Gleichstand die älteste) die nächste Stufe (Zahlungserinnerung, 1. oder 2. Mahnung) mit Brief und Rechnungs-PDFs; nie die Sperre. Jede Stufe je Rechnung nur einmal.",
+      requestParams: instanceIdPath,
+      conflict: "Nichts überfällig, Mahnwesen pausiert oder letzte Stufe erreicht",
+    }),
+  },
   "/api/manage/admin/instances/{id}/health-alerts": {
     get: staff(T.instances, "Störungsmeldungen: gehen sie auch an die Kunden-Admins?", { permission: "tenant.read", notFound: "instance", requestParams: instanceIdPath }),
     put: staff(T.instances, "Störungsmeldungen für die Kunden-Admins ein- oder ausschalten", { permission: "tenant.manage", notFound: "instance", requestParams: instanceIdPath, body: healthAlertsBody }),
