@@ -5,6 +5,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DELETE as resume, GET as state, PUT as pause } from "@/app/api/manage/admin/instances/[id]/dunning-pause/route";
+import { GET as dashboard } from "@/app/api/manage/admin/dashboard/route";
 import { POST as dunNow } from "@/app/api/manage/admin/instances/[id]/dunning-now/route";
 import { and, like } from "drizzle-orm";
 import { activityLog, dunningNotices, instances, mailOutbox } from "@/db/schema";
@@ -81,6 +82,16 @@ describe("dunning state per instance", () => {
     const expected = addDays(overdue[0]!.dueDate!, 21);
     expect(dunning.next_step).toMatchObject({ stage: "dunning_2", date: expected < TODAY ? TODAY : expected, invoice_number: overdue[0]!.invoiceNumber });
     expect(dunning.notices.map((n: { stage: string }) => n.stage)).toContain("dunning_1");
+  });
+
+  it("the staff dashboard lists the overdue customer with its dunning stage, next step and invoice links", async () => {
+    const res = await call(dashboard, "GET", "/api/manage/admin/dashboard", { token: staff });
+    expect(res.status).toBe(200);
+    const row = res.json.invoices.overdue.find((o: { instance_name: string }) => o.instance_name === "nordlicht");
+    expect(row).toMatchObject({ dunning_stage: "dunning_1", dunning_stage_label: "1. Mahnung" });
+    expect(row.next_step_label).toMatch(/^2\. Mahnung am \d{2}\.\d{2}\.\d{4}$/);
+    expect(row.invoices.length).toBe(row.overdue_count);
+    expect(row.invoices[0]).toMatchObject({ stage_label: "1. Mahnung", invoice_number: expect.stringMatching(/^RE-\d{4}-\d{4}$/) });
   });
 
   it("a pause names the reason instead of a next step; resuming brings it back", async () => {
