@@ -15,6 +15,7 @@ import { createDraft } from "@/lib/invoices/drafts";
 import { getEInvoice, getEInvoiceForStaff } from "@/lib/invoices/einvoice/service";
 import { getInvoicePdf, getInvoicePdfForStaff } from "@/lib/invoices/pdf-archive";
 import { draftSchema } from "@/lib/invoices/schemas";
+import { seedInvoices } from "@/db/seed-invoices";
 import { useTestDatabase } from "../helpers/db";
 
 const renders = vi.hoisted(() => ({ pdf: 0, xml: 0 }));
@@ -104,7 +105,32 @@ describe("archived at issue", () => {
     const mails = await database.db().select().from(mailOutbox);
     const attachments = mails.flatMap((m) => m.attachments ?? []).filter((a) => a.filename.includes(stored!.invoiceNumber!));
     expect(attachments.length).toBeGreaterThan(0);
-    for (const a of attachments) expect(Buffer.from(a.content!, "base64").equals(stored!.pdf!)).toBe(true);
+    const pdfs = attachments.filter((a) => a.filename.endsWith(".pdf"));
+    const xmls = attachments.filter((a) => a.filename.endsWith("-xrechnung.xml"));
+    expect(pdfs.length).toBeGreaterThan(0);
+    expect(xmls).toHaveLength(pdfs.length);
+    for (const a of pdfs) expect(Buffer.from(a.content!, "base64").equals(stored!.pdf!)).toBe(true);
+    for (const a of xmls) expect(sha(Buffer.from(a.content!, "base64"))).toBe(xrechnung.sha256);
+  });
+
+  it("seeded invoices get archived files too (the demo seed), and downloading them renders nothing", async () => {
+    const db = database.db();
+    await seedInvoices(db, undefined, { archive: true });
+    const issued = await db.select().from(invoices).where(sql`issued_at is not null`);
+    expect(issued.length).toBeGreaterThan(10);
+    for (const row of issued) {
+      expect(row.pdf, row.invoiceNumber!).toBeTruthy();
+      expect(row.pdfSha256).toBe(sha(row.pdf!));
+    }
+    const docs = await db.select({ invoiceId: invoiceDocuments.invoiceId, kind: invoiceDocuments.kind }).from(invoiceDocuments);
+    for (const row of issued) expect(docs.some((d) => d.invoiceId === row.id)).toBe(true);
+    renders.pdf = 0;
+    renders.xml = 0;
+    for (const row of issued) {
+      expect((await getInvoicePdfForStaff(row.id)).bytes.equals(row.pdf!)).toBe(true);
+      await getEInvoiceForStaff(row.id);
+    }
+    expect(renders).toEqual({ pdf: 0, xml: 0 });
   });
 
   it("the database refuses replacing the files and checksums that do not match the bytes", async () => {
