@@ -11,6 +11,11 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v caddy >/dev/null 2>&1 || missing+=(caddy)
+# The official e-invoice validation (../shared/einvoice-validation/validate.sh) needs these.
+[ -f /usr/share/java/Saxon-HE.jar ] || missing+=(libsaxonhe-java)
+command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
+command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
+command -v exiftool >/dev/null 2>&1 || missing+=(libimage-exiftool-perl)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ]; then
     echo "Installiere fehlende Debian-Pakete: ${missing[*]}"
