@@ -1,11 +1,12 @@
 import { addDays, todayIsoDate } from "@/lib/time";
-import { count, eq, inArray } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import type { Db } from "./client";
 import { instanceBillingProfiles, instances, invoiceItems, invoicePayments, invoices, type InvoiceRecipientSnapshot } from "./schema";
 import { recipientFromProfile, vatRateUnder } from "@/lib/invoices/billing-profile";
 import { calculateInvoice, type InvoiceItemInput } from "@/lib/invoices/calc";
 import { currentIssuer } from "@/lib/invoices/issuer-config";
 import { allocateInvoiceNumber } from "@/lib/invoices/numbering";
+import { archivedPdf } from "@/lib/invoices/pdf-archive";
 
 const MONTHS = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"];
 
@@ -146,10 +147,11 @@ function demoInvoices(today: string): SeedInvoice[] {
 
 /**
  * Idempotent: writes missing billing profiles, and the demo invoices only into an empty invoices table. Issued demo
- * invoices get their numbers from the same gap-free counter as real ones; their PDFs are
- * rendered on first download (from the stored issuer snapshot) and then archived.
+ * invoices get their numbers from the same gap-free counter as real ones. With `archive` (the demo and
+ * `npm run seed`) their files are rendered and archived right away, as issuing does; without it (tests,
+ * to keep each file's seed fast) they are archived once on first download.
  */
-export async function seedInvoices(db: Db, today = todayIsoDate()) {
+export async function seedInvoices(db: Db, today = todayIsoDate(), options: { archive?: boolean } = {}) {
   const rows = await db.select({ id: instances.id, name: instances.name }).from(instances).where(inArray(instances.name, Object.keys(PROFILES)));
   const instanceIds = new Map(rows.map((r) => [r.name, r.id]));
   for (const [name, profile] of Object.entries(PROFILES)) {
@@ -157,7 +159,10 @@ export async function seedInvoices(db: Db, today = todayIsoDate()) {
     if (instanceId) await db.insert(instanceBillingProfiles).values({ ...profile, instanceId }).onConflictDoNothing();
   }
   const [{ existing }] = await db.select({ existing: count() }).from(invoices);
-  if (existing > 0) return;
+  if (existing > 0) {
+    if (options.archive) await archiveSeeded(db);
+    return;
+  }
   const issuer = currentIssuer();
 
   const ordered = demoInvoices(today)
@@ -220,10 +225,17 @@ export async function seedInvoices(db: Db, today = todayIsoDate()) {
       }
     }
   });
+  if (options.archive) await archiveSeeded(db);
 }
 
 /** For tests: the seeded invoice of an instance by title. */
 export async function seededInvoiceId(db: Db, title: string) {
   const [row] = await db.select({ id: invoices.id }).from(invoices).where(eq(invoices.title, title));
   return row?.id ?? null;
+}
+
+/** Archives every issued invoice that has no files yet (rendered once, from its snapshots). */
+async function archiveSeeded(db: Db) {
+  const rows = await db.select().from(invoices).where(and(isNotNull(invoices.issuedAt), isNull(invoices.pdf))).orderBy(asc(invoices.id));
+  for (const row of rows) await archivedPdf(row, db);
 }

@@ -84,6 +84,8 @@ export type SeedOptions = {
    * test that fixes the billing clock seeds the same calendar it then simulates (default: the billing clock).
    */
   now?: Date;
+  /** Render and archive the issued demo invoices' files now (the demo and `npm run seed`); tests archive on first download. */
+  archiveInvoices?: boolean;
 };
 
 /** Idempotent demo data: running it twice changes nothing the first run wrote. */
@@ -132,7 +134,7 @@ export async function seedDemoData(db: Db, options: SeedOptions = {}) {
     const usage = DEMO_USAGE[demo.name];
     if (usage) await db.insert(instanceUsage).values({ instanceId: instance.id, ...usage, reportedAt: now }).onConflictDoNothing();
   }
-  await seedInvoices(db, todayIsoDate(now));
+  await seedInvoices(db, todayIsoDate(now), { archive: options.archiveInvoices });
 }
 
 async function upsertUser(

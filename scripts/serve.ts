@@ -105,7 +105,7 @@ async function main() {
   if (prod) childEnv.DEV_TOOLS ??= "true";
   if (process.argv.includes("--fresh")) await wipeDatabase();
   const handle = await getDbHandle();
-  await seedDemoData(handle.db, { mspDomain: env.MSP_DOMAIN });
+  await seedDemoData(handle.db, { mspDomain: env.MSP_DOMAIN, archiveInvoices: true });
 
   const { exitOnSignals, startPortalServer } = await import("./server");
   const portal = await startPortalServer({ dev: !prod, port });

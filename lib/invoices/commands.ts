@@ -5,8 +5,9 @@
  * change and its log entry commit or roll back together. Mails go out after
  * the commit (`mail.ts`).
  *
- * - Issuing allocates the next gap-free number, renders the PDF and stores
- *   number, dates, issuer snapshot and PDF bytes; any failure rolls the number back.
+ * - Issuing allocates the next gap-free number, renders the Factur-X PDF and the
+ *   e-invoice XML once and stores number, dates, issuer snapshot and the files
+ *   (pdf-archive.ts); any failure rolls the number back.
  * - Cancelling issues a credit note (negated items, next number). The unpaid
  *   part of the original is settled by an `offset` payment on the credit note;
  *   what the customer already paid remains open on it as a refund.
@@ -23,7 +24,7 @@ import { lineNetCents, milliToDecimalString, negateItems, parseQuantityToMilli, 
 import { currentIssuer } from "@/lib/invoices/issuer-config";
 import { mailToCustomerAdmins } from "@/lib/invoices/mail";
 import { allocateInvoiceNumber } from "@/lib/invoices/numbering";
-import { renderPdfFor, sha256 } from "@/lib/invoices/pdf-archive";
+import { renderIssuedFiles, sha256, storeIssuedDocuments } from "@/lib/invoices/pdf-archive";
 import { getInvoiceForStaff } from "@/lib/invoices/queries";
 import { findRow, lineFromItem, loadParts, type InvoiceRow, type ItemRow } from "@/lib/invoices/rows";
 import type { PaymentBody } from "@/lib/invoices/schemas";
@@ -53,7 +54,8 @@ export async function issueInvoice(id: number, actor: Actor, options: IssueOptio
     const invoiceNumber = await allocateInvoiceNumber(tx, Number(invoiceDate.slice(0, 4)));
     const dueDate = addDays(invoiceDate, row.paymentTermsDays);
     const next: InvoiceRow = { ...row, invoiceNumber, invoiceDate, dueDate, issuedAt: new Date() };
-    const pdf = await renderPdfFor(tx, next, issuer);
+    const files = await renderIssuedFiles(tx, next, issuer);
+    const pdf = files.pdf;
     const [updated] = await tx
       .update(invoices)
       .set({
@@ -68,6 +70,7 @@ export async function issueInvoice(id: number, actor: Actor, options: IssueOptio
       })
       .where(and(eq(invoices.id, id), isNull(invoices.issuedAt)))
       .returning();
+    await storeIssuedDocuments(tx, id, files);
     await recordActivity(tx, actor, {
       instanceId: updated!.instanceId,
       action: "invoice.issued",
@@ -197,12 +200,14 @@ export async function cancelInvoice(id: number, reason: string, actor: Actor, op
       .returning();
     await tx.insert(invoiceItems).values(lines.map((l) => ({ ...l, invoiceId: created!.id })));
     const issuedCredit: InvoiceRow = { ...created!, invoiceNumber, invoiceDate, dueDate: null, issuedAt: now };
-    const pdf = await renderPdfFor(tx, issuedCredit, issuer);
+    const files = await renderIssuedFiles(tx, issuedCredit, issuer);
+    const pdf = files.pdf;
     const [credit] = await tx
       .update(invoices)
       .set({ invoiceNumber, invoiceDate, dueDate: null, issuedAt: now, issuer: issuer as unknown as Record<string, unknown>, pdf, pdfSha256: sha256(pdf) })
       .where(eq(invoices.id, created!.id))
       .returning();
+    await storeIssuedDocuments(tx, credit!.id, files);
     const unpaid = original.grossCents - paid_cents;
     if (unpaid !== 0) {
       await tx.insert(invoicePayments).values({

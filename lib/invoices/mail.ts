@@ -1,5 +1,6 @@
 /**
- * Invoice mails: the issued invoice (or credit note) with its PDF attached,
+ * Invoice mails: the issued invoice (or credit note) with its archived PDF attached
+ * (and, for XRechnung recipients, the archived XRechnung XML),
  * to every active customer admin of the instance. Queued in the outbox inside
  * the issuing (or cancelling) transaction: an invoice that is issued always
  * has its mails queued, a rolled-back one never sends. Delivery failures are
@@ -12,6 +13,7 @@ import { getDb } from "@/db/client";
 import type { DbOrTx } from "@/db/types";
 import { roles, userRoles, users } from "@/db/schema";
 
+import { readArchivedDocument } from "@/lib/invoices/einvoice/service";
 import { pdfFilename } from "@/lib/invoices/pdf-filename";
 import type { InvoiceRow } from "@/lib/invoices/rows";
 import { config } from "@/lib/config";
@@ -20,7 +22,7 @@ import { escapeHtml } from "@/lib/mail/templates";
 import { formatEuro } from "@/lib/money";
 
 /** Mail to a customer admin with the issued invoice (or credit note) attached as PDF. */
-export function invoiceIssuedMail({ to, name, invoice, attachment }: { to: string; name: string; invoice: InvoiceRow; attachment: Buffer }): Mail {
+export function invoiceIssuedMail({ to, name, invoice, attachment, xml }: { to: string; name: string; invoice: InvoiceRow; attachment: Buffer; xml?: { filename: string; bytes: Buffer } | null }): Mail {
   const credit = invoice.kind === "credit_note";
   const number = invoice.invoiceNumber ?? "";
   const portalLink = `${config().APP_URL}/rechnungen/${invoice.id}`;
@@ -49,7 +51,10 @@ export function invoiceIssuedMail({ to, name, invoice, attachment }: { to: strin
     subject: `${credit ? "Stornorechnung" : "Rechnung"} ${number} – ${config().MSP_NAME}`,
     text: lines.join("\n"),
     html,
-    attachments: [{ filename: pdfFilename(number), content: attachment, contentType: "application/pdf" }],
+    attachments: [
+      { filename: pdfFilename(number), content: attachment, contentType: "application/pdf" },
+      ...(xml ? [{ filename: xml.filename, content: xml.bytes, contentType: "application/xml" }] : []),
+    ],
   };
 }
 
@@ -65,8 +70,13 @@ export async function customerAdmins(instanceId: number, db?: DbOrTx) {
 
 /** Queues the issued `row` (with its archived PDF) for the instance's customer admins, in the caller's transaction. */
 export async function mailToCustomerAdmins(tx: DbOrTx, row: InvoiceRow) {
+  // XRechnung recipients get the archived XRechnung file too (the PDF is the Factur-X file for everyone else).
+  const format = row.recipient.einvoice_format;
+  const kind = format === "xrechnung_ubl" ? "xrechnung_xml" : format === "xrechnung_cii" ? "cii_xml" : null;
+  const doc = kind ? await readArchivedDocument(tx, row.id, kind) : null;
+  const xml = doc ? { filename: `${row.invoiceNumber}-xrechnung.xml`, bytes: doc.bytes } : null;
   for (const recipient of await customerAdmins(row.instanceId, tx)) {
-    const mail = invoiceIssuedMail({ to: recipient.email, name: recipient.name, invoice: row, attachment: row.pdf! });
+    const mail = invoiceIssuedMail({ to: recipient.email, name: recipient.name, invoice: row, attachment: row.pdf!, xml });
     await enqueueMail(tx, mail, `invoice-${row.id}-${recipient.email}`);
   }
 }

@@ -85,7 +85,7 @@ describe("retention of invoices, files and payments (database trigger)", () => {
     const db = database.db();
     const id = await insertInvoice(new Date(), `RE-T-${Date.now()}`);
     const [payment] = await db.insert(invoicePayments).values({ invoiceId: id, paymentDate: "2026-01-01", amountCents: 100, method: "bank_transfer" } as never).returning({ id: invoicePayments.id });
-    const [doc] = await db.insert(invoiceDocuments).values({ invoiceId: id, kind: "cii_xml", bytes: Buffer.from("<x/>"), sha256: "x" }).returning({ id: invoiceDocuments.id });
+    const [doc] = await db.insert(invoiceDocuments).values({ invoiceId: id, kind: "cii_xml", bytes: Buffer.from("<x/>"), sha256: "2a31f44da4bd7decbbd3ddfd1a37ae04d02ec665e2c2688816ccc65631586ed1" /* sha256 of the bytes (checked by the database) */ }).returning({ id: invoiceDocuments.id });
 
     await deleteRefused(db.delete(invoicePayments).where(eq(invoicePayments.id, payment.id)));
     await deleteRefused(db.delete(invoiceDocuments).where(eq(invoiceDocuments.id, doc.id)));
@@ -104,7 +104,7 @@ describe("retention of invoices, files and payments (database trigger)", () => {
     // Issued twelve years ago, with a payment and a file booked then: the period is over.
     const old = await insertInvoice(yearsAgo(12), `RE-T12-${Date.now()}`);
     await db.insert(invoicePayments).values({ invoiceId: old, paymentDate: "2014-02-01", amountCents: 100, method: "bank_transfer", createdAt: yearsAgo(12) } as never);
-    await db.insert(invoiceDocuments).values({ invoiceId: old, kind: "cii_xml", bytes: Buffer.from("<x/>"), sha256: "x", createdAt: yearsAgo(12) });
+    await db.insert(invoiceDocuments).values({ invoiceId: old, kind: "cii_xml", bytes: Buffer.from("<x/>"), sha256: "2a31f44da4bd7decbbd3ddfd1a37ae04d02ec665e2c2688816ccc65631586ed1" /* sha256 of the bytes (checked by the database) */, createdAt: yearsAgo(12) });
     await db.delete(invoicePayments).where(eq(invoicePayments.invoiceId, old));
     await db.delete(invoiceDocuments).where(eq(invoiceDocuments.invoiceId, old));
     await db.delete(invoices).where(eq(invoices.id, old));

@@ -1,38 +1,22 @@
 /**
- * E-invoice archive. Each issued invoice gets up to three files in `invoice_documents`:
- * `cii_xml` (EN 16931 CII = ZUGFeRD/Factur-X XML), `xrechnung_xml` (XRechnung UBL) and
- * `facturx_pdf` (the archived invoice PDF as PDF/A-3 with `factur-x.xml` embedded).
- * Each is rendered on first request from the frozen invoice data (issuer snapshot,
- * recipient snapshot, items) and stored; later requests return exactly these bytes.
- * A unique (invoice_id, kind) index decides concurrent first renders (first writer
- * wins), a trigger refuses updates and deletes.
+ * E-invoice downloads: the files archived when the invoice was issued (`lib/invoices/pdf-archive.ts`),
+ * never rendered on request. Per issued invoice:
+ * - the Factur-X PDF (`invoices.pdf`: PDF/A-3b with the EN 16931 CII as `factur-x.xml`),
+ * - `cii_xml`: the CII the profile asks for (XRechnung 3.0 CII, else EN 16931 CII of Factur-X),
+ * - `xrechnung_xml`: XRechnung 3.0 UBL,
+ * each with its SHA-256 in `invoice_documents` (unique per invoice and kind, trigger-protected).
  *
- * Which XML a customer downloads follows the instance setting (`einvoice_format`:
- * zugferd → CII, xrechnung → XRechnung UBL, with the Leitweg-ID as BuyerReference).
- * Note: the Leitweg-ID is frozen into the XRechnung file on its first render.
+ * Without `format` a customer gets the XML of the billing profile frozen on the invoice
+ * (older invoices: the instance setting). A format that was not archived (the library refused
+ * it at issue, e.g. XRechnung without buyer e-mail) is a 404 with the reason.
  */
-import { createHash } from "node:crypto";
-import { and, asc, eq, isNotNull } from "drizzle-orm";
+import { and, eq, isNotNull } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import type { DbOrTx } from "@/db/types";
-import {
-  instanceEinvoiceSettings,
-  invoiceDocuments,
-  invoiceItems,
-  invoices,
-  roles,
-  userRoles,
-  users,
-  type InvoiceDocumentKind,
-} from "@/db/schema";
-import { NotFoundError, UnprocessableError } from "@/lib/errors";
-import type { CalculatedLine } from "@/lib/invoices/calc";
-import { currentIssuer } from "@/lib/invoices/issuer-config";
-import type { IssuerConfig } from "@/lib/invoices/pdf/types";
-import { getInvoicePdfForStaff } from "@/lib/invoices/pdf-archive";
-import { getEinvoiceSettings, sourceFor, type EInvoiceFormat } from "./source";
-import { EInvoiceError, renderCii, renderFacturX, renderXRechnungUbl } from "./generate";
-import { toEInvoiceData, type EInvoiceSource } from "./map";
+import { invoiceDocuments, invoices, type InvoiceDocumentKind } from "@/db/schema";
+import { NotFoundError } from "@/lib/errors";
+import { archivedPdf } from "@/lib/invoices/pdf-archive";
+import { profileXml } from "./source";
 
 type InvoiceRow = typeof invoices.$inferSelect;
 export type EInvoiceFile = { filename: string; contentType: string; bytes: Buffer; kind: InvoiceDocumentKind };
@@ -58,72 +42,43 @@ async function findIssued(db: DbOrTx, id: number, instanceId?: number) {
   return row;
 }
 
-// ---------------------------------------------------------------------------
-// Archive
-
-async function render(db: DbOrTx, row: InvoiceRow, kind: InvoiceDocumentKind): Promise<Buffer> {
-  const data = toEInvoiceData(await sourceFor(db, row));
-  try {
-    if (kind === "cii_xml") return await renderCii(data);
-    if (kind === "xrechnung_xml") return await renderXRechnungUbl(data);
-    return (await getInvoicePdfForStaff(row.id)).bytes;
-  } catch (error) {
-    if (error instanceof EInvoiceError) {
-      throw new UnprocessableError(`Die E-Rechnung konnte nicht erstellt werden: ${error.message}`);
-    }
-    throw error;
-  }
-}
-
-/** The archived file of that kind; rendered and stored on first use. */
-export async function archivedDocument(row: InvoiceRow, kind: InvoiceDocumentKind): Promise<Buffer> {
-  const db = await getDb();
-  const existing = await readDocument(db, row.id, kind);
-  if (existing) return existing;
-  const bytes = await render(db, row, kind);
-  await db
-    .insert(invoiceDocuments)
-    .values({ invoiceId: row.id, kind, bytes, sha256: createHash("sha256").update(bytes).digest("hex") })
-    .onConflictDoNothing();
-  return (await readDocument(db, row.id, kind)) ?? bytes;
-}
-
-async function readDocument(db: DbOrTx, invoiceId: number, kind: InvoiceDocumentKind) {
+/** The archived XML of that kind, or null. */
+export async function readArchivedDocument(db: DbOrTx, invoiceId: number, kind: InvoiceDocumentKind) {
   const [doc] = await db
-    .select({ bytes: invoiceDocuments.bytes })
+    .select({ bytes: invoiceDocuments.bytes, sha256: invoiceDocuments.sha256 })
     .from(invoiceDocuments)
     .where(and(eq(invoiceDocuments.invoiceId, invoiceId), eq(invoiceDocuments.kind, kind)));
-  return doc?.bytes ?? null;
+  return doc ?? null;
 }
 
-function xmlFile(row: InvoiceRow, kind: "cii_xml" | "xrechnung_xml", bytes: Buffer): EInvoiceFile {
+const FORMAT_LABELS = { cii_xml: "CII", xrechnung_xml: "XRechnung (UBL)" } as const;
+
+async function archivedXml(row: InvoiceRow, kind: "cii_xml" | "xrechnung_xml"): Promise<EInvoiceFile> {
+  const db = await getDb();
+  let doc = await readArchivedDocument(db, row.id, kind);
+  if (!doc && !row.pdf) {
+    // Issued before archiving at issue: archives all files once, then reads them.
+    await archivedPdf(row);
+    doc = await readArchivedDocument(db, row.id, kind);
+  }
+  if (!doc) throw new NotFoundError(`Für die Rechnung ${row.invoiceNumber} wurde beim Ausstellen keine E-Rechnung im Format ${FORMAT_LABELS[kind]} erzeugt.`);
   const suffix = kind === "xrechnung_xml" ? "xrechnung" : "zugferd";
-  return { filename: `${row.invoiceNumber}-${suffix}.xml`, contentType: "application/xml; charset=utf-8", bytes, kind };
+  return { filename: `${row.invoiceNumber}-${suffix}.xml`, contentType: "application/xml; charset=utf-8", bytes: doc.bytes, kind };
 }
 
 export type EInvoiceRequest = { format?: "zugferd" | "xrechnung" | "cii" | "facturx" };
 
-/** The XML the recipient asked for in its billing profile (frozen on the invoice); older invoices: the instance setting. */
-async function defaultFormat(row: InvoiceRow): Promise<"zugferd" | "xrechnung"> {
-  const wanted = row.recipient.einvoice_format;
-  if (wanted === "xrechnung_ubl") return "xrechnung";
-  if (wanted) return "zugferd";
-  return (await getEinvoiceSettings(row.instanceId)).einvoice_format;
-}
-
 async function fileFor(row: InvoiceRow, request: EInvoiceRequest): Promise<EInvoiceFile> {
   if (request.format === "facturx") {
-    // The archived invoice PDF is the Factur-X file (lib/invoices/pdf-archive.ts).
-    const { bytes } = await getInvoicePdfForStaff(row.id);
+    const { bytes } = await archivedPdf(row);
     return { filename: `${row.invoiceNumber}.pdf`, contentType: "application/pdf", bytes, kind: "facturx_pdf" };
   }
-  const format = request.format === "cii" ? "zugferd" : (request.format ?? (await defaultFormat(row)));
-  const kind = format === "xrechnung" ? "xrechnung_xml" : "cii_xml";
-  return xmlFile(row, kind, await archivedDocument(row, kind));
+  if (request.format === "xrechnung") return archivedXml(row, "xrechnung_xml");
+  if (request.format === "cii" || request.format === "zugferd") return archivedXml(row, "cii_xml");
+  return archivedXml(row, (await profileXml(await getDb(), row)).kind);
 }
 
-/** Customer: the instance's own issued invoice; XML per instance setting unless a format is asked for. */
-/** `instanceId` null: any tenant's issued invoice (MSP staff through API v1). */
+/** Customer: the instance's own issued invoice. `instanceId` null: any tenant's issued invoice (MSP staff through API v1). */
 export async function getEInvoice(instanceId: number | null, id: number, request: EInvoiceRequest = {}) {
   const db = await getDb();
   return fileFor(await findIssued(db, id, instanceId ?? undefined), request);

@@ -45,6 +45,19 @@ export async function setEinvoiceSettings(instanceId: number, input: EinvoiceSet
   return { einvoice_format: input.einvoice_format, leitweg_id: leitwegId };
 }
 
+/**
+ * The XML the recipient asked for, frozen on the invoice with its billing profile (XRechnung UBL
+ * → `xrechnung_xml`; XRechnung CII or Factur-X → `cii_xml`, in XRechnung syntax for the former);
+ * invoices drafted before the profile existed follow the instance's e-invoice setting.
+ */
+export async function profileXml(db: DbOrTx, row: InvoiceRow): Promise<{ kind: "cii_xml" | "xrechnung_xml"; xrechnungCii: boolean }> {
+  const wanted = row.recipient.einvoice_format;
+  if (wanted === "xrechnung_ubl") return { kind: "xrechnung_xml", xrechnungCii: false };
+  if (wanted) return { kind: "cii_xml", xrechnungCii: wanted === "xrechnung_cii" };
+  const setting = (await getEinvoiceSettings(row.instanceId, db)).einvoice_format;
+  return { kind: setting === "xrechnung" ? "xrechnung_xml" : "cii_xml", xrechnungCii: false };
+}
+
 // ---------------------------------------------------------------------------
 // Source data (frozen parts of the invoice)
 

@@ -5,6 +5,8 @@ import type { ReactElement } from "react";
 import { formatQuantity, formatVatRate } from "@/lib/invoices/calc";
 import { REVERSE_CHARGE_NOTE, type InvoicePdfData, type IssuerConfig } from "@/lib/invoices/pdf/types";
 import { formatEuro } from "@/lib/money";
+import { INVOICE_FONT } from "@/lib/invoices/pdf/fonts";
+import { invoicePdfMetadata } from "@/lib/invoices/pdf/metadata";
 import { giroCodePath, invoiceGiroCode } from "@/lib/invoices/girocode";
 
 /** react-pdf's default hyphenation is English; German invoices break words instead. */
@@ -22,8 +24,8 @@ const MARGIN_RIGHT = 48; // ~17 mm
 
 const styles = StyleSheet.create({
   page: {
-    fontFamily: "Helvetica",
-    fontSize: 9,
+    fontFamily: INVOICE_FONT,
+    fontSize: 8.5,
     lineHeight: 1.35,
     color: COLOR_TEXT,
     paddingTop: 108,
@@ -46,9 +48,9 @@ const styles = StyleSheet.create({
   },
   headerBrand: { width: "60%" },
   logo: { height: 34, maxWidth: 170, objectFit: "contain", objectPositionX: 0, marginBottom: 4 },
-  brandName: { fontFamily: "Helvetica-Bold", fontSize: 15, lineHeight: 1.2, color: COLOR_ACCENT },
+  brandName: { fontFamily: INVOICE_FONT, fontWeight: 700, fontSize: 15, lineHeight: 1.2, color: COLOR_ACCENT },
   headerRight: { alignItems: "flex-end" },
-  headerDocLine: { fontFamily: "Helvetica-Bold", fontSize: 9, color: COLOR_ACCENT },
+  headerDocLine: { fontFamily: INVOICE_FONT, fontWeight: 700, fontSize: 9, color: COLOR_ACCENT },
   headerSmall: { fontSize: 7.5, color: COLOR_MUTED },
   // ---- repeated page footer
   footer: {
@@ -63,7 +65,7 @@ const styles = StyleSheet.create({
   footerColumns: { flexDirection: "row", justifyContent: "space-between" },
   footerColumn: { width: "24%" },
   footerText: { fontSize: 6.8, color: COLOR_MUTED, lineHeight: 1.35 },
-  footerLabel: { fontSize: 6.8, color: COLOR_TEXT, fontFamily: "Helvetica-Bold", lineHeight: 1.35 },
+  footerLabel: { fontSize: 6.8, color: COLOR_TEXT, fontFamily: INVOICE_FONT, fontWeight: 700, lineHeight: 1.35 },
   pageNumber: {
     position: "absolute",
     top: PAGE_HEIGHT - 26,
@@ -82,16 +84,16 @@ const styles = StyleSheet.create({
     textDecoration: "underline",
     marginBottom: 8,
   },
-  recipientCompany: { fontFamily: "Helvetica-Bold", fontSize: 10, lineHeight: 1.35 },
+  recipientCompany: { fontFamily: INVOICE_FONT, fontWeight: 700, fontSize: 10, lineHeight: 1.35 },
   recipientLine: { fontSize: 10, lineHeight: 1.35 },
   infoBlock: { width: "43%", marginTop: 4 },
   infoRow: { flexDirection: "row", justifyContent: "space-between", marginBottom: 1.5 },
   infoLabel: { color: COLOR_MUTED, width: "44%" },
   infoValue: { width: "56%", textAlign: "right" },
-  infoValueBold: { width: "56%", textAlign: "right", fontFamily: "Helvetica-Bold" },
+  infoValueBold: { width: "56%", textAlign: "right", fontFamily: INVOICE_FONT, fontWeight: 700 },
   // ---- title
   titleBlock: { marginTop: 34, marginBottom: 12 },
-  title: { fontFamily: "Helvetica-Bold", fontSize: 16, lineHeight: 1.25, color: COLOR_ACCENT },
+  title: { fontFamily: INVOICE_FONT, fontWeight: 700, fontSize: 16, lineHeight: 1.25, color: COLOR_ACCENT },
   subtitle: { fontSize: 10, lineHeight: 1.3, marginTop: 2 },
   intro: { marginTop: 8 },
   // ---- items table
@@ -102,7 +104,8 @@ const styles = StyleSheet.create({
     borderBottomWidth: 0.75,
     borderBottomColor: COLOR_ACCENT,
     paddingVertical: 4,
-    fontFamily: "Helvetica-Bold",
+    fontFamily: INVOICE_FONT,
+    fontWeight: 700,
     fontSize: 8,
   },
   tableRow: {
@@ -134,7 +137,8 @@ const styles = StyleSheet.create({
     borderTopColor: COLOR_ACCENT,
     borderBottomWidth: 2,
     borderBottomColor: COLOR_ACCENT,
-    fontFamily: "Helvetica-Bold",
+    fontFamily: INVOICE_FONT,
+    fontWeight: 700,
     fontSize: 10.5,
   },
   // ---- texts below totals
@@ -146,7 +150,7 @@ const styles = StyleSheet.create({
     borderLeftColor: COLOR_ACCENT,
     backgroundColor: COLOR_HEAD_BG,
   },
-  bold: { fontFamily: "Helvetica-Bold" },
+  bold: { fontFamily: INVOICE_FONT, fontWeight: 700 },
   paragraph: { marginBottom: 4 },
   closing: { marginTop: 14 },
 });
@@ -191,6 +195,7 @@ export interface InvoiceDocumentProps {
 
 export function InvoiceDocument({ data, issuer, dueDate, logo, creationDate }: InvoiceDocumentProps): ReactElement {
   const docLabel = docTypeLabel(data);
+  const meta = invoicePdfMetadata(data, issuer);
   const isCredit = data.kind === "credit_note";
   const senderLine = [issuer.name, ...issuer.address_lines].join(" · ");
   const singleRate = data.breakdown.length === 1;
@@ -203,13 +208,16 @@ export function InvoiceDocument({ data, issuer, dueDate, logo, creationDate }: I
 
   return (
     <Document
-      title={`${docLabel} ${data.invoice_number}`}
-      author={issuer.name}
-      subject={`${docLabel} ${data.invoice_number} an ${data.recipient.company_name}`}
-      creator="Manage Portal"
-      producer="Manage Portal"
+      title={meta.title}
+      author={meta.author}
+      subject={meta.subject}
+      keywords={meta.keywords}
+      creator={meta.creator}
+      producer={meta.producer}
       language="de-DE"
       creationDate={creationDate}
+      modificationDate={creationDate}
+      conformance="PDF/A-3b"
     >
       <Page size="A4" style={styles.page} wrap>
         {/* Repeated header */}

@@ -1,5 +1,6 @@
 import { addDays } from "@/lib/time";
 import { readFile } from "node:fs/promises";
+import { registerInvoiceFont } from "@/lib/invoices/pdf/fonts";
 
 import { REVERSE_CHARGE_NOTE, type InvoicePdfData, type IssuerConfig } from "@/lib/invoices/pdf/types";
 
@@ -81,7 +82,8 @@ export async function renderInvoicePdf(invoice: InvoicePdfData, issuer: IssuerCo
   const logo = issuer.logo_path ? await loadLogo(issuer.logo_path) : null;
   const creationDate = new Date(`${invoice.invoice_date}T12:00:00Z`);
   // The PDF library (≈ 50 MB) loads with the first render, not with every invoice route.
-  const [{ renderToBuffer }, { InvoiceDocument }] = await Promise.all([import("@react-pdf/renderer"), import("./InvoiceDocument")]);
+  const [{ renderToBuffer, Font }, { InvoiceDocument }] = await Promise.all([import("@react-pdf/renderer"), import("./InvoiceDocument")]);
+  registerInvoiceFont(Font);
   const element = (
     <InvoiceDocument
       data={invoice}
