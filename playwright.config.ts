@@ -14,10 +14,12 @@ export default defineConfig({
   testDir: "./e2e",
   timeout: 60_000,
   expect: { timeout: 15_000 },
+  // Per stack, so shards side by side (scripts/test.sh) do not clear each other's traces.
+  outputDir: `test-results/e2e-${port}`,
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  reporter: [["list"], ["json", { outputFile: ".data/test-reports/playwright.json" }]],
+  reporter: [["list"], ["json", { outputFile: process.env.E2E_REPORT ?? ".data/test-reports/playwright.json" }]],
   use: {
     baseURL,
     locale: "de-DE",

@@ -75,13 +75,30 @@ function DashboardBody({ d }: { d: Dashboard }) {
           ) : (
             <ul className="divide-y divide-slate-100">
               {d.invoices.overdue.map((o) => (
-                <li key={o.instance_id} className="flex justify-between gap-2 py-2 text-sm">
-                  <Link className="text-brand-700 underline" href={`/verwaltung/instanzen/${o.instance_id}`}>
-                    {o.company_name}
-                  </Link>
-                  <span>
-                    {o.overdue_count} × · {o.overdue_amount_label}
-                  </span>
+                <li key={o.instance_id} className="py-2 text-sm" data-testid="overdue-customer">
+                  <div className="flex justify-between gap-2">
+                    <Link className="text-brand-700 underline" href={`/verwaltung/instanzen/${o.instance_id}`}>
+                      {o.company_name}
+                    </Link>
+                    <span>
+                      {o.overdue_count} × · {o.overdue_amount_label}
+                    </span>
+                  </div>
+                  <p className="text-xs text-slate-600">
+                    Mahnstufe: {o.dunning_stage_label}
+                    {o.next_step_label ? ` · nächster Schritt: ${o.next_step_label}` : ""}
+                  </p>
+                  <p className="text-xs">
+                    {o.invoices.map((i, index) => (
+                      <span key={i.invoice_id}>
+                        {index > 0 && ", "}
+                        <Link className="text-brand-700 underline" href={`/verwaltung/rechnungen/${i.invoice_id}`}>
+                          {i.invoice_number}
+                        </Link>{" "}
+                        ({i.days_overdue} Tage)
+                      </span>
+                    ))}
+                  </p>
                 </li>
               ))}
             </ul>

@@ -26,6 +26,13 @@ export function DunningPauseCard({ instanceId, canWrite }: { instanceId: number;
       void client.invalidateQueries({ queryKey: ["admin"] });
     },
   });
+  const now = useMutation({
+    mutationFn: () => apiFetch<{ message: string }>(`/api/manage/admin/instances/${instanceId}/dunning-now`, { method: "POST" }),
+    onSuccess: (data) => {
+      toast("success", data.message);
+      void client.invalidateQueries({ queryKey: ["admin"] });
+    },
+  });
   const errors = toggle.error instanceof ApiError ? toggle.error.fieldErrors : {};
   const state = query.data?.dunning;
   return (
@@ -42,6 +49,28 @@ export function DunningPauseCard({ instanceId, canWrite }: { instanceId: number;
           ) : (
             <p className="text-slate-600">Zahlungserinnerungen, Mahnungen und die automatische Sperre sind aktiv.</p>
           )}
+          <dl className="grid grid-cols-1 gap-x-4 gap-y-1 sm:grid-cols-[max-content_1fr]" data-testid="dunning-outlook">
+            <dt className="font-medium text-slate-600">Mahnstufe</dt>
+            <dd data-testid="dunning-stage">{state.current_stage_label}</dd>
+            <dt className="font-medium text-slate-600">Nächster Schritt</dt>
+            <dd data-testid="dunning-next">
+              {state.next_step
+                ? `${state.next_step.stage_label} am ${formatDate(state.next_step.date)} (${state.next_step.invoice_number})`
+                : (state.next_step_blocked ?? "Keiner")}
+            </dd>
+          </dl>
+          {state.overdue_invoices.length > 0 && (
+            <ul className="space-y-0.5 text-slate-700" aria-label="Überfällige Rechnungen">
+              {state.overdue_invoices.map((i) => (
+                <li key={i.invoice_id}>
+                  <a className="text-brand-700 underline" href={`/verwaltung/rechnungen/${i.invoice_id}`}>
+                    {i.invoice_number}
+                  </a>
+                  : {i.open_amount_formatted}, seit {i.days_overdue} Tagen überfällig – {i.stage_label}
+                </li>
+              ))}
+            </ul>
+          )}
           {state.suspended_by_dunning && <p className="text-slate-600">Die aktuelle Sperre hat das Mahnwesen gesetzt; sie wird nach Zahlung automatisch aufgehoben.</p>}
           {state.notices.length > 0 && (
             <ul className="space-y-0.5 text-slate-700">
@@ -52,6 +81,14 @@ export function DunningPauseCard({ instanceId, canWrite }: { instanceId: number;
                 </li>
               ))}
             </ul>
+          )}
+          {canWrite && state.overdue_invoices.length > 0 && !state.paused && (
+            <div className="space-y-2">
+              <Button type="button" variant="secondary" busy={now.isPending} onClick={() => now.mutate()}>
+                Jetzt mahnen
+              </Button>
+              {now.isError && <Alert kind="error">{now.error.message}</Alert>}
+            </div>
           )}
           {canWrite && (
             <form

@@ -51,7 +51,7 @@ export const bankStatementEntries = pgTable(
   (t) => [index("bank_statement_entries_status_idx").on(t.status, t.bookingDate)],
 );
 
-/** Which invoice payment an entry (or a part of it) became; automatic or by hand. */
+/** Which invoice payment an entry (or a part of it) became; automatic or by hand. Immutable (trigger). */
 export const bankEntryAllocations = pgTable(
   "bank_entry_allocations",
   {
@@ -70,3 +70,21 @@ export const bankEntryAllocations = pgTable(
   },
   (t) => [index("bank_entry_allocations_entry_idx").on(t.entryId), index("bank_entry_allocations_invoice_idx").on(t.invoiceId)],
 );
+
+/**
+ * A wrong assignment staff undid. Allocations and payments are immutable, so the undo is a row of
+ * its own: the counter-booking that took the payment back, who, when and why. The primary key
+ * makes an allocation undoable once; an undone allocation no longer counts for its entry.
+ */
+export const bankEntryAllocationUndos = pgTable("bank_entry_allocation_undos", {
+  allocationId: integer("allocation_id")
+    .primaryKey()
+    .references(() => bankEntryAllocations.id, { onDelete: "restrict" }),
+  reversalPaymentId: integer("reversal_payment_id")
+    .notNull()
+    .unique()
+    .references(() => invoicePayments.id, { onDelete: "restrict" }),
+  reason: text("reason").notNull(),
+  undoneBy: uuid("undone_by").references(() => users.id, { onDelete: "set null" }),
+  undoneAt: timestamp("undone_at", { withTimezone: true }).notNull().defaultNow(),
+});

@@ -95,6 +95,7 @@ export const ACTIVITY_ACTIONS = {
   // bank statements (CAMT.053 import)
   "payment.bank_statement_imported": { level: "info", label: "Kontoauszug importiert" },
   "payment.bank_entry_assigned": { level: "info", label: "Bankbuchung zugeordnet" },
+  "payment.bank_entry_unassigned": { level: "warning", label: "Zuordnung einer Bankbuchung aufgehoben" },
   // recurring billing (lib/billing)
   "billing.run_started": { level: "info", label: "Rechnungslauf gestartet" },
   "billing.run_finished": { level: "info", label: "Rechnungslauf abgeschlossen" },

@@ -4,7 +4,8 @@ import { activityLog, billing, instances, mailOutbox, servers } from "@/db/schem
 import { effectiveStatus } from "@/lib/instances/present";
 import { INSTANCE_STATUS_LABELS } from "@/lib/labels";
 import { formatEuro } from "@/lib/money";
-import { apiTimestamp } from "@/lib/time";
+import { apiTimestamp, formatDateDe } from "@/lib/time";
+import { dunningOutlook } from "@/lib/dunning/outlook";
 import { HEALTH_LABELS, SERVER_STATUS_LABELS } from "@/lib/servers/labels";
 import { openInvoiceTotals } from "@/lib/invoices/open-totals";
 
@@ -44,6 +45,18 @@ export async function staffDashboard() {
       overdue_amount_label: formatEuro(o.overdueCents),
     }))
     .sort((a, b) => b.overdue_amount - a.overdue_amount);
+  // Dunning in sight: the stage each overdue customer reached and what comes next, with its invoices.
+  const withDunning = [];
+  for (const o of overdue) {
+    const outlook = await dunningOutlook(db, o.instance_id);
+    withDunning.push({
+      ...o,
+      dunning_stage: outlook.current_stage,
+      dunning_stage_label: outlook.current_stage_label,
+      next_step_label: outlook.next_step ? `${outlook.next_step.stage_label} am ${formatDateDe(outlook.next_step.date)}` : outlook.next_step_blocked,
+      invoices: outlook.overdue_invoices.map((i) => ({ invoice_id: i.invoice_id, invoice_number: i.invoice_number, days_overdue: i.days_overdue, open_amount_formatted: i.open_amount_formatted, stage_label: i.stage_label })),
+    });
+  }
   const totalOpenCents = [...open.values()].reduce((sum, o) => sum + o.openCents, 0);
   const totalOverdueCents = [...open.values()].reduce((sum, o) => sum + o.overdueCents, 0);
 
@@ -79,7 +92,7 @@ export async function staffDashboard() {
       open_amount_label: formatEuro(totalOpenCents),
       overdue_amount: totalOverdueCents / 100,
       overdue_amount_label: formatEuro(totalOverdueCents),
-      overdue: overdue,
+      overdue: withDunning,
     },
     mails: { failed_count: failedMails },
     recent_activity: recent.map(({ log, name, companyName }) => ({

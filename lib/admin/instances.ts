@@ -1,4 +1,4 @@
-import { and, asc, count, eq, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { billing, customDomains, instanceUsage, instances, invoicePayments, invoices, pricingTiers, servers, users } from "@/db/schema";
 import { uniqueViolation } from "@/db/errors";
@@ -13,6 +13,7 @@ import { assertServerFree } from "@/lib/instances/commands";
 import { effectiveStatus } from "@/lib/instances/present";
 import { BILLING_STATUS_LABELS, INSTANCE_STATUS_LABELS } from "@/lib/labels";
 import { presentUsage } from "@/lib/instances/usage";
+import { instanceSearchCondition, normalizeSearch } from "@/lib/instances/search";
 import { formatEuro } from "@/lib/money";
 import { describeHetznerServer } from "@/lib/servers/service";
 import { HEALTH_LABELS, SERVER_STATUS_LABELS } from "@/lib/servers/labels";
@@ -93,10 +94,8 @@ const usageShare = sql`greatest(
 export async function listInstances(query: ListQuery) {
   const db = await getDb();
   const where: SQL[] = [];
-  if (query.search) {
-    const like = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    where.push(or(ilike(instances.name, like), ilike(instances.companyName, like), ilike(instances.portalDomain, like))!);
-  }
+  const search = normalizeSearch(query.search);
+  if (search) where.push(instanceSearchCondition(search));
   if (query.status === "suspended") where.push(eq(instances.suspended, true));
   else if (query.status) where.push(and(eq(instances.status, query.status), eq(instances.suspended, false))!);
   if (query.billing_status === "trial") where.push(sql`coalesce(${billing.status}, 'trial') = 'trial'`);

@@ -87,7 +87,7 @@ export const reactivateSchema = z.object({
 
 export const listInstancesQuery = z.object({
   ...pageQuery,
-  search: z.string().trim().max(100, { error: "Die Suche darf höchstens 100 Zeichen lang sein." }).optional(),
+  search: z.string().trim().max(100, { error: "Die Suche darf höchstens 100 Zeichen lang sein." }).optional().meta({ description: "Findet Kunden nach Instanzname, Firma, Ansprechpartner, E-Mail, Rechnungsnummer und Domain (auch Unicode)" }),
   status: z.enum([...INSTANCE_STATUSES, "suspended"], { error: "Unbekannter Status-Filter." }).optional().or(z.literal("").transform(() => undefined)),
   billing_status: z.enum(BILLING_STATUSES, { error: "Unbekannter Abrechnungs-Filter." }).optional().or(z.literal("").transform(() => undefined)),
   pricing_tier: z.string().trim().max(50).optional().or(z.literal("").transform(() => undefined)),

@@ -7,6 +7,7 @@ import { ConflictError, NotFoundError } from "@/lib/errors";
 import { formatEuro } from "@/lib/money";
 import { apiTimestamp } from "@/lib/time";
 import { STAGE_TITLES } from "./letter";
+import { dunningOutlook } from "./outlook";
 import { suspendedByDunning } from "./payment-info";
 
 const NOT_FOUND = "Instanz nicht gefunden.";
@@ -36,6 +37,8 @@ export async function getDunningState(instanceId: number) {
     paused_by: pause?.pausedByName ?? null,
     paused_at: apiTimestamp(pause?.createdAt),
     suspended_by_dunning: await suspendedByDunning(instanceId),
+    /** Stage reached, next step and its date, the overdue invoices (lib/dunning/outlook.ts). */
+    ...(await dunningOutlook(db, instanceId)),
     notices: notices.map((n) => ({
       invoice_number: n.number,
       stage: n.stage,

@@ -28,10 +28,11 @@
 import { addDays, daysBetween, todayIsoDate } from "@/lib/time";
 import { and, eq, inArray } from "drizzle-orm";
 import { getDb } from "@/db/client";
+import type { Tx } from "@/db/types";
 import { billing, dunningNotices, dunningPauses, dunningSuspensions, instances } from "@/db/schema";
-import { recordActivity, systemActor } from "@/lib/activity";
+import { recordActivity, systemActor, type Actor } from "@/lib/activity";
 import { billingClock } from "@/lib/billing/clock";
-import { ConflictError } from "@/lib/errors";
+import { ConflictError, NotFoundError } from "@/lib/errors";
 import { reactivateInstance, suspendInstance } from "@/lib/instances/commands";
 
 import { currentIssuer } from "@/lib/invoices/issuer-config";
@@ -75,7 +76,7 @@ async function invoicePdfs(rows: OpenInvoiceRow[]): Promise<MailAttachment[]> {
   return files;
 }
 
-async function sendStage(invoice: OpenInvoiceRow, stage: DunningStage, overdue: OpenInvoiceRow[], settings: DunningSettingsValues, today: string) {
+async function sendStage(invoice: OpenInvoiceRow, stage: DunningStage, overdue: OpenInvoiceRow[], settings: DunningSettingsValues, today: string, by: Actor = actor) {
   const db = await getDb();
   const listed = [invoice, ...overdue.filter((o) => o.id !== invoice.id)];
   const letter: LetterData = {
@@ -102,7 +103,7 @@ async function sendStage(invoice: OpenInvoiceRow, stage: DunningStage, overdue: 
     for (const r of recipients) {
       await enqueueMail(tx, stageMail({ to: r.email, name: r.name, letter, attachments }), `dunning:${invoice.id}:${stage}:${r.email.toLowerCase()}`);
     }
-    await recordActivity(tx, actor, {
+    await recordActivity(tx, by, {
       instanceId: invoice.instanceId,
       action: STAGE_ACTIONS[stage],
       description: `${STAGE_TITLES[stage]} zu Rechnung ${invoice.invoiceNumber} versendet (offen: ${formatEuro(invoice.openCents)}${letter.feeCents > 0 ? `, Mahngebühr ${formatEuro(letter.feeCents)}` : ""})`,
@@ -149,41 +150,77 @@ async function suspend(instanceId: number, crossing: OpenInvoiceRow[], overdue: 
 }
 
 /**
- * Lifts the suspensions dunning set whose instance has no overdue invoice left.
- * Part of every dunning run; a payment door may also call it right after booking.
+ * Lifts the dunning suspension of one instance inside the caller's transaction when no open
+ * invoice of it is overdue any more: the instance command, the suspension's row, billing back
+ * to active and the reactivation mail commit with the payment that settled it. A suspension
+ * staff set (or lifted and set again) is not dunning's and stays. Returns whether it lifted.
+ */
+export async function liftPaidSuspension(tx: Tx, instanceId: number, today: string = todayIsoDate(billingClock.now())): Promise<boolean> {
+  const [row] = await tx
+    .select({ ownedAt: dunningSuspensions.suspendedAt, suspended: instances.suspended, suspendedAt: instances.suspendedAt })
+    .from(dunningSuspensions)
+    .innerJoin(instances, eq(instances.id, dunningSuspensions.instanceId))
+    .where(eq(dunningSuspensions.instanceId, instanceId))
+    .for("update");
+  if (!row) return false;
+  const forget = and(eq(dunningSuspensions.instanceId, instanceId), eq(dunningSuspensions.suspendedAt, row.ownedAt));
+  if (!row.suspended || row.suspendedAt?.getTime() !== row.ownedAt.getTime()) {
+    await tx.delete(dunningSuspensions).where(forget); // lifted or replaced by staff: not ours any more
+    return false;
+  }
+  if ((await openInvoices(tx, { instanceId, dueBefore: today })).length > 0) return false;
+  try {
+    await reactivateInstance(actor, { instanceId, note: "Alle überfälligen Rechnungen sind bezahlt." }, { tx });
+  } catch (error) {
+    if (error instanceof ConflictError) return false;
+    throw error;
+  }
+  await tx.delete(dunningSuspensions).where(forget);
+  await tx.update(billing).set({ status: "active", updatedAt: new Date() }).where(and(eq(billing.instanceId, instanceId), eq(billing.status, "past_due")));
+  for (const r of await customerAdmins(instanceId, tx)) {
+    await enqueueMail(tx, reactivatedMail({ to: r.email, name: r.name }), `dunning:reactivated:${instanceId}:${row.ownedAt.getTime()}:${r.email.toLowerCase()}`);
+  }
+  return true;
+}
+
+/**
+ * Lifts the suspensions dunning set whose instance has no overdue invoice left. Part of every
+ * dunning run (a payment booked through the bank import or by hand lifts it at once, too).
  */
 export async function reactivatePaid(today: string = todayIsoDate(billingClock.now())): Promise<string[]> {
   const db = await getDb();
-  const owned = await db
-    .select({ instanceId: dunningSuspensions.instanceId, ownedAt: dunningSuspensions.suspendedAt, name: instances.name, suspended: instances.suspended, suspendedAt: instances.suspendedAt })
-    .from(dunningSuspensions)
-    .innerJoin(instances, eq(instances.id, dunningSuspensions.instanceId));
+  const owned = await db.select({ instanceId: dunningSuspensions.instanceId, name: instances.name }).from(dunningSuspensions).innerJoin(instances, eq(instances.id, dunningSuspensions.instanceId));
   const reactivated: string[] = [];
   for (const row of owned) {
-    const forget = and(eq(dunningSuspensions.instanceId, row.instanceId), eq(dunningSuspensions.suspendedAt, row.ownedAt));
-    if (!row.suspended || row.suspendedAt?.getTime() !== row.ownedAt.getTime()) {
-      await db.delete(dunningSuspensions).where(forget); // lifted or replaced by staff: not ours any more
-      continue;
-    }
-    if ((await openInvoices(db, { instanceId: row.instanceId, dueBefore: today })).length > 0) continue;
-    const recipients = await customerAdmins(row.instanceId);
-    const lifted = await db.transaction(async (tx) => {
-      try {
-        await reactivateInstance(actor, { instanceId: row.instanceId, note: "Alle überfälligen Rechnungen sind bezahlt." }, { tx });
-      } catch (error) {
-        if (error instanceof ConflictError) return false;
-        throw error;
-      }
-      await tx.delete(dunningSuspensions).where(forget);
-      await tx.update(billing).set({ status: "active", updatedAt: new Date() }).where(and(eq(billing.instanceId, row.instanceId), eq(billing.status, "past_due")));
-      for (const r of recipients) {
-        await enqueueMail(tx, reactivatedMail({ to: r.email, name: r.name }), `dunning:reactivated:${row.instanceId}:${row.ownedAt.getTime()}:${r.email.toLowerCase()}`);
-      }
-      return true;
-    });
-    if (lifted) reactivated.push(row.name);
+    if (await db.transaction((tx) => liftPaidSuspension(tx, row.instanceId, today))) reactivated.push(row.name);
   }
   return reactivated;
+}
+
+/**
+ * "Jetzt mahnen": staff send the next letter for an instance now instead of waiting for its day.
+ * The letter goes for the overdue invoice furthest along (the oldest on a tie): the stage after the
+ * highest it received, never the suspension. The same ledger row as the run (primary key invoice
+ * + stage) keeps it once; the daily run then never sends that stage or a lower one again.
+ * 409 when nothing is overdue, dunning is paused or the last letter was sent.
+ */
+export async function sendDunningNow(by: Actor, input: { instanceId: number }) {
+  const db = await getDb();
+  const [instance] = await db.select({ id: instances.id }).from(instances).where(eq(instances.id, input.instanceId));
+  if (!instance) throw new NotFoundError("Instanz nicht gefunden.");
+  const [paused] = await db.select({ note: dunningPauses.note }).from(dunningPauses).where(eq(dunningPauses.instanceId, input.instanceId));
+  if (paused) throw new ConflictError(`Das Mahnwesen ist für diese Instanz pausiert (${paused.note}). Bitte zuerst fortsetzen.`);
+  const today = todayIsoDate(billingClock.now());
+  const own = await openInvoices(db, { instanceId: input.instanceId, dueBefore: today });
+  if (own.length === 0) throw new ConflictError("Diese Instanz hat keine überfällige Rechnung.");
+  const sent = await db.select({ invoiceId: dunningNotices.invoiceId, stage: dunningNotices.stage }).from(dunningNotices).where(inArray(dunningNotices.invoiceId, own.map((o) => o.id)));
+  const highest = (id: number) => Math.max(-1, ...sent.filter((s) => s.invoiceId === id && s.stage !== "suspension").map((s) => STAGES.indexOf(s.stage as DunningStage)));
+  const target = [...own].sort((a, b) => highest(b.id) - highest(a.id) || a.dueDate!.localeCompare(b.dueDate!) || a.id - b.id).find((o) => highest(o.id) < STAGES.length - 1);
+  if (!target) throw new ConflictError("Die letzte Mahnstufe (2. Mahnung) ist für alle überfälligen Rechnungen bereits versendet.");
+  const stage = STAGES[highest(target.id) + 1]!;
+  const settings = await loadDunningSettings(db);
+  if (!(await sendStage(target, stage, own, settings, today, by))) throw new ConflictError("Diese Mahnstufe wurde gerade eben schon versendet.");
+  return { invoice_number: target.invoiceNumber, stage, stage_label: STAGE_TITLES[stage] };
 }
 
 export async function runDunning(now: Date = billingClock.now()): Promise<DunningRunResult> {

@@ -15,7 +15,8 @@
  * together (one savepoint). Two concurrent assignments of one entry cannot both book it.
  *
  * Atomicity: each statement entry is one transaction — the entry row, its bookings
- * (payments and their activity entries), its allocations and its status. A crash halfway
+ * (payments and their activity entries), its allocations, its status and the lifting of a
+ * dunning suspension the payment settles (reactivation mail included). A crash halfway
  * through a file leaves whole entries only; importing the file again skips them (dedup key)
  * and books the rest. The import row is written first and completed (count, activity
  * entry) last, so an interrupted import is visible as one with fewer new entries.
@@ -25,11 +26,11 @@ import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, sql } from "drizzle
 import { getDb } from "@/db/client";
 import { inTransaction, type CommandOptions } from "@/db/transaction";
 import type { DbOrTx, Tx } from "@/db/types";
-import { bankEntryAllocations, bankStatementEntries, bankStatementImports, invoicePayments, invoices } from "@/db/schema";
+import { bankEntryAllocationUndos, bankEntryAllocations, bankStatementEntries, bankStatementImports, invoices } from "@/db/schema";
 import { actorUserId, recordActivity, type Actor } from "@/lib/activity";
-import { ConflictError, DomainError, NotFoundError, UnprocessableError } from "@/lib/errors";
-import { summarizePayments } from "@/lib/invoices/calc";
+import { DomainError, UnprocessableError } from "@/lib/errors";
 import { recordPayment } from "@/lib/invoices/commands";
+import { liftPaidSuspension } from "@/lib/dunning/run";
 import { centsToNumber, formatEuro } from "@/lib/money";
 import { apiTimestamp, todayIsoDate } from "@/lib/time";
 import { CamtError, matchingText, parseCamt } from "./camt";
@@ -61,13 +62,14 @@ async function openInvoices(db: DbOrTx, numbers: string[]): Promise<OpenInvoice[
   return rows.map((r) => ({ id: r.id, invoiceNumber: r.invoiceNumber!, openCents: Math.max(0, r.grossCents - r.paid) }));
 }
 
-async function refreshStatus(db: DbOrTx, entryId: number, note?: string | null) {
+export async function refreshStatus(db: DbOrTx, entryId: number, note?: string | null) {
   await db
     .update(bankStatementEntries)
     .set({
       status: sql`case when ${bankStatementEntries.status} = 'ignored' then 'ignored'
         when ${bankStatementEntries.openCents} = 0 then 'matched'
-        when exists (select 1 from ${bankEntryAllocations} a where a.entry_id = ${bankStatementEntries.id}) then 'partially_matched'
+        when exists (select 1 from ${bankEntryAllocations} a where a.entry_id = ${bankStatementEntries.id}
+          and not exists (select 1 from bank_entry_allocation_undos u where u.allocation_id = a.id)) then 'partially_matched'
         else 'unmatched' end`,
       ...(note !== undefined ? { note } : {}),
       updatedAt: new Date(),
@@ -79,7 +81,7 @@ async function refreshStatus(db: DbOrTx, entryId: number, note?: string | null) 
  * Books `amountCents` of the entry onto the invoice, inside the caller's transaction.
  * Returns false (nothing booked, claim given back) when the invoice refuses the payment.
  */
-async function bookOnto(tx: Tx, entry: EntryRow, invoiceId: number, amountCents: number, source: "automatic" | "manual", actor: Actor): Promise<{ ok: true } | { ok: false; reason: string }> {
+export async function bookOnto(tx: Tx, entry: EntryRow, invoiceId: number, amountCents: number, source: "automatic" | "manual", actor: Actor): Promise<{ ok: true } | { ok: false; reason: string }> {
   const reference = `Bankimport #${entry.id}${entry.remittanceText ? `: ${entry.remittanceText}` : ""}`.slice(0, 200);
   try {
     // One savepoint: a refused payment takes its claim with it.
@@ -172,6 +174,11 @@ export async function importBankStatement(actor: Actor, input: { file: Buffer; f
           if (!booked.ok) failures.push(`${allocation.invoiceNumber}: ${booked.reason}`);
         }
         await refreshStatus(tx, inserted.id, failures.length ? failures.join(" ") : plan.note);
+        // A payment that settles the last overdue invoice lifts a dunning suspension with it.
+        const instanceIds = plan.allocations.length
+          ? await tx.selectDistinct({ id: invoices.instanceId }).from(invoices).where(inArray(invoices.id, plan.allocations.map((a) => a.invoiceId)))
+          : [];
+        for (const { id } of instanceIds) await liftPaidSuspension(tx, id);
       }
       newIds.push(inserted.id);
     });
@@ -204,13 +211,25 @@ export async function importBankStatement(actor: Actor, input: { file: Buffer; f
   };
 }
 
-async function presentEntries(db: DbOrTx, rows: EntryRow[]) {
+export async function presentEntries(db: DbOrTx, rows: EntryRow[]) {
   const ids = rows.map((r) => r.id);
   const allocations = ids.length
     ? await db
-        .select({ entryId: bankEntryAllocations.entryId, invoiceId: bankEntryAllocations.invoiceId, invoiceNumber: invoices.invoiceNumber, amountCents: bankEntryAllocations.amountCents, source: bankEntryAllocations.source })
+        .select({
+          id: bankEntryAllocations.id,
+          entryId: bankEntryAllocations.entryId,
+          invoiceId: bankEntryAllocations.invoiceId,
+          invoiceNumber: invoices.invoiceNumber,
+          instanceId: invoices.instanceId,
+          amountCents: bankEntryAllocations.amountCents,
+          source: bankEntryAllocations.source,
+          createdAt: bankEntryAllocations.createdAt,
+          undoneAt: bankEntryAllocationUndos.undoneAt,
+          undoReason: bankEntryAllocationUndos.reason,
+        })
         .from(bankEntryAllocations)
         .innerJoin(invoices, eq(invoices.id, bankEntryAllocations.invoiceId))
+        .leftJoin(bankEntryAllocationUndos, eq(bankEntryAllocationUndos.allocationId, bankEntryAllocations.id))
         .where(inArray(bankEntryAllocations.entryId, ids))
         .orderBy(asc(bankEntryAllocations.id))
     : [];
@@ -233,7 +252,22 @@ async function presentEntries(db: DbOrTx, rows: EntryRow[]) {
     note: r.note,
     allocations: allocations
       .filter((a) => a.entryId === r.id)
-      .map((a) => ({ invoice_id: a.invoiceId, invoice_number: a.invoiceNumber, amount: centsToNumber(a.amountCents), amount_formatted: formatEuro(a.amountCents), source: a.source })),
+      .map((a) => ({
+        id: a.id,
+        invoice_id: a.invoiceId,
+        invoice_number: a.invoiceNumber,
+        instance_id: a.instanceId,
+        amount: centsToNumber(a.amountCents),
+        amount_formatted: formatEuro(a.amountCents),
+        source: a.source,
+        created_at: apiTimestamp(a.createdAt),
+        /** Undone by staff (a counter-booking took the payment back); no longer counts for the entry. */
+        undone: a.undoneAt !== null,
+        undone_at: apiTimestamp(a.undoneAt),
+        undo_reason: a.undoReason,
+        /** Staff may undo it: a payment of this entry, not a return's counter-booking, not undone yet. */
+        undoable: a.undoneAt === null && a.amountCents > 0 && r.amountCents > 0,
+      })),
     created_at: apiTimestamp(r.createdAt),
   }));
 }
@@ -266,36 +300,4 @@ export async function listBankEntries(filter: { status?: BankEntryStatusFilter; 
     .orderBy(desc(bankStatementEntries.bookingDate), desc(bankStatementEntries.id))
     .limit(filter.limit ?? 200);
   return { entries: await presentEntries(db, rows) };
-}
-
-/**
- * POST …/entries/{id}/assign { invoice_id }: books the entry's open amount (at most the
- * invoice's open amount) onto that invoice. 404 unknown entry/invoice, 409 nothing open.
- */
-export async function assignBankEntry(actor: Actor, input: { entryId: number; invoiceId: number }, options?: CommandOptions) {
-  const { entryId, invoiceId } = input;
-  return inTransaction(options, async (tx) => {
-    const [entry] = await tx.select().from(bankStatementEntries).where(eq(bankStatementEntries.id, entryId));
-    if (!entry) throw new NotFoundError("Bankbuchung nicht gefunden.");
-    if (entry.status === "ignored") throw new ConflictError("Diese Buchung ist keine Zahlungseingang in EUR und kann nicht zugeordnet werden.");
-    if (entry.openCents <= 0) throw new ConflictError("Diese Buchung ist bereits vollständig zugeordnet.");
-    const [invoice] = await tx.select().from(invoices).where(eq(invoices.id, invoiceId));
-    if (!invoice || !invoice.issuedAt) throw new NotFoundError("Rechnung nicht gefunden.");
-    const payments = await tx.select({ amount_cents: invoicePayments.amountCents }).from(invoicePayments).where(eq(invoicePayments.invoiceId, invoiceId));
-    const { remaining_cents } = summarizePayments(invoice.grossCents, payments);
-    if (invoice.cancelledAt) throw new ConflictError("Die Rechnung ist storniert; Zahlungen können nicht mehr erfasst werden.");
-    if (invoice.grossCents <= 0 || remaining_cents <= 0) throw new ConflictError(`Die Rechnung ${invoice.invoiceNumber} ist bereits vollständig bezahlt.`);
-    const amount = Math.min(entry.openCents, remaining_cents);
-    const booked = await bookOnto(tx, entry, invoiceId, amount, "manual", actor);
-    if (!booked.ok) throw new ConflictError(booked.reason);
-    await refreshStatus(tx, entryId, null);
-    await recordActivity(tx, actor, {
-      instanceId: invoice.instanceId,
-      action: "payment.bank_entry_assigned",
-      description: `Bankbuchung über ${formatEuro(amount)} der Rechnung ${invoice.invoiceNumber} zugeordnet`,
-      metadata: { entry_id: entryId, invoice_id: invoiceId, amount_cents: amount },
-    });
-    const [fresh] = await tx.select().from(bankStatementEntries).where(eq(bankStatementEntries.id, entryId));
-    return { entry: (await presentEntries(tx, [fresh!]))[0]! };
-  });
 }

@@ -51,6 +51,9 @@ export function returnLabel(returned: CamtReturn): string {
 
 type EntryRow = typeof bankStatementEntries.$inferSelect;
 
+/** Allocations staff undid are no longer booked. */
+const notUndone = sql`not exists (select 1 from bank_entry_allocation_undos u where u.allocation_id = ${bankEntryAllocations.id})`;
+
 /** Handles a freshly inserted return entry; returns the note for the entry. */
 export async function settleReturn(tx: Tx, entry: EntryRow, returned: CamtReturn, actor: Actor): Promise<{ status: "matched" | "ignored"; note: string }> {
   const label = returnLabel(returned);
@@ -110,7 +113,7 @@ async function findOriginal(db: Tx, entry: EntryRow, amountCents: number) {
       .from(bankEntryAllocations)
       .innerJoin(invoices, eq(invoices.id, bankEntryAllocations.invoiceId))
       .innerJoin(bankStatementEntries, eq(bankStatementEntries.id, bankEntryAllocations.entryId))
-      .where(and(inArray(invoices.invoiceNumber, numbers), gt(bankStatementEntries.amountCents, 0), gt(bankEntryAllocations.amountCents, 0)))
+      .where(and(inArray(invoices.invoiceNumber, numbers), gt(bankStatementEntries.amountCents, 0), gt(bankEntryAllocations.amountCents, 0), notUndone))
       .orderBy(desc(bankEntryAllocations.id));
     entryIds = [...new Set(rows.map((r) => r.entryId))];
   }
@@ -118,7 +121,7 @@ async function findOriginal(db: Tx, entry: EntryRow, amountCents: number) {
     const allocations = await db
       .select({ invoiceId: bankEntryAllocations.invoiceId, paymentId: bankEntryAllocations.paymentId, amountCents: bankEntryAllocations.amountCents })
       .from(bankEntryAllocations)
-      .where(and(eq(bankEntryAllocations.entryId, id), gt(bankEntryAllocations.amountCents, 0)));
+      .where(and(eq(bankEntryAllocations.entryId, id), gt(bankEntryAllocations.amountCents, 0), notUndone));
     // What is still booked of that entry: earlier returns of it are counter-bookings on the same invoices.
     const open = [];
     for (const a of allocations) {

@@ -5,6 +5,7 @@ import * as billing from "@/lib/billing/schemas";
 import { customerProfileBody, staffProfileBody } from "@/lib/invoices/billing-profile-schemas";
 import { scheduleTierPriceBody } from "@/lib/billing/tier-price-schemas";
 import { dunningSettingsBody, pauseBody } from "@/lib/dunning/schemas";
+import * as pay from "@/lib/payments/schemas";
 import { healthAlertsBody } from "@/lib/health/opt-in";
 import { invoiceDetailResponse, invoiceList } from "@/lib/invoices/api-schemas";
 import { archiveQuery, cancelSchema, customerListQuery, draftSchema, paymentSchema, staffListQuery } from "@/lib/invoices/schemas";
@@ -702,8 +703,6 @@ const T = {
   mails: "Verwaltung: E-Mails",
   tiers: "Verwaltung: Tarife",
 } as const;
-const assignBankEntryBody = z.object({ invoice_id: z.number().int().positive().max(MAX_INT_ID).meta({ description: "Rechnungs-ID" }) });
-const bankEntryStatusQuery = z.object({ status: z.enum(["unmatched", "open", "matched", "partially_matched", "ignored"]).optional() });
 const inviteAnyUserBody = admin.inviteUserSchema.extend({
   instance_id: z.number().int().positive().max(MAX_INT_ID).nullable().optional().meta({ description: "Ohne Angabe: MSP-Mitarbeiter; sonst Benutzer dieser Instanz" }),
 });
@@ -815,6 +814,15 @@ const staffPaths: ZodOpenApiPathsObject = {
     get: staff(T.dunning, "Mahnstatus der Instanz", { permission: "invoice.read", notFound: "instance", requestParams: instanceIdPath }),
     put: staff(T.dunning, "Mahnwesen pausieren (Notiz Pflicht)", { permission: "invoice.write", notFound: "instance", requestParams: instanceIdPath, body: pauseBody }),
     delete: staff(T.dunning, "Mahnwesen fortsetzen", { permission: "invoice.write", notFound: "instance", requestParams: instanceIdPath }),
+  },
+  "/api/manage/admin/instances/{id}/dunning-now": {
+    post: staff(T.dunning, "Jetzt mahnen: die nächste Mahnstufe sofort versenden", {
+      permission: "invoice.write",
+      notFound: "instance",
+      description: "Für die überfällige Rechnung mit der höchsten erreichten Stufe (bei Gleichstand die älteste) die nächste Stufe (Zahlungserinnerung, 1. oder 2. Mahnung) mit Brief und Rechnungs-PDFs; nie die Sperre. Jede Stufe je Rechnung nur einmal.",
+      requestParams: instanceIdPath,
+      conflict: "Nichts überfällig, Mahnwesen pausiert oder letzte Stufe erreicht",
+    }),
   },
   "/api/manage/admin/instances/{id}/health-alerts": {
     get: staff(T.instances, "Störungsmeldungen: gehen sie auch an die Kunden-Admins?", { permission: "tenant.read", notFound: "instance", requestParams: instanceIdPath }),
@@ -941,10 +949,36 @@ const staffPaths: ZodOpenApiPathsObject = {
     }),
   },
   "/api/manage/admin/bank-statements/entries": {
-    get: staff(T.payments, "Bankbuchungen (?status=…)", { permission: "invoice.read", requestParams: { query: bankEntryStatusQuery } }),
+    get: staff(T.payments, "Bankbuchungen (?status=…)", { permission: "invoice.read", requestParams: { query: pay.listBankEntriesQuery } }),
   },
   "/api/manage/admin/bank-statements/entries/{id}/assign": {
-    post: staff(T.payments, "Bankbuchung einer Rechnung zuordnen", { permission: "invoice.write", notFound: "entry", requestParams: { path: intId("Bankbuchungs-ID") }, body: assignBankEntryBody, conflict: "Bereits zugeordnet" }),
+    post: staff(T.payments, "Bankbuchung zuordnen: eine Rechnung (ID oder Rechnungsnummer) oder aufgeteilt auf mehrere", {
+      permission: "invoice.write",
+      notFound: "entry",
+      description: "Alle Teile werden in einer Transaktion gebucht oder keiner. Ohne Betrag erhält eine Rechnung ihren offenen Betrag, höchstens den Rest der Buchung. Bezahlt die Buchung die letzte überfällige Rechnung einer vom Mahnwesen gesperrten Instanz, wird die Sperre aufgehoben.",
+      requestParams: { path: intId("Bankbuchungs-ID") },
+      body: pay.assignBankEntryBody,
+      conflict: "Bereits zugeordnet, Rechnung bezahlt oder storniert",
+      responses: { "422": mErr("Aufteilung größer als die Buchung oder als der offene Betrag einer Rechnung") },
+    }),
+  },
+  "/api/manage/admin/bank-statements/entries/{id}/unassign": {
+    post: staff(T.payments, "Falsche Zuordnung aufheben (Gegenbuchung, protokolliert)", {
+      permission: "invoice.write",
+      notFound: "entry",
+      description: "Die Zahlung bleibt erhalten und wird mit einer Gegenbuchung zurückgenommen; die Rechnung ist wieder offen, der Betrag wieder offen auf der Buchung.",
+      requestParams: { path: intId("Bankbuchungs-ID") },
+      body: pay.unassignBankEntryBody,
+      conflict: "Zuordnung bereits aufgehoben",
+    }),
+  },
+  "/api/manage/admin/bank-statements/entries/{id}/suggestions": {
+    get: staff(T.payments, "Vorschläge: offene Rechnungen, nach Rechnungsnummer im Verwendungszweck, Betrag und Auftraggeber gereiht", {
+      permission: "invoice.read",
+      notFound: "entry",
+      description: "?q= sucht Kunden nach Firma, Ansprechpartner, E-Mail, Domain (auch Unicode) und Rechnungsnummer.",
+      requestParams: { path: intId("Bankbuchungs-ID"), query: pay.suggestionsQuery },
+    }),
   },
   "/api/manage/admin/mails": {
     get: staff(T.mails, "Versandte und wartende E-Mails", { permission: "tenant.manage", requestParams: { query: listMailsQuery } }),

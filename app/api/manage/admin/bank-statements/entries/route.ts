@@ -1,12 +1,8 @@
-import { z } from "zod";
 import { parseQuery } from "@/lib/http/body";
 import { staffRoute } from "@/lib/doors/manage/route";
 import { listBankEntries } from "@/lib/payments/import";
-
-const querySchema = z.object({
-  status: z.enum(["unmatched", "open", "matched", "partially_matched", "ignored"], { error: "Unbekannter Status." }).optional(),
-});
+import { listBankEntriesQuery } from "@/lib/payments/schemas";
 
 export const GET = staffRoute({ permission: "invoice.read" }, async ({ req }) => {
-  return listBankEntries(parseQuery(req, querySchema));
+  return listBankEntries(parseQuery(req, listBankEntriesQuery));
 });
