@@ -485,7 +485,7 @@ const v1Paths: ZodOpenApiPathsObject = {
     get: v1({
       tags: ["v1 Rechnungen"],
       summary: "E-Rechnung nach EN 16931 (Permission invoice.read)",
-      description: "XML je nach Einstellung der Instanz: ZUGFeRD/Factur-X-CII (Standard) oder XRechnung-UBL (mit Leitweg-ID als BuyerReference). format=zugferd|cii|xrechnung liefert das jeweilige XML, format=facturx das PDF/A-3 mit eingebetteter factur-x.xml. Einmal erzeugt und unveränderlich archiviert.",
+      description: "XML nach dem Rechnungsprofil, das beim Entwurf auf der Rechnung festgehalten wurde: XRechnung-UBL, XRechnung-CII oder ZUGFeRD/Factur-X-CII (EN 16931). format=xrechnung liefert XRechnung-UBL, format=zugferd|cii das CII, format=facturx das PDF/A-3b mit eingebetteter factur-x.xml. Alle Dateien werden beim Ausstellen einmal erzeugt und mit SHA-256 unveränderlich archiviert; 404, wenn ein Format beim Ausstellen nicht erzeugt werden konnte.",
       requestParams: { path: z.object({ id: z.string() }), query: s.tenantQuery.extend({ format: z.enum(["zugferd", "cii", "xrechnung", "facturx"]).optional() }) },
       responses: {
         "200": {
