@@ -1,10 +1,15 @@
 "use client";
 
 /**
- * Staff form of an instance's billing profile: recipient, structured address, VAT ID,
- * Leitweg-ID, buyer reference, invoice e-mails, e-invoice format and VAT treatment. The
- * server checks everything (country-specific post code and VAT ID, Leitweg-ID check digits)
- * and answers German messages per field, shown under the field.
+ * The form of an instance's billing profile, in two scopes:
+ * - staff (`/api/manage/admin/instances/{id}/billing-profile`): recipient, structured
+ *   address, VAT ID, Leitweg-ID, buyer reference, invoice e-mails, e-invoice format and
+ *   VAT treatment;
+ * - customer admins (`/api/manage/billing-profile`, on the account page): the invoice
+ *   address and the invoice e-mails only; the rest is shown, not editable.
+ * The server checks everything (country-specific post code and VAT ID, Leitweg-ID check
+ * digits) and answers German messages per field, shown under the field; every change is
+ * in the activity log.
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
@@ -55,39 +60,60 @@ function initialForm(view: BillingProfileView, fallbackName: string): Form {
   };
 }
 
+/** The fields a customer admin may change (the API's customerProfileBody). */
+const CUSTOMER_FIELDS = ["street", "additional_line", "post_code", "city", "country_code", "invoice_emails"] as const satisfies readonly (keyof Form)[];
+
+type Scope = { kind: "staff"; instanceId: number } | { kind: "customer" };
+
+function scopeEndpoint(scope: Scope) {
+  return scope.kind === "staff" ? `/api/manage/admin/instances/${scope.instanceId}/billing-profile` : "/api/manage/billing-profile";
+}
+
+function scopeKey(scope: Scope) {
+  return scope.kind === "staff" ? ["admin", "instance", scope.instanceId, "billing-profile"] : ["billing-profile"];
+}
+
 export function BillingProfileCard({ instanceId, companyName, canWrite }: { instanceId: number; companyName: string; canWrite: boolean }) {
-  const query = useQuery({
-    queryKey: ["admin", "instance", instanceId, "billing-profile"],
-    queryFn: () => apiFetch<BillingProfileView>(`/api/manage/admin/instances/${instanceId}/billing-profile`),
-  });
   return (
     <Card title="Rechnungsprofil">
-      {query.isPending && <LoadingBlock label="Rechnungsprofil wird geladen …" />}
-      {query.isError && <Alert kind="error">{query.error.message}</Alert>}
-      {query.data && <ProfileForm key={query.data.updated_at ?? "new"} instanceId={instanceId} view={query.data} companyName={companyName} canWrite={canWrite} />}
+      <ProfileLoader scope={{ kind: "staff", instanceId }} companyName={companyName} canWrite={canWrite} />
     </Card>
   );
 }
 
-function ProfileForm({ instanceId, view, companyName, canWrite }: { instanceId: number; view: BillingProfileView; companyName: string; canWrite: boolean }) {
+/** The account page's card for customer admins: invoice address and invoice e-mails. */
+export function InvoiceAddressForm({ companyName }: { companyName: string }) {
+  return <ProfileLoader scope={{ kind: "customer" }} companyName={companyName} canWrite />;
+}
+
+function ProfileLoader({ scope, companyName, canWrite }: { scope: Scope; companyName: string; canWrite: boolean }) {
+  const query = useQuery({ queryKey: scopeKey(scope), queryFn: () => apiFetch<BillingProfileView>(scopeEndpoint(scope)) });
+  return (
+    <>
+      {query.isPending && <LoadingBlock label="Rechnungsprofil wird geladen …" />}
+      {query.isError && <Alert kind="error">{query.error.message}</Alert>}
+      {query.data && <ProfileForm key={query.data.updated_at ?? "new"} scope={scope} view={query.data} companyName={companyName} canWrite={canWrite} />}
+    </>
+  );
+}
+
+function ProfileForm({ scope, view, companyName, canWrite }: { scope: Scope; view: BillingProfileView; companyName: string; canWrite: boolean }) {
   const client = useQueryClient();
   const toast = useToast();
   const [form, setForm] = useState(() => initialForm(view, companyName));
+  const staff = scope.kind === "staff";
   const save = useMutation({
-    mutationFn: () =>
-      apiFetch<{ message: string }>(`/api/manage/admin/instances/${instanceId}/billing-profile`, {
-        method: "PUT",
-        body: {
-          ...form,
-          invoice_emails: form.invoice_emails
-            .split(/[,;\s]+/)
-            .map((e) => e.trim())
-            .filter(Boolean),
-        },
-      }),
+    mutationFn: () => {
+      const emails = form.invoice_emails
+        .split(/[,;\s]+/)
+        .map((e) => e.trim())
+        .filter(Boolean);
+      const fields = staff ? form : Object.fromEntries(CUSTOMER_FIELDS.map((key) => [key, form[key]]));
+      return apiFetch<{ message: string }>(scopeEndpoint(scope), { method: "PUT", body: { ...fields, invoice_emails: emails } });
+    },
     onSuccess: (data) => {
       toast("success", data.message);
-      void client.invalidateQueries({ queryKey: ["admin", "instance", instanceId, "billing-profile"] });
+      void client.invalidateQueries({ queryKey: scopeKey(scope) });
     },
   });
   const errors = save.error instanceof ApiError ? save.error.fieldErrors : {};
@@ -120,8 +146,18 @@ function ProfileForm({ instanceId, view, companyName, canWrite }: { instanceId: 
       {!view.complete && <Alert kind="info">Noch keine vollständige Rechnungsanschrift: Rechnungen dieser Instanz können erst mit Anschrift ausgestellt werden.</Alert>}
       <fieldset className="space-y-3" disabled={!canWrite}>
         <legend className="text-sm font-semibold text-slate-700">Rechnungsempfänger</legend>
-        {field("legal_name", "Firmenname (Rechnungsempfänger)")}
-        {field("contact_name", "Ansprechpartner")}
+        {staff ? (
+          <>
+            {field("legal_name", "Firmenname (Rechnungsempfänger)")}
+            {field("contact_name", "Ansprechpartner")}
+          </>
+        ) : (
+          <p className="text-sm text-slate-700">
+            <span className="font-medium">{form.legal_name}</span>
+            {form.contact_name && <> · {form.contact_name}</>}
+            <span className="block text-xs text-slate-500">Firmenname, USt-IdNr. und E-Rechnungsformat ändert Ihr MSP auf Anfrage.</span>
+          </p>
+        )}
         {field("street", "Straße und Hausnummer", { autoComplete: "street-address" })}
         {field("additional_line", "Adresszusatz")}
         <div className="grid gap-3 sm:grid-cols-[8rem_1fr]">
@@ -131,6 +167,7 @@ function ProfileForm({ instanceId, view, companyName, canWrite }: { instanceId: 
         {select("country_code", "Land", view.options.countries)}
         {field("invoice_emails", "Rechnungs-E-Mail-Adressen", { hint: "Mehrere durch Komma getrennt.", inputMode: "email" })}
       </fieldset>
+      {staff && (
       <fieldset className="space-y-3" disabled={!canWrite}>
         <legend className="text-sm font-semibold text-slate-700">Steuer und E-Rechnung</legend>
         {select("vat_treatment", "Steuerliche Behandlung", view.options.vat_treatments)}
@@ -141,13 +178,14 @@ function ProfileForm({ instanceId, view, companyName, canWrite }: { instanceId: 
         {field("buyer_reference", "Käuferreferenz / Bestellnummer")}
         {field("customer_number", "Kundennummer")}
       </fieldset>
+      )}
       {save.isError && !(save.error instanceof ApiError && Object.keys(errors).length > 0) && <Alert kind="error">{save.error.message}</Alert>}
       {save.isError && save.error instanceof ApiError && Object.keys(errors).length > 0 && (
         <Alert kind="error">Bitte die markierten Felder korrigieren.</Alert>
       )}
       {canWrite && (
         <Button type="submit" busy={save.isPending}>
-          Rechnungsprofil speichern
+          {staff ? "Rechnungsprofil speichern" : "Rechnungsadresse speichern"}
         </Button>
       )}
     </form>

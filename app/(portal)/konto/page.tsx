@@ -6,6 +6,7 @@ import { PasskeysCard } from "@/components/account/passkeys-card";
 import { SecondFactorRuleCard } from "@/components/account/second-factor-rule-card";
 import { TwoFactorCard } from "@/components/account/two-factor-card";
 import { WebhooksCard } from "@/components/account/webhooks-card";
+import { InvoiceAddressForm } from "@/components/billing/billing-profile-card";
 import { ChangePasswordForm } from "@/components/portal/change-password-form";
 import { Card } from "@/components/ui/card";
 import { requireMe } from "@/lib/doors/pages/guards";
@@ -16,6 +17,8 @@ export default async function AccountPage() {
   const me = await requireMe();
   const canManageWebhooks = me.user.permissions.includes("webhook.manage");
   const canSetSecondFactorRule = !me.user.staff && me.user.permissions.includes("user.manage");
+  // Customer admins (user.manage, as the API's PUT /billing-profile) keep their invoice address.
+  const canEditInvoiceAddress = !me.user.staff && me.instance !== null && me.user.permissions.includes("user.manage");
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-bold">Konto</h1>
@@ -27,6 +30,7 @@ export default async function AccountPage() {
           ["#authenticator-app", "Authenticator-App"],
           ["#passkeys", "Passkeys"],
           ["#api-schluessel", "API-Schlüssel"],
+          ...(canEditInvoiceAddress ? [["#rechnungsadresse", "Rechnungsadresse"]] : []),
           ...(canSetSecondFactorRule ? [["#zwei-faktoren-pflicht", "Zwei Faktoren für alle"]] : []),
           ...(canManageWebhooks ? [["#webhooks", "Webhooks"]] : []),
           ["/konto/sitzungen", "Sitzungen"],
@@ -68,6 +72,13 @@ export default async function AccountPage() {
           <PasskeysCard />
         </Card>
       </div>
+      {canEditInvoiceAddress && me.instance && (
+        <div id="rechnungsadresse">
+          <Card title="Rechnungsadresse">
+            <InvoiceAddressForm companyName={me.instance.company_name} />
+          </Card>
+        </div>
+      )}
       {canSetSecondFactorRule && (
         <div id="zwei-faktoren-pflicht">
           <Card title="Zwei Faktoren für alle Benutzer">
