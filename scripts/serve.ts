@@ -131,5 +131,7 @@ async function wipeDatabase() {
 
 main().catch((error) => {
   console.error(error instanceof Error ? error.message : error);
+  // A failed query (drizzle) names the statement; the database's own reason is its cause.
+  if (error instanceof Error && error.cause) console.error("Ursache:", error.cause instanceof Error ? error.cause.message : error.cause);
   process.exit(1);
 });
