@@ -10,6 +10,14 @@ import { defineConfig } from "@playwright/test";
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://localhost:${port}`;
 
+/** On PostgreSQL each stack gets its own database (`<name>_e2e_<port>`), so shards side by side never share demo data. */
+function stackDatabaseUrl(): Record<string, string> {
+  if (!process.env.DATABASE_URL) return {};
+  const url = new URL(process.env.DATABASE_URL);
+  url.pathname = `${url.pathname}_e2e_${port}`;
+  return { DATABASE_URL: url.toString() };
+}
+
 export default defineConfig({
   testDir: "./e2e",
   timeout: 60_000,
@@ -57,6 +65,7 @@ export default defineConfig({
       DEV_TOOLS: "true",
       APP_ENV: "test",
       NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next",
+      ...stackDatabaseUrl(),
     },
   },
 });

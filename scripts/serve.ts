@@ -123,10 +123,20 @@ async function wipeDatabase() {
     mkdirSync(childEnv.PGLITE_DIR!, { recursive: true });
     return;
   }
+  // A new database of that name (created if missing, so each browser-test shard can have its own).
   const { default: postgres } = await import("postgres");
-  const sql = postgres(env.DATABASE_URL, { max: 1, onnotice: () => {} });
-  await sql.unsafe("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public; DROP SCHEMA IF EXISTS drizzle CASCADE; DROP SCHEMA IF EXISTS pgboss CASCADE;");
-  await sql.end();
+  const target = new URL(env.DATABASE_URL);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  if (!/^[a-z0-9_]+$/i.test(name)) throw new Error(`--fresh: unerwarteter Datenbankname „${name}“.`);
+  const maintenance = new URL(env.DATABASE_URL);
+  maintenance.pathname = "/postgres";
+  const admin = postgres(maintenance.toString(), { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.unsafe(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
 }
 
 main().catch((error) => {
