@@ -25,6 +25,7 @@ import { setDbPoolProvider } from "@/lib/observability/metrics";
 import { isShuttingDown, markShuttingDown } from "@/lib/observability/readiness";
 import { portalRequestListener } from "@/lib/observability/request";
 import { strictTransportSecurity } from "@/lib/security/headers";
+import { allowedMethods, scanApiRoutes, type ApiRoute } from "./api-methods";
 
 export type PortalServer = { url: string; server: http.Server; shutdown: (reason: string) => Promise<void> };
 
@@ -40,9 +41,11 @@ export async function startPortalServer(options: { dev: boolean; dir?: string; p
   markServedByPortalServer();
   const handle = app.getRequestHandler();
   const hsts = strictTransportSecurity(cfg.APP_URL);
+  const apiRoutes = scanApiRoutes(options.dir ?? process.cwd());
+  if (apiRoutes.length === 0) log.warn("no API route files found: 405 answers carry no Allow header");
   const listener = portalRequestListener(
     (req, res) => {
-      applySecurityHeaders(req, res, hsts);
+      applySecurityHeaders(req, res, hsts, apiRoutes);
       return handle(req, res);
     },
     { trustedProxyHops: cfg.TRUSTED_PROXY_HOPS, isShuttingDown },
@@ -95,9 +98,9 @@ export async function startPortalServer(options: { dev: boolean; dir?: string; p
  * https; for /api/*, `Cache-Control: no-store` when the handler set no caching
  * of its own (added as the head is written, so a handler's header wins), and
  * the API family's JSON error for a wrong method (Next answers 405 with an
- * empty body).
+ * empty body and no `Allow`; the methods come from the route files, api-methods.ts).
  */
-function applySecurityHeaders(req: http.IncomingMessage, res: http.ServerResponse, hsts: string | null) {
+function applySecurityHeaders(req: http.IncomingMessage, res: http.ServerResponse, hsts: string | null, apiRoutes: ApiRoute[]) {
   if (hsts) res.setHeader("Strict-Transport-Security", hsts);
   const url = req.url ?? "/";
   if (!url.startsWith("/api/")) return;
@@ -106,6 +109,10 @@ function applySecurityHeaders(req: http.IncomingMessage, res: http.ServerRespons
   res.writeHead = function (this: http.ServerResponse, ...args: unknown[]) {
     const status = typeof args[0] === "number" ? args[0] : this.statusCode;
     if (!this.hasHeader("cache-control")) this.setHeader("Cache-Control", "no-store");
+    if (status === 405) {
+      const allow = allowedMethods(apiRoutes, url.split("?")[0]!);
+      if (allow) this.setHeader("Allow", allow);
+    }
     if (status === 405 && req.method !== "HEAD") {
       methodNotAllowed = true;
       this.setHeader("Content-Type", "application/json");

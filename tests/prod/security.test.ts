@@ -68,6 +68,14 @@ describe("headers", () => {
     const manage = await request(base, "/api/manage/auth/login", { method: "DELETE", from: "127.0.0.34" });
     expect(manage.status).toBe(405);
     expect(manage.json.message).toMatch(/nicht erlaubt/);
+    // RFC 9110: a 405 names the methods the resource has (Next's own OPTIONS answer gives the same list).
+    expect(v1.headers.allow).toBe("OPTIONS, POST");
+    expect(manage.headers.allow).toBe("OPTIONS, POST");
+    const invoice = await request(base, "/api/v1/invoices/1", { method: "POST", from: "127.0.0.34" });
+    expect(invoice.status).toBe(405);
+    expect(invoice.headers.allow).toBe("GET, HEAD, OPTIONS");
+    const options = await request(base, "/api/v1/invoices/1", { method: "OPTIONS", from: "127.0.0.34" });
+    expect(options.headers.allow).toBe(invoice.headers.allow);
   });
 });
 
