@@ -10,7 +10,7 @@ export default defineConfig({
     exclude: ["**/node_modules/**", "tests/prod/**"],
     environment: "node",
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    hookTimeout: 120_000,
     // One migration for the run; every file works on its own copy (tests/helpers/db.ts), so files run in parallel.
     globalSetup: ["tests/helpers/global-setup.ts"],
     pool: "forks",
