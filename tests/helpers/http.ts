@@ -1,4 +1,5 @@
 import { NextRequest } from "next/server";
+import { checkAgainstDocument } from "./contract";
 
 type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Response | Promise<Response>;
 
@@ -32,5 +33,8 @@ export async function call(handler: Handler, method: string, path: string, optio
   } catch {
     json = undefined;
   }
-  return { status: res.status, headers: res.headers, json, text };
+  const answer = { status: res.status, headers: res.headers, json, text };
+  // Every answer a test sees is checked against the published OpenAPI document (tests/helpers/contract.ts).
+  checkAgainstDocument(method, path, answer);
+  return answer;
 }
