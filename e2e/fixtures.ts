@@ -10,11 +10,12 @@
  * Every answer of the portal's APIs (`/api/manage/*`, `/api/v1/*`) that a
  * page receives is checked against the published OpenAPI document
  * (`/api/v1/openapi.json`, the one integrators download): documented status,
- * body valid against its schema, promised headers present. A violation fails
- * the test that saw it (tests/helpers/contract-core.ts).
+ * body valid against its schema, promised headers present
+ * (tests/helpers/contract-core.ts). With CONTRACT_STRICT=1 a violation fails
+ * the test that saw it; CONTRACT_LOG=<file> collects them.
  */
 import { appendFileSync } from "node:fs";
-import { test as base, type APIResponse, type BrowserContext, type Response } from "@playwright/test";
+import { test as base, type APIResponse, type BrowserContext } from "@playwright/test";
 import { requestViolations, type OpenApiDoc } from "../tests/helpers/contract-core";
 
 export * from "@playwright/test";
@@ -42,26 +43,35 @@ async function watchCsp(context: BrowserContext, violations: Violation[]) {
 
 let publishedDocument: Promise<OpenApiDoc> | undefined;
 
+type SeenAnswer = { url: string; method: string; status: number; headers: Record<string, string>; json: () => Promise<unknown> };
+
 /** Checks one answer; what is not an API answer (pages, assets, NextAuth, dev tools) is left alone. */
-async function checkApiAnswer(response: Response, document: OpenApiDoc, problems: string[]) {
-  const url = new URL(response.url());
-  if (!/^\/api\/(manage|v1)\//.test(url.pathname)) return;
-  const method = response.request().method();
-  const headers = new Headers(await response.allHeaders());
-  let json: unknown;
-  if (headers.get("content-type")?.startsWith("application/json")) json = await response.json().catch(() => undefined);
-  problems.push(...requestViolations(document, method, url.pathname, { status: response.status(), headers, json }));
+async function checkApiAnswer(answer: SeenAnswer, document: OpenApiDoc, problems: string[]) {
+  const { pathname } = new URL(answer.url);
+  if (!/^\/api\/(manage|v1)\//.test(pathname)) return;
+  const headers = new Headers(answer.headers);
+  const json = headers.get("content-type")?.startsWith("application/json") ? await answer.json().catch(() => undefined) : undefined;
+  problems.push(...requestViolations(document, answer.method, pathname, { status: answer.status, headers, json }));
 }
 
 export const test = base.extend<{ cspViolations: Violation[]; apiContract: string[] }>({
   apiContract: [
     async ({ context, baseURL }, use, testInfo) => {
+      const strict = process.env.CONTRACT_STRICT === "1";
+      const logFile = process.env.CONTRACT_LOG;
+      // Until every operation is documented, the check runs only when asked for (CONTRACT_STRICT=1 fails, CONTRACT_LOG surveys).
+      if (!strict && !logFile) return use([]);
       publishedDocument ??= fetch(new URL("/api/v1/openapi.json", baseURL)).then((res) => res.json() as Promise<OpenApiDoc>);
       const document = await publishedDocument;
       const problems: string[] = [];
       const pending: Promise<void>[] = [];
       context.on("response", (response) => {
-        pending.push(checkApiAnswer(response, document, problems).catch(() => {}));
+        pending.push(
+          response
+            .allHeaders()
+            .then((headers) => checkApiAnswer({ url: response.url(), method: response.request().method(), status: response.status(), headers, json: () => response.json() }, document, problems))
+            .catch(() => {}),
+        );
       });
       // Calls a spec makes itself through the context's request client (`page.request`) are checked too.
       const client = context.request as unknown as Record<string, (...args: unknown[]) => Promise<APIResponse>>;
@@ -69,23 +79,16 @@ export const test = base.extend<{ cspViolations: Violation[]; apiContract: strin
         const original = client[name]!.bind(context.request);
         client[name] = async (...args: unknown[]) => {
           const response = await original(...args);
-          const url = new URL(response.url());
-          if (/^\/api\/(manage|v1)\//.test(url.pathname)) {
-            const method = name === "fetch" ? String((args[1] as { method?: string } | undefined)?.method ?? "GET").toUpperCase() : name.toUpperCase();
-            const headers = new Headers(response.headers());
-            const json = headers.get("content-type")?.startsWith("application/json") ? await response.json().catch(() => undefined) : undefined;
-            problems.push(...requestViolations(document, method, url.pathname, { status: response.status(), headers, json }));
-          }
+          const method = name === "fetch" ? String((args[1] as { method?: string } | undefined)?.method ?? "GET").toUpperCase() : name.toUpperCase();
+          await checkApiAnswer({ url: response.url(), method, status: response.status(), headers: response.headers(), json: () => response.json() }, document, problems);
           return response;
         };
       }
       await use(problems);
       await Promise.all(pending);
-      if (process.env.CONTRACT_LOG && problems.length > 0) {
-        appendFileSync(process.env.CONTRACT_LOG, problems.map((problem) => JSON.stringify({ file: testInfo.file, test: testInfo.title, problem })).join("\n") + "\n");
-      }
-      // Until every operation is documented, a violation fails the test only with CONTRACT_STRICT=1.
-      if (problems.length > 0 && process.env.CONTRACT_STRICT === "1") {
+      if (problems.length === 0) return;
+      if (logFile) appendFileSync(logFile, problems.map((problem) => JSON.stringify({ file: testInfo.file, test: testInfo.title, problem })).join("\n") + "\n");
+      if (strict) {
         testInfo.annotations.push({ type: "openapi", description: JSON.stringify(problems) });
         throw new Error(`Antworten weichen vom OpenAPI-Dokument ab:\n${[...new Set(problems)].join("\n")}`);
       }

@@ -112,12 +112,12 @@ function applySecurityHeaders(req: http.IncomingMessage, res: http.ServerRespons
     if (status === 405) {
       const allow = allowedMethods(apiRoutes, url.split("?")[0]!);
       if (allow) this.setHeader("Allow", allow);
-    }
-    if (status === 405 && req.method !== "HEAD") {
-      methodNotAllowed = true;
-      this.setHeader("Content-Type", "application/json");
-      this.removeHeader("Content-Length");
-      this.removeHeader("Transfer-Encoding");
+      if (req.method !== "HEAD") {
+        methodNotAllowed = true;
+        this.setHeader("Content-Type", "application/json");
+        this.removeHeader("Content-Length");
+        this.removeHeader("Transfer-Encoding");
+      }
     }
     return (writeHead as (...a: unknown[]) => http.ServerResponse).apply(this, args);
   } as typeof res.writeHead;

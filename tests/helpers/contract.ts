@@ -6,20 +6,16 @@
 import { appendFileSync } from "node:fs";
 import { expect } from "vitest";
 import { openApiDocument } from "@/lib/doors/v1/openapi";
-import { contractViolations as violationsIn, documentedTemplate as templateIn, requestViolations, type Answer, type OpenApiDoc } from "./contract-core";
+import { contractViolations as violationsIn, requestViolations, type Answer, type OpenApiDoc } from "./contract-core";
 
 export type { Answer } from "./contract-core";
 
 let published: OpenApiDoc | undefined;
 const document = () => (published ??= openApiDocument() as unknown as OpenApiDoc);
 
-/** The violations of one answer to an operation (path template), against the published document or `other`. */
-export function contractViolations(method: string, apiPath: string, answer: Answer, other?: OpenApiDoc): string[] {
-  return violationsIn(other ?? document(), method, apiPath, answer);
-}
-
-export function documentedTemplate(requestPath: string) {
-  return templateIn(document(), requestPath);
+/** The violations of one answer to an operation (path template), against the published document. */
+export function contractViolations(method: string, apiPath: string, answer: Answer): string[] {
+  return violationsIn(document(), method, apiPath, answer);
 }
 
 /** Fails the test when the answer breaks the document; returns the answer for chaining. */
