@@ -3,10 +3,12 @@
  * (RFC 9110 §15.5.6: a 405 must list the methods the resource supports).
  * Next answers an unsupported method with an empty 405 and no `Allow`; its own
  * automatic OPTIONS knows the list but is not consulted there. So the portal
- * server reads the route files once at start: the methods a `route.ts`
- * exports, plus HEAD for GET and OPTIONS, as Next implements those itself.
+ * server knows the methods a `route.ts` exports, plus HEAD for GET and
+ * OPTIONS, as Next implements those itself: `npm run build` writes them to
+ * dist/api-routes.json (scripts/build-server.mjs), because a production
+ * install carries the build, not the sources; a checkout reads its sources.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
@@ -59,6 +61,20 @@ export function scanApiRoutes(dir: string): ApiRoute[] {
   };
   walk(root, [{ kind: "static", value: "api" }]);
   return routes;
+}
+
+const BUILT_ROUTES = path.join("dist", "api-routes.json");
+
+/** At build: the routes of the sources in `dir`, into the build in `into`, for a production install without the sources. */
+export function writeApiRoutes(dir: string, into = dir) {
+  writeFileSync(path.join(into, BUILT_ROUTES), JSON.stringify(scanApiRoutes(dir)));
+}
+
+/** The routes of the sources in `dir`, or of its build when the sources are not there. */
+export function loadApiRoutes(dir: string): ApiRoute[] {
+  if (existsSync(path.join(dir, "app", "api"))) return scanApiRoutes(dir);
+  const built = path.join(dir, BUILT_ROUTES);
+  return existsSync(built) ? (JSON.parse(readFileSync(built, "utf8")) as ApiRoute[]) : [];
 }
 
 /** How well a route fits a path: null when it does not, else a rank (static before dynamic before catch-all, as Next routes). */

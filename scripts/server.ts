@@ -25,7 +25,7 @@ import { setDbPoolProvider } from "@/lib/observability/metrics";
 import { isShuttingDown, markShuttingDown } from "@/lib/observability/readiness";
 import { portalRequestListener } from "@/lib/observability/request";
 import { strictTransportSecurity } from "@/lib/security/headers";
-import { allowedMethods, scanApiRoutes, type ApiRoute } from "./api-methods";
+import { allowedMethods, loadApiRoutes, type ApiRoute } from "./api-methods";
 
 export type PortalServer = { url: string; server: http.Server; shutdown: (reason: string) => Promise<void> };
 
@@ -41,7 +41,7 @@ export async function startPortalServer(options: { dev: boolean; dir?: string; p
   markServedByPortalServer();
   const handle = app.getRequestHandler();
   const hsts = strictTransportSecurity(cfg.APP_URL);
-  const apiRoutes = scanApiRoutes(options.dir ?? process.cwd());
+  const apiRoutes = loadApiRoutes(options.dir ?? process.cwd());
   if (apiRoutes.length === 0) log.warn("no API route files found: 405 answers carry no Allow header");
   const listener = portalRequestListener(
     (req, res) => {

@@ -1,7 +1,9 @@
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { openApiDocument } from "@/lib/doors/v1/openapi";
-import { allowedMethods, exportedMethods, scanApiRoutes } from "@/scripts/api-methods";
+import { allowedMethods, exportedMethods, loadApiRoutes, scanApiRoutes, writeApiRoutes } from "@/scripts/api-methods";
 
 const routes = scanApiRoutes(path.resolve(__dirname, "../.."));
 const documented = (openApiDocument() as unknown as { paths: Record<string, Record<string, unknown>> }).paths;
@@ -34,5 +36,13 @@ describe("Allow header of a 405 (methods read from the route files)", () => {
     expect(allowedMethods(routes, "/api/v1/auth/login")).toBe("OPTIONS, POST");
     expect(allowedMethods(routes, "/api/v1/gibt-es/nicht")).toBe("DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT");
     expect(allowedMethods(routes, "/ausserhalb")).toBeNull();
+  });
+
+  it("a production install without the sources reads the routes the build wrote", () => {
+    const install = mkdtempSync(path.join(tmpdir(), "api-routes-"));
+    mkdirSync(path.join(install, "dist"));
+    expect(loadApiRoutes(install)).toEqual([]);
+    writeApiRoutes(path.resolve(__dirname, "../.."), install);
+    expect(loadApiRoutes(install)).toEqual(routes);
   });
 });
