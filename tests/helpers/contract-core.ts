@@ -5,7 +5,7 @@
  * OpenAPI 3.1 uses it), and every documented response header must be present. No test framework
  * here: the caller decides how a violation fails.
  */
-import Ajv2020 from "ajv/dist/2020";
+import Ajv2020 from "ajv/dist/2020.js";
 
 export type OpenApiDoc = { paths: Record<string, Record<string, { responses: Record<string, { headers?: Record<string, unknown>; content?: Record<string, { schema?: unknown }> }> }>> };
 export type Answer = { status: number; headers: Headers; json?: unknown; text?: string };
