@@ -75,6 +75,8 @@ async function checkPage(page: Page, file: string) {
 for (const size of WIDTHS) {
   for (const { role, email, pages } of ROLES) {
     test(`a11y + screenshots: ${role} at ${size.width} px`, async ({ page }) => {
+      // One test walks every page of the role (axe and a full-page screenshot each): the budget grows with the pages.
+      test.setTimeout(60_000 + pages.length * 15_000);
       await page.setViewportSize({ width: size.width, height: size.height });
       if (email) await login(page, email);
       for (const p of pages) {
