@@ -11,12 +11,12 @@
  * page receives is checked against the published OpenAPI document
  * (`/api/v1/openapi.json`, the one integrators download): documented status,
  * body valid against its schema, promised headers present
- * (tests/helpers/contract-core.ts). With CONTRACT_STRICT=1 a violation fails
- * the test that saw it; CONTRACT_LOG=<file> collects them.
+ * (tests/helpers/contract-core.ts). A violation fails the test that saw it;
+ * CONTRACT_LOG=<file> collects them instead (survey mode).
  */
 import { appendFileSync } from "node:fs";
 import { test as base, type APIResponse, type BrowserContext } from "@playwright/test";
-import { requestViolations, type OpenApiDoc } from "../tests/helpers/contract-core";
+import { isApiPath, requestViolations, type OpenApiDoc } from "../tests/helpers/contract-core";
 
 export * from "@playwright/test";
 
@@ -48,7 +48,7 @@ type SeenAnswer = { url: string; method: string; status: number; headers: Record
 /** Checks one answer; what is not an API answer (pages, assets, NextAuth, dev tools) is left alone. */
 async function checkApiAnswer(answer: SeenAnswer, document: OpenApiDoc, problems: string[]) {
   const { pathname } = new URL(answer.url);
-  if (!/^\/api\/(manage|v1)\//.test(pathname)) return;
+  if (!isApiPath(pathname)) return;
   const headers = new Headers(answer.headers);
   const json = headers.get("content-type")?.startsWith("application/json") ? await answer.json().catch(() => undefined) : undefined;
   problems.push(...requestViolations(document, answer.method, pathname, { status: answer.status, headers, json }));
@@ -57,10 +57,8 @@ async function checkApiAnswer(answer: SeenAnswer, document: OpenApiDoc, problems
 export const test = base.extend<{ cspViolations: Violation[]; apiContract: string[] }>({
   apiContract: [
     async ({ context, baseURL }, use, testInfo) => {
-      const strict = process.env.CONTRACT_STRICT === "1";
+      // Always on: a violation fails the test that saw it. Survey mode: CONTRACT_LOG=<file> collects them instead.
       const logFile = process.env.CONTRACT_LOG;
-      // Until every operation is documented, the check runs only when asked for (CONTRACT_STRICT=1 fails, CONTRACT_LOG surveys).
-      if (!strict && !logFile) return use([]);
       publishedDocument ??= fetch(new URL("/api/v1/openapi.json", baseURL)).then((res) => res.json() as Promise<OpenApiDoc>);
       const document = await publishedDocument;
       const problems: string[] = [];
@@ -88,7 +86,7 @@ export const test = base.extend<{ cspViolations: Violation[]; apiContract: strin
       await Promise.all(pending);
       if (problems.length === 0) return;
       if (logFile) appendFileSync(logFile, problems.map((problem) => JSON.stringify({ file: testInfo.file, test: testInfo.title, problem })).join("\n") + "\n");
-      if (strict) {
+      if (!logFile) {
         testInfo.annotations.push({ type: "openapi", description: JSON.stringify(problems) });
         throw new Error(`Antworten weichen vom OpenAPI-Dokument ab:\n${[...new Set(problems)].join("\n")}`);
       }

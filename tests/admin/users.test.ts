@@ -112,7 +112,7 @@ describe("inviting users", () => {
     expect(res.status).toBe(201);
     expect(res.json.user).toMatchObject({ staff: true, instance_id: null, status: "invited" });
     const first = linkFrom((await readOutbox("kollege@myit.center", 1))[0].text);
-    const again = await call(resend, "POST", "/x", { token: staff, params: { id: res.json.user.id } });
+    const again = await call(resend, "POST", "/api/manage/admin/users/{id}/resend-invitation", { token: staff, params: { id: res.json.user.id } });
     expect(again.status).toBe(200);
     const second = linkFrom((await readOutbox("kollege@myit.center", 1))[0].text);
     expect(second.searchParams.get("token")).not.toBe(first.searchParams.get("token"));
@@ -126,7 +126,7 @@ describe("inviting users", () => {
     expect(ok.status).toBe(200);
     const session = await loginAs("kollege@myit.center", "passwort-123");
     expect((await call(me, "GET", "/api/manage/auth/me", { token: session })).json.user.staff).toBe(true);
-    expect((await call(resend, "POST", "/x", { token: staff, params: { id: res.json.user.id } })).status).toBe(422);
+    expect((await call(resend, "POST", "/api/manage/admin/users/{id}/resend-invitation", { token: staff, params: { id: res.json.user.id } })).status).toBe(422);
 
     const list = await call(listUsers, "GET", "/api/manage/admin/users?scope=staff", { token: staff });
     expect(list.json.users.map((u: { email: string }) => u.email).sort()).toEqual(["kollege@myit.center", "msp-admin@myit.center", "support@myit.center"]);
@@ -139,7 +139,7 @@ describe("inviting users", () => {
     const res = await call(instanceUsers, "GET", `/x`, { token: staff, params: { id } });
     expect(res.json.users).toHaveLength(1);
     expect(res.json.users[0]).toMatchObject({ email: "it@bergmann-logistik.de", status: "active", roles: [{ key: "customer_admin", label: "Kunden-Administrator" }] });
-    const r = await call(roles, "GET", "/x", { token: staff });
+    const r = await call(roles, "GET", "/api/manage/admin/roles", { token: staff });
     expect(r.json.roles.map((x: { key: string }) => x.key)).toEqual(expect.arrayContaining(["super_admin", "customer_admin"]));
   });
 });
@@ -151,28 +151,28 @@ describe("managing users", () => {
     const uid = await userId("it@bergmann-logistik.de");
     const params = { id: uid };
 
-    const rolesRes = await call(setRoles, "PUT", "/x", { token: staff, params, body: { roles: ["customer_viewer"] } });
+    const rolesRes = await call(setRoles, "PUT", "/api/manage/admin/users/{id}/roles", { token: staff, params, body: { roles: ["customer_viewer"] } });
     expect(rolesRes.status).toBe(200);
-    expect((await call(me, "GET", "/x", { token: customer })).json.user.permissions).not.toContain("domain.write");
-    const badRoles = await call(setRoles, "PUT", "/x", { token: staff, params, body: { roles: ["msp_support"] } });
+    expect((await call(me, "GET", "/api/manage/auth/me", { token: customer })).json.user.permissions).not.toContain("domain.write");
+    const badRoles = await call(setRoles, "PUT", "/api/manage/admin/users/{id}/roles", { token: staff, params, body: { roles: ["msp_support"] } });
     expect(badRoles.status).toBe(422);
-    expect((await call(setRoles, "PUT", "/x", { token: staff, params, body: { roles: [] } })).status).toBe(422);
+    expect((await call(setRoles, "PUT", "/api/manage/admin/users/{id}/roles", { token: staff, params, body: { roles: [] } })).status).toBe(422);
 
     await database.db().update(users).set({ twoFactorEnabled: true }).where(eq(users.id, uid));
-    const twofa = await call(reset2fa, "POST", "/x", { token: staff, params });
+    const twofa = await call(reset2fa, "POST", "/api/manage/admin/users/{id}/reset-2fa", { token: staff, params });
     expect(twofa.status).toBe(200);
     expect(twofa.json.user.two_factor_enabled).toBe(false);
     const [row] = await database.db().select().from(users).where(eq(users.id, uid));
     expect(row.twoFactorEnabled).toBe(false);
 
-    const off = await call(deactivate, "POST", "/x", { token: staff, params });
+    const off = await call(deactivate, "POST", "/api/manage/admin/users/{id}/deactivate", { token: staff, params });
     expect(off.status).toBe(200);
     expect(off.json.user.status).toBe("deactivated");
-    expect((await call(me, "GET", "/x", { token: customer })).status).toBe(401);
+    expect((await call(me, "GET", "/api/manage/auth/me", { token: customer })).status).toBe(401);
     const relogin = await call(login, "POST", "/api/manage/auth/login", { body: { email: "it@bergmann-logistik.de", password: "demo-passwort" }, ip: freshIp() });
     expect(relogin.status).toBe(401);
-    expect((await call(deactivate, "POST", "/x", { token: staff, params })).status).toBe(409);
-    const on = await call(activate, "POST", "/x", { token: staff, params });
+    expect((await call(deactivate, "POST", "/api/manage/admin/users/{id}/deactivate", { token: staff, params })).status).toBe(409);
+    const on = await call(activate, "POST", "/api/manage/admin/users/{id}/activate", { token: staff, params });
     expect(on.status).toBe(200);
     await loginAs("it@bergmann-logistik.de");
 
@@ -187,11 +187,11 @@ describe("managing users", () => {
   it("refuses actions on one's own account and unknown users", async () => {
     const staff = await loginAs(STAFF);
     const self = await userId(STAFF);
-    const own = await call(deactivate, "POST", "/x", { token: staff, params: { id: self } });
+    const own = await call(deactivate, "POST", "/api/manage/admin/users/{id}/deactivate", { token: staff, params: { id: self } });
     expect(own.status).toBe(422);
-    expect((await call(setRoles, "PUT", "/x", { token: staff, params: { id: self }, body: { roles: ["msp_support"] } })).status).toBe(422);
-    expect((await call(deactivate, "POST", "/x", { token: staff, params: { id: "kein-uuid" } })).status).toBe(404);
-    expect((await call(reset2fa, "POST", "/x", { token: staff, params: { id: "00000000-0000-4000-8000-000000000000" } })).status).toBe(404);
+    expect((await call(setRoles, "PUT", "/api/manage/admin/users/{id}/roles", { token: staff, params: { id: self }, body: { roles: ["msp_support"] } })).status).toBe(422);
+    expect((await call(deactivate, "POST", "/api/manage/admin/users/{id}/deactivate", { token: staff, params: { id: "kein-uuid" } })).status).toBe(404);
+    expect((await call(reset2fa, "POST", "/api/manage/admin/users/{id}/reset-2fa", { token: staff, params: { id: "00000000-0000-4000-8000-000000000000" } })).status).toBe(404);
   });
 
   it("denies user management to customers (403) and to MSP support without user.manage (403)", async () => {
@@ -200,17 +200,17 @@ describe("managing users", () => {
     const uid = await userId("it@bergmann-logistik.de");
     const id = String(await instanceId("acme"));
     for (const token of [customer, support]) {
-      expect((await call(listUsers, "GET", "/x", { token })).status).toBe(403);
-      expect((await call(inviteUser, "POST", "/x", { token, body: { email: "a@b.de", name: "A B", roles: ["msp_support"] } })).status).toBe(403);
-      expect((await call(inviteToInstance, "POST", "/x", { token, params: { id }, body: { email: "a@b.de", name: "A B", roles: ["customer_admin"] } })).status).toBe(403);
-      expect((await call(setRoles, "PUT", "/x", { token, params: { id: uid }, body: { roles: ["customer_admin"] } })).status).toBe(403);
-      expect((await call(deactivate, "POST", "/x", { token, params: { id: uid } })).status).toBe(403);
-      expect((await call(activate, "POST", "/x", { token, params: { id: uid } })).status).toBe(403);
-      expect((await call(reset2fa, "POST", "/x", { token, params: { id: uid } })).status).toBe(403);
-      expect((await call(resend, "POST", "/x", { token, params: { id: uid } })).status).toBe(403);
+      expect((await call(listUsers, "GET", "/api/manage/admin/users", { token })).status).toBe(403);
+      expect((await call(inviteUser, "POST", "/api/manage/admin/users", { token, body: { email: "a@b.de", name: "A B", roles: ["msp_support"] } })).status).toBe(403);
+      expect((await call(inviteToInstance, "POST", "/api/manage/admin/instances/{id}/users", { token, params: { id }, body: { email: "a@b.de", name: "A B", roles: ["customer_admin"] } })).status).toBe(403);
+      expect((await call(setRoles, "PUT", "/api/manage/admin/users/{id}/roles", { token, params: { id: uid }, body: { roles: ["customer_admin"] } })).status).toBe(403);
+      expect((await call(deactivate, "POST", "/api/manage/admin/users/{id}/deactivate", { token, params: { id: uid } })).status).toBe(403);
+      expect((await call(activate, "POST", "/api/manage/admin/users/{id}/activate", { token, params: { id: uid } })).status).toBe(403);
+      expect((await call(reset2fa, "POST", "/api/manage/admin/users/{id}/reset-2fa", { token, params: { id: uid } })).status).toBe(403);
+      expect((await call(resend, "POST", "/api/manage/admin/users/{id}/resend-invitation", { token, params: { id: uid } })).status).toBe(403);
     }
-    expect((await call(roles, "GET", "/x", { token: customer })).status).toBe(403);
-    expect((await call(instanceUsers, "GET", "/x", { token: customer, params: { id } })).status).toBe(403);
+    expect((await call(roles, "GET", "/api/manage/admin/roles", { token: customer })).status).toBe(403);
+    expect((await call(instanceUsers, "GET", "/api/manage/admin/instances/{id}/users", { token: customer, params: { id } })).status).toBe(403);
     const [row] = await database.db().select().from(users).where(eq(users.id, uid));
     expect(row.active).toBe(true);
   });

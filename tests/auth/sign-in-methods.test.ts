@@ -259,14 +259,14 @@ describe("sessions and devices", () => {
 
     const { access_token } = await v1Login(email);
     const other = await v1Login("admin@firma.de");
-    expect((await call(endSessionRoute, "DELETE", "/x", { token: other.access_token, params: { id: b.sessionId } })).status).toBe(404);
-    const ended = await call(endSessionRoute, "DELETE", "/x", { token: access_token, params: { id: b.sessionId } });
+    expect((await call(endSessionRoute, "DELETE", "/api/v1/auth/sessions/{id}", { token: other.access_token, params: { id: b.sessionId } })).status).toBe(404);
+    const ended = await call(endSessionRoute, "DELETE", "/api/v1/auth/sessions/{id}", { token: access_token, params: { id: b.sessionId } });
     expect(ended.status).toBe(200);
     const [row] = await database.db().select().from(sessions).where(eq(sessions.id, b.sessionId));
     expect(row.revokedAt).not.toBeNull();
     const [still] = await database.db().select().from(sessions).where(eq(sessions.id, a.sessionId));
     expect(still.revokedAt).toBeNull();
-    expect((await call(endSessionRoute, "DELETE", "/x", { token: access_token, params: { id: b.sessionId } })).status).toBe(404);
+    expect((await call(endSessionRoute, "DELETE", "/api/v1/auth/sessions/{id}", { token: access_token, params: { id: b.sessionId } })).status).toBe(404);
   });
 });
 

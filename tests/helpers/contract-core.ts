@@ -31,6 +31,11 @@ function prepared(document: OpenApiDoc) {
 
 const pointer = (...parts: string[]) => parts.map((p) => p.replaceAll("~", "~0").replaceAll("/", "~1")).join("/");
 
+/** Whether a request path belongs to the API families the document describes (/api/manage, /api/v1). */
+export function isApiPath(requestPath: string): boolean {
+  return /^\/api\/(manage|v1)\//.test(requestPath.replace(/^https?:\/\/[^/]+/, ""));
+}
+
 /** The documented path template a concrete request path belongs to (the most specific one), or null. */
 export function documentedTemplate(document: OpenApiDoc, requestPath: string): string | null {
   const pathname = requestPath.split("?")[0]!.replace(/^https?:\/\/[^/]+/, "");

@@ -29,11 +29,11 @@ beforeAll(async () => {
   staff = await loginAs("msp-admin@myit.center");
   customer = await loginAs("admin@firma.de");
   const [acme] = await database.db().select({ id: instances.id }).from(instances).where(eq(instances.name, "acme"));
-  const draft = await call(createDraft, "POST", "/x", { token: staff, body: draftBody(acme!.id), headers: origin });
+  const draft = await call(createDraft, "POST", "/api/manage/admin/invoices", { token: staff, body: draftBody(acme!.id), headers: origin });
   cancelledId = draft.json.invoice.id;
   const params = { id: String(cancelledId) };
-  expect((await call(issue, "POST", "/x", { token: staff, params, body: {}, headers: origin })).status).toBe(200);
-  const res = await call(cancel, "POST", "/x", { token: staff, params, body: { reason: "Doppelt gestellt" }, headers: origin });
+  expect((await call(issue, "POST", "/api/manage/admin/invoices/{id}/issue", { token: staff, params, body: {}, headers: origin })).status).toBe(200);
+  const res = await call(cancel, "POST", "/api/manage/admin/invoices/{id}/cancel", { token: staff, params, body: { reason: "Doppelt gestellt" }, headers: origin });
   expect(res.status).toBe(200);
   creditNoteId = res.json.credit_note.id;
 });
@@ -46,27 +46,27 @@ function expectTimestamps(invoice: { issued_at: unknown; cancelled_at: unknown }
 
 describe("timestamps and dates", () => {
   it("manage API (customer): issued_at/cancelled_at as 2026-03-04T10:00:00+00:00, dates as YYYY-MM-DD", async () => {
-    const res = await call(customerDetail, "GET", "/x", { token: customer, params: { id: String(cancelledId) } });
+    const res = await call(customerDetail, "GET", "/api/manage/invoices/{id}", { token: customer, params: { id: String(cancelledId) } });
     expect(res.status).toBe(200);
     expectTimestamps(res.json.invoice, true);
     expect(res.json.invoice.invoice_date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    const credit = await call(customerDetail, "GET", "/x", { token: customer, params: { id: String(creditNoteId) } });
+    const credit = await call(customerDetail, "GET", "/api/manage/invoices/{id}", { token: customer, params: { id: String(creditNoteId) } });
     expectTimestamps(credit.json.invoice, false);
   });
 
   it("staff API: the same format, drafts with null", async () => {
-    const res = await call(staffDetail, "GET", "/x", { token: staff, params: { id: String(cancelledId) } });
+    const res = await call(staffDetail, "GET", "/api/manage/admin/invoices/{id}", { token: staff, params: { id: String(cancelledId) } });
     expect(res.status).toBe(200);
     expectTimestamps(res.json.invoice, true);
   });
 
   it("API v1: the same format; malformed and oversized ids are 404", async () => {
     const { access_token } = await v1Login("admin@firma.de");
-    const res = await call(v1Detail, "GET", "/x", { token: access_token, params: { id: String(cancelledId) } });
+    const res = await call(v1Detail, "GET", "/api/v1/invoices/{id}", { token: access_token, params: { id: String(cancelledId) } });
     expect(res.status).toBe(200);
     expectTimestamps(res.json.invoice, true);
     for (const id of ["abc", "0", "-1", "2147483648", "1e3"]) {
-      const bad = await call(v1Detail, "GET", "/x", { token: access_token, params: { id } });
+      const bad = await call(v1Detail, "GET", "/api/v1/invoices/{id}", { token: access_token, params: { id } });
       expect(bad.status, id).toBe(404);
     }
   });
@@ -83,7 +83,7 @@ describe("OpenAPI response schemas", () => {
       expect(list.status).toBe(200);
       expect(invoiceList.safeParse(list.json).error).toBeUndefined();
       for (const item of list.json.invoices as { id: number }[]) {
-        const detail = await call(customerDetail, "GET", "/x", { token: customer, params: { id: String(item.id) } });
+        const detail = await call(customerDetail, "GET", "/api/manage/invoices/{id}", { token: customer, params: { id: String(item.id) } });
         expect(invoiceDetailResponse.safeParse(detail.json).error).toBeUndefined();
       }
     }

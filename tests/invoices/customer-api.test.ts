@@ -86,7 +86,7 @@ describe("GET /api/manage/invoices – shape and statistics", () => {
     const [draft] = await database.db().select().from(invoices).where(isNull(invoices.issuedAt));
     expect(draft).toBeDefined();
     expect(res.json.invoices.some((i: { id: number }) => i.id === draft!.id)).toBe(false);
-    const detail = await call(detailRoute, "GET", "/x", { token: acme, params: { id: String(draft!.id) } });
+    const detail = await call(detailRoute, "GET", "/api/manage/invoices/{id}", { token: acme, params: { id: String(draft!.id) } });
     expect(detail.status).toBe(404);
     const pdf = await callBinary(pdfRoute, "/x", acme, { id: String(draft!.id) });
     expect(pdf.status).toBe(404);
@@ -239,7 +239,7 @@ describe("GET /api/manage/invoices/{id}", () => {
 
   it("another instance's invoice is 404 and reveals nothing", async () => {
     const id = await idByTitle("Einrichtung Custom-Domain und Remote-Support");
-    const res = await call(detailRoute, "GET", "/x", { token: bergmann, params: { id: String(id) } });
+    const res = await call(detailRoute, "GET", "/api/manage/invoices/{id}", { token: bergmann, params: { id: String(id) } });
     expect(res.status).toBe(404);
     expect(res.json).toEqual({ message: "Rechnung nicht gefunden." });
     const pdf = await callBinary(pdfRoute, "/x", bergmann, { id: String(id) });
@@ -250,7 +250,7 @@ describe("GET /api/manage/invoices/{id}", () => {
   });
 
   it.each(["abc", "0", "-1", "1.5", "99999", "99999999999999"])("id %s → 404", async (id) => {
-    const res = await call(detailRoute, "GET", "/x", { token: acme, params: { id } });
+    const res = await call(detailRoute, "GET", "/api/manage/invoices/{id}", { token: acme, params: { id } });
     expect(res.status).toBe(404);
   });
 

@@ -25,11 +25,11 @@ beforeAll(async () => {
   staff = await loginAs("msp-admin@myit.center");
   const [acme] = await database.db().select({ id: instances.id }).from(instances).where(eq(instances.name, "acme"));
   acmeId = acme!.id;
-  const make = async () => (await call(createDraft, "POST", "/x", { token: staff, body: draftBody(acmeId), headers: origin })).json.invoice.id as number;
+  const make = async () => (await call(createDraft, "POST", "/api/manage/admin/invoices", { token: staff, body: draftBody(acmeId), headers: origin })).json.invoice.id as number;
   draftId = await make();
   issuedId = await make();
-  expect((await call(issue, "POST", "/x", { token: staff, params: { id: String(issuedId) }, body: {}, headers: origin })).status).toBe(200);
-  expect((await call(startView, "POST", "/x", { token: staff, body: { instance_id: acmeId } })).status).toBe(200);
+  expect((await call(issue, "POST", "/api/manage/admin/invoices/{id}/issue", { token: staff, params: { id: String(issuedId) }, body: {}, headers: origin })).status).toBe(200);
+  expect((await call(startView, "POST", "/api/manage/admin/impersonation", { token: staff, body: { instance_id: acmeId } })).status).toBe(200);
 });
 
 async function row(id: number) {
@@ -39,18 +39,18 @@ async function row(id: number) {
 
 describe("invoices in the read-only customer view", () => {
   it("reads are allowed", async () => {
-    expect((await call(staffList, "GET", "/x", { token: staff })).status).toBe(200);
-    expect((await call(staffDetail, "GET", "/x", { token: staff, params: { id: String(issuedId) } })).status).toBe(200);
+    expect((await call(staffList, "GET", "/api/manage/admin/invoices", { token: staff })).status).toBe(200);
+    expect((await call(staffDetail, "GET", "/api/manage/admin/invoices/{id}", { token: staff, params: { id: String(issuedId) } })).status).toBe(200);
   });
 
   it("issue, payment, cancel, delete, create and update are refused with 403 and change nothing", async () => {
     const writes = [
-      await call(issue, "POST", "/x", { token: staff, params: { id: String(draftId) }, body: {}, headers: origin }),
-      await call(pay, "POST", "/x", { token: staff, params: { id: String(issuedId) }, body: { amount: "10,00", payment_date: todayIsoDate() }, headers: origin }),
-      await call(cancel, "POST", "/x", { token: staff, params: { id: String(issuedId) }, body: { reason: "Test im Kundenmodus" }, headers: origin }),
-      await call(deleteDraft, "DELETE", "/x", { token: staff, params: { id: String(draftId) }, headers: origin }),
-      await call(createDraft, "POST", "/x", { token: staff, body: draftBody(acmeId), headers: origin }),
-      await call(updateDraft, "PUT", "/x", { token: staff, params: { id: String(draftId) }, body: draftBody(acmeId, { title: "Geändert" }), headers: origin }),
+      await call(issue, "POST", "/api/manage/admin/invoices/{id}/issue", { token: staff, params: { id: String(draftId) }, body: {}, headers: origin }),
+      await call(pay, "POST", "/api/manage/admin/invoices/{id}/payments", { token: staff, params: { id: String(issuedId) }, body: { amount: "10,00", payment_date: todayIsoDate() }, headers: origin }),
+      await call(cancel, "POST", "/api/manage/admin/invoices/{id}/cancel", { token: staff, params: { id: String(issuedId) }, body: { reason: "Test im Kundenmodus" }, headers: origin }),
+      await call(deleteDraft, "DELETE", "/api/manage/admin/invoices/{id}", { token: staff, params: { id: String(draftId) }, headers: origin }),
+      await call(createDraft, "POST", "/api/manage/admin/invoices", { token: staff, body: draftBody(acmeId), headers: origin }),
+      await call(updateDraft, "PUT", "/api/manage/admin/invoices/{id}", { token: staff, params: { id: String(draftId) }, body: draftBody(acmeId, { title: "Geändert" }), headers: origin }),
     ];
     for (const res of writes) {
       expect(res.status).toBe(403);
@@ -63,8 +63,8 @@ describe("invoices in the read-only customer view", () => {
   });
 
   it("after ending the view the same write works again", async () => {
-    expect((await call(stopView, "DELETE", "/x", { token: staff })).status).toBe(200);
-    const res = await call(issue, "POST", "/x", { token: staff, params: { id: String(draftId) }, body: {}, headers: origin });
+    expect((await call(stopView, "DELETE", "/api/manage/admin/impersonation", { token: staff })).status).toBe(200);
+    const res = await call(issue, "POST", "/api/manage/admin/invoices/{id}/issue", { token: staff, params: { id: String(draftId) }, body: {}, headers: origin });
     expect(res.status).toBe(200);
   });
 });

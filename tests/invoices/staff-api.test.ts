@@ -30,8 +30,14 @@ beforeAll(async () => {
   acmeId = row!.id;
 });
 
+/** The documented path of each invoice action route. */
+const ACTIONS = new Map<unknown, string>([
+  [issue, "issue"],
+  [pay, "payments"],
+  [cancel, "cancel"],
+]);
 const post = (handler: Parameters<typeof call>[0], id: number | string, body: unknown, token = staff) =>
-  call(handler, "POST", `/api/manage/admin/invoices/${id}`, { token, body, params: { id: String(id) }, headers: origin });
+  call(handler, "POST", `/api/manage/admin/invoices/{id}/${ACTIONS.get(handler)}`, { token, body, params: { id: String(id) }, headers: origin });
 
 async function newDraft(overrides: Record<string, unknown> = {}) {
   const res = await call(createDraft, "POST", "/api/manage/admin/invoices", { token: staff, body: draftBody(acmeId, overrides), headers: origin });
@@ -60,7 +66,7 @@ describe("staff only", () => {
     expect((await post(issue, 1, {}, customer)).status).toBe(403);
     expect((await post(pay, 1, { amount: 1, payment_date: todayIsoDate() }, customer)).status).toBe(403);
     expect((await post(cancel, 1, { reason: "Test" }, customer)).status).toBe(403);
-    expect((await call(recipients, "GET", "/x", { token: customer })).status).toBe(403);
+    expect((await call(recipients, "GET", "/api/manage/admin/invoices/recipients", { token: customer })).status).toBe(403);
     expect((await call(staffList, "GET", "/api/manage/admin/invoices")).status).toBe(401);
   });
 
@@ -93,7 +99,7 @@ describe("staff only", () => {
   });
 
   it("lists instances with their last recipient for the draft form", async () => {
-    const res = await call(recipients, "GET", "/x", { token: staff });
+    const res = await call(recipients, "GET", "/api/manage/admin/invoices/recipients", { token: staff });
     const acme = res.json.instances.find((i: { name: string }) => i.name === "acme");
     expect(acme.recipient.address_lines).toEqual(["Industriestraße 12", "70565 Stuttgart"]);
   });
@@ -116,7 +122,7 @@ describe("drafts", () => {
     const draft = await newDraft({ title: "Geheimer Entwurf" });
     const list = await call(customerList, "GET", "/api/manage/invoices?search=Geheimer", { token: customer });
     expect(list.json.meta.total).toBe(0);
-    expect((await call(customerDetail, "GET", "/x", { token: customer, params: { id: String(draft.id) } })).status).toBe(404);
+    expect((await call(customerDetail, "GET", "/api/manage/invoices/{id}", { token: customer, params: { id: String(draft.id) } })).status).toBe(404);
     const logs = await database.db().select().from(activityLog).where(and(eq(activityLog.action, "invoice.draft_created"), eq(activityLog.instanceId, acmeId)));
     expect(logs).toHaveLength(0); // draft steps are logged for staff only
   });
@@ -149,7 +155,7 @@ describe("drafts", () => {
 
   it("can be edited and deleted while it is a draft", async () => {
     const draft = await newDraft();
-    const res = await call(updateDraft, "PUT", "/x", {
+    const res = await call(updateDraft, "PUT", "/api/manage/admin/invoices/{id}", {
       token: staff,
       params: { id: String(draft.id) },
       headers: origin,
@@ -158,9 +164,9 @@ describe("drafts", () => {
     expect(res.status).toBe(200);
     expect(res.json.invoice.title).toBe("Geändert");
     expect(res.json.invoice.totals).toMatchObject({ net: 300, vat: 57, gross: 357 });
-    const del = await call(deleteDraft, "DELETE", "/x", { token: staff, params: { id: String(draft.id) }, headers: origin });
+    const del = await call(deleteDraft, "DELETE", "/api/manage/admin/invoices/{id}", { token: staff, params: { id: String(draft.id) }, headers: origin });
     expect(del.status).toBe(200);
-    expect((await call(staffDetail, "GET", "/x", { token: staff, params: { id: String(draft.id) } })).status).toBe(404);
+    expect((await call(staffDetail, "GET", "/api/manage/admin/invoices/{id}", { token: staff, params: { id: String(draft.id) } })).status).toBe(404);
   });
 
   it("refuses to issue a draft without the recipient's address and keeps the number free", async () => {
@@ -212,10 +218,10 @@ describe("issue → pay → cancel", () => {
   });
 
   it("an issued invoice is immutable: edit, delete and re-issue are refused with 409", async () => {
-    const put = await call(updateDraft, "PUT", "/x", { token: staff, params: { id: String(id) }, headers: origin, body: draftBody(acmeId, { title: "Manipuliert" }) });
+    const put = await call(updateDraft, "PUT", "/api/manage/admin/invoices/{id}", { token: staff, params: { id: String(id) }, headers: origin, body: draftBody(acmeId, { title: "Manipuliert" }) });
     expect(put.status).toBe(409);
     expect(put.json.message).toMatch(/bereits ausgestellt.*Stornierung/);
-    expect((await call(deleteDraft, "DELETE", "/x", { token: staff, params: { id: String(id) }, headers: origin })).status).toBe(409);
+    expect((await call(deleteDraft, "DELETE", "/api/manage/admin/invoices/{id}", { token: staff, params: { id: String(id) }, headers: origin })).status).toBe(409);
     expect((await post(issue, id, {})).status).toBe(409);
     const [row] = await database.db().select().from(invoices).where(eq(invoices.id, id));
     expect(row!.title).toBe("Managed Services Oktober");

@@ -54,7 +54,7 @@ describe("resend of a failed mail with a link or code", () => {
     const oldLink = /token=[A-Za-z0-9_-]+/.exec(original.text)![0];
 
     const staff = await loginAs(STAFF);
-    const answer = await call(resend, "POST", "/x", { token: staff, params: { id: String(row.id) } });
+    const answer = await call(resend, "POST", "/api/manage/admin/mails/{id}/resend", { token: staff, params: { id: String(row.id) } });
     expect(answer.status).toBe(200);
     expect(answer.json.message).toContain(email);
     expect(answer.text).not.toMatch(/token=/);
@@ -71,7 +71,7 @@ describe("resend of a failed mail with a link or code", () => {
     expect(delivered).not.toContain(oldLink);
 
     // Twice is refused: the mail was already replaced.
-    expect((await call(resend, "POST", "/x", { token: staff, params: { id: String(row.id) } })).status).toBe(409);
+    expect((await call(resend, "POST", "/api/manage/admin/mails/{id}/resend", { token: staff, params: { id: String(row.id) } })).status).toBe(409);
   });
 
   it("a sign-in code: a fresh code for the same sign-in, the old one stops working", async () => {
@@ -83,7 +83,7 @@ describe("resend of a failed mail with a link or code", () => {
     const oldCode = /\b(\d{8})\b/.exec(original.subject)![1];
 
     const staff = await loginAs(STAFF);
-    const answer = await call(resend, "POST", "/x", { token: staff, params: { id: String(row.id) } });
+    const answer = await call(resend, "POST", "/api/manage/admin/mails/{id}/resend", { token: staff, params: { id: String(row.id) } });
     expect(answer.status).toBe(200);
     expect(answer.text).not.toMatch(/\b\d{8}\b/);
 
@@ -108,7 +108,7 @@ describe("resend of a failed mail with a link or code", () => {
     const { row } = await failNewest(email, "Ihr Anmeldecode");
     await database.db().update(twoFactorChallenges).set({ expiresAt: new Date(Date.now() - 1000) });
     const staff = await loginAs(STAFF);
-    const answer = await call(resend, "POST", "/x", { token: staff, params: { id: String(row.id) } });
+    const answer = await call(resend, "POST", "/api/manage/admin/mails/{id}/resend", { token: staff, params: { id: String(row.id) } });
     expect(answer.status).toBe(409);
     expect(answer.json.message).toMatch(/erneut an/);
     const [same] = await database.db().select().from(mailOutbox).where(eq(mailOutbox.id, row.id));

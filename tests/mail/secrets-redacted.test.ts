@@ -82,7 +82,7 @@ describe("mail secrets", () => {
     const token = await loginAs(STAFF);
     const view = await call(listMailsRoute, "GET", "/api/manage/admin/mails?status=failed", { token });
     expect(view.text).not.toMatch(/\b\d{8}\b/);
-    const again = await call(resend, "POST", "/x", { token, params: { id: String(row.id) } });
+    const again = await call(resend, "POST", "/api/manage/admin/mails/{id}/resend", { token, params: { id: String(row.id) } });
     expect(again.status).toBe(200);
     expect(again.text).not.toMatch(/\b\d{8}\b/);
 

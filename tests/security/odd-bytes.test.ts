@@ -70,7 +70,7 @@ describe("lone surrogates in JSON bodies", () => {
     ["dunning-pause note", dunningPause, { note: "Pause \ud800" }],
   ] as const) {
     it(`${name} → 422`, async () => {
-      const res = await call(handler as never, name.startsWith("dunning") ? "PUT" : "POST", "/x", {
+      const res = await call(handler as never, name.startsWith("dunning") ? "PUT" : "POST", name.startsWith("dunning") ? "/api/manage/admin/instances/{id}/dunning-pause" : `/api/manage/admin/instances/{id}/${name.split(" ")[0]}`, {
         token,
         params: { id: "1" },
         rawBody: JSON.stringify(body),
@@ -82,7 +82,7 @@ describe("lone surrogates in JSON bodies", () => {
   }
 
   it("a well-formed surrogate pair (emoji) is fine", async () => {
-    const res = await call(dunningPause as never, "PUT", "/x", { token, params: { id: "1" }, body: { note: "Rückruf 😀" } });
+    const res = await call(dunningPause as never, "PUT", "/api/manage/admin/instances/{id}/dunning-pause", { token, params: { id: "1" }, body: { note: "Rückruf 😀" } });
     expect(res.status, res.text).toBe(200);
   });
 });

@@ -15,23 +15,23 @@ import { uniqueIp, v1Login } from "../v1/helpers";
 useTestDatabase();
 
 const cases = [
-  ["POST /api/v1/auth/2fa/recovery-codes", recoveryCodes, "POST", "it@bergmann-logistik.de"],
-  ["DELETE /api/v1/auth/2fa/totp", totpDelete, "DELETE", "admin@firma.de"],
-  ["POST /api/v1/auth/2fa/totp", totpStart, "POST", "support@myit.center"],
+  ["POST /api/v1/auth/2fa/recovery-codes", recoveryCodes, "POST", "it@bergmann-logistik.de", "/api/v1/auth/2fa/recovery-codes"],
+  ["DELETE /api/v1/auth/2fa/totp", totpDelete, "DELETE", "admin@firma.de", "/api/v1/auth/2fa/totp"],
+  ["POST /api/v1/auth/2fa/totp", totpStart, "POST", "support@myit.center", "/api/v1/auth/2fa/totp"],
 ] as const;
 
 describe("password checks of security settings are limited", () => {
-  it.each(cases)("%s: 20 wrong passwords end in 429, also from changing addresses", async (_, handler, method, email) => {
+  it.each(cases)("%s: 20 wrong passwords end in 429, also from changing addresses", async (_, handler, method, email, path) => {
     const { access_token } = await v1Login(email);
     const statuses: number[] = [];
     for (let i = 0; i < 20; i++) {
-      const res = await call(handler as never, method, "/x", { token: access_token, body: { password: `falsch-${i}` }, ip: uniqueIp() });
+      const res = await call(handler as never, method, path, { token: access_token, body: { password: `falsch-${i}` }, ip: uniqueIp() });
       statuses.push(res.status);
     }
     expect(statuses.slice(0, 5)).toEqual([422, 422, 422, 422, 422]);
     expect(statuses.slice(5).every((s) => s === 429)).toBe(true);
     // The right password does not get through the lock either.
-    const right = await call(handler as never, method, "/x", { token: access_token, body: { password: DEMO_PASSWORD }, ip: uniqueIp() });
+    const right = await call(handler as never, method, path, { token: access_token, body: { password: DEMO_PASSWORD }, ip: uniqueIp() });
     expect(right.status).toBe(429);
   });
 
@@ -40,7 +40,7 @@ describe("password checks of security settings are limited", () => {
     const statuses: number[] = [];
     for (const email of ["msp-admin@myit.center", "info@nordlicht-design.de"]) {
       const { access_token } = await v1Login(email);
-      for (let i = 0; i < 3; i++) statuses.push((await call(recoveryCodes as never, "POST", "/x", { token: access_token, body: { password: "falsch" }, ip })).status);
+      for (let i = 0; i < 3; i++) statuses.push((await call(recoveryCodes as never, "POST", "/api/v1/auth/2fa/recovery-codes", { token: access_token, body: { password: "falsch" }, ip })).status);
     }
     expect(statuses).toEqual([422, 422, 422, 422, 422, 429]);
   });
@@ -49,11 +49,11 @@ describe("password checks of security settings are limited", () => {
 describe("authenticator set-up asks for the password", () => {
   it("without a password: 422 and no secret", async () => {
     const { access_token } = await v1Login("msp-admin@myit.center");
-    const res = await call(totpStart as never, "POST", "/x", { token: access_token, ip: uniqueIp() });
+    const res = await call(totpStart as never, "POST", "/api/v1/auth/2fa/totp", { token: access_token, ip: uniqueIp() });
     expect(res.status).toBe(422);
     expect(res.json.detail.errors.password).toBeDefined();
     expect(res.json.secret).toBeUndefined();
-    const ok = await call(totpStart as never, "POST", "/x", { token: access_token, body: { password: DEMO_PASSWORD }, ip: uniqueIp() });
+    const ok = await call(totpStart as never, "POST", "/api/v1/auth/2fa/totp", { token: access_token, body: { password: DEMO_PASSWORD }, ip: uniqueIp() });
     expect(ok.status).toBe(200);
     expect(ok.json.secret).toMatch(/^[A-Z2-7]+$/);
   });

@@ -244,8 +244,8 @@ describe("errors", () => {
     const bergmann = await instanceId("bergmann");
     await database.db().update(servers).set({ hetznerServerId: null }).where(eq(servers.instanceId, bergmann));
     try {
-      for (const handler of [reboot, powerOff, powerOn, refreshStatus]) {
-        const res = await call(handler, "POST", "/api/manage/server/x", { token });
+      for (const [handler, action] of [[reboot, "reboot"], [powerOff, "power-off"], [powerOn, "power-on"], [refreshStatus, "refresh-status"]] as const) {
+        const res = await call(handler, "POST", `/api/manage/server/${action}`, { token });
         expect(res.status).toBe(422);
         expect(res.json.message).toBe("Kein Hetzner-Server zugeordnet");
       }
@@ -331,8 +331,8 @@ describe("errors", () => {
 
   it("403 for a suspended instance", async () => {
     const token = await loginAs("info@nordlicht-design.de");
-    for (const handler of [reboot, powerOff, powerOn, refreshStatus]) {
-      const res = await call(handler, "POST", "/api/manage/server/x", { token });
+    for (const [handler, action] of [[reboot, "reboot"], [powerOff, "power-off"], [powerOn, "power-on"], [refreshStatus, "refresh-status"]] as const) {
+      const res = await call(handler, "POST", `/api/manage/server/${action}`, { token });
       expect(res.status).toBe(403);
       expect(res.json.message).toMatch(/gesperrt/);
     }

@@ -28,9 +28,32 @@ const ok = (description: string, schema: z.ZodType) => ({ description, content: 
 const v1Err = (description: string) => ({ description, content: json(s.errorResponse) });
 const message = z.object({ message: z.string() }).meta({ id: "Message" });
 const manageError = z
-  .object({ message: z.string(), errors: z.record(z.string(), z.array(z.string())).optional() })
-  .meta({ id: "ManageError", example: { message: "Dafür fehlt Ihnen die Berechtigung." } });
+  .object({
+    message: z.string(),
+    errors: z.record(z.string(), z.array(z.string())).optional().meta({ description: "422: Fehlermeldungen je Feld" }),
+    missing: z.string().optional().meta({ description: "403: die fehlende Permission", example: "host.power" }),
+    suspended: z.literal(true).optional().meta({ description: "403: die Instanz ist gesperrt" }),
+    read_only: z.literal(true).optional().meta({ description: "403: Ansicht als Kunde (nur lesen)" }),
+    reauthentication_required: z.literal(true).optional().meta({ description: "403: Passwort-Bestätigung älter als 10 Minuten" }),
+    second_factor_setup_required: z.literal(true).optional().meta({ description: "403: Authenticator-App oder Passkey vorgeschrieben, noch nicht eingerichtet" }),
+    setup_path: z.string().optional().meta({ description: "Mit second_factor_setup_required: wo der zweite Faktor eingerichtet wird" }),
+    two_fa_required: z.literal(true).optional().meta({ description: "403 beim Login: E-Mail-2FA aktiv" }),
+    retry_after: z.number().int().optional().meta({ description: "429/503: Sekunden bis zum nächsten Versuch (auch im Header Retry-After)" }),
+    attempts_remaining: z.number().int().optional(),
+    check: z.object({}).passthrough().optional().meta({ description: "422 beim Setzen einer Domain: das Ergebnis der CNAME-Prüfung" }),
+    removed: z.boolean().optional().meta({ description: "502 beim Entfernen einer Domain: false, die Domain bleibt gespeichert" }),
+    domain: z.string().optional(),
+  })
+  .strict()
+  .meta({ id: "ManageError", example: { message: "Dafür fehlt Ihnen die Berechtigung.", missing: "host.power" } });
 const mErr = (description: string) => ({ description, content: json(manageError) });
+
+const RETRY_AFTER = { "Retry-After": { description: "Sekunden bis zum nächsten Versuch", schema: { type: "integer" } } } as const;
+const LOCATION = { Location: { description: "Pfad der neuen Ressource", schema: { type: "string" } } } as const;
+const CONTENT_DISPOSITION = { "Content-Disposition": { description: "attachment (bzw. inline) mit Dateinamen", schema: { type: "string" } } } as const;
+const ETAG = { ETag: { description: "Prüfsumme der archivierten Datei (für If-None-Match)", schema: { type: "string" } } } as const;
+const CACHE_CONTROL = { "Cache-Control": { description: "private bzw. no-store: Rechnungsdaten werden nicht in geteilten Caches gehalten", schema: { type: "string" } } } as const;
+const binary = z.string().meta({ format: "binary" });
 
 const V1_AUTH_ERRORS = {
   "401": v1Err("Nicht angemeldet, Token ungültig/abgelaufen/widerrufen"),
@@ -158,7 +181,7 @@ const v1Paths: ZodOpenApiPathsObject = {
     post: v1({ tags: ["v1 Anmeldung"], summary: "Logout: widerruft die Refresh-Token-Familie", responses: { "200": ok("Abgemeldet", message) } }),
   },
   "/api/v1/auth/me": {
-    get: v1({ tags: ["v1 Anmeldung"], summary: "Eigener Benutzer, Rollen, Permissions, Tenant", responses: { "200": { description: "Benutzer" } } }),
+    get: v1({ tags: ["v1 Anmeldung"], summary: "Eigener Benutzer, Rollen, Permissions, Tenant", responses: { "200": ok("Benutzer", s.v1Me) } }),
   },
   "/api/v1/auth/reauthenticate": {
     post: v1({
@@ -198,7 +221,7 @@ const v1Paths: ZodOpenApiPathsObject = {
       tags: ["v1 Konto"],
       summary: "2FA-Status",
       description: "E-Mail-2FA, App, Passkeys, übrige Wiederherstellungscodes; email_confirmation beschreibt ein offenes Einschalten der E-Mail-2FA (sonst null).",
-      responses: { "200": { description: "Status" } },
+      responses: { "200": ok("Status", s.secondFactorOverview) },
     }),
     put: v1({
       tags: ["v1 Konto"],
@@ -284,15 +307,18 @@ const v1Paths: ZodOpenApiPathsObject = {
     }),
   },
   "/api/v1/auth/passkeys": {
-    get: v1({ tags: ["v1 Konto"], summary: "Passkeys des Kontos", responses: { "200": { description: "Passkeys (id, name, created_at, last_used_at)" } } }),
+    get: v1({ tags: ["v1 Konto"], summary: "Passkeys des Kontos", responses: { "200": ok("Passkeys", z.object({ passkeys: z.array(s.passkey) }).strict()) } }),
     post: v1(sudo({
       tags: ["v1 Konto"],
       summary: "Passkey registrieren, Schritt 2 (Antwort von navigator.credentials.create)",
-      responses: { "201": { description: "Angelegt; beim ersten Passkey ohne App mit recovery_codes" }, "422": v1Err("Antwort ungültig oder Challenge abgelaufen") },
+      responses: {
+        "201": ok("Angelegt; beim ersten Passkey ohne App mit recovery_codes (sonst null)", z.object({ passkey: s.passkey, recovery_codes: z.array(z.string()).nullable(), message: z.string() }).strict()),
+        "422": v1Err("Antwort ungültig oder Challenge abgelaufen"),
+      },
     }, "refused")),
   },
   "/api/v1/auth/passkeys/options": {
-    post: v1(sudo({ tags: ["v1 Konto"], summary: "Passkey registrieren, Schritt 1: WebAuthn-Optionen und challenge_id", responses: { "200": { description: "Optionen" } } }, "refused")),
+    post: v1(sudo({ tags: ["v1 Konto"], summary: "Passkey registrieren, Schritt 1: WebAuthn-Optionen und challenge_id", responses: { "200": ok("Optionen für navigator.credentials.create()", z.object({ challenge_id: z.string(), options: z.object({}).passthrough() }).strict()) } }, "refused")),
   },
   "/api/v1/auth/passkeys/{id}": {
     delete: v1(sudo({
@@ -326,7 +352,7 @@ const v1Paths: ZodOpenApiPathsObject = {
       summary: "Hosts des Tenants (Permission host.read)",
       description: "Super-Admin/MSP ohne tenant_id: alle Tenants.",
       requestParams: tenantParam,
-      responses: { "200": ok("Hosts", z.object({ hosts: z.array(s.host) })), "403": v1Err("permission_denied / tenant_forbidden / tenant_suspended") },
+      responses: { "200": ok("Hosts", z.object({ hosts: z.array(s.host) })), "403": v1Err("permission_denied / tenant_forbidden / tenant_suspended"), "404": v1Err("tenant_id unbekannt") },
     }),
   },
   "/api/v1/hosts/{id}": {
@@ -340,7 +366,7 @@ const v1Paths: ZodOpenApiPathsObject = {
       tags: ["v1 Hosts"],
       summary: "Host von der Instanz trennen (Permission host.delete)",
       requestParams: { path: hostPath, ...tenantParam },
-      responses: { "200": ok("Getrennt", message), "403": v1Err("permission_denied"), "404": v1Err("Nicht gefunden") },
+      responses: { "200": ok("Getrennt", z.object({ message: z.string(), id: z.number().int().nullable().meta({ description: "Hetzner-Server-ID des getrennten Servers" }) }).strict()), "403": v1Err("permission_denied"), "404": v1Err("Nicht gefunden") },
     }),
   },
   "/api/v1/hosts/{id}/{action}": {
@@ -374,7 +400,7 @@ const v1Paths: ZodOpenApiPathsObject = {
       requestParams: tenantParam,
       requestBody: { content: json(wh.createWebhookBody) },
       responses: {
-        "201": { ...ok("Angelegt", wh.createdWebhookEndpoint), headers: { Location: { description: "Pfad des neuen Endpunkts", schema: { type: "string" } } } },
+        "201": { ...ok("Angelegt", wh.createdWebhookEndpoint), headers: { ...LOCATION } },
         "403": v1Err("permission_denied / insufficient_scope / tenant_forbidden"),
         "422": v1Err("Ungültige Eingaben (auch: URL in einem lokalen oder privaten Netz)"),
       },
@@ -434,7 +460,7 @@ const v1Paths: ZodOpenApiPathsObject = {
       summary: "Tenant sperren (Permission tenant.manage)",
       requestParams: { path: tenantPath },
       requestBody: { content: json(s.suspendBody) },
-      responses: { "200": ok("Gesperrt", z.object({ message: z.string(), tenant: s.tenant })), "409": v1Err("Bereits gesperrt") },
+      responses: { "200": ok("Gesperrt", z.object({ message: z.string(), tenant: s.tenant })), "404": v1Err("Nicht gefunden"), "409": v1Err("Bereits gesperrt") },
     }),
   },
   "/api/v1/tenants/{id}/unsuspend": {
@@ -442,7 +468,7 @@ const v1Paths: ZodOpenApiPathsObject = {
       tags: ["v1 Tenants"],
       summary: "Sperre aufheben (Permission tenant.manage)",
       requestParams: { path: tenantPath },
-      responses: { "200": ok("Entsperrt", z.object({ message: z.string(), tenant: s.tenant })), "409": v1Err("Nicht gesperrt") },
+      responses: { "200": ok("Entsperrt", z.object({ message: z.string(), tenant: s.tenant })), "404": v1Err("Nicht gefunden"), "409": v1Err("Nicht gesperrt") },
     }),
   },
   "/api/v1/tenants/{id}/host": {
@@ -490,7 +516,7 @@ const v1Paths: ZodOpenApiPathsObject = {
       responses: {
         "200": {
           description: "application/xml (bzw. application/pdf bei format=facturx) als Download",
-          headers: { "Content-Disposition": { description: "attachment; filename=\"…\"", schema: { type: "string" } } },
+          headers: { ...CONTENT_DISPOSITION, ...CACHE_CONTROL },
           content: {
             "application/xml": { schema: z.string().meta({ format: "binary" }) },
             "application/pdf": { schema: z.string().meta({ format: "binary" }) },
@@ -542,8 +568,144 @@ const manageStatus = z
   .meta({ id: "ManageStatus" });
 const domainBody = z.object({ domain: z.string().meta({ example: "portal.meinefirma.de" }) });
 const manageServerAction = m("Server-Aktion (3/min pro Instanz)", {
-  responses: { "200": ok("Ausgelöst", z.object({ message: z.string(), action: z.string() })), "422": mErr("Kein Hetzner-Server zugeordnet"), "429": mErr("Rate-Limit"), "500": mErr("Server-Aktion fehlgeschlagen") },
+  responses: {
+    "200": ok("Ausgelöst", z.object({ message: z.string(), action: z.string() })),
+    "409": mErr("Eine andere Server-Aktion läuft noch"),
+    "422": mErr("Kein Hetzner-Server zugeordnet"),
+    "429": mErr("Rate-Limit"),
+    "500": mErr("Server-Aktion fehlgeschlagen"),
+  },
 });
+const image = z
+  .object({
+    id: z.number().int(),
+    type: z.string(),
+    description: z.string().nullable(),
+    status: z.string(),
+    status_label: z.string(),
+    size_gb: z.number().nullable(),
+    created_at: s.apiTimestampField().nullable(),
+  })
+  .strict()
+  .meta({ id: "ServerImage" });
+const backupsView = z
+  .object({
+    backups_enabled: z.boolean(),
+    backup_window: z.string().nullable(),
+    backup_window_label: z.string().nullable(),
+    backup_price_cents: z.number().int().nullable(),
+    backup_price_label: z.string().nullable(),
+    backups: z.array(image),
+    snapshots: z.array(image),
+    snapshot_limit: z.number().int(),
+    can_create_snapshot: z.boolean(),
+  })
+  .strict()
+  .meta({ id: "ServerBackups" });
+const serverView = z
+  .object({
+    server: z
+      .object({
+        hetzner_server_id: z.number().int().nullable(),
+        name: z.string().nullable(),
+        status: s.serverStatusField,
+        status_label: z.string(),
+        health_status: z.string(),
+        health_status_label: z.string(),
+        ipv4: z.string().nullable(),
+        server_type: z.string().nullable(),
+        datacenter: s.datacenterField,
+        last_synced_at: s.apiTimestampField().nullable(),
+      })
+      .strict()
+      .nullable(),
+    action: z
+      .object({
+        id: z.number().int(),
+        action: z.string(),
+        action_label: z.string(),
+        forced: z.boolean(),
+        status: z.string(),
+        progress: z.number().int().nullable(),
+        progress_label: z.string(),
+        message: z.string().nullable(),
+        actor: z.string().nullable(),
+        started_at: s.apiTimestampField().nullable(),
+        finished_at: s.apiTimestampField().nullable(),
+      })
+      .strict()
+      .nullable(),
+    action_running: z.boolean(),
+    can_force_power_off: z.boolean(),
+    sync_error: z.string().nullable(),
+    message: z.string().nullable(),
+    can_control: z.boolean(),
+  })
+  .strict()
+  .meta({ id: "ManageServerView" });
+const domainKindView = z
+  .object({
+    kind: z.enum(["portal", "meshcentral"]),
+    label: z.string(),
+    default_domain: z.string(),
+    custom_domain: z.string().nullable(),
+    active_domain: z.string(),
+    url: z.string(),
+    cname_target: z.string(),
+    status: z.string(),
+    status_label: z.string(),
+    applied: z.boolean(),
+    applied_at: s.apiTimestampField().nullable(),
+    last_error: z.string().nullable(),
+    last_check_status: z.string().nullable(),
+    last_checked_at: s.apiTimestampField().nullable(),
+  })
+  .strict()
+  .meta({ id: "DomainKind" });
+const domainConfiguration = z
+  .object({
+    portal_domain: z.string(),
+    custom_portal_domain: z.string().nullable(),
+    portal_url: z.string(),
+    meshcentral_domain: z.string(),
+    custom_meshcentral_domain: z.string().nullable(),
+    meshcentral_url: z.string(),
+    cname_target: z.object({ portal: z.string(), meshcentral: z.string() }).strict(),
+    server_ipv4: z.string().nullable(),
+    portal: domainKindView,
+    meshcentral: domainKindView,
+    can_write: z.boolean(),
+  })
+  .strict()
+  .meta({ id: "DomainConfiguration" });
+const cnameCheck = z
+  .object({ status: z.string(), kind: z.enum(["portal", "meshcentral"]), checked_at: s.apiTimestampField() })
+  .passthrough()
+  .meta({ id: "CnameCheck", description: "Ergebnis der DNS-Prüfung (status, gefundene Ziele, Meldung) mit Art und Zeitpunkt" });
+const domainSet = z
+  .object({ message: z.string(), applied: z.boolean(), domain: z.string(), retry: z.string().optional().meta({ description: "Nur wenn das Anwenden fehlschlug" }) })
+  .strict();
+const domainRemoved = z.object({ message: z.string(), removed: z.boolean(), applied: z.boolean(), domain: z.string(), active_domain: z.string() }).strict();
+const domainErrors = {
+  "404": mErr("Keine eigene Domain gesetzt"),
+  "409": mErr("Domain gehört einer anderen Instanz"),
+  "422": mErr("Ungültige Domain oder CNAME-Prüfung fehlgeschlagen (check)"),
+  "429": mErr("Zu viele DNS-Prüfungen"),
+  "502": mErr("Server nicht erreichbar; die Domain bleibt gespeichert (removed: false)"),
+};
+const manageMe = z
+  .object({
+    user: s.meUser,
+    instance: s.meInstance.nullable(),
+    impersonation: s.impersonationView.nullable(),
+  })
+  .strict()
+  .meta({ id: "ManageMe" });
+const activityPage = z.object({ logs: z.array(s.activityEntry), meta: s.paginationMeta }).strict().meta({ id: "ActivityPage" });
+const passwordChanged = z
+  .object({ message: z.string(), api_keys_revoked: z.number().int(), api_keys_remaining: z.number().int() })
+  .strict()
+  .meta({ id: "PasswordChanged" });
 
 const managePaths: ZodOpenApiPathsObject = {
   "/api/manage/auth/login": {
@@ -574,8 +736,8 @@ const managePaths: ZodOpenApiPathsObject = {
       },
     },
   },
-  "/api/manage/auth/logout": { post: m("Logout") },
-  "/api/manage/auth/me": { get: m("Eigener Benutzer und Instanz") },
+  "/api/manage/auth/logout": { post: m("Logout", { responses: { "200": ok("Abgemeldet", message) } }) },
+  "/api/manage/auth/me": { get: m("Eigener Benutzer und Instanz", { responses: { "200": ok("Benutzer, Instanz, Ansicht als Kunde", manageMe) } }) },
   "/api/manage/auth/reauthenticate": {
     post: m("Re-Authentifizierung: Passwort bestätigen (gilt 10 Minuten für sensible Änderungen dieser Sitzung)", {
       requestBody: { content: json(z.object({ password: passwordField })) },
@@ -604,6 +766,7 @@ const managePaths: ZodOpenApiPathsObject = {
   "/api/manage/auth/password": {
     put: m("Passwort ändern", {
       requestBody: { content: json(z.object({ current_password: passwordField, password: newPasswordField, password_confirmation: z.string() })) },
+      responses: { "200": ok("Geändert; andere Sitzungen beendet", passwordChanged), "422": mErr("Passwort falsch oder ungültig"), "429": mErr("Zu viele Fehlversuche; Retry-After") },
     }),
   },
   "/api/manage/auth/forgot-password": {
@@ -621,11 +784,11 @@ const managePaths: ZodOpenApiPathsObject = {
       summary: "Passwort mit Token zurücksetzen",
       security: [],
       requestBody: { content: json(z.object({ email: emailField, token: z.string(), password: newPasswordField, password_confirmation: z.string() })) },
-      responses: { "200": ok("Zurückgesetzt", message), "422": mErr("Token ungültig") },
+      responses: { "200": ok("Zurückgesetzt; alle Sitzungen beendet", z.object({ message: z.string(), api_keys_revoked: z.number().int() }).strict()), "422": mErr("Token ungültig"), "429": mErr("Zu viele Anfragen") },
     },
   },
   "/api/manage/status": { get: m("Status der Instanz (Server, Abrechnung, Domains)", { responses: { "200": ok("Status", manageStatus) } }) },
-  "/api/manage/server": { get: m("Server-Ansicht mit laufender Aktion") },
+  "/api/manage/server": { get: m("Server-Ansicht mit laufender Aktion", { responses: { "200": ok("Server, letzte Aktion", serverView) } }) },
   "/api/manage/server/metrics": {
     get: m("Messwerte des Servers: CPU, Datenträger, Netzwerk (Permission host.read)", {
       description:
@@ -647,7 +810,7 @@ const managePaths: ZodOpenApiPathsObject = {
   },
   "/api/manage/server/backups": {
     get: m("Backups (an/aus, Zeitfenster, Preis, letzte Backups) und Snapshots des Servers (Permission host.read)", {
-      responses: { "200": { description: "Backups und Snapshots" }, "422": mErr("Kein Hetzner-Server zugeordnet"), "500": mErr("Hetzner nicht erreichbar") },
+      responses: { "200": ok("Backups und Snapshots", backupsView), "422": mErr("Kein Hetzner-Server zugeordnet"), "500": mErr("Hetzner nicht erreichbar") },
     }),
     put: m("Backups ein- oder ausschalten (Permission host.power)", {
       description:
@@ -659,7 +822,7 @@ const managePaths: ZodOpenApiPathsObject = {
   "/api/manage/server/snapshots": {
     post: m("Snapshot erstellen (Permission host.power; höchstens 3 je Instanz, einer je 10 Minuten)", {
       requestBody: { content: json(snapshotBody) },
-      responses: { "201": { description: "Snapshot wird erstellt" }, "409": mErr("Höchstens 3 Snapshots"), "422": mErr("Beschreibung fehlt"), "429": mErr("Rate-Limit"), "500": mErr("Hetzner-Fehler") },
+      responses: { "201": ok("Snapshot wird erstellt", z.object({ message: z.string(), snapshot: image }).strict()), "409": mErr("Höchstens 3 Snapshots"), "422": mErr("Beschreibung fehlt"), "429": mErr("Rate-Limit"), "500": mErr("Hetzner-Fehler") },
     }),
   },
   "/api/manage/server/snapshots/{id}": {
@@ -672,26 +835,31 @@ const managePaths: ZodOpenApiPathsObject = {
   "/api/manage/server/power-off": { post: manageServerAction },
   "/api/manage/server/power-on": { post: manageServerAction },
   "/api/manage/server/refresh-status": { post: manageServerAction },
-  "/api/manage/domains": { get: m("Domains der Instanz") },
+  "/api/manage/domains": { get: m("Domains der Instanz", { responses: { "200": ok("Domains", domainConfiguration) } }) },
   "/api/manage/domains/apply": {
     post: m("Gespeicherte Domain-Konfiguration erneut auf den Server übertragen", {
       responses: { "200": ok("Ergebnis (applied: false mit Fehlermeldung, wenn der Server nicht erreichbar war)", z.object({ message: z.string(), applied: z.boolean() }).passthrough()) },
     }),
   },
-  "/api/manage/domains/check-cname": { post: m("CNAME prüfen", { requestBody: { content: json(domainBody) } }) },
+  "/api/manage/domains/check-cname": {
+    post: m("CNAME prüfen", {
+      requestBody: { content: json(domainBody) },
+      responses: { "200": ok("Ergebnis der Prüfung", cnameCheck), "422": mErr("Ungültige Domain"), "429": domainErrors["429"] },
+    }),
+  },
   "/api/manage/domains/custom-portal": {
-    put: m("Eigene Portal-Domain setzen", { requestBody: { content: json(domainBody) } }),
-    delete: m("Eigene Portal-Domain entfernen"),
+    put: m("Eigene Portal-Domain setzen", { requestBody: { content: json(domainBody) }, responses: { "200": ok("Gespeichert (applied: false, wenn der Server nicht erreichbar war)", domainSet), "409": domainErrors["409"], "422": domainErrors["422"], "429": domainErrors["429"] } }),
+    delete: m("Eigene Portal-Domain entfernen", { responses: { "200": ok("Entfernt", domainRemoved), "404": domainErrors["404"], "502": domainErrors["502"] } }),
   },
   "/api/manage/domains/custom-meshcentral": {
-    put: m("Eigene MeshCentral-Domain setzen", { requestBody: { content: json(domainBody) } }),
-    delete: m("Eigene MeshCentral-Domain entfernen"),
+    put: m("Eigene MeshCentral-Domain setzen", { requestBody: { content: json(domainBody) }, responses: { "200": ok("Gespeichert (applied: false, wenn der Server nicht erreichbar war)", domainSet), "409": domainErrors["409"], "422": domainErrors["422"], "429": domainErrors["429"] } }),
+    delete: m("Eigene MeshCentral-Domain entfernen", { responses: { "200": ok("Entfernt", domainRemoved), "404": domainErrors["404"], "502": domainErrors["502"] } }),
   },
   "/api/manage/billing-profile": {
     get: m("Rechnungsprofil der Instanz (Empfänger, Anschrift, E-Rechnungsformat)"),
     put: m("Rechnungsadresse und Rechnungs-E-Mail ändern (Kunden-Administrator)", {
       requestBody: { content: json(customerProfileBody) },
-      responses: { "422": mErr("Ungültige Eingabe, z. B. PLZ passt nicht zum Land") },
+      responses: { "200": ok("Gespeichert", z.object({ message: z.string() }).passthrough()), "422": mErr("Ungültige Eingabe, z. B. PLZ passt nicht zum Land") },
     }),
   },
   "/api/manage/invoices": { get: m("Rechnungen", { requestParams: { query: customerListQuery }, responses: { "200": ok("Rechnungen, Statistik, Seiten-Info", invoiceList) } }) },
@@ -701,7 +869,11 @@ const managePaths: ZodOpenApiPathsObject = {
   "/api/manage/invoices/archive": {
     get: m("Jahresarchiv: alle Rechnungen eines Jahres als ZIP (PDF und E-Rechnung) für die Buchhaltung", {
       requestParams: { query: archiveQuery },
-      responses: { "200": { description: "ZIP-Datei als Download", content: { "application/zip": { schema: z.string().meta({ format: "binary" }) } } }, "422": mErr("Ungültiges Jahr") },
+      responses: {
+        "200": { description: "ZIP-Datei als Download", headers: { ...CONTENT_DISPOSITION, ...CACHE_CONTROL }, content: { "application/zip": { schema: binary } } },
+        "404": mErr("Keine Rechnungen in diesem Jahr"),
+        "422": mErr("Ungültiges Jahr"),
+      },
     }),
   },
   "/api/manage/invoices/{id}/pdf": {
@@ -709,8 +881,8 @@ const managePaths: ZodOpenApiPathsObject = {
       description: "Mit If-None-Match und dem ETag einer früheren Antwort: 304 ohne Inhalt, solange das archivierte PDF unverändert ist.",
       requestParams: { path: z.object({ id: z.string() }), query: z.object({ inline: z.string().optional() }) },
       responses: {
-        "200": { description: "PDF-Datei", content: { "application/pdf": { schema: z.string().meta({ format: "binary" }) } } },
-        "304": { description: "Unverändert (If-None-Match)" },
+        "200": { description: "PDF-Datei; archivierte PDFs mit ETag (SHA-256) und Cache-Control private, immutable", headers: { ...CONTENT_DISPOSITION, ...CACHE_CONTROL }, content: { "application/pdf": { schema: binary } } },
+        "304": { description: "Unverändert (If-None-Match)", headers: { ...ETAG } },
         "404": mErr("Nicht gefunden"),
       },
     }),
@@ -718,10 +890,14 @@ const managePaths: ZodOpenApiPathsObject = {
   "/api/manage/invoices/{id}/e-invoice": {
     get: m("E-Rechnung (XML: ZUGFeRD-CII oder XRechnung je nach Einstellung; format=zugferd|cii|xrechnung|facturx)", {
       requestParams: { path: z.object({ id: z.string() }), query: z.object({ format: z.enum(["zugferd", "cii", "xrechnung", "facturx"]).optional() }) },
-      responses: { "200": { description: "application/xml bzw. application/pdf (format=facturx) als Download" }, "404": mErr("Nicht gefunden"), "422": mErr("Unbekanntes Format") },
+      responses: {
+        "200": { description: "application/xml bzw. application/pdf (format=facturx) als Download", headers: { ...CONTENT_DISPOSITION, ...CACHE_CONTROL }, content: { "application/xml": { schema: binary }, "application/pdf": { schema: binary } } },
+        "404": mErr("Nicht gefunden"),
+        "422": mErr("Unbekanntes Format"),
+      },
     }),
   },
-  "/api/manage/activity-log": { get: m("Aktivitätsprotokoll", { requestParams: { query: pagination } }) },
+  "/api/manage/activity-log": { get: m("Aktivitätsprotokoll", { requestParams: { query: pagination }, responses: { "200": ok("Einträge", activityPage) } }) },
 };
 
 /* ---------- Staff API (/api/manage/admin/**): MSP staff, session token, one permission per operation ---------- */
@@ -818,7 +994,7 @@ const staffPaths: ZodOpenApiPathsObject = {
       body: admin.linkServerSchema,
       conflict: "Server gehört einer anderen Instanz",
     }),
-    delete: staff(T.instances, "Hetzner-Server trennen", { permission: "tenant.manage", notFound: "instance", requestParams: instanceIdPath }),
+    delete: staff(T.instances, "Hetzner-Server trennen", { permission: "tenant.manage", notFound: "instance", requestParams: instanceIdPath, conflict: "Kein Server verknüpft oder eine Server-Aktion läuft" }),
   },
   "/api/manage/admin/instances/{id}/server/metrics": {
     get: staff(T.instances, "Messwerte des Servers der Instanz (CPU, Datenträger, Netzwerk)", {
@@ -837,7 +1013,12 @@ const staffPaths: ZodOpenApiPathsObject = {
     }),
   },
   "/api/manage/admin/instances/{id}/server/backups": {
-    get: staff(T.instances, "Backups und Snapshots des Servers der Instanz", { permission: "host.read", notFound: "instance", requestParams: instanceIdPath }),
+    get: staff(T.instances, "Backups und Snapshots des Servers der Instanz", {
+      permission: "host.read",
+      notFound: "instance",
+      requestParams: instanceIdPath,
+      responses: { "200": ok("Backups und Snapshots", backupsView), "422": mErr("Kein Hetzner-Server zugeordnet oder ungültige Instanz-ID"), "500": mErr("Hetzner nicht erreichbar") },
+    }),
   },
   "/api/manage/admin/instances/{id}/server/restore": {
     post: staff(T.instances, "Server aus Backup oder Snapshot wiederherstellen (nur MSP)", {
@@ -876,8 +1057,8 @@ const staffPaths: ZodOpenApiPathsObject = {
   },
   "/api/manage/admin/instances/{id}/dunning-pause": {
     get: staff(T.dunning, "Mahnstatus der Instanz", { permission: "invoice.read", notFound: "instance", requestParams: instanceIdPath }),
-    put: staff(T.dunning, "Mahnwesen pausieren (Notiz Pflicht)", { permission: "invoice.write", notFound: "instance", requestParams: instanceIdPath, body: pauseBody }),
-    delete: staff(T.dunning, "Mahnwesen fortsetzen", { permission: "invoice.write", notFound: "instance", requestParams: instanceIdPath }),
+    put: staff(T.dunning, "Mahnwesen pausieren (Notiz Pflicht)", { permission: "invoice.write", notFound: "instance", requestParams: instanceIdPath, body: pauseBody, conflict: "Bereits pausiert" }),
+    delete: staff(T.dunning, "Mahnwesen fortsetzen", { permission: "invoice.write", notFound: "instance", requestParams: instanceIdPath, conflict: "Nicht pausiert" }),
   },
   "/api/manage/admin/instances/{id}/dunning-now": {
     post: staff(T.dunning, "Jetzt mahnen: die nächste Mahnstufe sofort versenden", {
@@ -895,7 +1076,7 @@ const staffPaths: ZodOpenApiPathsObject = {
   "/api/manage/admin/impersonation": {
     get: staff(T.instances, "Aktuelle „Ansicht als Kunde“ dieser Sitzung", { permission: "tenant.read" }),
     post: staff(T.instances, "„Ansicht als Kunde“ starten (nur lesen)", { permission: "tenant.read", notFound: "instance", body: admin.startImpersonationSchema }),
-    delete: staff(T.instances, "„Ansicht als Kunde“ beenden", { permission: "tenant.read" }),
+    delete: staff(T.instances, "„Ansicht als Kunde“ beenden", { permission: "tenant.read", conflict: "Keine Kundenansicht aktiv" }),
   },
   "/api/manage/admin/users": {
     get: staff(T.users, "Benutzer suchen", { permission: "user.manage", requestParams: { query: admin.listUsersQuery } }),
@@ -972,7 +1153,7 @@ const staffPaths: ZodOpenApiPathsObject = {
       permission: "invoice.read",
       notFound: "invoice",
       requestParams: { ...invoiceIdPath, query: z.object({ inline: z.string().optional() }) },
-      responses: { "200": { description: "application/pdf" } },
+      responses: { "200": { description: "PDF-Datei (Entwürfe als Vorschau)", headers: { ...CONTENT_DISPOSITION, ...CACHE_CONTROL }, content: { "application/pdf": { schema: binary } } } },
     }),
   },
   "/api/manage/admin/invoices/{id}/e-invoice": {
@@ -980,7 +1161,10 @@ const staffPaths: ZodOpenApiPathsObject = {
       permission: "invoice.read",
       notFound: "invoice",
       requestParams: { ...invoiceIdPath, query: z.object({ format: z.enum(["zugferd", "cii", "xrechnung", "facturx"]).optional() }) },
-      responses: { "200": { description: "application/xml bzw. application/pdf (format=facturx) als Download" } },
+      responses: {
+        "200": { description: "application/xml bzw. application/pdf (format=facturx) als Download", headers: { ...CONTENT_DISPOSITION, ...CACHE_CONTROL }, content: { "application/xml": { schema: binary }, "application/pdf": { schema: binary } } },
+        "422": mErr("Unbekanntes Format oder E-Rechnung nicht erzeugbar"),
+      },
     }),
   },
   "/api/manage/admin/billing/settings": {
@@ -1088,13 +1272,39 @@ export function operationIdFor(method: string, apiPath: string) {
   return method.toLowerCase() + words.join("");
 }
 
+type Responses = Record<string, { description: string; headers?: Record<string, unknown>; content?: unknown }>;
+
+/**
+ * The statuses every operation of a family can answer, whatever the handler does, added once here
+ * so no operation forgets them: a JSON body is parsed by lib/http/body.ts (400 not JSON, 413 too
+ * large, 422 invalid), so is a query (422); a database outage is 503. Every 429 and 503 carries
+ * Retry-After (RateLimitError, ServiceUnavailableError), and the document promises it.
+ */
+function withCommonResponses(apiPath: string, op: ZodOpenApiOperationObject): ZodOpenApiOperationObject {
+  if (apiPath === "/api/v1/openapi.json") return op;
+  const err = apiPath.startsWith("/api/v1/") ? v1Err : mErr;
+  const responses: Responses = { ...(op.responses as Responses) };
+  const hasJsonBody = Boolean((op.requestBody as { content?: Record<string, unknown> } | undefined)?.content?.["application/json"]);
+  const hasQuery = Boolean((op.requestParams as { query?: unknown } | undefined)?.query);
+  if (hasJsonBody) {
+    responses["400"] ??= err("Anfrageinhalt ist kein gültiges JSON-Objekt");
+    responses["413"] ??= err("Anfrageinhalt zu groß");
+  }
+  if (hasJsonBody || hasQuery) responses["422"] ??= err("Ungültige Eingaben (errors je Feld)");
+  responses["503"] ??= err("Datenbank vorübergehend nicht erreichbar; Retry-After");
+  for (const status of ["429", "503"]) {
+    if (responses[status]) responses[status] = { ...responses[status], headers: { ...RETRY_AFTER, ...responses[status].headers } };
+  }
+  return { ...op, responses: responses as ZodOpenApiOperationObject["responses"] };
+}
+
 function withOperationIds(paths: ZodOpenApiPathsObject): ZodOpenApiPathsObject {
   return Object.fromEntries(
     Object.entries(paths).map(([apiPath, item]) => {
       const copy: Record<string, unknown> = { ...item };
       for (const method of HTTP_METHODS) {
         const op = copy[method] as ZodOpenApiOperationObject | undefined;
-        if (op) copy[method] = { operationId: operationIdFor(method, apiPath), ...op };
+        if (op) copy[method] = withCommonResponses(apiPath, { operationId: operationIdFor(method, apiPath), ...op });
       }
       return [apiPath, copy];
     }),

@@ -128,20 +128,29 @@ export const tenantQuery = z.object({
 
 export const idParam = z.object({ id: z.string() });
 
+/** Every field a v1 error carries (lib/doors/v1/errors.ts maps the domain errors' details into `detail`). */
 export const errorResponse = z
   .object({
     detail: z
       .object({
         error: z.string().meta({ example: "permission_denied" }),
         message: z.string().optional(),
-        missing: z.string().optional(),
-        errors: z.record(z.string(), z.array(z.string())).optional(),
+        missing: z.string().optional().meta({ description: "permission_denied: die fehlende Permission" }),
+        errors: z.record(z.string(), z.array(z.string())).optional().meta({ description: "422: Fehlermeldungen je Feld" }),
         attempts_remaining: z.number().int().optional(),
-        retry_after: z.number().int().optional(),
+        retry_after: z.number().int().optional().meta({ description: "429/503: Sekunden (auch im Header Retry-After)" }),
+        required_scope: z.string().optional().meta({ description: "insufficient_scope: der nötige Scope" }),
+        reauthentication_required: z.literal(true).optional(),
+        second_factor_setup_required: z.literal(true).optional(),
+        setup_path: z.string().optional(),
+        suspended: z.literal(true).optional(),
+        read_only: z.literal(true).optional(),
+        two_fa_required: z.literal(true).optional(),
       })
-      .passthrough(),
+      .strict(),
     attempts_remaining: z.number().int().optional(),
   })
+  .strict()
   .meta({ id: "V1Error", example: { detail: { error: "permission_denied", missing: "host.delete" } } });
 
 /**
@@ -220,13 +229,91 @@ export const activityEntry = z
   .object({
     id: z.number().int(),
     action: z.string(),
+    action_label: z.string().meta({ description: "Deutsche Bezeichnung der Aktion" }),
     description: z.string(),
     level: z.enum(["info", "warning", "error"]),
     actor: z.string().nullable(),
+    actor_type: z.enum(["user", "staff", "anonymous", "system"]).meta({ description: "Wer handelte: Benutzer, MSP-Mitarbeiter, anonym oder das System" }),
     created_at: apiTimestampField(),
   })
+  .strict()
   .meta({ id: "ActivityEntry" });
 
 export const paginationMeta = z
-  .object({ current_page: z.number().int(), last_page: z.number().int(), per_page: z.number().int(), total: z.number().int() })
+  .object({
+    current_page: z.number().int(),
+    last_page: z.number().int(),
+    per_page: z.number().int(),
+    total: z.number().int(),
+    total_capped: z.boolean().optional().meta({ description: "Nur bei gefilterten Listen: total ist auf eine Obergrenze gekappt" }),
+  })
+  .strict()
   .meta({ id: "PaginationMeta" });
+
+/** The user of /auth/me (both APIs). */
+export const meUser = z
+  .object({
+    id: z.string().uuid(),
+    email: z.string(),
+    name: z.string(),
+    staff: z.boolean(),
+    roles: z.array(z.object({ key: z.string(), label: z.string() }).strict()),
+    permissions: z.array(z.string()),
+  })
+  .strict()
+  .meta({ id: "MeUser" });
+
+/** The instance of the login and /auth/me answers. */
+export const meInstance = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    company_name: z.string(),
+    status: z.string(),
+    status_label: z.string(),
+    pricing_tier: z.string(),
+    pricing_tier_label: z.string(),
+    portal_url: z.string(),
+    meshcentral_url: z.string(),
+    suspended: z.boolean(),
+    suspended_reason: z.string().nullable(),
+  })
+  .strict()
+  .meta({ id: "MeInstance" });
+
+/** A staff member's read-only customer view ("Ansicht als Kunde"). */
+export const impersonationView = z
+  .object({ instance_id: z.number().int(), instance_name: z.string(), company_name: z.string(), started_at: apiTimestampField(), read_only: z.literal(true) })
+  .strict()
+  .meta({ id: "Impersonation" });
+
+export const v1Me = z
+  .object({
+    user: meUser,
+    instance: meInstance.nullable(),
+    impersonation: impersonationView.nullable(),
+    tenant_id: z.string().uuid().nullable(),
+    tenant_scope: z.string().uuid().nullable().meta({ description: "Der Tenant, auf den der Token beschränkt ist; null für MSP-Mitarbeiter" }),
+    two_factor_enabled: z.boolean(),
+    auth: z.object({ via: z.enum(["jwt", "pat", "browser"]).meta({ description: "jwt (Anmeldung), pat (API-Schlüssel) oder browser (Portal-Sitzung)" }), scope: z.enum(["read", "read_write"]).nullable().meta({ description: "Scope des API-Schlüssels; sonst null" }) }).strict(),
+  })
+  .strict()
+  .meta({ id: "V1Me" });
+
+export const passkey = z
+  .object({ id: z.string().uuid(), name: z.string(), created_at: apiTimestampField(), last_used_at: apiTimestampField().nullable() })
+  .strict()
+  .meta({ id: "Passkey" });
+
+export const secondFactorOverview = z
+  .object({
+    two_factor_enabled: z.boolean().meta({ description: "E-Mail-2FA an" }),
+    email: z.string(),
+    totp_enabled: z.boolean(),
+    passkeys: z.number().int().meta({ description: "Anzahl der Passkeys" }),
+    recovery_codes_remaining: z.number().int(),
+    methods: z.array(z.string()),
+    email_confirmation: z.object({ sent_to: z.string(), expires_at: apiTimestampField(), expired: z.boolean() }).strict().nullable(),
+  })
+  .strict()
+  .meta({ id: "SecondFactorOverview" });
