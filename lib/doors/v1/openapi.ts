@@ -568,6 +568,8 @@ const manageStatus = z
   .meta({ id: "ManageStatus" });
 const domainBody = z.object({ domain: z.string().meta({ example: "portal.meinefirma.de" }) });
 const manageServerAction = m("Server-Aktion (3/min pro Instanz)", {
+  description: "Optionaler Inhalt: { force: true } schaltet nach einem gescheiterten Herunterfahren hart aus (nur power-off).",
+  requestBody: { required: false, content: json(serverActionBody) },
   responses: {
     "200": ok("Ausgelöst", z.object({ message: z.string(), action: z.string() })),
     "409": mErr("Eine andere Server-Aktion läuft noch"),
