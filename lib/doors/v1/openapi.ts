@@ -858,7 +858,14 @@ const managePaths: ZodOpenApiPathsObject = {
     delete: m("Eigene MeshCentral-Domain entfernen", { responses: { "200": ok("Entfernt", domainRemoved), "404": domainErrors["404"], "502": domainErrors["502"] } }),
   },
   "/api/manage/billing-profile": {
-    get: m("Rechnungsprofil der Instanz (Empfänger, Anschrift, E-Rechnungsformat)"),
+    get: m("Rechnungsprofil der Instanz (Empfänger, Anschrift, E-Rechnungsformat)", {
+      responses: {
+        "200": ok(
+          "Rechnungsprofil mit den Auswahllisten (options)",
+          z.object({ legal_name: z.string(), street: z.string(), post_code: z.string(), city: z.string(), country_code: z.string(), options: z.object({}).passthrough() }).passthrough(),
+        ),
+      },
+    }),
     put: m("Rechnungsadresse und Rechnungs-E-Mail ändern (Kunden-Administrator)", {
       requestBody: { content: json(customerProfileBody) },
       responses: { "200": ok("Gespeichert", z.object({ message: z.string() }).passthrough()), "422": mErr("Ungültige Eingabe, z. B. PLZ passt nicht zum Land") },
