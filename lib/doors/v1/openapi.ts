@@ -703,6 +703,19 @@ const manageMe = z
   })
   .strict()
   .meta({ id: "ManageMe" });
+const billingProfileView = z
+  .object({
+    exists: z.boolean().meta({ description: "false: noch kein Profil gespeichert (profile null)" }),
+    complete: z.boolean(),
+    profile: z.object({ legal_name: z.string() }).passthrough().nullable().meta({ description: "Die gespeicherten Felder (Anschrift, USt-IdNr., Leitweg-ID, E-Mails, Format, steuerliche Behandlung)" }),
+    einvoice_format_label: z.string().optional(),
+    vat_treatment_label: z.string().optional(),
+    address_lines: z.array(z.string()),
+    updated_at: s.apiTimestampField().nullable(),
+    options: z.object({}).passthrough().meta({ description: "Auswahllisten (Länder, Formate, steuerliche Behandlungen)" }),
+  })
+  .strict()
+  .meta({ id: "BillingProfile" });
 const activityPage = z.object({ logs: z.array(s.activityEntry), meta: s.paginationMeta }).strict().meta({ id: "ActivityPage" });
 const passwordChanged = z
   .object({ message: z.string(), api_keys_revoked: z.number().int(), api_keys_remaining: z.number().int() })
@@ -862,13 +875,13 @@ const managePaths: ZodOpenApiPathsObject = {
       responses: {
         "200": ok(
           "Rechnungsprofil mit den Auswahllisten (options)",
-          z.object({ legal_name: z.string(), street: z.string(), post_code: z.string(), city: z.string(), country_code: z.string(), options: z.object({}).passthrough() }).passthrough(),
+          billingProfileView,
         ),
       },
     }),
     put: m("Rechnungsadresse und Rechnungs-E-Mail ändern (Kunden-Administrator)", {
       requestBody: { content: json(customerProfileBody) },
-      responses: { "200": ok("Gespeichert", z.object({ message: z.string() }).passthrough()), "422": mErr("Ungültige Eingabe, z. B. PLZ passt nicht zum Land") },
+      responses: { "200": ok("Gespeichert", billingProfileView.omit({ options: true }).extend({ message: z.string() }).meta({ id: "BillingProfileSaved" })), "422": mErr("Ungültige Eingabe, z. B. PLZ passt nicht zum Land") },
     }),
   },
   "/api/manage/invoices": { get: m("Rechnungen", { requestParams: { query: customerListQuery }, responses: { "200": ok("Rechnungen, Statistik, Seiten-Info", invoiceList) } }) },
@@ -952,6 +965,7 @@ const T = {
   mails: "Verwaltung: E-Mails",
   tiers: "Verwaltung: Tarife",
 } as const;
+const OWN_ACCOUNT = "Nicht für das eigene Konto oder ungültige Benutzer-ID";
 const inviteAnyUserBody = admin.inviteUserSchema.extend({
   instance_id: z.number().int().positive().max(MAX_INT_ID).nullable().optional().meta({ description: "Ohne Angabe: MSP-Mitarbeiter; sonst Benutzer dieser Instanz" }),
 });
@@ -1094,11 +1108,17 @@ const staffPaths: ZodOpenApiPathsObject = {
   "/api/manage/admin/users/{id}/roles": {
     put: staff(T.users, "Rollen setzen", { permission: "user.manage", notFound: "user", requestParams: userIdPath, body: admin.setRolesSchema }),
   },
-  "/api/manage/admin/users/{id}/activate": { post: staff(T.users, "Benutzer aktivieren", { permission: "user.manage", notFound: "user", requestParams: userIdPath }) },
-  "/api/manage/admin/users/{id}/deactivate": { post: staff(T.users, "Benutzer deaktivieren (beendet Sitzungen)", { permission: "user.manage", notFound: "user", requestParams: userIdPath }) },
-  "/api/manage/admin/users/{id}/reset-2fa": { post: staff(T.users, "2FA des Benutzers zurücksetzen", { permission: "user.manage", notFound: "user", requestParams: userIdPath }) },
+  "/api/manage/admin/users/{id}/activate": {
+    post: staff(T.users, "Benutzer aktivieren", { permission: "user.manage", notFound: "user", requestParams: userIdPath, conflict: "Bereits aktiv", responses: { "422": mErr(OWN_ACCOUNT) } }),
+  },
+  "/api/manage/admin/users/{id}/deactivate": {
+    post: staff(T.users, "Benutzer deaktivieren (beendet Sitzungen)", { permission: "user.manage", notFound: "user", requestParams: userIdPath, conflict: "Bereits deaktiviert", responses: { "422": mErr(OWN_ACCOUNT) } }),
+  },
+  "/api/manage/admin/users/{id}/reset-2fa": {
+    post: staff(T.users, "2FA des Benutzers zurücksetzen", { permission: "user.manage", notFound: "user", requestParams: userIdPath, responses: { "422": mErr(OWN_ACCOUNT) } }),
+  },
   "/api/manage/admin/users/{id}/resend-invitation": {
-    post: staff(T.users, "Einladung erneut senden", { permission: "user.manage", notFound: "user", requestParams: userIdPath, conflict: "Einladung bereits angenommen" }),
+    post: staff(T.users, "Einladung erneut senden", { permission: "user.manage", notFound: "user", requestParams: userIdPath, conflict: "Einladung bereits angenommen", responses: { "422": mErr(OWN_ACCOUNT) } }),
   },
   "/api/manage/admin/roles": { get: staff(T.users, "Rollen und ihre Permissions", { permission: "tenant.read" }) },
   "/api/manage/admin/tiers": {
