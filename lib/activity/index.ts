@@ -42,7 +42,7 @@ type ActivityRow = { id: number; action: string; description: string; level: str
  *   a range on (instance_id, kind, kind_seq).
  * The total is hi - lo + 1 in both (an unbroken run), exact at any size.
  */
-function activityQueries(db: Db) {
+export function activityQueries(db: Db) {
   return preparedQuery(db, "activity_log", (db) => {
     const instanceId = sql.placeholder("instanceId");
     const kind = sql.placeholder("kind");
