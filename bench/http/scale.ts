@@ -115,6 +115,8 @@ export async function seedScale(db: Db, scale: Scale, options: { pdf?: Buffer; l
 
   await db.transaction(async (tx) => {
     const t = tx as unknown as Db;
+    // Bulk statements over millions of rows: not bound by the app's statement timeout (DB_STATEMENT_TIMEOUT_MS).
+    await t.execute(sql`set local statement_timeout = 0`);
     let start = Date.now();
     const step = (name: string) => {
       log(`  ${name}: ${((Date.now() - start) / 1000).toFixed(1)} s`);
