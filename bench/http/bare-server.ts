@@ -12,7 +12,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import postgres from "postgres";
 import { hashToken } from "@/lib/crypto/tokens";
 import { paginationMeta } from "@/lib/activity";
-import { actionLabel } from "@/lib/activity/actions";
+import { ACTIVITY_KIND_KEYS, actionLabel } from "@/lib/activity/actions";
 import { todayIsoDate, type InvoiceStatus } from "@/lib/invoices/calc";
 import { presentDetail, presentListRow, type ListRow } from "@/lib/invoices/present";
 import { pdfFilename } from "@/lib/invoices/pdf-filename";
@@ -24,6 +24,7 @@ import { HEALTH_LABELS, SERVER_STATUS_LABELS } from "@/lib/servers/labels";
 import { centsToNumber, formatEuro } from "@/lib/money";
 import { apiTimestamp } from "@/lib/time";
 import { instanceTierPriceOn, upcomingLabel } from "@/lib/billing/tier-prices";
+import { BENCH_KIND } from "./plans";
 import * as q from "./queries";
 import { benchDatabaseUrl } from "./seed-scale";
 
@@ -139,14 +140,20 @@ function pageParams(url: URL, defaultPerPage: number) {
 
 async function activity(sql: Sql, instanceId: number, url: URL) {
   const { page, perPage } = pageParams(url, 20);
-  // As lib/activity/index.ts: count and page in parallel.
-  const [[{ coalesce: count }], rows] = await Promise.all([
-    sql.unsafe(q.ACTIVITY_COUNT, [instanceId, instanceId]),
-    sql.unsafe(q.ACTIVITY_PAGE, [instanceId, perPage, (page - 1) * perPage]),
-  ]);
+  const kind = url.searchParams.get("kind") || null;
+  if (kind !== null && !(ACTIVITY_KIND_KEYS as string[]).includes(kind)) throw new HttpError(422, "Unbekannte Art.");
+  if (url.searchParams.get("from") || url.searchParams.get("to")) throw new HttpError(422, "Der Benchmark spiegelt keinen Zeitraum.");
+  // As lib/activity/index.ts: count and page in parallel; a kind pages on its own numbers (kind_seq).
+  const offset = (page - 1) * perPage;
+  const [[{ coalesce: count }], rows] = await Promise.all(
+    kind === null
+      ? [sql.unsafe(q.ACTIVITY_COUNT, [instanceId, instanceId]), sql.unsafe(q.ACTIVITY_PAGE, [instanceId, perPage, offset])]
+      : [sql.unsafe(q.ACTIVITY_KIND_COUNT, [instanceId, kind]), sql.unsafe(q.ACTIVITY_KIND_PAGE, [instanceId, kind, perPage, offset])],
+  );
+  const meta = paginationMeta(page, perPage, Number(count));
   return {
     logs: rows.map((r) => ({ id: r.id, action: r.action, description: r.description, level: r.level, actor: r.actor_name, actor_type: r.actor_type, action_label: actionLabel(r.action), created_at: apiTimestamp(r.created_at) })),
-    meta: paginationMeta(page, perPage, Number(count)),
+    meta: kind === null ? meta : { ...meta, total_capped: false },
   };
 }
 
@@ -385,13 +392,18 @@ export async function benchPaths(sql: Sql) {
   // The deepest page of the customer's log (20 a page): the one an OFFSET would skip the most for.
   const [log] = await sql`select coalesce(c.n, 0) as n from instances i left join activity_counts c on c.instance_id = i.id where i.name = 'acme'`;
   const lastActivityPage = Math.max(1, Math.ceil(Number(log!.n) / 20));
+  // The same for the entries of one kind (kind filter of the activity page, migration 0027).
+  const [ofKind] = await sql`select coalesce(c.n, 0) as n from instances i left join activity_kind_counts c on c.instance_id = i.id and c.kind = ${BENCH_KIND} where i.name = 'acme'`;
+  const lastKindPage = Math.max(1, Math.ceil(Number(ofKind!.n) / 20));
   return {
     invoiceId,
     lastActivityPage,
+    lastKindPage,
     paths: [
       "/api/manage/status",
       "/api/manage/activity-log",
       `/api/manage/activity-log?page=${lastActivityPage}`,
+      `/api/manage/activity-log?kind=${BENCH_KIND}&page=${lastKindPage}`,
       "/api/manage/invoices",
       `/api/manage/invoices/${invoiceId}`,
       `/api/manage/invoices/${invoiceId}/pdf`,

@@ -42,6 +42,7 @@ async function main() {
   const routes: [string, () => Promise<Response>][] = [
     ["GET /api/manage/status", async () => (await import("@/app/api/manage/status/route")).GET(request("GET", "/api/manage/status", { token }), ctx())],
     ["GET /api/manage/activity-log?page=4000", async () => (await import("@/app/api/manage/activity-log/route")).GET(request("GET", "/api/manage/activity-log?page=4000", { token }), ctx())],
+    ["GET /api/manage/activity-log?kind=anmeldung&page=2000", async () => (await import("@/app/api/manage/activity-log/route")).GET(request("GET", "/api/manage/activity-log?kind=anmeldung&page=2000", { token }), ctx())],
     ["GET /api/manage/invoices", async () => (await import("@/app/api/manage/invoices/route")).GET(request("GET", "/api/manage/invoices", { token }), ctx())],
     [`GET /api/manage/invoices/${invoiceId}`, async () => (await import("@/app/api/manage/invoices/[id]/route")).GET(request("GET", `/api/manage/invoices/${invoiceId}`, { token }), ctx({ id: String(invoiceId) }))],
     [`GET /api/manage/invoices/${invoiceId}/pdf`, async () => (await import("@/app/api/manage/invoices/[id]/pdf/route")).GET(request("GET", `/api/manage/invoices/${invoiceId}/pdf`, { token }), ctx({ id: String(invoiceId) }))],

@@ -6,8 +6,11 @@
  */
 import * as q from "./queries";
 
-/** `activityRows`: the instance's activity count (the last page is the deepest). */
-export type PlanContext = { instanceId: number; userId: string; tokenHash: string; invoiceId: number; today: string; activityRows: number };
+/** `activityRows`: the instance's activity count (the last page is the deepest); `kindRows`: its entries of BENCH_KIND. */
+export type PlanContext = { instanceId: number; userId: string; tokenHash: string; invoiceId: number; today: string; activityRows: number; kindRows: number };
+
+/** The kind of the benchmarked kind-filtered activity page. */
+export const BENCH_KIND = "anmeldung";
 
 export type HotQuery = { name: string; sql: string; params: (ctx: PlanContext) => unknown[] };
 
@@ -20,6 +23,8 @@ export const HOT_QUERIES: HotQuery[] = [
   { name: "activity: count", sql: q.ACTIVITY_COUNT, params: (c) => [c.instanceId, c.instanceId] },
   { name: "activity: page 1", sql: q.ACTIVITY_PAGE, params: (c) => [c.instanceId, 20, 0] },
   { name: "activity: last page", sql: q.ACTIVITY_PAGE, params: (c) => [c.instanceId, 20, Math.max(0, c.activityRows - 20)] },
+  { name: "activity of one kind: count", sql: q.ACTIVITY_KIND_COUNT, params: (c) => [c.instanceId, BENCH_KIND] },
+  { name: "activity of one kind: last page", sql: q.ACTIVITY_KIND_PAGE, params: (c) => [c.instanceId, BENCH_KIND, 20, Math.max(0, c.kindRows - 20)] },
   { name: "invoices: count", sql: q.INVOICES_COUNT, params: (c) => [c.instanceId] },
   { name: "invoices: page", sql: q.INVOICES_PAGE, params: (c) => [c.today, c.instanceId, 15] },
   { name: "invoices: statistics", sql: q.INVOICES_STATS, params: (c) => [c.today, c.instanceId] },

@@ -43,6 +43,17 @@ export const ACTIVITY_COUNT = `select coalesce(${activityBound("$2", "hi")} - ${
 /** $1 instance id, $2 limit, $3 offset: the range hi - offset downwards on (instance_id, seq). */
 export const ACTIVITY_PAGE = `select "id", "action", "description", "level", "actor_name", "actor_type", "created_at" from "activity_log" where ("activity_log"."instance_id" = $1 and "activity_log"."seq" >= ${activityBound("$1", "lo")} and "activity_log"."seq" <= ${activityBound("$1", "hi")} - $3::bigint) order by "activity_log"."seq" desc limit $2`;
 
+// The same with a kind filter (migration 0027): lo/hi are the kind's first and last `kind_seq`,
+// found on the index (instance_id, kind, created_at, kind_seq); page N is a range on (instance_id, kind, kind_seq).
+const activityKindBound = (instance: string, kind: string, end: "lo" | "hi") =>
+  end === "lo"
+    ? `(select b."kind_seq" from "activity_log" b where b."instance_id" = ${instance} and b."kind" = ${kind} and b."created_at" >= '-infinity'::timestamptz order by b."created_at", b."kind_seq" limit 1)`
+    : `(select b."kind_seq" from "activity_log" b where b."instance_id" = ${instance} and b."kind" = ${kind} and b."created_at" < 'infinity'::timestamptz order by b."created_at" desc, b."kind_seq" desc limit 1)`;
+/** $1 instance id, $2 kind: the length of the kind's run lo..hi. */
+export const ACTIVITY_KIND_COUNT = `select coalesce(${activityKindBound("$1", "$2", "hi")} - ${activityKindBound("$1", "$2", "lo")} + 1, 0) as "coalesce"`;
+/** $1 instance id, $2 kind, $3 limit, $4 offset: the range hi - offset downwards on (instance_id, kind, kind_seq). */
+export const ACTIVITY_KIND_PAGE = `select "id", "action", "description", "level", "actor_name", "actor_type", "created_at" from "activity_log" where ("activity_log"."instance_id" = $1 and "activity_log"."kind" = $2 and "activity_log"."kind_seq" >= ${activityKindBound("$1", "$2", "lo")} and "activity_log"."kind_seq" <= ${activityKindBound("$1", "$2", "hi")} - $4::bigint) order by "activity_log"."kind_seq" desc limit $3`;
+
 // lib/invoices/status-sql.ts: the derived-status subquery "d" over the instance's issued invoices,
 // the paid amount computed once per invoice by a lateral aggregate.
 /** $1 today (YYYY-MM-DD), $2 instance id. */

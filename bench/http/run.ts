@@ -8,7 +8,8 @@
  * sampling the RSS of the portal's process tree. Prints a table; with `--write`
  * appends a dated section to BENCHMARKS.md. BENCH_SCALE=10 runs on ten times the
  * instances and activity log (its own database, seed-scale.ts); the activity rows
- * include the customer's last page, the deepest one. Exits non-zero without `$NEXT_DIST_DIR/BUILD_ID`
+ * include the customer's last page, the deepest one, and the last page of one kind
+ * (`?kind=anmeldung`, the kind filter of the activity page; API v1 has no kind filter). Exits non-zero without `$NEXT_DIST_DIR/BUILD_ID`
  * (default `.next`; the portal is started with the same NEXT_DIST_DIR).
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -16,6 +17,7 @@ import { appendFileSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import autocannon from "autocannon";
 import { bareClient, benchPaths, manageLogin, verify } from "./bare-server";
+import { BENCH_KIND } from "./plans";
 import { scaledBy } from "./scale";
 import { BENCH_SCALE, benchDatabaseUrl, seedBenchDatabase } from "./seed-scale";
 
@@ -215,7 +217,7 @@ async function main() {
     const token = await manageLogin(portalBase);
     const accessToken = await v1Login(portalBase);
     const cookie = await browserCookie(portalBase);
-    const { paths, lastActivityPage } = await benchPaths(sql);
+    const { paths, lastActivityPage, lastKindPage } = await benchPaths(sql);
 
     const check = await verify(portalBase, bareBase, token, paths);
     const v1Check = await compareV1(portalBase, bareBase, accessToken);
@@ -268,7 +270,7 @@ async function main() {
       `## HTTP-Benchmark (Produktions-Build, PostgreSQL), ${new Date().toISOString().slice(0, 10)}`,
       "",
       `\`npm run bench:http\` auf ${os.arch()} (\`uname -m\`: ${os.machine?.() ?? os.arch()}), ${os.cpus().length} × ${cpu}, Node ${process.version}; ` +
-        `BENCH_SCALE=${BENCH_SCALE}: ${de(scale.instances)} Instanzen, ${de(scale.activity)} Aktivitäten (${de(scale.activityOnAcme)} auf acme, letzte Seite ${de(lastActivityPage)}), ${de(scale.invoices)} Rechnungen mit PDF; je ${SECONDS} s pro Messung. ` +
+        `BENCH_SCALE=${BENCH_SCALE}: ${de(scale.instances)} Instanzen, ${de(scale.activity)} Aktivitäten (${de(scale.activityOnAcme)} auf acme, letzte Seite ${de(lastActivityPage)}, letzte Seite der Art ${BENCH_KIND} ${de(lastKindPage)}), ${de(scale.invoices)} Rechnungen mit PDF; je ${SECONDS} s pro Messung. ` +
         `Seed: ${seed.seeded ? `${seed.seconds.toFixed(1)} s` : "schon vorhanden"}. Byte-gleiche Antworten: ${check.every((r) => r.identical) ? "ja" : "NEIN"}.`,
       "",
       header,

@@ -5,7 +5,8 @@
  * - instances up to `instances` in total (`bench-0001` …), each with its server and billing row;
  * - activity_log up to `activity` rows in total, `activityOnAcme` of them on the demo
  *   customer `acme` (admin@firma.de), the rest spread over all other instances, numbered
- *   per instance as the database numbers live entries (`seq`, migration 0019);
+ *   per instance as the database numbers live entries (`seq`, migration 0019; `kind` and
+ *   `kind_seq`, migration 0027);
  * - `invoices` issued invoices (1–3 items each, ~70 % paid, ~10 % partially paid,
  *   the rest overdue), `invoicesOnAcme` of them on acme, with archived PDF bytes.
  *
@@ -71,6 +72,10 @@ export const TINY_PDF = Buffer.from(
 
 type Row = Record<string, unknown>;
 
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
 async function rows<T extends Row>(db: Db, query: ReturnType<typeof sql>): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as T[] | { rows: T[] };
   return Array.isArray(result) ? result : result.rows;
@@ -110,6 +115,8 @@ export async function seedScale(db: Db, scale: Scale, options: { pdf?: Buffer; l
 
   await db.transaction(async (tx) => {
     const t = tx as unknown as Db;
+    // Bulk statements over millions of rows: not bound by the app's statement timeout (DB_STATEMENT_TIMEOUT_MS).
+    await t.execute(sql`set local statement_timeout = 0`);
     let start = Date.now();
     const step = (name: string) => {
       log(`  ${name}: ${((Date.now() - start) / 1000).toFixed(1)} s`);
@@ -141,43 +148,64 @@ export async function seedScale(db: Db, scale: Scale, options: { pdf?: Buffer; l
     // Activity: acme first, then the rest over every other instance, all newer than the demo
     // entries and each instance's rows in time order. Numbered here, as the insert trigger of
     // migration 0019 would number them (1, 2, 3, … in time order per instance, the kept count
-    // and last number in activity_counts), with the triggers off: one per-row trigger call for
+    // and last number in activity_counts; per kind the same with kind_seq and
+    // activity_kind_counts, migration 0027), with the triggers off: one per-row trigger call for
     // ten million rows is most of the seeding time.
     await t.execute(sql`set local session_replication_role = replica`);
     const haveAcme = await scalar(t, sql`select count(*) as n from activity_log where instance_id = ${acme.id}`);
     const acmeRows = Math.max(0, scale.activityOnAcme - haveAcme);
+    // kind_seq: the number of rows g' <= g of the same kind. Residue r of g % 5 holds
+    // (g + 5 - r) / 5 of them (r = 0: g / 5); the sign-ins are the residues 0 and 4.
     await t.execute(sql`
-      insert into activity_log (instance_id, user_id, actor_name, actor_type, action, description, level, ip, created_at, seq)
-      select ${acme.id}::int, ${acme.user_id}::uuid, ${acme.user_name}::text, 'user',
-             (array['manage.login','server.reboot','domain.check','invoice.viewed','manage.login_failed'])[1 + g % 5],
+      with base as (select kind, last_seq from activity_kind_counts where instance_id = ${acme.id}::int),
+           r as (select g, (array['manage.login','server.reboot','domain.check','invoice.viewed','manage.login_failed'])[1 + g % 5] as action
+                 from generate_series(1, ${acmeRows}::int) g)
+      insert into activity_log (instance_id, user_id, actor_name, actor_type, action, description, level, ip, created_at, seq, kind, kind_seq)
+      select ${acme.id}::int, ${acme.user_id}::uuid, ${acme.user_name}::text, 'user', r.action,
              (array['Login über Manage-Portal','Server-Neustart ausgelöst','Custom-Domain geprüft','Rechnung angesehen','Fehlgeschlagener Login (falsches Passwort)'])[1 + g % 5],
              case when g % 5 = 4 then 'warning' else 'info' end,
              '203.0.113.' || g % 250,
              now() - make_interval(secs => (${acmeRows}::int - g) * 0.1),
-             coalesce((select last_seq from activity_counts where instance_id = ${acme.id}::int), 0) + g
-      from generate_series(1, ${acmeRows}::int) g`);
+             coalesce((select last_seq from activity_counts where instance_id = ${acme.id}::int), 0) + g,
+             activity_kind(r.action),
+             coalesce(base.last_seq, 0) + case when g % 5 in (0, 4) then g / 5 + (g + 1) / 5 else (g + 5 - g % 5) / 5 end
+      from r left join base on base.kind = activity_kind(r.action)`);
     step(`${acmeRows} Aktivitäten auf acme`);
     const haveActivity = await scalar(t, sql`select count(*) as n from activity_log`);
     const otherRows = Math.max(0, scale.activity - haveActivity);
     const others = await scalar(t, sql`select count(*) as n from instances where id <> ${acme.id}`);
-    // Row g goes to instance k = g % others as its j-th row (j = g / others, newest first).
+    // Row g goes to instance k = g % others as its j-th row (j = g / others, newest first); of
+    // J_k = (otherRows - 1 - k) / others + 1 rows. Its action is g % 4 (one kind each), so along
+    // j the kinds repeat every p = 4 / gcd(others, 4) rows: the rows of its kind at or below
+    // row j (older) are (J_k - 1 - j) / p + 1.
+    const period = 4 / gcd(others, 4);
     await t.execute(sql`
       with inst as (
         select i.id, (row_number() over (order by i.id) - 1)::int as k, coalesce(c.last_seq, 0) as base
-        from instances i left join activity_counts c on c.instance_id = i.id where i.id <> ${acme.id})
-      insert into activity_log (instance_id, actor_name, actor_type, action, description, level, ip, created_at, seq)
-      select inst.id, 'Benchmark', (array['user','system','anonymous'])[1 + g % 3],
-             (array['manage.login','server.health','billing.run','domain.check'])[1 + g % 4],
+        from instances i left join activity_counts c on c.instance_id = i.id where i.id <> ${acme.id}),
+           kb as (select instance_id, kind, last_seq from activity_kind_counts),
+           r as (
+        select g, inst.id, inst.k, inst.base, (${otherRows}::int - 1 - inst.k) / ${others}::int + 1 as rows_k, g / ${others}::int as j,
+               (array['manage.login','server.health','billing.run','domain.check'])[1 + g % 4] as action
+        from generate_series(0, ${otherRows}::int - 1) g join inst on inst.k = g % ${others}::int)
+      insert into activity_log (instance_id, actor_name, actor_type, action, description, level, ip, created_at, seq, kind, kind_seq)
+      select r.id, 'Benchmark', (array['user','system','anonymous'])[1 + g % 3], r.action,
              (array['Login über Manage-Portal','Health-Check','Abrechnungslauf','Custom-Domain geprüft'])[1 + g % 4],
              case when g % 11 = 0 then 'warning' else 'info' end,
              '198.51.100.' || g % 250,
              now() - make_interval(secs => g * 0.1 / 7),
-             inst.base + (${otherRows}::int - 1 - inst.k) / ${others}::int + 1 - g / ${others}::int
-      from generate_series(0, ${otherRows}::int - 1) g join inst on inst.k = g % ${others}::int`);
+             r.base + r.rows_k - r.j,
+             activity_kind(r.action),
+             coalesce(kb.last_seq, 0) + (r.rows_k - 1 - r.j) / ${period}::int + 1
+      from r left join kb on kb.instance_id = r.id and kb.kind = activity_kind(r.action)`);
     await t.execute(sql`
       insert into activity_counts (instance_id, n, last_seq, last_at)
       select instance_id, count(*), max(seq), max(created_at) from activity_log where instance_id is not null group by instance_id
       on conflict (instance_id) do update set n = excluded.n, last_seq = excluded.last_seq, last_at = excluded.last_at`);
+    await t.execute(sql`
+      insert into activity_kind_counts (instance_id, kind, n, last_seq)
+      select instance_id, kind, count(*), max(kind_seq) from activity_log where kind_seq is not null group by instance_id, kind
+      on conflict (instance_id, kind) do update set n = excluded.n, last_seq = excluded.last_seq`);
     await t.execute(sql`set local session_replication_role = origin`);
     step(`${otherRows} weitere Aktivitäten`);
 

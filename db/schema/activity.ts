@@ -23,6 +23,10 @@ export const activityLog = pgTable(
      * the database on insert (migration 0019); null without an instance. Page N is a range of it.
      */
     seq: bigint("seq", { mode: "number" }),
+    /** The filter category of `action` (activity_kind(), = actionKind()), set by the database on insert (migration 0027); null for codes of no kind. */
+    kind: text("kind"),
+    /** The entry's number among its instance's entries of its kind (no holes, same order as `seq`); page N of a kind filter is a range of it. */
+    kindSeq: bigint("kind_seq", { mode: "number" }),
   },
   (t) => [
     // Page N of an instance's newest-first log: a range of seq.
@@ -30,6 +34,9 @@ export const activityLog = pgTable(
     // A period of days: the first and last seq inside it (created_at runs in seq order).
     index("activity_log_instance_created_seq_idx").on(t.instanceId, t.createdAt, t.seq),
     index("activity_log_user_idx").on(t.userId),
+    // Page N of one kind: a range of kind_seq; a period inside a kind: its first and last kind_seq.
+    uniqueIndex("activity_log_instance_kind_seq_idx").on(t.instanceId, t.kind, t.kindSeq),
+    index("activity_log_instance_kind_created_idx").on(t.instanceId, t.kind, t.createdAt, t.kindSeq),
   ],
 );
 

@@ -8,16 +8,16 @@
  * (migration 0019), so page N is the range `seq <= hi - (N - 1) * per_page`
  * on the index (instance_id, seq) instead of skipping (N - 1) * per_page index
  * entries. A period of days is the range lo..hi of the first and last entry in
- * it (created_at runs in seq order), so it pages and counts the same way. The
- * kind filter is not a range: inside lo..hi it skips the matching entries of
- * the pages before, and its total is capped (FILTERED_COUNT_CAP).
+ * it (created_at runs in seq order), so it pages and counts the same way. A
+ * kind filter does the same with `kind_seq`, the entry's number among its
+ * instance's entries of that kind (migration 0027).
  */
 import { and, desc, eq, isNotNull, sql } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { preparedQuery } from "@/db/prepared";
 import { activityLog } from "@/db/schema";
 import { apiTimestamp } from "@/lib/time";
-import { actionLabel, actionsOfKind, type ActivityKind } from "./actions";
+import { actionLabel, type ActivityKind } from "./actions";
 
 export { recordActivity, type ActivityEntry, type ActivityLevel } from "./record";
 export { ACTIVITY_ACTIONS, ACTIVITY_KINDS, ACTIVITY_KIND_KEYS, actionLabel, type ActivityAction, type ActivityKind } from "./actions";
@@ -26,80 +26,88 @@ export type Pagination = { page: number; perPage: number };
 /** Optional filters of the activity page; `from`/`to` are calendar days (YYYY-MM-DD) in Europe/Berlin, both inclusive. */
 export type ActivityFilters = { kind?: ActivityKind; from?: string; to?: string };
 
-/** With a filter, the total is counted up to this many entries (shown as "10.000+"), so a broad filter stays cheap. */
+/** Every tenant's log at once (listEveryTenant) is counted up to this many entries (shown as "10.000+"). */
 export const FILTERED_COUNT_CAP = 10_000;
 
 type ActivityRow = { id: number; action: string; description: string; level: string; actorName: string | null; actorType: string; createdAt: Date };
 
 /**
- * The one builder of the log's queries, prepared once per database handle and
- * used for every filter combination (an absent filter is a null placeholder).
- * `lo`/`hi` are the seq of the oldest and newest entry of the period (the whole
- * log without one): two probes of the index (instance_id, created_at, seq).
+ * The builder of the log's queries, prepared once per database handle; an absent
+ * period is a null placeholder. Two shapes, each a range on its own index:
+ * - the whole log: `lo`/`hi` are the seq of the period's oldest and newest entry
+ *   (two probes of (instance_id, created_at, seq)); page N is a range of seq on
+ *   (instance_id, seq);
+ * - one kind: the same with `kind_seq`, the entry's number among its kind
+ *   (migration 0027): probes of (instance_id, kind, created_at, kind_seq), page N
+ *   a range on (instance_id, kind, kind_seq).
+ * The total is hi - lo + 1 in both (an unbroken run), exact at any size.
  */
-function activityQueries(db: Db) {
+export function activityQueries(db: Db) {
   return preparedQuery(db, "activity_log", (db) => {
     const instanceId = sql.placeholder("instanceId");
+    const kind = sql.placeholder("kind");
     const from = sql.placeholder("from");
     const to = sql.placeholder("to");
-    const actions = sql.placeholder("actions");
     const periodStart = sql`coalesce((${from}::date)::timestamp at time zone 'Europe/Berlin', '-infinity'::timestamptz)`;
     const periodEnd = sql`coalesce((${to}::date + 1)::timestamp at time zone 'Europe/Berlin', 'infinity'::timestamptz)`;
     const lo = sql`(select b."seq" from "activity_log" b where b."instance_id" = ${instanceId} and b."created_at" >= ${periodStart} order by b."created_at", b."seq" limit 1)`;
     const hi = sql`(select b."seq" from "activity_log" b where b."instance_id" = ${instanceId} and b."created_at" < ${periodEnd} order by b."created_at" desc, b."seq" desc limit 1)`;
-    const ofKind = sql`(${actions}::text is null or ${activityLog.action} = any(string_to_array(${actions}::text, ',')))`;
-    const inPeriod = and(eq(activityLog.instanceId, instanceId), sql`${activityLog.seq} >= ${lo}`, sql`${activityLog.seq} <= ${hi}`);
+    const kindLo = sql`(select b."kind_seq" from "activity_log" b where b."instance_id" = ${instanceId} and b."kind" = ${kind} and b."created_at" >= ${periodStart} order by b."created_at", b."kind_seq" limit 1)`;
+    const kindHi = sql`(select b."kind_seq" from "activity_log" b where b."instance_id" = ${instanceId} and b."kind" = ${kind} and b."created_at" < ${periodEnd} order by b."created_at" desc, b."kind_seq" desc limit 1)`;
+    const back = sql`${sql.placeholder("back")}::bigint`;
+    const limit = sql.placeholder("limit") as unknown as number;
+    const columns = {
+      id: activityLog.id,
+      action: activityLog.action,
+      description: activityLog.description,
+      level: activityLog.level,
+      actorName: activityLog.actorName,
+      actorType: activityLog.actorType,
+      createdAt: activityLog.createdAt,
+    };
     return {
-      /** Without a kind, `back` moves hi down by the page's offset (a range); with one, `skip` is an OFFSET inside lo..hi. */
+      /** `back` moves hi down by the page's offset: a range, however deep the page. */
       page: db
-        .select({
-          id: activityLog.id,
-          action: activityLog.action,
-          description: activityLog.description,
-          level: activityLog.level,
-          actorName: activityLog.actorName,
-          actorType: activityLog.actorType,
-          createdAt: activityLog.createdAt,
-        })
+        .select(columns)
         .from(activityLog)
-        .where(and(eq(activityLog.instanceId, instanceId), sql`${activityLog.seq} >= ${lo}`, sql`${activityLog.seq} <= ${hi} - ${sql.placeholder("back")}::bigint`, ofKind))
+        .where(and(eq(activityLog.instanceId, instanceId), sql`${activityLog.seq} >= ${lo}`, sql`${activityLog.seq} <= ${hi} - ${back}`))
         .orderBy(desc(activityLog.seq))
-        .limit(sql.placeholder("limit") as unknown as number)
-        .offset(sql.placeholder("skip") as unknown as number)
+        .limit(limit)
         .prepare("activity_page"),
       /** The entries of lo..hi: an unbroken run of numbers holds hi - lo + 1. */
       total: db
         .select({ total: sql<number>`coalesce(${hi} - ${lo} + 1, 0)`.mapWith(Number) })
         .from(sql`(select 1) as one`)
         .prepare("activity_total"),
-      /** With a kind: counted up to FILTERED_COUNT_CAP + 1 entries. */
-      cappedTotal: db
-        .select({ total: sql<number>`count(*)`.mapWith(Number) })
-        .from(db.select({ one: sql`1`.as("one") }).from(activityLog).where(and(inPeriod, ofKind)).limit(FILTERED_COUNT_CAP + 1).as("capped"))
-        .prepare("activity_total_capped"),
+      kindPage: db
+        .select(columns)
+        .from(activityLog)
+        .where(and(eq(activityLog.instanceId, instanceId), sql`${activityLog.kind} = ${kind}`, sql`${activityLog.kindSeq} >= ${kindLo}`, sql`${activityLog.kindSeq} <= ${kindHi} - ${back}`))
+        .orderBy(desc(activityLog.kindSeq))
+        .limit(limit)
+        .prepare("activity_kind_page"),
+      kindTotal: db
+        .select({ total: sql<number>`coalesce(${kindHi} - ${kindLo} + 1, 0)`.mapWith(Number) })
+        .from(sql`(select 1) as one`)
+        .prepare("activity_kind_total"),
     };
   });
 }
 
 /**
- * One page of the instance's log, newest first. Without a kind the total is
- * exact (the length of the range lo..hi); with one it is counted up to
- * FILTERED_COUNT_CAP. Count and page run side by side (two pool connections):
- * one round trip of latency.
+ * One page of the instance's log, newest first, with its exact total, in
+ * constant time at any depth and with any filter. Count and page run side by
+ * side (two pool connections): one round trip of latency.
  */
 export async function listActivity(instanceId: number | null, { page, perPage }: Pagination, filters: ActivityFilters = {}) {
   if (instanceId === null) return listEveryTenant({ page, perPage });
   const q = activityQueries(await getDb());
-  const offset = (page - 1) * perPage;
-  const actions = filters.kind ? actionsOfKind(filters.kind).join(",") : null;
-  const params = { instanceId, from: filters.from ?? null, to: filters.to ?? null, actions };
-  const [counted, rows] = await Promise.all([
-    (actions ? q.cappedTotal : q.total).execute(params).then(([row]) => row?.total ?? 0),
-    q.page.execute({ ...params, limit: perPage, back: actions ? 0 : offset, skip: actions ? offset : 0 }) as Promise<ActivityRow[]>,
+  const params = { instanceId, from: filters.from ?? null, to: filters.to ?? null, kind: filters.kind ?? null };
+  const [total, rows] = await Promise.all([
+    (filters.kind ? q.kindTotal : q.total).execute(params).then(([row]) => row?.total ?? 0),
+    (filters.kind ? q.kindPage : q.page).execute({ ...params, limit: perPage, back: (page - 1) * perPage }) as Promise<ActivityRow[]>,
   ]);
   const filtered = Boolean(filters.kind || filters.from || filters.to);
-  const totalCapped = actions !== null && counted > FILTERED_COUNT_CAP;
-  const total = totalCapped ? FILTERED_COUNT_CAP : counted;
   return {
     logs: rows.map((row) => ({
       id: row.id,
@@ -112,7 +120,8 @@ export async function listActivity(instanceId: number | null, { page, perPage }:
       action_label: actionLabel(row.action),
       created_at: apiTimestamp(row.createdAt),
     })),
-    meta: filtered ? { ...paginationMeta(page, perPage, total), total_capped: totalCapped } : paginationMeta(page, perPage, total),
+    /** `total_capped` (filtered pages) stays in the answer for its readers; per instance the total is always exact. */
+    meta: filtered ? { ...paginationMeta(page, perPage, total), total_capped: false } : paginationMeta(page, perPage, total),
   };
 }
 

@@ -31,7 +31,7 @@ async function seedEntries(entries: { action: string; at: string }[]) {
 }
 
 describe("activity kinds", () => {
-  it("put every catalog code in exactly one kind", () => {
+  it("put every catalog code in exactly one kind; unknown areas in none", () => {
     const all = ACTIVITY_KIND_KEYS.flatMap((kind) => actionsOfKind(kind));
     expect(all.sort()).toEqual(Object.keys(ACTIVITY_ACTIONS).sort());
     expect(actionKind("manage.login")).toBe("anmeldung");
@@ -40,11 +40,13 @@ describe("activity kinds", () => {
     expect(actionKind("domain.portal.set")).toBe("domains");
     expect(actionKind("billing.run_started" as ActivityAction)).toBe("rechnungen");
     expect(actionKind("instance.suspended")).toBe("verwaltung");
+    expect(actionKind("test.unknown")).toBeNull();
+    expect(actionKind("nodot")).toBeNull();
   });
 });
 
 describe("GET /api/manage/activity-log filters", () => {
-  it("filters by kind and counts exactly below the cap", async () => {
+  it("filters by kind and counts exactly", async () => {
     const token = await tokenFor("admin@firma.de");
     await seedEntries([
       { action: "manage.login", at: "2026-03-01T10:00:00Z" },
@@ -79,16 +81,20 @@ describe("GET /api/manage/activity-log filters", () => {
     expect(onlyFrom.json.logs.map((l: { action: string }) => l.action)).toEqual(["server.power_off"]);
   });
 
-  it("caps the filtered count and still pages", async () => {
+  it("counts a kind exactly beyond the old cap of 10,000 and pages to its last entry", async () => {
     const db = database.db();
     const instanceId = await acmeId();
     await db.delete(activityLog).where(eq(activityLog.instanceId, instanceId));
-    const rows = Array.from({ length: 10_005 }, (_, i) => ({ instanceId, action: "server.reboot", description: `R ${i}` }));
+    const rows = Array.from({ length: 10_005 }, (_, i) => ({ instanceId, action: i % 2 ? "server.reboot" : "invoice.issued", description: `R ${i}` }));
     for (let i = 0; i < rows.length; i += 2000) await db.insert(activityLog).values(rows.slice(i, i + 2000));
     const token = await tokenFor("admin@firma.de");
     const res = await call(activity, "GET", "/api/manage/activity-log?kind=server&per_page=100&page=2", { token });
-    expect(res.json.meta).toMatchObject({ total: 10_000, total_capped: true, last_page: 100, current_page: 2 });
+    expect(res.json.meta).toMatchObject({ total: 5_002, total_capped: false, last_page: 51, current_page: 2 });
     expect(res.json.logs).toHaveLength(100);
+    const last = await call(activity, "GET", "/api/manage/activity-log?kind=rechnungen&per_page=100&page=51", { token });
+    expect(last.json.meta).toMatchObject({ total: 5_003, last_page: 51 });
+    // The oldest three invoice entries: rows 4, 2 and 0.
+    expect(last.json.logs.map((l: { description: string }) => l.description)).toEqual(["R 4", "R 2", "R 0"]);
     const unfiltered = await call(activity, "GET", "/api/manage/activity-log?per_page=100", { token });
     expect(unfiltered.json.meta.total).toBe(10_005 + 1); // + this login
   }, 60_000);

@@ -1,6 +1,7 @@
 /**
  * Pages of the activity log by number, as ranges of the per-instance `seq`
- * (migration 0019): every page, with and without filters, must equal the plain
+ * (migration 0019) and, with a kind filter, of the per-(instance, kind)
+ * `kind_seq` (migration 0027): every page, with and without filters, must equal the plain
  * OFFSET query on the same rows — on random logs that were written, partly
  * rolled back, shortened by retention and anonymised, and while two other
  * processes write the same instance's log (PostgreSQL; on PGlite two writers
@@ -15,7 +16,7 @@ import { describe, expect, it } from "vitest";
 import { activityLog, instances } from "@/db/schema";
 import { resultRows } from "@/db/types";
 import { ACTIVITY_KIND_KEYS, anonymousActor, listActivity, recordActivity, type ActivityAction, type ActivityFilters, type ActivityKind } from "@/lib/activity";
-import { ACTIVITY_ACTIONS, actionsOfKind } from "@/lib/activity/actions";
+import { ACTIVITY_ACTIONS, actionKind, actionsOfKind } from "@/lib/activity/actions";
 import { anonymiseOldIps } from "@/lib/jobs/housekeeping";
 import { useTestDatabase, usingPostgres } from "../helpers/db";
 
@@ -63,6 +64,32 @@ async function expectUnbrokenRun(instanceId: number) {
   expect(times[0].ordered ?? true).not.toBe(false);
   const [kept] = resultRows<{ n: number }>(await db.execute(sql`select coalesce((select n from activity_counts where instance_id = ${instanceId}), 0)::int as n`));
   expect(Number(kept.n)).toBe(seqs.length);
+  await expectUnbrokenKindRuns(instanceId);
+}
+
+/**
+ * Per kind the same (migration 0027): `kind` is the action's kind, `kind_seq` an unbroken run in
+ * `seq` order, its count and last number kept in activity_kind_counts.
+ */
+async function expectUnbrokenKindRuns(instanceId: number) {
+  const db = database.db();
+  const rows = resultRows<{ action: string; kind: string | null; kind_seq: number | null }>(
+    await db.execute(sql`select action, kind, kind_seq from activity_log where instance_id = ${instanceId} order by seq`),
+  );
+  const byKind = new Map<string, number[]>();
+  for (const row of rows) {
+    expect(row.kind, row.action).toBe(actionKind(row.action));
+    expect(row.kind_seq === null, row.action).toBe(row.kind === null);
+    if (row.kind) byKind.set(row.kind, [...(byKind.get(row.kind) ?? []), Number(row.kind_seq)]);
+  }
+  const kept = resultRows<{ kind: string; n: number; last_seq: number }>(await db.execute(sql`select kind, n, last_seq from activity_kind_counts where instance_id = ${instanceId}`));
+  for (const [kind, numbers] of byKind) {
+    expect(numbers, kind).toEqual(Array.from({ length: numbers.length }, (_, i) => numbers[0] + i));
+    const counter = kept.find((k) => k.kind === kind);
+    expect(Number(counter?.n), kind).toBe(numbers.length);
+    expect(Number(counter?.last_seq), kind).toBe(numbers.at(-1));
+  }
+  for (const counter of kept) if (!byKind.has(counter.kind)) expect(Number(counter.n), counter.kind).toBe(0);
 }
 
 /** Catalog codes and one the catalog does not know (old entries): it belongs to no kind. */
@@ -82,15 +109,21 @@ const filterArb = fc
   .record({ kind: fc.option(fc.constantFrom(...ACTIVITY_KIND_KEYS), { nil: undefined }), from: fc.option(dayArb, { nil: undefined }), to: fc.option(dayArb, { nil: undefined }) })
   .map((f) => (f.from && f.to && f.from > f.to ? { ...f, from: f.to, to: f.from } : f) as ActivityFilters);
 const readArb = fc.record({ page: fc.integer({ min: 1, max: 30 }), perPage: fc.integer({ min: 1, max: 12 }), filters: filterArb });
+/** Kind-filtered reads (with or without a period) deep into the log. */
+const kindReadArb = fc.record({
+  page: fc.integer({ min: 1, max: 40 }),
+  perPage: fc.integer({ min: 1, max: 5 }),
+  filters: fc.tuple(fc.constantFrom(...ACTIVITY_KIND_KEYS), filterArb).map(([kind, f]) => ({ ...f, kind }) as ActivityFilters),
+});
 
 class Rollback extends Error {}
 
 describe("activity pages as ranges of seq", () => {
-  it("equal the plain OFFSET query on random logs (inserts, rolled-back commands, retention, IP anonymisation)", async () => {
+  it("equal the plain OFFSET query on random logs, with and without kind and period (inserts, rolled-back commands, retention, IP anonymisation)", async () => {
     const db = database.db();
     const [first, second] = await instanceIds();
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.record({ second: fc.boolean(), op: opArb }), { minLength: 1, maxLength: 10 }), fc.array(readArb, { minLength: 4, maxLength: 8 }), async (ops, reads) => {
+      fc.asyncProperty(fc.array(fc.record({ second: fc.boolean(), op: opArb }), { minLength: 1, maxLength: 10 }), fc.array(fc.oneof(readArb, kindReadArb), { minLength: 6, maxLength: 12 }), async (ops, reads) => {
         await db.delete(activityLog).where(sql`${activityLog.instanceId} in (${first}, ${second})`);
         for (const { second: onSecond, op } of ops) {
           const instanceId = onSecond ? second : first;
@@ -119,6 +152,11 @@ describe("activity pages as ranges of seq", () => {
           const { meta } = await listActivity(instanceId, { page: 1, perPage: 7 });
           await expectSameAsOffset(instanceId, meta.last_page, 7, {}, "created");
           await expectSameAsOffset(instanceId, meta.last_page + 1, 7, {}, "created");
+          // And of every kind: its last page, the one after it, and a page in the middle.
+          for (const kind of ACTIVITY_KIND_KEYS) {
+            const ofKind = (await listActivity(instanceId, { page: 1, perPage: 3 }, { kind })).meta;
+            for (const page of new Set([ofKind.last_page, ofKind.last_page + 1, Math.ceil(ofKind.last_page / 2)])) await expectSameAsOffset(instanceId, page, 3, { kind }, "created");
+          }
         }
       }),
       { numRuns: 20, seed: 20261204 },
@@ -165,6 +203,9 @@ describe("activity pages as ranges of seq", () => {
     await refused(db.execute(sql`update activity_log set seq = seq + 100 where instance_id = ${first}`), /unveränderlich/);
     await refused(db.execute(sql`update activity_log set created_at = created_at - interval '1 day' where instance_id = ${first}`), /unveränderlich/);
     await refused(db.execute(sql`update activity_log set instance_id = null where instance_id = ${first}`), /unveränderlich/);
+    await refused(db.execute(sql`update activity_log set kind_seq = kind_seq + 100 where instance_id = ${first}`), /unveränderlich/);
+    await refused(db.execute(sql`update activity_log set kind = 'konto' where instance_id = ${first}`), /unveränderlich/);
+    await refused(db.execute(sql`update activity_log set action = 'manage.login' where instance_id = ${first}`), /unveränderlich/);
     await db.execute(sql`update activity_log set ip = anonymise_ip(ip) where instance_id = ${first}`);
     await db.execute(sql`delete from activity_log where instance_id = ${first} and seq <= ${seqs[1]}`);
     const page = await listActivity(first, { page: 2, perPage: 3 });
@@ -195,7 +236,7 @@ describe(`activity pages while two ${usingPostgres ? "processes" : "writers (PGl
             const entries = 1 + ((t * seed) % 3);
             await db
               .transaction(async (tx) => {
-                for (let e = 0; e < entries; e++) await recordActivity(tx, anonymousActor("203.0.113.9"), { instanceId, action: "server.reboot" });
+                for (let e = 0; e < entries; e++) await recordActivity(tx, anonymousActor("203.0.113.9"), { instanceId, action: (t + e) % 2 ? "server.reboot" : "manage.login" });
                 if ((t + seed) % 5 === 0) throw new Rollback();
               })
               .then(() => (committed += entries))
@@ -215,6 +256,16 @@ describe(`activity pages while two ${usingPostgres ? "processes" : "writers (PGl
         await db.execute(sql`select seq from activity_log where id in (${sql.join([0, ...page.logs.map((l) => l.id)].map((id) => sql`${id}`), sql`, `)}) order by seq desc`),
       ).map((r) => Number(r.seq));
       for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBe(seqs[i - 1] - 1);
+      // A kind's page: consecutive kind numbers of that kind, newest first.
+      const kind = reads % 2 ? "anmeldung" : "server";
+      const kindPage = await listActivity(instanceId, { page: 1 + (reads % 4), perPage: 4 }, { kind });
+      const kindSeqs = resultRows<{ kind_seq: number; kind: string }>(
+        await db.execute(sql`select kind_seq, kind from activity_log where id in (${sql.join([0, ...kindPage.logs.map((l) => l.id)].map((id) => sql`${id}`), sql`, `)}) order by kind_seq desc`),
+      );
+      for (let i = 0; i < kindSeqs.length; i++) {
+        expect(kindSeqs[i].kind).toBe(kind);
+        if (i > 0) expect(Number(kindSeqs[i].kind_seq)).toBe(Number(kindSeqs[i - 1].kind_seq) - 1);
+      }
       reads++;
     }
     const committed = (await done).reduce((a, b) => a + b, 0);
@@ -223,7 +274,11 @@ describe(`activity pages while two ${usingPostgres ? "processes" : "writers (PGl
     const { meta } = await listActivity(instanceId, { page: 1, perPage: 10 });
     expect(meta.total).toBe(committed);
     for (let page = 1; page <= meta.last_page + 1; page++) await expectSameAsOffset(instanceId, page, 10, {}, "seq");
-    for (const kind of ["anmeldung", "server"] as ActivityKind[]) await expectSameAsOffset(instanceId, 2, 7, { kind }, "seq");
+    for (const kind of ["anmeldung", "server"] as ActivityKind[]) {
+      const ofKind = (await listActivity(instanceId, { page: 1, perPage: 7 }, { kind })).meta;
+      expect(ofKind.total).toBeGreaterThan(0);
+      for (let page = 1; page <= ofKind.last_page + 1; page++) await expectSameAsOffset(instanceId, page, 7, { kind }, "seq");
+    }
     expect(reads).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -9,7 +9,7 @@
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIG_TABLES, GROWING_TABLES, HOT_QUERIES, inlineParams, readsGrowingTable, summarizePlan, type PlanContext } from "@/bench/http/plans";
+import { BENCH_KIND, BIG_TABLES, GROWING_TABLES, HOT_QUERIES, inlineParams, readsGrowingTable, summarizePlan, type PlanContext } from "@/bench/http/plans";
 import { seedScale, SMALL_SCALE } from "@/bench/http/scale";
 import { useTestDatabase } from "@/tests/helpers/db";
 
@@ -21,7 +21,8 @@ let context: PlanContext;
 
 const CONTEXT_SQL = `select i.id as instance_id, u.id as user_id,
   (select max(inv.id) from invoices inv where inv.instance_id = i.id and inv.issued_at is not null) as invoice_id,
-  (select count(*) from activity_log a where a.instance_id = i.id) as activity_rows
+  (select count(*) from activity_log a where a.instance_id = i.id) as activity_rows,
+  (select count(*) from activity_log a where a.instance_id = i.id and a.kind = '${BENCH_KIND}') as kind_rows
   from instances i join users u on u.instance_id = i.id where i.name = 'acme' and u.email = 'admin@firma.de'`;
 
 function toContext(row: Record<string, unknown>): PlanContext {
@@ -30,6 +31,7 @@ function toContext(row: Record<string, unknown>): PlanContext {
     userId: String(row.user_id),
     invoiceId: Number(row.invoice_id),
     activityRows: Number(row.activity_rows),
+    kindRows: Number(row.kind_rows),
     tokenHash: "0".repeat(64),
     today: new Date().toISOString().slice(0, 10),
   };
