@@ -15,11 +15,21 @@ export function PaymentDue({ payment }: { payment: PaymentInfo }) {
       <h2 id="payment-due-title" className="text-lg font-semibold text-slate-900">
         Offene Rechnungen bezahlen
       </h2>
-      <p className="mt-1 text-sm text-slate-600">
-        {payment.lifted_on_payment
-          ? "Sobald alle überfälligen Rechnungen bezahlt sind, wird die Sperre automatisch aufgehoben."
-          : "Die Sperre hat der Support gesetzt; er hebt sie auch wieder auf. Bitte begleichen Sie die offenen Rechnungen und wenden Sie sich an den Support."}
-      </p>
+      {payment.lifted_on_payment ? (
+        <div className="mt-1 space-y-1 text-sm text-slate-600" data-testid="reactivation-explained">
+          <p>
+            <strong className="font-medium text-slate-800">So wird die Sperre aufgehoben:</strong> Überweisen Sie den Betrag mit dem Verwendungszweck unten.
+            Sobald Ihre Zahlung bei uns verbucht ist – automatisch beim Einlesen unseres Kontoauszugs oder von unserem Team von Hand – und keine Rechnung mehr
+            überfällig ist, hebt das Portal die Sperre automatisch auf. Sie erhalten dann eine E-Mail, und Server, Domains und Rechnungen sind sofort wieder
+            verfügbar.
+          </p>
+          <p>Sie müssen sich dafür nicht beim Support melden. Der Verwendungszweck hilft, Ihre Zahlung ohne Rückfrage zuzuordnen.</p>
+        </div>
+      ) : (
+        <p className="mt-1 text-sm text-slate-600">
+          Die Sperre hat der Support gesetzt; er hebt sie auch wieder auf. Bitte begleichen Sie die offenen Rechnungen und wenden Sie sich an den Support.
+        </p>
+      )}
       <table className="mt-4 min-w-full text-sm">
         <thead>
           <tr className="text-left text-slate-500">
@@ -31,7 +41,20 @@ export function PaymentDue({ payment }: { payment: PaymentInfo }) {
         <tbody>
           {payment.open_invoices.map((i) => (
             <tr key={i.number} className="border-t border-slate-100">
-              <td className="py-2 pr-4 font-medium">{i.number}</td>
+              <td className="py-2 pr-4">
+                <span className="font-medium">{i.number}</span>
+                {i.pdf_download && (
+                  <a
+                    href={i.pdf_download.url}
+                    download
+                    className="block text-brand-700 underline"
+                    aria-label={`Rechnung ${i.number} als PDF herunterladen`}
+                    data-testid="invoice-pdf-link"
+                  >
+                    PDF herunterladen
+                  </a>
+                )}
+              </td>
               <td className={`py-2 pr-4 ${i.overdue ? "text-red-700" : ""}`}>
                 {formatDate(i.due_date)}
                 {i.overdue ? " (überfällig)" : ""}
@@ -70,9 +93,9 @@ export function PaymentDue({ payment }: { payment: PaymentInfo }) {
   );
 }
 
-/** For pages other than the overview: loads /status and shows what to pay. */
+/** For pages other than the overview: loads /status and shows what to pay (reloaded each minute: the PDF links last 15 minutes). */
 export function SuspendedPayment() {
-  const query = useQuery({ queryKey: ["status"], queryFn: () => apiFetch<StatusResponse>("/api/manage/status") });
+  const query = useQuery({ queryKey: ["status"], queryFn: () => apiFetch<StatusResponse>("/api/manage/status"), refetchInterval: 60_000 });
   const payment = query.data?.payment;
   return payment ? (
     <div className="mt-6">
