@@ -41,20 +41,7 @@ export function PaymentDue({ payment }: { payment: PaymentInfo }) {
         <tbody>
           {payment.open_invoices.map((i) => (
             <tr key={i.number} className="border-t border-slate-100">
-              <td className="py-2 pr-4">
-                <span className="font-medium">{i.number}</span>
-                {i.pdf_download && (
-                  <a
-                    href={i.pdf_download.url}
-                    download
-                    className="block text-brand-700 underline"
-                    aria-label={`Rechnung ${i.number} als PDF herunterladen`}
-                    data-testid="invoice-pdf-link"
-                  >
-                    PDF herunterladen
-                  </a>
-                )}
-              </td>
+              <td className="py-2 pr-4 font-medium">{i.number}</td>
               <td className={`py-2 pr-4 ${i.overdue ? "text-red-700" : ""}`}>
                 {formatDate(i.due_date)}
                 {i.overdue ? " (überfällig)" : ""}
@@ -74,6 +61,21 @@ export function PaymentDue({ payment }: { payment: PaymentInfo }) {
           </tr>
         </tfoot>
       </table>
+      {payment.open_invoices.some((i) => i.pdf_download) && (
+        <ul className="mt-3 space-y-1 text-sm" aria-label="Rechnungen als PDF" data-testid="invoice-pdfs">
+          {payment.open_invoices.map((i) =>
+            i.pdf_download ? (
+              <li key={i.number} className="flex flex-wrap items-baseline gap-x-2">
+                <span className="text-slate-600">{i.number}:</span>
+                <a href={i.pdf_download.url} download className="font-medium text-brand-700 underline" aria-label={`PDF herunterladen: Rechnung ${i.number}`}>
+                  PDF herunterladen
+                </a>
+              </li>
+            ) : null,
+          )}
+          <li className="text-xs text-slate-500">Die Links gelten 15 Minuten; die Seite erneuert sie von selbst.</li>
+        </ul>
+      )}
       {payment.bank_details && (
         <dl className="mt-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm" data-testid="bank-details">
           <dt className="text-slate-500">Kontoinhaber</dt>
