@@ -9,7 +9,7 @@ export function printDemoLogins(appUrl = process.env.APP_URL ?? "http://localhos
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const handle = await getDbHandle();
-  await seedDemoData(handle.db, { mspDomain: process.env.MSP_DOMAIN, archiveInvoices: true });
+  await seedDemoData(handle.db, { mspDomain: process.env.MSP_DOMAIN, archiveInvoices: true, dunningStages: true });
   console.log(`Demo-Daten angelegt (${handle.kind === "pglite" ? "eingebettete PGlite-Datenbank" : "PostgreSQL"}).`);
   printDemoLogins();
   await closeDb();

@@ -7,6 +7,7 @@ import { calculateInvoice, type InvoiceItemInput } from "@/lib/invoices/calc";
 import { currentIssuer } from "@/lib/invoices/issuer-config";
 import { allocateInvoiceNumber } from "@/lib/invoices/numbering";
 import { archivedPdf } from "@/lib/invoices/pdf-archive";
+import { DUNNING_STAGE_CUSTOMERS, seededInvoiceDate } from "./seed-dunning";
 
 const MONTHS = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"];
 
@@ -58,6 +59,26 @@ const PROFILES: Record<string, Omit<typeof instanceBillingProfiles.$inferInsert,
   },
 };
 
+/** The customers in each dunning stage (seeded only with the option `dunningStages`): domestic companies, Factur-X. */
+const STAGE_PROFILES: Record<string, Omit<typeof instanceBillingProfiles.$inferInsert, "instanceId">> = Object.fromEntries(
+  DUNNING_STAGE_CUSTOMERS.map((c, i) => [
+    c.name,
+    {
+      legalName: c.companyName,
+      contactName: c.user.name,
+      street: `Marktplatz ${i + 2}`,
+      postCode: `2${i}095`,
+      city: ["Hamburg", "Kiel", "Lüneburg", "Lübeck"][i]!,
+      countryCode: "DE",
+      customerNumber: `K-20${i + 1}0`,
+      invoiceEmails: [c.user.email],
+      einvoiceFormat: "facturx" as const,
+      vatTreatment: "domestic" as const,
+    },
+  ]),
+);
+Object.assign(PROFILES, STAGE_PROFILES);
+
 /**
  * Monthly licences at the tier price. Tier prices are net prices (plus VAT where the
  * customer's VAT treatment says so), exactly as the billing run charges them.
@@ -66,7 +87,8 @@ const LICENCE = {
   acme: { net: 4900, tier: "Standard" },
   bergmann: { net: 9900, tier: "Professional" },
   nordlicht: { net: 2900, tier: "Starter" },
-} as const;
+  ...Object.fromEntries(DUNNING_STAGE_CUSTOMERS.map((c) => [c.name, c.tier === "starter" ? { net: 2900, tier: "Starter" } : { net: 4900, tier: "Standard" }])),
+} as Record<string, { net: number; tier: string }>;
 
 type SeedInvoice = {
   instance: keyof typeof PROFILES;
@@ -142,6 +164,12 @@ function demoInvoices(today: string): SeedInvoice[] {
   // nordlicht (suspended for unpaid invoices): two overdue.
   list.push(licence("nordlicht", monthStart(today, -3), addDays(today, -75), false));
   list.push(licence("nordlicht", monthStart(today, -2), addDays(today, -45), false));
+  // The customers in each dunning stage (only when seeded): one overdue licence each, as old as its stage; the month before paid.
+  for (const c of DUNNING_STAGE_CUSTOMERS) {
+    const invoiceDate = seededInvoiceDate(c.stage, today);
+    list.push(licence(c.name, monthStart(invoiceDate, -1), monthStart(invoiceDate, -1), true));
+    list.push(licence(c.name, monthStart(invoiceDate, 0), invoiceDate, false));
+  }
   return list;
 }
 

@@ -8,6 +8,7 @@ import { BUILT_IN_ROLES } from "@/lib/permissions";
 import { actorColumns, systemActor } from "@/lib/activity/actor";
 import { seedAdmin } from "./seed-admin";
 import { seedInvoices } from "./seed-invoices";
+import { DUNNING_STAGE_CUSTOMERS, seedDunningHistory } from "./seed-dunning";
 import { billingClock } from "@/lib/billing/clock";
 
 export const DEMO_PASSWORD = "demo-passwort";
@@ -18,6 +19,7 @@ export const DEMO_LOGINS = [
   { email: "admin@firma.de", role: "Kunden-Admin der Instanz acme (Acme Corp)" },
   { email: "it@bergmann-logistik.de", role: "Kunden-Admin der Instanz bergmann (Bergmann Logistik GmbH)" },
   { email: "info@nordlicht-design.de", role: "Kunden-Admin der gesperrten Instanz nordlicht" },
+  { email: "buchhaltung@sonnental-reisen.de", role: "Kunden-Admin von sonnental, vom Mahnwesen gesperrt (Demo)" },
 ] as const;
 
 const TIERS = [
@@ -77,6 +79,17 @@ const INSTANCES: DemoInstance[] = [
   },
 ];
 
+/** The customers in each dunning stage (option `dunningStages`): no server yet, billed monthly, one overdue licence each. */
+const DUNNING_STAGE_INSTANCES: DemoInstance[] = DUNNING_STAGE_CUSTOMERS.map((c) => ({
+  name: c.name,
+  companyName: c.companyName,
+  tier: c.tier,
+  status: "online",
+  server: null,
+  billing: { status: "active", trialEndsAt: null, paidUntil: null },
+  user: c.user,
+}));
+
 export type SeedOptions = {
   mspDomain?: string;
   /**
@@ -86,6 +99,12 @@ export type SeedOptions = {
   now?: Date;
   /** Render and archive the issued demo invoices' files now (the demo and `npm run seed`); tests archive on first download. */
   archiveInvoices?: boolean;
+  /**
+   * Four more customers, one in each dunning stage (reminder, 1st and 2nd dunning, suspended by dunning), with their
+   * history on the seed's clock (db/seed-dunning.ts). On for the demo, `npm run seed` and the browser tests' stack;
+   * off for vitest, whose tests count the three base customers and their invoices.
+   */
+  dunningStages?: boolean;
 };
 
 /** Idempotent demo data: running it twice changes nothing the first run wrote. */
@@ -104,7 +123,7 @@ export async function seedDemoData(db: Db, options: SeedOptions = {}) {
   await upsertUser(db, { email: "msp-admin@myit.center", name: "Sabine Krüger", instanceId: null, passwordHash }, "super_admin");
   await seedAdmin(db, passwordHash);
 
-  for (const demo of INSTANCES) {
+  for (const demo of options.dunningStages ? [...INSTANCES, ...DUNNING_STAGE_INSTANCES] : INSTANCES) {
     await db
       .insert(instances)
       .values({
@@ -135,6 +154,7 @@ export async function seedDemoData(db: Db, options: SeedOptions = {}) {
     if (usage) await db.insert(instanceUsage).values({ instanceId: instance.id, ...usage, reportedAt: now }).onConflictDoNothing();
   }
   await seedInvoices(db, todayIsoDate(now), { archive: options.archiveInvoices });
+  if (options.dunningStages) await seedDunningHistory(db, todayIsoDate(now));
 }
 
 async function upsertUser(

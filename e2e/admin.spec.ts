@@ -24,7 +24,8 @@ test("staff creates an instance, invites its admin, suspends and reactivates it;
   const staff = await staffPage(browser);
   await expect(staff.getByRole("heading", { name: "MSP-Übersicht" })).toBeVisible();
   await staff.getByRole("navigation", { name: "Hauptnavigation" }).getByRole("link", { name: "Instanzen" }).click();
-  await expect(staff.getByTestId("instance-row")).toHaveCount(3);
+  // The three base customers and one in each of the four dunning stages (seed option dunningStages).
+  await expect(staff.getByTestId("instance-row")).toHaveCount(7);
   await staff.getByRole("link", { name: "Neue Instanz" }).click();
   await staff.getByLabel("Instanzname").fill("acme");
   await staff.getByLabel("Firma").fill("Doppelt GmbH");

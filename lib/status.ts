@@ -31,7 +31,7 @@ function statusQueries(db: Db) {
 }
 
 /** GET /status: the instance's overview (seed section 3). */
-export async function instanceStatus(ctx: InstanceContext) {
+export async function instanceStatus(ctx: InstanceContext, options: { /** The caller may read invoices: the payment block carries PDF links. */ pdfLinks?: boolean } = {}) {
   const db = await getDb();
   const { instance, tier } = ctx;
   const q = statusQueries(db);
@@ -94,7 +94,7 @@ export async function instanceStatus(ctx: InstanceContext) {
     limits,
     /** What the instance reports it manages, against `limits` (warning from 80 %, exceeded from 100 %). */
     usage: presentUsage(usageRow, limits),
-    /** Suspended instances only: open invoices, amount due, bank details and GiroCode, so the customer can pay (lib/dunning). */
-    payment: instance.suspended ? await paymentInfo(instance.id) : null,
+    /** Suspended instances only: open invoices (with signed PDF links), amount due, bank details and GiroCode, so the customer can pay (lib/dunning). */
+    payment: instance.suspended ? await paymentInfo(instance.id, { pdfLinks: options.pdfLinks }) : null,
   };
 }

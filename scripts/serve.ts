@@ -105,7 +105,8 @@ async function main() {
   if (prod) childEnv.DEV_TOOLS ??= "true";
   if (process.argv.includes("--fresh")) await wipeDatabase();
   const handle = await getDbHandle();
-  await seedDemoData(handle.db, { mspDomain: env.MSP_DOMAIN, archiveInvoices: true });
+  // The demo and the browser tests start with a customer in each dunning stage.
+  await seedDemoData(handle.db, { mspDomain: env.MSP_DOMAIN, archiveInvoices: true, dunningStages: true });
 
   const { exitOnSignals, startPortalServer } = await import("./server");
   const portal = await startPortalServer({ dev: !prod, port });

@@ -15,11 +15,21 @@ export function PaymentDue({ payment }: { payment: PaymentInfo }) {
       <h2 id="payment-due-title" className="text-lg font-semibold text-slate-900">
         Offene Rechnungen bezahlen
       </h2>
-      <p className="mt-1 text-sm text-slate-600">
-        {payment.lifted_on_payment
-          ? "Sobald alle überfälligen Rechnungen bezahlt sind, wird die Sperre automatisch aufgehoben."
-          : "Die Sperre hat der Support gesetzt; er hebt sie auch wieder auf. Bitte begleichen Sie die offenen Rechnungen und wenden Sie sich an den Support."}
-      </p>
+      {payment.lifted_on_payment ? (
+        <div className="mt-1 space-y-1 text-sm text-slate-600" data-testid="reactivation-explained">
+          <p>
+            <strong className="font-medium text-slate-800">So wird die Sperre aufgehoben:</strong> Überweisen Sie den Betrag mit dem Verwendungszweck unten.
+            Sobald Ihre Zahlung bei uns verbucht ist – automatisch beim Einlesen unseres Kontoauszugs oder von unserem Team von Hand – und keine Rechnung mehr
+            überfällig ist, hebt das Portal die Sperre automatisch auf. Sie erhalten dann eine E-Mail, und Server, Domains und Rechnungen sind sofort wieder
+            verfügbar.
+          </p>
+          <p>Sie müssen sich dafür nicht beim Support melden. Der Verwendungszweck hilft, Ihre Zahlung ohne Rückfrage zuzuordnen.</p>
+        </div>
+      ) : (
+        <p className="mt-1 text-sm text-slate-600">
+          Die Sperre hat der Support gesetzt; er hebt sie auch wieder auf. Bitte begleichen Sie die offenen Rechnungen und wenden Sie sich an den Support.
+        </p>
+      )}
       <table className="mt-4 min-w-full text-sm">
         <thead>
           <tr className="text-left text-slate-500">
@@ -51,6 +61,21 @@ export function PaymentDue({ payment }: { payment: PaymentInfo }) {
           </tr>
         </tfoot>
       </table>
+      {payment.open_invoices.some((i) => i.pdf_download) && (
+        <ul className="mt-3 space-y-1 text-sm" aria-label="Rechnungen als PDF" data-testid="invoice-pdfs">
+          {payment.open_invoices.map((i) =>
+            i.pdf_download ? (
+              <li key={i.number} className="flex flex-wrap items-baseline gap-x-2">
+                <span className="text-slate-600">{i.number}:</span>
+                <a href={i.pdf_download.url} download className="font-medium text-brand-700 underline" aria-label={`PDF herunterladen: Rechnung ${i.number}`}>
+                  PDF herunterladen
+                </a>
+              </li>
+            ) : null,
+          )}
+          <li className="text-xs text-slate-500">Die Links gelten 15 Minuten; die Seite erneuert sie von selbst.</li>
+        </ul>
+      )}
       {payment.bank_details && (
         <dl className="mt-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm" data-testid="bank-details">
           <dt className="text-slate-500">Kontoinhaber</dt>
@@ -70,9 +95,9 @@ export function PaymentDue({ payment }: { payment: PaymentInfo }) {
   );
 }
 
-/** For pages other than the overview: loads /status and shows what to pay. */
+/** For pages other than the overview: loads /status and shows what to pay (reloaded each minute: the PDF links last 15 minutes). */
 export function SuspendedPayment() {
-  const query = useQuery({ queryKey: ["status"], queryFn: () => apiFetch<StatusResponse>("/api/manage/status") });
+  const query = useQuery({ queryKey: ["status"], queryFn: () => apiFetch<StatusResponse>("/api/manage/status"), refetchInterval: 60_000 });
   const payment = query.data?.payment;
   return payment ? (
     <div className="mt-6">

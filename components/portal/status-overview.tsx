@@ -68,7 +68,7 @@ export function StatusOverview({ supportEmail }: { supportEmail: string }) {
                 <a href="#payment-due-title" className="font-medium text-brand-700 underline">
                   Offene Rechnungen bezahlen ({s.payment.amount_due_formatted})
                 </a>
-                <span className="block text-slate-600">Rechnungen, Bankverbindung, Verwendungszweck und GiroCode stehen direkt unten.</span>
+                <span className="block text-slate-600">Rechnungen als PDF, Bankverbindung, Verwendungszweck und GiroCode stehen direkt unten.</span>
               </li>
             )}
             <li>

@@ -2,7 +2,9 @@
  * What a suspended customer needs to pay (the `payment` part of /status):
  * every open invoice, the total, the MSP's bank details and the GiroCode
  * (EPC payload) for the total with the invoice numbers as reference, which
- * the CAMT import matches on.
+ * the CAMT import matches on. For callers allowed to read invoices, each open
+ * invoice carries a signed 15-minute link to its archived PDF (`pdf_download`,
+ * served outside the manage API, which a suspended instance cannot reach).
  */
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
@@ -13,6 +15,7 @@ import { giroCodePayload } from "@/lib/invoices/girocode";
 import { billingToday } from "@/lib/billing/clock";
 import { openInvoices } from "./invoices";
 import { letterReference } from "./letter";
+import { signedPdfLink } from "@/lib/invoices/pdf-link";
 
 function bankDetails() {
   try {
@@ -34,7 +37,7 @@ export async function suspendedByDunning(instanceId: number) {
   return Boolean(owned && owned.suspendedAt?.getTime() === owned.ownedAt.getTime());
 }
 
-export async function paymentInfo(instanceId: number) {
+export async function paymentInfo(instanceId: number, options: { pdfLinks?: boolean; now?: Date } = {}) {
   const today = billingToday();
   const [open, liftedOnPayment] = await Promise.all([openInvoices(await getDb(), { instanceId }), suspendedByDunning(instanceId)]);
   const amountDue = open.reduce((sum, o) => sum + o.openCents, 0);
@@ -54,6 +57,8 @@ export async function paymentInfo(instanceId: number) {
       amount_formatted: formatEuro(o.openCents),
       due_date: o.dueDate,
       overdue: o.dueDate !== null && o.dueDate < today,
+      /** Signed link to the archived PDF, valid 15 minutes (null without the permission invoice.read). */
+      pdf_download: options.pdfLinks ? signedPdfLink(o.id, options.now) : null,
     })),
     amount_due: centsToNumber(amountDue),
     amount_due_formatted: formatEuro(amountDue),

@@ -126,3 +126,9 @@ export async function getInvoicePdfForStaff(id: number) {
   const db = await getDb();
   return archivedPdf(await findRow(db, id));
 }
+
+/** GET /api/files/invoices/<id>.pdf: the issued invoice a signed link names (`pdf-link.ts`); its archived bytes. */
+export async function getInvoicePdfForLink(id: number) {
+  const db = await getDb();
+  return archivedPdf(await findRow(db, id));
+}

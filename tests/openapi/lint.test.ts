@@ -129,6 +129,8 @@ describe("security of the operations", () => {
     "POST /api/manage/auth/passkey-options",
     "POST /api/manage/auth/forgot-password",
     "POST /api/manage/auth/reset-password",
+    // No session: the signed, 15-minute link itself authorises (lib/invoices/pdf-link.ts).
+    "GET /api/files/invoices/{file}",
   ];
 
   it("marks exactly the public operations with security: [], the others with bearer (v1) or session (manage API)", () => {

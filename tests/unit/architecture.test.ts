@@ -47,7 +47,7 @@ function unitOf(file: string): string | null {
 }
 
 /** Door units: each one answers one audience (lib/README.md). `doors/kit` is the toolbox below them, not a door. */
-const DOORS = ["doors/manage", "doors/v1", "doors/pages"];
+const DOORS = ["doors/manage", "doors/v1", "doors/pages", "doors/files"];
 /** Units above the domains: doors, their kit, and the job door. */
 const ABOVE_DOMAINS = [...DOORS, "doors/kit", "jobs"];
 

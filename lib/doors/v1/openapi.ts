@@ -18,6 +18,7 @@ import { metricsQuery, serverMetricsResponse } from "@/lib/servers/metrics";
 import { uptimeResponse } from "@/lib/health/uptime";
 import { backupsBody, restoreBody, snapshotBody } from "@/lib/servers/backups";
 import * as s from "./schemas";
+import { filesPaths, statusPayment } from "./openapi-files";
 
 /**
  * The OpenAPI 3.1 document of API v1 and the manage API, generated from the
@@ -563,6 +564,7 @@ const manageStatus = z
       })
       .passthrough(),
     domains: z.object({}).passthrough(),
+    payment: statusPayment,
   })
   .passthrough()
   .meta({ id: "ManageStatus" });
@@ -1341,7 +1343,7 @@ function withOperationIds(paths: ZodOpenApiPathsObject): ZodOpenApiPathsObject {
 }
 
 /** The paths with their zod schemas (before conversion): tests validate live answers against them. */
-export const openApiPaths: ZodOpenApiPathsObject = withOperationIds({ ...v1Paths, ...publicPaths, ...managePaths, ...staffPaths });
+export const openApiPaths: ZodOpenApiPathsObject = withOperationIds({ ...v1Paths, ...publicPaths, ...managePaths, ...staffPaths, ...filesPaths });
 
 const TAGS: { name: string; description: string }[] = [
   { name: "v1 Anmeldung", description: "Anmelden, Code der Zwei-Faktor-Anmeldung bestätigen, Schlüssel erneuern, abmelden" },
@@ -1353,6 +1355,7 @@ const TAGS: { name: string; description: string }[] = [
   { name: "v1 Webhooks", description: "Ereignisse an eigene Server (Standard Webhooks, signiert): Endpunkte anlegen, Secret erneuern, Testereignis, Zustellprotokoll" },
   { name: "v1 Rechnungen", description: "Rechnungen des Tenants als JSON, PDF-Daten und E-Rechnung" },
   { name: "Manage-API", description: "Die Schnittstelle, die auch das Kundenportal verwendet: Anmeldung mit POST /api/manage/auth/login, danach der Sitzungsschlüssel im Kopf Authorization: Bearer …; bei gesperrter Instanz nur /auth/* und /status" },
+  { name: "Dateien", description: "Downloads über signierte, kurzlebige Links ohne Sitzung (Rechnungs-PDFs für gesperrte Instanzen)" },
   { name: T.dashboard, description: "Kennzahlen für MSP-Mitarbeiter" },
   { name: T.instances, description: "Instanzen anlegen, ändern, sperren, Server verknüpfen und steuern, Ansicht als Kunde" },
   { name: T.users, description: "Benutzer einladen, Rollen setzen, aktivieren/deaktivieren, 2FA zurücksetzen" },
