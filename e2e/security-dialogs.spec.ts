@@ -92,6 +92,10 @@ test("a session ended on another device says so on the login page, not 'abgelauf
   const other = await browser.newContext({ userAgent: FIREFOX, locale: "de-DE", timezoneId: "Europe/Berlin" });
   const laptop = await other.newPage();
   await login(laptop, email);
+  // The sign-in left its device cookie (lib/auth/device-cookies.ts): HttpOnly, SameSite=Lax, long-lived.
+  const device = (await other.cookies()).find((c) => c.name.startsWith("mp_device_"));
+  expect(device).toMatchObject({ httpOnly: true, sameSite: "Lax", path: "/" });
+  expect(device!.expires * 1000 - Date.now()).toBeGreaterThan(150 * 86400_000);
 
   await login(page, email);
   await page.goto("/konto/sitzungen");
@@ -112,5 +116,6 @@ test("a session ended on another device says so on the login page, not 'abgelauf
   await laptop.getByRole("button", { name: "Anmelden", exact: true }).click();
   await expect(laptop.getByRole("button", { name: "Abmelden" })).toBeVisible();
   await other.close();
+  await page.goto("/");
   await logout(page);
 });
