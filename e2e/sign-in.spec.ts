@@ -80,7 +80,7 @@ test("authenticator app: set up with a generated code, sign in with the app, the
   await page.getByRole("button", { name: "Wiederherstellungscode" }).click();
   await page.getByLabel("Wiederherstellungscode").fill(codes[0]);
   await page.getByRole("button", { name: "Code bestätigen" }).click();
-  await expect(page.getByText(/Der Code ist falsch/)).toBeVisible();
+  await expect(page.getByText(/Dieser Wiederherstellungscode wurde bereits verwendet/)).toBeVisible();
 
   // A fresh code signs in; switching the app off again needs the password (and leaves the account as other specs expect it).
   await page.getByLabel("Wiederherstellungscode").fill(codes[1]);

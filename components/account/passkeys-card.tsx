@@ -57,7 +57,10 @@ export function PasskeysCard() {
       : add.error instanceof Error
         ? add.error.name === "NotAllowedError"
           ? "Die Registrierung wurde abgebrochen."
-          : "Der Passkey konnte nicht angelegt werden."
+          : add.error.name === "InvalidStateError"
+            ? // The authenticator already holds a passkey of this account (excludeCredentials).
+              "Auf diesem Gerät ist bereits ein Passkey für Ihr Konto registriert."
+            : "Der Passkey konnte nicht angelegt werden."
         : null;
 
   if (codes) return <RecoveryCodesView codes={codes} onDone={() => setCodes(null)} />;
@@ -100,7 +103,14 @@ export function PasskeysCard() {
         }}
       >
         {addError && <Alert kind="error">{addError}</Alert>}
-        <Field label="Name des Passkeys" placeholder="z. B. Laptop" maxLength={80} value={name} onChange={(e) => setName(e.target.value)} />
+        <Field
+          label="Name des Passkeys"
+          placeholder="z. B. Laptop"
+          hint="Leer lassen: der Name des Geräts, z. B. „Chrome auf Linux“."
+          maxLength={80}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
         <Button type="submit" busy={add.isPending}>
           Passkey hinzufügen
         </Button>

@@ -52,7 +52,28 @@ function passkeyError(error: unknown) {
   return error instanceof Error && error.message ? error.message : "Die Anmeldung mit Passkey ist fehlgeschlagen.";
 }
 
-export function LoginForm({ expired, reset, next, firstVisit }: { expired: boolean; reset: boolean; next: string; firstVisit: boolean }) {
+/** Why the last session ended, when the login page knows (lib/auth/login-redirect.ts `endedSessionNotice`). */
+const ENDED_MESSAGES = {
+  ended_elsewhere: "Diese Sitzung wurde auf einem anderen Gerät beendet. Bitte melden Sie sich erneut an.",
+  password_change: "Das Passwort Ihres Kontos wurde geändert. Bitte melden Sie sich mit dem neuen Passwort an.",
+} as const;
+
+/** After a sign-in with a recovery code: the account page says how many are left and offers the app again. */
+export const AFTER_RECOVERY_CODE_PATH = "/konto?wiederherstellungscode=1";
+
+export function LoginForm({
+  expired,
+  ended = null,
+  reset,
+  next,
+  firstVisit,
+}: {
+  expired: boolean;
+  ended?: keyof typeof ENDED_MESSAGES | null;
+  reset: boolean;
+  next: string;
+  firstVisit: boolean;
+}) {
   // The sign-in fields are uncontrolled: what they show is sent, also text typed (or filled in by a
   // password manager) before the page was interactive. `email` keeps the address for the 2FA step's way back.
   const [email, setEmail] = useState("");
@@ -78,8 +99,8 @@ export function LoginForm({ expired, reset, next, firstVisit }: { expired: boole
     router.push(address ? `/passwort-vergessen?email=${encodeURIComponent(address)}` : "/passwort-vergessen");
   }
 
-  function done() {
-    window.location.href = next;
+  function done(usedRecoveryCode = false) {
+    window.location.href = usedRecoveryCode ? AFTER_RECOVERY_CODE_PATH : next;
   }
 
   function failed(result: { error?: string | null } | undefined) {
@@ -98,7 +119,7 @@ export function LoginForm({ expired, reset, next, firstVisit }: { expired: boole
     setBusy(true);
     setError(null);
     const result = await signIn("credentials", { challenge_token: challenge.token, code: trimmed, method, redirect: false });
-    if (result?.ok && !result.error) return done();
+    if (result?.ok && !result.error) return done(method === "recovery_code");
     setBusy(false);
     setCode("");
     const message = failed(result);
@@ -246,8 +267,12 @@ export function LoginForm({ expired, reset, next, firstVisit }: { expired: boole
   return (
     <form onSubmit={submit} noValidate className="space-y-5" aria-busy={leaving || undefined}>
       <h2 className="text-lg font-semibold">Anmelden</h2>
-      {expired && <Alert kind="info">Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.</Alert>}
-      {!expired && firstVisit && <Alert kind="info">Bitte melden Sie sich an, um fortzufahren.</Alert>}
+      {ended ? (
+        <Alert kind="info">{ENDED_MESSAGES[ended]}</Alert>
+      ) : (
+        expired && <Alert kind="info">Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.</Alert>
+      )}
+      {!expired && !ended && firstVisit && <Alert kind="info">Bitte melden Sie sich an, um fortzufahren.</Alert>}
       {reset && <Alert kind="success">Ihr Passwort wurde geändert. Bitte melden Sie sich mit dem neuen Passwort an.</Alert>}
       {error && <Alert kind="error">{error}</Alert>}
       <fieldset disabled={leaving} className="space-y-5">

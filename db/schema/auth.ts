@@ -8,6 +8,13 @@ import { users } from "./users";
  * Every secret is stored only as a hash.
  */
 
+/**
+ * Why a session or token family ended: its own logout, "Überall abmelden",
+ * ended from another device (`ended_elsewhere`), a password change, reuse of a
+ * spent refresh token (families), the account deactivated by an admin.
+ */
+export const SESSION_REVOKE_REASONS = ["logout", "logout_all", "ended_elsewhere", "password_change", "deactivated"] as const;
+
 /** Login sessions (manage API bearer tokens and browser sessions). Only the token's hash is kept. */
 export const sessions = pgTable(
   "sessions",
@@ -24,6 +31,8 @@ export const sessions = pgTable(
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    /** Why it ended: the login page says "auf einem anderen Gerät beendet" for `ended_elsewhere` (migration 0026). */
+    revokedReason: text("revoked_reason", { enum: SESSION_REVOKE_REASONS }),
     /** When this session last confirmed the password or a passkey ("sudo mode", `lib/auth/reauthentication.ts`). */
     reauthenticatedAt: timestamp("reauthenticated_at", { withTimezone: true }),
   },
@@ -69,7 +78,7 @@ export const tokenFamilies = pgTable(
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
-    revokedReason: text("revoked_reason", { enum: ["logout", "reuse", "logout_all", "password_change"] }),
+    revokedReason: text("revoked_reason", { enum: [...SESSION_REVOKE_REASONS, "reuse"] }),
     /** When this login session last confirmed the password or a passkey ("sudo mode"). */
     reauthenticatedAt: timestamp("reauthenticated_at", { withTimezone: true }),
   },
@@ -215,3 +224,24 @@ export const webauthnChallenges = pgTable("webauthn_challenges", {
   expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
   consumedAt: timestamp("consumed_at", { withTimezone: true }),
 });
+
+/**
+ * Device cookies (OWASP "device cookies", `lib/auth/device-cookies.ts`): a
+ * browser that signed in to the account before carries a signed cookie naming
+ * the account and a nonce; only the nonce's SHA-256 is kept, so the cookie
+ * can be checked and revoked here. A known device has its own login allowance.
+ */
+export const deviceCookies = pgTable(
+  "device_cookies",
+  {
+    id: uuid("id").primaryKey().default(sql`gen_random_uuid()`),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    nonceHash: text("nonce_hash").notNull().unique(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }).notNull().defaultNow(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (t) => [index("device_cookies_user_idx").on(t.userId)],
+);

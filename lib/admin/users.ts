@@ -304,7 +304,7 @@ export async function deactivateUser(actor: Actor, userId: string) {
       metadata: { user_id: user.id },
     });
   });
-  await revokeUserSessions(user.id);
+  await revokeUserSessions(user.id, { reason: "deactivated" });
   return { message: "Benutzer deaktiviert, alle Sitzungen beendet.", user: await presentById(user.id) };
 }
 

@@ -13,6 +13,7 @@ import { deviceLabel, UNKNOWN_DEVICE } from "./devices";
 import { approximateLocation } from "./geo-location";
 import { revokeSession, revokeUserSessions } from "./sessions";
 import { revokeFamily, revokeUserFamilies } from "./token-families";
+import { revokeDeviceCookies } from "./device-cookies";
 
 const KIND_LABELS = { browser: "Browser", manage_api: "Manage-API", api_v1: "API v1 (Token)" } as const;
 
@@ -59,8 +60,14 @@ export type SessionView = Awaited<ReturnType<typeof listSessions>>["sessions"][n
 export async function signOutEverywhere(principal: Principal, ip?: string | null) {
   const db = await getDb();
   await db.transaction(async (tx) => {
-    await revokeUserSessions(principal.userId, { tx });
-    const families = await revokeUserFamilies(principal.userId, "logout_all", { tx });
+    // The other devices learn at their next request that they were signed out elsewhere; the caller's own login ends as a logout.
+    await revokeUserSessions(principal.userId, { tx, reason: "ended_elsewhere", exceptSessionId: principal.sessionId ?? undefined });
+    if (principal.sessionId) await revokeSession(principal.sessionId, tx, "logout_all");
+    const current = principal.familyId ?? undefined;
+    const families =
+      (await revokeUserFamilies(principal.userId, "ended_elsewhere", { tx, exceptFamilyId: current })) +
+      (current && (await revokeFamily(current, "logout_all", tx)) ? 1 : 0);
+    await revokeDeviceCookies(tx, principal.userId);
     await recordActivity(tx, userActor(principal, ip), {
       instanceId: principal.instanceId,
       action: "auth.logout_all",
@@ -88,7 +95,10 @@ export async function endSession(principal: Principal, id: string, ip?: string |
           .select({ id: tokenFamilies.id, userAgent: tokenFamilies.userAgent })
           .from(tokenFamilies)
           .where(and(eq(tokenFamilies.id, id), eq(tokenFamilies.userId, principal.userId), isNull(tokenFamilies.revokedAt)));
-    const ended = session ? await revokeSession(session.id, tx) : family ? await revokeFamily(family.id, "logout", tx) : false;
+    // Ended from another session: that device's next request says so ("auf einem anderen Gerät beendet").
+    const own = session ? principal.sessionId === session.id : principal.familyId === family?.id;
+    const reason = own ? "logout" : "ended_elsewhere";
+    const ended = session ? await revokeSession(session.id, tx, reason) : family ? await revokeFamily(family.id, reason, tx) : false;
     if (!ended) throw new NotFoundError("Die Sitzung wurde nicht gefunden oder ist bereits beendet.");
     const device = deviceLabel((session ?? family)?.userAgent) ?? UNKNOWN_DEVICE;
     await recordActivity(tx, userActor(principal, ip), {

@@ -4,6 +4,7 @@ import { users } from "@/db/schema";
 import { anonymousActor, recordActivity } from "@/lib/activity";
 import { loggableError, UnauthorizedError } from "@/lib/errors";
 import { logger } from "@/lib/observability/logger";
+import { deviceLabel, UNKNOWN_DEVICE } from "./devices";
 import { verifyPassword } from "./passwords";
 
 export const INVALID_CREDENTIALS = "Die E-Mail-Adresse oder das Passwort ist falsch.";
@@ -38,7 +39,7 @@ export type LoginDoor = "manage_api" | "browser" | "api_v1";
 export async function verifyCredentials(
   emailInput: string,
   password: string,
-  attempt: { door: LoginDoor; ip: string },
+  attempt: { door: LoginDoor; ip: string; userAgent?: string | null; knownDevice?: boolean },
 ): Promise<UserRow> {
   const db = await getDb();
   const email = emailInput.trim().toLowerCase();
@@ -48,12 +49,20 @@ export async function verifyCredentials(
     if (user) {
       // Nothing changes, so no transaction: the entry is the only write. Nobody proved to be the account.
       // Not awaited: an unknown account has no entry to write, and the answer must not take longer for a known one.
+      // The account's security log: address (the entry's IP) and device, so the user can tell their own typo from an attack.
+      const device = deviceLabel(attempt.userAgent) ?? UNKNOWN_DEVICE;
+      const what = attempt.door === "api_v1" ? "Fehlgeschlagener API-Login (falsches Passwort)" : "Fehlgeschlagener Login (falsches Passwort)";
       trackAuditWrite(
         recordActivity(db, anonymousActor(attempt.ip, user), {
           instanceId: user.instanceId,
           action: "manage.login_failed",
-          description: attempt.door === "api_v1" ? "Fehlgeschlagener API-Login (falsches Passwort)" : "Fehlgeschlagener Login (falsches Passwort)",
-          metadata: { via: attempt.door },
+          description: `${what} – ${device}, IP ${attempt.ip}${attempt.knownDevice ? " (bekanntes Gerät)" : ""}`,
+          metadata: {
+            via: attempt.door,
+            device,
+            user_agent: attempt.userAgent?.slice(0, 300) ?? null,
+            known_device: Boolean(attempt.knownDevice),
+          },
         }),
       );
     }

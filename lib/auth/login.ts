@@ -12,7 +12,9 @@
  * 5 minutes), decided atomically together with the address counter (manage
  * API and browser 5 per 5 minutes; API v1 login and 2FA verify 10 requests
  * per minute and IP, seed 002); successful password checks give their
- * account/address points back.
+ * account/address points back. A browser with a valid device cookie for the
+ * account is limited by the device's own counter instead of the account's
+ * (lib/auth/device-cookies.ts), so a lockout cannot be aimed at it.
  * A 2FA account gets a code by mail: the browser continues with
  * `TwoFactorRequiredError`, API v1 with `{ two_fa_required, challenge_token }`;
  * the manage API (seed 000 has no 2FA step) refuses with 403 and a hint.
@@ -29,6 +31,7 @@ import { limitedAttempt, LOGIN_RATE_LIMITS, loginAccountKey } from "./rate-limit
 import { createSession, revokeSession } from "./sessions";
 import { openTokenFamily, revokeFamily, tokenPair, type TokenPair } from "./token-families";
 import { isNewDevice, queueNewDeviceMail } from "./devices";
+import { deviceCookieAfterLogin, deviceLoginKey, trustedDeviceFor, type DeviceCookie, type PresentedCookie } from "./device-cookies";
 import { verifyPasskeyAssertion } from "./passkeys";
 import { methodOfCode, secondFactorStatus, type PasskeyProof, type SecondFactorMethod } from "./second-factor";
 import { startChallenge, TwoFactorRequiredError, verifyChallenge } from "./two-factor";
@@ -49,8 +52,10 @@ const LOGIN_DESCRIPTIONS: Record<LoginDoor, string> = {
   api_v1: "Login über API v1",
 };
 
-export type LoginMeta = { ip: string; userAgent?: string | null; method?: SecondFactorMethod };
-export type SessionGrant = { user: UserRow; token: string; sessionId: string; expiresAt: Date };
+/** `deviceCookies`: the request's cookies, for the device cookie (lib/auth/device-cookies.ts); browser doors only. */
+export type LoginMeta = { ip: string; userAgent?: string | null; method?: SecondFactorMethod; deviceCookies?: PresentedCookie[] };
+/** `deviceCookie`: to be set on the answer (a browser without a valid one for this account). */
+export type SessionGrant = { user: UserRow; token: string; sessionId: string; expiresAt: Date; deviceCookie?: DeviceCookie | null };
 export type TokenGrant = { user: UserRow; tokens: TokenPair };
 
 /**
@@ -79,11 +84,13 @@ export async function finishLogin(user: UserRow, door: LoginDoor, meta: LoginMet
       metadata: { via: door, two_factor: Boolean(meta.twoFactor), ...(meta.method ? { method: meta.method } : {}) },
     });
     if (newDevice) await queueNewDeviceMail(tx, user, meta);
-    return credential;
+    // A browser that signed in gets (or keeps) its device cookie: its own login allowance next time.
+    const deviceCookie = door === "browser" ? await deviceCookieAfterLogin(tx, user.id, meta.deviceCookies) : null;
+    return { ...credential, deviceCookie };
   });
   // The access token is signed once the family exists for every reader.
   if (opened.kind === "family") return { user, tokens: await tokenPair(principal, opened.family) };
-  return { user, ...opened.session };
+  return { user, ...opened.session, deviceCookie: opened.deviceCookie };
 }
 
 /**
@@ -94,8 +101,14 @@ export async function finishLogin(user: UserRow, door: LoginDoor, meta: LoginMet
  */
 export async function login(input: LoginMeta & { email: string; password: string; door: "manage_api" | "browser" }): Promise<SessionGrant> {
   const email = input.email.trim().toLowerCase();
-  const keys = [loginAccountKey(email), { key: `manage-login:ip:${input.ip}`, rule: LOGIN_RATE_LIMITS.password, name: "manageLoginIp" }];
-  const user = await limitedAttempt(keys, `login:${email}`, () => verifyCredentials(email, input.password, { door: input.door, ip: input.ip }));
+  // A browser that signed in to this account before (valid device cookie) has its own allowance instead of the
+  // account's, so wrong passwords from elsewhere cannot lock it out; every other attempt counts against the account.
+  const device = await trustedDeviceFor(email, input.deviceCookies);
+  const ipKey = { key: `manage-login:ip:${input.ip}`, rule: LOGIN_RATE_LIMITS.password, name: "manageLoginIp" };
+  const keys = [device ? deviceLoginKey(device) : loginAccountKey(email), ipKey];
+  const user = await limitedAttempt(keys, device ? `login-device:${device.id}` : `login:${email}`, () =>
+    verifyCredentials(email, input.password, { door: input.door, ip: input.ip, userAgent: input.userAgent, knownDevice: Boolean(device) }),
+  );
 
   const factors = await secondFactorStatus(user);
   if (factors.required) {
@@ -114,7 +127,7 @@ export async function apiLogin(input: { email: string; password: string }, meta:
   await enforceRateLimit(`v1-login:ip:${meta.ip}`, LOGIN_RATE_LIMITS.apiPassword);
   const email = input.email.trim().toLowerCase();
   const user = await limitedAttempt([loginAccountKey(email)], `login:${email}`, () =>
-    verifyCredentials(email, input.password, { door: "api_v1", ip: meta.ip }),
+    verifyCredentials(email, input.password, { door: "api_v1", ip: meta.ip, userAgent: meta.userAgent }),
   );
   const factors = await secondFactorStatus(user);
   if (factors.required) {
@@ -141,7 +154,7 @@ export async function completeBrowserTwoFactor(
   await enforceRateLimit(`v1-2fa:ip:${input.ip}`, LOGIN_RATE_LIMITS.twoFactor);
   const method = input.passkey ? "passkey" : (input.method ?? methodOfCode(input.code) ?? undefined);
   const user = await verifyChallenge(input.challengeToken, input.code.trim(), "browser", input.ip, { method, passkey: input.passkey });
-  return finishLogin(user, "browser", { ip: input.ip, userAgent: input.userAgent, twoFactor: true, method });
+  return finishLogin(user, "browser", { ip: input.ip, userAgent: input.userAgent, twoFactor: true, method, deviceCookies: input.deviceCookies });
 }
 
 /**
@@ -152,7 +165,7 @@ export async function completeBrowserTwoFactor(
 export async function passkeyLogin(input: LoginMeta & { passkey: PasskeyProof }): Promise<SessionGrant> {
   await enforceRateLimit(`passkey-login:ip:${input.ip}`, LOGIN_RATE_LIMITS.twoFactor);
   const user = await verifyPasskeyAssertion(input.passkey);
-  return finishLogin(user, "browser", { ip: input.ip, userAgent: input.userAgent, twoFactor: true, method: "passkey" });
+  return finishLogin(user, "browser", { ip: input.ip, userAgent: input.userAgent, twoFactor: true, method: "passkey", deviceCookies: input.deviceCookies });
 }
 
 const LOGOUT_DESCRIPTIONS: Record<LoginDoor, string> = { manage_api: "Abmeldung", browser: "Abmeldung", api_v1: "Abmeldung über API v1" };

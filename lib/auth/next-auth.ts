@@ -3,7 +3,8 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { config } from "@/lib/config";
 import { BadRequestError, DomainError } from "@/lib/errors";
 import { sessionCookieName, sessionTokenFromCookie } from "./browser-session";
-import { completeBrowserTwoFactor, login, logout, passkeyLogin } from "./login";
+import { parseCookieHeader, type DeviceCookie } from "./device-cookies";
+import { completeBrowserTwoFactor, login, logout, passkeyLogin, type SessionGrant } from "./login";
 import { passkeyAssertionBody } from "./schemas";
 import { methodOfCode, SECOND_FACTOR_METHODS, type PasskeyProof, type SecondFactorMethod } from "./second-factor";
 import { loadPrincipal } from "./principal";
@@ -24,6 +25,23 @@ function parsePasskey(raw: string | undefined): PasskeyProof | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Sets the device cookie of a finished sign-in on next-auth's answer (Next.js
+ * adds cookies set during a route handler to its response). Outside a request
+ * (unit tests calling `authorize` directly) there is no answer to set it on.
+ */
+async function setDeviceCookie(cookie: DeviceCookie | null | undefined) {
+  if (!cookie) return;
+  let store;
+  try {
+    const { cookies } = await import("next/headers");
+    store = await cookies();
+  } catch {
+    return;
+  }
+  store.set(cookie.name, cookie.value, cookie.options);
 }
 
 /**
@@ -65,23 +83,25 @@ export function authOptions(): AuthOptions {
           const headers = req?.headers as Record<string, unknown> | undefined;
           const { clientIp } = await import("@/lib/http/client-ip");
           const ip = clientIp(new Headers(Object.entries(headers ?? {}).filter(([, v]) => typeof v === "string") as [string, string][]));
+          // A browser that signed in to the account before keeps its own allowance (lib/auth/device-cookies.ts).
+          const deviceCookies = parseCookieHeader(headerValue(headers, "cookie"));
+          const userAgent = headerValue(headers, "user-agent");
+          const signedIn = async (result: SessionGrant) => {
+            await setDeviceCookie(result.deviceCookie);
+            return { id: result.user.id, email: result.user.email, name: result.user.name, sessionToken: result.token };
+          };
           try {
             // Step 2 of a login with 2FA: challenge token + code (mail, app or recovery code) or a passkey.
             if (challengeToken) {
               if (!passkey && !methodOfCode(code)) {
                 throw new BadRequestError("Bitte den Code eingeben: 6 Ziffern aus der App, 8 Ziffern aus der E-Mail oder einen Wiederherstellungscode.");
               }
-              const result = await completeBrowserTwoFactor({ challengeToken, code, method, passkey: passkey ?? undefined, ip, userAgent: headerValue(headers, "user-agent") });
-              return { id: result.user.id, email: result.user.email, name: result.user.name, sessionToken: result.token };
+              return signedIn(await completeBrowserTwoFactor({ challengeToken, code, method, passkey: passkey ?? undefined, ip, userAgent, deviceCookies }));
             }
             // "Mit Passkey anmelden": the passkey alone.
-            if (passkey) {
-              const result = await passkeyLogin({ passkey, ip, userAgent: headerValue(headers, "user-agent") });
-              return { id: result.user.id, email: result.user.email, name: result.user.name, sessionToken: result.token };
-            }
+            if (passkey) return signedIn(await passkeyLogin({ passkey, ip, userAgent, deviceCookies }));
             if (!email || !password) throw new BadRequestError("Bitte E-Mail-Adresse und Passwort angeben.");
-            const result = await login({ email, password, ip, userAgent: headerValue(headers, "user-agent"), door: "browser" });
-            return { id: result.user.id, email: result.user.email, name: result.user.name, sessionToken: result.token };
+            return signedIn(await login({ email, password, ip, userAgent, deviceCookies, door: "browser" }));
           } catch (error) {
             // The login form reads "2FA_REQUIRED:<challenge token>" and shows the code step.
             if (error instanceof TwoFactorRequiredError) throw new Error(error.message);

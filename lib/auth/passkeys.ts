@@ -25,6 +25,7 @@ import { NotFoundError, ValidationError } from "@/lib/errors";
 import { enforceRateLimit } from "@/lib/rate-limit";
 import { apiTimestamp } from "@/lib/time";
 import { AuthError } from "./errors";
+import { deviceLabel } from "./devices";
 import type { Principal } from "./principal";
 import { remainingRecoveryCodes, replaceRecoveryCodes } from "./recovery-codes";
 
@@ -87,6 +88,17 @@ export async function listPasskeys(userId: string) {
 
 export type PasskeyView = Awaited<ReturnType<typeof listPasskeys>>["passkeys"][number];
 
+/**
+ * A passkey's name when none is typed: the device it was made on ("Chrome auf
+ * Linux", from the user agent), numbered when the account has that name
+ * already ("Chrome auf Linux (2)"); "Passkey" for agents naming no browser.
+ */
+export function defaultPasskeyName(userAgent: string | null | undefined, taken: string[]): string {
+  const base = deviceLabel(userAgent) ?? "Passkey";
+  if (!taken.includes(base)) return base;
+  for (let n = 2; ; n++) if (!taken.includes(`${base} (${n})`)) return `${base} (${n})`;
+}
+
 /** Registration step 1: options for `navigator.credentials.create`, the challenge kept in PostgreSQL. */
 export async function passkeyRegistrationOptions(principal: Principal) {
   const db = await getDb();
@@ -115,6 +127,7 @@ export async function registerPasskey(
   principal: Principal,
   input: { challenge_id: string; name?: string; response: RegistrationResponseJSON },
   ip?: string | null,
+  userAgent?: string | null,
 ) {
   const expectedChallenge = await takeChallenge(input.challenge_id, "register", principal.userId);
   if (!expectedChallenge) throw new ValidationError({ response: ["Die Registrierung ist abgelaufen. Bitte erneut versuchen."] });
@@ -137,6 +150,13 @@ export async function registerPasskey(
   const { credential } = verification.registrationInfo;
   const db = await getDb();
   return db.transaction(async (tx) => {
+    const mine = await tx
+      .select({ name: userPasskeys.name, credentialId: userPasskeys.credentialId })
+      .from(userPasskeys)
+      .where(eq(userPasskeys.userId, principal.userId));
+    const same = mine.find((p) => p.credentialId === credential.id);
+    if (same) throw new ValidationError({ response: [`Dieser Passkey ist für Ihr Konto bereits registriert (als „${same.name}“).`] });
+    const name = input.name?.trim().slice(0, 80) || defaultPasskeyName(userAgent, mine.map((p) => p.name));
     const [row] = await tx
       .insert(userPasskeys)
       .values({
@@ -145,7 +165,7 @@ export async function registerPasskey(
         publicKey: Buffer.from(credential.publicKey).toString("base64url"),
         counter: credential.counter,
         transports: credential.transports?.join(",") ?? null,
-        name: input.name?.trim().slice(0, 80) || "Passkey",
+        name,
       })
       .onConflictDoNothing({ target: userPasskeys.credentialId })
       .returning();

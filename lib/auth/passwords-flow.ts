@@ -13,6 +13,7 @@ import type { Principal } from "./principal";
 import { limitedAttempt, LOGIN_RATE_LIMITS } from "./rate-limits";
 import { hashPassword, verifyPassword } from "./passwords";
 import { revokeUserSessions } from "./sessions";
+import { revokeDeviceCookies } from "./device-cookies";
 import { revokeUserFamilies } from "./token-families";
 
 export const FORGOT_PASSWORD_RESPONSE =
@@ -58,7 +59,8 @@ export async function changePassword(
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, user.id));
-    await revokeUserSessions(user.id, { exceptSessionId: principal.sessionId ?? undefined, tx });
+    await revokeUserSessions(user.id, { exceptSessionId: principal.sessionId ?? undefined, tx, reason: "password_change" });
+    await revokeDeviceCookies(tx, user.id);
     await revokeUserFamilies(user.id, "password_change", { tx });
     await voidPasswordTokens(user.id, tx);
     const revoked = input.revoke_api_keys ? await revokeUserApiKeys(user.id, tx) : 0;
@@ -235,7 +237,8 @@ export async function resetPassword(input: { email: string; token: string; passw
     if (!claimed) throw new ValidationError({ token: [INVALID_RESET] });
 
     await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, user.id));
-    await revokeUserSessions(user.id, { tx });
+    await revokeUserSessions(user.id, { tx, reason: "password_change" });
+    await revokeDeviceCookies(tx, user.id);
     await revokeUserFamilies(user.id, "password_change", { tx });
     await voidPasswordTokens(user.id, tx);
     // "My account was compromised": the personal access tokens end too.

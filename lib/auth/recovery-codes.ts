@@ -7,7 +7,7 @@
  * New codes replace all earlier ones.
  */
 import { randomInt } from "node:crypto";
-import { and, count, eq, isNull, sql } from "drizzle-orm";
+import { and, count, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { recoveryCodes } from "@/db/schema";
 import type { DbOrTx } from "@/db/types";
@@ -65,4 +65,34 @@ export async function remainingRecoveryCodes(userId: string, tx?: DbOrTx): Promi
 
 export async function deleteRecoveryCodes(tx: DbOrTx, userId: string) {
   await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
+}
+
+/** Was this code one of the account's, already used? (The login says so instead of "falsch".) */
+export async function recoveryCodeAlreadyUsed(userId: string, code: string, tx?: DbOrTx): Promise<boolean> {
+  if (!looksLikeRecoveryCode(code)) return false;
+  const db = tx ?? (await getDb());
+  const [row] = await db
+    .select({ id: recoveryCodes.id })
+    .from(recoveryCodes)
+    .where(and(eq(recoveryCodes.userId, userId), eq(recoveryCodes.codeHash, codeHash(userId, code)), isNotNull(recoveryCodes.usedAt)))
+    .limit(1);
+  return Boolean(row);
+}
+
+export const RECOVERY_CODE_USED_MESSAGE = "Dieser Wiederherstellungscode wurde bereits verwendet. Jeder Code gilt nur einmal – bitte einen anderen eingeben.";
+
+/** The account page's notice after a sign-in with a recovery code: how many are left, what to do next. */
+export function recoveryLoginNotice(remaining: number): { title: string; text: string; low: boolean } {
+  const left =
+    remaining === 0
+      ? "Sie haben keine Wiederherstellungscodes mehr."
+      : remaining === 1
+        ? "Sie haben noch 1 Wiederherstellungscode."
+        : `Sie haben noch ${remaining} Wiederherstellungscodes.`;
+  const low = remaining <= 3;
+  return {
+    title: "Angemeldet mit einem Wiederherstellungscode",
+    text: `${left} Jeder Code gilt nur einmal.${low ? " Erzeugen Sie bald neue Codes." : ""} Haben Sie das Gerät mit Ihrer Authenticator-App verloren, richten Sie die App jetzt neu ein.`,
+    low,
+  };
 }

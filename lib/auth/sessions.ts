@@ -1,11 +1,12 @@
-import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
+import { and, eq, gt, isNotNull, isNull, ne, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import type { DbOrTx } from "@/db/types";
-import { sessions, users } from "@/db/schema";
+import { sessions, users, type SESSION_REVOKE_REASONS } from "@/db/schema";
 import { config } from "@/lib/config";
 import { hashToken, randomToken } from "@/lib/crypto/tokens";
 
 export type SessionKind = "api" | "browser";
+export type SessionRevokeReason = (typeof SESSION_REVOKE_REASONS)[number];
 
 /** Opens a portal session; `tx` joins the caller's transaction (see `finishLogin`). */
 export async function createSession(userId: string, kind: SessionKind, meta: { ip?: string | null; userAgent?: string | null } = {}, tx?: DbOrTx) {
@@ -37,21 +38,35 @@ export async function findActiveSession(token: string) {
   return row;
 }
 
-/** Ends one session; true when it was still live. */
-export async function revokeSession(sessionId: string, tx?: DbOrTx) {
+/** Ends one session (why: `reason`, shown on the login page); true when it was still live. */
+export async function revokeSession(sessionId: string, tx?: DbOrTx, reason: SessionRevokeReason = "logout") {
   const db = tx ?? (await getDb());
   const rows = await db
     .update(sessions)
-    .set({ revokedAt: new Date() })
+    .set({ revokedAt: new Date(), revokedReason: reason })
     .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)))
     .returning({ id: sessions.id });
   return rows.length > 0;
 }
 
 /** Ends every session of a user, optionally keeping the current one. */
-export async function revokeUserSessions(userId: string, options: { exceptSessionId?: string; tx?: DbOrTx } = {}) {
+export async function revokeUserSessions(userId: string, options: { exceptSessionId?: string; tx?: DbOrTx; reason: SessionRevokeReason }) {
   const db = options.tx ?? (await getDb());
   const conditions = [eq(sessions.userId, userId), isNull(sessions.revokedAt)];
   if (options.exceptSessionId) conditions.push(ne(sessions.id, options.exceptSessionId));
-  await db.update(sessions).set({ revokedAt: new Date() }).where(and(...conditions));
+  await db.update(sessions).set({ revokedAt: new Date(), revokedReason: options.reason }).where(and(...conditions));
+}
+
+/**
+ * Why the session of this token ended, if it was ended (not merely expired):
+ * the login page says "auf einem anderen Gerät beendet" instead of "abgelaufen".
+ */
+export async function endedSessionReason(token: string): Promise<SessionRevokeReason | null> {
+  const db = await getDb();
+  const [row] = await db
+    .select({ reason: sessions.revokedReason })
+    .from(sessions)
+    .where(and(eq(sessions.tokenHash, hashToken(token)), isNotNull(sessions.revokedAt)))
+    .limit(1);
+  return row?.reason ?? null;
 }

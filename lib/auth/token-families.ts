@@ -22,7 +22,7 @@ import { signJwt, verifyJwt } from "./jwt";
 import { assignedRolesSql, loadPrincipal, principalOf, type AssignedRole, type Principal } from "./principal";
 
 export type TokenPair = { access_token: string; refresh_token: string; token_type: "bearer"; expires_in: number };
-export type FamilyRevokeReason = "logout" | "logout_all" | "password_change";
+export type FamilyRevokeReason = "logout" | "logout_all" | "ended_elsewhere" | "password_change";
 
 const INVALID_REFRESH = "Der Refresh-Token ist ungültig oder abgelaufen. Bitte neu anmelden.";
 
@@ -236,7 +236,7 @@ export async function revokeFamily(familyId: string, reason: FamilyRevokeReason,
 /** Revokes every live family of a user (optionally but one); returns how many. */
 export async function revokeUserFamilies(
   userId: string,
-  reason: "logout_all" | "password_change",
+  reason: "logout_all" | "ended_elsewhere" | "password_change",
   options: { exceptFamilyId?: string; tx?: DbOrTx } = {},
 ) {
   const db = options.tx ?? (await getDb());
@@ -276,6 +276,18 @@ function accessPrincipalQuery(db: Db) {
   );
 }
 
+export const ENDED_ELSEWHERE_MESSAGE = "Diese Sitzung wurde auf einem anderen Gerät beendet. Bitte melden Sie sich erneut an.";
+export const PASSWORD_CHANGED_MESSAGE = "Das Passwort des Kontos wurde geändert. Bitte melden Sie sich mit dem neuen Passwort an.";
+
+/** Why an access token's family no longer works, in the words the client shows (only asked on the rare failure path). */
+async function endedFamilyMessage(familyId: string): Promise<string> {
+  const db = await getDb();
+  const [row] = await db.select({ reason: tokenFamilies.revokedReason }).from(tokenFamilies).where(eq(tokenFamilies.id, familyId));
+  if (row?.reason === "ended_elsewhere") return ENDED_ELSEWHERE_MESSAGE;
+  if (row?.reason === "password_change") return PASSWORD_CHANGED_MESSAGE;
+  return "Die Sitzung wurde beendet. Bitte neu anmelden.";
+}
+
 /**
  * The principal and family of an access token: signature, claims and use
  * checked, the family still live (401 `token_revoked` otherwise). Null when
@@ -288,7 +300,7 @@ export async function resolveAccessToken(token: string): Promise<{ principal: Pr
   if (!isUuid(familyId) || !isUuid(userId)) throw new AuthError(401, "token_revoked", "Die Sitzung wurde beendet. Bitte neu anmelden.");
   // A database failure propagates (503 at the door): an outage is not a logout, the client keeps its tokens.
   const [row] = await accessPrincipalQuery(await getDb()).execute({ familyId, userId });
-  if (!row?.familyActive) throw new AuthError(401, "token_revoked", "Die Sitzung wurde beendet. Bitte neu anmelden.");
+  if (!row?.familyActive) throw new AuthError(401, "token_revoked", await endedFamilyMessage(familyId));
   if (!row.user.active) return null;
   const assigned = typeof row.roles === "string" ? (JSON.parse(row.roles) as AssignedRole[]) : row.roles;
   return { principal: { ...principalOf(row.user, assigned, null), familyId }, familyId };

@@ -19,7 +19,8 @@ import { enqueueMail } from "@/lib/mail";
 import { escapeHtml } from "@/lib/mail/templates";
 import { peekRateLimit, refundRateLimit, takeRateLimits } from "@/lib/rate-limit";
 import { AuthError } from "./errors";
-import { checkSecondFactor, type SecondFactorProof } from "./second-factor";
+import { checkSecondFactor, methodOfCode, type SecondFactorProof } from "./second-factor";
+import { RECOVERY_CODE_USED_MESSAGE, recoveryCodeAlreadyUsed } from "./recovery-codes";
 import { twoFactorAccountKey } from "./rate-limits";
 import { discardEmailConfirmations, startEmailTwoFactorForUser } from "./email-two-factor";
 import { confirmAccountPassword } from "./reauthentication";
@@ -201,13 +202,18 @@ export async function verifyChallenge(
       throw lockedError(lockedUntil);
     }
     // The attempt itself was counted above, atomically; the entry only records it.
-    await recordActivity(db, actor, { instanceId: user?.instanceId ?? null, action: "auth.2fa_failed", description: "Falscher 2FA-Code eingegeben" });
-    throw new AuthError(
-      401,
-      "invalid_code",
-      `Der Code ist falsch. Noch ${remaining} ${remaining === 1 ? "Versuch" : "Versuche"}.`,
-      { attempts_remaining: remaining },
-    );
+    // A recovery code used before is named as such ("bereits verwendet"), not just "falsch"; it still counts as a wrong attempt.
+    const method = proof.passkey ? "passkey" : (proof.method ?? methodOfCode(normalized));
+    const usedBefore = method === "recovery_code" && (await recoveryCodeAlreadyUsed(challenge.userId, normalized));
+    await recordActivity(db, actor, {
+      instanceId: user?.instanceId ?? null,
+      action: "auth.2fa_failed",
+      description: usedBefore ? "Bereits verwendeter Wiederherstellungscode eingegeben" : "Falscher 2FA-Code eingegeben",
+    });
+    const left = `Noch ${remaining} ${remaining === 1 ? "Versuch" : "Versuche"}.`;
+    throw new AuthError(401, "invalid_code", usedBefore ? `${RECOVERY_CODE_USED_MESSAGE} ${left}` : `Der Code ist falsch. ${left}`, {
+      attempts_remaining: remaining,
+    });
   } finally {
     if (!wrongCode) await refundRateLimit(accountKey.key).catch(() => {});
   }

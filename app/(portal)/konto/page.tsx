@@ -8,13 +8,17 @@ import { TwoFactorCard } from "@/components/account/two-factor-card";
 import { WebhooksCard } from "@/components/account/webhooks-card";
 import { InvoiceAddressForm } from "@/components/billing/billing-profile-card";
 import { ChangePasswordForm } from "@/components/portal/change-password-form";
-import { Card } from "@/components/ui/card";
+import { Alert, Card } from "@/components/ui/card";
+import { recoveryLoginNotice, remainingRecoveryCodes } from "@/lib/auth/recovery-codes";
 import { requireMe } from "@/lib/doors/pages/guards";
 
 export const metadata: Metadata = { title: "Konto" };
 
-export default async function AccountPage() {
+/** `wiederherstellungscode=1`: the login form's way here after a sign-in with a recovery code. */
+export default async function AccountPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const me = await requireMe();
+  const params = await searchParams;
+  const recoveryNotice = params.wiederherstellungscode === "1" ? recoveryLoginNotice(await remainingRecoveryCodes(me.user.id)) : null;
   const canManageWebhooks = me.user.permissions.includes("webhook.manage");
   const canSetSecondFactorRule = !me.user.staff && me.user.permissions.includes("user.manage");
   // Customer admins (user.manage, as the API's PUT /billing-profile) keep their invoice address.
@@ -22,6 +26,19 @@ export default async function AccountPage() {
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-bold">Konto</h1>
+      {recoveryNotice && (
+        <Alert kind={recoveryNotice.low ? "warning" : "info"} title={recoveryNotice.title}>
+          <p data-testid="recovery-login-notice">{recoveryNotice.text}</p>
+          <p className="mt-2 flex flex-wrap gap-x-4 gap-y-1">
+            <a href="#authenticator-app" className="font-medium text-brand-700 underline-offset-2 hover:underline">
+              Authenticator-App neu einrichten
+            </a>
+            <a href="#authenticator-app" className="font-medium text-brand-700 underline-offset-2 hover:underline">
+              Neue Wiederherstellungscodes erzeugen
+            </a>
+          </p>
+        </Alert>
+      )}
       <nav aria-label="Abschnitte" className="flex flex-wrap gap-2 text-sm">
         {[
           ["#daten", "Ihre Daten"],
