@@ -27,3 +27,7 @@ export const revokeBody = z.object({
 export const collectionFileBody = z.object({
   collection_date: z.iso.date({ error: "Bitte das Einzugsdatum als JJJJ-MM-TT angeben." }),
 });
+
+export const collectionQuery = z.object({
+  collection_date: z.iso.date({ error: "Bitte das Einzugsdatum als JJJJ-MM-TT angeben." }).optional(),
+});
