@@ -101,7 +101,7 @@ const configSchema = z.object({
    * digits ISO 7064 mod 97-10). Unset = no mandates can be granted (development: the Bundesbank's test ID).
    */
   SEPA_CREDITOR_ID: z.preprocess(
-    (v) => (v === undefined || v === "" ? (isProduction ? undefined : "DE98ZZZ09999999999") : v),
+    (v) => (v === "" ? undefined : v),
     z
       .string()
       .transform(normalizeCreditorId)
@@ -151,7 +151,9 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
   // Webhook targets in private networks only on explicit request and never in production (SSRF into the MSP's network).
   const webhooksAllowPrivateTargets = production ? false : (c.WEBHOOKS_ALLOW_PRIVATE_TARGETS ?? false);
   const staffRequireSecondFactor = c.STAFF_REQUIRE_SECOND_FACTOR ?? production;
-  return { ...c, mailTransport, devTools: production ? false : (c.DEV_TOOLS ?? true), webhooksAllowPrivateTargets, staffRequireSecondFactor };
+  // Outside production the Bundesbank's test creditor ID stands in, so the demo can grant mandates.
+  const SEPA_CREDITOR_ID = c.SEPA_CREDITOR_ID ?? (production ? undefined : "DE98ZZZ09999999999");
+  return { ...c, SEPA_CREDITOR_ID, mailTransport, devTools: production ? false : (c.DEV_TOOLS ?? true), webhooksAllowPrivateTargets, staffRequireSecondFactor };
 }
 
 let cached: AppConfig | undefined;
