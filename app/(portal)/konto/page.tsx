@@ -9,6 +9,7 @@ import { WebhooksCard } from "@/components/account/webhooks-card";
 import { InvoiceAddressForm } from "@/components/billing/billing-profile-card";
 import { ChangePasswordForm } from "@/components/portal/change-password-form";
 import { Card } from "@/components/ui/card";
+import { CustomerMandateSection } from "@/components/sepa/mandate-card";
 import { requireMe } from "@/lib/doors/pages/guards";
 
 export const metadata: Metadata = { title: "Konto" };
@@ -30,7 +31,7 @@ export default async function AccountPage() {
           ["#authenticator-app", "Authenticator-App"],
           ["#passkeys", "Passkeys"],
           ["#api-schluessel", "API-Schlüssel"],
-          ...(canEditInvoiceAddress ? [["#rechnungsadresse", "Rechnungsadresse"]] : []),
+          ...(canEditInvoiceAddress ? [["#rechnungsadresse", "Rechnungsadresse"], ["#lastschrift", "Lastschrift"]] : []),
           ...(canSetSecondFactorRule ? [["#zwei-faktoren-pflicht", "Zwei Faktoren für alle"]] : []),
           ...(canManageWebhooks ? [["#webhooks", "Webhooks"]] : []),
           ["/konto/sitzungen", "Sitzungen"],
@@ -76,6 +77,13 @@ export default async function AccountPage() {
         <div id="rechnungsadresse">
           <Card title="Rechnungsadresse">
             <InvoiceAddressForm companyName={me.instance.company_name} />
+          </Card>
+        </div>
+      )}
+      {canEditInvoiceAddress && (
+        <div id="lastschrift">
+          <Card title="SEPA-Lastschrift">
+            <CustomerMandateSection />
           </Card>
         </div>
       )}
