@@ -104,7 +104,7 @@ beforeAll(async () => {
   for (let i = 0; i < 4; i++, p = nextPeriod(p)) periods.push(p.key);
 });
 
-describe("SEPA direct debit, from mandate to the second return", () => {
+describe("SEPA direct debit, from mandate to the second return", { timeout: 180_000 }, () => {
   let mandateId: number;
   let reference: string;
   let a: typeof invoices.$inferSelect;
