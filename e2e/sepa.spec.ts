@@ -33,7 +33,7 @@ test("a customer admin grants a SEPA mandate, staff see it and download the pain
   await card.getByRole("button", { name: "Mandat erteilen" }).click();
   await expect(page.getByText("Lastschriftmandat erteilt").first()).toBeVisible();
   const mandate = card.getByTestId("sepa-mandate");
-  await expect(mandate.getByText("Aktiv")).toBeVisible();
+  await expect(mandate.getByText("Aktiv", { exact: true })).toBeVisible();
   await expect(mandate.getByText("SEPA-Firmenlastschrift")).toBeVisible();
   const reference = (await mandate.locator(".font-mono").first().textContent())!.trim();
   expect(reference).toMatch(/^MP\d{6}-[A-Z0-9]+$/);
@@ -68,9 +68,10 @@ test("a customer admin grants a SEPA mandate, staff see it and download the pain
   const invoiceNumber = ((await issued.json()) as { invoice: { invoice_number: string } }).invoice.invoice_number;
 
   await page.goto(`/verwaltung/instanzen/${bergmann.id}`);
-  const staffCard = page.locator("section, div").filter({ has: page.getByRole("heading", { name: "SEPA-Lastschriftmandate" }) }).last();
-  await expect(staffCard.getByText(reference)).toBeVisible();
-  await expect(staffCard.getByText("Aktiv")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "SEPA-Lastschriftmandate" })).toBeVisible();
+  const staffCard = page.getByTestId("sepa-mandate").filter({ hasText: reference });
+  await expect(staffCard).toBeVisible();
+  await expect(staffCard.getByText("Aktiv", { exact: true })).toBeVisible();
   for (const size of WIDTHS) {
     await page.setViewportSize({ width: size.width, height: size.height });
     await staffCard.scrollIntoViewIfNeeded();
