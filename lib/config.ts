@@ -1,3 +1,4 @@
+import { isValidCreditorId, normalizeCreditorId } from "./creditor-id";
 import { z } from "./validation";
 
 /**
@@ -95,6 +96,20 @@ const configSchema = z.object({
   WEBHOOKS_ALLOW_PRIVATE_TARGETS: bool.optional(),
   /** Webhook delivery: timeout of one HTTP attempt in milliseconds. */
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /**
+   * SEPA direct debit: the creditor identifier (Gläubiger-ID of the Bundesbank, e.g. DE98ZZZ09999999999; check
+   * digits ISO 7064 mod 97-10). Unset = no mandates can be granted (development: the Bundesbank's test ID).
+   */
+  SEPA_CREDITOR_ID: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .string()
+      .transform(normalizeCreditorId)
+      .refine(isValidCreditorId, "ist keine gültige Gläubiger-Identifikationsnummer (Prüfziffer nach ISO 7064 mod 97-10)")
+      .optional(),
+  ),
+  /** Days between invoice date and the announced collection date of a direct debit (pre-notification lead time). */
+  SEPA_PRENOTIFICATION_DAYS: z.coerce.number().int().min(1).max(60).default(5),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -136,7 +151,9 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
   // Webhook targets in private networks only on explicit request and never in production (SSRF into the MSP's network).
   const webhooksAllowPrivateTargets = production ? false : (c.WEBHOOKS_ALLOW_PRIVATE_TARGETS ?? false);
   const staffRequireSecondFactor = c.STAFF_REQUIRE_SECOND_FACTOR ?? production;
-  return { ...c, mailTransport, devTools: production ? false : (c.DEV_TOOLS ?? true), webhooksAllowPrivateTargets, staffRequireSecondFactor };
+  // Outside production the Bundesbank's test creditor ID stands in, so the demo can grant mandates.
+  const SEPA_CREDITOR_ID = c.SEPA_CREDITOR_ID ?? (production ? undefined : "DE98ZZZ09999999999");
+  return { ...c, SEPA_CREDITOR_ID, mailTransport, devTools: production ? false : (c.DEV_TOOLS ?? true), webhooksAllowPrivateTargets, staffRequireSecondFactor };
 }
 
 let cached: AppConfig | undefined;

@@ -26,6 +26,7 @@ import { useAccess } from "@/components/portal/me-context";
 import { DunningPauseCard } from "@/components/dunning/dunning-pause";
 import { HealthAlertsCard } from "./health-alerts-card";
 import { BillingProfileCard } from "@/components/billing/billing-profile-card";
+import { StaffMandateCard } from "@/components/sepa/mandate-card";
 import { BILLING_STATUS_LABELS, INSTANCE_STATUS_LABELS, labelOptions } from "@/lib/labels";
 
 type DetailResponse = { instance: AdminInstanceDetail };
@@ -102,6 +103,7 @@ export function InstanceDetail({ id, currentUserId, canManage: mayManage }: { id
         {canManage && <EditCard instance={i} />}
         {canManage && <SuspensionCard instance={i} />}
         {access.can("invoice.read") && <BillingProfileCard instanceId={i.id} companyName={i.company_name} canWrite={access.can("invoice.write") && !access.readOnly} />}
+        {access.can("invoice.read") && <StaffMandateCard instanceId={i.id} canWrite={access.can("invoice.write") && !access.readOnly} />}
         {access.can("invoice.read") && <DunningPauseCard instanceId={i.id} canWrite={access.can("invoice.write") && !access.readOnly} />}
         <HealthAlertsCard instanceId={i.id} canWrite={access.can("tenant.manage") && !access.readOnly} />
       </div>

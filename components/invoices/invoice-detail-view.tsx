@@ -91,6 +91,19 @@ export function InvoiceDetailView({ invoice, actions, linkBase }: { invoice: Inv
           <TotalRow label="Bezahlt" value={invoice.totals.paid_formatted} />
           <TotalRow label="Offener Betrag" value={invoice.totals.remaining_formatted} strong />
         </dl>
+        {invoice.direct_debit && (
+          <div className="mt-4 space-y-1 rounded-lg border border-slate-200 p-4 text-sm" data-testid="direct-debit">
+            <p className="font-semibold">
+              SEPA-Lastschrift: {invoice.direct_debit.status_label}
+              {invoice.direct_debit.return_reason ? ` (${invoice.direct_debit.return_reason})` : ""}
+            </p>
+            {invoice.direct_debit.status === "returned" ? (
+              <p>Die Lastschrift kam zurück. Bitte überweisen Sie den offenen Betrag.</p>
+            ) : (
+              <p>{invoice.direct_debit.notice}</p>
+            )}
+          </div>
+        )}
         {invoice.payment_details ? (
           <div className="mt-4 flex flex-col gap-4 rounded-lg border border-slate-200 p-4 sm:flex-row sm:items-start">
             {invoice.girocode && <GiroCodeImage payload={invoice.girocode} />}

@@ -19,7 +19,7 @@ CREATE FUNCTION "activity_kind"("action" text) RETURNS text LANGUAGE sql IMMUTAB
 			WHEN 'manage' THEN 'konto' WHEN 'auth' THEN 'konto' WHEN 'api' THEN 'konto' WHEN 'webhook' THEN 'konto'
 			WHEN 'server' THEN 'server'
 			WHEN 'domain' THEN 'domains'
-			WHEN 'invoice' THEN 'rechnungen' WHEN 'payment' THEN 'rechnungen' WHEN 'billing' THEN 'rechnungen' WHEN 'dunning' THEN 'rechnungen'
+			WHEN 'invoice' THEN 'rechnungen' WHEN 'payment' THEN 'rechnungen' WHEN 'billing' THEN 'rechnungen' WHEN 'dunning' THEN 'rechnungen' WHEN 'sepa' THEN 'rechnungen'
 			WHEN 'instance' THEN 'verwaltung' WHEN 'admin' THEN 'verwaltung'
 		END
 	END

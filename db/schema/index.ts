@@ -11,3 +11,4 @@ export * from "./payments";
 export * from "./health";
 export * from "./dunning";
 export * from "./webhooks";
+export * from "./sepa";

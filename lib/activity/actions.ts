@@ -98,6 +98,12 @@ export const ACTIVITY_ACTIONS = {
   "payment.bank_statement_imported": { level: "info", label: "Kontoauszug importiert" },
   "payment.bank_entry_assigned": { level: "info", label: "Bankbuchung zugeordnet" },
   "payment.bank_entry_unassigned": { level: "warning", label: "Zuordnung einer Bankbuchung aufgehoben" },
+  // SEPA direct debit (lib/sepa, lib/payments/mandates.ts, collection.ts, sepa-returns.ts)
+  "sepa.mandate_granted": { level: "info", label: "SEPA-Lastschriftmandat erteilt" },
+  "sepa.mandate_revoked": { level: "warning", label: "SEPA-Lastschriftmandat widerrufen" },
+  "sepa.mandate_flagged": { level: "warning", label: "SEPA-Lastschriftmandat gesperrt (zweite Rücklastschrift)" },
+  "sepa.collection_file_created": { level: "info", label: "Lastschriftdatei (pain.008) erstellt" },
+  "sepa.debit_returned": { level: "warning", label: "Lastschrift zurückgegeben (Rücklastschrift)" },
   // recurring billing (lib/billing)
   "billing.run_started": { level: "info", label: "Rechnungslauf gestartet" },
   "billing.run_finished": { level: "info", label: "Rechnungslauf abgeschlossen" },
@@ -173,6 +179,7 @@ const AREA_KINDS: Record<string, ActivityKind> = {
   payment: "rechnungen",
   billing: "rechnungen",
   dunning: "rechnungen",
+  sepa: "rechnungen",
   instance: "verwaltung",
   admin: "verwaltung",
 };

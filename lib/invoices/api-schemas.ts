@@ -161,6 +161,22 @@ export const invoiceDetail = z
       })
       .nullable()
       .meta({ description: "Überweisungsdaten des GiroCodes als Text: jetzt fälliger Betrag, Kontoinhaber, IBAN, BIC, Verwendungszweck; null, wenn nichts offen ist" }),
+    direct_debit: z
+      .object({
+        status: z.enum(["announced", "submitted", "returned"]),
+        status_label: z.string(),
+        amount: euro,
+        amount_formatted: formatted,
+        collection_date: date,
+        mandate_reference: z.string(),
+        creditor_id: z.string().meta({ example: "DE98ZZZ09999999999" }),
+        scheme: z.enum(["CORE", "B2B"]),
+        iban_masked: z.string(),
+        notice: z.string().meta({ description: "Vorabankündigung als Text (wie auf PDF und in der Mail)" }),
+        return_reason: z.string().nullable(),
+      })
+      .nullable()
+      .meta({ description: "SEPA-Lastschrift der Rechnung (Vorabankündigung); solange sie nicht zurückgegeben ist, entfallen GiroCode und Überweisungsdaten. null: Zahlung per Überweisung" }),
   })
   .meta({ id: "InvoiceDetail" });
 

@@ -12,6 +12,7 @@
  *   part of the original is settled by an `offset` payment on the credit note;
  *   what the customer already paid remains open on it as a refund.
  */
+import { announceDirectDebit } from "@/lib/sepa/prenotification";
 import { addDays, todayIsoDate } from "@/lib/time";
 import { and, eq, isNull } from "drizzle-orm";
 import { getDb } from "@/db/client";
@@ -54,6 +55,8 @@ export async function issueInvoice(id: number, actor: Actor, options: IssueOptio
     const invoiceNumber = await allocateInvoiceNumber(tx, Number(invoiceDate.slice(0, 4)));
     const dueDate = addDays(invoiceDate, row.paymentTermsDays);
     const next: InvoiceRow = { ...row, invoiceNumber, invoiceDate, dueDate, issuedAt: new Date() };
+    // A customer with an active SEPA mandate: the debit is announced now, so the archived PDF carries it.
+    await announceDirectDebit(tx, { id, instanceId: row.instanceId, kind: row.kind, grossCents: row.grossCents, invoiceDate });
     const files = await renderIssuedFiles(tx, next, issuer);
     const pdf = files.pdf;
     const [updated] = await tx

@@ -20,15 +20,34 @@ import { config } from "@/lib/config";
 import { enqueueMail, type Mail } from "@/lib/mail";
 import { escapeHtml } from "@/lib/mail/templates";
 import { formatEuro } from "@/lib/money";
+import { debitNoticeText, type DirectDebitNotice } from "@/lib/sepa/notice";
+import { directDebitNotice } from "@/lib/sepa/prenotification";
 
 /** Mail to a customer admin with the issued invoice (or credit note) attached as PDF. */
-export function invoiceIssuedMail({ to, name, invoice, attachment, xml }: { to: string; name: string; invoice: InvoiceRow; attachment: Buffer; xml?: { filename: string; bytes: Buffer } | null }): Mail {
+export function invoiceIssuedMail({
+  to,
+  name,
+  invoice,
+  attachment,
+  xml,
+  debit,
+}: {
+  to: string;
+  name: string;
+  invoice: InvoiceRow;
+  attachment: Buffer;
+  xml?: { filename: string; bytes: Buffer } | null;
+  /** SEPA pre-notification: replaces the due date with the announced collection. */
+  debit?: DirectDebitNotice | null;
+}): Mail {
   const credit = invoice.kind === "credit_note";
   const number = invoice.invoiceNumber ?? "";
   const portalLink = `${config().APP_URL}/rechnungen/${invoice.id}`;
   const amountLine = credit
     ? `Betrag der Stornorechnung: ${formatEuro(invoice.grossCents)}`
-    : `Rechnungsbetrag: ${formatEuro(invoice.grossCents)}${invoice.dueDate ? `, fällig am ${formatDateDe(invoice.dueDate)}` : ""}`;
+    : debit
+      ? `Rechnungsbetrag: ${formatEuro(invoice.grossCents)}, Einzug per Lastschrift am ${formatDateDe(debit.collection_date)}`
+      : `Rechnungsbetrag: ${formatEuro(invoice.grossCents)}${invoice.dueDate ? `, fällig am ${formatDateDe(invoice.dueDate)}` : ""}`;
   const lines = [
     `Hallo ${name},`,
     "",
@@ -36,6 +55,7 @@ export function invoiceIssuedMail({ to, name, invoice, attachment, xml }: { to: 
       ? `anbei erhalten Sie die Stornorechnung ${number} („${invoice.title}“) als PDF.`
       : `anbei erhalten Sie die Rechnung ${number} („${invoice.title}“) als PDF.`,
     amountLine,
+    ...(debit ? ["", `Vorabankündigung der SEPA-Lastschrift: ${debitNoticeText(debit, number)}`] : []),
     "",
     `Im Manage-Portal finden Sie alle Rechnungen unter: ${portalLink}`,
     "",
@@ -45,7 +65,7 @@ export function invoiceIssuedMail({ to, name, invoice, attachment, xml }: { to: 
   const html = `<p>Hallo ${escapeHtml(name)},</p>
 <p>anbei erhalten Sie die ${credit ? "Stornorechnung" : "Rechnung"} <strong>${escapeHtml(number)}</strong> („${escapeHtml(invoice.title)}“) als PDF.</p>
 <p>${escapeHtml(amountLine)}</p>
-<p><a href="${escapeHtml(portalLink)}">Rechnung im Manage-Portal ansehen</a></p>`;
+${debit ? `<p><strong>Vorabankündigung der SEPA-Lastschrift:</strong> ${escapeHtml(debitNoticeText(debit, number))}</p>\n` : ""}<p><a href="${escapeHtml(portalLink)}">Rechnung im Manage-Portal ansehen</a></p>`;
   return {
     to,
     subject: `${credit ? "Stornorechnung" : "Rechnung"} ${number} – ${config().MSP_NAME}`,
@@ -75,8 +95,9 @@ export async function mailToCustomerAdmins(tx: DbOrTx, row: InvoiceRow) {
   const kind = format === "xrechnung_ubl" ? "xrechnung_xml" : format === "xrechnung_cii" ? "cii_xml" : null;
   const doc = kind ? await readArchivedDocument(tx, row.id, kind) : null;
   const xml = doc ? { filename: `${row.invoiceNumber}-xrechnung.xml`, bytes: doc.bytes } : null;
+  const debit = await directDebitNotice(tx, row.id);
   for (const recipient of await customerAdmins(row.instanceId, tx)) {
-    const mail = invoiceIssuedMail({ to: recipient.email, name: recipient.name, invoice: row, attachment: row.pdf!, xml });
+    const mail = invoiceIssuedMail({ to: recipient.email, name: recipient.name, invoice: row, attachment: row.pdf!, xml, debit });
     await enqueueMail(tx, mail, `invoice-${row.id}-${recipient.email}`);
   }
 }

@@ -23,6 +23,7 @@ import { currentIssuer } from "@/lib/invoices/issuer-config";
 import { InvoicePdfError, renderInvoicePdf, type InvoicePdfData, type IssuerConfig } from "@/lib/invoices/pdf";
 import { invoicePdfMetadata } from "@/lib/invoices/pdf/metadata";
 import { pdfFilename } from "@/lib/invoices/pdf-filename";
+import { directDebitNotice } from "@/lib/sepa/prenotification";
 import { findRow, findVisibleRow, lineFromItem, loadParts, type InvoiceRow, type ItemRow } from "@/lib/invoices/rows";
 
 export function sha256(bytes: Buffer) {
@@ -57,7 +58,7 @@ function pdfDataFor(row: InvoiceRow, items: ItemRow[], cancelled: InvoiceRow | n
 export async function renderIssuedFiles(db: DbOrTx, row: InvoiceRow, issuer: IssuerConfig): Promise<EInvoiceFiles> {
   const { items } = await loadParts(db, row.id);
   const cancelled = row.cancelsInvoiceId ? await findRow(db, row.cancelsInvoiceId) : null;
-  const data = pdfDataFor(row, items, cancelled);
+  const data = { ...pdfDataFor(row, items, cancelled), direct_debit: await directDebitNotice(db, row.id) };
   try {
     const visual = await renderInvoicePdf(data, issuer);
     const withIssuer = { ...row, issuer: row.issuer ?? (issuer as unknown as Record<string, unknown>) };

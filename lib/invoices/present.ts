@@ -9,6 +9,8 @@ import { lineFromItem, statusOf, type InvoiceRow, type ItemRow, type PaymentRow 
 import { PAYMENT_METHOD_LABELS } from "@/lib/invoices/schemas";
 import { centsToNumber, formatEuro } from "@/lib/money";
 import { apiTimestamp } from "@/lib/time";
+import { debitNoticeText, type DirectDebitNotice } from "@/lib/sepa/notice";
+import { DEBIT_STATUS_LABELS } from "@/lib/sepa/prenotification";
 import { detailGiroCode, detailPaymentDetails } from "@/lib/invoices/girocode";
 
 export const KIND_LABELS = { invoice: "Rechnung", credit_note: "Stornorechnung" } as const;
@@ -65,6 +67,8 @@ export type DetailParts = {
   cancels: { id: number; invoiceNumber: string | null } | null;
   /** The issued credit note that cancels this invoice. */
   creditNote: { id: number; invoiceNumber: string | null } | null;
+  /** The SEPA direct debit the invoice announced (lib/sepa/prenotification.ts). */
+  debit?: { notice: DirectDebitNotice; status: "announced" | "submitted" | "returned"; returnReason: string | null } | null;
 };
 
 /** Detail as customers see it (GET /api/manage/invoices/{id}, /api/v1/invoices/{id}). */
@@ -73,6 +77,8 @@ export function presentDetail(row: InvoiceRow, parts: DetailParts) {
   const { paid_cents, remaining_cents } = summarizePayments(row.grossCents, parts.payments.map((p) => ({ amount_cents: p.amountCents })));
   const status = statusOf(row, paid_cents);
   const remaining = status === "cancelled" ? 0 : remaining_cents;
+  // A debit still to come (or under way) replaces the transfer request.
+  const debitPending = parts.debit != null && parts.debit.status !== "returned";
   const money = centsToNumber;
   return {
     id: row.id,
@@ -143,12 +149,27 @@ export function presentDetail(row: InvoiceRow, parts: DetailParts) {
     })),
     has_pdf: row.issuedAt !== null,
     /** EPC069-12 payload (GiroCode) for the open amount; null unless the invoice is open. */
-    girocode: detailGiroCode(row, status, remaining),
+    girocode: debitPending ? null : detailGiroCode(row, status, remaining),
     /** The GiroCode's data as text (amount due now, holder, IBAN, BIC, reference); null unless open. */
     payment_details: (() => {
-      const details = detailPaymentDetails(row, status, remaining);
+      const details = debitPending ? null : detailPaymentDetails(row, status, remaining);
       return details && { ...details, amount: money(details.amount_cents), amount_formatted: formatEuro(details.amount_cents) };
     })(),
+    direct_debit: parts.debit
+      ? {
+          status: parts.debit.status,
+          status_label: DEBIT_STATUS_LABELS[parts.debit.status],
+          amount: money(parts.debit.notice.amount_cents),
+          amount_formatted: formatEuro(parts.debit.notice.amount_cents),
+          collection_date: parts.debit.notice.collection_date,
+          mandate_reference: parts.debit.notice.mandate_reference,
+          creditor_id: parts.debit.notice.creditor_id,
+          scheme: parts.debit.notice.scheme,
+          iban_masked: parts.debit.notice.iban_masked,
+          notice: debitNoticeText(parts.debit.notice, row.invoiceNumber ?? ""),
+          return_reason: parts.debit.returnReason,
+        }
+      : null,
   };
 }
 

@@ -5,11 +5,12 @@
  * Statistics: open_count = sent + partially paid + overdue, open_amount =
  * their remaining sum, overdue_count ⊂ open_count.
  */
+import { directDebitNotice } from "@/lib/sepa/prenotification";
 import { todayIsoDate } from "@/lib/time";
 import { and, asc, count, desc, eq, gte, ilike, inArray, isNotNull, lt, or, sql, type SQL } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { preparedQuery } from "@/db/prepared";
-import { instances, invoices } from "@/db/schema";
+import { instances, invoices, sepaDebits } from "@/db/schema";
 import type { DbOrTx } from "@/db/types";
 import { paginationMeta } from "@/lib/activity";
 import { type InvoiceStatus } from "@/lib/invoices/calc";
@@ -200,7 +201,10 @@ async function detailParts(db: DbOrTx, row: InvoiceRow): Promise<DetailParts> {
   ]);
   const cancels = related.find((r) => r.id === row.cancelsInvoiceId) ?? null;
   const creditNote = related.find((r) => r.cancelsInvoiceId === row.id && r.issuedAt !== null) ?? null;
-  return { items, payments, cancels, creditNote };
+  const notice = await directDebitNotice(db, row.id);
+  const [debitRow] = notice ? await db.select({ status: sepaDebits.status, returnReason: sepaDebits.returnReason }).from(sepaDebits).where(eq(sepaDebits.invoiceId, row.id)) : [];
+  const debit = notice && debitRow ? { notice, status: debitRow.status, returnReason: debitRow.returnReason } : null;
+  return { items, payments, cancels, creditNote, debit };
 }
 
 /** GET /api/manage/invoices/{id}: another instance's invoice and drafts are 404. */

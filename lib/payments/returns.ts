@@ -19,6 +19,7 @@ import { reversePayment } from "@/lib/invoices/commands";
 import { formatEuro } from "@/lib/money";
 import { matchingText, type CamtReturn } from "./camt";
 import { extractInvoiceNumbers } from "./matching";
+import { collectedInvoicesOf, handleSepaReturn } from "./sepa-returns";
 
 const REASONS: Record<string, string> = {
   AC01: "IBAN fehlerhaft",
@@ -67,9 +68,15 @@ export async function settleReturn(tx: Tx, entry: EntryRow, returned: CamtReturn
   const original = await findOriginal(tx, entry, returnedCents);
   let note: string;
   let status: "matched" | "ignored" = "ignored";
+  const sepaInput = (invoiceIds: number[]) => ({ invoiceIds, reasonCode: returned.reasonCode, reasonLabel: label, feeCents, bookingDate: entry.bookingDate, entryId: entry.id });
   if (!original) {
-    note = `${label}: keine gebuchte Zahlung zu dieser Rückgabe gefunden – bitte prüfen.`;
+    // A returned collection whose credit was never booked onto the invoice: nothing to take back, the debit still failed.
+    const collected = await collectedInvoicesOf(tx, entry.endToEndId, []);
+    const sepaNote = collected.length ? await handleSepaReturn(tx, actor, sepaInput(collected)) : "";
+    if (sepaNote) status = "matched";
+    note = sepaNote ? `${label}: ${sepaNote}` : `${label}: keine gebuchte Zahlung zu dieser Rückgabe gefunden – bitte prüfen.`;
   } else {
+    const reversedIds: number[] = [];
     const reversed: string[] = [];
     let rest = returnedCents;
     for (const allocation of original) {
@@ -86,10 +93,15 @@ export async function settleReturn(tx: Tx, entry: EntryRow, returned: CamtReturn
         return done;
       })();
       reversed.push(`${result.invoiceNumber} (${formatEuro(amount)})`);
+      reversedIds.push(allocation.invoiceId);
       rest -= amount;
     }
     status = "matched";
     note = `${label}: Zahlung zu ${reversed.join(", ")} zurückgebucht, Rechnung wieder offen.${feeCents > 0 ? ` Rückgabegebühr der Bank: ${formatEuro(feeCents)}.` : ""}`;
+    // A returned SEPA collection: fee, dunning, mails, mandate (sepa-returns.ts).
+    const collected = await collectedInvoicesOf(tx, entry.endToEndId, reversedIds);
+    const sepaNote = collected.length ? await handleSepaReturn(tx, actor, sepaInput(collected)) : "";
+    if (sepaNote) note = `${note} ${sepaNote}`;
   }
   await db.update(bankStatementEntries).set({ status, openCents: 0, note, updatedAt: new Date() }).where(eq(bankStatementEntries.id, entry.id));
   return { status, note };

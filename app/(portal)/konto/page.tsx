@@ -10,6 +10,7 @@ import { InvoiceAddressForm } from "@/components/billing/billing-profile-card";
 import { ChangePasswordForm } from "@/components/portal/change-password-form";
 import { Alert, Card } from "@/components/ui/card";
 import { recoveryLoginNotice, remainingRecoveryCodes } from "@/lib/auth/recovery-codes";
+import { CustomerMandateSection } from "@/components/sepa/mandate-card";
 import { requireMe } from "@/lib/doors/pages/guards";
 
 export const metadata: Metadata = { title: "Konto" };
@@ -47,7 +48,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
           ["#authenticator-app", "Authenticator-App"],
           ["#passkeys", "Passkeys"],
           ["#api-schluessel", "API-Schlüssel"],
-          ...(canEditInvoiceAddress ? [["#rechnungsadresse", "Rechnungsadresse"]] : []),
+          ...(canEditInvoiceAddress ? [["#rechnungsadresse", "Rechnungsadresse"], ["#lastschrift", "Lastschrift"]] : []),
           ...(canSetSecondFactorRule ? [["#zwei-faktoren-pflicht", "Zwei Faktoren für alle"]] : []),
           ...(canManageWebhooks ? [["#webhooks", "Webhooks"]] : []),
           ["/konto/sitzungen", "Sitzungen"],
@@ -93,6 +94,13 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
         <div id="rechnungsadresse">
           <Card title="Rechnungsadresse">
             <InvoiceAddressForm companyName={me.instance.company_name} />
+          </Card>
+        </div>
+      )}
+      {canEditInvoiceAddress && (
+        <div id="lastschrift">
+          <Card title="SEPA-Lastschrift">
+            <CustomerMandateSection />
           </Card>
         </div>
       )}

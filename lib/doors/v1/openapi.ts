@@ -19,6 +19,7 @@ import { uptimeResponse } from "@/lib/health/uptime";
 import { backupsBody, restoreBody, snapshotBody } from "@/lib/servers/backups";
 import * as s from "./schemas";
 import { filesPaths, statusPayment } from "./openapi-files";
+import { sepaPaths } from "./openapi-sepa";
 
 /**
  * The OpenAPI 3.1 document of API v1 and the manage API, generated from the
@@ -1343,7 +1344,7 @@ function withOperationIds(paths: ZodOpenApiPathsObject): ZodOpenApiPathsObject {
 }
 
 /** The paths with their zod schemas (before conversion): tests validate live answers against them. */
-export const openApiPaths: ZodOpenApiPathsObject = withOperationIds({ ...v1Paths, ...publicPaths, ...managePaths, ...staffPaths, ...filesPaths });
+export const openApiPaths: ZodOpenApiPathsObject = withOperationIds({ ...v1Paths, ...publicPaths, ...managePaths, ...staffPaths, ...filesPaths, ...sepaPaths });
 
 const TAGS: { name: string; description: string }[] = [
   { name: "v1 Anmeldung", description: "Anmelden, Code der Zwei-Faktor-Anmeldung bestätigen, Schlüssel erneuern, abmelden" },

@@ -8,6 +8,7 @@ import { formatEuro } from "@/lib/money";
 import { INVOICE_FONT } from "@/lib/invoices/pdf/fonts";
 import { invoicePdfMetadata } from "@/lib/invoices/pdf/metadata";
 import { giroCodePath, invoiceGiroCode } from "@/lib/invoices/girocode";
+import { debitNoticeText } from "@/lib/sepa/notice";
 
 /** react-pdf's default hyphenation is English; German invoices break words instead. */
 const noHyphens = (word: string): string[] => [word];
@@ -200,7 +201,8 @@ export function InvoiceDocument({ data, issuer, dueDate, logo, creationDate }: I
   const senderLine = [issuer.name, ...issuer.address_lines].join(" · ");
   const singleRate = data.breakdown.length === 1;
   const grand = data.totals.gross_cents;
-  const giroPayload = isCredit ? null : invoiceGiroCode(issuer.bank, data.invoice_number, grand);
+  const debit = isCredit ? null : (data.direct_debit ?? null);
+  const giroPayload = isCredit || debit ? null : invoiceGiroCode(issuer.bank, data.invoice_number, grand);
   const giroCode = giroPayload ? giroCodePath(giroPayload) : null;
   const paymentDays = Math.round(
     (Date.parse(`${dueDate}T00:00:00Z`) - Date.parse(`${data.invoice_date}T00:00:00Z`)) / 86_400_000,
@@ -393,6 +395,10 @@ export function InvoiceDocument({ data, issuer, dueDate, logo, creationDate }: I
               Der Betrag von {formatEuro(Math.abs(grand))} wird Ihnen auf Ihr Konto erstattet bzw. mit offenen
               Forderungen verrechnet.
             </Text>
+          ) : debit ? (
+            <Text hyphenationCallback={noHyphens}>
+              {debitNoticeText(debit, data.invoice_number)}
+            </Text>
           ) : (
             <Text hyphenationCallback={noHyphens}>
               Zahlbar innerhalb von {paymentDays} Tagen ohne Abzug bis zum {formatDateDe(dueDate)}. Bitte überweisen
@@ -400,7 +406,7 @@ export function InvoiceDocument({ data, issuer, dueDate, logo, creationDate }: I
               folgendes Konto:
             </Text>
           )}
-          {!isCredit ? (
+          {!isCredit && !debit ? (
             <Text hyphenationCallback={noHyphens} style={{ marginTop: 4 }}>
               Kontoinhaber: {issuer.bank.account_holder} · IBAN: {issuer.bank.iban} · BIC: {issuer.bank.bic} ·{" "}
               {issuer.bank.bank_name}

@@ -1,3 +1,4 @@
+import type { DirectDebitNotice } from "@/lib/sepa/notice";
 import type { InvoiceTotals, VatBreakdownEntry } from "@/lib/invoices/calc";
 
 /** Issuer (the MSP) as configured, see loadIssuerConfigFromEnv(). */
@@ -79,6 +80,13 @@ export interface InvoicePdfData {
   notes?: string | null;
   /** §13b UStG: prints the reverse-charge note; all VAT rates must be 0. */
   reverse_charge: boolean;
+  /**
+   * SEPA direct debit announced with the invoice (pre-notification): printed instead of the
+   * transfer request and the GiroCode. Null/absent = the customer pays by transfer.
+   */
+  direct_debit?: DirectDebitNotice | null;
 }
+
+export type { DirectDebitNotice };
 
 export const REVERSE_CHARGE_NOTE = "Steuerschuldnerschaft des Leistungsempfängers (Reverse Charge)";
