@@ -58,6 +58,16 @@ export async function directDebitNotice(db: DbOrTx, invoiceId: number): Promise<
   return row ? noticeOf(row.debit, row.mandate) : null;
 }
 
+/** What an e-invoice states of the invoice's direct debit (BG-19), or null: the full debited IBAN, not the masked one. */
+export async function directDebitForEInvoice(db: DbOrTx, invoiceId: number) {
+  const [row] = await db
+    .select({ reference: sepaMandates.reference, creditorId: sepaMandates.creditorId, iban: sepaMandates.iban, collectionDate: sepaDebits.collectionDate })
+    .from(sepaDebits)
+    .innerJoin(sepaMandates, eq(sepaMandates.id, sepaDebits.mandateId))
+    .where(eq(sepaDebits.invoiceId, invoiceId));
+  return row ? { mandateReference: row.reference, creditorId: row.creditorId, debtorIban: row.iban.replace(/\s+/g, ""), collectionDate: row.collectionDate } : null;
+}
+
 export const DEBIT_STATUS_LABELS: Record<(typeof sepaDebits.$inferSelect)["status"], string> = {
   announced: "Lastschrift angekündigt",
   submitted: "Lastschrift eingereicht",

@@ -24,6 +24,8 @@ import { createDraft } from "@/lib/invoices/drafts";
 import { getEInvoiceForStaff } from "@/lib/invoices/einvoice/service";
 import { getInvoicePdfForStaff } from "@/lib/invoices/pdf-archive";
 import { draftSchema } from "@/lib/invoices/schemas";
+import { grantMandate } from "@/lib/payments/mandates";
+import { mandateBody } from "@/lib/payments/sepa-schemas";
 import { useTestDatabase } from "../helpers/db";
 import { isAccepted, projectRoot, validate, validatorAvailable, type ValidationSummary } from "./validation-kit";
 
@@ -114,6 +116,9 @@ beforeAll(async () => {
   issuedInvoices.push(["public-xrechnung-ubl", await draftAndIssue(ids.bergmann!, "Managed Services Oktober 2026", [line("Manage-Portal Lizenz „Professional“", 19, "99,00", 1, "Monat")])]);
   await profile(ids.bergmann!, { ...BERGMANN, einvoice_format: "xrechnung_cii", vat_treatment: "domestic" });
   issuedInvoices.push(["public-xrechnung-cii", await draftAndIssue(ids.bergmann!, "Einrichtung Oktober 2026", [line("Einrichtung Custom-Domain inkl. Zertifikat", 19, "149,00", 1, "Pauschale"), line("Fachbuch", 7, "24,90", 2)])]);
+  // SEPA direct debit (same XRechnung CII profile): payment means 59 with mandate (BT-89), creditor ID (BT-90), debited IBAN (BT-91).
+  await grantMandate(actor, { ...mandateBody.parse({ account_holder: "Bergmann Logistik GmbH", iban: "DE89 3704 0044 0532 0130 00", scheme: "B2B", accept: true }), instanceId: ids.bergmann! });
+  issuedInvoices.push(["direct-debit", await draftAndIssue(ids.bergmann!, "Managed Services Oktober 2026", [line("Manage-Portal Lizenz „Professional“", 19, "99,00", 1, "Monat")])]);
 
   // Billing run with pro rata: acme's trial ends mid-month; the others are not billed in that month.
   await db.update(billing).set({ status: "cancelled" });
@@ -158,9 +163,9 @@ afterAll(() => {
 });
 
 describe.skipIf(Boolean(unavailable))("official validation of every document kind", () => {
-  it("validates all 36 documents (6 invoices, 6 credit notes × Factur-X PDF, CII, UBL)", () => {
+  it("validates all 42 documents (7 invoices, 7 credit notes × Factur-X PDF, CII, UBL)", () => {
     expect(results.map((r) => path.basename(r.file)).sort()).toEqual(docs.map((d) => d.name).sort());
-    expect(results).toHaveLength(36);
+    expect(results).toHaveLength(42);
   });
 
   it("every document: 0 fatal findings (XSD, EN 16931, XRechnung where declared) and the PDF checks green", () => {
@@ -173,6 +178,7 @@ describe.skipIf(Boolean(unavailable))("official validation of every document kin
     expect(declared("public-xrechnung-ubl.ubl.xml")).toBe(true);
     expect(declared("public-xrechnung-cii.cii.xml")).toBe(true);
     expect(declared("public-xrechnung-cii.credit-note.cii.xml")).toBe(true);
+    expect(declared("direct-debit.cii.xml")).toBe(true);
     expect(declared("domestic-19-7.cii.xml")).toBe(false);
     expect(declared("domestic-19-7.facturx.pdf")).toBe(false);
   });
@@ -188,6 +194,25 @@ describe.skipIf(Boolean(unavailable))("official validation of every document kin
     expect(results.filter((r) => r.xrDeclared).reduce((sum, r) => sum + r.xrWarn, 0) + results.reduce((sum, r) => sum + r.enWarn, 0)).toBe(
       results.flatMap((r) => r.findings.filter((f) => binding(r, f))).length,
     );
+  });
+
+  it("a direct-debit invoice asks for no transfer: payment means 59 with mandate, creditor ID and debited IBAN in UBL, CII and Factur-X", () => {
+    const read = (name: string) => readFileSync(docs.find((d) => d.name === name)!.file, "utf8");
+    const ubl = read("direct-debit.ubl.xml");
+    expect(ubl).toContain("<cbc:PaymentMeansCode name=\"SEPA direct debit\">59</cbc:PaymentMeansCode>");
+    expect(ubl).toMatch(/<cac:PartyIdentification>\s*<cbc:ID schemeID="SEPA">DE98ZZZ09999999999<\/cbc:ID>/);
+    expect(ubl).toMatch(/<cac:PaymentMandate>\s*<cbc:ID>MP\d+-[^<]+<\/cbc:ID>\s*<cac:PayerFinancialAccount>\s*<cbc:ID>DE89370400440532013000<\/cbc:ID>/);
+    expect(ubl).not.toContain("PayeeFinancialAccount");
+    const cii = read("direct-debit.cii.xml");
+    expect(cii).toMatch(/<ram:ApplicableHeaderTradeSettlement>\s*<ram:CreditorReferenceID>DE98ZZZ09999999999<\/ram:CreditorReferenceID>/);
+    expect(cii).toMatch(/<ram:TypeCode>59<\/ram:TypeCode>/);
+    expect(cii).toMatch(/<ram:PayerPartyDebtorFinancialAccount>\s*<ram:IBANID>DE89370400440532013000<\/ram:IBANID>/);
+    expect(cii).toMatch(/<ram:DirectDebitMandateID>MP\d+-[^<]+<\/ram:DirectDebitMandateID>/);
+    // The creditor ID is not passed off as a seller identifier (BT-29).
+    expect(cii).not.toMatch(/<ram:SellerTradeParty>\s*<ram:ID>/);
+    // Its credit note refunds: no debit.
+    expect(read("direct-debit.credit-note.ubl.xml")).not.toContain(">59<");
+    expect(results.filter((r) => path.basename(r.file).startsWith("direct-debit.")).every(isAccepted)).toBe(true);
   });
 
   it("CII credit notes reference the invoice they correct (BT-25, BT-26) and carry no request to pay", () => {

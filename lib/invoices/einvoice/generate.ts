@@ -6,10 +6,11 @@
  * the tests (tests/einvoice/official-validation.test.ts); see README.md.
  *
  * The library renders the XML only. The CII gets its preceding-invoice reference added
- * (`cii-references.ts`); the Factur-X PDF is assembled by `facturx-pdf.ts`.
+ * (`cii-references.ts`) and a direct debit's creditor identifier (`cii-direct-debit.ts`); the Factur-X PDF is assembled by `facturx-pdf.ts`.
  */
 import type { Invoice, Logger } from "@e-invoice-eu/core";
 import type { PdfMetadata } from "@/lib/invoices/pdf/metadata";
+import { creditorIdentifier, withCreditorReference, withoutCreditorIdentifier } from "./cii-direct-debit";
 import { precedingInvoices, withPrecedingInvoices } from "./cii-references";
 import { assembleFacturX } from "./facturx-pdf";
 
@@ -47,9 +48,10 @@ async function run(data: Invoice, format: string): Promise<string> {
 
 /** CII XML: EN 16931 (the XML inside Factur-X/ZUGFeRD), or XRechnung 3.0 in CII syntax. */
 export async function renderCii(data: Invoice, options: { xrechnung?: boolean } = {}): Promise<Buffer> {
-  const xml = await run(data, options.xrechnung ? FORMATS.xrechnungCii : FORMATS.cii);
+  const creditorId = creditorIdentifier(data);
+  const xml = await run(creditorId ? withoutCreditorIdentifier(data) : data, options.xrechnung ? FORMATS.xrechnungCii : FORMATS.cii);
   try {
-    return Buffer.from(withPrecedingInvoices(xml, precedingInvoices(data)), "utf8");
+    return Buffer.from(withCreditorReference(withPrecedingInvoices(xml, precedingInvoices(data)), creditorId), "utf8");
   } catch (error) {
     throw new EInvoiceError((error as Error).message);
   }

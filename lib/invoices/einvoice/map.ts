@@ -11,6 +11,10 @@
  *   G (not taxable in Germany, § 3a Abs. 2 UStG); any other 0 % → E with the exemption reason of the
  *   billing profile. Z (zero-rated) is never used: German law taxes nothing at 0 % that we sell.
  * - Credit notes carry no request to pay: payment means 97 (clearing between partners), no IBAN.
+ * - An invoice collected by SEPA direct debit (announced at issue, lib/sepa/prenotification.ts) asks for
+ *   no transfer: payment means 59 with the mandate (BT-89), the debited IBAN (BT-91) and the creditor
+ *   identifier (BT-90, seller identification with scheme "SEPA"; in CII `ram:CreditorReferenceID`,
+ *   see cii-direct-debit.ts), and payment terms that name the collection date.
  * - Units: German unit texts are mapped to UN/ECE Rec. 20 codes (fallback C62 "one").
  * - Addresses: the recipient snapshot's structured address (billing profile) when present;
  *   older invoices have free lines, whose last line "PLZ Ort" gives postal zone and city.
@@ -40,6 +44,8 @@ export type EInvoiceSource = {
   leitwegId?: string | null;
   /** Buyer's electronic address (BT-49), e.g. the customer admin's e-mail. */
   buyerEmail?: string | null;
+  /** The SEPA direct debit the invoice announces (BG-19: BT-89 mandate, BT-90 creditor ID, BT-91 debited IBAN). */
+  directDebit?: { mandateReference: string; creditorId: string; debtorIban: string; collectionDate: string } | null;
 };
 
 const UNIT_CODES: Array<[RegExp, string]> = [
@@ -168,7 +174,10 @@ export function toEInvoiceData(src: EInvoiceSource): Invoice {
     ...(issuer.tax_number ? [{ "cbc:CompanyID": issuer.tax_number, "cac:TaxScheme": { "cbc:ID": "FC" } }] : []),
   ];
   const noteParts = [src.title, src.notes, src.reverseCharge ? REVERSE_CHARGE_REASON : null].filter(Boolean) as string[];
-  const terms = dueDate
+  const directDebit = src.kind === "invoice" ? (src.directDebit ?? null) : null;
+  const terms = directDebit
+    ? `Keine Überweisung nötig: Einzug per SEPA-Lastschrift am ${directDebit.collectionDate.split("-").reverse().join(".")} (Mandat ${directDebit.mandateReference}, Gläubiger-ID ${directDebit.creditorId}).`
+    : dueDate
     ? `Zahlbar ohne Abzug bis ${dueDate.split("-").reverse().join(".")}.`
     : src.kind === "credit_note"
       ? "Der Betrag wird erstattet bzw. verrechnet."
@@ -200,6 +209,8 @@ export function toEInvoiceData(src: EInvoiceSource): Invoice {
         "cac:Party": {
           "cbc:EndpointID": issuer.email,
           "cbc:EndpointID@schemeID": "EM",
+          // BT-90: the creditor identifier of a direct debit, as EN 16931's UBL binding places it.
+          ...(directDebit ? { "cac:PartyIdentification": [{ "cbc:ID": directDebit.creditorId, "cbc:ID@schemeID": "SEPA" }] } : {}),
           "cac:PartyName": { "cbc:Name": issuer.name },
           "cac:PostalAddress": postalAddress(issuer.address_lines),
           ...(sellerTaxSchemes.length ? { "cac:PartyTaxScheme": sellerTaxSchemes } : {}),
@@ -233,7 +244,14 @@ export function toEInvoiceData(src: EInvoiceSource): Invoice {
       "cac:PaymentMeans": [
         src.kind === "credit_note"
           ? { "cbc:PaymentMeansCode": "97", "cbc:PaymentMeansCode@name": "Verrechnung", "cbc:PaymentID": src.invoiceNumber }
-          : {
+          : directDebit
+            ? {
+                "cbc:PaymentMeansCode": "59",
+                "cbc:PaymentMeansCode@name": "SEPA direct debit",
+                "cbc:PaymentID": src.invoiceNumber,
+                "cac:PaymentMandate": { "cbc:ID": directDebit.mandateReference, "cac:PayerFinancialAccount": { "cbc:ID": directDebit.debtorIban } },
+              }
+            : {
           "cbc:PaymentMeansCode": "58",
           "cbc:PaymentMeansCode@name": "SEPA credit transfer",
           "cbc:PaymentID": src.invoiceNumber,

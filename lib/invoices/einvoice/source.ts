@@ -13,6 +13,7 @@ import { currentIssuer } from "@/lib/invoices/issuer-config";
 import type { IssuerConfig } from "@/lib/invoices/pdf/types";
 import { lineFromItem, type InvoiceRow } from "@/lib/invoices/rows";
 import { leitwegIdProblem } from "@/lib/invoices/billing-profile-schemas";
+import { directDebitForEInvoice } from "@/lib/sepa/prenotification";
 import type { EInvoiceSource } from "./map";
 
 // ---------------------------------------------------------------------------
@@ -98,6 +99,7 @@ export async function sourceFor(db: DbOrTx, row: InvoiceRow): Promise<EInvoiceSo
     // Frozen with the recipient when drafting (billing profile); the old instance setting only for older invoices.
     leitwegId: row.recipient.leitweg_id ?? settings.leitweg_id,
     buyerEmail: row.recipient.emails?.[0] ?? (await buyerEmail(db, row.instanceId)),
+    directDebit: row.kind === "invoice" ? await directDebitForEInvoice(db, row.id) : null,
   };
 }
 
