@@ -1,7 +1,7 @@
 import { createHash, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
 import { isoCBOR } from "@simplewebauthn/server/helpers";
 
-/** A minimal software authenticator (ES256, "none" attestation, discoverable credential); as in tests/auth/sign-in-methods.test.ts. */
+/** A minimal software authenticator (ES256, "none" attestation, discoverable credential). */
 export class SoftAuthenticator {
   private readonly keys = generateKeyPairSync("ec", { namedCurve: "P-256" });
   readonly credentialId = Buffer.from(`soft-${Math.random()}`).toString("base64url");
