@@ -49,7 +49,7 @@ async function lastEntry(instanceId: number) {
     .where(eq(activityLog.instanceId, instanceId))
     .orderBy(desc(activityLog.createdAt), desc(activityLog.id))
     .limit(1);
-  const { id, seq, createdAt, ip, ...rest } = row;
+  const { id, seq, kindSeq, createdAt, ip, ...rest } = row; // numbers differ by design: each door wrote its own entry
   return rest;
 }
 

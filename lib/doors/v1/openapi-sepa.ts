@@ -6,10 +6,10 @@
 import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject } from "zod-openapi";
 import { collectionFileBody, collectionQuery, mandateBody, revokeBody } from "@/lib/payments/sepa-schemas";
 import { z } from "@/lib/validation";
+import { manageError } from "./openapi-errors";
 
 const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
-const error = z.object({ message: z.string(), errors: z.record(z.string(), z.array(z.string())).optional() });
-const err = (description: string) => ({ description, content: json(error) });
+const err = (description: string) => ({ description, content: json(manageError) });
 const session = [{ session: [] as string[] }];
 const idPath = (description: string) => ({ path: z.object({ id: z.string().meta({ description, example: "1" }) }) });
 

@@ -17,6 +17,7 @@ import * as wh from "@/lib/webhooks/schemas";
 import { metricsQuery, serverMetricsResponse } from "@/lib/servers/metrics";
 import { uptimeResponse } from "@/lib/health/uptime";
 import { backupsBody, restoreBody, snapshotBody } from "@/lib/servers/backups";
+import { manageError } from "./openapi-errors";
 import * as s from "./schemas";
 import { filesPaths, statusPayment } from "./openapi-files";
 import { sepaPaths } from "./openapi-sepa";
@@ -29,25 +30,6 @@ const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema
 const ok = (description: string, schema: z.ZodType) => ({ description, content: json(schema) });
 const v1Err = (description: string) => ({ description, content: json(s.errorResponse) });
 const message = z.object({ message: z.string() }).meta({ id: "Message" });
-const manageError = z
-  .object({
-    message: z.string(),
-    errors: z.record(z.string(), z.array(z.string())).optional().meta({ description: "422: Fehlermeldungen je Feld" }),
-    missing: z.string().optional().meta({ description: "403: die fehlende Permission", example: "host.power" }),
-    suspended: z.literal(true).optional().meta({ description: "403: die Instanz ist gesperrt" }),
-    read_only: z.literal(true).optional().meta({ description: "403: Ansicht als Kunde (nur lesen)" }),
-    reauthentication_required: z.literal(true).optional().meta({ description: "403: Passwort-Bestätigung älter als 10 Minuten" }),
-    second_factor_setup_required: z.literal(true).optional().meta({ description: "403: Authenticator-App oder Passkey vorgeschrieben, noch nicht eingerichtet" }),
-    setup_path: z.string().optional().meta({ description: "Mit second_factor_setup_required: wo der zweite Faktor eingerichtet wird" }),
-    two_fa_required: z.literal(true).optional().meta({ description: "403 beim Login: E-Mail-2FA aktiv" }),
-    retry_after: z.number().int().optional().meta({ description: "429/503: Sekunden bis zum nächsten Versuch (auch im Header Retry-After)" }),
-    attempts_remaining: z.number().int().optional(),
-    check: z.object({}).passthrough().optional().meta({ description: "422 beim Setzen einer Domain: das Ergebnis der CNAME-Prüfung" }),
-    removed: z.boolean().optional().meta({ description: "502 beim Entfernen einer Domain: false, die Domain bleibt gespeichert" }),
-    domain: z.string().optional(),
-  })
-  .strict()
-  .meta({ id: "ManageError", example: { message: "Dafür fehlt Ihnen die Berechtigung.", missing: "host.power" } });
 const mErr = (description: string) => ({ description, content: json(manageError) });
 
 const RETRY_AFTER = { "Retry-After": { description: "Sekunden bis zum nächsten Versuch", schema: { type: "integer" } } } as const;
