@@ -7,6 +7,7 @@ import { POST as createDraft } from "@/app/api/manage/admin/invoices/route";
 import { POST as issue } from "@/app/api/manage/admin/invoices/[id]/issue/route";
 import { GET as customerDetail } from "@/app/api/manage/invoices/[id]/route";
 import { POST as upload } from "@/app/api/manage/admin/bank-statements/route";
+import { checkAgainstDocument } from "../helpers/contract";
 import { GET as listEntries } from "@/app/api/manage/admin/bank-statements/entries/route";
 import { POST as assign } from "@/app/api/manage/admin/bank-statements/entries/[id]/assign/route";
 import { bankStatementEntries, instances, invoicePayments } from "@/db/schema";
@@ -47,7 +48,11 @@ function rawUpload(body: string | Buffer, token = staff, contentType = "applicat
     headers: { authorization: `Bearer ${token}`, "content-type": contentType, origin: origin.origin, "x-forwarded-for": "203.0.113.30" },
     body: typeof body === "string" ? body : new Uint8Array(body),
   });
-  return upload(req, { params: Promise.resolve({}) }).then(async (res) => ({ status: res.status, json: await res.json() }));
+  return upload(req, { params: Promise.resolve({}) }).then(async (res) => {
+    const answer = { status: res.status, headers: res.headers, json: await res.json() };
+    checkAgainstDocument("POST", "/api/manage/admin/bank-statements", answer);
+    return answer;
+  });
 }
 
 beforeAll(async () => {

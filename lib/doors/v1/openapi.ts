@@ -933,6 +933,15 @@ function staff(tag: string, summary: string, { permission, notFound, body, confl
     },
   };
 }
+const count = z.number().int().min(0);
+const bankStatementImport = z
+  .object({
+    import: z.object({ id: z.number().int(), filename: z.string().nullable(), message_id: z.string().nullable(), created_at: z.string() }).strict(),
+    summary: z.object({ entries: count, new_entries: count, duplicates: count, matched: count, partially_matched: count, unmatched: count, ignored: count }).strict(),
+    entries: z.array(z.object({ id: z.number().int(), status: z.string() }).passthrough()).meta({ description: "Die Buchungen des Auszugs wie in GET /api/manage/admin/bank-statements/entries" }),
+  })
+  .strict()
+  .meta({ id: "BankStatementImport" });
 const created = (description: string) => ({ "201": { description, content: json(z.object({ message: z.string() }).passthrough()) } });
 const intId = (description: string) => z.object({ id: z.string().meta({ description, example: "1" }) });
 const instanceIdPath = { path: intId("Instanz-ID") };
@@ -1207,7 +1216,7 @@ const staffPaths: ZodOpenApiPathsObject = {
         },
       },
       conflict: "Auszug bereits importiert",
-      responses: { ...created("Importiert"), "413": mErr("Datei größer als 5 MB"), "422": mErr("Keine gültige CAMT.053-Datei") },
+      responses: { "201": ok("Importiert: der Auszug, die Zählung und jede Buchung", bankStatementImport), "413": mErr("Datei größer als 5 MB"), "422": mErr("Keine gültige CAMT.053-Datei") },
     }),
   },
   "/api/manage/admin/bank-statements/entries": {
