@@ -46,13 +46,26 @@ let publishedDocument: Promise<OpenApiDoc> | undefined;
 type SeenAnswer = { url: string; method: string; status: number; headers: Record<string, string>; json: () => Promise<unknown> };
 
 /** Checks one answer; what is not an API answer (pages, assets, NextAuth, dev tools) is left alone. */
+/**
+ * The browser does not always settle a response's headers or body (a download, an answer of a page that
+ * is already gone): waited for at most this long, then the check goes on without it.
+ */
+const SETTLE_MS = 5_000;
+function settled<T>(promise: Promise<T>, fallback: () => T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback()), SETTLE_MS);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 async function checkApiAnswer(answer: SeenAnswer, document: OpenApiDoc, problems: string[]) {
   const { pathname } = new URL(answer.url);
   if (!isApiPath(pathname)) return;
   const headers = new Headers(answer.headers);
   const isJson = headers.get("content-type")?.startsWith("application/json");
   // A page that navigates on can take its answers' bodies with it: then only status and headers are checked.
-  const read = isJson ? await answer.json().then((json) => ({ json }), () => null) : { json: undefined };
+  const read = isJson ? await settled(answer.json().then((json) => ({ json }), () => null), () => null) : { json: undefined };
   problems.push(...requestViolations(document, answer.method, pathname, { status: answer.status, headers, json: read?.json, bodyUnread: read === null }));
 }
 
@@ -67,8 +80,7 @@ export const test = base.extend<{ cspViolations: Violation[]; apiContract: strin
       const pending: Promise<void>[] = [];
       context.on("response", (response) => {
         pending.push(
-          response
-            .allHeaders()
+          settled(response.allHeaders(), () => response.headers())
             .then((headers) => checkApiAnswer({ url: response.url(), method: response.request().method(), status: response.status(), headers, json: () => response.json() }, document, problems))
             .catch(() => {}),
         );
