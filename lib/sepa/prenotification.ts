@@ -54,18 +54,22 @@ function noticeOf(debit: typeof sepaDebits.$inferSelect, mandate: typeof sepaMan
 
 /** The notice of an invoice's debit (what its archived PDF prints), or null. */
 export async function directDebitNotice(db: DbOrTx, invoiceId: number): Promise<DirectDebitNotice | null> {
-  const [row] = await db.select({ debit: sepaDebits, mandate: sepaMandates }).from(sepaDebits).innerJoin(sepaMandates, eq(sepaMandates.id, sepaDebits.mandateId)).where(eq(sepaDebits.invoiceId, invoiceId));
+  const row = await debitOf(db, invoiceId);
   return row ? noticeOf(row.debit, row.mandate) : null;
+}
+
+/** An invoice's debit with its mandate, or undefined. */
+async function debitOf(db: DbOrTx, invoiceId: number) {
+  const [row] = await db.select({ debit: sepaDebits, mandate: sepaMandates }).from(sepaDebits).innerJoin(sepaMandates, eq(sepaMandates.id, sepaDebits.mandateId)).where(eq(sepaDebits.invoiceId, invoiceId));
+  return row;
 }
 
 /** What an e-invoice states of the invoice's direct debit (BG-19), or null: the full debited IBAN, not the masked one. */
 export async function directDebitForEInvoice(db: DbOrTx, invoiceId: number) {
-  const [row] = await db
-    .select({ reference: sepaMandates.reference, creditorId: sepaMandates.creditorId, iban: sepaMandates.iban, collectionDate: sepaDebits.collectionDate })
-    .from(sepaDebits)
-    .innerJoin(sepaMandates, eq(sepaMandates.id, sepaDebits.mandateId))
-    .where(eq(sepaDebits.invoiceId, invoiceId));
-  return row ? { mandateReference: row.reference, creditorId: row.creditorId, debtorIban: row.iban.replace(/\s+/g, ""), collectionDate: row.collectionDate } : null;
+  const row = await debitOf(db, invoiceId);
+  if (!row) return null;
+  const { debit, mandate } = row;
+  return { mandateReference: mandate.reference, creditorId: mandate.creditorId, debtorIban: mandate.iban.replace(/\s+/g, ""), collectionDate: debit.collectionDate };
 }
 
 export const DEBIT_STATUS_LABELS: Record<(typeof sepaDebits.$inferSelect)["status"], string> = {
