@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigint, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { instances } from "./instances";
 import { users } from "./users";
@@ -37,6 +38,9 @@ export const activityLog = pgTable(
     // Page N of one kind: a range of kind_seq; a period inside a kind: its first and last kind_seq.
     uniqueIndex("activity_log_instance_kind_seq_idx").on(t.instanceId, t.kind, t.kindSeq),
     index("activity_log_instance_kind_created_idx").on(t.instanceId, t.kind, t.createdAt, t.kindSeq),
+    // Every tenant's log at once (staff, API v1 without tenant_id), newest first, whole or one kind (migration 0028).
+    index("activity_log_tenants_created_idx").on(t.createdAt, t.id).where(sql`${t.instanceId} is not null`),
+    index("activity_log_tenants_kind_created_idx").on(t.kind, t.createdAt, t.id).where(sql`${t.instanceId} is not null`),
   ],
 );
 

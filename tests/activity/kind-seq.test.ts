@@ -13,6 +13,7 @@ import { resultRows } from "@/db/types";
 import { activityQueries, listActivity } from "@/lib/activity";
 import { ACTIVITY_ACTIONS, actionKind } from "@/lib/activity/actions";
 import { useTestDatabase } from "../helpers/db";
+import { explainScans } from "../helpers/explain";
 
 const database = useTestDatabase();
 
@@ -21,32 +22,7 @@ async function firstInstance() {
   return row.id;
 }
 
-type PlanNode = { "Node Type": string; "Relation Name"?: string; "Index Name"?: string; "Actual Rows": number; "Actual Loops": number; "Rows Removed by Filter"?: number; Plans?: PlanNode[] };
-
-/** Every scan of activity_log in the plan: its index and the rows it produced and filtered away. */
-function activityScans(plan: unknown) {
-  const parsed = (typeof plan === "string" ? JSON.parse(plan) : plan) as { Plan: PlanNode }[];
-  const scans: { type: string; index?: string; rows: number; removed: number }[] = [];
-  const walk = (node: PlanNode) => {
-    if (node["Relation Name"] === "activity_log")
-      scans.push({ type: node["Node Type"], index: node["Index Name"], rows: node["Actual Rows"] * node["Actual Loops"], removed: (node["Rows Removed by Filter"] ?? 0) * node["Actual Loops"] });
-    for (const child of node.Plans ?? []) walk(child);
-  };
-  walk(parsed[0]!.Plan);
-  return scans;
-}
-
-/** EXPLAIN ANALYZE of a statement with its parameters inlined as literals. */
-async function explainAnalyze(text: string, params: unknown[]) {
-  const inlined = text.replace(/\$(\d+)/g, (_, n: string) => {
-    const value = params[Number(n) - 1];
-    if (value === null || value === undefined) return "null";
-    if (typeof value === "number") return String(value);
-    return `'${String(value).replace(/'/g, "''")}'`;
-  });
-  const [row] = resultRows<{ "QUERY PLAN": unknown }>(await database.db().execute(sql.raw(`explain (analyze, format json) ${inlined}`)));
-  return activityScans(row!["QUERY PLAN"]);
-}
+const explainAnalyze = (text: string, params: unknown[]) => explainScans(database.db(), text, params);
 
 describe("activity kinds in the database (migration 0027)", () => {
   it("activity_kind() equals actionKind() for every catalog code and for codes outside it", async () => {

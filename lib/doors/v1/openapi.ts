@@ -2,6 +2,7 @@ import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObj
 import * as admin from "@/lib/admin/schemas";
 import { bulkActionSchema } from "@/lib/admin/bulk";
 import * as billing from "@/lib/billing/schemas";
+import { activityQueryDoc } from "@/lib/doors/kit/activity-query";
 import { customerProfileBody, staffProfileBody } from "@/lib/invoices/billing-profile-schemas";
 import { scheduleTierPriceBody } from "@/lib/billing/tier-price-schemas";
 import { dunningSettingsBody, pauseBody } from "@/lib/dunning/schemas";
@@ -469,8 +470,9 @@ const v1Paths: ZodOpenApiPathsObject = {
     get: v1({
       tags: ["v1 Aktivität"],
       summary: "Aktivitätsprotokoll (Permission activity.read)",
-      description: "MSP-Mitarbeiter ohne tenant_id: die Einträge aller Tenants.",
-      requestParams: { query: pagination.extend(s.tenantQuery.shape) },
+      description:
+        "Neueste zuerst, filterbar nach Art (`kind`) und Zeitraum (`from`/`to`). Je Tenant ist jede Seite gleich schnell, wie tief sie auch liegt, und `meta.total` ist exakt. MSP-Mitarbeiter ohne tenant_id: die Einträge aller Tenants; dort wird bis 10.000 gezählt (`meta.total_capped`), und die Seiten enden dort — ältere Einträge je Tenant mit tenant_id.",
+      requestParams: { query: activityQueryDoc.extend(s.tenantQuery.shape) },
       responses: { "200": ok("Einträge", z.object({ logs: z.array(s.activityEntry), meta: s.paginationMeta })), "403": v1Err("permission_denied / tenant_forbidden / tenant_suspended") },
     }),
   },
@@ -904,7 +906,7 @@ const managePaths: ZodOpenApiPathsObject = {
       },
     }),
   },
-  "/api/manage/activity-log": { get: m("Aktivitätsprotokoll", { requestParams: { query: pagination }, responses: { "200": ok("Einträge", activityPage) } }) },
+  "/api/manage/activity-log": { get: m("Aktivitätsprotokoll (neueste zuerst, filterbar nach Art und Zeitraum)", { requestParams: { query: activityQueryDoc }, responses: { "200": ok("Einträge", activityPage) } }) },
 };
 
 /* ---------- Staff API (/api/manage/admin/**): MSP staff, session token, one permission per operation ---------- */
@@ -989,7 +991,7 @@ const staffPaths: ZodOpenApiPathsObject = {
     post: staff(T.instances, "Sperre aufheben", { permission: "tenant.manage", notFound: "instance", requestParams: instanceIdPath, body: admin.reactivateSchema, conflict: "Nicht gesperrt" }),
   },
   "/api/manage/admin/instances/{id}/activity-log": {
-    get: staff(T.instances, "Aktivitätsprotokoll der Instanz", { permission: "tenant.read", notFound: "instance", requestParams: { ...instanceIdPath, query: pagination } }),
+    get: staff(T.instances, "Aktivitätsprotokoll der Instanz (filterbar nach Art und Zeitraum)", { permission: "tenant.read", notFound: "instance", requestParams: { ...instanceIdPath, query: activityQueryDoc } }),
   },
   "/api/manage/admin/instances/{id}/users": {
     get: staff(T.instances, "Benutzer der Instanz", { permission: "tenant.read", notFound: "instance", requestParams: { ...instanceIdPath, query: admin.listUsersQuery } }),
