@@ -130,11 +130,30 @@ export function treeRssBytes(rootPid: number): number {
   return sumOverTree(rootPid, (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) * 1024);
 }
 
-async function v1Login(base: string) {
+/**
+ * BENCH_V1_USERS: how many v1 users the v1 rows spread their requests over. The seed's
+ * limit (600/min per user, lib/doors/v1/rate-limits.ts) stays on; enough users that no
+ * measurement reaches it, so a 429 in a v1 row is a real finding (the run fails).
+ */
+const V1_USERS = Number(process.env.BENCH_V1_USERS ?? 40);
+
+/** `bench-v1-<n>@firma.de`: copies of the demo admin of acme (same tenant, roles and password). */
+async function ensureV1Users(sql: ReturnType<typeof bareClient>, count: number) {
+  const emails = Array.from({ length: count }, (_, i) => `bench-v1-${i + 1}@firma.de`);
+  await sql`insert into users (instance_id, email, name, password_hash, active)
+    select u.instance_id, e.email, 'Bench v1', u.password_hash, true from users u, unnest(${emails}::text[]) as e(email)
+    where u.email = 'admin@firma.de' on conflict (email) do nothing`;
+  await sql`insert into user_roles (user_id, role_key)
+    select n.id, r.role_key from users n, users a join user_roles r on r.user_id = a.id
+    where a.email = 'admin@firma.de' and n.email = any(${emails}) on conflict do nothing`;
+  return emails;
+}
+
+async function v1Login(base: string, email = "admin@firma.de") {
   const res = await fetch(new URL("/api/v1/auth/login", base), {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: "admin@firma.de", password: "demo-passwort" }),
+    body: JSON.stringify({ email, password: "demo-passwort" }),
   });
   if (res.status !== 200) throw new Error(`v1-Login fehlgeschlagen: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { access_token: string }).access_token;
@@ -166,18 +185,24 @@ async function compareV1(portalBase: string, bareBase: string, accessToken: stri
   return { path, identical, detail: identical ? `${p.status} ${p.body.length} B` : `Portal ${p.status} ${p.body.slice(0, 300)} ≠ Bare ${b.status} ${b.body.slice(0, 300)}` };
 }
 
-type Measurement = { reqPerSec: number; p50: number; p99: number; errors: number; cpuMsPerRequest: number | null };
+type Measurement = { reqPerSec: number; p50: number; p99: number; errors: number; status429: number; cpuMsPerRequest: number | null };
 
 /** Drives one URL; with `pid`, also the server's CPU time per answered request (robust on a busy machine). */
-async function drive(url: string, headers: Record<string, string>, connections: number, seconds: number, pid?: number): Promise<Measurement> {
+async function drive(url: string, headers: Record<string, string>, connections: number, seconds: number, pid?: number, rotateBearers?: string[]): Promise<Measurement> {
   const cpuBefore = pid ? treeCpuMs(pid) : 0;
-  const result = await autocannon({ url, headers, connections, duration: seconds });
+  let next = 0;
+  // With several bearer tokens, each request takes the next one (the v1 rows' users).
+  const requests = rotateBearers?.length
+    ? [{ setupRequest: (req: { headers?: Record<string, string> }) => ({ ...req, headers: { ...req.headers, authorization: `Bearer ${rotateBearers[next++ % rotateBearers.length]}` } }) }]
+    : undefined;
+  const result = await autocannon({ url, headers, connections, duration: seconds, ...(requests ? { requests } : {}) });
   const answered = result.requests.total;
   return {
     reqPerSec: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts + result.non2xx,
+    status429: Number(result.statusCodeStats?.["429"]?.count ?? 0),
     cpuMsPerRequest: pid && answered > 0 ? (treeCpuMs(pid) - cpuBefore) / answered : null,
   };
 }
@@ -215,7 +240,14 @@ async function main() {
     await Promise.race([waitFor(`${portalBase}/login`), exited]);
     await waitFor(`${bareBase}/api/health`);
     const token = await manageLogin(portalBase);
+    await sql`delete from rate_limits`;
     const accessToken = await v1Login(portalBase);
+    const v1Tokens: string[] = [];
+    for (const email of await ensureV1Users(sql, V1_USERS)) {
+      // The seed's login limit per address (10/min on API v1) is for people; the bench logs its users in from one address.
+      await sql`delete from rate_limits`;
+      v1Tokens.push(await v1Login(portalBase, email));
+    }
     const cookie = await browserCookie(portalBase);
     const { paths, lastActivityPage, lastKindPage } = await benchPaths(sql);
 
@@ -249,10 +281,12 @@ async function main() {
         // API v1: each server starts with a fresh 600/min window of the bench user (the seed's limit stays on).
         const freshV1Window = () => (t.auth === "v1" ? sql`delete from rate_limits where key like 'v1:user:%'` : Promise.resolve());
         await freshV1Window();
-        const p = await drive(`${portalBase}${t.path}`, headersFor(t), connections, SECONDS, portal.pid);
+        const bearers = t.auth === "v1" ? v1Tokens : undefined;
+        const p = await drive(`${portalBase}${t.path}`, headersFor(t), connections, SECONDS, portal.pid, bearers);
         clearInterval(sampler);
         await freshV1Window();
-        const b = t.bare ? await drive(`${bareBase}${t.path}`, headersFor(t), connections, SECONDS, bare.pid) : null;
+        const b = t.bare ? await drive(`${bareBase}${t.path}`, headersFor(t), connections, SECONDS, bare.pid, bearers) : null;
+        if (t.auth === "v1" && p.status429 + (b?.status429 ?? 0) > 0) throw new Error(`${t.name}: 429 des v1-Limits trotz ${V1_USERS} Benutzern (BENCH_V1_USERS erhöhen).`);
         const cpuCell = (m: Measurement | null) => (m?.cpuMsPerRequest == null ? "–" : m.cpuMsPerRequest.toFixed(2));
         const line = `| ${t.name} | ${connections} | ${p.reqPerSec.toFixed(0)} | ${p.p50} | ${p.p99} | ${p.errors} | ${cpuCell(p)} | ${b ? b.reqPerSec.toFixed(0) : "–"} | ${b ? b.p99 : "–"} | ${cpuCell(b)} | ${b && b.reqPerSec > 0 ? (p.reqPerSec / b.reqPerSec).toFixed(2) : "–"} |`;
         console.log(line);
