@@ -2,12 +2,15 @@ import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
+const TEST_FILES = ["tests/**/*.test.ts", "tests/**/*.test.tsx"];
+// tests/prod needs the production build, PostgreSQL and caddy: `npm run test:scale` (vitest.prod.config.ts).
+const EXCLUDED = ["**/node_modules/**", "tests/prod/**"];
+/** Test files that `vi.mock` a module of the app: they run isolated (a shared module cache would hold the real one). */
+const MOCKING_MODULES = ["tests/einvoice/archive-at-issue.test.ts"];
+
 export default defineConfig({
   resolve: { alias: { "@": fileURLToPath(new URL("./", import.meta.url)) } },
   test: {
-    include: ["tests/**/*.test.ts", "tests/**/*.test.tsx"],
-    // tests/prod needs the production build, PostgreSQL and caddy: `npm run test:scale` (vitest.prod.config.ts).
-    exclude: ["**/node_modules/**", "tests/prod/**"],
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 120_000,
@@ -16,5 +19,12 @@ export default defineConfig({
     pool: "forks",
     fileParallelism: true,
     maxWorkers: Number(process.env.TEST_WORKERS) || Math.max(2, os.availableParallelism()),
+    projects: [
+      // Files of one worker share the imported modules (importing the app again for each of ~130 files was
+      // a third of the suite's time); tests/helpers/restore-env.ts puts back what a file changed in process.env.
+      { extends: true, test: { name: "shared", isolate: false, setupFiles: ["tests/helpers/restore-env.ts"], include: TEST_FILES, exclude: [...EXCLUDED, ...MOCKING_MODULES] } },
+      // Files that replace a module (vi.mock) need their own module registry.
+      { extends: true, test: { name: "isolated", isolate: true, include: MOCKING_MODULES } },
+    ],
   },
 });
