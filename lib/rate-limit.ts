@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from "drizzle-orm";
+import { eq, inArray, sql, type Placeholder } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { rateLimits } from "@/db/schema";
 import { recordRateLimitRejection } from "@/lib/observability/metrics";
@@ -27,10 +27,16 @@ export type RateLimitDecision = {
  * processes are counted exactly; the window clock is the database's.
  */
 export async function consumeRateLimit(key: string, rule: RateLimitRule, database?: Db): Promise<RateLimitResult> {
-  const db = database ?? (await getDb());
+  const [row] = await consumeRateLimitUpsert(database ?? (await getDb()), key, rule);
+  const retryAfterSeconds = Math.max(1, Number(row.retryAfter));
+  return { allowed: row.count <= rule.limit, count: row.count, retryAfterSeconds };
+}
+
+/** The upsert of `consumeRateLimit` as a builder (the benchmark's bare server renders it with a placeholder key). */
+export function consumeRateLimitUpsert(db: Db, key: string | Placeholder, rule: RateLimitRule) {
   const window = sql.raw(`interval '${Math.floor(rule.windowSeconds)} seconds'`);
   const expired = sql`${rateLimits.windowStart} <= now() - ${window}`;
-  const [row] = await db
+  return db
     .insert(rateLimits)
     .values({ key, windowStart: sql`now()`, count: 1 })
     .onConflictDoUpdate({
@@ -44,8 +50,6 @@ export async function consumeRateLimit(key: string, rule: RateLimitRule, databas
       count: rateLimits.count,
       retryAfter: sql<number>`ceil(extract(epoch from (${rateLimits.windowStart} + ${window} - now())))::int`,
     });
-  const retryAfterSeconds = Math.max(1, Number(row.retryAfter));
-  return { allowed: row.count <= rule.limit, count: row.count, retryAfterSeconds };
 }
 
 /**

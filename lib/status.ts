@@ -16,18 +16,29 @@ import { loadUsage, presentUsage } from "@/lib/instances/usage";
 /** Re-exported for the benchmark server, which reads the labels from here. */
 export { BILLING_STATUS_LABELS };
 
-/** The reads of /status, built once per database handle (db/prepared.ts). */
-function statusQueries(db: Db) {
-  return preparedQuery(db, "status", (db) => ({
-    server: db.select().from(servers).where(eq(servers.instanceId, sql.placeholder("instanceId"))).prepare("status_server"),
-    billing: db.select().from(billing).where(eq(billing.instanceId, sql.placeholder("instanceId"))).prepare("status_billing"),
+/** The reads of /status as builders (placeholders `instanceId`, `tierKey`); the benchmark's bare server renders them too. */
+export function statusSelects(db: Db) {
+  return {
+    server: db.select().from(servers).where(eq(servers.instanceId, sql.placeholder("instanceId"))),
+    billing: db.select().from(billing).where(eq(billing.instanceId, sql.placeholder("instanceId"))),
     tierPriceChanges: db
       .select({ effectiveFrom: tierPriceChanges.effectiveFrom, monthlyPriceCents: tierPriceChanges.monthlyPriceCents })
       .from(tierPriceChanges)
       .where(eq(tierPriceChanges.tierKey, sql.placeholder("tierKey")))
-      .orderBy(asc(tierPriceChanges.effectiveFrom))
-      .prepare("status_tier_price_changes"),
-  }));
+      .orderBy(asc(tierPriceChanges.effectiveFrom)),
+  };
+}
+
+/** The reads of /status, built once per database handle (db/prepared.ts). */
+function statusQueries(db: Db) {
+  return preparedQuery(db, "status", (db) => {
+    const q = statusSelects(db);
+    return {
+      server: q.server.prepare("status_server"),
+      billing: q.billing.prepare("status_billing"),
+      tierPriceChanges: q.tierPriceChanges.prepare("status_tier_price_changes"),
+    };
+  });
 }
 
 /** GET /status: the instance's overview (seed section 3). */

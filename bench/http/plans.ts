@@ -1,10 +1,11 @@
 /**
- * The hot queries of the benchmarked endpoints (bench/http/queries.ts) with sample
- * parameters, and a reader of `EXPLAIN (FORMAT JSON)` plans: which scans a plan
- * uses, whether an index is among them and whether invoices or activity_log are
- * read sequentially. Used by tests/bench/plans.test.ts.
+ * The hot queries of the benchmarked endpoints (the bare server's statements,
+ * rendered from the portal's builders: statements.ts) with sample values, and a
+ * reader of `EXPLAIN (FORMAT JSON)` plans: which scans a plan uses, whether an
+ * index is among them and whether invoices or activity_log are read sequentially.
+ * Used by tests/bench/plans.test.ts.
  */
-import * as q from "./queries";
+import { bareStatements, type Statement } from "./statements";
 
 /** `activityRows`: the instance's activity count (the last page is the deepest); `kindRows`: its entries of BENCH_KIND. */
 export type PlanContext = { instanceId: number; userId: string; tokenHash: string; invoiceId: number; today: string; activityRows: number; kindRows: number };
@@ -14,25 +15,35 @@ export const BENCH_KIND = "anmeldung";
 
 export type HotQuery = { name: string; sql: string; params: (ctx: PlanContext) => unknown[] };
 
+const q = bareStatements();
+const hot = (name: string, statement: Statement, values: (c: PlanContext) => Record<string, unknown>): HotQuery => ({
+  name,
+  sql: statement.text,
+  params: (c) => statement.params(values(c)),
+});
+const noPeriod = { from: null, to: null };
+
 export const HOT_QUERIES: HotQuery[] = [
-  { name: "session principal (session ⨝ user ⨝ roles ⨝ instance ⨝ tier ⨝ domains)", sql: q.SESSION_PRINCIPAL, params: (c) => ["portal", "meshcentral", c.tokenHash, 1] },
-  { name: "principal roles", sql: q.PRINCIPAL_ROLES, params: (c) => [c.userId] },
-  { name: "instance context", sql: q.INSTANCE_CONTEXT, params: (c) => [c.instanceId] },
-  { name: "status: server", sql: q.STATUS_SERVER, params: (c) => [c.instanceId] },
-  { name: "status: billing", sql: q.STATUS_BILLING, params: (c) => [c.instanceId] },
-  { name: "activity: count", sql: q.ACTIVITY_COUNT, params: (c) => [c.instanceId, c.instanceId] },
-  { name: "activity: page 1", sql: q.ACTIVITY_PAGE, params: (c) => [c.instanceId, 20, 0] },
-  { name: "activity: last page", sql: q.ACTIVITY_PAGE, params: (c) => [c.instanceId, 20, Math.max(0, c.activityRows - 20)] },
-  { name: "activity of one kind: count", sql: q.ACTIVITY_KIND_COUNT, params: (c) => [c.instanceId, BENCH_KIND] },
-  { name: "activity of one kind: last page", sql: q.ACTIVITY_KIND_PAGE, params: (c) => [c.instanceId, BENCH_KIND, 20, Math.max(0, c.kindRows - 20)] },
-  { name: "invoices: count", sql: q.INVOICES_COUNT, params: (c) => [c.instanceId] },
-  { name: "invoices: page", sql: q.INVOICES_PAGE, params: (c) => [c.today, c.instanceId, 15] },
-  { name: "invoices: statistics", sql: q.INVOICES_STATS, params: (c) => [c.today, c.instanceId] },
-  { name: "invoice: visible row (PDF)", sql: q.INVOICE_VISIBLE, params: (c) => [c.invoiceId, c.instanceId] },
-  { name: "invoice: visible row (detail, no PDF bytes)", sql: q.INVOICE_VISIBLE_NO_PDF, params: (c) => [c.invoiceId, c.instanceId] },
-  { name: "invoice: items", sql: q.INVOICE_ITEMS, params: (c) => [c.invoiceId] },
-  { name: "invoice: payments", sql: q.INVOICE_PAYMENTS, params: (c) => [c.invoiceId] },
-  { name: "invoice: related (credit notes)", sql: q.INVOICE_RELATED, params: (c) => [c.invoiceId] },
+  hot("session principal (session ⨝ user ⨝ roles ⨝ instance ⨝ tier ⨝ domains)", q.sessionPrincipal, (c) => ({ tokenHash: c.tokenHash })),
+  hot("API v1 access principal (user, family, roles)", q.v1AccessPrincipal, (c) => ({ familyId: "00000000-0000-4000-8000-000000000000", userId: c.userId })),
+  hot("instance context", q.instanceContext, (c) => ({ instanceId: c.instanceId })),
+  hot("status: server", q.statusServer, (c) => ({ instanceId: c.instanceId })),
+  hot("status: billing", q.statusBilling, (c) => ({ instanceId: c.instanceId })),
+  hot("status: usage", q.usage, (c) => ({ instanceId: c.instanceId })),
+  hot("activity: count", q.activityTotal, (c) => ({ instanceId: c.instanceId, kind: null, ...noPeriod })),
+  hot("activity: page 1", q.activityPage, (c) => ({ instanceId: c.instanceId, kind: null, ...noPeriod, limit: 20, back: 0 })),
+  hot("activity: last page", q.activityPage, (c) => ({ instanceId: c.instanceId, kind: null, ...noPeriod, limit: 20, back: Math.max(0, c.activityRows - 20) })),
+  hot("activity of one kind: count", q.activityKindTotal, (c) => ({ instanceId: c.instanceId, kind: BENCH_KIND, ...noPeriod })),
+  hot("activity of one kind: last page", q.activityKindPage, (c) => ({ instanceId: c.instanceId, kind: BENCH_KIND, ...noPeriod, limit: 20, back: Math.max(0, c.kindRows - 20) })),
+  hot("invoices: count", q.invoiceCount, (c) => ({ instanceId: c.instanceId })),
+  hot("invoices: page", q.invoicePage, (c) => ({ instanceId: c.instanceId, today: c.today, limit: 15, offset: 0 })),
+  hot("invoices: statistics", q.invoiceStats, (c) => ({ instanceId: c.instanceId, today: c.today })),
+  hot("invoice: visible row (PDF)", q.invoiceVisible, (c) => ({ instanceId: c.instanceId, id: c.invoiceId })),
+  hot("invoice: visible row (detail, no PDF bytes)", q.invoiceVisibleWithoutPdf, (c) => ({ instanceId: c.instanceId, id: c.invoiceId })),
+  hot("invoice: items", q.invoiceItems, (c) => ({ invoiceId: c.invoiceId })),
+  hot("invoice: payments", q.invoicePayments, (c) => ({ invoiceId: c.invoiceId })),
+  hot("invoice: related (credit notes)", q.invoiceRelated, (c) => ({ invoiceId: c.invoiceId })),
+  hot("invoice: direct debit", q.invoiceDebit, (c) => ({ invoiceId: c.invoiceId })),
 ];
 
 /** Tables that must never be read sequentially on a hot path. */
@@ -74,6 +85,7 @@ export function summarizePlan(explain: unknown): PlanSummary {
 export function inlineParams(sqlText: string, params: unknown[]) {
   return sqlText.replace(/\$(\d+)/g, (_, n: string) => {
     const value = params[Number(n) - 1];
+    if (value === null || value === undefined) return "null";
     if (typeof value === "number") return String(value);
     if (typeof value === "boolean") return value ? "true" : "false";
     return `'${String(value).replace(/'/g, "''")}'`;

@@ -32,7 +32,8 @@ export const FILTERED_COUNT_CAP = 10_000;
 type ActivityRow = { id: number; action: string; description: string; level: string; actorName: string | null; actorType: string; createdAt: Date };
 
 /**
- * The builder of the log's queries, prepared once per database handle; an absent
+ * The log's queries as builders (prepared once per database handle by
+ * `activityQueries`, rendered by the benchmark's bare server); an absent
  * period is a null placeholder. Two shapes, each a range on its own index:
  * - the whole log: `lo`/`hi` are the seq of the period's oldest and newest entry
  *   (two probes of (instance_id, created_at, seq)); page N is a range of seq on
@@ -42,54 +43,61 @@ type ActivityRow = { id: number; action: string; description: string; level: str
  *   a range on (instance_id, kind, kind_seq).
  * The total is hi - lo + 1 in both (an unbroken run), exact at any size.
  */
+export function activitySelects(db: Db) {
+  const instanceId = sql.placeholder("instanceId");
+  const kind = sql.placeholder("kind");
+  const from = sql.placeholder("from");
+  const to = sql.placeholder("to");
+  const periodStart = sql`coalesce((${from}::date)::timestamp at time zone 'Europe/Berlin', '-infinity'::timestamptz)`;
+  const periodEnd = sql`coalesce((${to}::date + 1)::timestamp at time zone 'Europe/Berlin', 'infinity'::timestamptz)`;
+  const lo = sql`(select b."seq" from "activity_log" b where b."instance_id" = ${instanceId} and b."created_at" >= ${periodStart} order by b."created_at", b."seq" limit 1)`;
+  const hi = sql`(select b."seq" from "activity_log" b where b."instance_id" = ${instanceId} and b."created_at" < ${periodEnd} order by b."created_at" desc, b."seq" desc limit 1)`;
+  const kindLo = sql`(select b."kind_seq" from "activity_log" b where b."instance_id" = ${instanceId} and b."kind" = ${kind} and b."created_at" >= ${periodStart} order by b."created_at", b."kind_seq" limit 1)`;
+  const kindHi = sql`(select b."kind_seq" from "activity_log" b where b."instance_id" = ${instanceId} and b."kind" = ${kind} and b."created_at" < ${periodEnd} order by b."created_at" desc, b."kind_seq" desc limit 1)`;
+  const back = sql`${sql.placeholder("back")}::bigint`;
+  const limit = sql.placeholder("limit") as unknown as number;
+  const columns = {
+    id: activityLog.id,
+    action: activityLog.action,
+    description: activityLog.description,
+    level: activityLog.level,
+    actorName: activityLog.actorName,
+    actorType: activityLog.actorType,
+    createdAt: activityLog.createdAt,
+  };
+  return {
+    /** `back` moves hi down by the page's offset: a range, however deep the page. */
+    page: db
+      .select(columns)
+      .from(activityLog)
+      .where(and(eq(activityLog.instanceId, instanceId), sql`${activityLog.seq} >= ${lo}`, sql`${activityLog.seq} <= ${hi} - ${back}`))
+      .orderBy(desc(activityLog.seq))
+      .limit(limit),
+    /** The entries of lo..hi: an unbroken run of numbers holds hi - lo + 1. */
+    total: db
+      .select({ total: sql<number>`coalesce(${hi} - ${lo} + 1, 0)`.mapWith(Number) })
+      .from(sql`(select 1) as one`),
+    kindPage: db
+      .select(columns)
+      .from(activityLog)
+      .where(and(eq(activityLog.instanceId, instanceId), sql`${activityLog.kind} = ${kind}`, sql`${activityLog.kindSeq} >= ${kindLo}`, sql`${activityLog.kindSeq} <= ${kindHi} - ${back}`))
+      .orderBy(desc(activityLog.kindSeq))
+      .limit(limit),
+    kindTotal: db
+      .select({ total: sql<number>`coalesce(${kindHi} - ${kindLo} + 1, 0)`.mapWith(Number) })
+      .from(sql`(select 1) as one`),
+  };
+}
+
+/** The log's queries, prepared once per database handle (db/prepared.ts). */
 export function activityQueries(db: Db) {
   return preparedQuery(db, "activity_log", (db) => {
-    const instanceId = sql.placeholder("instanceId");
-    const kind = sql.placeholder("kind");
-    const from = sql.placeholder("from");
-    const to = sql.placeholder("to");
-    const periodStart = sql`coalesce((${from}::date)::timestamp at time zone 'Europe/Berlin', '-infinity'::timestamptz)`;
-    const periodEnd = sql`coalesce((${to}::date + 1)::timestamp at time zone 'Europe/Berlin', 'infinity'::timestamptz)`;
-    const lo = sql`(select b."seq" from "activity_log" b where b."instance_id" = ${instanceId} and b."created_at" >= ${periodStart} order by b."created_at", b."seq" limit 1)`;
-    const hi = sql`(select b."seq" from "activity_log" b where b."instance_id" = ${instanceId} and b."created_at" < ${periodEnd} order by b."created_at" desc, b."seq" desc limit 1)`;
-    const kindLo = sql`(select b."kind_seq" from "activity_log" b where b."instance_id" = ${instanceId} and b."kind" = ${kind} and b."created_at" >= ${periodStart} order by b."created_at", b."kind_seq" limit 1)`;
-    const kindHi = sql`(select b."kind_seq" from "activity_log" b where b."instance_id" = ${instanceId} and b."kind" = ${kind} and b."created_at" < ${periodEnd} order by b."created_at" desc, b."kind_seq" desc limit 1)`;
-    const back = sql`${sql.placeholder("back")}::bigint`;
-    const limit = sql.placeholder("limit") as unknown as number;
-    const columns = {
-      id: activityLog.id,
-      action: activityLog.action,
-      description: activityLog.description,
-      level: activityLog.level,
-      actorName: activityLog.actorName,
-      actorType: activityLog.actorType,
-      createdAt: activityLog.createdAt,
-    };
+    const q = activitySelects(db);
     return {
-      /** `back` moves hi down by the page's offset: a range, however deep the page. */
-      page: db
-        .select(columns)
-        .from(activityLog)
-        .where(and(eq(activityLog.instanceId, instanceId), sql`${activityLog.seq} >= ${lo}`, sql`${activityLog.seq} <= ${hi} - ${back}`))
-        .orderBy(desc(activityLog.seq))
-        .limit(limit)
-        .prepare("activity_page"),
-      /** The entries of lo..hi: an unbroken run of numbers holds hi - lo + 1. */
-      total: db
-        .select({ total: sql<number>`coalesce(${hi} - ${lo} + 1, 0)`.mapWith(Number) })
-        .from(sql`(select 1) as one`)
-        .prepare("activity_total"),
-      kindPage: db
-        .select(columns)
-        .from(activityLog)
-        .where(and(eq(activityLog.instanceId, instanceId), sql`${activityLog.kind} = ${kind}`, sql`${activityLog.kindSeq} >= ${kindLo}`, sql`${activityLog.kindSeq} <= ${kindHi} - ${back}`))
-        .orderBy(desc(activityLog.kindSeq))
-        .limit(limit)
-        .prepare("activity_kind_page"),
-      kindTotal: db
-        .select({ total: sql<number>`coalesce(${kindHi} - ${kindLo} + 1, 0)`.mapWith(Number) })
-        .from(sql`(select 1) as one`)
-        .prepare("activity_kind_total"),
+      page: q.page.prepare("activity_page"),
+      total: q.total.prepare("activity_total"),
+      kindPage: q.kindPage.prepare("activity_kind_page"),
+      kindTotal: q.kindTotal.prepare("activity_kind_total"),
     };
   });
 }

@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNull, sql, type AnyColumn, type SQL } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, sql, type AnyColumn, type Placeholder, type SQL } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { preparedQuery } from "@/db/prepared";
 import { customDomains, instances, pricingTiers, roles, sessions, userRoles, users } from "@/db/schema";
@@ -56,29 +56,39 @@ export function assignedRolesSql(userId: SQL | AnyColumn) {
     from ${userRoles} ur join ${roles} r on r.key = ur.role_key where ur.user_id = ${userId}), '[]'::json)`;
 }
 
+/**
+ * The query of `loadSessionPrincipal` as a builder (the token hash is the placeholder
+ * `tokenHash`): prepared once per handle below, rendered by the benchmark's bare server.
+ */
+export function sessionPrincipalSelect(db: Db) {
+  const domain = (kind: string) =>
+    sql<string | null>`(select cd.domain from ${customDomains} cd where cd.instance_id = ${instances.id} and cd.kind = ${kind} and cd.applied = true limit 1)`;
+  return db
+    .select({
+      sessionId: sessions.id,
+      lastUsedAt: sessions.lastUsedAt,
+      user: { id: users.id, email: users.email, name: users.name, instanceId: users.instanceId, active: users.active },
+      roles: assignedRolesSql(users.id),
+      instance: instances,
+      tier: pricingTiers,
+      customPortalDomain: domain("portal"),
+      customMeshcentralDomain: domain("meshcentral"),
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .leftJoin(instances, eq(instances.id, users.instanceId))
+    .leftJoin(pricingTiers, eq(pricingTiers.key, instances.pricingTier))
+    .where(and(eq(sessions.tokenHash, sql.placeholder("tokenHash")), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`)))
+    .limit(1);
+}
+
 function sessionPrincipalQuery(db: Db) {
-  return preparedQuery(db, "session_principal", (db) => {
-    const domain = (kind: string) =>
-      sql<string | null>`(select cd.domain from ${customDomains} cd where cd.instance_id = ${instances.id} and cd.kind = ${kind} and cd.applied = true limit 1)`;
-    return db
-      .select({
-        sessionId: sessions.id,
-        lastUsedAt: sessions.lastUsedAt,
-        user: { id: users.id, email: users.email, name: users.name, instanceId: users.instanceId, active: users.active },
-        roles: assignedRolesSql(users.id),
-        instance: instances,
-        tier: pricingTiers,
-        customPortalDomain: domain("portal"),
-        customMeshcentralDomain: domain("meshcentral"),
-      })
-      .from(sessions)
-      .innerJoin(users, eq(users.id, sessions.userId))
-      .leftJoin(instances, eq(instances.id, users.instanceId))
-      .leftJoin(pricingTiers, eq(pricingTiers.key, instances.pricingTier))
-      .where(and(eq(sessions.tokenHash, sql.placeholder("tokenHash")), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`)))
-      .limit(1)
-      .prepare("session_principal");
-  });
+  return preparedQuery(db, "session_principal", (db) => sessionPrincipalSelect(db).prepare("session_principal"));
+}
+
+/** Marks a session as used now (`loadSessionPrincipal`, at most once a minute). */
+export function touchSession(db: Db, sessionId: string | Placeholder, at: Date | Placeholder) {
+  return db.update(sessions).set({ lastUsedAt: at as Date }).where(eq(sessions.id, sessionId));
 }
 
 /**
@@ -92,7 +102,7 @@ export async function loadSessionPrincipal(token: string): Promise<{ principal: 
   const [row] = await sessionPrincipalQuery(db).execute({ tokenHash: hashToken(token) });
   if (!row || !row.user.active) return null;
   if (Date.now() - row.lastUsedAt.getTime() > 60_000) {
-    await db.update(sessions).set({ lastUsedAt: new Date() }).where(eq(sessions.id, row.sessionId));
+    await touchSession(db, row.sessionId, new Date());
   }
   const assigned = typeof row.roles === "string" ? (JSON.parse(row.roles) as AssignedRole[]) : row.roles;
   return {

@@ -8,7 +8,7 @@
  * reuse and "Überall abmelden" end them at once.
  */
 import { createHmac, randomUUID } from "node:crypto";
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, sql, type Placeholder } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { preparedQuery } from "@/db/prepared";
 import { isUuid } from "@/lib/http/params";
@@ -29,10 +29,14 @@ const INVALID_REFRESH = "Der Refresh-Token ist ungültig oder abgelaufen. Bitte 
 /** tenant_id / tenant_scope of a user: the instance's UUID, null for MSP staff (cross-tenant). */
 export async function tenantClaims(principal: Principal): Promise<{ tenant_id: string | null; tenant_scope: string | null }> {
   if (principal.instanceId === null) return { tenant_id: null, tenant_scope: null };
-  const db = await getDb();
-  const [row] = await db.select({ uuid: instances.uuid }).from(instances).where(eq(instances.id, principal.instanceId));
+  const [row] = await tenantUuidSelect(await getDb(), principal.instanceId);
   const uuid = row?.uuid ?? null;
   return { tenant_id: uuid, tenant_scope: principal.staff ? null : uuid };
+}
+
+/** The query of `tenantClaims` as a builder (the benchmark's bare server renders it with a placeholder). */
+export function tenantUuidSelect(db: Db, instanceId: number | Placeholder) {
+  return db.select({ uuid: instances.uuid }).from(instances).where(eq(instances.id, instanceId));
 }
 
 async function signAccess(principal: Principal, familyId: string) {
@@ -260,20 +264,22 @@ export async function revokeUserFamilies(
  * is still live, in ONE prepared query (every API v1 request runs it).
  */
 function accessPrincipalQuery(db: Db) {
-  return preparedQuery(db, "access_principal", (db) =>
-    db
-      .select({
-        user: users,
-        familyActive: sql<boolean>`exists (select 1 from ${tokenFamilies} f where f.id = ${sql.placeholder("familyId")}::uuid
+  return preparedQuery(db, "access_principal", (db) => accessPrincipalSelect(db).prepare("access_principal"));
+}
+
+/** The query of `resolveAccessToken` as a builder (placeholders `familyId`, `userId`); the benchmark's bare server renders it too. */
+export function accessPrincipalSelect(db: Db) {
+  return db
+    .select({
+      user: users,
+      familyActive: sql<boolean>`exists (select 1 from ${tokenFamilies} f where f.id = ${sql.placeholder("familyId")}::uuid
           and f.user_id = ${sql.placeholder("userId")}::uuid and f.revoked_at is null and f.expires_at > now())`,
-        // By the placeholder, not the column: in a one-table select drizzle writes a bare "id" that a sub-select would bind to its own table.
-        roles: assignedRolesSql(sql`${sql.placeholder("userId")}::uuid`),
-      })
-      .from(users)
-      .where(eq(users.id, sql.placeholder("userId")))
-      .limit(1)
-      .prepare("access_principal"),
-  );
+      // By the placeholder, not the column: in a one-table select drizzle writes a bare "id" that a sub-select would bind to its own table.
+      roles: assignedRolesSql(sql`${sql.placeholder("userId")}::uuid`),
+    })
+    .from(users)
+    .where(eq(users.id, sql.placeholder("userId")))
+    .limit(1);
 }
 
 export const ENDED_ELSEWHERE_MESSAGE = "Diese Sitzung wurde auf einem anderen Gerät beendet. Bitte melden Sie sich erneut an.";

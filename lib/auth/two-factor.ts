@@ -8,7 +8,7 @@
  * its door: browser challenges are not usable at API v1 and vice versa.
  */
 import { randomInt } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type Placeholder } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { twoFactorChallenges, users } from "@/db/schema";
 import type { DbOrTx } from "@/db/types";
@@ -279,7 +279,11 @@ export async function setTwoFactor(principal: Principal, input: { enabled: boole
 }
 
 export async function twoFactorStatus(userId: string, tx?: DbOrTx) {
-  const db = tx ?? (await getDb());
-  const [user] = await db.select({ enabled: users.twoFactorEnabled, email: users.email }).from(users).where(eq(users.id, userId));
+  const [user] = await twoFactorStatusSelect(tx ?? (await getDb()), userId);
   return { two_factor_enabled: Boolean(user?.enabled), email: user?.email ?? null };
+}
+
+/** The query of `twoFactorStatus` as a builder (the benchmark's bare server renders it with a placeholder). */
+export function twoFactorStatusSelect(db: DbOrTx, userId: string | Placeholder) {
+  return db.select({ enabled: users.twoFactorEnabled, email: users.email }).from(users).where(eq(users.id, userId));
 }

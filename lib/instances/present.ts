@@ -1,5 +1,5 @@
-import { and, eq } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import { and, eq, type Placeholder } from "drizzle-orm";
+import { getDb, type Db } from "@/db/client";
 import { customDomains, instances, pricingTiers } from "@/db/schema";
 import { NotFoundError } from "@/lib/errors";
 import { INSTANCE_STATUS_LABELS } from "@/lib/labels";
@@ -18,21 +18,25 @@ export type InstanceContext = {
 };
 
 export async function loadInstanceContext(instanceId: number): Promise<InstanceContext> {
-  const db = await getDb();
-  const [row] = await db
-    .select({ instance: instances, tier: pricingTiers })
-    .from(instances)
-    .innerJoin(pricingTiers, eq(pricingTiers.key, instances.pricingTier))
-    .where(eq(instances.id, instanceId));
+  const q = instanceContextSelects(await getDb(), instanceId);
+  const [row] = await q.instance;
   if (!row) throw new NotFoundError("Instanz nicht gefunden.");
-  const domains = await db
-    .select({ kind: customDomains.kind, domain: customDomains.domain })
-    .from(customDomains)
-    .where(and(eq(customDomains.instanceId, instanceId), eq(customDomains.applied, true)));
+  const domains = await q.domains;
   return {
     ...row,
     customPortalDomain: domains.find((d) => d.kind === "portal")?.domain ?? null,
     customMeshcentralDomain: domains.find((d) => d.kind === "meshcentral")?.domain ?? null,
+  };
+}
+
+/** The two queries of `loadInstanceContext` as builders (the benchmark's bare server renders them with a placeholder). */
+export function instanceContextSelects(db: Db, instanceId: number | Placeholder) {
+  return {
+    instance: db.select({ instance: instances, tier: pricingTiers }).from(instances).innerJoin(pricingTiers, eq(pricingTiers.key, instances.pricingTier)).where(eq(instances.id, instanceId)),
+    domains: db
+      .select({ kind: customDomains.kind, domain: customDomains.domain })
+      .from(customDomains)
+      .where(and(eq(customDomains.instanceId, instanceId), eq(customDomains.applied, true))),
   };
 }
 

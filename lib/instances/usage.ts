@@ -11,8 +11,8 @@
  * Levels: below 80 % `ok`, from 80 % `warning`, from 100 % `exceeded` — the
  * higher of customers and devices decides.
  */
-import { eq, sql } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import { eq, sql, type Placeholder } from "drizzle-orm";
+import { getDb, type Db } from "@/db/client";
 import { instanceUsage, instances } from "@/db/schema";
 import { createInstanceAgentClientFromEnv, InstanceAgentError, type InstanceAgentClient } from "@/lib/instance-agent/client";
 import { apiTimestamp } from "@/lib/time";
@@ -57,9 +57,13 @@ export function presentUsage(row: typeof instanceUsage.$inferSelect | undefined,
   };
 }
 
+/** The query of `loadUsage` as a builder (the benchmark's bare server renders it with a placeholder). */
+export function usageSelect(db: Db, instanceId: number | Placeholder) {
+  return db.select().from(instanceUsage).where(eq(instanceUsage.instanceId, instanceId));
+}
+
 export async function loadUsage(instanceId: number) {
-  const db = await getDb();
-  const [row] = await db.select().from(instanceUsage).where(eq(instanceUsage.instanceId, instanceId));
+  const [row] = await usageSelect(await getDb(), instanceId);
   return row;
 }
 

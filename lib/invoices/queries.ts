@@ -7,7 +7,7 @@
  */
 import { directDebitNotice } from "@/lib/sepa/prenotification";
 import { todayIsoDate } from "@/lib/time";
-import { and, asc, count, desc, eq, gte, ilike, inArray, isNotNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, ilike, inArray, isNotNull, lt, or, sql, type Placeholder, type SQL } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { preparedQuery } from "@/db/prepared";
 import { instances, invoices, sepaDebits } from "@/db/schema";
@@ -122,25 +122,29 @@ function statistics(grouped: { status: InvoiceStatus; n: number; remaining: numb
  */
 function customerListQueries(db: Db) {
   return preparedQuery(db, "invoice_list_default", (db) => {
-    const instanceId = sql.placeholder("instanceId");
-    const issuedOfInstance = and(eq(invoices.instanceId, instanceId), isNotNull(invoices.issuedAt));
-    const d = derivedSubquery(db, issuedOfInstance, sql.placeholder("today"));
-    return {
-      count: db.select({ total: count() }).from(invoices).where(issuedOfInstance).prepare("invoice_list_count"),
-      page: db
-        .select()
-        .from(d)
-        .orderBy(...listOrder(d, {}))
-        .limit(sql.placeholder("limit") as unknown as number)
-        .offset(sql.placeholder("offset") as unknown as number)
-        .prepare("invoice_list_page"),
-      stats: db
-        .select({ status: d.status, n: count(), remaining: sql<number>`coalesce(sum(${d.grossCents} - ${d.paidCents}), 0)`.mapWith(Number) })
-        .from(d)
-        .groupBy(d.status)
-        .prepare("invoice_list_stats"),
-    };
+    const q = customerListSelects(db);
+    return { count: q.count.prepare("invoice_list_count"), page: q.page.prepare("invoice_list_page"), stats: q.stats.prepare("invoice_list_stats") };
   });
+}
+
+/** The three queries of the default list as builders (placeholders `instanceId`, `today`, `limit`, `offset`); the benchmark's bare server renders them too. */
+export function customerListSelects(db: Db) {
+  const instanceId = sql.placeholder("instanceId");
+  const issuedOfInstance = and(eq(invoices.instanceId, instanceId), isNotNull(invoices.issuedAt));
+  const d = derivedSubquery(db, issuedOfInstance, sql.placeholder("today"));
+  return {
+    count: db.select({ total: count() }).from(invoices).where(issuedOfInstance),
+    page: db
+      .select()
+      .from(d)
+      .orderBy(...listOrder(d, {}))
+      .limit(sql.placeholder("limit") as unknown as number)
+      .offset(sql.placeholder("offset") as unknown as number),
+    stats: db
+      .select({ status: d.status, n: count(), remaining: sql<number>`coalesce(sum(${d.grossCents} - ${d.paidCents}), 0)`.mapWith(Number) })
+      .from(d)
+      .groupBy(d.status),
+  };
 }
 
 async function listDefault(instanceId: number, page: number, perPage: number) {
@@ -192,19 +196,26 @@ export async function listInvoicesForStaff(filters: InvoiceListFilters & { insta
 /** Items, payments and the credit note relation of one invoice. */
 async function detailParts(db: DbOrTx, row: InvoiceRow): Promise<DetailParts> {
   // Independent reads: one round trip of latency.
-  const [{ items, payments }, related] = await Promise.all([
-    loadParts(db, row.id),
-    db
-      .select({ id: invoices.id, invoiceNumber: invoices.invoiceNumber, cancelsInvoiceId: invoices.cancelsInvoiceId, issuedAt: invoices.issuedAt })
-      .from(invoices)
-      .where(or(eq(invoices.cancelsInvoiceId, row.id), row.cancelsInvoiceId ? eq(invoices.id, row.cancelsInvoiceId) : sql`false`)),
-  ]);
+  const [{ items, payments }, related] = await Promise.all([loadParts(db, row.id), relatedInvoicesSelect(db, row.id, row.cancelsInvoiceId)]);
   const cancels = related.find((r) => r.id === row.cancelsInvoiceId) ?? null;
   const creditNote = related.find((r) => r.cancelsInvoiceId === row.id && r.issuedAt !== null) ?? null;
   const notice = await directDebitNotice(db, row.id);
-  const [debitRow] = notice ? await db.select({ status: sepaDebits.status, returnReason: sepaDebits.returnReason }).from(sepaDebits).where(eq(sepaDebits.invoiceId, row.id)) : [];
+  const [debitRow] = notice ? await debitStateSelect(db, row.id) : [];
   const debit = notice && debitRow ? { notice, status: debitRow.status, returnReason: debitRow.returnReason } : null;
   return { items, payments, cancels, creditNote, debit };
+}
+
+/** The invoice's credit notes and the invoice a credit note cancels (a builder: `detailParts`, the benchmark's bare server). */
+export function relatedInvoicesSelect(db: DbOrTx, invoiceId: number | Placeholder, cancelsInvoiceId: number | Placeholder | null) {
+  return db
+    .select({ id: invoices.id, invoiceNumber: invoices.invoiceNumber, cancelsInvoiceId: invoices.cancelsInvoiceId, issuedAt: invoices.issuedAt })
+    .from(invoices)
+    .where(or(eq(invoices.cancelsInvoiceId, invoiceId), cancelsInvoiceId ? eq(invoices.id, cancelsInvoiceId) : sql`false`));
+}
+
+/** Status and return reason of the invoice's direct debit (a builder: `detailParts`, the benchmark's bare server). */
+export function debitStateSelect(db: DbOrTx, invoiceId: number | Placeholder) {
+  return db.select({ status: sepaDebits.status, returnReason: sepaDebits.returnReason }).from(sepaDebits).where(eq(sepaDebits.invoiceId, invoiceId));
 }
 
 /** GET /api/manage/invoices/{id}: another instance's invoice and drafts are 404. */

@@ -5,7 +5,7 @@
  * conversion of stored items into the lines `calc.ts` works with.
  */
 import { todayIsoDate } from "@/lib/time";
-import { and, asc, eq, getTableColumns, isNotNull } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, isNotNull, type Placeholder, type SQL } from "drizzle-orm";
 import { invoiceItems, invoicePayments, invoices } from "@/db/schema";
 import type { DbOrTx } from "@/db/types";
 import { NotFoundError } from "@/lib/errors";
@@ -38,22 +38,47 @@ const { pdf: _pdf, ...columnsWithoutPdf } = getTableColumns(invoices);
 /** An issued invoice of the tenant (`instanceId`), or of any tenant (null: MSP staff through API v1). */
 export async function findVisibleRow(db: DbOrTx, instanceId: number | null, id: number, options: { withPdf?: boolean } = {}): Promise<InvoiceRow> {
   if (!Number.isSafeInteger(id) || id <= 0) invoiceNotFound();
-  const where = and(eq(invoices.id, id), instanceId === null ? undefined : eq(invoices.instanceId, instanceId), isNotNull(invoices.issuedAt));
   if (options.withPdf === false) {
-    const [row] = await db.select(columnsWithoutPdf).from(invoices).where(where);
+    const [row] = await visibleRowSelect(db, instanceId, id, { withPdf: false });
     return row ? { ...row, pdf: null } : invoiceNotFound();
   }
-  const [row] = await db.select().from(invoices).where(where);
+  const [row] = await visibleRowSelect(db, instanceId, id);
   return row ?? invoiceNotFound();
+}
+
+/**
+ * The query of `findVisibleRow` as a builder (values or placeholders; the
+ * benchmark's bare server renders it). `withPdf: false` selects every column but `pdf`.
+ */
+export function visibleRowSelect(db: DbOrTx, instanceId: number | Placeholder | null, id: number | Placeholder): ReturnType<typeof fullRowSelect>;
+export function visibleRowSelect(db: DbOrTx, instanceId: number | Placeholder | null, id: number | Placeholder, options: { withPdf: false }): ReturnType<typeof rowWithoutPdfSelect>;
+export function visibleRowSelect(db: DbOrTx, instanceId: number | Placeholder | null, id: number | Placeholder, options: { withPdf?: boolean } = {}) {
+  const where = and(eq(invoices.id, id), instanceId === null ? undefined : eq(invoices.instanceId, instanceId), isNotNull(invoices.issuedAt));
+  return options.withPdf === false ? rowWithoutPdfSelect(db, where) : fullRowSelect(db, where);
+}
+
+function fullRowSelect(db: DbOrTx, where: SQL | undefined) {
+  return db.select().from(invoices).where(where);
+}
+
+function rowWithoutPdfSelect(db: DbOrTx, where: SQL | undefined) {
+  return db.select(columnsWithoutPdf).from(invoices).where(where);
 }
 
 /** Items by position, payments by date. */
 export async function loadParts(db: DbOrTx, invoiceId: number) {
-  const [items, payments] = await Promise.all([
-    db.select().from(invoiceItems).where(eq(invoiceItems.invoiceId, invoiceId)).orderBy(asc(invoiceItems.position)),
-    db.select().from(invoicePayments).where(eq(invoicePayments.invoiceId, invoiceId)).orderBy(asc(invoicePayments.paymentDate), asc(invoicePayments.id)),
-  ]);
+  const [items, payments] = await Promise.all([itemsSelect(db, invoiceId), paymentsSelect(db, invoiceId)]);
   return { items, payments };
+}
+
+/** The invoice's items by position (a builder: `loadParts`, the benchmark's bare server). */
+export function itemsSelect(db: DbOrTx, invoiceId: number | Placeholder) {
+  return db.select().from(invoiceItems).where(eq(invoiceItems.invoiceId, invoiceId)).orderBy(asc(invoiceItems.position));
+}
+
+/** The invoice's payments by date (a builder: `loadParts`, the benchmark's bare server). */
+export function paymentsSelect(db: DbOrTx, invoiceId: number | Placeholder) {
+  return db.select().from(invoicePayments).where(eq(invoicePayments.invoiceId, invoiceId)).orderBy(asc(invoicePayments.paymentDate), asc(invoicePayments.id));
 }
 
 export function lineFromItem(item: ItemColumns): CalculatedLine {

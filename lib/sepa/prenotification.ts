@@ -5,7 +5,7 @@
  * SEPA_PRENOTIFICATION_DAYS), and the PDF, the mail and the invoice page print its notice.
  * An instance whose mandate is flagged or revoked pays by transfer again.
  */
-import { and, eq } from "drizzle-orm";
+import { and, eq, type Placeholder } from "drizzle-orm";
 import type { DbOrTx, Tx } from "@/db/types";
 import { sepaDebits, sepaMandates } from "@/db/schema";
 import { config } from "@/lib/config";
@@ -41,7 +41,8 @@ export async function announceDirectDebit(
   return row ? noticeOf(row, mandate) : directDebitNotice(tx, invoice.id);
 }
 
-function noticeOf(debit: typeof sepaDebits.$inferSelect, mandate: typeof sepaMandates.$inferSelect): DirectDebitNotice {
+/** The notice of a debit under its mandate (what the PDF and the invoice page print). */
+export function noticeOf(debit: typeof sepaDebits.$inferSelect, mandate: typeof sepaMandates.$inferSelect): DirectDebitNotice {
   return {
     amount_cents: debit.amountCents,
     collection_date: debit.collectionDate,
@@ -60,8 +61,13 @@ export async function directDebitNotice(db: DbOrTx, invoiceId: number): Promise<
 
 /** An invoice's debit with its mandate, or undefined. */
 async function debitOf(db: DbOrTx, invoiceId: number) {
-  const [row] = await db.select({ debit: sepaDebits, mandate: sepaMandates }).from(sepaDebits).innerJoin(sepaMandates, eq(sepaMandates.id, sepaDebits.mandateId)).where(eq(sepaDebits.invoiceId, invoiceId));
+  const [row] = await debitWithMandateSelect(db, invoiceId);
   return row;
+}
+
+/** The query of `debitOf` as a builder (the benchmark's bare server renders it with a placeholder). */
+export function debitWithMandateSelect(db: DbOrTx, invoiceId: number | Placeholder) {
+  return db.select({ debit: sepaDebits, mandate: sepaMandates }).from(sepaDebits).innerJoin(sepaMandates, eq(sepaMandates.id, sepaDebits.mandateId)).where(eq(sepaDebits.invoiceId, invoiceId));
 }
 
 /** What an e-invoice states of the invoice's direct debit (BG-19), or null: the full debited IBAN, not the masked one. */
