@@ -1,12 +1,11 @@
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import { MOCKING_MODULES } from "./tests/isolated-files";
 
 const TEST_FILES = ["tests/**/*.test.ts", "tests/**/*.test.tsx"];
 // tests/prod needs the production build, PostgreSQL and caddy: `npm run test:scale` (vitest.prod.config.ts).
 const EXCLUDED = ["**/node_modules/**", "tests/prod/**"];
-/** Test files that `vi.mock` a module of the app: they run isolated (a shared module cache would hold the real one). */
-const MOCKING_MODULES = ["tests/einvoice/archive-at-issue.test.ts"];
 
 export default defineConfig({
   resolve: { alias: { "@": fileURLToPath(new URL("./", import.meta.url)) } },
