@@ -54,6 +54,26 @@ export const invoiceList = z
   })
   .meta({ id: "InvoiceList" });
 
+/** The recipient snapshot of an invoice (InvoiceRecipientSnapshot in db/schema/invoices.ts). */
+export const invoiceRecipient = z.object({
+  company_name: z.string(),
+  name: z.string().nullable().optional(),
+  address_lines: z.array(z.string()),
+  address: z
+    .object({ street: z.string(), additional_line: z.string().nullable().optional(), post_code: z.string(), city: z.string(), country_code: z.string().meta({ description: "ISO 3166-1 alpha-2" }) })
+    .nullable()
+    .optional()
+    .meta({ description: "Strukturierte Anschrift aus dem Rechnungsprofil" }),
+  vat_id: z.string().nullable().optional(),
+  customer_number: z.string().nullable().optional(),
+  leitweg_id: z.string().nullable().optional(),
+  buyer_reference: z.string().nullable().optional(),
+  emails: z.array(z.string()).optional(),
+  einvoice_format: z.enum(["xrechnung_ubl", "xrechnung_cii", "facturx"]).optional(),
+  vat_treatment: z.enum(["domestic", "eu_reverse_charge", "tax_exempt", "outside_eu"]).optional(),
+  exemption_reason: z.string().nullable().optional(),
+});
+
 export const invoiceDetail = z
   .object({
     id: z.number().int(),
@@ -68,24 +88,7 @@ export const invoiceDetail = z
     service_period_start: date.nullable(),
     service_period_end: date.nullable(),
     payment_terms_days: z.number().int(),
-    recipient: z.object({
-      company_name: z.string(),
-      name: z.string().nullable().optional(),
-      address_lines: z.array(z.string()),
-      address: z
-        .object({ street: z.string(), additional_line: z.string().nullable().optional(), post_code: z.string(), city: z.string(), country_code: z.string().meta({ description: "ISO 3166-1 alpha-2" }) })
-        .nullable()
-        .optional()
-        .meta({ description: "Strukturierte Anschrift aus dem Rechnungsprofil" }),
-      vat_id: z.string().nullable().optional(),
-      customer_number: z.string().nullable().optional(),
-      leitweg_id: z.string().nullable().optional(),
-      buyer_reference: z.string().nullable().optional(),
-      emails: z.array(z.string()).optional(),
-      einvoice_format: z.enum(["xrechnung_ubl", "xrechnung_cii", "facturx"]).optional(),
-      vat_treatment: z.enum(["domestic", "eu_reverse_charge", "tax_exempt", "outside_eu"]).optional(),
-      exemption_reason: z.string().nullable().optional(),
-    }).meta({ description: "Empfänger, wie er beim Entwurf festgehalten wurde (Stand des Rechnungsprofils)" }),
+    recipient: invoiceRecipient.meta({ description: "Empfänger, wie er beim Entwurf festgehalten wurde (Stand des Rechnungsprofils)" }),
     notes: z.string().nullable(),
     reverse_charge: z.boolean(),
     issued_at: timestamp.nullable().meta({ description: "Ausgestellt am (Zeitpunkt)" }),

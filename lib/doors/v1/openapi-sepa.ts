@@ -45,7 +45,7 @@ const mandate = z
 const mandateList = z
   .object({ mandates: z.array(mandate), creditor_id: z.string().nullable(), prenotification_days: z.number().int() })
   .meta({ id: "SepaMandateList" });
-const mandateAnswer = z.object({ message: z.string(), mandate }).passthrough();
+const mandateAnswer = z.object({ message: z.string(), mandate }).strict().meta({ id: "SepaMandateAnswer" });
 const collectionFile = z
   .object({
     id: z.number().int(),
@@ -60,9 +60,45 @@ const collectionFile = z
     filename: z.string(),
   })
   .meta({ id: "SepaCollectionFile" });
+const collectionPreview = z
+  .object({
+    collection_date: z.string().meta({ format: "date" }),
+    count: z.number().int(),
+    total: z.number(),
+    total_formatted: z.string(),
+    debits: z.array(
+      z
+        .object({
+          debit_id: z.number().int(),
+          invoice_id: z.number().int(),
+          invoice_number: z.string().nullable(),
+          instance_id: z.number().int(),
+          announced_date: z.string().meta({ format: "date" }),
+          amount: z.number(),
+          amount_formatted: z.string(),
+          mandate_reference: z.string(),
+          scheme: z.enum(["CORE", "B2B"]),
+        })
+        .strict(),
+    ),
+  })
+  .strict()
+  .meta({ id: "SepaCollectionPreview" });
+const collectionCreated = z
+  .object({
+    message: z.string(),
+    file: collectionFile,
+    transactions: z.array(
+      z.object({ invoice_id: z.number().int(), invoice_number: z.string().nullable(), sequence_type: z.enum(["FRST", "RCUR", "OOFF"]), amount: z.number() }).strict(),
+    ),
+  })
+  .strict()
+  .meta({ id: "SepaCollectionCreated" });
 
+/** Every operation declares its success answer (JSON schema, or the file it sends); none defaults to "any object". */
 function op(tags: string[], summary: string, description: string, extra: Partial<ZodOpenApiOperationObject> & { validated?: boolean; notFound?: string; conflict?: string }): ZodOpenApiOperationObject {
   const { validated, notFound, conflict, ...rest } = extra;
+  if (!Object.keys(rest.responses ?? {}).some((status) => status.startsWith("2"))) throw new Error(`OpenAPI: ${summary} ohne Erfolgsantwort`);
   return {
     tags,
     summary,
@@ -70,7 +106,6 @@ function op(tags: string[], summary: string, description: string, extra: Partial
     security: session,
     ...rest,
     responses: {
-      "200": { description: "OK", content: json(z.object({}).passthrough()) },
       "401": err("Nicht angemeldet"),
       "403": err("Berechtigung fehlt, Instanz gesperrt oder Ansicht als Kunde (nur lesen)"),
       ...(notFound ? { "404": err(notFound) } : {}),
@@ -127,19 +162,20 @@ export const sepaPaths: ZodOpenApiPathsObject = {
       validated: true,
       notFound: "Mandat nicht gefunden",
       conflict: "Bereits widerrufen",
+      responses: { "200": { description: "Widerrufen", content: json(mandateAnswer) } },
     }),
   },
   "/api/manage/admin/sepa/collections": {
     get: op(STAFF, "Lastschriftdateien (pain.008) und Vorschau", "Permission invoice.read. Mit ?collection_date=JJJJ-MM-TT: was eine Datei für diesen Tag einziehen würde.", {
       requestParams: { query: collectionQuery },
       validated: true,
-      responses: { "200": { description: "Dateien und Vorschau", content: json(z.object({ files: z.array(collectionFile), preview: z.object({}).passthrough().nullable() })) } },
+      responses: { "200": { description: "Dateien und Vorschau", content: json(z.object({ files: z.array(collectionFile), preview: collectionPreview.nullable() }).strict()) } },
     }),
     post: op(STAFF, "Lastschriftdatei (pain.008.001.08) für ein Einzugsdatum erstellen", "Permission invoice.write. Alle angekündigten Lastschriften bis zu diesem Datum mit aktivem Mandat; Sequenztyp FRST/RCUR/OOFF je Mandat. Eine Rechnung steht nie in zwei Dateien.", {
       requestBody: { required: true, content: json(collectionFileBody) },
       validated: true,
       conflict: "Nichts fällig oder bereits eingereicht",
-      responses: { "201": { description: "Erstellt", content: json(z.object({ message: z.string(), file: collectionFile }).passthrough()) } },
+      responses: { "201": { description: "Erstellt", content: json(collectionCreated) } },
     }),
   },
   "/api/manage/admin/sepa/collections/{id}/xml": {

@@ -19,6 +19,8 @@ import { metricsQuery, serverMetricsResponse } from "@/lib/servers/metrics";
 import { uptimeResponse } from "@/lib/health/uptime";
 import { backupsBody, restoreBody, snapshotBody } from "@/lib/servers/backups";
 import { manageError } from "./openapi-errors";
+import { backupsView, billingProfileSaved, billingProfileView, cnameCheck, domainsApplied, hostWithAction, loginInstance, manageStatus, serverActionStarted, serverImage, serverView } from "./openapi-bodies";
+import * as b from "./openapi-staff-bodies";
 import * as s from "./schemas";
 import { filesPaths, statusPayment } from "./openapi-files";
 import { sepaPaths } from "./openapi-sepa";
@@ -30,7 +32,7 @@ import { sepaPaths } from "./openapi-sepa";
 const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
 const ok = (description: string, schema: z.ZodType) => ({ description, content: json(schema) });
 const v1Err = (description: string) => ({ description, content: json(s.errorResponse) });
-const message = z.object({ message: z.string() }).meta({ id: "Message" });
+const message = z.object({ message: z.string() }).strict().meta({ id: "Message" });
 const mErr = (description: string) => ({ description, content: json(manageError) });
 
 const RETRY_AFTER = { "Retry-After": { description: "Sekunden bis zum nächsten Versuch", schema: { type: "integer" } } } as const;
@@ -39,6 +41,9 @@ const CONTENT_DISPOSITION = { "Content-Disposition": { description: "attachment 
 const ETAG = { ETag: { description: "Prüfsumme der archivierten Datei (für If-None-Match)", schema: { type: "string" } } } as const;
 const CACHE_CONTROL = { "Cache-Control": { description: "private bzw. no-store: Rechnungsdaten werden nicht in geteilten Caches gehalten", schema: { type: "string" } } } as const;
 const binary = z.string().meta({ format: "binary" });
+/** Open on purpose: the WebAuthn options of @simplewebauthn/server, handed to the browser unchanged. */
+const webAuthnOptions = (type: string, call: string) =>
+  z.object({}).passthrough().meta({ description: `Offen: WebAuthn-${type} (@simplewebauthn/server), unverändert an ${call} zu geben` });
 
 const V1_AUTH_ERRORS = {
   "401": v1Err("Nicht angemeldet, Token ungültig/abgelaufen/widerrufen"),
@@ -303,7 +308,7 @@ const v1Paths: ZodOpenApiPathsObject = {
     }, "refused")),
   },
   "/api/v1/auth/passkeys/options": {
-    post: v1(sudo({ tags: ["v1 Konto"], summary: "Passkey registrieren, Schritt 1: WebAuthn-Optionen und challenge_id", responses: { "200": ok("Optionen für navigator.credentials.create()", z.object({ challenge_id: z.string(), options: z.object({}).passthrough() }).strict()) } }, "refused")),
+    post: v1(sudo({ tags: ["v1 Konto"], summary: "Passkey registrieren, Schritt 1: WebAuthn-Optionen und challenge_id", responses: { "200": ok("Optionen für navigator.credentials.create()", z.object({ challenge_id: z.string(), options: webAuthnOptions("PublicKeyCredentialCreationOptions", "navigator.credentials.create()") }).strict()) } }, "refused")),
   },
   "/api/v1/auth/passkeys/{id}": {
     delete: v1(sudo({
@@ -345,7 +350,7 @@ const v1Paths: ZodOpenApiPathsObject = {
       tags: ["v1 Hosts"],
       summary: "Host (Permission host.read)",
       requestParams: { path: hostPath, ...tenantParam },
-      responses: { "200": ok("Host", z.object({ host: s.host }).passthrough()), "404": v1Err("Nicht gefunden (auch fremder Tenant)") },
+      responses: { "200": ok("Host mit laufender bzw. letzter Aktion", hostWithAction), "404": v1Err("Nicht gefunden (auch fremder Tenant)") },
     }),
     delete: v1({
       tags: ["v1 Hosts"],
@@ -361,7 +366,7 @@ const v1Paths: ZodOpenApiPathsObject = {
       description: "Aktionen: reboot, power-off, power-on, refresh-status. Rate-Limit 3 Aktionen/min pro Instanz.",
       requestParams: { path: hostActionPath, ...tenantParam },
       responses: {
-        "200": ok("Ausgelöst", z.object({ message: z.string(), action: z.string() })),
+        "200": ok("Ausgelöst", serverActionStarted),
         "403": v1Err("permission_denied / insufficient_scope"),
         "404": v1Err("Nicht gefunden"),
         "409": v1Err("Andere Aktion läuft"),
@@ -525,113 +530,18 @@ function m(summary: string, extra: Partial<ZodOpenApiOperationObject> = {}): Zod
     responses: { "200": { description: "OK" }, "401": mErr("Nicht angemeldet"), "403": mErr("Gesperrt, Berechtigung fehlt oder zweiter Faktor vorgeschrieben (second_factor_setup_required: true)"), ...extra.responses },
   };
 }
-const manageStatus = z
-  .object({
-    instance: z.object({ name: z.string(), company_name: z.string(), status: z.string() }).passthrough(),
-    server: z
-      .object({
-        status: s.serverStatusField,
-        status_label: z.string(),
-        health_status: z.string(),
-        ipv4: z.string().nullable(),
-        server_type: z.string().nullable(),
-        datacenter: s.datacenterField,
-      })
-      .passthrough()
-      .nullable(),
-    billing: z
-      .object({
-        monthly_price: z.string().meta({
-          description:
-            "Monatlicher Preis des Tarifs (oder der individuelle Preis) als Nettobetrag: Tarifpreise sind netto, die Umsatzsteuer kommt nach dem Rechnungsprofil hinzu (Inland 19 %, Reverse Charge/steuerfrei/Drittland 0 %).",
-          example: "49,00 €",
-        }),
-      })
-      .passthrough(),
-    domains: z.object({}).passthrough(),
-    payment: statusPayment,
-  })
-  .passthrough()
-  .meta({ id: "ManageStatus" });
 const domainBody = z.object({ domain: z.string().meta({ example: "portal.meinefirma.de" }) });
 const manageServerAction = m("Server-Aktion (3/min pro Instanz)", {
   description: "Optionaler Inhalt: { force: true } schaltet nach einem gescheiterten Herunterfahren hart aus (nur power-off).",
   requestBody: { required: false, content: json(serverActionBody) },
   responses: {
-    "200": ok("Ausgelöst", z.object({ message: z.string(), action: z.string() })),
+    "200": ok("Ausgelöst", serverActionStarted),
     "409": mErr("Eine andere Server-Aktion läuft noch"),
     "422": mErr("Kein Hetzner-Server zugeordnet"),
     "429": mErr("Rate-Limit"),
     "500": mErr("Server-Aktion fehlgeschlagen"),
   },
 });
-const image = z
-  .object({
-    id: z.number().int(),
-    type: z.string(),
-    description: z.string().nullable(),
-    status: z.string(),
-    status_label: z.string(),
-    size_gb: z.number().nullable(),
-    created_at: s.apiTimestampField().nullable(),
-  })
-  .strict()
-  .meta({ id: "ServerImage" });
-const backupsView = z
-  .object({
-    backups_enabled: z.boolean(),
-    backup_window: z.string().nullable(),
-    backup_window_label: z.string().nullable(),
-    backup_price_cents: z.number().int().nullable(),
-    backup_price_label: z.string().nullable(),
-    backups: z.array(image),
-    snapshots: z.array(image),
-    snapshot_limit: z.number().int(),
-    can_create_snapshot: z.boolean(),
-  })
-  .strict()
-  .meta({ id: "ServerBackups" });
-const serverView = z
-  .object({
-    server: z
-      .object({
-        hetzner_server_id: z.number().int().nullable(),
-        name: z.string().nullable(),
-        status: s.serverStatusField,
-        status_label: z.string(),
-        health_status: z.string(),
-        health_status_label: z.string(),
-        ipv4: z.string().nullable(),
-        server_type: z.string().nullable(),
-        datacenter: s.datacenterField,
-        last_synced_at: s.apiTimestampField().nullable(),
-      })
-      .strict()
-      .nullable(),
-    action: z
-      .object({
-        id: z.number().int(),
-        action: z.string(),
-        action_label: z.string(),
-        forced: z.boolean(),
-        status: z.string(),
-        progress: z.number().int().nullable(),
-        progress_label: z.string(),
-        message: z.string().nullable(),
-        actor: z.string().nullable(),
-        started_at: s.apiTimestampField().nullable(),
-        finished_at: s.apiTimestampField().nullable(),
-      })
-      .strict()
-      .nullable(),
-    action_running: z.boolean(),
-    can_force_power_off: z.boolean(),
-    sync_error: z.string().nullable(),
-    message: z.string().nullable(),
-    can_control: z.boolean(),
-  })
-  .strict()
-  .meta({ id: "ManageServerView" });
 const domainKindView = z
   .object({
     kind: z.enum(["portal", "meshcentral"]),
@@ -667,10 +577,6 @@ const domainConfiguration = z
   })
   .strict()
   .meta({ id: "DomainConfiguration" });
-const cnameCheck = z
-  .object({ status: z.string(), kind: z.enum(["portal", "meshcentral"]), checked_at: s.apiTimestampField() })
-  .passthrough()
-  .meta({ id: "CnameCheck", description: "Ergebnis der DNS-Prüfung (status, gefundene Ziele, Meldung) mit Art und Zeitpunkt" });
 const domainSet = z
   .object({ message: z.string(), applied: z.boolean(), domain: z.string(), retry: z.string().optional().meta({ description: "Nur wenn das Anwenden fehlschlug" }) })
   .strict();
@@ -690,19 +596,6 @@ const manageMe = z
   })
   .strict()
   .meta({ id: "ManageMe" });
-const billingProfileView = z
-  .object({
-    exists: z.boolean().meta({ description: "false: noch kein Profil gespeichert (profile null)" }),
-    complete: z.boolean(),
-    profile: z.object({ legal_name: z.string() }).passthrough().nullable().meta({ description: "Die gespeicherten Felder (Anschrift, USt-IdNr., Leitweg-ID, E-Mails, Format, steuerliche Behandlung)" }),
-    einvoice_format_label: z.string().optional(),
-    vat_treatment_label: z.string().optional(),
-    address_lines: z.array(z.string()),
-    updated_at: s.apiTimestampField().nullable(),
-    options: z.object({}).passthrough().meta({ description: "Auswahllisten (Länder, Formate, steuerliche Behandlungen)" }),
-  })
-  .strict()
-  .meta({ id: "BillingProfile" });
 const activityPage = z.object({ logs: z.array(s.activityEntry), meta: s.paginationMeta }).strict().meta({ id: "ActivityPage" });
 const passwordChanged = z
   .object({ message: z.string(), api_keys_revoked: z.number().int(), api_keys_remaining: z.number().int() })
@@ -718,7 +611,7 @@ const managePaths: ZodOpenApiPathsObject = {
       description: "Konten mit aktiver E-Mail-2FA erhalten 403 (two_fa_required: true) mit Hinweis auf Portal bzw. /api/v1/auth/login.",
       requestBody: { content: json(z.object({ email: emailField, password: passwordField })) },
       responses: {
-        "200": ok("Token", z.object({ token: z.string(), expires_at: s.apiTimestampField(), instance: z.object({}).passthrough().nullable() })),
+        "200": ok("Token", z.object({ token: z.string(), expires_at: s.apiTimestampField(), instance: loginInstance.nullable().meta({ description: "null für MSP-Mitarbeiter" }) }).strict()),
         "401": mErr("Falsche Zugangsdaten"),
         "403": mErr("2FA aktiv – bitte Portal oder API v1 nutzen"),
         "422": mErr("Ungültige Eingaben"),
@@ -733,7 +626,7 @@ const managePaths: ZodOpenApiPathsObject = {
       security: [],
       description: "Schritt 2 ist die Anmeldung im Portal mit der Antwort von navigator.credentials.get(). Rate-Limit 30/min pro IP.",
       responses: {
-        "200": ok("Optionen für navigator.credentials.get()", z.object({ challenge_id: z.string(), options: z.object({}).passthrough() })),
+        "200": ok("Optionen für navigator.credentials.get()", z.object({ challenge_id: z.string(), options: webAuthnOptions("PublicKeyCredentialRequestOptions", "navigator.credentials.get()") }).strict()),
         "429": mErr("Zu viele Anfragen; Retry-After"),
       },
     },
@@ -824,7 +717,7 @@ const managePaths: ZodOpenApiPathsObject = {
   "/api/manage/server/snapshots": {
     post: m("Snapshot erstellen (Permission host.power; höchstens 3 je Instanz, einer je 10 Minuten)", {
       requestBody: { content: json(snapshotBody) },
-      responses: { "201": ok("Snapshot wird erstellt", z.object({ message: z.string(), snapshot: image }).strict()), "409": mErr("Höchstens 3 Snapshots"), "422": mErr("Beschreibung fehlt"), "429": mErr("Rate-Limit"), "500": mErr("Hetzner-Fehler") },
+      responses: { "201": ok("Snapshot wird erstellt", z.object({ message: z.string(), snapshot: serverImage }).strict()), "409": mErr("Höchstens 3 Snapshots"), "422": mErr("Beschreibung fehlt"), "429": mErr("Rate-Limit"), "500": mErr("Hetzner-Fehler") },
     }),
   },
   "/api/manage/server/snapshots/{id}": {
@@ -840,7 +733,7 @@ const managePaths: ZodOpenApiPathsObject = {
   "/api/manage/domains": { get: m("Domains der Instanz", { responses: { "200": ok("Domains", domainConfiguration) } }) },
   "/api/manage/domains/apply": {
     post: m("Gespeicherte Domain-Konfiguration erneut auf den Server übertragen", {
-      responses: { "200": ok("Ergebnis (applied: false mit Fehlermeldung, wenn der Server nicht erreichbar war)", z.object({ message: z.string(), applied: z.boolean() }).passthrough()) },
+      responses: { "200": ok("Ergebnis (applied: false mit Fehlermeldung, wenn der Server nicht erreichbar war)", domainsApplied) },
     }),
   },
   "/api/manage/domains/check-cname": {
@@ -868,7 +761,7 @@ const managePaths: ZodOpenApiPathsObject = {
     }),
     put: m("Rechnungsadresse und Rechnungs-E-Mail ändern (Kunden-Administrator)", {
       requestBody: { content: json(customerProfileBody) },
-      responses: { "200": ok("Gespeichert", billingProfileView.omit({ options: true }).extend({ message: z.string() }).meta({ id: "BillingProfileSaved" })), "422": mErr("Ungültige Eingabe, z. B. PLZ passt nicht zum Land") },
+      responses: { "200": ok("Gespeichert", billingProfileSaved), "422": mErr("Ungültige Eingabe, z. B. PLZ passt nicht zum Land") },
     }),
   },
   "/api/manage/invoices": { get: m("Rechnungen", { requestParams: { query: customerListQuery }, responses: { "200": ok("Rechnungen, Statistik, Seiten-Info", invoiceList) } }) },
@@ -912,11 +805,16 @@ const managePaths: ZodOpenApiPathsObject = {
 /* ---------- Staff API (/api/manage/admin/**): MSP staff, session token, one permission per operation ---------- */
 
 const ENTITY_ERRORS = { instance: "Instanz nicht gefunden", invoice: "Rechnung nicht gefunden", user: "Benutzer nicht gefunden", mail: "Mail nicht gefunden", tier: "Tarif nicht gefunden", entry: "Bankbuchung nicht gefunden" } as const;
-type StaffOptions = Partial<ZodOpenApiOperationObject> & { permission: string; notFound?: keyof typeof ENTITY_ERRORS; body?: z.ZodType; conflict?: string };
+type StaffOptions = Partial<ZodOpenApiOperationObject> & { permission: string; notFound?: keyof typeof ENTITY_ERRORS; body?: z.ZodType; conflict?: string; answer?: z.ZodType };
 
-/** A staff operation: session token, the wrapper's 401/403, 404 for an id path, 422 for a parsed body or query. */
-function staff(tag: string, summary: string, { permission, notFound, body, conflict, description, ...extra }: StaffOptions): ZodOpenApiOperationObject {
+/**
+ * A staff operation: session token, the wrapper's 401/403, 404 for an id path, 422 for a parsed body or query.
+ * Its success is declared, never assumed: `answer` (the closed 200 body, lib/doors/v1/openapi-staff-bodies.ts) or a
+ * 2xx in `responses` (201 through `created`, a file download); without one building the document throws.
+ */
+function staff(tag: string, summary: string, { permission, notFound, body, conflict, description, answer, ...extra }: StaffOptions): ZodOpenApiOperationObject {
   const validated = body !== undefined || extra.requestParams?.query !== undefined;
+  if (!answer && !Object.keys(extra.responses ?? {}).some((status) => status.startsWith("2"))) throw new Error(`OpenAPI: Staff-Operation „${summary}“ ohne Erfolgsantwort`);
   return {
     tags: [tag],
     summary,
@@ -925,7 +823,7 @@ function staff(tag: string, summary: string, { permission, notFound, body, confl
     ...extra,
     ...(body ? { requestBody: { required: true, content: json(body) } } : {}),
     responses: {
-      "200": { description: "OK", content: json(z.object({}).passthrough()) },
+      ...(answer ? { "200": ok("OK", answer) } : {}),
       "401": mErr("Nicht angemeldet"),
       "403": mErr(`Permission ${permission} fehlt oder Ansicht als Kunde (nur lesen)`),
       ...(notFound ? { "404": mErr(ENTITY_ERRORS[notFound]) } : {}),
@@ -935,16 +833,7 @@ function staff(tag: string, summary: string, { permission, notFound, body, confl
     },
   };
 }
-const count = z.number().int().min(0);
-const bankStatementImport = z
-  .object({
-    import: z.object({ id: z.number().int(), filename: z.string().nullable(), message_id: z.string().nullable(), created_at: z.string() }).strict(),
-    summary: z.object({ entries: count, new_entries: count, duplicates: count, matched: count, partially_matched: count, unmatched: count, ignored: count }).strict(),
-    entries: z.array(z.object({ id: z.number().int(), status: z.string() }).passthrough()).meta({ description: "Die Buchungen des Auszugs wie in GET /api/manage/admin/bank-statements/entries" }),
-  })
-  .strict()
-  .meta({ id: "BankStatementImport" });
-const created = (description: string) => ({ "201": { description, content: json(z.object({ message: z.string() }).passthrough()) } });
+const created = (description: string, schema: z.ZodType) => ({ "201": ok(description, schema) });
 const intId = (description: string) => z.object({ id: z.string().meta({ description, example: "1" }) });
 const instanceIdPath = { path: intId("Instanz-ID") };
 const invoiceIdPath = { path: intId("Rechnungs-ID") };
@@ -968,52 +857,54 @@ const inviteAnyUserBody = admin.inviteUserSchema.extend({
 const serverActionPath = z.object({ id: z.string().meta({ description: "Instanz-ID", example: "1" }), action: z.enum(["reboot", "power-off", "power-on", "refresh-status"]) });
 
 const staffPaths: ZodOpenApiPathsObject = {
-  "/api/manage/admin/dashboard": { get: staff(T.dashboard, "Kennzahlen für die MSP-Startseite", { permission: "tenant.read" }) },
+  "/api/manage/admin/dashboard": { get: staff(T.dashboard, "Kennzahlen für die MSP-Startseite", { permission: "tenant.read", answer: b.dashboard }) },
   "/api/manage/admin/instances": {
-    get: staff(T.instances, "Instanzen suchen und blättern", { permission: "tenant.read", requestParams: { query: admin.listInstancesQuery } }),
-    post: staff(T.instances, "Instanz anlegen", { permission: "tenant.manage", body: admin.createInstanceSchema, conflict: "Name bereits vergeben", responses: created("Angelegt") }),
+    get: staff(T.instances, "Instanzen suchen und blättern", { permission: "tenant.read", answer: b.instanceList, requestParams: { query: admin.listInstancesQuery } }),
+    post: staff(T.instances, "Instanz anlegen", { permission: "tenant.manage", body: admin.createInstanceSchema, conflict: "Name bereits vergeben", responses: created("Angelegt", b.instanceWithMessage) }),
   },
   "/api/manage/admin/instances/bulk": {
     post: staff(T.instances, "Sammelaktion für mehrere Instanzen (Ergebnis je Instanz)", {
       permission: "tenant.read",
+      answer: b.bulkResult,
       description: "Zusätzlich die Permission der Aktion (host.power bzw. tenant.manage).",
       body: bulkActionSchema,
     }),
   },
   "/api/manage/admin/instances/{id}": {
-    get: staff(T.instances, "Instanz mit Details", { permission: "tenant.read", notFound: "instance", requestParams: instanceIdPath }),
-    patch: staff(T.instances, "Instanz ändern", { permission: "tenant.manage", notFound: "instance", requestParams: instanceIdPath, body: admin.updateInstanceSchema }),
+    get: staff(T.instances, "Instanz mit Details", { permission: "tenant.read", answer: b.instanceDetail, notFound: "instance", requestParams: instanceIdPath }),
+    patch: staff(T.instances, "Instanz ändern", { permission: "tenant.manage", answer: b.instanceWithMessage, notFound: "instance", requestParams: instanceIdPath, body: admin.updateInstanceSchema }),
   },
   "/api/manage/admin/instances/{id}/suspend": {
-    post: staff(T.instances, "Instanz sperren (mit Grund)", { permission: "tenant.manage", notFound: "instance", requestParams: instanceIdPath, body: admin.suspendSchema, conflict: "Bereits gesperrt" }),
+    post: staff(T.instances, "Instanz sperren (mit Grund)", { permission: "tenant.manage", answer: b.instanceWithMessage, notFound: "instance", requestParams: instanceIdPath, body: admin.suspendSchema, conflict: "Bereits gesperrt" }),
   },
   "/api/manage/admin/instances/{id}/reactivate": {
-    post: staff(T.instances, "Sperre aufheben", { permission: "tenant.manage", notFound: "instance", requestParams: instanceIdPath, body: admin.reactivateSchema, conflict: "Nicht gesperrt" }),
+    post: staff(T.instances, "Sperre aufheben", { permission: "tenant.manage", answer: b.instanceWithMessage, notFound: "instance", requestParams: instanceIdPath, body: admin.reactivateSchema, conflict: "Nicht gesperrt" }),
   },
   "/api/manage/admin/instances/{id}/activity-log": {
-    get: staff(T.instances, "Aktivitätsprotokoll der Instanz (filterbar nach Art und Zeitraum)", { permission: "tenant.read", notFound: "instance", requestParams: { ...instanceIdPath, query: activityQueryDoc } }),
+    get: staff(T.instances, "Aktivitätsprotokoll der Instanz (filterbar nach Art und Zeitraum)", { permission: "tenant.read", answer: activityPage, notFound: "instance", requestParams: { ...instanceIdPath, query: activityQueryDoc } }),
   },
   "/api/manage/admin/instances/{id}/users": {
-    get: staff(T.instances, "Benutzer der Instanz", { permission: "tenant.read", notFound: "instance", requestParams: { ...instanceIdPath, query: admin.listUsersQuery } }),
+    get: staff(T.instances, "Benutzer der Instanz", { permission: "tenant.read", answer: b.userList, notFound: "instance", requestParams: { ...instanceIdPath, query: admin.listUsersQuery } }),
     post: staff(T.instances, "Benutzer der Instanz einladen (Link per E-Mail)", {
       permission: "user.manage",
       notFound: "instance",
       requestParams: instanceIdPath,
       body: admin.inviteUserSchema,
       conflict: "E-Mail-Adresse bereits vergeben",
-      responses: created("Eingeladen"),
+      responses: created("Eingeladen", b.userWithMessage),
     }),
   },
   "/api/manage/admin/instances/{id}/server": {
-    get: staff(T.instances, "Server-Ansicht der Instanz (Status, laufende Aktion)", { permission: "host.read", notFound: "instance", requestParams: instanceIdPath }),
+    get: staff(T.instances, "Server-Ansicht der Instanz (Status, laufende Aktion)", { permission: "host.read", answer: serverView, notFound: "instance", requestParams: instanceIdPath }),
     put: staff(T.instances, "Hetzner-Server verknüpfen", {
       permission: "tenant.manage",
+      answer: b.instanceWithMessage,
       notFound: "instance",
       requestParams: instanceIdPath,
       body: admin.linkServerSchema,
       conflict: "Server gehört einer anderen Instanz",
     }),
-    delete: staff(T.instances, "Hetzner-Server trennen", { permission: "tenant.manage", notFound: "instance", requestParams: instanceIdPath, conflict: "Kein Server verknüpft oder eine Server-Aktion läuft" }),
+    delete: staff(T.instances, "Hetzner-Server trennen", { permission: "tenant.manage", answer: b.instanceWithMessage, notFound: "instance", requestParams: instanceIdPath, conflict: "Kein Server verknüpft oder eine Server-Aktion läuft" }),
   },
   "/api/manage/admin/instances/{id}/server/metrics": {
     get: staff(T.instances, "Messwerte des Servers der Instanz (CPU, Datenträger, Netzwerk)", {
@@ -1042,6 +933,7 @@ const staffPaths: ZodOpenApiPathsObject = {
   "/api/manage/admin/instances/{id}/server/restore": {
     post: staff(T.instances, "Server aus Backup oder Snapshot wiederherstellen (nur MSP)", {
       permission: "host.power",
+      answer: serverActionStarted,
       description: "Hetzner rebuild: die Festplatte wird durch das Abbild ersetzt. Bestätigung: confirmation muss der Servername sein.",
       notFound: "instance",
       requestParams: instanceIdPath,
@@ -1053,6 +945,7 @@ const staffPaths: ZodOpenApiPathsObject = {
   "/api/manage/admin/instances/{id}/server/{action}": {
     post: staff(T.instances, "Server-Aktion für die Instanz (3/min pro Instanz)", {
       permission: "host.power",
+      answer: serverActionStarted,
       notFound: "instance",
       requestParams: { path: serverActionPath },
       body: serverActionBody,
@@ -1061,27 +954,29 @@ const staffPaths: ZodOpenApiPathsObject = {
     }),
   },
   "/api/manage/admin/instances/{id}/billing-profile": {
-    get: staff(T.billing, "Rechnungsprofil der Instanz", { permission: "invoice.read", notFound: "instance", requestParams: instanceIdPath }),
+    get: staff(T.billing, "Rechnungsprofil der Instanz", { permission: "invoice.read", answer: billingProfileView, notFound: "instance", requestParams: instanceIdPath }),
     put: staff(T.billing, "Rechnungsprofil speichern (Anschrift, USt-IdNr., Leitweg-ID, E-Rechnungsformat, steuerliche Behandlung)", {
       permission: "invoice.write",
+      answer: billingProfileSaved,
       notFound: "instance",
       requestParams: instanceIdPath,
       body: staffProfileBody,
     }),
   },
   "/api/manage/admin/instances/{id}/billing-items": {
-    get: staff(T.billing, "Abrechnungspositionen der Instanz", { permission: "invoice.read", notFound: "instance", requestParams: instanceIdPath }),
-    post: staff(T.billing, "Abrechnungsposition hinzufügen", { permission: "invoice.write", notFound: "instance", requestParams: instanceIdPath, body: billing.planItemBody, responses: created("Hinzugefügt") }),
-    delete: staff(T.billing, "Abrechnungsposition entfernen (?item_id=…)", { permission: "invoice.write", notFound: "instance", requestParams: { ...instanceIdPath, query: billing.itemIdQuery } }),
+    get: staff(T.billing, "Abrechnungspositionen der Instanz", { permission: "invoice.read", answer: b.planItems, notFound: "instance", requestParams: instanceIdPath }),
+    post: staff(T.billing, "Abrechnungsposition hinzufügen", { permission: "invoice.write", notFound: "instance", requestParams: instanceIdPath, body: billing.planItemBody, responses: created("Hinzugefügt", b.planItemAdded) }),
+    delete: staff(T.billing, "Abrechnungsposition entfernen (?item_id=…)", { permission: "invoice.write", answer: message, notFound: "instance", requestParams: { ...instanceIdPath, query: billing.itemIdQuery } }),
   },
   "/api/manage/admin/instances/{id}/dunning-pause": {
-    get: staff(T.dunning, "Mahnstatus der Instanz", { permission: "invoice.read", notFound: "instance", requestParams: instanceIdPath }),
-    put: staff(T.dunning, "Mahnwesen pausieren (Notiz Pflicht)", { permission: "invoice.write", notFound: "instance", requestParams: instanceIdPath, body: pauseBody, conflict: "Bereits pausiert" }),
-    delete: staff(T.dunning, "Mahnwesen fortsetzen", { permission: "invoice.write", notFound: "instance", requestParams: instanceIdPath, conflict: "Nicht pausiert" }),
+    get: staff(T.dunning, "Mahnstatus der Instanz", { permission: "invoice.read", answer: b.dunningView, notFound: "instance", requestParams: instanceIdPath }),
+    put: staff(T.dunning, "Mahnwesen pausieren (Notiz Pflicht)", { permission: "invoice.write", answer: b.dunningChanged, notFound: "instance", requestParams: instanceIdPath, body: pauseBody, conflict: "Bereits pausiert" }),
+    delete: staff(T.dunning, "Mahnwesen fortsetzen", { permission: "invoice.write", answer: b.dunningChanged, notFound: "instance", requestParams: instanceIdPath, conflict: "Nicht pausiert" }),
   },
   "/api/manage/admin/instances/{id}/dunning-now": {
     post: staff(T.dunning, "Jetzt mahnen: die nächste Mahnstufe sofort versenden", {
       permission: "invoice.write",
+      answer: b.dunningSent,
       notFound: "instance",
       description: "Für die überfällige Rechnung mit der höchsten erreichten Stufe (bei Gleichstand die älteste) die nächste Stufe (Zahlungserinnerung, 1. oder 2. Mahnung) mit Brief und Rechnungs-PDFs; nie die Sperre. Jede Stufe je Rechnung nur einmal.",
       requestParams: instanceIdPath,
@@ -1089,43 +984,45 @@ const staffPaths: ZodOpenApiPathsObject = {
     }),
   },
   "/api/manage/admin/instances/{id}/health-alerts": {
-    get: staff(T.instances, "Störungsmeldungen: gehen sie auch an die Kunden-Admins?", { permission: "tenant.read", notFound: "instance", requestParams: instanceIdPath }),
-    put: staff(T.instances, "Störungsmeldungen für die Kunden-Admins ein- oder ausschalten", { permission: "tenant.manage", notFound: "instance", requestParams: instanceIdPath, body: healthAlertsBody }),
+    get: staff(T.instances, "Störungsmeldungen: gehen sie auch an die Kunden-Admins?", { permission: "tenant.read", answer: b.healthAlerts, notFound: "instance", requestParams: instanceIdPath }),
+    put: staff(T.instances, "Störungsmeldungen für die Kunden-Admins ein- oder ausschalten", { permission: "tenant.manage", answer: b.healthAlertsSaved, notFound: "instance", requestParams: instanceIdPath, body: healthAlertsBody }),
   },
   "/api/manage/admin/impersonation": {
-    get: staff(T.instances, "Aktuelle „Ansicht als Kunde“ dieser Sitzung", { permission: "tenant.read" }),
-    post: staff(T.instances, "„Ansicht als Kunde“ starten (nur lesen)", { permission: "tenant.read", notFound: "instance", body: admin.startImpersonationSchema }),
-    delete: staff(T.instances, "„Ansicht als Kunde“ beenden", { permission: "tenant.read", conflict: "Keine Kundenansicht aktiv" }),
+    get: staff(T.instances, "Aktuelle „Ansicht als Kunde“ dieser Sitzung", { permission: "tenant.read", answer: b.impersonationCurrent }),
+    post: staff(T.instances, "„Ansicht als Kunde“ starten (nur lesen)", { permission: "tenant.read", answer: b.impersonationStarted, notFound: "instance", body: admin.startImpersonationSchema }),
+    delete: staff(T.instances, "„Ansicht als Kunde“ beenden", { permission: "tenant.read", answer: b.impersonationEnded, conflict: "Keine Kundenansicht aktiv" }),
   },
   "/api/manage/admin/users": {
-    get: staff(T.users, "Benutzer suchen", { permission: "user.manage", requestParams: { query: admin.listUsersQuery } }),
-    post: staff(T.users, "MSP-Mitarbeiter oder Kundenbenutzer einladen", { permission: "user.manage", body: inviteAnyUserBody, conflict: "E-Mail-Adresse bereits vergeben", responses: created("Eingeladen") }),
+    get: staff(T.users, "Benutzer suchen", { permission: "user.manage", answer: b.userList, requestParams: { query: admin.listUsersQuery } }),
+    post: staff(T.users, "MSP-Mitarbeiter oder Kundenbenutzer einladen", { permission: "user.manage", body: inviteAnyUserBody, conflict: "E-Mail-Adresse bereits vergeben", responses: created("Eingeladen", b.userWithMessage) }),
   },
   "/api/manage/admin/users/{id}/roles": {
-    put: staff(T.users, "Rollen setzen", { permission: "user.manage", notFound: "user", requestParams: userIdPath, body: admin.setRolesSchema }),
+    put: staff(T.users, "Rollen setzen", { permission: "user.manage", answer: b.userWithMessage, notFound: "user", requestParams: userIdPath, body: admin.setRolesSchema }),
   },
   "/api/manage/admin/users/{id}/activate": {
-    post: staff(T.users, "Benutzer aktivieren", { permission: "user.manage", notFound: "user", requestParams: userIdPath, conflict: "Bereits aktiv", responses: { "422": mErr(OWN_ACCOUNT) } }),
+    post: staff(T.users, "Benutzer aktivieren", { permission: "user.manage", answer: b.userWithMessage, notFound: "user", requestParams: userIdPath, conflict: "Bereits aktiv", responses: { "422": mErr(OWN_ACCOUNT) } }),
   },
   "/api/manage/admin/users/{id}/deactivate": {
-    post: staff(T.users, "Benutzer deaktivieren (beendet Sitzungen)", { permission: "user.manage", notFound: "user", requestParams: userIdPath, conflict: "Bereits deaktiviert", responses: { "422": mErr(OWN_ACCOUNT) } }),
+    post: staff(T.users, "Benutzer deaktivieren (beendet Sitzungen)", { permission: "user.manage", answer: b.userWithMessage, notFound: "user", requestParams: userIdPath, conflict: "Bereits deaktiviert", responses: { "422": mErr(OWN_ACCOUNT) } }),
   },
   "/api/manage/admin/users/{id}/reset-2fa": {
-    post: staff(T.users, "2FA des Benutzers zurücksetzen", { permission: "user.manage", notFound: "user", requestParams: userIdPath, responses: { "422": mErr(OWN_ACCOUNT) } }),
+    post: staff(T.users, "2FA des Benutzers zurücksetzen", { permission: "user.manage", answer: b.userWithMessage, notFound: "user", requestParams: userIdPath, responses: { "422": mErr(OWN_ACCOUNT) } }),
   },
   "/api/manage/admin/users/{id}/resend-invitation": {
-    post: staff(T.users, "Einladung erneut senden", { permission: "user.manage", notFound: "user", requestParams: userIdPath, conflict: "Einladung bereits angenommen", responses: { "422": mErr(OWN_ACCOUNT) } }),
+    post: staff(T.users, "Einladung erneut senden", { permission: "user.manage", answer: b.userWithMessage, notFound: "user", requestParams: userIdPath, conflict: "Einladung bereits angenommen", responses: { "422": mErr(OWN_ACCOUNT) } }),
   },
-  "/api/manage/admin/roles": { get: staff(T.users, "Rollen und ihre Permissions", { permission: "tenant.read" }) },
+  "/api/manage/admin/roles": { get: staff(T.users, "Rollen und ihre Permissions", { permission: "tenant.read", answer: b.roleList }) },
   "/api/manage/admin/tiers": {
     get: staff(T.tiers, "Tarife mit heutigem Preis und geplanten Preisänderungen", {
       permission: "tenant.read",
+      answer: b.tierList,
       description: "upcoming_price_changes je Tarif (label z. B. „ab 01.12.2026: 39,00 €“); default_effective_from: Standarddatum einer neuen Preisänderung.",
     }),
   },
   "/api/manage/admin/tiers/{key}": {
     patch: staff(T.tiers, "Bezeichnung und Limits ändern (gelten sofort)", {
       permission: "tenant.manage",
+      answer: b.tierWithMessage,
       notFound: "tier",
       description: "Ein geänderter monthly_price ergibt 422: neue Preise gelten erst ab einem Datum (…/price-changes). Protokolliert als ein Eintrag ohne Instanz.",
       requestParams: { path: tierKeyPath },
@@ -1143,35 +1040,37 @@ const staffPaths: ZodOpenApiPathsObject = {
       requestParams: { path: tierKeyPath },
       body: scheduleTierPriceBody,
       conflict: "Für diesen Tag ist bereits eine Preisänderung geplant",
-      responses: created("Geplant"),
+      answer: b.tierPriceScheduled,
+      responses: created("Geplant", b.tierPriceScheduled),
     }),
   },
   "/api/manage/admin/tiers/{key}/price-changes/{date}": {
     delete: staff(T.tiers, "Geplante Preisänderung stornieren (nur vor dem Stichtag)", {
       permission: "tenant.manage",
+      answer: message,
       requestParams: { path: tierKeyPath.extend({ date: z.string().meta({ description: "Stichtag JJJJ-MM-TT", example: "2026-12-01" }) }) },
       conflict: "Preisänderung gilt bereits",
       responses: { "404": mErr("Tarif oder Preisänderung nicht gefunden") },
     }),
   },
   "/api/manage/admin/invoices": {
-    get: staff(T.invoices, "Alle Rechnungen (mit Entwürfen)", { permission: "invoice.read", requestParams: { query: staffListQuery } }),
-    post: staff(T.invoices, "Rechnungsentwurf anlegen", { permission: "invoice.write", body: draftSchema, responses: created("Entwurf gespeichert") }),
+    get: staff(T.invoices, "Alle Rechnungen (mit Entwürfen)", { permission: "invoice.read", answer: b.staffInvoiceList, requestParams: { query: staffListQuery } }),
+    post: staff(T.invoices, "Rechnungsentwurf anlegen", { permission: "invoice.write", body: draftSchema, responses: created("Entwurf gespeichert", b.staffInvoiceWithMessage) }),
   },
-  "/api/manage/admin/invoices/recipients": { get: staff(T.invoices, "Instanzen mit zuletzt verwendetem Rechnungsempfänger", { permission: "invoice.read" }) },
+  "/api/manage/admin/invoices/recipients": { get: staff(T.invoices, "Instanzen mit zuletzt verwendetem Rechnungsempfänger", { permission: "invoice.read", answer: b.recipients }) },
   "/api/manage/admin/invoices/{id}": {
-    get: staff(T.invoices, "Rechnung", { permission: "invoice.read", notFound: "invoice", requestParams: invoiceIdPath }),
-    put: staff(T.invoices, "Entwurf ändern", { permission: "invoice.write", notFound: "invoice", requestParams: invoiceIdPath, body: draftSchema, conflict: "Kein Entwurf mehr" }),
-    delete: staff(T.invoices, "Entwurf löschen", { permission: "invoice.write", notFound: "invoice", requestParams: invoiceIdPath, conflict: "Kein Entwurf mehr" }),
+    get: staff(T.invoices, "Rechnung", { permission: "invoice.read", answer: b.staffInvoiceView, notFound: "invoice", requestParams: invoiceIdPath }),
+    put: staff(T.invoices, "Entwurf ändern", { permission: "invoice.write", answer: b.staffInvoiceWithMessage, notFound: "invoice", requestParams: invoiceIdPath, body: draftSchema, conflict: "Kein Entwurf mehr" }),
+    delete: staff(T.invoices, "Entwurf löschen", { permission: "invoice.write", answer: message, notFound: "invoice", requestParams: invoiceIdPath, conflict: "Kein Entwurf mehr" }),
   },
   "/api/manage/admin/invoices/{id}/issue": {
-    post: staff(T.invoices, "Entwurf ausstellen und versenden", { permission: "invoice.write", notFound: "invoice", requestParams: invoiceIdPath, conflict: "Kein Entwurf mehr", responses: { "422": mErr("Entwurf unvollständig") } }),
+    post: staff(T.invoices, "Entwurf ausstellen und versenden", { permission: "invoice.write", answer: b.staffInvoiceWithMessage, notFound: "invoice", requestParams: invoiceIdPath, conflict: "Kein Entwurf mehr", responses: { "422": mErr("Entwurf unvollständig") } }),
   },
   "/api/manage/admin/invoices/{id}/cancel": {
-    post: staff(T.invoices, "Rechnung stornieren (erzeugt Stornorechnung)", { permission: "invoice.write", notFound: "invoice", requestParams: invoiceIdPath, body: cancelSchema, conflict: "Nicht stornierbar" }),
+    post: staff(T.invoices, "Rechnung stornieren (erzeugt Stornorechnung)", { permission: "invoice.write", answer: b.invoiceCancelled, notFound: "invoice", requestParams: invoiceIdPath, body: cancelSchema, conflict: "Nicht stornierbar" }),
   },
   "/api/manage/admin/invoices/{id}/payments": {
-    post: staff(T.invoices, "Zahlung erfassen", { permission: "invoice.write", notFound: "invoice", requestParams: invoiceIdPath, body: paymentSchema, conflict: "Rechnung nicht offen", responses: created("Zahlung erfasst") }),
+    post: staff(T.invoices, "Zahlung erfassen", { permission: "invoice.write", notFound: "invoice", requestParams: invoiceIdPath, body: paymentSchema, conflict: "Rechnung nicht offen", responses: created("Zahlung erfasst", b.staffInvoiceWithMessage) }),
   },
   "/api/manage/admin/invoices/{id}/pdf": {
     get: staff(T.invoices, "Rechnung als PDF (archiviert; ?inline=1 zur Anzeige)", {
@@ -1193,18 +1092,18 @@ const staffPaths: ZodOpenApiPathsObject = {
     }),
   },
   "/api/manage/admin/billing/settings": {
-    get: staff(T.billing, "Abrechnungseinstellungen", { permission: "invoice.read" }),
-    put: staff(T.billing, "Abrechnungseinstellungen speichern", { permission: "invoice.write", body: billing.settingsBody }),
+    get: staff(T.billing, "Abrechnungseinstellungen", { permission: "invoice.read", answer: b.billingSettingsView }),
+    put: staff(T.billing, "Abrechnungseinstellungen speichern", { permission: "invoice.write", answer: b.billingSettingsSaved, body: billing.settingsBody }),
   },
   "/api/manage/admin/billing/preview": {
-    get: staff(T.billing, "Vorschau eines Abrechnungslaufs (?period=JJJJ-MM)", { permission: "invoice.read", requestParams: { query: billing.periodQuery } }),
+    get: staff(T.billing, "Vorschau eines Abrechnungslaufs (?period=JJJJ-MM)", { permission: "invoice.read", answer: b.billingPreview, requestParams: { query: billing.periodQuery } }),
   },
   "/api/manage/admin/billing/runs": {
-    post: staff(T.billing, "Abrechnungslauf ausführen (Konflikte mit bereits berechneten Zeiträumen nur mit decisions)", { permission: "invoice.write", body: billing.runBody, conflict: "Lauf für den Zeitraum läuft bereits", responses: created("Lauf ausgeführt") }),
+    post: staff(T.billing, "Abrechnungslauf ausführen (Konflikte mit bereits berechneten Zeiträumen nur mit decisions)", { permission: "invoice.write", body: billing.runBody, conflict: "Lauf für den Zeitraum läuft bereits", responses: created("Lauf ausgeführt", b.billingRunDone) }),
   },
   "/api/manage/admin/dunning/settings": {
-    get: staff(T.dunning, "Mahneinstellungen", { permission: "invoice.read" }),
-    put: staff(T.dunning, "Mahneinstellungen speichern", { permission: "invoice.write", body: dunningSettingsBody }),
+    get: staff(T.dunning, "Mahneinstellungen", { permission: "invoice.read", answer: b.dunningSettingsView }),
+    put: staff(T.dunning, "Mahneinstellungen speichern", { permission: "invoice.write", answer: b.dunningSettingsSaved, body: dunningSettingsBody }),
   },
   "/api/manage/admin/bank-statements": {
     post: staff(T.payments, "Kontoauszug (CAMT.053) hochladen, ≤ 5 MB", {
@@ -1218,15 +1117,16 @@ const staffPaths: ZodOpenApiPathsObject = {
         },
       },
       conflict: "Auszug bereits importiert",
-      responses: { "201": ok("Importiert: der Auszug, die Zählung und jede Buchung", bankStatementImport), "413": mErr("Datei größer als 5 MB"), "422": mErr("Keine gültige CAMT.053-Datei") },
+      responses: { "201": ok("Importiert: der Auszug, die Zählung und jede Buchung", b.bankStatementImport), "413": mErr("Datei größer als 5 MB"), "422": mErr("Keine gültige CAMT.053-Datei") },
     }),
   },
   "/api/manage/admin/bank-statements/entries": {
-    get: staff(T.payments, "Bankbuchungen (?status=…)", { permission: "invoice.read", requestParams: { query: pay.listBankEntriesQuery } }),
+    get: staff(T.payments, "Bankbuchungen (?status=…)", { permission: "invoice.read", answer: b.bankEntries, requestParams: { query: pay.listBankEntriesQuery } }),
   },
   "/api/manage/admin/bank-statements/entries/{id}/assign": {
     post: staff(T.payments, "Bankbuchung zuordnen: eine Rechnung (ID oder Rechnungsnummer) oder aufgeteilt auf mehrere", {
       permission: "invoice.write",
+      answer: b.bankEntryAssigned,
       notFound: "entry",
       description: "Alle Teile werden in einer Transaktion gebucht oder keiner. Ohne Betrag erhält eine Rechnung ihren offenen Betrag, höchstens den Rest der Buchung. Bezahlt die Buchung die letzte überfällige Rechnung einer vom Mahnwesen gesperrten Instanz, wird die Sperre aufgehoben.",
       requestParams: { path: intId("Bankbuchungs-ID") },
@@ -1238,6 +1138,7 @@ const staffPaths: ZodOpenApiPathsObject = {
   "/api/manage/admin/bank-statements/entries/{id}/unassign": {
     post: staff(T.payments, "Falsche Zuordnung aufheben (Gegenbuchung, protokolliert)", {
       permission: "invoice.write",
+      answer: b.bankEntryUnassigned,
       notFound: "entry",
       description: "Die Zahlung bleibt erhalten und wird mit einer Gegenbuchung zurückgenommen; die Rechnung ist wieder offen, der Betrag wieder offen auf der Buchung.",
       requestParams: { path: intId("Bankbuchungs-ID") },
@@ -1248,16 +1149,18 @@ const staffPaths: ZodOpenApiPathsObject = {
   "/api/manage/admin/bank-statements/entries/{id}/suggestions": {
     get: staff(T.payments, "Vorschläge: offene Rechnungen, nach Rechnungsnummer im Verwendungszweck, Betrag und Auftraggeber gereiht", {
       permission: "invoice.read",
+      answer: b.bankEntrySuggestions,
       notFound: "entry",
       description: "?q= sucht Kunden nach Firma, Ansprechpartner, E-Mail, Domain (auch Unicode) und Rechnungsnummer.",
       requestParams: { path: intId("Bankbuchungs-ID"), query: pay.suggestionsQuery },
     }),
   },
   "/api/manage/admin/mails": {
-    get: staff(T.mails, "Versandte und wartende E-Mails", { permission: "tenant.manage", requestParams: { query: listMailsQuery } }),
+    get: staff(T.mails, "Versandte und wartende E-Mails", { permission: "tenant.manage", answer: b.mailList, requestParams: { query: listMailsQuery } }),
   },
   "/api/manage/admin/mails/{id}/resend": { post: staff(T.mails, "E-Mail erneut senden", {
       permission: "tenant.manage",
+      answer: b.mailResent,
       notFound: "mail",
       conflict: "Nicht fehlgeschlagen, bereits ersetzt, oder kein neuer Link/Code möglich (Anmeldung vorbei, Konto deaktiviert)",
       description:
@@ -1273,7 +1176,7 @@ const publicPaths: ZodOpenApiPathsObject = {
       summary: "Dieses OpenAPI-Dokument",
       operationId: "getOpenApiDocument",
       security: [],
-      responses: { "200": { description: "OpenAPI 3.1 (JSON)", content: json(z.object({ openapi: z.string() }).passthrough()) }, "4XX": v1Err("Fehler im v1-Format") },
+      responses: { "200": { description: "OpenAPI 3.1 (JSON)", content: json(z.object({ openapi: z.string() }).passthrough().meta({ description: "Offen: das Dokument selbst, beschrieben durch die OpenAPI-3.1-Spezifikation" })) }, "4XX": v1Err("Fehler im v1-Format") },
     },
   },
 };
