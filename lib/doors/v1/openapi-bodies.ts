@@ -177,7 +177,7 @@ export const hostWithAction = z
 export const cnameCheck = z
   .object({
     ok: z.boolean(),
-    status: z.enum(["ok", "nxdomain", "no_record", "wrong_target", "a_record", "timeout", "error"]),
+    status: z.enum(["ok", "nxdomain", "no_record", "wrong_target", "a_record", "timeout", "servfail", "error"]),
     domain: z.string(),
     found: z.array(z.string()).meta({ description: "Gefundene Ziele (CNAME bzw. A)" }),
     expected: z.string(),
