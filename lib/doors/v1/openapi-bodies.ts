@@ -194,22 +194,6 @@ export const domainsApplied = z
   .strict()
   .meta({ id: "DomainsApplied" });
 
-/** The instance of POST /api/manage/auth/login (null for MSP staff). */
-export const loginInstance = z
-  .object({
-    id: z.number().int(),
-    name: z.string(),
-    company_name: z.string(),
-    status: z.string(),
-    status_label: z.string(),
-    pricing_tier: z.string(),
-    pricing_tier_label: z.string(),
-    portal_url: z.string(),
-    meshcentral_url: z.string(),
-  })
-  .strict()
-  .meta({ id: "LoginInstance" });
-
 const billingProfileFields = z
   .object({
     legal_name: z.string(),

@@ -19,7 +19,7 @@ import { metricsQuery, serverMetricsResponse } from "@/lib/servers/metrics";
 import { uptimeResponse } from "@/lib/health/uptime";
 import { backupsBody, restoreBody, snapshotBody } from "@/lib/servers/backups";
 import { manageError } from "./openapi-errors";
-import { backupsView, billingProfileSaved, billingProfileView, cnameCheck, domainsApplied, hostWithAction, loginInstance, manageStatus, serverActionStarted, serverImage, serverView } from "./openapi-bodies";
+import { backupsView, billingProfileSaved, billingProfileView, cnameCheck, domainsApplied, hostWithAction, manageStatus, serverActionStarted, serverImage, serverView } from "./openapi-bodies";
 import * as b from "./openapi-staff-bodies";
 import * as s from "./schemas";
 import { filesPaths, statusPayment } from "./openapi-files";
@@ -611,7 +611,7 @@ const managePaths: ZodOpenApiPathsObject = {
       description: "Konten mit aktiver E-Mail-2FA erhalten 403 (two_fa_required: true) mit Hinweis auf Portal bzw. /api/v1/auth/login.",
       requestBody: { content: json(z.object({ email: emailField, password: passwordField })) },
       responses: {
-        "200": ok("Token", z.object({ token: z.string(), expires_at: s.apiTimestampField(), instance: loginInstance.nullable().meta({ description: "null für MSP-Mitarbeiter" }) }).strict()),
+        "200": ok("Token", z.object({ token: z.string(), expires_at: s.apiTimestampField(), instance: s.loginInstance.nullable().meta({ description: "null für MSP-Mitarbeiter" }) }).strict()),
         "401": mErr("Falsche Zugangsdaten"),
         "403": mErr("2FA aktiv – bitte Portal oder API v1 nutzen"),
         "422": mErr("Ungültige Eingaben"),

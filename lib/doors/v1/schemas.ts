@@ -263,8 +263,8 @@ export const meUser = z
   .strict()
   .meta({ id: "MeUser" });
 
-/** The instance of the login and /auth/me answers. */
-export const meInstance = z
+/** The instance as `presentInstance` shows it: the manage login's answer (null for MSP staff). */
+export const loginInstance = z
   .object({
     id: z.number().int(),
     name: z.string(),
@@ -275,9 +275,13 @@ export const meInstance = z
     pricing_tier_label: z.string(),
     portal_url: z.string(),
     meshcentral_url: z.string(),
-    suspended: z.boolean(),
-    suspended_reason: z.string().nullable(),
   })
+  .strict()
+  .meta({ id: "LoginInstance" });
+
+/** The instance of /auth/me: the login's fields plus the suspension. */
+export const meInstance = loginInstance
+  .extend({ suspended: z.boolean(), suspended_reason: z.string().nullable() })
   .strict()
   .meta({ id: "MeInstance" });
 
