@@ -17,6 +17,7 @@
 import { appendFileSync } from "node:fs";
 import { test as base, type APIResponse, type BrowserContext } from "@playwright/test";
 import { isApiPath, requestViolations, type OpenApiDoc } from "../tests/helpers/contract-core";
+import { stackPort } from "./stack";
 
 export * from "@playwright/test";
 
@@ -70,6 +71,10 @@ async function checkApiAnswer(answer: SeenAnswer, document: OpenApiDoc, problems
 }
 
 export const test = base.extend<{ cspViolations: Violation[]; apiContract: string[] }>({
+  // Worker i talks to stack i (playwright.config.ts, E2E_STACKS): pages, contexts and `request` all start from it.
+  baseURL: async ({}, use, testInfo) => {
+    await use(`http://localhost:${stackPort(testInfo.parallelIndex)}`);
+  },
   apiContract: [
     async ({ context, baseURL }, use, testInfo) => {
       // Always on: a violation fails the test that saw it. Survey mode: CONTRACT_LOG=<file> collects them instead.

@@ -2,7 +2,14 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
-export const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
+/**
+ * This worker's stack (playwright.config.ts): stack i listens on E2E_PORT + 100·i, and worker i
+ * (Playwright's TEST_PARALLEL_INDEX, kept when a worker is replaced) always uses stack i.
+ */
+export function stackPort(parallelIndex: number) {
+  return Number(process.env.E2E_PORT ?? 3100) + 100 * parallelIndex;
+}
+export const E2E_PORT = stackPort(Number(process.env.TEST_PARALLEL_INDEX ?? 0));
 
 /** Screenshots of the main pages for review (the test reports folder). */
 export const SCREENSHOTS = ".data/test-reports/screenshots";

@@ -35,19 +35,13 @@ echo "== Unit- und Integrationstests ($([ -n "${DATABASE_URL:-}" ] && echo Postg
 npx vitest run --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest.json"
 echo "== Browser-Tests (Playwright, Debian-Chromium)"
 npm run build
-# Shards side by side, each with its own stack (port, stand-ins, embedded database): the
-# browser tests mostly wait (server actions, mails, navigation), so two shards on two cores
-# take little more than half the time. E2E_SHARDS=1 runs them in one go.
-shards=${E2E_SHARDS:-2}
-pids=()
-for i in $(seq 1 "$shards"); do
-  ( E2E_PORT=$((3100 + (i - 1) * 100)) E2E_REPORT="$REPORTS/playwright-$i.json" \
-      npx playwright test --shard="$i/$shards" --fully-parallel 2>&1 | sed -u "s/^/[e2e $i\/$shards] /"; exit "${PIPESTATUS[0]}" ) &
-  pids+=($!)
-done
+# Two stacks side by side (port, stand-ins, database each) and one worker per stack: the browser
+# tests mostly wait (server actions, mails, navigation), so two workers on two cores take little
+# more than half the time, and Playwright gives the next test to whichever worker is free
+# (playwright.config.ts). E2E_STACKS=1 runs them one after another.
 e2e_status=0
-for pid in "${pids[@]}"; do wait "$pid" || e2e_status=1; done
+E2E_STACKS=${E2E_STACKS:-2} E2E_REPORT="$REPORTS/playwright.json" npx playwright test || e2e_status=1
 echo "== Mehrere Prozesse hinter Caddy (Produktions-Build, PostgreSQL)"
 npx vitest run --config vitest.prod.config.ts --reporter=default --reporter=json --outputFile.json="$REPORTS/scale.json"
-node scripts/test-summary.mjs "$REPORTS/vitest.json" $(for i in $(seq 1 "$shards"); do echo "$REPORTS/playwright-$i.json"; done) "$REPORTS/scale.json"
+node scripts/test-summary.mjs "$REPORTS/vitest.json" "$REPORTS/playwright.json" "$REPORTS/scale.json"
 exit "$e2e_status"
