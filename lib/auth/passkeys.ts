@@ -18,15 +18,16 @@ import {
 import { and, count, eq, gt, isNull, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { userPasskeys, users, webauthnChallenges } from "@/db/schema";
+import { inTransaction, type CommandOptions } from "@/db/transaction";
 import type { DbOrTx } from "@/db/types";
-import { recordActivity, userActor } from "@/lib/activity";
+import { recordActivity } from "@/lib/activity";
 import { config } from "@/lib/config";
 import { NotFoundError, ValidationError } from "@/lib/errors";
 import { enforceRateLimit } from "@/lib/rate-limit";
 import { apiTimestamp } from "@/lib/time";
 import { AuthError } from "./errors";
 import { deviceLabel } from "./devices";
-import type { Principal } from "./principal";
+import type { AuthActor, Principal } from "./principal";
 import { remainingRecoveryCodes, replaceRecoveryCodes } from "./recovery-codes";
 
 const CHALLENGE_TTL_MS = 5 * 60_000;
@@ -49,9 +50,9 @@ async function storeChallenge(purpose: "register" | "authenticate", challenge: s
 }
 
 /** Takes a challenge once (conditional UPDATE): a replayed ceremony finds nothing. */
-async function takeChallenge(id: string, purpose: "register" | "authenticate", userId: string | null): Promise<string | null> {
+async function takeChallenge(id: string, purpose: "register" | "authenticate", userId: string | null, tx?: DbOrTx): Promise<string | null> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
-  const db = await getDb();
+  const db = tx ?? (await getDb());
   const conditions = [
     eq(webauthnChallenges.id, id),
     eq(webauthnChallenges.purpose, purpose),
@@ -122,14 +123,18 @@ function transportsOf(value: string | null): AuthenticatorTransport[] | undefine
   return value ? (value.split(",") as AuthenticatorTransport[]) : undefined;
 }
 
-/** Registration step 2: verifies the authenticator's answer and keeps the public key. First passkey without app → recovery codes. */
+/**
+ * Registration step 2: verifies the authenticator's answer and keeps the public key. First passkey without app → recovery codes.
+ * `userAgent` (the registering browser's) names the passkey when no name is typed.
+ */
 export async function registerPasskey(
-  principal: Principal,
-  input: { challenge_id: string; name?: string; response: RegistrationResponseJSON },
-  ip?: string | null,
-  userAgent?: string | null,
+  actor: AuthActor,
+  input: { challenge_id: string; name?: string; response: RegistrationResponseJSON; userAgent?: string | null },
+  options?: CommandOptions,
 ) {
-  const expectedChallenge = await takeChallenge(input.challenge_id, "register", principal.userId);
+  const { principal } = actor;
+  const { userAgent } = input;
+  const expectedChallenge = await takeChallenge(input.challenge_id, "register", principal.userId, options?.tx);
   if (!expectedChallenge) throw new ValidationError({ response: ["Die Registrierung ist abgelaufen. Bitte erneut versuchen."] });
   const rp = relyingParty();
   let verification;
@@ -148,8 +153,7 @@ export async function registerPasskey(
     throw new ValidationError({ response: ["Der Passkey konnte nicht geprüft werden. Bitte erneut versuchen."] });
   }
   const { credential } = verification.registrationInfo;
-  const db = await getDb();
-  return db.transaction(async (tx) => {
+  return inTransaction(options, async (tx) => {
     const mine = await tx
       .select({ name: userPasskeys.name, credentialId: userPasskeys.credentialId })
       .from(userPasskeys)
@@ -171,7 +175,7 @@ export async function registerPasskey(
       .returning();
     if (!row) throw new ValidationError({ response: ["Dieser Passkey ist bereits registriert."] });
     const recovery_codes = (await remainingRecoveryCodes(principal.userId, tx)) === 0 ? await replaceRecoveryCodes(tx, principal.userId) : null;
-    await recordActivity(tx, userActor(principal, ip), {
+    await recordActivity(tx, actor, {
       instanceId: principal.instanceId,
       action: "auth.passkey_added",
       description: `Passkey „${row.name}“ hinzugefügt`,
@@ -180,15 +184,16 @@ export async function registerPasskey(
   });
 }
 
-export async function removePasskey(principal: Principal, id: string, ip?: string | null) {
-  const db = await getDb();
-  return db.transaction(async (tx) => {
+export async function removePasskey(actor: AuthActor, input: { id: string }, options?: CommandOptions) {
+  const { principal } = actor;
+  const { id } = input;
+  return inTransaction(options, async (tx) => {
     const [row] = await tx
       .delete(userPasskeys)
       .where(and(eq(userPasskeys.id, id), eq(userPasskeys.userId, principal.userId)))
       .returning({ name: userPasskeys.name });
     if (!row) throw new NotFoundError("Der Passkey wurde nicht gefunden.");
-    await recordActivity(tx, userActor(principal, ip), {
+    await recordActivity(tx, actor, {
       instanceId: principal.instanceId,
       action: "auth.passkey_removed",
       description: `Passkey „${row.name}“ entfernt`,
