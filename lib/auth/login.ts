@@ -63,6 +63,7 @@ export type LoginMeta = LoginClient & { ip: string };
 function loginMeta(actor: AnonymousActor, client: LoginClient): LoginMeta {
   return { ...client, ip: actor.ip ?? "unknown" };
 }
+
 /** `deviceCookie`: to be set on the answer (a browser without a valid one for this account). */
 export type SessionGrant = { user: UserRow; token: string; sessionId: string; expiresAt: Date; deviceCookie?: DeviceCookie | null };
 export type TokenGrant = { user: UserRow; tokens: TokenPair };

@@ -13,7 +13,7 @@ import { getDb } from "@/db/client";
 import { instances, userPasskeys, userTotp } from "@/db/schema";
 import { config } from "@/lib/config";
 import { NotFoundError } from "@/lib/errors";
-import { resultRows, type DbOrTx } from "@/db/types";
+import { resultRows } from "@/db/types";
 import { inTransaction, type CommandOptions } from "@/db/transaction";
 import { recordActivity } from "@/lib/activity";
 import { AuthError } from "./errors";
