@@ -20,14 +20,14 @@ import { getDb } from "@/db/client";
 import { userPasskeys, users, webauthnChallenges } from "@/db/schema";
 import { inTransaction, type CommandOptions } from "@/db/transaction";
 import type { DbOrTx } from "@/db/types";
-import { recordActivity } from "@/lib/activity";
+import { recordActivity, type AnonymousActor } from "@/lib/activity";
 import { config } from "@/lib/config";
 import { NotFoundError, ValidationError } from "@/lib/errors";
 import { enforceRateLimit } from "@/lib/rate-limit";
 import { apiTimestamp } from "@/lib/time";
 import { AuthError } from "./errors";
 import { deviceLabel } from "./devices";
-import type { AuthActor, Principal } from "./principal";
+import type { AuthActor, NoInput } from "./principal";
 import { remainingRecoveryCodes, replaceRecoveryCodes } from "./recovery-codes";
 
 const CHALLENGE_TTL_MS = 5 * 60_000;
@@ -40,8 +40,8 @@ export function relyingParty() {
 
 type UserRow = typeof users.$inferSelect;
 
-async function storeChallenge(purpose: "register" | "authenticate", challenge: string, userId: string | null) {
-  const db = await getDb();
+async function storeChallenge(purpose: "register" | "authenticate", challenge: string, userId: string | null, tx?: DbOrTx) {
+  const db = tx ?? (await getDb());
   const [row] = await db
     .insert(webauthnChallenges)
     .values({ purpose, challenge, userId, expiresAt: new Date(Date.now() + CHALLENGE_TTL_MS) })
@@ -101,11 +101,12 @@ export function defaultPasskeyName(userAgent: string | null | undefined, taken: 
 }
 
 /** Registration step 1: options for `navigator.credentials.create`, the challenge kept in PostgreSQL. */
-export async function passkeyRegistrationOptions(principal: Principal) {
-  const db = await getDb();
+export async function passkeyRegistrationOptions(actor: AuthActor, _input: NoInput = {}, options?: CommandOptions) {
+  const { principal } = actor;
+  const db = options?.tx ?? (await getDb());
   const existing = await db.select().from(userPasskeys).where(eq(userPasskeys.userId, principal.userId));
   const rp = relyingParty();
-  const options = await generateRegistrationOptions({
+  const registration = await generateRegistrationOptions({
     rpName: rp.rpName,
     rpID: rp.rpID,
     userName: principal.email,
@@ -115,8 +116,8 @@ export async function passkeyRegistrationOptions(principal: Principal) {
     excludeCredentials: existing.map((p) => ({ id: p.credentialId, transports: transportsOf(p.transports) })),
     authenticatorSelection: { residentKey: "required", userVerification: "preferred" },
   });
-  const challenge_id = await storeChallenge("register", options.challenge, principal.userId);
-  return { challenge_id, options };
+  const challenge_id = await storeChallenge("register", registration.challenge, principal.userId, options?.tx);
+  return { challenge_id, options: registration };
 }
 
 function transportsOf(value: string | null): AuthenticatorTransport[] | undefined {
@@ -203,13 +204,13 @@ export async function removePasskey(actor: AuthActor, input: { id: string }, opt
 }
 
 /** Sign-in step 1 (no account known yet): options for `navigator.credentials.get`. */
-export async function passkeyLoginOptions(ip: string) {
+export async function passkeyLoginOptions(actor: AnonymousActor, _input: NoInput = {}, options?: CommandOptions) {
   // Unauthenticated and writing a row: limited per address.
-  await enforceRateLimit(`passkey-options:ip:${ip}`, { limit: 30, windowSeconds: 60 });
+  await enforceRateLimit(`passkey-options:ip:${actor.ip ?? "unknown"}`, { limit: 30, windowSeconds: 60 });
   const rp = relyingParty();
-  const options = await generateAuthenticationOptions({ rpID: rp.rpID, userVerification: "preferred" });
-  const challenge_id = await storeChallenge("authenticate", options.challenge, null);
-  return { challenge_id, options };
+  const authentication = await generateAuthenticationOptions({ rpID: rp.rpID, userVerification: "preferred" });
+  const challenge_id = await storeChallenge("authenticate", authentication.challenge, null, options?.tx);
+  return { challenge_id, options: authentication };
 }
 
 /**
