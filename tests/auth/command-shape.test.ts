@@ -8,12 +8,22 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { activityLog, apiKeys, sessions, users } from "@/db/schema";
+import type { CommandOptions } from "@/db/transaction";
 import type { Tx } from "@/db/types";
-import { principalActor } from "@/lib/activity";
+import { principalActor, type Actor } from "@/lib/activity";
 import { endSession, signOutEverywhere } from "@/lib/auth/account";
 import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
-import { finishLogin } from "@/lib/auth/login";
+import { cancelEmailTwoFactor, confirmEmailTwoFactor, resendEmailTwoFactorCode, startEmailTwoFactor, startEmailTwoFactorForUser } from "@/lib/auth/email-two-factor";
+import { startImpersonation, stopImpersonation } from "@/lib/auth/impersonation";
+import { apiLogin, completeApiTwoFactor, completeBrowserTwoFactor, finishLogin, login, logout, passkeyLogin } from "@/lib/auth/login";
+import { passkeyLoginOptions, passkeyRegistrationOptions, registerPasskey, removePasskey } from "@/lib/auth/passkeys";
+import { changePassword, requestPasswordReset, resetPassword } from "@/lib/auth/passwords-flow";
 import { loadPrincipal, type AuthActor } from "@/lib/auth/principal";
+import { confirmAccountPassword, reauthenticate } from "@/lib/auth/reauthentication";
+import { regenerateRecoveryCodes } from "@/lib/auth/second-factor";
+import { setInstanceSecondFactorRule } from "@/lib/auth/second-factor-policy";
+import { confirmTotp, disableTotp, startTotpSetup } from "@/lib/auth/totp";
+import { setTwoFactor } from "@/lib/auth/two-factor";
 import { NotFoundError } from "@/lib/errors";
 import { useTestDatabase } from "../helpers/db";
 
@@ -66,6 +76,65 @@ async function inRefusedTransaction(work: (tx: Tx) => Promise<unknown>) {
     }),
   ).rejects.toBeInstanceOf(CallerRefused);
 }
+
+/**
+ * Every auth command, and the check that each is `(actor, input, options?: CommandOptions)` with an
+ * `Actor` first. The check is a type: `npm run typecheck` fails naming the command that has another shape.
+ */
+const AUTH_COMMANDS = {
+  signOutEverywhere,
+  endSession,
+  createApiKey,
+  revokeApiKey,
+  startEmailTwoFactor,
+  resendEmailTwoFactorCode,
+  confirmEmailTwoFactor,
+  cancelEmailTwoFactor,
+  startEmailTwoFactorForUser,
+  startImpersonation,
+  stopImpersonation,
+  login,
+  apiLogin,
+  completeApiTwoFactor,
+  completeBrowserTwoFactor,
+  passkeyLogin,
+  logout,
+  passkeyLoginOptions,
+  passkeyRegistrationOptions,
+  registerPasskey,
+  removePasskey,
+  changePassword,
+  requestPasswordReset,
+  resetPassword,
+  confirmAccountPassword,
+  reauthenticate,
+  regenerateRecoveryCodes,
+  setInstanceSecondFactorRule,
+  startTotpSetup,
+  confirmTotp,
+  disableTotp,
+  setTwoFactor,
+};
+
+type CommandShape<F> = F extends (...args: infer P) => Promise<unknown>
+  ? P extends [infer A, unknown?, (CommandOptions | undefined)?]
+    ? A extends Actor
+      ? 3 extends P["length"]
+        ? true
+        : false
+      : false
+    : false
+  : false;
+type OtherShape = { [K in keyof typeof AUTH_COMMANDS]: CommandShape<(typeof AUTH_COMMANDS)[K]> extends true ? never : K }[keyof typeof AUTH_COMMANDS];
+/** `never` when every command has the shape; otherwise the names of those that do not (a type error here). */
+const noOtherShape: [OtherShape] extends [never] ? true : `not (actor, input, options?): ${OtherShape}` = true;
+
+describe("the shape of the auth commands", () => {
+  it("every auth command is (actor, input, options?) — checked by the type above", () => {
+    expect(noOtherShape).toBe(true);
+    for (const command of Object.values(AUTH_COMMANDS)) expect(command).toBeTypeOf("function");
+  });
+});
 
 describe("auth commands join a caller's transaction (options.tx)", () => {
   it("createApiKey: rolled back with the caller (key and activity entry), committed on its own without tx", async () => {
