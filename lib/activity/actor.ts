@@ -24,6 +24,18 @@ export function userActor(principal: ActorPrincipal, ip: string | null | undefin
   return { kind: "user", principal: { userId: principal.userId, name: principal.name, staff: principal.staff }, ip: ip ?? null };
 }
 
+/**
+ * A signed-in caller with everything its login knows (session, token family,
+ * roles …), for commands that act on the login itself (the auth commands end
+ * "this" session, renew "this" sudo mode). It is a `UserActor`, so it goes to
+ * `recordActivity` as it is: the log reads only id, name, staff and address.
+ */
+export type PrincipalActor<P extends ActorPrincipal = ActorPrincipal> = UserActor & { principal: P };
+
+export function principalActor<P extends ActorPrincipal>(principal: P, ip: string | null | undefined): PrincipalActor<P> {
+  return { kind: "user", principal, ip: ip ?? null };
+}
+
 export function anonymousActor(ip: string | null | undefined, account?: { id: string; name: string } | null): AnonymousActor {
   return { kind: "anonymous", ip: ip ?? null, userId: account?.id ?? null, name: account?.name ?? null };
 }

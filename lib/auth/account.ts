@@ -5,10 +5,11 @@
 import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { sessions, tokenFamilies } from "@/db/schema";
-import { recordActivity, userActor } from "@/lib/activity";
+import { inTransaction, type CommandOptions } from "@/db/transaction";
+import { recordActivity } from "@/lib/activity";
 import { NotFoundError } from "@/lib/errors";
 import { apiTimestamp } from "@/lib/time";
-import type { Principal } from "./principal";
+import type { AuthActor, NoInput } from "./principal";
 import { deviceLabel, UNKNOWN_DEVICE } from "./devices";
 import { approximateLocation } from "./geo-location";
 import { revokeSession, revokeUserSessions } from "./sessions";
@@ -57,9 +58,9 @@ export async function listSessions(current: CurrentLogin) {
 export type SessionView = Awaited<ReturnType<typeof listSessions>>["sessions"][number];
 
 /** "Überall abmelden": ends every browser and manage-API session and every API v1 token family of the user. */
-export async function signOutEverywhere(principal: Principal, ip?: string | null) {
-  const db = await getDb();
-  await db.transaction(async (tx) => {
+export async function signOutEverywhere(actor: AuthActor, _input: NoInput = {}, options?: CommandOptions) {
+  const { principal } = actor;
+  await inTransaction(options, async (tx) => {
     // The other devices learn at their next request that they were signed out elsewhere; the caller's own login ends as a logout.
     await revokeUserSessions(principal.userId, { tx, reason: "ended_elsewhere", exceptSessionId: principal.sessionId ?? undefined });
     if (principal.sessionId) await revokeSession(principal.sessionId, tx, "logout_all");
@@ -68,7 +69,7 @@ export async function signOutEverywhere(principal: Principal, ip?: string | null
       (await revokeUserFamilies(principal.userId, "ended_elsewhere", { tx, exceptFamilyId: current })) +
       (current && (await revokeFamily(current, "logout_all", tx)) ? 1 : 0);
     await revokeDeviceCookies(tx, principal.userId);
-    await recordActivity(tx, userActor(principal, ip), {
+    await recordActivity(tx, actor, {
       instanceId: principal.instanceId,
       action: "auth.logout_all",
       description: "Überall abgemeldet (alle Sitzungen beendet)",
@@ -82,9 +83,10 @@ export async function signOutEverywhere(principal: Principal, ip?: string | null
  * Ends one of the user's own sessions or API v1 logins (any of the list's
  * ids). Another user's id, or one already ended, is "not found".
  */
-export async function endSession(principal: Principal, id: string, ip?: string | null) {
-  const db = await getDb();
-  return db.transaction(async (tx) => {
+export async function endSession(actor: AuthActor, input: { id: string }, options?: CommandOptions) {
+  const { principal } = actor;
+  const { id } = input;
+  return inTransaction(options, async (tx) => {
     const [session] = await tx
       .select({ id: sessions.id, userAgent: sessions.userAgent })
       .from(sessions)
@@ -101,7 +103,7 @@ export async function endSession(principal: Principal, id: string, ip?: string |
     const ended = session ? await revokeSession(session.id, tx, reason) : family ? await revokeFamily(family.id, reason, tx) : false;
     if (!ended) throw new NotFoundError("Die Sitzung wurde nicht gefunden oder ist bereits beendet.");
     const device = deviceLabel((session ?? family)?.userAgent) ?? UNKNOWN_DEVICE;
-    await recordActivity(tx, userActor(principal, ip), {
+    await recordActivity(tx, actor, {
       instanceId: principal.instanceId,
       action: "auth.session_ended",
       description: `Sitzung beendet (${device})`,

@@ -6,11 +6,12 @@
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { apiKeys, users } from "@/db/schema";
-import { recordActivity, userActor } from "@/lib/activity";
+import { inTransaction, type CommandOptions } from "@/db/transaction";
+import { recordActivity } from "@/lib/activity";
 import { hashToken, randomToken } from "@/lib/crypto/tokens";
 import { NotFoundError, ValidationError } from "@/lib/errors";
 import { apiTimestamp } from "@/lib/time";
-import type { Principal } from "./principal";
+import type { AuthActor } from "./principal";
 
 /** Personal access tokens start with this prefix (recognisable in logs and by secret scanners). */
 export const PAT_PREFIX = "mpat_";
@@ -36,13 +37,13 @@ export function presentApiKey(row: typeof apiKeys.$inferSelect) {
 
 export type ApiKeyView = ReturnType<typeof presentApiKey>;
 
-export async function createApiKey(principal: Principal, input: { name: string; scope: ApiKeyScope; expires_at: Date | null }, ip?: string | null) {
+export async function createApiKey(actor: AuthActor, input: { name: string; scope: ApiKeyScope; expires_at: Date | null }, options?: CommandOptions) {
+  const { principal } = actor;
   if (input.expires_at && input.expires_at.getTime() <= Date.now()) {
     throw new ValidationError({ expires_at: ["Das Ablaufdatum muss in der Zukunft liegen."] });
   }
-  const db = await getDb();
   const token = `${PAT_PREFIX}${randomToken()}`;
-  const row = await db.transaction(async (tx) => {
+  const row = await inTransaction(options, async (tx) => {
     const [created] = await tx
       .insert(apiKeys)
       .values({
@@ -54,7 +55,7 @@ export async function createApiKey(principal: Principal, input: { name: string; 
         expiresAt: input.expires_at,
       })
       .returning();
-    await recordActivity(tx, userActor(principal, ip), {
+    await recordActivity(tx, actor, {
       instanceId: principal.instanceId,
       action: "api.key_created",
       description: `API-Schlüssel „${input.name}“ erstellt (${input.scope === "read" ? "nur lesen" : "lesen und schreiben"})`,
@@ -71,16 +72,17 @@ export async function listApiKeys(userId: string) {
   return rows.map(presentApiKey);
 }
 
-export async function revokeApiKey(principal: Principal, id: string, ip?: string | null) {
-  const db = await getDb();
-  const row = await db.transaction(async (tx) => {
+export async function revokeApiKey(actor: AuthActor, input: { id: string }, options?: CommandOptions) {
+  const { principal } = actor;
+  const { id } = input;
+  const row = await inTransaction(options, async (tx) => {
     const [revoked] = await tx
       .update(apiKeys)
       .set({ revokedAt: sql`now()` })
       .where(and(eq(apiKeys.id, id), eq(apiKeys.userId, principal.userId), isNull(apiKeys.revokedAt)))
       .returning();
     if (!revoked) throw new NotFoundError("API-Schlüssel nicht gefunden.");
-    await recordActivity(tx, userActor(principal, ip), {
+    await recordActivity(tx, actor, {
       instanceId: principal.instanceId,
       action: "api.key_revoked",
       description: `API-Schlüssel „${revoked.name}“ widerrufen`,

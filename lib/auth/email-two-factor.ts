@@ -24,15 +24,16 @@ import { randomInt } from "node:crypto";
 import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { twoFactorChallenges, users } from "@/db/schema";
+import { inTransaction, type CommandOptions } from "@/db/transaction";
 import type { DbOrTx } from "@/db/types";
-import { recordActivity, userActor } from "@/lib/activity";
+import { recordActivity } from "@/lib/activity";
 import { ConflictError, NotFoundError, RateLimitError, ValidationError } from "@/lib/errors";
 import { enqueueMail } from "@/lib/mail";
 import { escapeHtml } from "@/lib/mail/templates";
 import { consumeRateLimit, type RateLimitRule } from "@/lib/rate-limit";
 import { apiTimestamp } from "@/lib/time";
 import { constantTimeEqual, hashToken, randomToken } from "@/lib/crypto/tokens";
-import type { Principal } from "./principal";
+import type { AuthActor, NoInput } from "./principal";
 import { confirmAccountPassword } from "./reauthentication";
 import { limitedAttempt } from "./rate-limits";
 import { codeCheckKeys } from "./totp";
@@ -126,16 +127,15 @@ Geben Sie ihn in Ihrem Konto unter „Zwei-Faktor-Anmeldung (E-Mail)“ ein. Ers
  * Mails a new code; the previous open code of the account stops counting.
  * Code row, mail and activity entry commit together.
  */
-async function sendSetupCode(principal: Principal, user: UserRow, ip: string | null | undefined, resent: boolean) {
+async function sendSetupCode(actor: AuthActor, user: UserRow, resent: boolean, options: CommandOptions | undefined) {
   const mails = await consumeRateLimit(`email-2fa-setup-mail:account:${user.id}`, EMAIL_SETUP_MAIL_LIMIT);
   if (!mails.allowed) {
     throw new RateLimitError(mails.retryAfterSeconds, `Zu viele Codes angefordert. Bitte in ${minutesText(mails.retryAfterSeconds)} erneut versuchen.`);
   }
-  const db = await getDb();
   const id = crypto.randomUUID();
   const code = generateSetupCode();
   const expiresAt = new Date(Date.now() + EMAIL_SETUP_CODE_TTL_MINUTES * 60_000);
-  await db.transaction(async (tx) => {
+  await inTransaction(options, async (tx) => {
     await tx
       .update(twoFactorChallenges)
       .set({ consumedAt: sql`now()` })
@@ -146,11 +146,11 @@ async function sendSetupCode(principal: Principal, user: UserRow, ip: string | n
       tokenHash: hashToken(`${EMAIL_SETUP_PURPOSE}:${randomToken()}`),
       codeHash: setupCodeHash(id, code),
       purpose: EMAIL_SETUP_PURPOSE,
-      ip: ip ?? null,
+      ip: actor.ip,
       expiresAt,
     });
     await enqueueMail(tx, emailSetupMail({ to: user.email, name: user.name, code, validMinutes: EMAIL_SETUP_CODE_TTL_MINUTES }), `2fa-setup-${id}`);
-    await recordActivity(tx, userActor(principal, ip), {
+    await recordActivity(tx, actor, {
       instanceId: user.instanceId,
       action: "auth.2fa_email_code_sent",
       description: `${resent ? "Neuer Bestätigungscode" : "Bestätigungscode"} für die Zwei-Faktor-Anmeldung per E-Mail an ${user.email} gesendet`,
@@ -170,19 +170,19 @@ async function sendSetupCode(principal: Principal, user: UserRow, ip: string | n
 export type EmailConfirmationStarted = Awaited<ReturnType<typeof sendSetupCode>>;
 
 /** Step 1 ("E-Mail-Bestätigung einschalten"): the password confirms, a 6-digit code is mailed; 2FA stays off. */
-export async function startEmailTwoFactor(principal: Principal, password: string, ip?: string | null) {
-  const user = await confirmAccountPassword(principal, password, ip);
+export async function startEmailTwoFactor(actor: AuthActor, input: { password: string }, options?: CommandOptions) {
+  const user = await confirmAccountPassword(actor, input, options);
   if (user.twoFactorEnabled) throw new ConflictError(ALREADY_ON);
-  return sendSetupCode(principal, user, ip, false);
+  return sendSetupCode(actor, user, false, options);
 }
 
 /** Step 1 again: a new code for the open confirmation (the old one stops counting), without the password. */
-export async function resendEmailTwoFactorCode(principal: Principal, ip?: string | null) {
-  const db = await getDb();
-  const user = await loadUser(principal.userId, db);
+export async function resendEmailTwoFactorCode(actor: AuthActor, _input: NoInput = {}, options?: CommandOptions) {
+  const db = options?.tx ?? (await getDb());
+  const user = await loadUser(actor.principal.userId, db);
   if (user.twoFactorEnabled) throw new ConflictError(ALREADY_ON);
   if (!(await openConfirmation(user.id, db))) throw new ConflictError(NOTHING_OPEN);
-  return sendSetupCode(principal, user, ip, true);
+  return sendSetupCode(actor, user, true, options);
 }
 
 /**
@@ -190,9 +190,10 @@ export async function resendEmailTwoFactorCode(principal: Principal, ip?: string
  * account and per address (429 after the limit); an expired or already used
  * code is refused without counting.
  */
-export async function confirmEmailTwoFactor(principal: Principal, code: string, ip?: string | null) {
-  const db = await getDb();
-  const user = await loadUser(principal.userId, db);
+export async function confirmEmailTwoFactor(actor: AuthActor, input: { code: string }, options?: CommandOptions) {
+  const { code } = input;
+  const db = options?.tx ?? (await getDb());
+  const user = await loadUser(actor.principal.userId, db);
   if (user.twoFactorEnabled) throw new ConflictError(ALREADY_ON);
   const open = await openConfirmation(user.id, db);
   if (!open) throw new ConflictError(NOTHING_OPEN);
@@ -201,7 +202,7 @@ export async function confirmEmailTwoFactor(principal: Principal, code: string, 
   }
   const normalized = code.replace(/\s+/g, "");
   try {
-    await limitedAttempt(codeCheckKeys(user.id, ip, "email-2fa-setup"), `email-2fa-setup:${user.id}`, async () => {
+    await limitedAttempt(codeCheckKeys(user.id, actor.ip, "email-2fa-setup"), `email-2fa-setup:${user.id}`, async () => {
       if (!constantTimeEqual(setupCodeHash(open.id, normalized), open.codeHash)) {
         throw new ValidationError({ code: ["Der Code ist falsch. Bitte prüfen Sie die E-Mail – es gilt nur der zuletzt gesendete Code."] });
       }
@@ -212,7 +213,7 @@ export async function confirmEmailTwoFactor(principal: Principal, code: string, 
     }
     throw error;
   }
-  return db.transaction(async (tx) => {
+  return inTransaction(options, async (tx) => {
     const [consumed] = await tx
       .update(twoFactorChallenges)
       .set({ consumedAt: sql`now()` })
@@ -225,7 +226,7 @@ export async function confirmEmailTwoFactor(principal: Principal, code: string, 
       .where(and(eq(users.id, user.id), eq(users.twoFactorEnabled, false)))
       .returning({ id: users.id });
     if (!on) throw new ConflictError(ALREADY_ON);
-    await recordActivity(tx, userActor(principal, ip), {
+    await recordActivity(tx, actor, {
       instanceId: user.instanceId,
       action: "auth.2fa_enabled",
       description: "Zwei-Faktor-Anmeldung per E-Mail aktiviert (mit Bestätigungscode)",
@@ -239,13 +240,12 @@ export async function confirmEmailTwoFactor(principal: Principal, code: string, 
 }
 
 /** "Abbrechen": the open code stops working; e-mail 2FA stays off. Nothing open is no error. */
-export async function cancelEmailTwoFactor(principal: Principal, ip?: string | null) {
-  const db = await getDb();
-  return db.transaction(async (tx) => {
-    const removed = await discardEmailConfirmations(tx, principal.userId);
+export async function cancelEmailTwoFactor(actor: AuthActor, _input: NoInput = {}, options?: CommandOptions) {
+  return inTransaction(options, async (tx) => {
+    const removed = await discardEmailConfirmations(tx, actor.principal.userId);
     if (removed > 0) {
-      await recordActivity(tx, userActor(principal, ip), {
-        instanceId: principal.instanceId,
+      await recordActivity(tx, actor, {
+        instanceId: actor.principal.instanceId,
         action: "auth.2fa_email_setup_cancelled",
         description: "Einschalten der Zwei-Faktor-Anmeldung per E-Mail abgebrochen",
         metadata: { method: "email" },
@@ -265,6 +265,6 @@ export async function discardEmailConfirmations(tx: DbOrTx, userId: string): Pro
 }
 
 /** Used by `setTwoFactor` (PUT /api/v1/auth/2fa with enabled=true) once the password is confirmed. */
-export async function startEmailTwoFactorForUser(principal: Principal, user: UserRow, ip?: string | null) {
-  return sendSetupCode(principal, user, ip, false);
+export async function startEmailTwoFactorForUser(actor: AuthActor, input: { user: UserRow }, options?: CommandOptions) {
+  return sendSetupCode(actor, input.user, false, options);
 }

@@ -1,9 +1,10 @@
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { instances, staffImpersonations } from "@/db/schema";
-import { recordActivity, userActor } from "@/lib/activity";
+import { recordActivity } from "@/lib/activity";
+import { inTransaction, type CommandOptions } from "@/db/transaction";
 import type { DbOrTx } from "@/db/types";
-import type { Principal } from "@/lib/auth/principal";
+import type { AuthActor, NoInput, Principal } from "@/lib/auth/principal";
 import { apiTimestamp } from "@/lib/time";
 import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
 
@@ -13,9 +14,9 @@ export const READ_ONLY_MESSAGE =
 export type Impersonation = { instanceId: number; startedAt: Date; companyName: string; name: string };
 
 /** The customer instance a staff session currently views read-only, if any. */
-export async function activeImpersonation(principal: Pick<Principal, "staff" | "sessionId">): Promise<Impersonation | null> {
+export async function activeImpersonation(principal: Pick<Principal, "staff" | "sessionId">, tx?: DbOrTx): Promise<Impersonation | null> {
   if (!principal.staff || !principal.sessionId) return null;
-  const db = await getDb();
+  const db = tx ?? (await getDb());
   const [row] = await db
     .select({
       instanceId: staffImpersonations.instanceId,
@@ -42,47 +43,48 @@ export function presentImpersonation(imp: Impersonation | null) {
 }
 
 /** Starts (or switches) the read-only customer view of this staff session; logged in the instance. */
-export async function startImpersonation(principal: Principal, instanceId: number, ip?: string) {
+export async function startImpersonation(actor: AuthActor, input: { instanceId: number }, options?: CommandOptions) {
+  const { principal } = actor;
+  const { instanceId } = input;
   if (!principal.sessionId) throw new ForbiddenError("Die Kundenansicht braucht eine Sitzung.");
-  const db = await getDb();
-  const [instance] = await db.select().from(instances).where(eq(instances.id, instanceId));
-  if (!instance) throw new NotFoundError("Instanz nicht gefunden.");
-  const previous = await activeImpersonation(principal);
   const sessionId = principal.sessionId;
-  await db.transaction(async (tx) => {
+  return inTransaction(options, async (tx) => {
+    const [instance] = await tx.select().from(instances).where(eq(instances.id, instanceId));
+    if (!instance) throw new NotFoundError("Instanz nicht gefunden.");
+    const previous = await activeImpersonation(principal, tx);
     await tx
       .insert(staffImpersonations)
       .values({ sessionId, userId: principal.userId, instanceId })
       .onConflictDoUpdate({ target: staffImpersonations.sessionId, set: { instanceId, startedAt: new Date() } });
-    if (previous && previous.instanceId !== instanceId) await logEnd(tx, principal, previous, ip);
+    if (previous && previous.instanceId !== instanceId) await logEnd(tx, actor, previous);
     if (!previous || previous.instanceId !== instanceId) {
-      await recordActivity(tx, userActor(principal, ip), {
+      await recordActivity(tx, actor, {
         instanceId,
         action: "admin.impersonation_started",
         description: "Ansicht als Kunde (nur lesen) geöffnet",
       });
     }
+    return presentImpersonation((await activeImpersonation(principal, tx))!)!;
   });
-  return presentImpersonation((await activeImpersonation(principal))!)!;
 }
 
-export async function stopImpersonation(principal: Principal, ip?: string) {
-  const current = await activeImpersonation(principal);
-  if (!current || !principal.sessionId) throw new ConflictError("Es ist keine Kundenansicht aktiv.");
-  const db = await getDb();
-  const sessionId = principal.sessionId;
-  await db.transaction(async (tx) => {
+export async function stopImpersonation(actor: AuthActor, _input: NoInput = {}, options?: CommandOptions) {
+  const { principal } = actor;
+  return inTransaction(options, async (tx) => {
+    const current = await activeImpersonation(principal, tx);
+    if (!current || !principal.sessionId) throw new ConflictError("Es ist keine Kundenansicht aktiv.");
+    const sessionId = principal.sessionId;
     const deleted = await tx
       .delete(staffImpersonations)
       .where(eq(staffImpersonations.sessionId, sessionId))
       .returning({ instanceId: staffImpersonations.instanceId });
-    if (deleted.length > 0) await logEnd(tx, principal, current, ip);
+    if (deleted.length > 0) await logEnd(tx, actor, current);
+    return { message: "Kundenansicht beendet.", instance_id: current.instanceId };
   });
-  return { message: "Kundenansicht beendet.", instance_id: current.instanceId };
 }
 
-async function logEnd(tx: DbOrTx, principal: Principal, imp: Impersonation, ip?: string) {
-  await recordActivity(tx, userActor(principal, ip), {
+async function logEnd(tx: DbOrTx, actor: AuthActor, imp: Impersonation) {
+  await recordActivity(tx, actor, {
     instanceId: imp.instanceId,
     action: "admin.impersonation_ended",
     description: "Ansicht als Kunde beendet",

@@ -20,13 +20,13 @@
  * the manage API (seed 000 has no 2FA step) refuses with 403 and a hint.
  */
 import { eq } from "drizzle-orm";
-import { getDb } from "@/db/client";
 import { users } from "@/db/schema";
-import { recordActivity, userActor, type ActivityAction } from "@/lib/activity";
+import { inTransaction, type CommandOptions } from "@/db/transaction";
+import { recordActivity, userActor, type ActivityAction, type AnonymousActor } from "@/lib/activity";
 import { ForbiddenError } from "@/lib/errors";
 import { enforceRateLimit } from "@/lib/rate-limit";
 import { verifyCredentials, type LoginDoor, type UserRow } from "./credentials";
-import { loadPrincipal, type Principal } from "./principal";
+import { loadPrincipal, type AuthActor } from "./principal";
 import { limitedAttempt, LOGIN_RATE_LIMITS, loginAccountKey } from "./rate-limits";
 import { createSession, revokeSession } from "./sessions";
 import { openTokenFamily, revokeFamily, tokenPair, type TokenPair } from "./token-families";
@@ -52,8 +52,18 @@ const LOGIN_DESCRIPTIONS: Record<LoginDoor, string> = {
   api_v1: "Login über API v1",
 };
 
-/** `deviceCookies`: the request's cookies, for the device cookie (lib/auth/device-cookies.ts); browser doors only. */
-export type LoginMeta = { ip: string; userAgent?: string | null; method?: SecondFactorMethod; deviceCookies?: PresentedCookie[] };
+/**
+ * What a login request brings besides its credentials: the browser's user agent and, browser doors only, the
+ * request's cookies for the device cookie (lib/auth/device-cookies.ts). The address comes with the actor.
+ */
+export type LoginClient = { userAgent?: string | null; method?: SecondFactorMethod; deviceCookies?: PresentedCookie[] };
+export type LoginMeta = LoginClient & { ip: string };
+
+/** The address of an anonymous caller as the login limits and the session row know it. */
+function loginMeta(actor: AnonymousActor, client: LoginClient): LoginMeta {
+  return { ...client, ip: actor.ip ?? "unknown" };
+}
+
 /** `deviceCookie`: to be set on the answer (a browser without a valid one for this account). */
 export type SessionGrant = { user: UserRow; token: string; sessionId: string; expiresAt: Date; deviceCookie?: DeviceCookie | null };
 export type TokenGrant = { user: UserRow; tokens: TokenPair };
@@ -64,12 +74,16 @@ export type TokenGrant = { user: UserRow; tokens: TokenPair };
  * (API v1), sets the last login and records `manage.login`, all in one
  * transaction.
  */
-export async function finishLogin(user: UserRow, door: "api_v1", meta: LoginMeta & { twoFactor?: boolean }): Promise<TokenGrant>;
-export async function finishLogin(user: UserRow, door: "manage_api" | "browser", meta: LoginMeta & { twoFactor?: boolean }): Promise<SessionGrant>;
-export async function finishLogin(user: UserRow, door: LoginDoor, meta: LoginMeta & { twoFactor?: boolean }): Promise<SessionGrant | TokenGrant> {
+export async function finishLogin(user: UserRow, door: "api_v1", meta: LoginMeta & { twoFactor?: boolean }, options?: CommandOptions): Promise<TokenGrant>;
+export async function finishLogin(
+  user: UserRow,
+  door: "manage_api" | "browser",
+  meta: LoginMeta & { twoFactor?: boolean },
+  options?: CommandOptions,
+): Promise<SessionGrant>;
+export async function finishLogin(user: UserRow, door: LoginDoor, meta: LoginMeta & { twoFactor?: boolean }, options?: CommandOptions): Promise<SessionGrant | TokenGrant> {
   const principal = await loadPrincipal(user, null);
-  const db = await getDb();
-  const opened = await db.transaction(async (tx) => {
+  const opened = await inTransaction(options, async (tx) => {
     // Decided before the new session exists: has any earlier login of this account used this device?
     const newDevice = door === "browser" && (await isNewDevice(tx, user.id, meta.userAgent));
     const credential =
@@ -99,62 +113,78 @@ export async function finishLogin(user: UserRow, door: LoginDoor, meta: LoginMet
  * before the password is checked, so parallel guesses are counted exactly; a
  * successful check gives its points back.
  */
-export async function login(input: LoginMeta & { email: string; password: string; door: "manage_api" | "browser" }): Promise<SessionGrant> {
-  const email = input.email.trim().toLowerCase();
+export async function login(
+  actor: AnonymousActor,
+  input: LoginClient & { email: string; password: string; door: "manage_api" | "browser" },
+  options?: CommandOptions,
+): Promise<SessionGrant> {
+  const { email: emailInput, password, door, ...client } = input;
+  const meta = loginMeta(actor, client);
+  const email = emailInput.trim().toLowerCase();
   // A browser that signed in to this account before (valid device cookie) has its own allowance instead of the
   // account's, so wrong passwords from elsewhere cannot lock it out; every other attempt counts against the account.
-  const device = await trustedDeviceFor(email, input.deviceCookies);
-  const ipKey = { key: `manage-login:ip:${input.ip}`, rule: LOGIN_RATE_LIMITS.password, name: "manageLoginIp" };
+  const device = await trustedDeviceFor(email, meta.deviceCookies);
+  const ipKey = { key: `manage-login:ip:${meta.ip}`, rule: LOGIN_RATE_LIMITS.password, name: "manageLoginIp" };
   const keys = [device ? deviceLoginKey(device) : loginAccountKey(email), ipKey];
   const user = await limitedAttempt(keys, device ? `login-device:${device.id}` : `login:${email}`, () =>
-    verifyCredentials(email, input.password, { door: input.door, ip: input.ip, userAgent: input.userAgent, knownDevice: Boolean(device) }),
+    verifyCredentials(email, password, { door, ip: meta.ip, userAgent: meta.userAgent, knownDevice: Boolean(device) }),
   );
 
   const factors = await secondFactorStatus(user);
   if (factors.required) {
     // Browser: continue with the code step. Manage API (seed 000 has no 2FA step): refuse with a hint.
-    if (input.door === "browser") throw new TwoFactorRequiredError(await startChallenge(user, "browser", input.ip), factors.methods);
+    if (door === "browser") throw new TwoFactorRequiredError(await startChallenge(user, "browser", meta.ip, options), factors.methods);
     throw new ForbiddenError(TWO_FACTOR_MANAGE_API_MESSAGE, { two_fa_required: true });
   }
-  return finishLogin(user, input.door, input);
+  return finishLogin(user, door, meta, options);
 }
 
 export type ApiLoginResult = TokenPair | { two_fa_required: true; challenge_token: string; methods?: SecondFactorMethod[] };
 
 /** API v1 login: tokens, or a 2FA challenge (code by mail) for accounts with 2FA. */
-export async function apiLogin(input: { email: string; password: string }, meta: LoginMeta): Promise<ApiLoginResult> {
+export async function apiLogin(actor: AnonymousActor, input: LoginClient & { email: string; password: string }, options?: CommandOptions): Promise<ApiLoginResult> {
+  const { email: emailInput, password, ...client } = input;
+  const meta = loginMeta(actor, client);
   // Seed 002: 10 requests per minute and IP, every request counts; the account counter is the one of every door.
   await enforceRateLimit(`v1-login:ip:${meta.ip}`, LOGIN_RATE_LIMITS.apiPassword);
-  const email = input.email.trim().toLowerCase();
+  const email = emailInput.trim().toLowerCase();
   const user = await limitedAttempt([loginAccountKey(email)], `login:${email}`, () =>
-    verifyCredentials(email, input.password, { door: "api_v1", ip: meta.ip, userAgent: meta.userAgent }),
+    verifyCredentials(email, password, { door: "api_v1", ip: meta.ip, userAgent: meta.userAgent }),
   );
   const factors = await secondFactorStatus(user);
   if (factors.required) {
-    const challenge_token = await startChallenge(user, "api", meta.ip);
+    const challenge_token = await startChallenge(user, "api", meta.ip, options);
     // E-mail-only accounts get exactly seed 002's answer; others also learn which codes are accepted.
     const codeMethods = factors.methods.filter((m) => m !== "passkey");
     return codeMethods.length === 1 && codeMethods[0] === "email" ? { two_fa_required: true, challenge_token } : { two_fa_required: true, challenge_token, methods: codeMethods };
   }
-  return (await finishLogin(user, "api_v1", meta)).tokens;
+  return (await finishLogin(user, "api_v1", meta, options)).tokens;
 }
 
 /** Second step of an API v1 login with e-mail 2FA. */
-export async function completeApiTwoFactor(input: { challenge_token: string; code: string; method?: SecondFactorMethod }, meta: LoginMeta): Promise<TokenPair> {
+export async function completeApiTwoFactor(
+  actor: AnonymousActor,
+  input: { challenge_token: string; code: string; method?: SecondFactorMethod; userAgent?: string | null },
+  options?: CommandOptions,
+): Promise<TokenPair> {
+  const meta = loginMeta(actor, { userAgent: input.userAgent });
   await enforceRateLimit(`v1-2fa:ip:${meta.ip}`, LOGIN_RATE_LIMITS.twoFactor);
   const method = input.method ?? methodOfCode(input.code) ?? undefined;
   const user = await verifyChallenge(input.challenge_token, input.code.trim(), "api", meta.ip, { method });
-  return (await finishLogin(user, "api_v1", { ...meta, twoFactor: true, method })).tokens;
+  return (await finishLogin(user, "api_v1", { ...meta, twoFactor: true, method }, options)).tokens;
 }
 
 /** Second step of the browser login with e-mail 2FA: challenge token + mailed code open a browser session. */
 export async function completeBrowserTwoFactor(
-  input: LoginMeta & { challengeToken: string; code: string; passkey?: PasskeyProof },
+  actor: AnonymousActor,
+  input: LoginClient & { challengeToken: string; code: string; passkey?: PasskeyProof },
+  options?: CommandOptions,
 ): Promise<SessionGrant> {
-  await enforceRateLimit(`v1-2fa:ip:${input.ip}`, LOGIN_RATE_LIMITS.twoFactor);
+  const ip = loginMeta(actor, {}).ip;
+  await enforceRateLimit(`v1-2fa:ip:${ip}`, LOGIN_RATE_LIMITS.twoFactor);
   const method = input.passkey ? "passkey" : (input.method ?? methodOfCode(input.code) ?? undefined);
-  const user = await verifyChallenge(input.challengeToken, input.code.trim(), "browser", input.ip, { method, passkey: input.passkey });
-  return finishLogin(user, "browser", { ip: input.ip, userAgent: input.userAgent, twoFactor: true, method, deviceCookies: input.deviceCookies });
+  const user = await verifyChallenge(input.challengeToken, input.code.trim(), "browser", ip, { method, passkey: input.passkey });
+  return finishLogin(user, "browser", { ip, userAgent: input.userAgent, twoFactor: true, method, deviceCookies: input.deviceCookies }, options);
 }
 
 /**
@@ -162,10 +192,11 @@ export async function completeBrowserTwoFactor(
  * proves possession plus (usually) user verification, so no password or
  * second code is asked. Limited per address like the 2FA step.
  */
-export async function passkeyLogin(input: LoginMeta & { passkey: PasskeyProof }): Promise<SessionGrant> {
-  await enforceRateLimit(`passkey-login:ip:${input.ip}`, LOGIN_RATE_LIMITS.twoFactor);
+export async function passkeyLogin(actor: AnonymousActor, input: LoginClient & { passkey: PasskeyProof }, options?: CommandOptions): Promise<SessionGrant> {
+  const ip = loginMeta(actor, {}).ip;
+  await enforceRateLimit(`passkey-login:ip:${ip}`, LOGIN_RATE_LIMITS.twoFactor);
   const user = await verifyPasskeyAssertion(input.passkey);
-  return finishLogin(user, "browser", { ip: input.ip, userAgent: input.userAgent, twoFactor: true, method: "passkey", deviceCookies: input.deviceCookies });
+  return finishLogin(user, "browser", { ip, userAgent: input.userAgent, twoFactor: true, method: "passkey", deviceCookies: input.deviceCookies }, options);
 }
 
 const LOGOUT_DESCRIPTIONS: Record<LoginDoor, string> = { manage_api: "Abmeldung", browser: "Abmeldung", api_v1: "Abmeldung über API v1" };
@@ -176,21 +207,20 @@ const LOGOUT_DESCRIPTIONS: Record<LoginDoor, string> = { manage_api: "Abmeldung"
  * Nothing to end (already ended) → nothing recorded.
  */
 export async function logout(
-  principal: Principal,
-  current: { sessionId?: string | null; familyId?: string | null },
-  meta: { ip?: string | null; door: LoginDoor },
+  actor: AuthActor,
+  input: { sessionId?: string | null; familyId?: string | null; door: LoginDoor },
+  options?: CommandOptions,
 ) {
-  const db = await getDb();
-  await db.transaction(async (tx) => {
+  await inTransaction(options, async (tx) => {
     const ended =
-      (current.familyId ? await revokeFamily(current.familyId, "logout", tx) : false) ||
-      (current.sessionId ? await revokeSession(current.sessionId, tx) : false);
+      (input.familyId ? await revokeFamily(input.familyId, "logout", tx) : false) ||
+      (input.sessionId ? await revokeSession(input.sessionId, tx) : false);
     if (!ended) return;
-    await recordActivity(tx, userActor(principal, meta.ip), {
-      instanceId: principal.instanceId,
+    await recordActivity(tx, actor, {
+      instanceId: actor.principal.instanceId,
       action: LOGOUT_ACTION,
-      description: LOGOUT_DESCRIPTIONS[meta.door],
-      metadata: { via: meta.door },
+      description: LOGOUT_DESCRIPTIONS[input.door],
+      metadata: { via: input.door },
     });
   });
 }

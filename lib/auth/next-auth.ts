@@ -1,5 +1,6 @@
 import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import { anonymousActor, principalActor } from "@/lib/activity";
 import { config } from "@/lib/config";
 import { BadRequestError, DomainError } from "@/lib/errors";
 import { sessionCookieName, sessionTokenFromCookie } from "./browser-session";
@@ -96,12 +97,12 @@ export function authOptions(): AuthOptions {
               if (!passkey && !methodOfCode(code)) {
                 throw new BadRequestError("Bitte den Code eingeben: 6 Ziffern aus der App, 8 Ziffern aus der E-Mail oder einen Wiederherstellungscode.");
               }
-              return signedIn(await completeBrowserTwoFactor({ challengeToken, code, method, passkey: passkey ?? undefined, ip, userAgent, deviceCookies }));
+              return signedIn(await completeBrowserTwoFactor(anonymousActor(ip), { challengeToken, code, method, passkey: passkey ?? undefined, userAgent, deviceCookies }));
             }
             // "Mit Passkey anmelden": the passkey alone.
-            if (passkey) return signedIn(await passkeyLogin({ passkey, ip, userAgent, deviceCookies }));
+            if (passkey) return signedIn(await passkeyLogin(anonymousActor(ip), { passkey, userAgent, deviceCookies }));
             if (!email || !password) throw new BadRequestError("Bitte E-Mail-Adresse und Passwort angeben.");
-            return signedIn(await login({ email, password, ip, userAgent, deviceCookies, door: "browser" }));
+            return signedIn(await login(anonymousActor(ip), { email, password, userAgent, deviceCookies, door: "browser" }));
           } catch (error) {
             // The login form reads "2FA_REQUIRED:<challenge token>" and shows the code step.
             if (error instanceof TwoFactorRequiredError) throw new Error(error.message);
@@ -127,7 +128,8 @@ export function authOptions(): AuthOptions {
         if (!sessionToken) return;
         const found = await findActiveSession(sessionToken);
         if (!found) return;
-        await logout(await loadPrincipal(found.user, found.session.id), { sessionId: found.session.id }, { door: "browser" });
+        // next-auth's sign-out event knows no request, so the entry has no address.
+        await logout(principalActor(await loadPrincipal(found.user, found.session.id), null), { sessionId: found.session.id, door: "browser" });
       },
     },
   };

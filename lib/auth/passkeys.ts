@@ -18,15 +18,16 @@ import {
 import { and, count, eq, gt, isNull, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { userPasskeys, users, webauthnChallenges } from "@/db/schema";
+import { inTransaction, type CommandOptions } from "@/db/transaction";
 import type { DbOrTx } from "@/db/types";
-import { recordActivity, userActor } from "@/lib/activity";
+import { recordActivity, type AnonymousActor } from "@/lib/activity";
 import { config } from "@/lib/config";
 import { NotFoundError, ValidationError } from "@/lib/errors";
 import { enforceRateLimit } from "@/lib/rate-limit";
 import { apiTimestamp } from "@/lib/time";
 import { AuthError } from "./errors";
 import { deviceLabel } from "./devices";
-import type { Principal } from "./principal";
+import type { AuthActor, NoInput } from "./principal";
 import { remainingRecoveryCodes, replaceRecoveryCodes } from "./recovery-codes";
 
 const CHALLENGE_TTL_MS = 5 * 60_000;
@@ -39,8 +40,8 @@ export function relyingParty() {
 
 type UserRow = typeof users.$inferSelect;
 
-async function storeChallenge(purpose: "register" | "authenticate", challenge: string, userId: string | null) {
-  const db = await getDb();
+async function storeChallenge(purpose: "register" | "authenticate", challenge: string, userId: string | null, tx?: DbOrTx) {
+  const db = tx ?? (await getDb());
   const [row] = await db
     .insert(webauthnChallenges)
     .values({ purpose, challenge, userId, expiresAt: new Date(Date.now() + CHALLENGE_TTL_MS) })
@@ -49,9 +50,9 @@ async function storeChallenge(purpose: "register" | "authenticate", challenge: s
 }
 
 /** Takes a challenge once (conditional UPDATE): a replayed ceremony finds nothing. */
-async function takeChallenge(id: string, purpose: "register" | "authenticate", userId: string | null): Promise<string | null> {
+async function takeChallenge(id: string, purpose: "register" | "authenticate", userId: string | null, tx?: DbOrTx): Promise<string | null> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
-  const db = await getDb();
+  const db = tx ?? (await getDb());
   const conditions = [
     eq(webauthnChallenges.id, id),
     eq(webauthnChallenges.purpose, purpose),
@@ -100,11 +101,12 @@ export function defaultPasskeyName(userAgent: string | null | undefined, taken: 
 }
 
 /** Registration step 1: options for `navigator.credentials.create`, the challenge kept in PostgreSQL. */
-export async function passkeyRegistrationOptions(principal: Principal) {
-  const db = await getDb();
+export async function passkeyRegistrationOptions(actor: AuthActor, _input: NoInput = {}, options?: CommandOptions) {
+  const { principal } = actor;
+  const db = options?.tx ?? (await getDb());
   const existing = await db.select().from(userPasskeys).where(eq(userPasskeys.userId, principal.userId));
   const rp = relyingParty();
-  const options = await generateRegistrationOptions({
+  const registration = await generateRegistrationOptions({
     rpName: rp.rpName,
     rpID: rp.rpID,
     userName: principal.email,
@@ -114,22 +116,26 @@ export async function passkeyRegistrationOptions(principal: Principal) {
     excludeCredentials: existing.map((p) => ({ id: p.credentialId, transports: transportsOf(p.transports) })),
     authenticatorSelection: { residentKey: "required", userVerification: "preferred" },
   });
-  const challenge_id = await storeChallenge("register", options.challenge, principal.userId);
-  return { challenge_id, options };
+  const challenge_id = await storeChallenge("register", registration.challenge, principal.userId, options?.tx);
+  return { challenge_id, options: registration };
 }
 
 function transportsOf(value: string | null): AuthenticatorTransport[] | undefined {
   return value ? (value.split(",") as AuthenticatorTransport[]) : undefined;
 }
 
-/** Registration step 2: verifies the authenticator's answer and keeps the public key. First passkey without app → recovery codes. */
+/**
+ * Registration step 2: verifies the authenticator's answer and keeps the public key. First passkey without app → recovery codes.
+ * `userAgent` (the registering browser's) names the passkey when no name is typed.
+ */
 export async function registerPasskey(
-  principal: Principal,
-  input: { challenge_id: string; name?: string; response: RegistrationResponseJSON },
-  ip?: string | null,
-  userAgent?: string | null,
+  actor: AuthActor,
+  input: { challenge_id: string; name?: string; response: RegistrationResponseJSON; userAgent?: string | null },
+  options?: CommandOptions,
 ) {
-  const expectedChallenge = await takeChallenge(input.challenge_id, "register", principal.userId);
+  const { principal } = actor;
+  const { userAgent } = input;
+  const expectedChallenge = await takeChallenge(input.challenge_id, "register", principal.userId, options?.tx);
   if (!expectedChallenge) throw new ValidationError({ response: ["Die Registrierung ist abgelaufen. Bitte erneut versuchen."] });
   const rp = relyingParty();
   let verification;
@@ -148,8 +154,7 @@ export async function registerPasskey(
     throw new ValidationError({ response: ["Der Passkey konnte nicht geprüft werden. Bitte erneut versuchen."] });
   }
   const { credential } = verification.registrationInfo;
-  const db = await getDb();
-  return db.transaction(async (tx) => {
+  return inTransaction(options, async (tx) => {
     const mine = await tx
       .select({ name: userPasskeys.name, credentialId: userPasskeys.credentialId })
       .from(userPasskeys)
@@ -171,7 +176,7 @@ export async function registerPasskey(
       .returning();
     if (!row) throw new ValidationError({ response: ["Dieser Passkey ist bereits registriert."] });
     const recovery_codes = (await remainingRecoveryCodes(principal.userId, tx)) === 0 ? await replaceRecoveryCodes(tx, principal.userId) : null;
-    await recordActivity(tx, userActor(principal, ip), {
+    await recordActivity(tx, actor, {
       instanceId: principal.instanceId,
       action: "auth.passkey_added",
       description: `Passkey „${row.name}“ hinzugefügt`,
@@ -180,15 +185,16 @@ export async function registerPasskey(
   });
 }
 
-export async function removePasskey(principal: Principal, id: string, ip?: string | null) {
-  const db = await getDb();
-  return db.transaction(async (tx) => {
+export async function removePasskey(actor: AuthActor, input: { id: string }, options?: CommandOptions) {
+  const { principal } = actor;
+  const { id } = input;
+  return inTransaction(options, async (tx) => {
     const [row] = await tx
       .delete(userPasskeys)
       .where(and(eq(userPasskeys.id, id), eq(userPasskeys.userId, principal.userId)))
       .returning({ name: userPasskeys.name });
     if (!row) throw new NotFoundError("Der Passkey wurde nicht gefunden.");
-    await recordActivity(tx, userActor(principal, ip), {
+    await recordActivity(tx, actor, {
       instanceId: principal.instanceId,
       action: "auth.passkey_removed",
       description: `Passkey „${row.name}“ entfernt`,
@@ -198,13 +204,13 @@ export async function removePasskey(principal: Principal, id: string, ip?: strin
 }
 
 /** Sign-in step 1 (no account known yet): options for `navigator.credentials.get`. */
-export async function passkeyLoginOptions(ip: string) {
+export async function passkeyLoginOptions(actor: AnonymousActor, _input: NoInput = {}, options?: CommandOptions) {
   // Unauthenticated and writing a row: limited per address.
-  await enforceRateLimit(`passkey-options:ip:${ip}`, { limit: 30, windowSeconds: 60 });
+  await enforceRateLimit(`passkey-options:ip:${actor.ip ?? "unknown"}`, { limit: 30, windowSeconds: 60 });
   const rp = relyingParty();
-  const options = await generateAuthenticationOptions({ rpID: rp.rpID, userVerification: "preferred" });
-  const challenge_id = await storeChallenge("authenticate", options.challenge, null);
-  return { challenge_id, options };
+  const authentication = await generateAuthenticationOptions({ rpID: rp.rpID, userVerification: "preferred" });
+  const challenge_id = await storeChallenge("authenticate", authentication.challenge, null, options?.tx);
+  return { challenge_id, options: authentication };
 }
 
 /**

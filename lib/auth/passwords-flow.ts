@@ -1,15 +1,16 @@
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { apiKeys, passwordResetTokens, users } from "@/db/schema";
+import { inTransaction, type CommandOptions } from "@/db/transaction";
 import type { DbOrTx } from "@/db/types";
-import { anonymousActor, recordActivity, userActor } from "@/lib/activity";
+import { anonymousActor, recordActivity, type AnonymousActor } from "@/lib/activity";
 import { config } from "@/lib/config";
 import { hashToken, randomToken } from "@/lib/crypto/tokens";
 import { ValidationError } from "@/lib/errors";
 import { enqueueMail } from "@/lib/mail";
 import { escapeHtml, passwordResetMail } from "@/lib/mail/templates";
 import { enforceRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
-import type { Principal } from "./principal";
+import type { AuthActor } from "./principal";
 import { limitedAttempt, LOGIN_RATE_LIMITS } from "./rate-limits";
 import { hashPassword, verifyPassword } from "./passwords";
 import { revokeUserSessions } from "./sessions";
@@ -39,12 +40,13 @@ export type PasswordChangeResult = {
  * security mail "Ihr Passwort wurde geändert" goes out in the same transaction.
  */
 export async function changePassword(
-  principal: Principal,
+  actor: AuthActor,
   input: { current_password: string; password: string; revoke_api_keys?: boolean },
-  ip?: string,
+  options?: CommandOptions,
 ): Promise<PasswordChangeResult> {
-  const db = await getDb();
-  const address = ip ?? "unbekannt";
+  const { principal } = actor;
+  const db = options?.tx ?? (await getDb());
+  const address = actor.ip ?? "unbekannt";
   const keys = [
     { key: `password-change:account:${principal.userId}`, rule: LOGIN_RATE_LIMITS.passwordChange, name: "passwordChangeAccount" },
     { key: `password-change:ip:${address}`, rule: LOGIN_RATE_LIMITS.passwordChange, name: "passwordChangeIp" },
@@ -57,7 +59,7 @@ export async function changePassword(
     return row;
   });
   const passwordHash = await hashPassword(input.password);
-  return db.transaction(async (tx) => {
+  return inTransaction(options, async (tx) => {
     await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, user.id));
     await revokeUserSessions(user.id, { exceptSessionId: principal.sessionId ?? undefined, tx, reason: "password_change" });
     await revokeDeviceCookies(tx, user.id);
@@ -69,7 +71,7 @@ export async function changePassword(
       "andere Sitzungen beendet",
       revoked > 0 ? `${revoked} ${revoked === 1 ? "API-Schlüssel" : "API-Schlüssel"} widerrufen` : null,
     ].filter(Boolean);
-    await recordActivity(tx, userActor(principal, ip), {
+    await recordActivity(tx, actor, {
       instanceId: user.instanceId,
       action: "manage.password_changed",
       description: `Passwort geändert (${ended.join(", ")})`,
@@ -147,18 +149,20 @@ ${ended.map((line) => `<p>${escapeHtml(line)}</p>`).join("\n")}
   return { to, subject: "Ihr Passwort wurde geändert – Manage-Portal", text, html };
 }
 
-export async function requestPasswordReset(emailInput: string, ip: string) {
+/** "Passwort vergessen": by an anonymous actor (its address is limited); the answer is the same whether the account exists. */
+export async function requestPasswordReset(actor: AnonymousActor, input: { email: string }, options?: CommandOptions) {
   const started = Date.now();
-  const email = emailInput.trim().toLowerCase();
+  const ip = actor.ip ?? "unknown";
+  const email = input.email.trim().toLowerCase();
   await enforceRateLimit(`forgot-password:ip:${ip}`, RATE_LIMITS.forgotPassword);
   await enforceRateLimit(`forgot-password:account:${email}`, RATE_LIMITS.forgotPassword);
-  const db = await getDb();
+  const db = options?.tx ?? (await getDb());
   const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
   if (user && user.active) {
-    await db.transaction(async (tx) => {
+    await inTransaction(options, async (tx) => {
       const token = await issuePasswordToken(user.id, "reset", config().RESET_TOKEN_TTL_MINUTES, tx);
       // Whoever asked has proven nothing yet: anonymous, about the account.
-      await recordActivity(tx, anonymousActor(ip, user), {
+      await recordActivity(tx, anonymousActor(actor.ip, user), {
         instanceId: user.instanceId,
         action: "manage.password_reset_requested",
         description: "Passwort-Zurücksetzen angefordert",
@@ -214,13 +218,14 @@ const INVALID_RESET = "Der Link zum Zurücksetzen ist ungültig oder abgelaufen.
  * login and personal access token of the user and every other outstanding
  * reset or invitation link, and mails the security notice.
  */
-export async function resetPassword(input: { email: string; token: string; password: string }, ip?: string) {
-  const db = await getDb();
+export async function resetPassword(actor: AnonymousActor, input: { email: string; token: string; password: string }, options?: CommandOptions) {
+  const ip = actor.ip;
+  const db = options?.tx ?? (await getDb());
   const email = input.email.trim().toLowerCase();
   const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
   if (!user) throw new ValidationError({ token: [INVALID_RESET] });
   const passwordHash = await hashPassword(input.password);
-  return db.transaction(async (tx) => {
+  return inTransaction(options, async (tx) => {
     // Marking the token used is the claim: of two concurrent requests only one gets the row back.
     const [claimed] = await tx
       .update(passwordResetTokens)

@@ -4,6 +4,7 @@ import { preparedQuery } from "@/db/prepared";
 import { customDomains, instances, pricingTiers, roles, sessions, userRoles, users } from "@/db/schema";
 import { hashToken } from "@/lib/crypto/tokens";
 import type { InstanceContext } from "@/lib/instances/present";
+import type { PrincipalActor } from "@/lib/activity";
 import type { Permission } from "@/lib/permissions";
 
 export type Principal = {
@@ -21,6 +22,12 @@ export type Principal = {
   /** Role labels by key, when loaded with the principal (saves /auth/me a query). */
   roleLabels?: Record<string, string>;
 };
+
+/** The actor of an auth command: the caller's whole principal plus its address (`principalActor(principal, ip)`). */
+export type AuthActor = PrincipalActor<Principal>;
+
+/** The input of a command that needs nothing but its actor. */
+export type NoInput = Record<string, never>;
 
 type UserRow = typeof users.$inferSelect;
 

@@ -20,10 +20,12 @@
 import { eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { sessions, tokenFamilies, users } from "@/db/schema";
+import type { CommandOptions } from "@/db/transaction";
+import type { DbOrTx } from "@/db/types";
 import { NotFoundError, ValidationError } from "@/lib/errors";
 import { AuthError } from "./errors";
 import { verifyPassword } from "./passwords";
-import type { Principal } from "./principal";
+import type { AuthActor, Principal } from "./principal";
 import { limitedAttempt, LOGIN_RATE_LIMITS } from "./rate-limits";
 
 type UserRow = typeof users.$inferSelect;
@@ -33,26 +35,32 @@ export const REAUTHENTICATION_WINDOW_SECONDS = 600;
 
 export const REAUTHENTICATION_REQUIRED_MESSAGE = "Bitte bestätigen Sie diese Änderung mit Ihrem Passwort (gilt dann 10 Minuten).";
 
-/** The password of a security setting, limited per account and per address like a password change; renews sudo mode. */
-export async function confirmAccountPassword(principal: Principal, password: string, ip?: string | null): Promise<UserRow> {
+/**
+ * The password of a security setting, limited per account and per address like a password change; renews sudo mode.
+ * The check and its limit run before any transaction of the caller's command (argon2 is slow); `options.tx` only
+ * carries the reads and the renewal.
+ */
+export async function confirmAccountPassword(actor: AuthActor, input: { password: string }, options?: CommandOptions): Promise<UserRow> {
+  const { principal, ip } = actor;
+  const { password } = input;
   const keys = [
     { key: `password-confirm:account:${principal.userId}`, rule: LOGIN_RATE_LIMITS.passwordChange, name: "passwordConfirmAccount" },
     { key: `password-confirm:ip:${ip ?? "unknown"}`, rule: LOGIN_RATE_LIMITS.passwordChange, name: "passwordConfirmIp" },
   ];
   const user = await limitedAttempt(keys, `password-confirm:${principal.userId}`, async () => {
-    const db = await getDb();
+    const db = options?.tx ?? (await getDb());
     const [user] = await db.select().from(users).where(eq(users.id, principal.userId));
     if (!user) throw new NotFoundError("Das Konto wurde nicht gefunden.");
     if (!(await verifyPassword(user.passwordHash, password))) throw new ValidationError({ password: ["Das Passwort ist falsch."] });
     return user;
   });
-  await markReauthenticated(principal);
+  await markReauthenticated(principal, options?.tx);
   return user;
 }
 
 /** Starts (or renews) sudo mode for the caller's login session after a confirmed password or passkey. */
-export async function markReauthenticated(principal: Principal): Promise<Date | null> {
-  const db = await getDb();
+export async function markReauthenticated(principal: Principal, tx?: DbOrTx): Promise<Date | null> {
+  const db = tx ?? (await getDb());
   if (principal.sessionId) {
     const [row] = await db
       .update(sessions)
@@ -73,18 +81,19 @@ export async function markReauthenticated(principal: Principal): Promise<Date | 
 }
 
 /** `POST …/auth/reauthenticate`: the password once; answers until when sudo mode lasts. */
-export async function reauthenticate(principal: Principal, input: { password: string }, ip?: string | null) {
+export async function reauthenticate(actor: AuthActor, input: { password: string }, options?: CommandOptions) {
+  const { principal } = actor;
   if (!principal.sessionId && !principal.familyId) {
     throw new AuthError(403, "forbidden", "Mit einem API-Schlüssel ist keine Bestätigung möglich. Bitte mit E-Mail und Passwort anmelden.");
   }
-  await confirmAccountPassword(principal, input.password, ip);
-  const until = await reauthenticatedUntil(principal);
+  await confirmAccountPassword(actor, { password: input.password }, options);
+  const until = await reauthenticatedUntil(principal, options?.tx);
   return { message: "Bestätigt. Änderungen an der Sicherheit sind jetzt 10 Minuten ohne erneute Passwortabfrage möglich.", reauthenticated_until: until };
 }
 
 /** Until when the caller's session is in sudo mode (null: not at all, or no login session). */
-export async function reauthenticatedUntil(principal: Principal): Promise<string | null> {
-  const db = await getDb();
+export async function reauthenticatedUntil(principal: Principal, tx?: DbOrTx): Promise<string | null> {
+  const db = tx ?? (await getDb());
   const until = (column: typeof sessions.reauthenticatedAt | typeof tokenFamilies.reauthenticatedAt) =>
     sql<string | null>`case when ${column} > now() - make_interval(secs => ${REAUTHENTICATION_WINDOW_SECONDS})
       then to_char((${column} + make_interval(secs => ${REAUTHENTICATION_WINDOW_SECONDS})) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') end`;

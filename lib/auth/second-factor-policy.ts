@@ -13,10 +13,11 @@ import { getDb } from "@/db/client";
 import { instances, userPasskeys, userTotp } from "@/db/schema";
 import { config } from "@/lib/config";
 import { NotFoundError } from "@/lib/errors";
-import { resultRows, type DbOrTx } from "@/db/types";
-import { recordActivity, userActor } from "@/lib/activity";
+import { resultRows } from "@/db/types";
+import { inTransaction, type CommandOptions } from "@/db/transaction";
+import { recordActivity } from "@/lib/activity";
 import { AuthError } from "./errors";
-import type { Principal } from "./principal";
+import type { AuthActor, Principal } from "./principal";
 
 export type SecondFactorRule = "staff" | "instance";
 
@@ -50,17 +51,19 @@ export async function assertSecondFactorSetUp(principal: Principal, known: { ins
 }
 
 /** The customer admin's setting: every user of the instance needs an authenticator app or a passkey. */
-export async function setInstanceSecondFactorRule(principal: Principal, instanceId: number, required: boolean, options: { ip?: string | null; tx?: DbOrTx } = {}) {
-  const db = options.tx ?? (await getDb());
-  const [row] = await db.update(instances).set({ requireTwoFactor: required }).where(eq(instances.id, instanceId)).returning({ id: instances.id });
-  if (!row) throw new NotFoundError("Die Instanz wurde nicht gefunden.");
-  await recordActivity(db, userActor(principal, options.ip ?? undefined), {
-    instanceId,
-    action: "auth.second_factor_rule",
-    description: required
-      ? "Authenticator-App oder Passkey für alle Benutzer vorgeschrieben"
-      : "Vorschrift Authenticator-App oder Passkey für alle Benutzer aufgehoben",
-    metadata: { required },
+export async function setInstanceSecondFactorRule(actor: AuthActor, input: { instanceId: number; required: boolean }, options?: CommandOptions) {
+  const { instanceId, required } = input;
+  return inTransaction(options, async (tx) => {
+    const [row] = await tx.update(instances).set({ requireTwoFactor: required }).where(eq(instances.id, instanceId)).returning({ id: instances.id });
+    if (!row) throw new NotFoundError("Die Instanz wurde nicht gefunden.");
+    await recordActivity(tx, actor, {
+      instanceId,
+      action: "auth.second_factor_rule",
+      description: required
+        ? "Authenticator-App oder Passkey für alle Benutzer vorgeschrieben"
+        : "Vorschrift Authenticator-App oder Passkey für alle Benutzer aufgehoben",
+      metadata: { required },
+    });
+    return { require_two_factor: required };
   });
-  return { require_two_factor: required };
 }

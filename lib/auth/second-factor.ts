@@ -12,12 +12,13 @@ import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { users } from "@/db/schema";
+import { inTransaction, type CommandOptions } from "@/db/transaction";
 import type { DbOrTx } from "@/db/types";
-import { anonymousActor, recordActivity, userActor } from "@/lib/activity";
+import { anonymousActor, recordActivity } from "@/lib/activity";
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 import { countPasskeys, verifyPasskeyAssertion } from "./passkeys";
 import { emailConfirmationState } from "./email-two-factor";
-import type { Principal } from "./principal";
+import type { AuthActor } from "./principal";
 import { consumeRecoveryCode, looksLikeRecoveryCode, remainingRecoveryCodes, replaceRecoveryCodes } from "./recovery-codes";
 import { checkTotp, totpEnabled } from "./totp";
 import { confirmAccountPassword } from "./reauthentication";
@@ -103,16 +104,16 @@ export async function accountSecondFactors(userId: string) {
 }
 
 /** Ten new recovery codes (the old ones stop working), password-confirmed; only for accounts with app or passkey. */
-export async function regenerateRecoveryCodes(principal: Principal, password: string, ip?: string | null) {
-  const db = await getDb();
-  const user = await confirmAccountPassword(principal, password, ip);
-  const status = await secondFactorStatus(user);
+export async function regenerateRecoveryCodes(actor: AuthActor, input: { password: string }, options?: CommandOptions) {
+  const { principal } = actor;
+  const user = await confirmAccountPassword(actor, input, options);
+  const status = await secondFactorStatus(user, options?.tx);
   if (!status.totp && status.passkeys === 0) {
     throw new ConflictError("Wiederherstellungscodes gibt es mit Authenticator-App oder Passkey. Richten Sie zuerst eine dieser Methoden ein.");
   }
-  return db.transaction(async (tx) => {
+  return inTransaction(options, async (tx) => {
     const recovery_codes = await replaceRecoveryCodes(tx, user.id);
-    await recordActivity(tx, userActor(principal, ip), {
+    await recordActivity(tx, actor, {
       instanceId: principal.instanceId,
       action: "auth.recovery_codes_generated",
       description: "Neue Wiederherstellungscodes erzeugt (die bisherigen gelten nicht mehr)",

@@ -13,10 +13,11 @@ import * as OTPAuth from "otpauth";
 import QRCode from "qrcode";
 import { getDb } from "@/db/client";
 import { userTotp } from "@/db/schema";
+import { inTransaction, type CommandOptions } from "@/db/transaction";
 import type { DbOrTx } from "@/db/types";
-import { recordActivity, userActor } from "@/lib/activity";
+import { recordActivity } from "@/lib/activity";
 import { ConflictError, ValidationError } from "@/lib/errors";
-import type { Principal } from "./principal";
+import type { AuthActor } from "./principal";
 import { limitedAttempt, LOGIN_RATE_LIMITS } from "./rate-limits";
 import { deleteRecoveryCodes, replaceRecoveryCodes } from "./recovery-codes";
 import { openSecret, sealSecret } from "./secret-box";
@@ -58,10 +59,11 @@ export async function totpEnabled(userId: string, tx?: DbOrTx): Promise<boolean>
 }
 
 /** Step 1: a new secret (unconfirmed) and its QR code. Refused while an app is already active. */
-export async function startTotpSetup(principal: Principal, password: string, ip?: string | null) {
-  await confirmAccountPassword(principal, password, ip);
-  const db = await getDb();
-  if (await totpEnabled(principal.userId)) throw new ConflictError("Die Anmeldung per Authenticator-App ist bereits aktiv.");
+export async function startTotpSetup(actor: AuthActor, input: { password: string }, options?: CommandOptions) {
+  const { principal } = actor;
+  await confirmAccountPassword(actor, input, options);
+  const db = options?.tx ?? (await getDb());
+  if (await totpEnabled(principal.userId, db)) throw new ConflictError("Die Anmeldung per Authenticator-App ist bereits aktiv.");
   const secret = new OTPAuth.Secret({ size: 20 }).base32;
   await db
     .insert(userTotp)
@@ -95,16 +97,17 @@ export async function checkTotp(userId: string, code: string, options: { confirm
 }
 
 /** Step 2: a correct code switches the app on; returns ten recovery codes, shown once. */
-export async function confirmTotp(principal: Principal, code: string, ip?: string | null) {
-  const ok = await limitedAttempt(codeCheckKeys(principal.userId, ip, "totp-setup"), `totp-setup:${principal.userId}`, async () => {
-    if (!(await checkTotp(principal.userId, code, { confirmed: false }))) {
+export async function confirmTotp(actor: AuthActor, input: { code: string }, options?: CommandOptions) {
+  const { principal } = actor;
+  const { code } = input;
+  const ok = await limitedAttempt(codeCheckKeys(principal.userId, actor.ip, "totp-setup"), `totp-setup:${principal.userId}`, async () => {
+    if (!(await checkTotp(principal.userId, code, { confirmed: false, tx: options?.tx }))) {
       throw new ValidationError({ code: ["Der Code ist falsch oder abgelaufen. Bitte den aktuellen Code aus der App eingeben."] });
     }
     return true;
   });
   if (!ok) throw new ValidationError({ code: ["Der Code ist falsch."] });
-  const db = await getDb();
-  return db.transaction(async (tx) => {
+  return inTransaction(options, async (tx) => {
     const [on] = await tx
       .update(userTotp)
       .set({ confirmedAt: sql`now()` })
@@ -112,7 +115,7 @@ export async function confirmTotp(principal: Principal, code: string, ip?: strin
       .returning({ userId: userTotp.userId });
     if (!on) throw new ConflictError("Die Anmeldung per Authenticator-App ist bereits aktiv.");
     const recovery_codes = await replaceRecoveryCodes(tx, principal.userId);
-    await recordActivity(tx, userActor(principal, ip), {
+    await recordActivity(tx, actor, {
       instanceId: principal.instanceId,
       action: "auth.2fa_enabled",
       description: "Zwei-Faktor-Anmeldung per Authenticator-App aktiviert",
@@ -127,15 +130,15 @@ export async function confirmTotp(principal: Principal, code: string, ip?: strin
 }
 
 /** Switches the app off (password confirms); recovery codes go when no passkey is left either. */
-export async function disableTotp(principal: Principal, password: string, ip?: string | null) {
-  await confirmAccountPassword(principal, password, ip);
-  const db = await getDb();
-  await db.transaction(async (tx) => {
+export async function disableTotp(actor: AuthActor, input: { password: string }, options?: CommandOptions) {
+  const { principal } = actor;
+  await confirmAccountPassword(actor, input, options);
+  await inTransaction(options, async (tx) => {
     const removed = await tx.delete(userTotp).where(eq(userTotp.userId, principal.userId)).returning({ confirmedAt: userTotp.confirmedAt });
     if (!removed[0]?.confirmedAt) return;
     const { countPasskeys } = await import("./passkeys");
     if ((await countPasskeys(principal.userId, tx)) === 0) await deleteRecoveryCodes(tx, principal.userId);
-    await recordActivity(tx, userActor(principal, ip), {
+    await recordActivity(tx, actor, {
       instanceId: principal.instanceId,
       action: "auth.2fa_disabled",
       description: "Zwei-Faktor-Anmeldung per Authenticator-App deaktiviert",

@@ -11,8 +11,9 @@ import { randomInt } from "node:crypto";
 import { and, eq, sql, type Placeholder } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { twoFactorChallenges, users } from "@/db/schema";
+import { inTransaction, type CommandOptions } from "@/db/transaction";
 import type { DbOrTx } from "@/db/types";
-import { anonymousActor, recordActivity, userActor } from "@/lib/activity";
+import { anonymousActor, recordActivity } from "@/lib/activity";
 import { config } from "@/lib/config";
 import { constantTimeEqual, hashToken, randomToken } from "@/lib/crypto/tokens";
 import { enqueueMail } from "@/lib/mail";
@@ -24,7 +25,7 @@ import { RECOVERY_CODE_USED_MESSAGE, recoveryCodeAlreadyUsed } from "./recovery-
 import { twoFactorAccountKey } from "./rate-limits";
 import { discardEmailConfirmations, startEmailTwoFactorForUser } from "./email-two-factor";
 import { confirmAccountPassword } from "./reauthentication";
-import type { Principal } from "./principal";
+import type { AuthActor } from "./principal";
 
 export const MAX_CODE_ATTEMPTS = 5;
 export const LOCKOUT_SECONDS = 1800;
@@ -45,8 +46,8 @@ function codeHash(challengeId: string, code: string) {
 }
 
 /** Starts a 2FA login: stores the challenge (hashed) and mails the 8-digit code. */
-export async function startChallenge(user: UserRow, purpose: ChallengePurpose, ip: string | null): Promise<string> {
-  const db = await getDb();
+export async function startChallenge(user: UserRow, purpose: ChallengePurpose, ip: string | null, options?: CommandOptions): Promise<string> {
+  const db = options?.tx ?? (await getDb());
   // A lockout holds for the account, not just the challenge: a new login does not reset it.
   const [locked] = await db
     .select({ lockedUntil: twoFactorChallenges.lockedUntil })
@@ -62,7 +63,7 @@ export async function startChallenge(user: UserRow, purpose: ChallengePurpose, i
   const code = generateCode();
   const ttl = config().TWO_FACTOR_CODE_TTL_MINUTES;
   const id = crypto.randomUUID();
-  await db.transaction(async (tx) => {
+  await inTransaction(options, async (tx) => {
     await tx.insert(twoFactorChallenges).values({
       id,
       userId: user.id,
@@ -250,11 +251,10 @@ export class TwoFactorRequiredError extends Error {
  * 2FA is on only after `confirmEmailTwoFactor` (`email-two-factor.ts`). An
  * account that already has e-mail 2FA keeps it unchanged.
  */
-export async function setTwoFactor(principal: Principal, input: { enabled: boolean; password: string }, ip?: string | null) {
-  const user = await confirmAccountPassword(principal, input.password, ip);
-  if (input.enabled && !user.twoFactorEnabled) return startEmailTwoFactorForUser(principal, user, ip);
-  const db = await getDb();
-  await db.transaction(async (tx) => {
+export async function setTwoFactor(actor: AuthActor, input: { enabled: boolean; password: string }, options?: CommandOptions) {
+  const user = await confirmAccountPassword(actor, { password: input.password }, options);
+  if (input.enabled && !user.twoFactorEnabled) return startEmailTwoFactorForUser(actor, { user }, options);
+  await inTransaction(options, async (tx) => {
     if (!input.enabled) await discardEmailConfirmations(tx, user.id);
     const [changed] = await tx
       .update(users)
@@ -262,7 +262,7 @@ export async function setTwoFactor(principal: Principal, input: { enabled: boole
       .where(and(eq(users.id, user.id), sql`${users.twoFactorEnabled} <> ${input.enabled}`))
       .returning({ id: users.id });
     if (!changed) return;
-    await recordActivity(tx, userActor(principal, ip), {
+    await recordActivity(tx, actor, {
       instanceId: user.instanceId,
       action: "auth.2fa_disabled",
       description: "Zwei-Faktor-Anmeldung per E-Mail deaktiviert",

@@ -10,6 +10,7 @@ import { and, desc, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { activityLog, deviceCookies, rateLimits, users } from "@/db/schema";
 import { DEMO_PASSWORD } from "@/db/seed";
+import { anonymousActor, principalActor } from "@/lib/activity";
 import { signOutEverywhere } from "@/lib/auth/account";
 import { settleAuditWrites } from "@/lib/auth/credentials";
 import { deviceCookieName, DEVICE_COOKIE_MAX_AGE_DAYS } from "@/lib/auth/device-cookies";
@@ -45,7 +46,7 @@ async function userId(email: string) {
 
 /** A successful sign-in in "the user's browser": the device cookie it gets. */
 async function signInOnce(email: string, ip = USER_IP): Promise<NonNullable<SessionGrant["deviceCookie"]>> {
-  const grant = await login({ email, password: DEMO_PASSWORD, ip, userAgent: CHROME, door: "browser" });
+  const grant = await login(anonymousActor(ip), { email, password: DEMO_PASSWORD, userAgent: CHROME, door: "browser" });
   expect(grant.deviceCookie).toBeTruthy();
   return grant.deviceCookie!;
 }
@@ -76,10 +77,10 @@ describe("device cookie", () => {
     expect(rows.map((r) => r.nonceHash)).toContain(hashToken(nonce));
     expect(JSON.stringify(rows)).not.toContain(nonce);
     // The same browser signing in again keeps its cookie: no second one.
-    const again = await login({ email: victim, password: DEMO_PASSWORD, ip: USER_IP, userAgent: CHROME, door: "browser", deviceCookies: [cookie] });
+    const again = await login(anonymousActor(USER_IP), { email: victim, password: DEMO_PASSWORD, userAgent: CHROME, door: "browser", deviceCookies: [cookie] });
     expect(again.deviceCookie).toBeNull();
     // API clients (manage API, API v1) get none.
-    expect((await login({ email: victim, password: DEMO_PASSWORD, ip: USER_IP, door: "manage_api" })).deviceCookie ?? null).toBeNull();
+    expect((await login(anonymousActor(USER_IP), { email: victim, password: DEMO_PASSWORD, door: "manage_api" })).deviceCookie ?? null).toBeNull();
   });
 
   it("an attacker from another address locks the account; the user's browser with its device cookie still signs in", async () => {
@@ -104,9 +105,9 @@ describe("device cookie", () => {
       await expect(authorize({ email: victim, password: DEMO_PASSWORD }, browser(USER_IP, cookie))).rejects.toThrow(/Zu viele/);
     }
     // "Überall abmelden" revokes the account's device cookies: the same cookie counts no more.
-    const grant = await login({ email: other, password: DEMO_PASSWORD, ip: USER_IP, userAgent: CHROME, door: "browser", deviceCookies: [theirs] });
+    const grant = await login(anonymousActor(USER_IP), { email: other, password: DEMO_PASSWORD, userAgent: CHROME, door: "browser", deviceCookies: [theirs] });
     const [row] = await database.db().select().from(users).where(eq(users.email, other));
-    await signOutEverywhere(await loadPrincipal(row, grant.sessionId), USER_IP);
+    await signOutEverywhere(principalActor(await loadPrincipal(row, grant.sessionId), USER_IP));
     await database.db().delete(rateLimits);
     await lockAccount(other);
     await expect(authorize({ email: other, password: DEMO_PASSWORD }, browser(USER_IP, theirs))).rejects.toThrow(/Zu viele/);

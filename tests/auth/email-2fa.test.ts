@@ -7,6 +7,7 @@ import { POST as createKeyRoute } from "@/app/api/v1/auth/api-keys/route";
 import { POST as loginRoute } from "@/app/api/v1/auth/login/route";
 import { activityLog, twoFactorChallenges, userPasskeys, users } from "@/db/schema";
 import { DEMO_PASSWORD } from "@/db/seed";
+import { principalActor } from "@/lib/activity";
 import { listUsers } from "@/lib/admin/users";
 import { confirmEmailTwoFactor, EMAIL_SETUP_PURPOSE, startEmailTwoFactor } from "@/lib/auth/email-two-factor";
 import type { Principal } from "@/lib/auth/principal";
@@ -206,9 +207,12 @@ describe("switching e-mail 2FA on with a test code", () => {
   it("a code is single use also in parallel: of two simultaneous right answers one switches on, the other is refused", async () => {
     const account = await newAccount();
     const principal: Principal = { userId: account.id, instanceId: null, name: "Test", email: account.email, staff: false, roles: [], permissions: new Set(), sessionId: null };
-    await startEmailTwoFactor(principal, DEMO_PASSWORD, uniqueIp());
+    await startEmailTwoFactor(principalActor(principal, uniqueIp()), { password: DEMO_PASSWORD });
     const code = await setupCode(account.email);
-    const results = await Promise.allSettled([confirmEmailTwoFactor(principal, code, uniqueIp()), confirmEmailTwoFactor(principal, code, uniqueIp())]);
+    const results = await Promise.allSettled([
+      confirmEmailTwoFactor(principalActor(principal, uniqueIp()), { code }),
+      confirmEmailTwoFactor(principalActor(principal, uniqueIp()), { code }),
+    ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const refused = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
     expect(refused.reason.status).toBe(409);

@@ -17,6 +17,7 @@ import { DELETE as endSessionRoute } from "@/app/api/v1/auth/sessions/[id]/route
 import { GET as sessionsRoute } from "@/app/api/v1/auth/sessions/route";
 import { sessions, users } from "@/db/schema";
 import { DEMO_PASSWORD } from "@/db/seed";
+import { principalActor } from "@/lib/activity";
 import { endSession, signOutEverywhere } from "@/lib/auth/account";
 import { finishLogin, logout } from "@/lib/auth/login";
 import { authOptions } from "@/lib/auth/next-auth";
@@ -143,9 +144,9 @@ describe("a session ended elsewhere", () => {
     const a = await finishLogin(user, "browser", { ip: "198.51.100.7", userAgent: CHROME });
     const b = await finishLogin(user, "browser", { ip: "198.51.100.8", userAgent: CHROME });
     expect(await endedSessionReason(b.token)).toBeNull();
-    await endSession(await loadPrincipal(user, a.sessionId), b.sessionId);
+    await endSession(principalActor(await loadPrincipal(user, a.sessionId), null), { id: b.sessionId });
     expect(await endedSessionReason(b.token)).toBe("ended_elsewhere");
-    await logout(await loadPrincipal(user, a.sessionId), { sessionId: a.sessionId }, { door: "browser" });
+    await logout(principalActor(await loadPrincipal(user, a.sessionId), null), { sessionId: a.sessionId, door: "browser" });
     expect(await endedSessionReason(a.token)).toBe("logout");
   });
 
@@ -153,7 +154,7 @@ describe("a session ended elsewhere", () => {
     const user = await userRow(email);
     const mine = await finishLogin(user, "browser", { ip: "198.51.100.9", userAgent: CHROME });
     const theirs = await finishLogin(user, "browser", { ip: "198.51.100.10", userAgent: CHROME });
-    await signOutEverywhere(await loadPrincipal(user, mine.sessionId), "198.51.100.9");
+    await signOutEverywhere(principalActor(await loadPrincipal(user, mine.sessionId), "198.51.100.9"));
     expect(await endedSessionReason(theirs.token)).toBe("ended_elsewhere");
     expect(await endedSessionReason(mine.token)).toBe("logout_all");
     const rows = await database.db().select().from(sessions).where(eq(sessions.userId, user.id));

@@ -10,6 +10,7 @@ import { POST as v1LoginRoute } from "@/app/api/v1/auth/login/route";
 import { POST as verifyRoute } from "@/app/api/v1/auth/2fa/verify/route";
 import { mailOutbox, twoFactorChallenges } from "@/db/schema";
 import { DEMO_PASSWORD } from "@/db/seed";
+import { anonymousActor } from "@/lib/activity";
 import { requestPasswordReset } from "@/lib/auth/passwords-flow";
 import { resetConfigForTests } from "@/lib/config";
 import { deliverDueMails } from "@/lib/mail";
@@ -49,7 +50,7 @@ async function failNewest(email: string, subject: string) {
 describe("resend of a failed mail with a link or code", () => {
   it("a reset link: a fresh link to the account's address, the old one never sent, nothing shown", async () => {
     const email = "admin@firma.de";
-    await requestPasswordReset(email, uniqueIp());
+    await requestPasswordReset(anonymousActor(uniqueIp()), { email });
     const { row, original } = await failNewest(email, "Passwort");
     const oldLink = /token=[A-Za-z0-9_-]+/.exec(original.text)![0];
 

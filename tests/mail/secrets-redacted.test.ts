@@ -12,6 +12,7 @@ import { GET as listMailsRoute } from "@/app/api/manage/admin/mails/route";
 import { POST as v1Login } from "@/app/api/v1/auth/login/route";
 import { mailOutbox } from "@/db/schema";
 import { DEMO_PASSWORD } from "@/db/seed";
+import { anonymousActor } from "@/lib/activity";
 import { requestPasswordReset } from "@/lib/auth/passwords-flow";
 import { resetConfigForTests } from "@/lib/config";
 import { deliverDueMails } from "@/lib/mail";
@@ -47,7 +48,7 @@ async function rowsTo(email: string) {
 describe("mail secrets", () => {
   it("a reset link is never in the table or the staff view, but reaches the transport", async () => {
     const email = "admin@firma.de";
-    await requestPasswordReset(email, uniqueIp());
+    await requestPasswordReset(anonymousActor(uniqueIp()), { email });
     const [row] = (await rowsTo(email)).filter((r) => r.subject.startsWith("Passwort"));
     expect(row.text).not.toMatch(RESET_LINK);
     expect(row.html ?? "").not.toMatch(/token=/);

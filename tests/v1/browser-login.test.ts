@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { POST as manageLogin } from "@/app/api/manage/auth/login/route";
 import { DEMO_PASSWORD } from "@/db/seed";
+import { anonymousActor } from "@/lib/activity";
 import { completeBrowserTwoFactor, login } from "@/lib/auth/login";
 import { findActiveSession } from "@/lib/auth/sessions";
 import { TwoFactorRequiredError } from "@/lib/auth/two-factor";
@@ -14,22 +15,22 @@ const email = "admin@firma.de";
 describe("browser login with e-mail 2FA", () => {
   it("asks for the code instead of opening a session, then signs in with challenge token + code", async () => {
     await setTwoFactor(email, true);
-    const error = await login({ email, password: DEMO_PASSWORD, ip: uniqueIp(), door: "browser" }).catch((e) => e);
+    const error = await login(anonymousActor(uniqueIp()), { email, password: DEMO_PASSWORD, door: "browser" }).catch((e) => e);
     expect(error).toBeInstanceOf(TwoFactorRequiredError);
     expect(error.message).toMatch(/^2FA_REQUIRED:tx_/);
     const code = await latestCode(email);
-    const result = await completeBrowserTwoFactor({ challengeToken: error.challengeToken, code, ip: uniqueIp() });
+    const result = await completeBrowserTwoFactor(anonymousActor(uniqueIp()), { challengeToken: error.challengeToken, code });
     expect(await findActiveSession(result.token)).not.toBeNull();
     // Single use.
-    await expect(completeBrowserTwoFactor({ challengeToken: error.challengeToken, code, ip: uniqueIp() })).rejects.toMatchObject({ status: 401 });
+    await expect(completeBrowserTwoFactor(anonymousActor(uniqueIp()), { challengeToken: error.challengeToken, code })).rejects.toMatchObject({ status: 401 });
   });
 
   it("does not accept a browser challenge at the API v1 verify step or a wrong code", async () => {
     await setTwoFactor(email, true);
-    const error = await login({ email, password: DEMO_PASSWORD, ip: uniqueIp(), door: "browser" }).catch((e) => e);
+    const error = await login(anonymousActor(uniqueIp()), { email, password: DEMO_PASSWORD, door: "browser" }).catch((e) => e);
     const code = await latestCode(email);
     const wrong = code === "00000000" ? "11111111" : "00000000";
-    await expect(completeBrowserTwoFactor({ challengeToken: error.challengeToken, code: wrong, ip: uniqueIp() })).rejects.toMatchObject({
+    await expect(completeBrowserTwoFactor(anonymousActor(uniqueIp()), { challengeToken: error.challengeToken, code: wrong })).rejects.toMatchObject({
       status: 401,
       details: { attempts_remaining: 4 },
     });

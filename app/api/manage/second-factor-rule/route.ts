@@ -1,3 +1,4 @@
+import { principalActor } from "@/lib/activity";
 import { setInstanceSecondFactorRule } from "@/lib/auth/second-factor-policy";
 import { parseJsonBody } from "@/lib/http/body";
 import { instanceRoute } from "@/lib/doors/manage/route";
@@ -10,5 +11,5 @@ export const GET = instanceRoute({ permission: "user.manage" }, async ({ instanc
 
 export const PUT = instanceRoute({ permission: "user.manage", recentAuthentication: true }, async ({ req, auth, ip, instance }) => {
   const { required } = await parseJsonBody(req, schema);
-  return setInstanceSecondFactorRule(auth.principal, instance.instance.id, required, { ip });
+  return setInstanceSecondFactorRule(principalActor(auth.principal, ip), { instanceId: instance.instance.id, required });
 });

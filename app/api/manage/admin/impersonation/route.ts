@@ -1,3 +1,4 @@
+import { principalActor } from "@/lib/activity";
 import { presentImpersonation, startImpersonation, stopImpersonation } from "@/lib/auth/impersonation";
 import { startImpersonationSchema } from "@/lib/admin/schemas";
 import { parseJsonBody } from "@/lib/http/body";
@@ -10,10 +11,10 @@ export const GET = staffRoute({ permission: "tenant.read" }, async ({ impersonat
 
 export const POST = staffRoute({ permission: "tenant.read", allowWhileImpersonating: true }, async ({ req, ip, auth }) => {
   const { instance_id } = await parseJsonBody(req, startImpersonationSchema);
-  const impersonation = await startImpersonation(auth.principal, instance_id, ip);
+  const impersonation = await startImpersonation(principalActor(auth.principal, ip), { instanceId: instance_id });
   return { message: `Ansicht als Kunde: ${impersonation.company_name} – nur lesen.`, impersonation };
 });
 
 export const DELETE = staffRoute({ permission: "tenant.read", allowWhileImpersonating: true }, async ({ ip, auth }) =>
-  stopImpersonation(auth.principal, ip),
+  stopImpersonation(principalActor(auth.principal, ip)),
 );

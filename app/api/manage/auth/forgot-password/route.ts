@@ -1,3 +1,4 @@
+import { anonymousActor } from "@/lib/activity";
 import { requestPasswordReset } from "@/lib/auth/passwords-flow";
 import { parseJsonBody } from "@/lib/http/body";
 import { publicRoute } from "@/lib/doors/manage/route";
@@ -7,5 +8,5 @@ const schema = z.object({ email: emailField });
 
 export const POST = publicRoute(async ({ req, ip }) => {
   const { email } = await parseJsonBody(req, schema);
-  return requestPasswordReset(email, ip);
+  return requestPasswordReset(anonymousActor(ip), { email });
 });

@@ -1,3 +1,4 @@
+import { anonymousActor } from "@/lib/activity";
 import { parseJsonBody } from "@/lib/http/body";
 import { publicRoute } from "@/lib/doors/manage/route";
 import { login } from "@/lib/auth/login";
@@ -9,7 +10,7 @@ const schema = z.object({ email: emailField, password: passwordField });
 
 export const POST = publicRoute(async ({ req, ip }) => {
   const input = await parseJsonBody(req, schema);
-  const result = await login({ ...input, ip, userAgent: req.headers.get("user-agent"), door: "manage_api" });
+  const result = await login(anonymousActor(ip), { ...input, userAgent: req.headers.get("user-agent"), door: "manage_api" });
   const instance = result.user.instanceId === null ? null : presentInstance(await loadInstanceContext(result.user.instanceId));
   return { token: result.token, expires_at: apiTimestamp(result.expiresAt), instance };
 });

@@ -1,3 +1,4 @@
+import { principalActor } from "@/lib/activity";
 import { changePassword } from "@/lib/auth/passwords-flow";
 import { parseJsonBody } from "@/lib/http/body";
 import { sessionRoute } from "@/lib/doors/manage/route";
@@ -14,5 +15,5 @@ const schema = z
 
 export const PUT = sessionRoute(async ({ req, auth, ip }) => {
   const input = await parseJsonBody(req, schema);
-  return changePassword(auth.principal, input, ip);
+  return changePassword(principalActor(auth.principal, ip), input);
 });

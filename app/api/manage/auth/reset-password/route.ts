@@ -1,3 +1,4 @@
+import { anonymousActor } from "@/lib/activity";
 import { resetPassword } from "@/lib/auth/passwords-flow";
 import { parseJsonBody } from "@/lib/http/body";
 import { publicRoute } from "@/lib/doors/manage/route";
@@ -13,5 +14,5 @@ const schema = z
 
 export const POST = publicRoute(async ({ req, ip }) => {
   const input = await parseJsonBody(req, schema);
-  return resetPassword(input, ip);
+  return resetPassword(anonymousActor(ip), input);
 });

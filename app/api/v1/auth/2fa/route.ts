@@ -1,3 +1,4 @@
+import { principalActor } from "@/lib/activity";
 import { NextResponse } from "next/server";
 import { parseJsonBody } from "@/lib/http/body";
 import { accountSecondFactors } from "@/lib/auth/second-factor";
@@ -17,6 +18,6 @@ export const GET = v1Route({ allowBeforeSecondFactor: true }, async ({ auth }) =
 export const PUT = v1Route({}, async ({ req, auth, ip }) => {
   refuseApiKey(auth);
   const input = await parseJsonBody(req, twoFactorSettingsBody);
-  const result = await setTwoFactor(auth.principal, input, ip);
+  const result = await setTwoFactor(principalActor(auth.principal, ip), input);
   return result.confirmation_pending ? NextResponse.json(result, { status: 202 }) : result;
 });

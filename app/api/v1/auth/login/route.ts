@@ -1,3 +1,4 @@
+import { anonymousActor } from "@/lib/activity";
 import { apiLogin } from "@/lib/auth/login";
 import { parseJsonBody } from "@/lib/http/body";
 import { v1Public } from "@/lib/doors/v1/route";
@@ -5,5 +6,5 @@ import { loginBody } from "@/lib/doors/v1/schemas";
 
 export const POST = v1Public(async ({ req, ip }) => {
   const input = await parseJsonBody(req, loginBody);
-  return apiLogin(input, { ip, userAgent: req.headers.get("user-agent") });
+  return apiLogin(anonymousActor(ip), { ...input, userAgent: req.headers.get("user-agent") });
 });

@@ -1,3 +1,4 @@
+import { principalActor } from "@/lib/activity";
 import type { RegistrationResponseJSON } from "@simplewebauthn/server";
 import { NextResponse } from "next/server";
 import { listPasskeys, registerPasskey } from "@/lib/auth/passkeys";
@@ -12,6 +13,10 @@ export const GET = v1Route({ allowBeforeSecondFactor: true }, async ({ auth }) =
 export const POST = v1Route({ recentAuthentication: "account", allowBeforeSecondFactor: true }, async ({ req, auth, ip }) => {
   if (auth.via === "pat") throw new V1Error(403, "forbidden", "Passkeys können nicht mit einem API-Schlüssel hinzugefügt werden.");
   const input = await parseJsonBody(req, passkeyRegistrationBody);
-  const created = await registerPasskey(auth.principal, { ...input, response: input.response as unknown as RegistrationResponseJSON }, ip, req.headers.get("user-agent"));
+  const created = await registerPasskey(principalActor(auth.principal, ip), {
+    ...input,
+    response: input.response as unknown as RegistrationResponseJSON,
+    userAgent: req.headers.get("user-agent"),
+  });
   return NextResponse.json(created, { status: 201 });
 });

@@ -1,3 +1,4 @@
+import { principalActor } from "@/lib/activity";
 import { listSessions, signOutEverywhere } from "@/lib/auth/account";
 import { v1Route } from "@/lib/doors/v1/route";
 
@@ -6,4 +7,4 @@ export const GET = v1Route({}, async ({ auth }) =>
 );
 
 /** "Überall abmelden": ends all sessions and token families of the user, the current one included. */
-export const DELETE = v1Route({}, async ({ auth, ip }) => signOutEverywhere(auth.principal, ip));
+export const DELETE = v1Route({}, async ({ auth, ip }) => signOutEverywhere(principalActor(auth.principal, ip)));

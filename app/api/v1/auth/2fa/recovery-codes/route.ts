@@ -1,3 +1,4 @@
+import { principalActor } from "@/lib/activity";
 import { regenerateRecoveryCodes } from "@/lib/auth/second-factor";
 import { passwordBody } from "@/lib/auth/schemas";
 import { parseJsonBody } from "@/lib/http/body";
@@ -7,6 +8,5 @@ import { v1Route } from "@/lib/doors/v1/route";
 /** Ten new recovery codes (the old ones stop working); the password confirms. Shown once. */
 export const POST = v1Route({}, async ({ req, auth, ip }) => {
   refuseApiKey(auth);
-  const { password } = await parseJsonBody(req, passwordBody);
-  return regenerateRecoveryCodes(auth.principal, password, ip);
+  return regenerateRecoveryCodes(principalActor(auth.principal, ip), await parseJsonBody(req, passwordBody));
 });

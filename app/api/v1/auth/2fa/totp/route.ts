@@ -1,3 +1,4 @@
+import { principalActor } from "@/lib/activity";
 import { passwordBody, totpCodeBody } from "@/lib/auth/schemas";
 import { confirmTotp, disableTotp, startTotpSetup } from "@/lib/auth/totp";
 import { parseJsonBody } from "@/lib/http/body";
@@ -7,19 +8,16 @@ import { v1Route } from "@/lib/doors/v1/route";
 /** Step 1: the password confirms; new secret + QR code (not active yet). */
 export const POST = v1Route({ allowBeforeSecondFactor: true }, async ({ req, auth, ip }) => {
   refuseApiKey(auth);
-  const { password } = await parseJsonBody(req, passwordBody);
-  return startTotpSetup(auth.principal, password, ip);
+  return startTotpSetup(principalActor(auth.principal, ip), await parseJsonBody(req, passwordBody));
 });
 
 /** Step 2: the first correct code switches the app on; answers with the recovery codes (shown once). */
 export const PUT = v1Route({ allowBeforeSecondFactor: true }, async ({ req, auth, ip }) => {
   refuseApiKey(auth);
-  const { code } = await parseJsonBody(req, totpCodeBody);
-  return confirmTotp(auth.principal, code, ip);
+  return confirmTotp(principalActor(auth.principal, ip), await parseJsonBody(req, totpCodeBody));
 });
 
 export const DELETE = v1Route({}, async ({ req, auth, ip }) => {
   refuseApiKey(auth);
-  const { password } = await parseJsonBody(req, passwordBody);
-  return disableTotp(auth.principal, password, ip);
+  return disableTotp(principalActor(auth.principal, ip), await parseJsonBody(req, passwordBody));
 });
