@@ -3,6 +3,7 @@ import { getDb } from "@/db/client";
 import { instances, passwordResetTokens, recoveryCodes, roles, userPasskeys, userRoles, users, userTotp } from "@/db/schema";
 import { paginationMeta, recordActivity } from "@/lib/activity";
 import { uniqueViolation } from "@/db/errors";
+import { inTransaction, type CommandOptions } from "@/db/transaction";
 import type { DbOrTx } from "@/db/types";
 import { randomToken } from "@/lib/crypto/tokens";
 import { isUuid } from "@/lib/http/params";
@@ -51,9 +52,9 @@ type PublicUser = {
   createdAt: Date;
 };
 
-async function rolesOf(userIds: string[]) {
+async function rolesOf(userIds: string[], db?: DbOrTx) {
   if (userIds.length === 0) return new Map<string, { key: string; label: string }[]>();
-  const db = await getDb();
+  db ??= await getDb();
   const rows = await db
     .select({ userId: userRoles.userId, key: roles.key, label: roles.label })
     .from(userRoles)
@@ -142,28 +143,28 @@ export async function listRoles() {
   return { roles: rows.map((r) => ({ key: r.key, label: r.label, staff: r.staff, permissions: r.permissions })) };
 }
 
-async function loadUser(userId: string): Promise<UserRow> {
+async function loadUser(userId: string, db?: DbOrTx): Promise<UserRow> {
   if (!isUuid(userId)) throw new NotFoundError("Benutzer nicht gefunden.");
-  const db = await getDb();
+  db ??= await getDb();
   const [user] = await db.select().from(users).where(eq(users.id, userId));
   if (!user) throw new NotFoundError("Benutzer nicht gefunden.");
   return user;
 }
 
-async function presentById(userId: string) {
-  const db = await getDb();
+async function presentById(userId: string, db?: DbOrTx) {
+  db ??= await getDb();
   const [row] = await db
     .select({ ...publicColumns, instanceName: instances.name })
     .from(users)
     .leftJoin(instances, eq(instances.id, users.instanceId))
     .where(eq(users.id, userId));
-  const roleMap = await rolesOf([userId]);
+  const roleMap = await rolesOf([userId], db);
   return presentUser(row, roleMap.get(userId) ?? [], row.instanceName);
 }
 
 /** Roles must exist and fit the user: staff roles for MSP staff, customer roles for customers. */
-async function assertRoles(keys: string[], staff: boolean) {
-  const db = await getDb();
+async function assertRoles(keys: string[], staff: boolean, db?: DbOrTx) {
+  db ??= await getDb();
   const unique = [...new Set(keys)];
   const found = await db.select().from(roles).where(inArray(roles.key, unique));
   const unknown = unique.filter((k) => !found.some((r) => r.key === k));
@@ -216,18 +217,19 @@ export async function sendInvitation(actor: Actor, user: { id: string; email: st
  * Invites a user by e-mail: the account has no password until the invitee sets
  * one through the single-use, expiring link. instanceId null = MSP staff.
  */
-export async function inviteUser(actor: Actor, instanceId: number | null, input: z.infer<typeof inviteUserSchema>) {
-  const db = await getDb();
+export async function inviteUser(actor: Actor, input: z.infer<typeof inviteUserSchema> & { instanceId: number | null }, options?: CommandOptions) {
+  const { instanceId } = input;
+  const db = options?.tx ?? (await getDb());
   if (instanceId !== null) {
     const [inst] = await db.select({ id: instances.id }).from(instances).where(eq(instances.id, instanceId));
     if (!inst) throw new NotFoundError("Instanz nicht gefunden.");
   }
-  await assertRoles(input.roles, instanceId === null);
+  await assertRoles(input.roles, instanceId === null, db);
   const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, input.email));
   if (existing) throw new ValidationError({ email: ["Für diese E-Mail-Adresse gibt es bereits ein Konto."] });
   let created: { id: string };
   try {
-    created = await db.transaction(async (tx) => {
+    created = await inTransaction(options, async (tx) => {
       const [row] = await tx
         .insert(users)
         .values({ email: input.email, name: input.name, instanceId, passwordHash: null, active: true })
@@ -245,8 +247,8 @@ export async function inviteUser(actor: Actor, instanceId: number | null, input:
     if (uniqueViolation(error)) throw new ValidationError({ email: ["Für diese E-Mail-Adresse gibt es bereits ein Konto."] });
     throw error;
   }
-  await sendInvitation(actor, { id: created.id, email: input.email, name: input.name, instanceId });
-  return { message: `Einladung an ${input.email} gesendet.`, user: await presentById(created.id) };
+  await sendInvitation(actor, { id: created.id, email: input.email, name: input.name, instanceId }, options?.tx);
+  return { message: `Einladung an ${input.email} gesendet.`, user: await presentById(created.id, db) };
 }
 
 export async function resendInvitation(actor: Actor, userId: string) {
@@ -267,12 +269,12 @@ function assertNotSelf(actor: Actor, user: UserRow, what: string) {
   if (actor.principal.userId === user.id) throw new UnprocessableError(`Sie können ${what} nicht für Ihr eigenes Konto ausführen.`);
 }
 
-export async function setUserRoles(actor: Actor, userId: string, roleKeys: string[]) {
-  const user = await loadUser(userId);
+export async function setUserRoles(actor: Actor, input: { userId: string; roles: string[] }, options?: CommandOptions) {
+  const db = options?.tx ?? (await getDb());
+  const user = await loadUser(input.userId, db);
   assertNotSelf(actor, user, "Rollenänderungen");
-  const found = await assertRoles(roleKeys, user.instanceId === null);
-  const db = await getDb();
-  await db.transaction(async (tx) => {
+  const found = await assertRoles(input.roles, user.instanceId === null, db);
+  await inTransaction(options, async (tx) => {
     await tx.delete(userRoles).where(eq(userRoles.userId, user.id));
     await tx.insert(userRoles).values(found.map((r) => ({ userId: user.id, roleKey: r.key })));
     await recordActivity(tx, actor, {
@@ -282,7 +284,7 @@ export async function setUserRoles(actor: Actor, userId: string, roleKeys: strin
       metadata: { user_id: user.id, roles: found.map((r) => r.key) },
     });
   });
-  return { message: "Rollen gespeichert.", user: await presentById(user.id) };
+  return { message: "Rollen gespeichert.", user: await presentById(user.id, db) };
 }
 
 /** Deactivates the account and ends all of its sessions at once. */

@@ -223,7 +223,7 @@ describe("trial, cancellation, suspension", () => {
     const [staff] = await db.select().from(users).where(eq(users.email, "msp-admin@myit.center"));
     const staffActor = userActor({ userId: staff!.id, name: staff!.name, staff: true }, "203.0.113.9");
     clock.set("2028-08-02T09:00:00Z");
-    await updateInstance(staffActor, ids.acme!, updateInstanceSchema.parse({ pricing_tier: "starter" }));
+    await updateInstance(staffActor, { ...updateInstanceSchema.parse({ pricing_tier: "starter" }), instanceId: ids.acme! });
     clock.set("2028-08-03T07:00:00Z");
     await executeBillingRun(actor, { period: "2028-08" });
     const [acme] = (await invoicesOf("2028-08-01")).filter((i) => i.instanceId === ids.acme);

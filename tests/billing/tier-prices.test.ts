@@ -273,7 +273,7 @@ describe("scheduling on the database", () => {
   it("label and limit edits are one staff-level entry, never in the customers' logs; a new price needs a date", async () => {
     const before = await database.db().select().from(activityLog).where(eq(activityLog.instanceId, ids.acme!));
     for (const label of ["Standart", "Standard Plus"]) {
-      const res = await updateTier(staff, "standard", { label, max_devices: 600 });
+      const res = await updateTier(staff, { tierKey: "standard", label, max_devices: 600 });
       expect(res.message).toBe("Tarif gespeichert.");
     }
     expect(await database.db().select().from(activityLog).where(eq(activityLog.instanceId, ids.acme!))).toHaveLength(before.length);
@@ -288,8 +288,8 @@ describe("scheduling on the database", () => {
       "Tarif „Standard Plus“ geändert: Bezeichnung: Standart → Standard Plus",
     ]);
     // the whole tier sent back unchanged is fine; a new price is not
-    expect((await updateTier(staff, "standard", { monthly_price: 49 })).message).toBe("Keine Änderungen.");
-    const priced = await updateTier(staff, "standard", { monthly_price: 45 }).then(() => null, (e: unknown) => e);
+    expect((await updateTier(staff, { tierKey: "standard", monthly_price: 49 })).message).toBe("Keine Änderungen.");
+    const priced = await updateTier(staff, { tierKey: "standard", monthly_price: 45 }).then(() => null, (e: unknown) => e);
     expect(priced).toBeInstanceOf(ValidationError);
     expect((priced as ValidationError).fields.monthly_price![0]).toContain("/api/manage/admin/tiers/standard/price-changes");
   });
