@@ -190,13 +190,16 @@ async function assertTier(key: string, db?: DbOrTx) {
   return tier;
 }
 
-/** Creates an instance with its default domains, billing row and (optional) Hetzner server. */
-export async function createInstance(actor: Actor, input: z.infer<typeof createInstanceSchema>) {
-  const db = await getDb();
+/**
+ * Creates an instance with its default domains, billing row and (optional) Hetzner server.
+ * Hetzner is asked before the transaction; with `options.tx` that is inside the caller's.
+ */
+export async function createInstance(actor: Actor, input: z.infer<typeof createInstanceSchema>, options?: CommandOptions) {
+  const db = options?.tx ?? (await getDb());
   const msp = config().MSP_DOMAIN;
   const portalDomain = input.portal_domain ?? `${input.name}.portal.${msp}`;
   const meshcentralDomain = input.meshcentral_domain ?? `${input.name}.remote.${msp}`;
-  const tier = await assertTier(input.pricing_tier);
+  const tier = await assertTier(input.pricing_tier, db);
 
   const fieldErrors: Record<string, string[]> = {};
   const [nameTaken] = await db.select({ id: instances.id }).from(instances).where(eq(instances.name, input.name));
@@ -225,7 +228,7 @@ export async function createInstance(actor: Actor, input: z.infer<typeof createI
   const billingStatus = input.billing_status ?? "trial";
   let created: typeof instances.$inferSelect;
   try {
-    created = await db.transaction(async (tx) => {
+    created = await inTransaction(options, async (tx) => {
       const [row] = await tx
         .insert(instances)
         .values({
@@ -257,7 +260,7 @@ export async function createInstance(actor: Actor, input: z.infer<typeof createI
     if (constraint) throw new ConflictError("Die Instanz konnte wegen eines gleichzeitigen Eintrags nicht angelegt werden. Bitte erneut versuchen.");
     throw error;
   }
-  return getInstanceDetail(created.id);
+  return getInstanceDetail(created.id, db);
 }
 
 /** Edits company name, tier, status, billing status and limits; logs what changed. `options.tx` joins a caller's transaction. */

@@ -189,8 +189,8 @@ function inviteLink(token: string, email: string) {
 export const INVITATION_MAIL_KEY = "invite:";
 
 /** A fresh invitation link (older ones end); in the caller's transaction when given. */
-export async function sendInvitation(actor: Actor, user: { id: string; email: string; name: string; instanceId: number | null }, outer?: DbOrTx) {
-  const db = outer ?? (await getDb());
+export async function sendInvitation(actor: Actor, user: { id: string; email: string; name: string; instanceId: number | null }, options?: CommandOptions) {
+  const db = options?.tx ?? (await getDb());
   let context = "als Mitarbeiter des MSP";
   if (user.instanceId !== null) {
     const [inst] = await db.select({ companyName: instances.companyName }).from(instances).where(eq(instances.id, user.instanceId));
@@ -210,7 +210,7 @@ export async function sendInvitation(actor: Actor, user: { id: string; email: st
       `${INVITATION_MAIL_KEY}${user.id}:${randomToken(8)}`,
     );
   };
-  return outer ? run(outer) : db.transaction(run);
+  return inTransaction(options, run);
 }
 
 /**
@@ -247,22 +247,23 @@ export async function inviteUser(actor: Actor, input: z.infer<typeof inviteUserS
     if (uniqueViolation(error)) throw new ValidationError({ email: ["Für diese E-Mail-Adresse gibt es bereits ein Konto."] });
     throw error;
   }
-  await sendInvitation(actor, { id: created.id, email: input.email, name: input.name, instanceId }, options?.tx);
+  await sendInvitation(actor, { id: created.id, email: input.email, name: input.name, instanceId }, options);
   return { message: `Einladung an ${input.email} gesendet.`, user: await presentById(created.id, db) };
 }
 
-export async function resendInvitation(actor: Actor, userId: string) {
-  const user = await loadUser(userId);
+export async function resendInvitation(actor: Actor, input: { userId: string }, options?: CommandOptions) {
+  const db = options?.tx ?? (await getDb());
+  const user = await loadUser(input.userId, db);
   if (user.passwordHash) throw new UnprocessableError("Dieser Benutzer hat die Einladung bereits angenommen.");
   if (!user.active) throw new UnprocessableError("Der Benutzer ist deaktiviert.");
-  await sendInvitation(actor, user);
-  await recordActivity(await getDb(), actor, {
+  await sendInvitation(actor, user, options);
+  await recordActivity(db, actor, {
     instanceId: user.instanceId,
     action: "admin.user_invitation_resent",
     description: `Einladung an ${user.email} erneut gesendet`,
     metadata: { user_id: user.id },
   });
-  return { message: `Einladung an ${user.email} erneut gesendet.`, user: await presentById(user.id) };
+  return { message: `Einladung an ${user.email} erneut gesendet.`, user: await presentById(user.id, db) };
 }
 
 function assertNotSelf(actor: Actor, user: UserRow, what: string) {
@@ -287,12 +288,12 @@ export async function setUserRoles(actor: Actor, input: { userId: string; roles:
   return { message: "Rollen gespeichert.", user: await presentById(user.id, db) };
 }
 
-/** Deactivates the account and ends all of its sessions at once. */
-export async function deactivateUser(actor: Actor, userId: string) {
-  const user = await loadUser(userId);
+/** Deactivates the account and ends all of its sessions at once (after the commit, or in the caller's `options.tx`). */
+export async function deactivateUser(actor: Actor, input: { userId: string }, options?: CommandOptions) {
+  const db = options?.tx ?? (await getDb());
+  const user = await loadUser(input.userId, db);
   assertNotSelf(actor, user, "die Deaktivierung");
-  const db = await getDb();
-  await db.transaction(async (tx) => {
+  await inTransaction(options, async (tx) => {
     const [updated] = await tx
       .update(users)
       .set({ active: false, updatedAt: new Date() })
@@ -306,14 +307,14 @@ export async function deactivateUser(actor: Actor, userId: string) {
       metadata: { user_id: user.id },
     });
   });
-  await revokeUserSessions(user.id, { reason: "deactivated" });
-  return { message: "Benutzer deaktiviert, alle Sitzungen beendet.", user: await presentById(user.id) };
+  await revokeUserSessions(user.id, { reason: "deactivated", tx: options?.tx });
+  return { message: "Benutzer deaktiviert, alle Sitzungen beendet.", user: await presentById(user.id, db) };
 }
 
-export async function activateUser(actor: Actor, userId: string) {
-  const user = await loadUser(userId);
-  const db = await getDb();
-  await db.transaction(async (tx) => {
+export async function activateUser(actor: Actor, input: { userId: string }, options?: CommandOptions) {
+  const db = options?.tx ?? (await getDb());
+  const user = await loadUser(input.userId, db);
+  await inTransaction(options, async (tx) => {
     const [updated] = await tx
       .update(users)
       .set({ active: true, updatedAt: new Date() })
@@ -327,13 +328,13 @@ export async function activateUser(actor: Actor, userId: string) {
       metadata: { user_id: user.id },
     });
   });
-  return { message: "Benutzer aktiviert.", user: await presentById(user.id) };
+  return { message: "Benutzer aktiviert.", user: await presentById(user.id, db) };
 }
 
-export async function resetTwoFactor(actor: Actor, userId: string) {
-  const user = await loadUser(userId);
-  const db = await getDb();
-  await db.transaction(async (tx) => {
+export async function resetTwoFactor(actor: Actor, input: { userId: string }, options?: CommandOptions) {
+  const db = options?.tx ?? (await getDb());
+  const user = await loadUser(input.userId, db);
+  await inTransaction(options, async (tx) => {
     await tx.update(users).set({ twoFactorEnabled: false, updatedAt: new Date() }).where(eq(users.id, user.id));
     // Every second factor goes: app, passkeys, recovery codes and an open e-mail confirmation (the user sets them up again).
     await tx.delete(userTotp).where(eq(userTotp.userId, user.id));
@@ -347,5 +348,5 @@ export async function resetTwoFactor(actor: Actor, userId: string) {
       metadata: { user_id: user.id, was_enabled: user.twoFactorEnabled },
     });
   });
-  return { message: "Zwei-Faktor-Anmeldung zurückgesetzt.", user: await presentById(user.id) };
+  return { message: "Zwei-Faktor-Anmeldung zurückgesetzt.", user: await presentById(user.id, db) };
 }

@@ -2,7 +2,8 @@
  * Every command has the shape `(actor, input, options?)` (lib/README.md, "Commands"), so a caller
  * can compose commands in one transaction through `options.tx`. Read from the source with the
  * TypeScript compiler: an exported function of a domain in lib/ whose own body writes the activity
- * log (`recordActivity(`) or opens a transaction (`inTransaction(`) is a command, unless its first
+ * log (`recordActivity(`) or opens a transaction (`inTransaction(`), or that takes an actor, is a
+ * command, unless its first
  * parameter is a transaction handle (`Tx`, `DbOrTx`): then it is a helper that runs inside its
  * caller's transaction. A command's first parameter is the actor (named `actor` or typed as an
  * actor), it has at most three parameters, and a third one is `options`.
@@ -22,7 +23,8 @@ const NOT_DOMAINS = ["lib/doors/", "lib/jobs/", "lib/client/"];
  */
 const EXEMPT = ["lib/auth/"];
 
-const TX_TYPES = /^(Tx|DbOrTx)$/;
+/** A database handle (`Tx`, `DbOrTx`, `Db`, or a union of them) as first parameter: a helper inside its caller's transaction. */
+const isTxType = (text: string) => text !== "" && text.split("|").every((part) => /^(Tx|DbOrTx|Db)$/.test(part.trim()));
 const ACTOR_TYPES = /^(Actor|UserActor|AnonymousActor|SystemActor)$/;
 
 type Offender = { where: string; reason: string };
@@ -82,13 +84,18 @@ function exportedFunctions(file: string): Fn[] {
 
 const COMMAND_CALLS = new Set(["recordActivity", "inTransaction"]);
 
+/** A function that takes an actor acts on someone's behalf: a command (or a helper in a caller's transaction). */
+function takesActor(fn: Fn): boolean {
+  return fn.node.parameters.some((p) => ACTOR_TYPES.test(p.type?.getText() ?? ""));
+}
+
 /** Why a function breaks the command shape, or null when it keeps it. */
 function shapeProblem(fn: Fn): string | null {
   const params = fn.node.parameters;
   const first = params[0];
   const typeText = (p: ts.ParameterDeclaration | undefined) => p?.type?.getText().replace(/\s+/g, " ") ?? "";
   const nameText = (p: ts.ParameterDeclaration | undefined) => (p && ts.isIdentifier(p.name) ? p.name.text : "");
-  if (first && TX_TYPES.test(typeText(first))) return null;
+  if (first && isTxType(typeText(first))) return null;
   if (!first || (nameText(first) !== "actor" && !ACTOR_TYPES.test(typeText(first)))) {
     return `first parameter is ${first ? `\`${first.getText()}\`` : "missing"}, not the actor`;
   }
@@ -103,7 +110,7 @@ function commandShapeOffenders(root = "lib"): Offender[] {
   for (const file of sourceFiles(root)) {
     if (NOT_DOMAINS.some((prefix) => file.startsWith(prefix)) || EXEMPT.some((prefix) => file.startsWith(prefix))) continue;
     for (const fn of exportedFunctions(file)) {
-      if (!fn.node.body || !calls(fn.node.body, COMMAND_CALLS)) continue;
+      if (!fn.node.body || !(calls(fn.node.body, COMMAND_CALLS) || takesActor(fn))) continue;
       const problem = shapeProblem(fn);
       if (problem) offenders.push({ where: `${file}:${fn.line} ${fn.name}`, reason: problem });
     }
