@@ -47,7 +47,7 @@ export async function resendFailedMail(actor: Actor, input: { mailId: number }, 
   if (!mail.sealed) {
     // A replaced mail holds only the note where its link or code was: sending it again would help nobody.
     if (secret || mail.text.includes(secretNote(0))) throw new ConflictError("Diese Mail wurde bereits durch eine neue mit frischem Link bzw. Code ersetzt.");
-    return resendMail(id);
+    return resendMail(id, options?.tx);
   }
   return inTransaction(options, async (tx) => {
     // The old link or code never leaves: its sealed copy goes, the row stays as the failed record.
