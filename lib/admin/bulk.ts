@@ -49,12 +49,16 @@ export const bulkActionSchema = z
 export type BulkInput = z.infer<typeof bulkActionSchema>;
 export type BulkResult = { instance_id: number; ok: boolean; message: string };
 
+/**
+ * Runs the action on each instance with its own command and transaction: one instance's refusal
+ * is its result line, not the others' rollback, so it takes no `options.tx`. `permissions` are the
+ * caller's (the action's own permission is checked here).
+ */
 export async function runBulkAction(
   actor: UserActor,
-  permissions: ReadonlySet<string>,
-  input: BulkInput,
+  input: BulkInput & { permissions: ReadonlySet<string> },
 ): Promise<{ message: string; action: BulkAction; succeeded: number; failed: number; results: BulkResult[] }> {
-  if (!permissions.has(BULK_ACTION_PERMISSION[input.action])) {
+  if (!input.permissions.has(BULK_ACTION_PERMISSION[input.action])) {
     throw new ForbiddenError("Dafür fehlt Ihnen die Berechtigung.", { missing: BULK_ACTION_PERMISSION[input.action] });
   }
   const ids = [...new Set(input.instance_ids)];

@@ -1,5 +1,7 @@
 import { and, asc, count, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db/client";
+import { inTransaction, type CommandOptions } from "@/db/transaction";
+import type { DbOrTx } from "@/db/types";
 import { billing, customDomains, instanceUsage, instances, invoicePayments, invoices, pricingTiers, servers, users } from "@/db/schema";
 import { uniqueViolation } from "@/db/errors";
 import { paginationMeta, recordActivity, type UserActor } from "@/lib/activity";
@@ -128,8 +130,8 @@ export async function listInstances(query: ListQuery) {
   };
 }
 
-async function loadRow(instanceId: number): Promise<ListRow> {
-  const db = await getDb();
+async function loadRow(instanceId: number, db?: DbOrTx): Promise<ListRow> {
+  db ??= await getDb();
   const [row] = await db
     .select({ instance: instances, tier: pricingTiers, server: servers, bill: billing, usage: instanceUsage })
     .from(instances)
@@ -142,11 +144,11 @@ async function loadRow(instanceId: number): Promise<ListRow> {
   return row;
 }
 
-/** One instance for the staff detail page. */
-export async function getInstanceDetail(instanceId: number) {
-  const db = await getDb();
-  const row = await loadRow(instanceId);
-  const open = (await openInvoiceTotals([instanceId])).get(instanceId);
+/** One instance for the staff detail page; `db`: a caller's transaction (a command shows what it wrote before the commit). */
+export async function getInstanceDetail(instanceId: number, db?: DbOrTx) {
+  db ??= await getDb();
+  const row = await loadRow(instanceId, db);
+  const open = (await openInvoiceTotals([instanceId], db)).get(instanceId);
   const domains = await db.select().from(customDomains).where(eq(customDomains.instanceId, instanceId));
   const [{ userCount }] = await db.select({ userCount: count() }).from(users).where(eq(users.instanceId, instanceId));
   const base = presentListItem(row, open);
@@ -181,20 +183,23 @@ export async function getInstanceDetail(instanceId: number) {
   };
 }
 
-async function assertTier(key: string) {
-  const db = await getDb();
+async function assertTier(key: string, db?: DbOrTx) {
+  db ??= await getDb();
   const [tier] = await db.select().from(pricingTiers).where(eq(pricingTiers.key, key));
   if (!tier) throw new ValidationError({ pricing_tier: ["Diesen Tarif gibt es nicht."] });
   return tier;
 }
 
-/** Creates an instance with its default domains, billing row and (optional) Hetzner server. */
-export async function createInstance(actor: Actor, input: z.infer<typeof createInstanceSchema>) {
-  const db = await getDb();
+/**
+ * Creates an instance with its default domains, billing row and (optional) Hetzner server.
+ * Hetzner is asked before the transaction; with `options.tx` that is inside the caller's.
+ */
+export async function createInstance(actor: Actor, input: z.infer<typeof createInstanceSchema>, options?: CommandOptions) {
+  const db = options?.tx ?? (await getDb());
   const msp = config().MSP_DOMAIN;
   const portalDomain = input.portal_domain ?? `${input.name}.portal.${msp}`;
   const meshcentralDomain = input.meshcentral_domain ?? `${input.name}.remote.${msp}`;
-  const tier = await assertTier(input.pricing_tier);
+  const tier = await assertTier(input.pricing_tier, db);
 
   const fieldErrors: Record<string, string[]> = {};
   const [nameTaken] = await db.select({ id: instances.id }).from(instances).where(eq(instances.name, input.name));
@@ -223,7 +228,7 @@ export async function createInstance(actor: Actor, input: z.infer<typeof createI
   const billingStatus = input.billing_status ?? "trial";
   let created: typeof instances.$inferSelect;
   try {
-    created = await db.transaction(async (tx) => {
+    created = await inTransaction(options, async (tx) => {
       const [row] = await tx
         .insert(instances)
         .values({
@@ -255,13 +260,13 @@ export async function createInstance(actor: Actor, input: z.infer<typeof createI
     if (constraint) throw new ConflictError("Die Instanz konnte wegen eines gleichzeitigen Eintrags nicht angelegt werden. Bitte erneut versuchen.");
     throw error;
   }
-  return getInstanceDetail(created.id);
+  return getInstanceDetail(created.id, db);
 }
 
-/** Edits company name, tier, status, billing status and limits; logs what changed. */
-export async function updateInstance(actor: Actor, instanceId: number, input: z.infer<typeof updateInstanceSchema>) {
-  const db = await getDb();
-  const before = await loadRow(instanceId);
+/** Edits company name, tier, status, billing status and limits; logs what changed. `options.tx` joins a caller's transaction. */
+export async function updateInstance(actor: Actor, { instanceId, ...input }: z.infer<typeof updateInstanceSchema> & { instanceId: number }, options?: CommandOptions) {
+  const db = options?.tx ?? (await getDb());
+  const before = await loadRow(instanceId, db);
   const changes: string[] = [];
   const set: Partial<typeof instances.$inferInsert> = {};
   if (input.company_name !== undefined && input.company_name !== before.instance.companyName) {
@@ -269,7 +274,7 @@ export async function updateInstance(actor: Actor, instanceId: number, input: z.
     changes.push(`Firma: ${before.instance.companyName} → ${input.company_name}`);
   }
   if (input.pricing_tier !== undefined && input.pricing_tier !== before.instance.pricingTier) {
-    const tier = await assertTier(input.pricing_tier);
+    const tier = await assertTier(input.pricing_tier, db);
     set.pricingTier = tier.key;
     changes.push(`Tarif: ${before.tier.label} → ${tier.label}`);
   }
@@ -290,9 +295,9 @@ export async function updateInstance(actor: Actor, instanceId: number, input: z.
   if (billingChanged) {
     changes.push(`Abrechnung: ${BILLING_STATUS_LABELS[before.bill?.status ?? "trial"]} → ${BILLING_STATUS_LABELS[input.billing_status!]}`);
   }
-  if (changes.length === 0) return { message: "Keine Änderungen.", ...(await getInstanceDetail(instanceId)) };
+  if (changes.length === 0) return { message: "Keine Änderungen.", ...(await getInstanceDetail(instanceId, db)) };
 
-  await db.transaction(async (tx) => {
+  await inTransaction(options, async (tx) => {
     if (Object.keys(set).length) await tx.update(instances).set({ ...set, updatedAt: new Date() }).where(eq(instances.id, instanceId));
     // A tier change takes effect today; the billing run charges the month pro rata to the day per tier.
     if (set.pricingTier) await recordTierChange(tx, instanceId, before.instance.pricingTier, set.pricingTier, billingToday());
@@ -309,7 +314,7 @@ export async function updateInstance(actor: Actor, instanceId: number, input: z.
       metadata: { changes: input },
     });
   });
-  return { message: "Änderungen gespeichert.", ...(await getInstanceDetail(instanceId)) };
+  return { message: "Änderungen gespeichert.", ...(await getInstanceDetail(instanceId, db)) };
 }
 
 /** Options for filters and forms. */

@@ -8,6 +8,7 @@
  */
 import { and, eq, isNotNull } from "drizzle-orm";
 import { getDb } from "@/db/client";
+import { inTransaction, type CommandOptions } from "@/db/transaction";
 import { mailOutbox, users } from "@/db/schema";
 import { recordActivity } from "@/lib/activity";
 import { reissuePasswordReset, PASSWORD_RESET_MAIL_KEY } from "@/lib/auth/passwords-flow";
@@ -33,8 +34,9 @@ function secretMailKind(key: string | null): SecretMail {
   return null;
 }
 
-export async function resendFailedMail(actor: Actor, id: number) {
-  const db = await getDb();
+export async function resendFailedMail(actor: Actor, input: { mailId: number }, options?: CommandOptions) {
+  const id = input.mailId;
+  const db = options?.tx ?? (await getDb());
   const [mail] = await db
     .select({ id: mailOutbox.id, status: mailOutbox.status, key: mailOutbox.idempotencyKey, sealed: mailOutbox.secretsSealed, text: mailOutbox.text })
     .from(mailOutbox)
@@ -45,9 +47,9 @@ export async function resendFailedMail(actor: Actor, id: number) {
   if (!mail.sealed) {
     // A replaced mail holds only the note where its link or code was: sending it again would help nobody.
     if (secret || mail.text.includes(secretNote(0))) throw new ConflictError("Diese Mail wurde bereits durch eine neue mit frischem Link bzw. Code ersetzt.");
-    return resendMail(id);
+    return resendMail(id, options?.tx);
   }
-  return db.transaction(async (tx) => {
+  return inTransaction(options, async (tx) => {
     // The old link or code never leaves: its sealed copy goes, the row stays as the failed record.
     const [claimed] = await tx
       .update(mailOutbox)
@@ -61,7 +63,7 @@ export async function resendFailedMail(actor: Actor, id: number) {
     else if (secret?.kind === "invite") {
       const [user] = await tx.select().from(users).where(eq(users.id, secret.id));
       if (user && user.active && !user.passwordHash) {
-        issued = { mailId: await sendInvitation(actor, user, tx), to: user.email };
+        issued = { mailId: await sendInvitation(actor, user, { tx }), to: user.email };
       }
     }
     if (!issued) {

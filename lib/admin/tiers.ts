@@ -9,6 +9,7 @@
  */
 import { asc, count, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
+import { inTransaction, type CommandOptions } from "@/db/transaction";
 import { instances, pricingTiers } from "@/db/schema";
 import { recordActivity } from "@/lib/activity";
 import { billingToday } from "@/lib/billing/clock";
@@ -57,10 +58,9 @@ export async function listTiers() {
  * `monthly_price` is accepted only unchanged (clients that send the whole tier):
  * a new price needs a date and goes through `scheduleTierPrice`.
  */
-export async function updateTier(actor: Actor, key: string, input: z.infer<typeof updateTierSchema>) {
-  const db = await getDb();
+export async function updateTier(actor: Actor, { tierKey: key, ...input }: z.infer<typeof updateTierSchema> & { tierKey: string }, options?: CommandOptions) {
   const today = billingToday();
-  const result = await db.transaction(async (tx) => {
+  const result = await inTransaction(options, async (tx) => {
     const [before] = await tx.select().from(pricingTiers).where(eq(pricingTiers.key, key)).for("update");
     if (!before) throw new NotFoundError("Tarif nicht gefunden.");
     const changes = (await loadTierPriceChanges(tx, [key])).get(key) ?? [];
@@ -93,6 +93,7 @@ export async function updateTier(actor: Actor, key: string, input: z.infer<typeo
     });
     return { after: after!, changes, edited: true };
   });
+  const db = options?.tx ?? (await getDb());
   const [{ n }] = await db.select({ n: count() }).from(instances).where(eq(instances.pricingTier, key));
   return { message: result.edited ? "Tarif gespeichert." : "Keine Änderungen.", tier: presentTier(result.after, n, result.changes, today) };
 }

@@ -3,6 +3,7 @@ import { getDb } from "@/db/client";
 import { instances, passwordResetTokens, recoveryCodes, roles, userPasskeys, userRoles, users, userTotp } from "@/db/schema";
 import { paginationMeta, recordActivity } from "@/lib/activity";
 import { uniqueViolation } from "@/db/errors";
+import { inTransaction, type CommandOptions } from "@/db/transaction";
 import type { DbOrTx } from "@/db/types";
 import { randomToken } from "@/lib/crypto/tokens";
 import { isUuid } from "@/lib/http/params";
@@ -51,9 +52,9 @@ type PublicUser = {
   createdAt: Date;
 };
 
-async function rolesOf(userIds: string[]) {
+async function rolesOf(userIds: string[], db?: DbOrTx) {
   if (userIds.length === 0) return new Map<string, { key: string; label: string }[]>();
-  const db = await getDb();
+  db ??= await getDb();
   const rows = await db
     .select({ userId: userRoles.userId, key: roles.key, label: roles.label })
     .from(userRoles)
@@ -142,28 +143,28 @@ export async function listRoles() {
   return { roles: rows.map((r) => ({ key: r.key, label: r.label, staff: r.staff, permissions: r.permissions })) };
 }
 
-async function loadUser(userId: string): Promise<UserRow> {
+async function loadUser(userId: string, db?: DbOrTx): Promise<UserRow> {
   if (!isUuid(userId)) throw new NotFoundError("Benutzer nicht gefunden.");
-  const db = await getDb();
+  db ??= await getDb();
   const [user] = await db.select().from(users).where(eq(users.id, userId));
   if (!user) throw new NotFoundError("Benutzer nicht gefunden.");
   return user;
 }
 
-async function presentById(userId: string) {
-  const db = await getDb();
+async function presentById(userId: string, db?: DbOrTx) {
+  db ??= await getDb();
   const [row] = await db
     .select({ ...publicColumns, instanceName: instances.name })
     .from(users)
     .leftJoin(instances, eq(instances.id, users.instanceId))
     .where(eq(users.id, userId));
-  const roleMap = await rolesOf([userId]);
+  const roleMap = await rolesOf([userId], db);
   return presentUser(row, roleMap.get(userId) ?? [], row.instanceName);
 }
 
 /** Roles must exist and fit the user: staff roles for MSP staff, customer roles for customers. */
-async function assertRoles(keys: string[], staff: boolean) {
-  const db = await getDb();
+async function assertRoles(keys: string[], staff: boolean, db?: DbOrTx) {
+  db ??= await getDb();
   const unique = [...new Set(keys)];
   const found = await db.select().from(roles).where(inArray(roles.key, unique));
   const unknown = unique.filter((k) => !found.some((r) => r.key === k));
@@ -188,8 +189,8 @@ function inviteLink(token: string, email: string) {
 export const INVITATION_MAIL_KEY = "invite:";
 
 /** A fresh invitation link (older ones end); in the caller's transaction when given. */
-export async function sendInvitation(actor: Actor, user: { id: string; email: string; name: string; instanceId: number | null }, outer?: DbOrTx) {
-  const db = outer ?? (await getDb());
+export async function sendInvitation(actor: Actor, user: { id: string; email: string; name: string; instanceId: number | null }, options?: CommandOptions) {
+  const db = options?.tx ?? (await getDb());
   let context = "als Mitarbeiter des MSP";
   if (user.instanceId !== null) {
     const [inst] = await db.select({ companyName: instances.companyName }).from(instances).where(eq(instances.id, user.instanceId));
@@ -209,25 +210,26 @@ export async function sendInvitation(actor: Actor, user: { id: string; email: st
       `${INVITATION_MAIL_KEY}${user.id}:${randomToken(8)}`,
     );
   };
-  return outer ? run(outer) : db.transaction(run);
+  return inTransaction(options, run);
 }
 
 /**
  * Invites a user by e-mail: the account has no password until the invitee sets
  * one through the single-use, expiring link. instanceId null = MSP staff.
  */
-export async function inviteUser(actor: Actor, instanceId: number | null, input: z.infer<typeof inviteUserSchema>) {
-  const db = await getDb();
+export async function inviteUser(actor: Actor, input: z.infer<typeof inviteUserSchema> & { instanceId: number | null }, options?: CommandOptions) {
+  const { instanceId } = input;
+  const db = options?.tx ?? (await getDb());
   if (instanceId !== null) {
     const [inst] = await db.select({ id: instances.id }).from(instances).where(eq(instances.id, instanceId));
     if (!inst) throw new NotFoundError("Instanz nicht gefunden.");
   }
-  await assertRoles(input.roles, instanceId === null);
+  await assertRoles(input.roles, instanceId === null, db);
   const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, input.email));
   if (existing) throw new ValidationError({ email: ["Für diese E-Mail-Adresse gibt es bereits ein Konto."] });
   let created: { id: string };
   try {
-    created = await db.transaction(async (tx) => {
+    created = await inTransaction(options, async (tx) => {
       const [row] = await tx
         .insert(users)
         .values({ email: input.email, name: input.name, instanceId, passwordHash: null, active: true })
@@ -245,34 +247,35 @@ export async function inviteUser(actor: Actor, instanceId: number | null, input:
     if (uniqueViolation(error)) throw new ValidationError({ email: ["Für diese E-Mail-Adresse gibt es bereits ein Konto."] });
     throw error;
   }
-  await sendInvitation(actor, { id: created.id, email: input.email, name: input.name, instanceId });
-  return { message: `Einladung an ${input.email} gesendet.`, user: await presentById(created.id) };
+  await sendInvitation(actor, { id: created.id, email: input.email, name: input.name, instanceId }, options);
+  return { message: `Einladung an ${input.email} gesendet.`, user: await presentById(created.id, db) };
 }
 
-export async function resendInvitation(actor: Actor, userId: string) {
-  const user = await loadUser(userId);
+export async function resendInvitation(actor: Actor, input: { userId: string }, options?: CommandOptions) {
+  const db = options?.tx ?? (await getDb());
+  const user = await loadUser(input.userId, db);
   if (user.passwordHash) throw new UnprocessableError("Dieser Benutzer hat die Einladung bereits angenommen.");
   if (!user.active) throw new UnprocessableError("Der Benutzer ist deaktiviert.");
-  await sendInvitation(actor, user);
-  await recordActivity(await getDb(), actor, {
+  await sendInvitation(actor, user, options);
+  await recordActivity(db, actor, {
     instanceId: user.instanceId,
     action: "admin.user_invitation_resent",
     description: `Einladung an ${user.email} erneut gesendet`,
     metadata: { user_id: user.id },
   });
-  return { message: `Einladung an ${user.email} erneut gesendet.`, user: await presentById(user.id) };
+  return { message: `Einladung an ${user.email} erneut gesendet.`, user: await presentById(user.id, db) };
 }
 
 function assertNotSelf(actor: Actor, user: UserRow, what: string) {
   if (actor.principal.userId === user.id) throw new UnprocessableError(`Sie können ${what} nicht für Ihr eigenes Konto ausführen.`);
 }
 
-export async function setUserRoles(actor: Actor, userId: string, roleKeys: string[]) {
-  const user = await loadUser(userId);
+export async function setUserRoles(actor: Actor, input: { userId: string; roles: string[] }, options?: CommandOptions) {
+  const db = options?.tx ?? (await getDb());
+  const user = await loadUser(input.userId, db);
   assertNotSelf(actor, user, "Rollenänderungen");
-  const found = await assertRoles(roleKeys, user.instanceId === null);
-  const db = await getDb();
-  await db.transaction(async (tx) => {
+  const found = await assertRoles(input.roles, user.instanceId === null, db);
+  await inTransaction(options, async (tx) => {
     await tx.delete(userRoles).where(eq(userRoles.userId, user.id));
     await tx.insert(userRoles).values(found.map((r) => ({ userId: user.id, roleKey: r.key })));
     await recordActivity(tx, actor, {
@@ -282,15 +285,15 @@ export async function setUserRoles(actor: Actor, userId: string, roleKeys: strin
       metadata: { user_id: user.id, roles: found.map((r) => r.key) },
     });
   });
-  return { message: "Rollen gespeichert.", user: await presentById(user.id) };
+  return { message: "Rollen gespeichert.", user: await presentById(user.id, db) };
 }
 
-/** Deactivates the account and ends all of its sessions at once. */
-export async function deactivateUser(actor: Actor, userId: string) {
-  const user = await loadUser(userId);
+/** Deactivates the account and ends all of its sessions at once (after the commit, or in the caller's `options.tx`). */
+export async function deactivateUser(actor: Actor, input: { userId: string }, options?: CommandOptions) {
+  const db = options?.tx ?? (await getDb());
+  const user = await loadUser(input.userId, db);
   assertNotSelf(actor, user, "die Deaktivierung");
-  const db = await getDb();
-  await db.transaction(async (tx) => {
+  await inTransaction(options, async (tx) => {
     const [updated] = await tx
       .update(users)
       .set({ active: false, updatedAt: new Date() })
@@ -304,14 +307,14 @@ export async function deactivateUser(actor: Actor, userId: string) {
       metadata: { user_id: user.id },
     });
   });
-  await revokeUserSessions(user.id, { reason: "deactivated" });
-  return { message: "Benutzer deaktiviert, alle Sitzungen beendet.", user: await presentById(user.id) };
+  await revokeUserSessions(user.id, { reason: "deactivated", tx: options?.tx });
+  return { message: "Benutzer deaktiviert, alle Sitzungen beendet.", user: await presentById(user.id, db) };
 }
 
-export async function activateUser(actor: Actor, userId: string) {
-  const user = await loadUser(userId);
-  const db = await getDb();
-  await db.transaction(async (tx) => {
+export async function activateUser(actor: Actor, input: { userId: string }, options?: CommandOptions) {
+  const db = options?.tx ?? (await getDb());
+  const user = await loadUser(input.userId, db);
+  await inTransaction(options, async (tx) => {
     const [updated] = await tx
       .update(users)
       .set({ active: true, updatedAt: new Date() })
@@ -325,13 +328,13 @@ export async function activateUser(actor: Actor, userId: string) {
       metadata: { user_id: user.id },
     });
   });
-  return { message: "Benutzer aktiviert.", user: await presentById(user.id) };
+  return { message: "Benutzer aktiviert.", user: await presentById(user.id, db) };
 }
 
-export async function resetTwoFactor(actor: Actor, userId: string) {
-  const user = await loadUser(userId);
-  const db = await getDb();
-  await db.transaction(async (tx) => {
+export async function resetTwoFactor(actor: Actor, input: { userId: string }, options?: CommandOptions) {
+  const db = options?.tx ?? (await getDb());
+  const user = await loadUser(input.userId, db);
+  await inTransaction(options, async (tx) => {
     await tx.update(users).set({ twoFactorEnabled: false, updatedAt: new Date() }).where(eq(users.id, user.id));
     // Every second factor goes: app, passkeys, recovery codes and an open e-mail confirmation (the user sets them up again).
     await tx.delete(userTotp).where(eq(userTotp.userId, user.id));
@@ -345,5 +348,5 @@ export async function resetTwoFactor(actor: Actor, userId: string) {
       metadata: { user_id: user.id, was_enabled: user.twoFactorEnabled },
     });
   });
-  return { message: "Zwei-Faktor-Anmeldung zurückgesetzt.", user: await presentById(user.id) };
+  return { message: "Zwei-Faktor-Anmeldung zurückgesetzt.", user: await presentById(user.id, db) };
 }

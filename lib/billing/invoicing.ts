@@ -3,13 +3,14 @@
  *
  * `insertRecurringDraft` writes the draft with the caller's transaction — the
  * one that also claims the period in `billing_periods` — so claim and draft
- * commit or roll back together. lib/invoices' `createDraft` opens its own
- * transaction, hence this tx-taking variant; it uses the invoice module's own
+ * commit or roll back together. lib/invoices' `createDraft` would join it as a
+ * savepoint but also reads the staff view back, hence this tx-taking helper; it uses the invoice module's own
  * pieces (default recipient, line math, payment terms) so the draft looks
  * exactly like one created by staff. Issuing goes through the invoice command
  * itself (number allocation, PDF archive, mail).
  */
 import { eq } from "drizzle-orm";
+import type { CommandOptions } from "@/db/transaction";
 import type { DbOrTx } from "@/db/types";
 import { invoiceItems, invoices } from "@/db/schema";
 import { actorUserId, type Actor } from "@/lib/activity";
@@ -59,8 +60,8 @@ export async function insertRecurringDraft(tx: DbOrTx, draft: RecurringDraft, ac
 }
 
 /** Issues (number, PDF, mail to the customer admins) through the invoice command. */
-export async function issueRecurringInvoice(invoiceId: number, actor: Actor, invoiceDate: string) {
-  return issueInvoice(invoiceId, actor, { invoiceDate, sendMail: true });
+export async function issueRecurringInvoice(actor: Actor, input: { invoiceId: number; invoiceDate: string }, options?: CommandOptions) {
+  return issueInvoice(actor, { invoiceId: input.invoiceId, invoiceDate: input.invoiceDate, sendMail: true }, options);
 }
 
 export async function isIssued(db: DbOrTx, invoiceId: number) {

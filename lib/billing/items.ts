@@ -1,6 +1,7 @@
-/** Recurring extra items of an instance's billing plan (staff). */
+/** Recurring extra items of an instance's billing plan (staff); commands `(actor, input, options?)`. */
 import { and, asc, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
+import { inTransaction, type CommandOptions } from "@/db/transaction";
 import type { DbOrTx } from "@/db/types";
 import { billingPlanItems, instances } from "@/db/schema";
 import { recordActivity, type Actor } from "@/lib/activity";
@@ -41,9 +42,9 @@ export async function listPlanItems(instanceId: number) {
   return { items: rows.map(present) };
 }
 
-export async function addPlanItem(instanceId: number, input: PlanItemInput, actor: Actor) {
-  const db = await getDb();
-  const row = await db.transaction(async (tx) => {
+export async function addPlanItem(actor: Actor, input: PlanItemInput & { instanceId: number }, options?: CommandOptions) {
+  const { instanceId } = input;
+  const row = await inTransaction(options, async (tx) => {
     await requireInstance(tx, instanceId);
     const [row] = await tx
       .insert(billingPlanItems)
@@ -64,9 +65,9 @@ export async function addPlanItem(instanceId: number, input: PlanItemInput, acto
   return { item: present(row) };
 }
 
-export async function removePlanItem(instanceId: number, itemId: number, actor: Actor) {
-  const db = await getDb();
-  await db.transaction(async (tx) => {
+export async function removePlanItem(actor: Actor, input: { instanceId: number; itemId: number }, options?: CommandOptions) {
+  const { instanceId, itemId } = input;
+  await inTransaction(options, async (tx) => {
     const [row] = await tx
       .delete(billingPlanItems)
       .where(and(eq(billingPlanItems.id, itemId), eq(billingPlanItems.instanceId, instanceId)))

@@ -127,9 +127,14 @@ export async function previewBillingRun(periodKey: string) {
 }
 export type BillingPreview = Awaited<ReturnType<typeof previewBillingRun>>;
 
-/** Bills `periodKey` for every instance not yet billed for it; safe to repeat and to run concurrently. */
-export async function executeBillingRun(periodKey: string, actor: Actor, decisions: Record<number, ConflictAction> = {}) {
-  const period = billingPeriod(periodKey);
+/**
+ * Bills `input.period` for every instance not yet billed for it; safe to repeat and to run concurrently.
+ * It takes no `options.tx`: a run is many transactions on purpose (one per instance, one per issued
+ * invoice, the run row before and after), so a failure keeps what was billed and a repeat resumes.
+ */
+export async function executeBillingRun(actor: Actor, input: { period: string; decisions?: Record<number, ConflictAction> }) {
+  const period = billingPeriod(input.period);
+  const decisions = input.decisions ?? {};
   const db = await getDb();
   const actorName = actor.kind === "user" ? actor.principal.name : actor.kind === "system" ? actor.name : "Unbekannt";
   const run = await db.transaction(async (tx) => {
@@ -267,7 +272,7 @@ async function issuePending(period: BillingPeriod, actor: Actor) {
   let failed = 0;
   for (const draft of pending) {
     try {
-      await issueRecurringInvoice(draft.id, actor, invoiceDate);
+      await issueRecurringInvoice(actor, { invoiceId: draft.id, invoiceDate });
       issued += 1;
     } catch (error) {
       if (error instanceof ConflictError) continue; // issued by a concurrent run

@@ -1,5 +1,6 @@
 /** The single-row billing settings (defaults until staff save them once). */
 import { getDb } from "@/db/client";
+import { inTransaction, type CommandOptions } from "@/db/transaction";
 import type { DbOrTx } from "@/db/types";
 import { billingSettings } from "@/db/schema";
 import { recordActivity, type Actor } from "@/lib/activity";
@@ -23,12 +24,11 @@ export async function getBillingSettings() {
   return present(await loadSettings(await getDb()));
 }
 
-export async function updateBillingSettings(input: SettingsInput, actor: Actor) {
-  const db = await getDb();
+export async function updateBillingSettings(actor: Actor, input: SettingsInput, options?: CommandOptions) {
   const values = { billingDay: input.billing_day, billSuspended: input.bill_suspended, autoIssue: input.auto_issue, updatedAt: new Date() };
-  await db.transaction(async (tx) => {
+  await inTransaction(options, async (tx) => {
     await tx.insert(billingSettings).values({ id: 1, ...values }).onConflictDoUpdate({ target: billingSettings.id, set: values });
     await recordActivity(tx, actor, { instanceId: null, action: "billing.settings_updated", metadata: { ...input } });
   });
-  return getBillingSettings();
+  return present(await loadSettings(options?.tx ?? (await getDb())));
 }

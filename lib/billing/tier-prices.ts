@@ -25,6 +25,7 @@
  */
 import { and, asc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
+import { inTransaction, type CommandOptions } from "@/db/transaction";
 import type { DbOrTx } from "@/db/types";
 import { billing, billingPeriods, instances, pricingTiers, tierPriceChanges } from "@/db/schema";
 import { actorUserId, recordActivity, type Actor } from "@/lib/activity";
@@ -192,17 +193,17 @@ async function loadTier(db: DbOrTx, key: string, lock: boolean) {
 }
 
 /**
- * Schedules a new monthly price of tier `key` from `effective_from` (default:
+ * Schedules a new monthly price of tier `tierKey` from `effective_from` (default:
  * next billing period). With `dry_run` it only answers the impact, for the
  * confirmation dialog. The tier row is locked so concurrent schedulings of one
  * tier see each other's changes.
  */
-export async function scheduleTierPrice(actor: Actor, key: string, input: ScheduleTierPriceInput) {
+export async function scheduleTierPrice(actor: Actor, input: ScheduleTierPriceInput & { tierKey: string }, options?: CommandOptions) {
+  const key = input.tierKey;
   const today = billingToday();
   const effectiveFrom = input.effective_from ?? defaultEffectiveFrom(today);
   const cents = input.monthly_price;
-  const db = await getDb();
-  return db.transaction(async (tx) => {
+  return inTransaction(options, async (tx) => {
     const tier = await loadTier(tx, key, !input.dry_run);
     checkEffectiveFrom(effectiveFrom, today);
     const changes = (await loadTierPriceChanges(tx, [key])).get(key) ?? [];
@@ -247,11 +248,11 @@ export async function scheduleTierPrice(actor: Actor, key: string, input: Schedu
   });
 }
 
-/** Cancels the change of tier `key` on `day`, if it has not taken effect yet. */
-export async function cancelTierPrice(actor: Actor, key: string, day: string) {
+/** Cancels the change of tier `tierKey` on `day`, if it has not taken effect yet. */
+export async function cancelTierPrice(actor: Actor, input: { tierKey: string; day: string }, options?: CommandOptions) {
+  const { tierKey: key, day } = input;
   const today = billingToday();
-  const db = await getDb();
-  return db.transaction(async (tx) => {
+  return inTransaction(options, async (tx) => {
     const tier = await loadTier(tx, key, true);
     if (!isIsoDay(day)) throw new NotFoundError(CHANGE_NOT_FOUND);
     const [removed] = await tx

@@ -8,11 +8,19 @@
  * serialised with a PostgreSQL advisory lock held for the push, so two app
  * processes can never leave the server with an older configuration than the
  * database.
+ *
+ * The commands are `(actor, input, options?)`. Without `options.tx` the CNAME check
+ * (DNS) runs before any transaction and the push to the agent inside the lock's
+ * transaction, as the lock requires. With `options.tx` the lock is taken in a savepoint
+ * of the caller's transaction and held until the caller commits; the caller then holds
+ * its transaction open across the DNS check and the push. The rate-limit counter
+ * always counts on its own connection (a rolled-back request still counts).
  */
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { uniqueViolation } from "@/db/errors";
-import type { Tx } from "@/db/types";
+import { inTransaction, type CommandOptions } from "@/db/transaction";
+import type { DbOrTx, Tx } from "@/db/types";
 import { customDomains, servers } from "@/db/schema";
 import { recordActivity, type Actor } from "@/lib/activity";
 import type { Principal } from "@/lib/auth/principal";
@@ -104,8 +112,8 @@ async function loadRows(db: Db | Tx, instanceId: number): Promise<Row[]> {
   return db.select().from(customDomains).where(eq(customDomains.instanceId, instanceId));
 }
 
-async function serverIpv4(instanceId: number): Promise<string | undefined> {
-  const db = await getDb();
+async function serverIpv4(instanceId: number, db?: DbOrTx): Promise<string | undefined> {
+  db ??= await getDb();
   const [row] = await db.select({ ipv4: servers.ipv4 }).from(servers).where(eq(servers.instanceId, instanceId));
   return row?.ipv4 ?? undefined;
 }
@@ -140,12 +148,12 @@ export function normalizeDomainOrThrow(input: string): string {
   return result.domain;
 }
 
-async function runCnameCheck(ctx: InstanceContext, domain: string, kind: DomainKind): Promise<CnameCheckResult> {
+async function runCnameCheck(ctx: InstanceContext, domain: string, kind: DomainKind, db?: DbOrTx): Promise<CnameCheckResult> {
   const cfg = config();
   const servers = cfg.DNS_RESOLVERS?.split(/[\s,]+/).filter(Boolean);
   return checkCname(domain, {
     expectedTarget: defaultDomain(ctx, kind),
-    serverIpv4: await serverIpv4(ctx.instance.id),
+    serverIpv4: await serverIpv4(ctx.instance.id, db),
     servers: servers && servers.length > 0 ? servers : undefined,
     timeoutMs: cfg.DNS_TIMEOUT_MS,
   });
@@ -156,8 +164,8 @@ function presentCheck(check: CnameCheckResult, kind: DomainKind) {
 }
 
 /** Remembers the outcome of a check on the saved row, when the domain is the saved one. */
-async function recordCheck(instanceId: number, domain: string, check: CnameCheckResult) {
-  const db = await getDb();
+async function recordCheck(instanceId: number, domain: string, check: CnameCheckResult, db?: DbOrTx) {
+  db ??= await getDb();
   await db
     .update(customDomains)
     .set({ lastCheckStatus: check.status, lastCheckedAt: new Date() })
@@ -181,10 +189,9 @@ export async function checkDomainCname(ctx: InstanceContext, input: { domain: st
   return presentCheck(check, kind);
 }
 
-/** Runs `fn` in a transaction holding the instance's domain lock. */
-async function withDomainLock<T>(instanceId: number, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const db = await getDb();
-  return db.transaction(async (tx) => {
+/** Runs `fn` in a transaction holding the instance's domain lock (a savepoint of `options.tx`, the lock then held until the caller commits). */
+async function withDomainLock<T>(instanceId: number, fn: (tx: Tx) => Promise<T>, options?: CommandOptions): Promise<T> {
+  return inTransaction(options, async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(7274001, ${instanceId}::int)`);
     return fn(tx);
   });
@@ -233,15 +240,16 @@ async function assertDomainFree(db: Db | Tx, instanceId: number, kind: DomainKin
 }
 
 /** PUT /domains/custom-portal and /domains/custom-meshcentral */
-export async function setCustomDomain(ctx: InstanceContext, kind: DomainKind, input: { domain: string }, actor: Actor) {
+export async function setCustomDomain(actor: Actor, input: { instance: InstanceContext; kind: DomainKind; domain: string }, options?: CommandOptions) {
+  const { instance: ctx, kind } = input;
   const instanceId = ctx.instance.id;
   const domain = normalizeDomainOrThrow(input.domain);
-  const db = await getDb();
+  const db = options?.tx ?? (await getDb());
   await assertDomainFree(db, instanceId, kind, domain);
 
   await enforceRateLimit(`domains.dns:${instanceId}`, DNS_CHECK_RATE_LIMIT);
-  const check = await runCnameCheck(ctx, domain, kind);
-  await recordCheck(instanceId, domain, check);
+  const check = await runCnameCheck(ctx, domain, kind, options?.tx);
+  await recordCheck(instanceId, domain, check, options?.tx);
   if (!check.ok) {
     throw new UnprocessableError(DOMAIN_MESSAGES.cnameFailed(check), { check: presentCheck(check, kind) });
   }
@@ -272,7 +280,7 @@ export async function setCustomDomain(ctx: InstanceContext, kind: DomainKind, in
         metadata: { kind, domain, previous, applied: result.ok, ...(result.ok ? {} : { error_kind: result.kind }) },
       });
       return { outcome: result, previous };
-    }));
+    }, options));
   } catch (error) {
     if (uniqueViolation(error)) throw new ConflictError(DOMAIN_MESSAGES.otherInstance);
     throw error;
@@ -284,7 +292,8 @@ export async function setCustomDomain(ctx: InstanceContext, kind: DomainKind, in
 }
 
 /** DELETE /domains/custom-portal and /domains/custom-meshcentral: the server is updated first, then the row goes. */
-export async function removeCustomDomain(ctx: InstanceContext, kind: DomainKind, actor: Actor) {
+export async function removeCustomDomain(actor: Actor, input: { instance: InstanceContext; kind: DomainKind }, options?: CommandOptions) {
+  const { instance: ctx, kind } = input;
   const instanceId = ctx.instance.id;
   const fallback = defaultDomain(ctx, kind);
   const { row, outcome } = await withDomainLock(instanceId, async (tx) => {
@@ -303,7 +312,7 @@ export async function removeCustomDomain(ctx: InstanceContext, kind: DomainKind,
       metadata: { kind, domain: current.domain, applied: result.ok, ...(result.ok ? {} : { error_kind: result.kind }) },
     });
     return { row: current, outcome: result };
-  });
+  }, options);
   if (!row || !outcome) throw new NotFoundError(DOMAIN_MESSAGES.notConfigured(kind));
 
   if (!outcome.ok) {
@@ -313,7 +322,8 @@ export async function removeCustomDomain(ctx: InstanceContext, kind: DomainKind,
 }
 
 /** POST /domains/apply: pushes the saved configuration again (retry after a failed apply). */
-export async function reapplyDomains(ctx: InstanceContext, actor: Actor) {
+export async function reapplyDomains(actor: Actor, input: { instance: InstanceContext }, options?: CommandOptions) {
+  const ctx = input.instance;
   const instanceId = ctx.instance.id;
   const { config: pushed, outcome } = await withDomainLock(instanceId, async (tx) => {
     const rows = await loadRows(tx, instanceId);
@@ -329,7 +339,7 @@ export async function reapplyDomains(ctx: InstanceContext, actor: Actor) {
       metadata: { ...desired, applied: result.ok },
     });
     return { config: desired, outcome: result };
-  });
+  }, options);
   return {
     message: outcome.ok ? DOMAIN_MESSAGES.reapplied : DOMAIN_MESSAGES.reapplyFailed(outcome.message),
     applied: outcome.ok,

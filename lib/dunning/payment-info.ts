@@ -8,6 +8,7 @@
  */
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
+import type { DbOrTx } from "@/db/types";
 import { dunningSuspensions, instances } from "@/db/schema";
 import { currentIssuer } from "@/lib/invoices/issuer-config";
 import { centsToNumber, formatEuro } from "@/lib/money";
@@ -27,8 +28,8 @@ function bankDetails() {
 }
 
 /** Whether the instance's current suspension is dunning's own (lifted by payment), not a manual one of the staff. */
-export async function suspendedByDunning(instanceId: number) {
-  const db = await getDb();
+export async function suspendedByDunning(instanceId: number, db?: DbOrTx) {
+  db ??= await getDb();
   const [owned] = await db
     .select({ ownedAt: dunningSuspensions.suspendedAt, suspendedAt: instances.suspendedAt })
     .from(dunningSuspensions)

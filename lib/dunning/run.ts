@@ -28,7 +28,8 @@
 import { addDays, daysBetween, todayIsoDate } from "@/lib/time";
 import { and, eq, inArray } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import type { Tx } from "@/db/types";
+import { inTransaction, type CommandOptions } from "@/db/transaction";
+import type { DbOrTx, Tx } from "@/db/types";
 import { billing, dunningNotices, dunningPauses, dunningSuspensions, instances } from "@/db/schema";
 import { recordActivity, systemActor, type Actor } from "@/lib/activity";
 import { billingClock } from "@/lib/billing/clock";
@@ -67,17 +68,17 @@ export function dueStage(settings: DunningSettingsValues, overdueDays: number): 
   return stage;
 }
 
-async function invoicePdfs(rows: OpenInvoiceRow[]): Promise<MailAttachment[]> {
+async function invoicePdfs(rows: OpenInvoiceRow[], db?: DbOrTx): Promise<MailAttachment[]> {
   const files: MailAttachment[] = [];
   for (const row of rows) {
-    const pdf = await getInvoicePdfForStaff(row.id);
+    const pdf = await getInvoicePdfForStaff(row.id, db);
     files.push({ filename: pdf.filename, content: pdf.bytes, contentType: "application/pdf" });
   }
   return files;
 }
 
-async function sendStage(invoice: OpenInvoiceRow, stage: DunningStage, overdue: OpenInvoiceRow[], settings: DunningSettingsValues, today: string, by: Actor = actor) {
-  const db = await getDb();
+/** `options.tx`: "Jetzt mahnen" inside a caller's transaction; the run sends each stage in a transaction of its own. */
+async function sendStage(invoice: OpenInvoiceRow, stage: DunningStage, overdue: OpenInvoiceRow[], settings: DunningSettingsValues, today: string, by: Actor = actor, options?: CommandOptions) {
   const listed = [invoice, ...overdue.filter((o) => o.id !== invoice.id)];
   const letter: LetterData = {
     stage,
@@ -90,10 +91,10 @@ async function sendStage(invoice: OpenInvoiceRow, stage: DunningStage, overdue: 
   const pdf = await renderDunningLetter(letter, currentIssuer());
   const attachments = [
     { filename: `${STAGE_TITLES[stage].replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "")}-${invoice.invoiceNumber}.pdf`, content: pdf, contentType: "application/pdf" },
-    ...(await invoicePdfs(listed)),
+    ...(await invoicePdfs(listed, options?.tx)),
   ];
-  const recipients = await customerAdmins(invoice.instanceId);
-  return db.transaction(async (tx) => {
+  const recipients = await customerAdmins(invoice.instanceId, options?.tx);
+  return inTransaction(options, async (tx) => {
     const [claimed] = await tx
       .insert(dunningNotices)
       .values({ invoiceId: invoice.id, stage, instanceId: invoice.instanceId, noticeDate: today, feeCents: letter.feeCents, openCents: invoice.openCents, mailCount: recipients.length })
@@ -202,10 +203,11 @@ export async function reactivatePaid(today: string = todayIsoDate(billingClock.n
  * The letter goes for the overdue invoice furthest along (the oldest on a tie): the stage after the
  * highest it received, never the suspension. The same ledger row as the run (primary key invoice
  * + stage) keeps it once; the daily run then never sends that stage or a lower one again.
- * 409 when nothing is overdue, dunning is paused or the last letter was sent.
+ * 409 when nothing is overdue, dunning is paused or the last letter was sent. `options.tx` joins a
+ * caller's transaction: the reads, the letter's ledger row, its mails and activity entry all use it.
  */
-export async function sendDunningNow(by: Actor, input: { instanceId: number }) {
-  const db = await getDb();
+export async function sendDunningNow(actor: Actor, input: { instanceId: number }, options?: CommandOptions) {
+  const db = options?.tx ?? (await getDb());
   const [instance] = await db.select({ id: instances.id }).from(instances).where(eq(instances.id, input.instanceId));
   if (!instance) throw new NotFoundError("Instanz nicht gefunden.");
   const [paused] = await db.select({ note: dunningPauses.note }).from(dunningPauses).where(eq(dunningPauses.instanceId, input.instanceId));
@@ -219,7 +221,7 @@ export async function sendDunningNow(by: Actor, input: { instanceId: number }) {
   if (!target) throw new ConflictError("Die letzte Mahnstufe (2. Mahnung) ist für alle überfälligen Rechnungen bereits versendet.");
   const stage = STAGES[highest(target.id) + 1]!;
   const settings = await loadDunningSettings(db);
-  if (!(await sendStage(target, stage, own, settings, today, by))) throw new ConflictError("Diese Mahnstufe wurde gerade eben schon versendet.");
+  if (!(await sendStage(target, stage, own, settings, today, actor, options))) throw new ConflictError("Diese Mahnstufe wurde gerade eben schon versendet.");
   return { invoice_number: target.invoiceNumber, stage, stage_label: STAGE_TITLES[stage] };
 }
 

@@ -1,5 +1,6 @@
 /** The single-row dunning settings (defaults until staff save them once). */
 import { getDb } from "@/db/client";
+import { inTransaction, type CommandOptions } from "@/db/transaction";
 import type { DbOrTx } from "@/db/types";
 import { dunningSettings } from "@/db/schema";
 import { recordActivity, type Actor } from "@/lib/activity";
@@ -56,8 +57,7 @@ export async function getDunningSettings() {
   return present(await loadDunningSettings(await getDb()));
 }
 
-export async function updateDunningSettings(input: DunningSettingsInput, actor: Actor) {
-  const db = await getDb();
+export async function updateDunningSettings(actor: Actor, input: DunningSettingsInput, options?: CommandOptions) {
   const values = {
     enabled: input.enabled,
     reminderDays: input.reminder_days,
@@ -67,9 +67,9 @@ export async function updateDunningSettings(input: DunningSettingsInput, actor: 
     suspendAfterDays: input.suspend_after_days,
     updatedAt: new Date(),
   };
-  await db.transaction(async (tx) => {
+  await inTransaction(options, async (tx) => {
     await tx.insert(dunningSettings).values({ id: 1, ...values }).onConflictDoUpdate({ target: dunningSettings.id, set: values });
     await recordActivity(tx, actor, { instanceId: null, action: "dunning.settings_updated", metadata: { ...input } });
   });
-  return getDunningSettings();
+  return present(await loadDunningSettings(options?.tx ?? (await getDb())));
 }

@@ -4,6 +4,8 @@
  */
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
+import { inTransaction, type CommandOptions } from "@/db/transaction";
+import type { DbOrTx } from "@/db/types";
 import { instanceHealth, instances } from "@/db/schema";
 import { recordActivity, type Actor } from "@/lib/activity";
 import { NotFoundError } from "@/lib/errors";
@@ -14,8 +16,8 @@ export const healthAlertsBody = z.object({
   customer_alerts: z.boolean({ error: "Bitte angeben, ob die Kunden-Admins benachrichtigt werden (true oder false)." }),
 });
 
-async function assertInstance(instanceId: number) {
-  const db = await getDb();
+async function assertInstance(instanceId: number, db?: DbOrTx) {
+  db ??= await getDb();
   const [row] = await db.select({ id: instances.id }).from(instances).where(eq(instances.id, instanceId));
   if (!row) throw new NotFoundError("Instanz nicht gefunden.");
 }
@@ -27,10 +29,10 @@ export async function getHealthAlerts(instanceId: number) {
   return { customer_alerts: row?.notify ?? false };
 }
 
-export async function setHealthAlerts(actor: Actor, instanceId: number, enabled: boolean) {
-  await assertInstance(instanceId);
-  const db = await getDb();
-  await db.transaction(async (tx) => {
+export async function setHealthAlerts(actor: Actor, input: { instanceId: number; enabled: boolean }, options?: CommandOptions) {
+  const { instanceId, enabled } = input;
+  await assertInstance(instanceId, options?.tx);
+  await inTransaction(options, async (tx) => {
     await setCustomerAlerts(tx, instanceId, enabled);
     await recordActivity(tx, actor, {
       instanceId,

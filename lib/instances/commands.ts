@@ -12,7 +12,8 @@
  *   the same code, level and description whichever door the command came
  *   through; the actor columns say who (MSP staff are recorded as `staff`).
  * - Linking asks Hetzner first (outside the transaction) so only existing
- *   servers are linked, with their real IP, type and datacenter; unlinking
+ *   servers are linked, with their real IP, type and datacenter (with
+ *   `options.tx` the caller's transaction stays open across that call); unlinking
  *   clears all of that, the Hetzner server itself is not touched.
  */
 import { and, eq, ne, sql } from "drizzle-orm";
@@ -91,10 +92,11 @@ export async function reactivateInstance(actor: Actor, input: { instanceId: numb
 export async function linkServer(
   actor: Actor,
   input: { instanceId: number; hetznerServerId: number },
+  options?: CommandOptions,
 ): Promise<{ linked: boolean; previous: number | null; server: ServerRow }> {
-  const db = await getDb();
+  const db = options?.tx ?? (await getDb());
   const { instanceId, hetznerServerId } = input;
-  const current = await db.transaction(async (tx) => {
+  const current = await inTransaction(options, async (tx) => {
     await assertInstance(tx, instanceId);
     const [row] = await tx.select().from(servers).where(eq(servers.instanceId, instanceId));
     return row;
@@ -103,7 +105,7 @@ export async function linkServer(
   await assertServerFree(db, hetznerServerId, instanceId);
   const described = await describeHetznerServer(hetznerServerId);
 
-  return db.transaction(async (tx) => {
+  return inTransaction(options, async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${LINK_LOCK}, ${hetznerServerId})`);
     await assertInstance(tx, instanceId);
     await assertServerFree(tx, hetznerServerId, instanceId);
@@ -131,9 +133,8 @@ export async function linkServer(
  * datacenter and status. With `hetznerServerId` (API v1 addresses the host
  * by it) only that server is unlinked; anything else is a 409.
  */
-export async function unlinkServer(actor: Actor, input: { instanceId: number; hetznerServerId?: number }): Promise<{ previous: number }> {
-  const db = await getDb();
-  return db.transaction(async (tx) => {
+export async function unlinkServer(actor: Actor, input: { instanceId: number; hetznerServerId?: number }, options?: CommandOptions): Promise<{ previous: number }> {
+  return inTransaction(options, async (tx) => {
     await assertInstance(tx, input.instanceId);
     const [before] = await tx.select().from(servers).where(eq(servers.instanceId, input.instanceId)).for("update");
     const previous = before?.hetznerServerId ?? null;

@@ -41,17 +41,22 @@ function assertIssuable(row: InvoiceRow, itemCount: number) {
   }
 }
 
-export type IssueOptions = { invoiceDate?: string; sendMail?: boolean };
+/** `invoiceDate` defaults to today; `sendMail: false` issues without mailing the customer admins. */
+export type IssueInput = { invoiceId: number; invoiceDate?: string; sendMail?: boolean };
 
-export async function issueInvoice(id: number, actor: Actor, options: IssueOptions = {}) {
-  const db = await getDb();
+/**
+ * Issues a draft: number, dates, files, the SEPA pre-notification, the activity entry and the
+ * customer mail in one transaction (`options.tx` joins a caller's). Returns the staff view of it.
+ */
+export async function issueInvoice(actor: Actor, input: IssueInput, options?: CommandOptions) {
+  const id = input.invoiceId;
   const issuer = currentIssuer();
-  const issued = await db.transaction(async (tx) => {
+  const issued = await inTransaction(options, async (tx) => {
     const row = await findRow(tx, id, true);
     if (row.issuedAt) throw new ConflictError(`Die Rechnung ist bereits als ${row.invoiceNumber} ausgestellt.`);
     const { items } = await loadParts(tx, id);
     assertIssuable(row, items.length);
-    const invoiceDate = options.invoiceDate ?? todayIsoDate();
+    const invoiceDate = input.invoiceDate ?? todayIsoDate();
     const invoiceNumber = await allocateInvoiceNumber(tx, Number(invoiceDate.slice(0, 4)));
     const dueDate = addDays(invoiceDate, row.paymentTermsDays);
     const next: InvoiceRow = { ...row, invoiceNumber, invoiceDate, dueDate, issuedAt: new Date() };
@@ -80,10 +85,10 @@ export async function issueInvoice(id: number, actor: Actor, options: IssueOptio
       description: `Rechnung ${invoiceNumber} über ${formatEuro(updated!.grossCents)} ausgestellt`,
       metadata: { invoice_id: id, invoice_number: invoiceNumber },
     });
-    if (options.sendMail !== false) await mailToCustomerAdmins(tx, updated!);
+    if (input.sendMail !== false) await mailToCustomerAdmins(tx, updated!);
     return updated!;
   });
-  return getInvoiceForStaff(issued.id);
+  return getInvoiceForStaff(issued.id, options?.tx);
 }
 
 /** Positive amounts up to the remaining sum; refunds of a credit note as negative amounts. */
@@ -165,10 +170,14 @@ function creditNoteLines(items: ItemRow[]) {
   });
 }
 
-export async function cancelInvoice(id: number, reason: string, actor: Actor, options: { invoiceDate?: string } = {}) {
-  const db = await getDb();
+/**
+ * Cancels an issued invoice with a credit note dated `invoiceDate` (default today); one
+ * transaction, `options.tx` joins a caller's. Returns the staff view of both.
+ */
+export async function cancelInvoice(actor: Actor, input: { invoiceId: number; reason: string; invoiceDate?: string }, options?: CommandOptions) {
+  const { invoiceId: id, reason } = input;
   const issuer = currentIssuer();
-  const result = await db.transaction(async (tx) => {
+  const result = await inTransaction(options, async (tx) => {
     const original = await findRow(tx, id, true);
     if (!original.issuedAt) throw new ConflictError("Entwürfe werden nicht storniert, sondern gelöscht.");
     if (original.kind === "credit_note") throw new ConflictError("Eine Stornorechnung kann nicht storniert werden.");
@@ -176,7 +185,7 @@ export async function cancelInvoice(id: number, reason: string, actor: Actor, op
     const { items, payments } = await loadParts(tx, id);
     const { paid_cents } = summarizePayments(original.grossCents, payments.map((p) => ({ amount_cents: p.amountCents })));
 
-    const invoiceDate = options.invoiceDate ?? todayIsoDate();
+    const invoiceDate = input.invoiceDate ?? todayIsoDate();
     const invoiceNumber = await allocateInvoiceNumber(tx, Number(invoiceDate.slice(0, 4)));
     const lines = creditNoteLines(items);
     const calc = summarizeLines(lines.map(lineFromItem));
@@ -233,7 +242,7 @@ export async function cancelInvoice(id: number, reason: string, actor: Actor, op
     return { original, credit: credit! };
   });
 
-  return { invoice: await getInvoiceForStaff(result.original.id), credit_note: await getInvoiceForStaff(result.credit.id) };
+  return { invoice: await getInvoiceForStaff(result.original.id, options?.tx), credit_note: await getInvoiceForStaff(result.credit.id, options?.tx) };
 }
 
 export type ReversalInput = { amount_cents: number; payment_date: string; method: (typeof invoicePayments.$inferInsert)["method"]; reference: string };

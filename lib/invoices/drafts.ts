@@ -3,11 +3,12 @@
  * `issued_at` is a draft — editable and deletable, never visible to
  * customers. Once issued, the service answers 409 and database triggers
  * (migration `0005_invoices_immutable`) refuse any change anyway.
- * Each command writes its activity entry in its own transaction; drafts are
- * logged without instance, so only staff see them.
+ * Each command is `(actor, input, options?)` and writes its activity entry in its
+ * transaction (`options.tx` joins a caller's); drafts are logged without instance,
+ * so only staff see them.
  */
 import { and, eq, isNull } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import { inTransaction, type CommandOptions } from "@/db/transaction";
 import { instances, invoiceItems, invoices, type InvoiceRecipientSnapshot } from "@/db/schema";
 import type { DbOrTx } from "@/db/types";
 import { actorUserId, recordActivity, type Actor } from "@/lib/activity";
@@ -55,9 +56,8 @@ export function immutable(row: InvoiceRow): never {
   );
 }
 
-export async function createDraft(input: DraftInput, actor: Actor) {
-  const db = await getDb();
-  const id = await db.transaction(async (tx) => {
+export async function createDraft(actor: Actor, input: DraftInput, options?: CommandOptions) {
+  const id = await inTransaction(options, async (tx) => {
     const instance = await requireInstance(tx, input.instance_id);
     const recipient = input.recipient ?? (await defaultRecipient(tx, instance.id));
     const [row] = await tx
@@ -88,12 +88,12 @@ export async function createDraft(input: DraftInput, actor: Actor) {
     });
     return row!.id;
   });
-  return getInvoiceForStaff(id);
+  return getInvoiceForStaff(id, options?.tx);
 }
 
-export async function updateDraft(id: number, input: DraftInput, actor: Actor) {
-  const db = await getDb();
-  await db.transaction(async (tx) => {
+export async function updateDraft(actor: Actor, input: DraftInput & { invoiceId: number }, options?: CommandOptions) {
+  const id = input.invoiceId;
+  await inTransaction(options, async (tx) => {
     const row = await findRow(tx, id, true);
     if (row.issuedAt) immutable(row);
     const instance = await requireInstance(tx, input.instance_id);
@@ -125,12 +125,12 @@ export async function updateDraft(id: number, input: DraftInput, actor: Actor) {
       metadata: { invoice_id: id, instance_id: instance.id },
     });
   });
-  return getInvoiceForStaff(id);
+  return getInvoiceForStaff(id, options?.tx);
 }
 
-export async function deleteDraft(id: number, actor: Actor) {
-  const db = await getDb();
-  await db.transaction(async (tx) => {
+export async function deleteDraft(actor: Actor, input: { invoiceId: number }, options?: CommandOptions) {
+  const id = input.invoiceId;
+  await inTransaction(options, async (tx) => {
     const row = await findRow(tx, id, true);
     if (row.issuedAt) immutable(row);
     await tx.delete(invoices).where(and(eq(invoices.id, id), isNull(invoices.issuedAt)));

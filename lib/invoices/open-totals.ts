@@ -1,10 +1,11 @@
 import { and, eq, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db/client";
+import type { DbOrTx } from "@/db/types";
 import { invoicePayments, invoices } from "@/db/schema";
 
 /** Open (issued, not cancelled, not fully paid) invoice amounts per instance, in cents. */
-export async function openInvoiceTotals(instanceIds?: number[]) {
-  const db = await getDb();
+export async function openInvoiceTotals(instanceIds?: number[], db?: DbOrTx) {
+  db ??= await getDb();
   const paid = db
     .select({ invoiceId: invoicePayments.invoiceId, paidCents: sql<number>`coalesce(sum(${invoicePayments.amountCents}), 0)`.as("paid_cents") })
     .from(invoicePayments)

@@ -123,8 +123,9 @@ export async function getInvoicePdf(instanceId: number, id: number) {
   return archivedPdf(await findVisibleRow(db, instanceId, id));
 }
 
-export async function getInvoicePdfForStaff(id: number) {
-  const db = await getDb();
+/** `db`: a caller's transaction (a command that joined it reads the invoice it sees). */
+export async function getInvoicePdfForStaff(id: number, db?: DbOrTx) {
+  db ??= await getDb();
   return archivedPdf(await findRow(db, id));
 }
 

@@ -225,8 +225,9 @@ export async function getInvoice(instanceId: number | null, id: number): Promise
   return presentDetail(row, await detailParts(db, row));
 }
 
-export async function getInvoiceForStaff(id: number) {
-  const db = await getDb();
+/** `db`: a caller's transaction, so a command that joined it can show what it wrote before the commit. */
+export async function getInvoiceForStaff(id: number, db?: DbOrTx) {
+  db ??= await getDb();
   const row = await findRow(db, id);
   const names = await instanceNames(db, [row.instanceId]);
   return presentStaffDetail(row, await detailParts(db, row), names.get(row.instanceId));

@@ -21,7 +21,7 @@ export async function runScheduledBilling(data: BillingJobData = {}) {
     if (Number(today.slice(8, 10)) < settings.billingDay) return { skipped: true as const, reason: "before_billing_day" };
   }
   const period = data.period ?? periodOf(today).key;
-  return { skipped: false as const, result: await executeBillingRun(period, systemActor("billing")) };
+  return { skipped: false as const, result: await executeBillingRun(systemActor("billing"), { period }) };
 }
 
 /** For lib/jobs/registry.ts: daily at 06:00 UTC; `{ period: "2026-11" }` runs a given month. */

@@ -8,7 +8,7 @@
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { resultRows } from "@/db/types";
+import { resultRows, type DbOrTx } from "@/db/types";
 import { mailOutbox } from "@/db/schema";
 import { NotFoundError, ConflictError } from "@/lib/errors";
 import { deliver, MailDeliveryError } from "./transport";
@@ -90,8 +90,8 @@ export async function deliverDueMails(limit = 50, onFailure?: (error: string) =>
 }
 
 /** Staff: queue a failed mail again (same idempotency key: a mail the provider did accept is not sent twice). */
-export async function requeueMail(id: number) {
-  const db = await getDb();
+export async function requeueMail(id: number, db?: DbOrTx) {
+  db ??= await getDb();
   const [row] = await db
     .update(mailOutbox)
     .set({ status: "queued", attempts: 0, nextAttemptAt: new Date(), lastError: null })

@@ -10,6 +10,7 @@
 import { and, count, desc, eq, type SQL } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { mailOutbox } from "@/db/schema";
+import type { DbOrTx } from "@/db/types";
 import { paginationMeta } from "@/lib/activity";
 import { apiTimestamp } from "@/lib/time";
 import { z } from "@/lib/validation";
@@ -65,7 +66,7 @@ export async function listMails(query: z.infer<typeof listMailsQuery>) {
   };
 }
 
-export async function resendMail(id: number) {
-  const result = await requeueMail(id);
+export async function resendMail(id: number, db?: DbOrTx) {
+  const result = await requeueMail(id, db);
   return { message: "Die Mail wird erneut gesendet.", mail: result };
 }

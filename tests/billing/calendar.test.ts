@@ -60,7 +60,7 @@ describe.each([
       if (index === 0) {
         // The demo's draft licence for this month covers acme: never billed twice, staff decide (here: the draft counts).
         expect(outcome.result).toMatchObject({ invoice_count: 2, issued_count: 2, issue_failed_count: 0, conflict_count: 1 });
-        expect(await executeBillingRun(month.slice(0, 7), systemActor("billing"), { [ids.acme!]: "skip" })).toMatchObject({ invoice_count: 0, conflict_count: 0 });
+        expect(await executeBillingRun(systemActor("billing"), { period: month.slice(0, 7), decisions: { [ids.acme!]: "skip" } })).toMatchObject({ invoice_count: 0, conflict_count: 0 });
       } else {
         expect(outcome.result).toMatchObject({ invoice_count: 3, issued_count: 3, issue_failed_count: 0, conflict_count: 0 });
       }

@@ -48,7 +48,7 @@ describe("never billed twice", () => {
     expect(byName.nordlicht!.conflicts).toEqual([]);
     expect(preview).toMatchObject({ conflict_count: 2, invoice_count: 1 });
 
-    const run = await executeBillingRun("2026-12", actor);
+    const run = await executeBillingRun(actor, { period: "2026-12" });
     expect(run).toMatchObject({ invoice_count: 1, conflict_count: 2 });
     expect(await runInvoice(ids.acme!, "2026-12-01")).toBeUndefined();
     expect(await runInvoice(ids.bergmann!, "2026-12-01")).toBeUndefined();
@@ -58,7 +58,7 @@ describe("never billed twice", () => {
   });
 
   it("bills a conflicting instance only on staff's decision, and a skip counts the period as billed", async () => {
-    const run = await executeBillingRun("2026-12", actor, { [ids.bergmann!]: "bill", [ids.acme!]: "skip" });
+    const run = await executeBillingRun(actor, { period: "2026-12", decisions: { [ids.bergmann!]: "bill", [ids.acme!]: "skip" } });
     expect(run).toMatchObject({ invoice_count: 1, conflict_count: 0 });
     expect(await runInvoice(ids.bergmann!, "2026-12-01")).toBeDefined();
     expect(await runInvoice(ids.acme!, "2026-12-01")).toBeUndefined();
@@ -75,6 +75,7 @@ describe("never billed twice", () => {
 describe("recipient from the billing profile", () => {
   it("a one-off recipient on a manual invoice does not become the next run invoice's recipient", async () => {
     const draft = await createDraft(
+      actor,
       draftSchema.parse({
         instance_id: ids.bergmann,
         title: "Schulung für die Spedition Meyer",
@@ -83,11 +84,10 @@ describe("recipient from the billing profile", () => {
         recipient: { company_name: "Spedition Meyer AG", address_lines: ["Kaiserstraße 1", "60311 Frankfurt am Main"], vat_id: "DE999999999" },
         items: [{ description: "Schulung", quantity: 1, unit: "Pauschale", unit_price: "400,00", vat_rate: 19 }],
       }),
-      actor,
     );
-    await issueInvoice(draft.id, actor, { invoiceDate: "2027-01-11", sendMail: false });
+    await issueInvoice(actor, { invoiceId: draft.id, invoiceDate: "2027-01-11", sendMail: false });
 
-    await executeBillingRun("2027-02", actor);
+    await executeBillingRun(actor, { period: "2027-02" });
     const next = await runInvoice(ids.bergmann!, "2027-02-01");
     expect(next!.recipient).toMatchObject({
       company_name: "Bergmann Logistik GmbH",

@@ -67,7 +67,7 @@ describe("a simulated year", () => {
     expect(january.result).toMatchObject({ invoice_count: 2, issued_count: 2, conflict_count: 1 });
     const preview = await previewBillingRun("2027-01");
     expect(preview.invoices.map((i) => [i.instance_name, i.conflicts.map((c) => c.title)])).toEqual([["acme", ["Monatliche Lizenz Januar 2027"]]]);
-    expect(await executeBillingRun("2027-01", actor, { [ids.acme!]: "skip" })).toMatchObject({ invoice_count: 0, conflict_count: 0 });
+    expect(await executeBillingRun(actor, { period: "2027-01", decisions: { [ids.acme!]: "skip" } })).toMatchObject({ invoice_count: 0, conflict_count: 0 });
     expect((await previewBillingRun("2027-01")).invoices).toEqual([]);
     for (let month = 2; month <= 12; month++) {
       clock.set(`2027-${String(month).padStart(2, "0")}-03T07:00:00Z`);
@@ -107,7 +107,7 @@ describe("a simulated year", () => {
   }, 120_000);
 
   it("a repeated run bills nothing twice", async () => {
-    const again = await executeBillingRun("2027-12", actor);
+    const again = await executeBillingRun(actor, { period: "2027-12" });
     expect(again).toMatchObject({ invoice_count: 0, issued_count: 0, net_total_label: "0,00 €" });
     expect(await invoicesOf("2027-12-01")).toHaveLength(3);
     expect((await previewBillingRun("2027-12")).invoice_count).toBe(0);
@@ -131,8 +131,8 @@ describe("concurrent and interrupted runs", () => {
   it(`two runs at once give no duplicate (${usingPostgres ? "concurrent on PostgreSQL" : "sequential on PGlite"})`, async () => {
     clock.set("2028-01-03T07:00:00Z");
     const results = usingPostgres
-      ? await Promise.all([executeBillingRun("2028-01", actor), executeBillingRun("2028-01", actor)])
-      : [await executeBillingRun("2028-01", actor), await executeBillingRun("2028-01", actor)];
+      ? await Promise.all([executeBillingRun(actor, { period: "2028-01" }), executeBillingRun(actor, { period: "2028-01" })])
+      : [await executeBillingRun(actor, { period: "2028-01" }), await executeBillingRun(actor, { period: "2028-01" })];
     expect(results[0]!.invoice_count + results[1]!.invoice_count).toBe(3);
     const created = await invoicesOf("2028-01-01");
     expect(created).toHaveLength(3);
@@ -144,11 +144,11 @@ describe("concurrent and interrupted runs", () => {
     const db = database.db();
     await db.update(billingSettings).set({ autoIssue: false });
     clock.set("2028-02-03T07:00:00Z");
-    const drafts = await executeBillingRun("2028-02", actor);
+    const drafts = await executeBillingRun(actor, { period: "2028-02" });
     expect(drafts).toMatchObject({ invoice_count: 3, issued_count: 0 });
     expect((await invoicesOf("2028-02-01")).every((i) => i.issuedAt === null)).toBe(true);
     await db.update(billingSettings).set({ autoIssue: true });
-    const issued = await executeBillingRun("2028-02", actor);
+    const issued = await executeBillingRun(actor, { period: "2028-02" });
     expect(issued).toMatchObject({ invoice_count: 0, issued_count: 3 });
     const feb = await invoicesOf("2028-02-01");
     expect(feb.map((i) => i.invoiceNumber).sort()).toEqual(["RE-2028-0004", "RE-2028-0005", "RE-2028-0006"]);
@@ -159,11 +159,11 @@ describe("concurrent and interrupted runs", () => {
     // make the draft insert fail for one instance: an invoice title check the run violates
     await db.execute(sql`ALTER TABLE invoices ADD CONSTRAINT test_no_march CHECK (title <> 'Abrechnung März 2028')`);
     clock.set("2028-03-03T07:00:00Z");
-    await expect(executeBillingRun("2028-03", actor)).rejects.toThrow();
+    await expect(executeBillingRun(actor, { period: "2028-03" })).rejects.toThrow();
     await db.execute(sql`ALTER TABLE invoices DROP CONSTRAINT test_no_march`);
     expect(await db.select().from(billingPeriods).where(eq(billingPeriods.periodStart, "2028-03-01"))).toHaveLength(0);
     expect(await invoicesOf("2028-03-01")).toHaveLength(0);
-    const retry = await executeBillingRun("2028-03", actor);
+    const retry = await executeBillingRun(actor, { period: "2028-03" });
     expect(retry.invoice_count).toBe(3);
     expect(await invoicesOf("2028-03-01")).toHaveLength(3);
   });
@@ -179,7 +179,7 @@ describe("trial, cancellation, suspension", () => {
     const preview = await previewBillingRun("2028-04");
     // acme: standard 49 € for 16 of 30 days = 2613,33 ct → 26,13 €
     expect(preview).toMatchObject({ period_label: "April 2028", invoice_count: 1, net_total_cents: 2613, net_total_label: "26,13 €", summary_label: "Rechnungslauf April 2028: 1 Rechnung, 26,13 € netto" });
-    const run = await executeBillingRun("2028-04", actor);
+    const run = await executeBillingRun(actor, { period: "2028-04" });
     expect(run.invoice_count).toBe(1);
     const [acme] = await invoicesOf("2028-04-01");
     expect(acme).toMatchObject({ instanceId: ids.acme, netCents: 2613, servicePeriodStart: "2028-04-15", servicePeriodEnd: "2028-04-30" });
@@ -190,8 +190,8 @@ describe("trial, cancellation, suspension", () => {
   it("reactivation bills the suspended instance once, however often the run repeats", async () => {
     const db = database.db();
     await db.update(instances).set({ suspended: false }).where(eq(instances.id, ids.nordlicht!));
-    await executeBillingRun("2028-04", actor);
-    await executeBillingRun("2028-04", actor);
+    await executeBillingRun(actor, { period: "2028-04" });
+    await executeBillingRun(actor, { period: "2028-04" });
     const april = await invoicesOf("2028-04-01");
     expect(april.filter((i) => i.instanceId === ids.nordlicht)).toHaveLength(1);
     expect(april.filter((i) => i.instanceId === ids.bergmann)).toHaveLength(0);
@@ -206,7 +206,7 @@ describe("trial, cancellation, suspension", () => {
       await tx.update(instances).set({ pricingTier: "professional" }).where(eq(instances.id, ids.acme!));
     });
     clock.set("2028-05-03T07:00:00Z");
-    await executeBillingRun("2028-05", actor);
+    await executeBillingRun(actor, { period: "2028-05" });
     const [acme] = (await invoicesOf("2028-05-01")).filter((i) => i.instanceId === ids.acme);
     const lines = await db.select().from(invoiceItems).where(inArray(invoiceItems.invoiceId, [acme!.id])).orderBy(asc(invoiceItems.position));
     // 4900 × 10/31 = 1580,65 → 1581; 9900 × 21/31 = 6706,45 → 6706
@@ -223,9 +223,9 @@ describe("trial, cancellation, suspension", () => {
     const [staff] = await db.select().from(users).where(eq(users.email, "msp-admin@myit.center"));
     const staffActor = userActor({ userId: staff!.id, name: staff!.name, staff: true }, "203.0.113.9");
     clock.set("2028-08-02T09:00:00Z");
-    await updateInstance(staffActor, ids.acme!, updateInstanceSchema.parse({ pricing_tier: "starter" }));
+    await updateInstance(staffActor, { ...updateInstanceSchema.parse({ pricing_tier: "starter" }), instanceId: ids.acme! });
     clock.set("2028-08-03T07:00:00Z");
-    await executeBillingRun("2028-08", actor);
+    await executeBillingRun(actor, { period: "2028-08" });
     const [acme] = (await invoicesOf("2028-08-01")).filter((i) => i.instanceId === ids.acme);
     const lines = await db.select().from(invoiceItems).where(eq(invoiceItems.invoiceId, acme!.id)).orderBy(asc(invoiceItems.position));
     // Professional 9900 × 1/31 = 319,35 → 319; Starter 2900 × 30/31 = 2806,45 → 2806

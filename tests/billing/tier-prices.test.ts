@@ -152,7 +152,7 @@ describe("scheduling on the database", () => {
 
   it("a dry run counts affected instances and customers and writes nothing", async () => {
     const before = (await database.db().select().from(activityLog)).length;
-    const result = await scheduleTierPrice(staff, "standard", parse({ monthly_price: "39,00", dry_run: true }));
+    const result = await scheduleTierPrice(staff, { ...parse({ monthly_price: "39,00", dry_run: true }), tierKey: "standard" });
     expect(result.dry_run).toBe(true);
     expect(result.impact).toMatchObject({
       tier_key: "standard",
@@ -173,7 +173,7 @@ describe("scheduling on the database", () => {
   });
 
   it("schedules from the next period by default: one staff entry, one entry per affected instance", async () => {
-    const result = await scheduleTierPrice(staff, "standard", parse({ monthly_price: 39 }));
+    const result = await scheduleTierPrice(staff, { ...parse({ monthly_price: 39 }), tierKey: "standard" });
     expect(result.dry_run).toBe(false);
     expect(result.message).toBe("Preisänderung geplant: ab 01.12.2029: 39,00 €.");
     expect(result.price_change).toMatchObject({ tier_key: "standard", effective_from: "2029-12-01", monthly_price_cents: 3900, label: "ab 01.12.2029: 39,00 €" });
@@ -208,8 +208,8 @@ describe("scheduling on the database", () => {
   });
 
   it("splits the running period cent-exactly when the change is mid-period, on the real invoice", async () => {
-    await scheduleTierPrice(staff, "professional", parse({ monthly_price: "89,00", effective_from: "2029-11-20" }));
-    const run = await executeBillingRun("2029-11", staff);
+    await scheduleTierPrice(staff, { ...parse({ monthly_price: "89,00", effective_from: "2029-11-20" }), tierKey: "professional" });
+    const run = await executeBillingRun(staff, { period: "2029-11" });
     expect(run.invoice_count).toBeGreaterThan(0);
     const preview = await previewBillingRun("2029-11");
     expect(preview.invoices.find((i) => i.instance_id === ids.bergmann)).toBeUndefined(); // billed now
@@ -224,12 +224,12 @@ describe("scheduling on the database", () => {
   });
 
   it("the impact tells when the period of the date is already billed", async () => {
-    const result = await scheduleTierPrice(staff, "professional", parse({ monthly_price: "79,00", effective_from: "2029-11-25", dry_run: true }));
+    const result = await scheduleTierPrice(staff, { ...parse({ monthly_price: "79,00", effective_from: "2029-11-25", dry_run: true }), tierKey: "professional" });
     expect(result.impact).toMatchObject({ instance_count: 1, already_billed_count: 1, already_billed_period_label: "November 2029", previous_price_cents: 8900 });
   });
 
   it("refuses past and far dates, an unchanged price, a second change on the same day and unknown tiers", async () => {
-    const fail = async (key: string, body: unknown) => scheduleTierPrice(staff, key, parse(body)).then(() => null, (e: unknown) => e);
+    const fail = async (key: string, body: unknown) => scheduleTierPrice(staff, { ...parse(body), tierKey: key }).then(() => null, (e: unknown) => e);
     const past = await fail("standard", { monthly_price: 45, effective_from: "2029-11-09" });
     expect(past).toBeInstanceOf(ValidationError);
     expect((past as ValidationError).fields.effective_from).toEqual(["Das Datum darf nicht in der Vergangenheit liegen (frühestens 10.11.2029)."]);
@@ -242,13 +242,13 @@ describe("scheduling on the database", () => {
     expect((twice as Error).message).toContain("bereits eine Preisänderung geplant (39,00 €)");
     expect(await fail("gold", { monthly_price: 44 })).toBeInstanceOf(NotFoundError);
     // today is allowed ("not in the past")
-    const today = await scheduleTierPrice(staff, "starter", parse({ monthly_price: 31, effective_from: "2029-11-10", dry_run: true }));
+    const today = await scheduleTierPrice(staff, { ...parse({ monthly_price: 31, effective_from: "2029-11-10", dry_run: true }), tierKey: "starter" });
     expect(today.impact.effective_from).toBe("2029-11-10");
     expect(await database.db().select().from(tierPriceChanges).where(eq(tierPriceChanges.tierKey, "standard"))).toHaveLength(1);
   });
 
   it("cancels a change before it takes effect and tells the customers once; a change in effect stays", async () => {
-    const result = await cancelTierPrice(staff, "standard", "2029-12-01");
+    const result = await cancelTierPrice(staff, { tierKey: "standard", day: "2029-12-01" });
     expect(result.message).toBe("Preisänderung ab 01.12.2029 storniert.");
     expect(await database.db().select().from(tierPriceChanges).where(eq(tierPriceChanges.tierKey, "standard"))).toEqual([]);
     const logged = await entries("billing.tier_price_cancelled");
@@ -257,12 +257,12 @@ describe("scheduling on the database", () => {
       "Die angekündigte Preisänderung Ihres Tarifs „Standard“ ab 01.12.2029 (39,00 €) entfällt; ab diesem Tag gelten weiter 49,00 € pro Monat",
     );
     expect((await previewBillingRun("2029-12")).invoices.find((i) => i.instance_id === ids.acme)!.net_cents).toBe(4900);
-    await expect(cancelTierPrice(staff, "standard", "2029-12-01")).rejects.toBeInstanceOf(NotFoundError);
-    await expect(cancelTierPrice(staff, "standard", "kein-datum")).rejects.toBeInstanceOf(NotFoundError);
-    await expect(cancelTierPrice(staff, "gold", "2029-12-01")).rejects.toBeInstanceOf(NotFoundError);
+    await expect(cancelTierPrice(staff, { tierKey: "standard", day: "2029-12-01" })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(cancelTierPrice(staff, { tierKey: "standard", day: "kein-datum" })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(cancelTierPrice(staff, { tierKey: "gold", day: "2029-12-01" })).rejects.toBeInstanceOf(NotFoundError);
     // professional's change of 20.11. is in effect once the clock passes it
     clock.set("2029-11-21T09:00:00Z");
-    const inEffect = await cancelTierPrice(staff, "professional", "2029-11-20").then(() => null, (e: unknown) => e);
+    const inEffect = await cancelTierPrice(staff, { tierKey: "professional", day: "2029-11-20" }).then(() => null, (e: unknown) => e);
     expect(inEffect).toBeInstanceOf(ConflictError);
     expect((inEffect as Error).message).toBe("Die Preisänderung ab 20.11.2029 gilt bereits und kann nicht mehr storniert werden.");
     const professional = (await listTiers()).tiers.find((t) => t.key === "professional")!;
@@ -273,7 +273,7 @@ describe("scheduling on the database", () => {
   it("label and limit edits are one staff-level entry, never in the customers' logs; a new price needs a date", async () => {
     const before = await database.db().select().from(activityLog).where(eq(activityLog.instanceId, ids.acme!));
     for (const label of ["Standart", "Standard Plus"]) {
-      const res = await updateTier(staff, "standard", { label, max_devices: 600 });
+      const res = await updateTier(staff, { tierKey: "standard", label, max_devices: 600 });
       expect(res.message).toBe("Tarif gespeichert.");
     }
     expect(await database.db().select().from(activityLog).where(eq(activityLog.instanceId, ids.acme!))).toHaveLength(before.length);
@@ -288,8 +288,8 @@ describe("scheduling on the database", () => {
       "Tarif „Standard Plus“ geändert: Bezeichnung: Standart → Standard Plus",
     ]);
     // the whole tier sent back unchanged is fine; a new price is not
-    expect((await updateTier(staff, "standard", { monthly_price: 49 })).message).toBe("Keine Änderungen.");
-    const priced = await updateTier(staff, "standard", { monthly_price: 45 }).then(() => null, (e: unknown) => e);
+    expect((await updateTier(staff, { tierKey: "standard", monthly_price: 49 })).message).toBe("Keine Änderungen.");
+    const priced = await updateTier(staff, { tierKey: "standard", monthly_price: 45 }).then(() => null, (e: unknown) => e);
     expect(priced).toBeInstanceOf(ValidationError);
     expect((priced as ValidationError).fields.monthly_price![0]).toContain("/api/manage/admin/tiers/standard/price-changes");
   });

@@ -65,7 +65,7 @@ beforeAll(async () => {
   clock = useFixedClock("2027-01-03T07:00:00Z");
   const [instance] = await db.select({ id: instances.id }).from(instances).where(eq(instances.name, "acme"));
   // The demo's draft licence for January covers acme: staff decide to bill the month by the run.
-  await executeBillingRun("2027-01", systemActor("billing"), { [instance!.id]: "bill" });
+  await executeBillingRun(systemActor("billing"), { period: "2027-01", decisions: { [instance!.id]: "bill" } });
   const [invoice] = await db.select().from(invoices).where(and(like(invoices.title, "Abrechnung %"), eq(invoices.instanceId, instance!.id)));
   acme = { id: instance!.id, invoiceId: invoice!.id, grossCents: invoice!.grossCents };
   // Only acme is dunned here: the other January invoices are paid.

@@ -71,7 +71,7 @@ beforeAll(async () => {
   await db.insert(billingSettings).values({ id: 1, billingDay: 3, autoIssue: true, billSuspended: true });
   clock = useFixedClock("2027-01-03T07:00:00Z");
   // acme's demo draft for January covers the month; staff decide to bill January by the run anyway.
-  expect(await executeBillingRun("2027-01", systemActor("billing"), { [ids.acme]: "bill" })).toMatchObject({ invoice_count: 3, issued_count: 3 });
+  expect(await executeBillingRun(systemActor("billing"), { period: "2027-01", decisions: { [ids.acme]: "bill" } })).toMatchObject({ invoice_count: 3, issued_count: 3 });
   const january = await db.select().from(invoices).where(like(invoices.title, "Abrechnung %"));
   invoiceOf = Object.fromEntries(
     (Object.keys(ADMINS) as Name[]).map((name) => {
@@ -245,7 +245,7 @@ describe("a late payer", () => {
   it("a suspension staff lift stays lifted, and one staff set again by hand is never lifted automatically", async () => {
     const db = database.db();
     clock.set("2027-02-03T07:00:00Z");
-    expect(await executeBillingRun("2027-02", systemActor("billing"))).toMatchObject({ invoice_count: 3 });
+    expect(await executeBillingRun(systemActor("billing"), { period: "2027-02" })).toMatchObject({ invoice_count: 3 });
     const february = await db.select().from(invoices).where(like(invoices.title, "Abrechnung Februar%"));
     expect(february.every((i) => i.dueDate === "2027-02-17")).toBe(true);
     clock.set("2027-03-19T07:00:00Z"); // +30

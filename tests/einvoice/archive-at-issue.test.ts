@@ -54,6 +54,7 @@ beforeAll(async () => {
   const [row] = await database.db().select({ id: instances.id }).from(instances).where(eq(instances.name, "bergmann"));
   bergmann = row!.id;
   const draft = await createDraft(
+    actor,
     draftSchema.parse({
       instance_id: bergmann,
       title: "Managed Services Oktober 2026",
@@ -61,11 +62,10 @@ beforeAll(async () => {
       service_period_end: "2026-10-31",
       items: [{ description: "Manage-Portal Lizenz „Professional“", quantity: 1, unit: "Monat", unit_price: "99,00", vat_rate: 19 }],
     }),
-    actor,
   );
   renders.pdf = 0;
   renders.xml = 0;
-  id = (await issueInvoice(draft.id, actor)).id;
+  id = (await issueInvoice(actor, { invoiceId: draft.id })).id;
 });
 
 describe("archived at issue", () => {

@@ -70,10 +70,10 @@ const BERGMANN = {
 
 async function draftAndIssue(instanceId: number, title: string, items: Record<string, unknown>[], extra: Record<string, unknown> = {}) {
   const draft = await createDraft(
-    draftSchema.parse({ instance_id: instanceId, title, service_period_start: "2026-10-01", service_period_end: "2026-10-31", items, ...extra }),
     actor,
+    draftSchema.parse({ instance_id: instanceId, title, service_period_start: "2026-10-01", service_period_end: "2026-10-31", items, ...extra }),
   );
-  const issued = await issueInvoice(draft.id, actor, { sendMail: false });
+  const issued = await issueInvoice(actor, { invoiceId: draft.id, sendMail: false });
   return issued.id;
 }
 
@@ -126,7 +126,7 @@ beforeAll(async () => {
   await db.insert(billingSettings).values({ id: 1, billingDay: 3, autoIssue: true, billSuspended: true }).onConflictDoUpdate({ target: billingSettings.id, set: { autoIssue: true } });
   const clock = useFixedClock("2027-02-03T07:00:00Z");
   try {
-    const run = await executeBillingRun("2027-02", actor);
+    const run = await executeBillingRun(actor, { period: "2027-02" });
     expect(run).toMatchObject({ invoice_count: 1, issued_count: 1 });
   } finally {
     clock.reset();
@@ -139,7 +139,7 @@ beforeAll(async () => {
 
   for (const [scenario, id] of issuedInvoices) {
     await writeDocuments(scenario, id);
-    const { credit_note } = await cancelInvoice(id, "Test der Stornorechnung", actor);
+    const { credit_note } = await cancelInvoice(actor, { invoiceId: id, reason: "Test der Stornorechnung" });
     await writeDocuments(`${scenario}.credit-note`, credit_note.id);
   }
   results = validate(docs.map((d) => d.file)).results;

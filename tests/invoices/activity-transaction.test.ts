@@ -36,7 +36,7 @@ afterEach(async () => {
 });
 
 async function draft(title: string) {
-  return createDraft(draftSchema.parse(draftBody(acmeId, { title })), actor);
+  return createDraft(actor, draftSchema.parse(draftBody(acmeId, { title })));
 }
 
 async function activityFor(action: string, invoiceId: number) {
@@ -102,7 +102,7 @@ async function invoiceRow(id: number) {
 describe("activity entry and change in one transaction", () => {
   it("success: issuing writes the invoice and its activity entry", async () => {
     const { id } = await draft("Erfolgreich ausgestellt");
-    const issued = await issueInvoice(id, actor, { sendMail: false });
+    const issued = await issueInvoice(actor, { invoiceId: id, sendMail: false });
     expect(issued.status).toBe("sent");
     const logs = await activityFor("invoice.issued", id);
     expect(logs).toHaveLength(1);
@@ -118,7 +118,7 @@ describe("activity entry and change in one transaction", () => {
   it("issue failing at commit, after the activity insert: neither the issued invoice nor the entry exists", async () => {
     const { id } = await draft("Scheitert beim Commit");
     await failIssueAtCommit("Scheitert beim Commit");
-    const message = await failureOf(issueInvoice(id, actor, { sendMail: false }));
+    const message = await failureOf(issueInvoice(actor, { invoiceId: id, sendMail: false }));
     expect(message).toContain("activity was written in this transaction");
     const row = await invoiceRow(id);
     expect(row).toMatchObject({ issuedAt: null, invoiceNumber: null, pdf: null });
@@ -128,13 +128,13 @@ describe("activity entry and change in one transaction", () => {
   it("a refused activity entry rolls the issue back (the number stays free)", async () => {
     const { id } = await draft("Ohne Protokoll kein Ausstellen");
     await refuseActivity("invoice.issued");
-    expect(await failureOf(issueInvoice(id, actor, { sendMail: false }))).toContain("test: activity refused");
+    expect(await failureOf(issueInvoice(actor, { invoiceId: id, sendMail: false }))).toContain("test: activity refused");
     expect(await invoiceRow(id)).toMatchObject({ issuedAt: null, invoiceNumber: null });
   });
 
   it("a refused activity entry rolls the payment back; with the entry both are stored", async () => {
     const { id } = await draft("Zahlung mit Protokoll");
-    await issueInvoice(id, actor, { sendMail: false });
+    await issueInvoice(actor, { invoiceId: id, sendMail: false });
     await refuseActivity("invoice.payment_recorded");
     const payment = { amount: 1000, payment_date: todayIsoDate(), method: "bank_transfer" as const, reference: null };
     expect(await failureOf(recordPayment(actor, { ...payment, invoiceId: id }))).toContain("test: activity refused");
@@ -149,10 +149,10 @@ describe("activity entry and change in one transaction", () => {
 
   it("a refused activity entry rolls back the cancellation and its credit note", async () => {
     const { id } = await draft("Storno mit Protokoll");
-    await issueInvoice(id, actor, { sendMail: false });
+    await issueInvoice(actor, { invoiceId: id, sendMail: false });
     const countBefore = (await database.db().select().from(invoices)).length;
     await refuseActivity("invoice.cancelled");
-    expect(await failureOf(cancelInvoice(id, "Test", actor))).toContain("test: activity refused");
+    expect(await failureOf(cancelInvoice(actor, { invoiceId: id, reason: "Test" }))).toContain("test: activity refused");
     expect(await invoiceRow(id)).toMatchObject({ cancelledAt: null });
     expect(await database.db().select().from(invoices)).toHaveLength(countBefore);
   });
@@ -160,7 +160,7 @@ describe("activity entry and change in one transaction", () => {
   it("a refused activity entry rolls back creating and deleting drafts", async () => {
     const { id } = await draft("Bleibt bestehen");
     await refuseActivity("invoice.draft_deleted");
-    expect(await failureOf(deleteDraft(id, actor))).toContain("test: activity refused");
+    expect(await failureOf(deleteDraft(actor, { invoiceId: id }))).toContain("test: activity refused");
     expect(await invoiceRow(id)).toBeDefined();
 
     await database.db().execute(sql`drop trigger test_refuse_activity on activity_log`);

@@ -22,7 +22,7 @@ async function setup() {
   const [staff] = await db.select().from(users).where(eq(users.email, "msp-admin@myit.center"));
   const [acme] = await db.select({ id: instances.id }).from(instances).where(eq(instances.name, "acme"));
   const actor = userActor({ userId: staff!.id, name: staff!.name, staff: true }, "203.0.113.5");
-  const { id } = await createDraft(draftSchema.parse(draftBody(acme!.id, { title: `Mailtest ${Math.random()}` })), actor);
+  const { id } = await createDraft(actor, draftSchema.parse(draftBody(acme!.id, { title: `Mailtest ${Math.random()}` })));
   return { actor, id };
 }
 
@@ -35,7 +35,7 @@ afterEach(async () => {
 describe("invoice mails in the outbox", () => {
   it("queues the invoice with its archived PDF in the issuing transaction, once per recipient", async () => {
     const { actor, id } = await setup();
-    const issued = await issueInvoice(id, actor);
+    const issued = await issueInvoice(actor, { invoiceId: id });
     const [mail] = await readOutbox("admin@firma.de", 1);
     expect(mail.subject).toContain(issued.invoice_number!);
     const [row] = await database.db().select().from(invoices).where(eq(invoices.id, id));
@@ -50,7 +50,7 @@ describe("invoice mails in the outbox", () => {
     await db.execute(sql`create function test_refuse_mail() returns trigger language plpgsql as $$ begin raise exception 'outbox refused'; end $$`);
     await db.execute(sql`create trigger test_refuse_mail before insert on mail_outbox for each row execute function test_refuse_mail()`);
     const before = (await readOutbox("admin@firma.de", 100)).length;
-    await expect(issueInvoice(id, actor)).rejects.toThrow();
+    await expect(issueInvoice(actor, { invoiceId: id })).rejects.toThrow();
     const [row] = await db.select().from(invoices).where(eq(invoices.id, id));
     expect(row!.issuedAt).toBeNull();
     expect(row!.invoiceNumber).toBeNull();
@@ -59,8 +59,8 @@ describe("invoice mails in the outbox", () => {
 
   it("queues the credit note of a cancellation in the cancelling transaction", async () => {
     const { actor, id } = await setup();
-    await issueInvoice(id, actor);
-    const result = await cancelInvoice(id, "Doppelt berechnet", actor);
+    await issueInvoice(actor, { invoiceId: id });
+    const result = await cancelInvoice(actor, { invoiceId: id, reason: "Doppelt berechnet" });
     const [mail] = await readOutbox("admin@firma.de", 1);
     expect(mail.subject).toContain(`Stornorechnung ${result.credit_note.invoice_number}`);
   });

@@ -24,7 +24,7 @@ const invoice: Record<"first" | "second", { id: number; number: string; grossCen
 async function issued(staff: string, acmeId: number) {
   const draft = await call(createDraft, "POST", "/api/manage/admin/invoices", { token: staff, body: draftBody(acmeId), headers: { origin: "http://localhost:3000" } });
   expect(draft.status).toBe(201);
-  const result = await issueInvoice(draft.json.invoice.id as number, actor, { sendMail: false });
+  const result = await issueInvoice(actor, { invoiceId: draft.json.invoice.id as number, sendMail: false });
   return { id: result.id as number, number: result.invoice_number as string, grossCents: 22598 };
 }
 

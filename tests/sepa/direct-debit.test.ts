@@ -57,7 +57,7 @@ const euro = (cents: number) => (cents / 100).toFixed(2);
 const db = () => database.db();
 
 async function runFor(period: string) {
-  await executeBillingRun(period, systemActor("billing"));
+  await executeBillingRun(systemActor("billing"), { period });
   const [row] = await db().select().from(invoices).where(and(eq(invoices.instanceId, bergmann), eq(invoices.servicePeriodStart, billingPeriod(period).start)));
   expect(row?.invoiceNumber).toBeTruthy();
   return row!;

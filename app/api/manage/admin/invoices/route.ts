@@ -13,6 +13,6 @@ export const GET = staffRoute({ permission: "invoice.read" }, async ({ req }) =>
 
 export const POST = staffRoute({ permission: "invoice.write" }, async ({ req, ip, auth }) => {
   const input = await parseJsonBody(req, draftSchema);
-  const invoice = await createDraft(input, userActor(auth.principal, ip));
+  const invoice = await createDraft(userActor(auth.principal, ip), input);
   return NextResponse.json({ message: "Entwurf gespeichert", invoice }, { status: 201 });
 });

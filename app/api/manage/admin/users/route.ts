@@ -15,5 +15,5 @@ const schema = inviteUserSchema.extend({
 /** Invite an MSP staff member (no instance_id) or a customer user (instance_id). */
 export const POST = staffRoute({ permission: "user.manage" }, async ({ req, ip, auth }) => {
   const { instance_id, ...input } = await parseJsonBody(req, schema);
-  return NextResponse.json(await inviteUser(userActor(auth.principal, ip), instance_id ?? null, input), { status: 201 });
+  return NextResponse.json(await inviteUser(userActor(auth.principal, ip), { ...input, instanceId: instance_id ?? null }), { status: 201 });
 });

@@ -4,5 +4,5 @@ import { userActor } from "@/lib/activity";
 
 /** Retry: pushes the saved domain configuration to the instance server again. */
 export const POST = instanceRoute({ permission: "domain.write" }, async ({ ip, auth, instance }) =>
-  reapplyDomains(instance, userActor(auth.principal, ip)),
+  reapplyDomains(userActor(auth.principal, ip), { instance }),
 );

@@ -6,9 +6,9 @@ import { userActor } from "@/lib/activity";
 
 export const PUT = instanceRoute({ permission: "domain.write" }, async ({ req, ip, auth, instance }) => {
   const body = await parseJsonBody(req, setDomainBody);
-  return setCustomDomain(instance, "portal", body, userActor(auth.principal, ip));
+  return setCustomDomain(userActor(auth.principal, ip), { instance, kind: "portal", domain: body.domain });
 });
 
 export const DELETE = instanceRoute({ permission: "domain.write" }, async ({ ip, auth, instance }) =>
-  removeCustomDomain(instance, "portal", userActor(auth.principal, ip)),
+  removeCustomDomain(userActor(auth.principal, ip), { instance, kind: "portal" }),
 );

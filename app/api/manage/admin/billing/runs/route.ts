@@ -7,6 +7,6 @@ import { staffRoute } from "@/lib/doors/manage/route";
 
 export const POST = staffRoute({ permission: "invoice.write" }, async ({ req, ip, auth }) => {
   const { period, decisions } = await parseJsonBody(req, runBody);
-  const run = await executeBillingRun(period, userActor(auth.principal, ip), Object.fromEntries(decisions.map((d) => [d.instance_id, d.action])));
+  const run = await executeBillingRun(userActor(auth.principal, ip), { period, decisions: Object.fromEntries(decisions.map((d) => [d.instance_id, d.action])) });
   return NextResponse.json({ message: run.summary_label, run }, { status: 201 });
 });

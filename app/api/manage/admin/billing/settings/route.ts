@@ -10,5 +10,5 @@ export const GET = staffRoute({ permission: "invoice.read" }, async () => {
 
 export const PUT = staffRoute({ permission: "invoice.write" }, async ({ req, ip, auth }) => {
   const input = await parseJsonBody(req, settingsBody);
-  return { message: "Einstellungen gespeichert", settings: await updateBillingSettings(input, userActor(auth.principal, ip)) };
+  return { message: "Einstellungen gespeichert", settings: await updateBillingSettings(userActor(auth.principal, ip), input) };
 });

@@ -10,5 +10,5 @@ export const GET = staffRoute({ permission: "invoice.read" }, async () => {
 
 export const PUT = staffRoute({ permission: "invoice.write" }, async ({ req, ip, auth }) => {
   const input = await parseJsonBody(req, dunningSettingsBody);
-  return { message: "Mahneinstellungen gespeichert", settings: await updateDunningSettings(input, userActor(auth.principal, ip)) };
+  return { message: "Mahneinstellungen gespeichert", settings: await updateDunningSettings(userActor(auth.principal, ip), input) };
 });

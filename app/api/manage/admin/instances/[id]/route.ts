@@ -10,5 +10,5 @@ export const GET = staffRoute({ permission: "tenant.read" }, async ({ params }) 
 export const PATCH = staffRoute({ permission: "tenant.manage" }, async ({ req, ip, params, auth }) => {
   const id = intIdParam(params, "id", "Instanz nicht gefunden.");
   const input = await parseJsonBody(req, updateInstanceSchema);
-  return updateInstance(userActor(auth.principal, ip), id, input);
+  return updateInstance(userActor(auth.principal, ip), { ...input, instanceId: id });
 });

@@ -6,5 +6,5 @@ import { staffRoute } from "@/lib/doors/manage/route";
 /** POST /api/manage/admin/instances/bulk: one action for several instances; the outcome per instance. */
 export const POST = staffRoute({ permission: "tenant.read" }, async ({ req, ip, auth }) => {
   const input = await parseJsonBody(req, bulkActionSchema);
-  return runBulkAction(userActor(auth.principal, ip), auth.principal.permissions, input);
+  return runBulkAction(userActor(auth.principal, ip), { ...input, permissions: auth.principal.permissions });
 });

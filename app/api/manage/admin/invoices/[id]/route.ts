@@ -13,10 +13,10 @@ export const GET = staffRoute({ permission: "invoice.read" }, async ({ params })
 export const PUT = staffRoute({ permission: "invoice.write" }, async ({ req, ip, params, auth }) => {
   const id = invoiceIdParam(params);
   const input = await parseJsonBody(req, draftSchema);
-  return { message: "Entwurf gespeichert", invoice: await updateDraft(id, input, userActor(auth.principal, ip)) };
+  return { message: "Entwurf gespeichert", invoice: await updateDraft(userActor(auth.principal, ip), { ...input, invoiceId: id }) };
 });
 
 export const DELETE = staffRoute({ permission: "invoice.write" }, async ({ ip, params, auth }) => {
-  await deleteDraft(invoiceIdParam(params), userActor(auth.principal, ip));
+  await deleteDraft(userActor(auth.principal, ip), { invoiceId: invoiceIdParam(params) });
   return { message: "Entwurf gelöscht" };
 });

@@ -8,5 +8,5 @@ import { userActor } from "@/lib/activity";
 export const PATCH = staffRoute({ permission: "tenant.manage" }, async ({ req, ip, params, auth }) => {
   const key = keyParam(params, "key", "Tarif nicht gefunden.");
   const input = await parseJsonBody(req, updateTierSchema);
-  return updateTier(userActor(auth.principal, ip), key, input);
+  return updateTier(userActor(auth.principal, ip), { ...input, tierKey: key });
 });

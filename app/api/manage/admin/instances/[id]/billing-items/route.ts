@@ -15,7 +15,7 @@ export const GET = staffRoute({ permission: "invoice.read" }, async ({ params })
 export const POST = staffRoute({ permission: "invoice.write" }, async ({ req, ip, params, auth }) => {
   const id = instanceId(params);
   const input = await parseJsonBody(req, planItemBody);
-  const { item } = await addPlanItem(id, input, userActor(auth.principal, ip));
+  const { item } = await addPlanItem(userActor(auth.principal, ip), { ...input, instanceId: id });
   return NextResponse.json({ message: "Position hinzugefügt", item }, { status: 201 });
 });
 
@@ -23,6 +23,6 @@ export const POST = staffRoute({ permission: "invoice.write" }, async ({ req, ip
 export const DELETE = staffRoute({ permission: "invoice.write" }, async ({ req, ip, params, auth }) => {
   const id = instanceId(params);
   const { item_id } = parseQuery(req, itemIdQuery);
-  await removePlanItem(id, item_id, userActor(auth.principal, ip));
+  await removePlanItem(userActor(auth.principal, ip), { instanceId: id, itemId: item_id });
   return { message: "Position entfernt" };
 });

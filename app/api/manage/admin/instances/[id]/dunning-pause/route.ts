@@ -15,10 +15,10 @@ export const GET = staffRoute({ permission: "invoice.read" }, async ({ params })
 export const PUT = staffRoute({ permission: "invoice.write" }, async ({ req, ip, params, auth }) => {
   const instanceId = intIdParam(params, "id", NOT_FOUND);
   const { note } = await parseJsonBody(req, pauseBody);
-  return { message: "Mahnwesen pausiert.", dunning: await pauseDunning(instanceId, note, userActor(auth.principal, ip)) };
+  return { message: "Mahnwesen pausiert.", dunning: await pauseDunning(userActor(auth.principal, ip), { instanceId, note }) };
 });
 
 export const DELETE = staffRoute({ permission: "invoice.write" }, async ({ ip, params, auth }) => {
   const instanceId = intIdParam(params, "id", NOT_FOUND);
-  return { message: "Mahnwesen fortgesetzt.", dunning: await resumeDunning(instanceId, userActor(auth.principal, ip)) };
+  return { message: "Mahnwesen fortgesetzt.", dunning: await resumeDunning(userActor(auth.principal, ip), { instanceId }) };
 });

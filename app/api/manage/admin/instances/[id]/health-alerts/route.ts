@@ -12,6 +12,6 @@ export const GET = staffRoute({ permission: "tenant.read" }, async ({ params }) 
 export const PUT = staffRoute({ permission: "tenant.manage" }, async ({ req, ip, params, auth }) => {
   const instanceId = intIdParam(params, "id", NOT_FOUND);
   const { customer_alerts } = await parseJsonBody(req, healthAlertsBody);
-  const result = await setHealthAlerts(userActor(auth.principal, ip), instanceId, customer_alerts);
+  const result = await setHealthAlerts(userActor(auth.principal, ip), { instanceId, enabled: customer_alerts });
   return { message: customer_alerts ? "Die Kunden-Admins werden bei Störungen benachrichtigt." : "Störungsmeldungen gehen nur an den MSP.", ...result };
 });

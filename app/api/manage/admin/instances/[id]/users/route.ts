@@ -17,5 +17,5 @@ export const GET = staffRoute({ permission: "tenant.read" }, async ({ req, param
 export const POST = staffRoute({ permission: "user.manage" }, async ({ req, ip, params, auth }) => {
   const id = intIdParam(params, "id", "Instanz nicht gefunden.");
   const input = await parseJsonBody(req, inviteUserSchema);
-  return NextResponse.json(await inviteUser(userActor(auth.principal, ip), id, input), { status: 201 });
+  return NextResponse.json(await inviteUser(userActor(auth.principal, ip), { ...input, instanceId: id }), { status: 201 });
 });

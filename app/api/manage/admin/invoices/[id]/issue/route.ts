@@ -4,6 +4,6 @@ import { issueInvoice } from "@/lib/invoices/commands";
 import { invoiceIdParam } from "@/lib/invoices/params";
 
 export const POST = staffRoute({ permission: "invoice.write" }, async ({ ip, params, auth }) => {
-  const invoice = await issueInvoice(invoiceIdParam(params), userActor(auth.principal, ip));
+  const invoice = await issueInvoice(userActor(auth.principal, ip), { invoiceId: invoiceIdParam(params) });
   return { message: `Rechnung ${invoice.invoice_number} ausgestellt und versendet`, invoice };
 });

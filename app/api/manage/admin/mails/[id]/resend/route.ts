@@ -5,5 +5,5 @@ import { intIdParam } from "@/lib/http/params";
 
 /** A failed mail again; one with a link or code is replaced by a fresh one to the account's own address. */
 export const POST = staffRoute({ permission: "tenant.manage" }, async ({ auth, ip, params }) =>
-  resendFailedMail(userActor(auth.principal, ip), intIdParam(params, "id", "Mail nicht gefunden.")),
+  resendFailedMail(userActor(auth.principal, ip), { mailId: intIdParam(params, "id", "Mail nicht gefunden.") }),
 );

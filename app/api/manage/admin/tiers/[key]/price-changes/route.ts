@@ -10,6 +10,6 @@ import { keyParam } from "@/lib/http/params";
 export const POST = staffRoute({ permission: "tenant.manage" }, async ({ req, ip, params, auth }) => {
   const key = keyParam(params, "key", "Tarif nicht gefunden.");
   const input = await parseJsonBody(req, scheduleTierPriceBody);
-  const result = await scheduleTierPrice(userActor(auth.principal, ip), key, input);
+  const result = await scheduleTierPrice(userActor(auth.principal, ip), { ...input, tierKey: key });
   return result.dry_run ? result : NextResponse.json(result, { status: 201 });
 });

@@ -4,5 +4,5 @@ import { staffRoute } from "@/lib/doors/manage/route";
 import { userActor } from "@/lib/activity";
 
 export const POST = staffRoute({ permission: "user.manage" }, async ({ ip, params, auth }) =>
-  deactivateUser(userActor(auth.principal, ip), uuidParam(params, "id", "Benutzer nicht gefunden.")),
+  deactivateUser(userActor(auth.principal, ip), { userId: uuidParam(params, "id", "Benutzer nicht gefunden.") }),
 );

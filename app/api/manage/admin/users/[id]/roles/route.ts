@@ -8,5 +8,5 @@ import { userActor } from "@/lib/activity";
 export const PUT = staffRoute({ permission: "user.manage" }, async ({ req, ip, params, auth }) => {
   const id = uuidParam(params, "id", "Benutzer nicht gefunden.");
   const { roles } = await parseJsonBody(req, setRolesSchema);
-  return setUserRoles(userActor(auth.principal, ip), id, roles);
+  return setUserRoles(userActor(auth.principal, ip), { userId: id, roles });
 });

@@ -7,5 +7,5 @@ import { keyParam } from "@/lib/http/params";
 export const DELETE = staffRoute({ permission: "tenant.manage" }, async ({ ip, params, auth }) => {
   const key = keyParam(params, "key", "Tarif nicht gefunden.");
   const date = keyParam(params, "date", "Diese Preisänderung gibt es nicht.");
-  return cancelTierPrice(userActor(auth.principal, ip), key, date);
+  return cancelTierPrice(userActor(auth.principal, ip), { tierKey: key, day: date });
 });
