@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { users } from "@/db/schema";
-import { anonymousActor, recordActivity } from "@/lib/activity";
+import { anonymousActor, recordActivity, type AnonymousActor } from "@/lib/activity";
 import { loggableError, UnauthorizedError } from "@/lib/errors";
 import { logger } from "@/lib/observability/logger";
 import { deviceLabel, UNKNOWN_DEVICE } from "./devices";
@@ -33,16 +33,19 @@ export type LoginDoor = "manage_api" | "browser" | "api_v1";
  * The password check shared by every login (manage API, browser, API v1):
  * the same answer and timing for unknown accounts and wrong passwords, the
  * failure logged for existing accounts (one action code whichever door), deactivated accounts refused.
+ * A step of the login commands, `(actor, input)` without `options`: the failure entry must stay
+ * written when the login fails, so it never joins a caller's transaction.
  * The failure entry is written beside the answer, not before it, so a known
  * account's wrong password is not measurably slower than an unknown account.
  */
 export async function verifyCredentials(
-  emailInput: string,
-  password: string,
-  attempt: { door: LoginDoor; ip: string; userAgent?: string | null; knownDevice?: boolean },
+  actor: AnonymousActor,
+  attempt: { email: string; password: string; door: LoginDoor; userAgent?: string | null; knownDevice?: boolean },
 ): Promise<UserRow> {
+  const { password } = attempt;
+  const ip = actor.ip ?? "unknown";
   const db = await getDb();
-  const email = emailInput.trim().toLowerCase();
+  const email = attempt.email.trim().toLowerCase();
   const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
   const valid = await verifyPassword(user?.passwordHash, password);
   if (!user || !valid) {
@@ -53,10 +56,10 @@ export async function verifyCredentials(
       const device = deviceLabel(attempt.userAgent) ?? UNKNOWN_DEVICE;
       const what = attempt.door === "api_v1" ? "Fehlgeschlagener API-Login (falsches Passwort)" : "Fehlgeschlagener Login (falsches Passwort)";
       trackAuditWrite(
-        recordActivity(db, anonymousActor(attempt.ip, user), {
+        recordActivity(db, anonymousActor(ip, user), {
           instanceId: user.instanceId,
           action: "manage.login_failed",
-          description: `${what} – ${device}, IP ${attempt.ip}${attempt.knownDevice ? " (bekanntes Gerät)" : ""}`,
+          description: `${what} – ${device}, IP ${ip}${attempt.knownDevice ? " (bekanntes Gerät)" : ""}`,
           metadata: {
             via: attempt.door,
             device,

@@ -74,14 +74,12 @@ export type TokenGrant = { user: UserRow; tokens: TokenPair };
  * (API v1), sets the last login and records `manage.login`, all in one
  * transaction.
  */
-export async function finishLogin(user: UserRow, door: "api_v1", meta: LoginMeta & { twoFactor?: boolean }, options?: CommandOptions): Promise<TokenGrant>;
-export async function finishLogin(
-  user: UserRow,
-  door: "manage_api" | "browser",
-  meta: LoginMeta & { twoFactor?: boolean },
-  options?: CommandOptions,
-): Promise<SessionGrant>;
-export async function finishLogin(user: UserRow, door: LoginDoor, meta: LoginMeta & { twoFactor?: boolean }, options?: CommandOptions): Promise<SessionGrant | TokenGrant> {
+export type FinishLoginInput = LoginClient & { user: UserRow; door: LoginDoor; twoFactor?: boolean };
+export async function finishLogin(actor: AnonymousActor, input: FinishLoginInput & { door: "api_v1" }, options?: CommandOptions): Promise<TokenGrant>;
+export async function finishLogin(actor: AnonymousActor, input: FinishLoginInput & { door: "manage_api" | "browser" }, options?: CommandOptions): Promise<SessionGrant>;
+export async function finishLogin(actor: AnonymousActor, input: FinishLoginInput, options?: CommandOptions): Promise<SessionGrant | TokenGrant> {
+  const { user, door, twoFactor, ...client } = input;
+  const meta = { ...loginMeta(actor, client), twoFactor };
   const principal = await loadPrincipal(user, null);
   const opened = await inTransaction(options, async (tx) => {
     // Decided before the new session exists: has any earlier login of this account used this device?
@@ -127,16 +125,16 @@ export async function login(
   const ipKey = { key: `manage-login:ip:${meta.ip}`, rule: LOGIN_RATE_LIMITS.password, name: "manageLoginIp" };
   const keys = [device ? deviceLoginKey(device) : loginAccountKey(email), ipKey];
   const user = await limitedAttempt(keys, device ? `login-device:${device.id}` : `login:${email}`, () =>
-    verifyCredentials(email, password, { door, ip: meta.ip, userAgent: meta.userAgent, knownDevice: Boolean(device) }),
+    verifyCredentials(actor, { email, password, door, userAgent: meta.userAgent, knownDevice: Boolean(device) }),
   );
 
   const factors = await secondFactorStatus(user);
   if (factors.required) {
     // Browser: continue with the code step. Manage API (seed 000 has no 2FA step): refuse with a hint.
-    if (door === "browser") throw new TwoFactorRequiredError(await startChallenge(user, "browser", meta.ip, options), factors.methods);
+    if (door === "browser") throw new TwoFactorRequiredError(await startChallenge(actor, { user, purpose: "browser" }, options), factors.methods);
     throw new ForbiddenError(TWO_FACTOR_MANAGE_API_MESSAGE, { two_fa_required: true });
   }
-  return finishLogin(user, door, meta, options);
+  return finishLogin(actor, { ...client, user, door }, options);
 }
 
 export type ApiLoginResult = TokenPair | { two_fa_required: true; challenge_token: string; methods?: SecondFactorMethod[] };
@@ -149,16 +147,16 @@ export async function apiLogin(actor: AnonymousActor, input: LoginClient & { ema
   await enforceRateLimit(`v1-login:ip:${meta.ip}`, LOGIN_RATE_LIMITS.apiPassword);
   const email = emailInput.trim().toLowerCase();
   const user = await limitedAttempt([loginAccountKey(email)], `login:${email}`, () =>
-    verifyCredentials(email, password, { door: "api_v1", ip: meta.ip, userAgent: meta.userAgent }),
+    verifyCredentials(actor, { email, password, door: "api_v1", userAgent: meta.userAgent }),
   );
   const factors = await secondFactorStatus(user);
   if (factors.required) {
-    const challenge_token = await startChallenge(user, "api", meta.ip, options);
+    const challenge_token = await startChallenge(actor, { user, purpose: "api" }, options);
     // E-mail-only accounts get exactly seed 002's answer; others also learn which codes are accepted.
     const codeMethods = factors.methods.filter((m) => m !== "passkey");
     return codeMethods.length === 1 && codeMethods[0] === "email" ? { two_fa_required: true, challenge_token } : { two_fa_required: true, challenge_token, methods: codeMethods };
   }
-  return (await finishLogin(user, "api_v1", meta, options)).tokens;
+  return (await finishLogin(actor, { ...client, user, door: "api_v1" }, options)).tokens;
 }
 
 /** Second step of an API v1 login with e-mail 2FA. */
@@ -170,8 +168,8 @@ export async function completeApiTwoFactor(
   const meta = loginMeta(actor, { userAgent: input.userAgent });
   await enforceRateLimit(`v1-2fa:ip:${meta.ip}`, LOGIN_RATE_LIMITS.twoFactor);
   const method = input.method ?? methodOfCode(input.code) ?? undefined;
-  const user = await verifyChallenge(input.challenge_token, input.code.trim(), "api", meta.ip, { method });
-  return (await finishLogin(user, "api_v1", { ...meta, twoFactor: true, method }, options)).tokens;
+  const user = await verifyChallenge(actor, { token: input.challenge_token, code: input.code.trim(), purpose: "api", method });
+  return (await finishLogin(actor, { userAgent: input.userAgent, user, door: "api_v1", twoFactor: true, method }, options)).tokens;
 }
 
 /** Second step of the browser login with e-mail 2FA: challenge token + mailed code open a browser session. */
@@ -183,8 +181,8 @@ export async function completeBrowserTwoFactor(
   const ip = loginMeta(actor, {}).ip;
   await enforceRateLimit(`v1-2fa:ip:${ip}`, LOGIN_RATE_LIMITS.twoFactor);
   const method = input.passkey ? "passkey" : (input.method ?? methodOfCode(input.code) ?? undefined);
-  const user = await verifyChallenge(input.challengeToken, input.code.trim(), "browser", ip, { method, passkey: input.passkey });
-  return finishLogin(user, "browser", { ip, userAgent: input.userAgent, twoFactor: true, method, deviceCookies: input.deviceCookies }, options);
+  const user = await verifyChallenge(actor, { token: input.challengeToken, code: input.code.trim(), purpose: "browser", method, passkey: input.passkey });
+  return finishLogin(actor, { userAgent: input.userAgent, user, door: "browser", twoFactor: true, method, deviceCookies: input.deviceCookies }, options);
 }
 
 /**
@@ -196,7 +194,7 @@ export async function passkeyLogin(actor: AnonymousActor, input: LoginClient & {
   const ip = loginMeta(actor, {}).ip;
   await enforceRateLimit(`passkey-login:ip:${ip}`, LOGIN_RATE_LIMITS.twoFactor);
   const user = await verifyPasskeyAssertion(input.passkey);
-  return finishLogin(user, "browser", { ip, userAgent: input.userAgent, twoFactor: true, method: "passkey", deviceCookies: input.deviceCookies }, options);
+  return finishLogin(actor, { userAgent: input.userAgent, user, door: "browser", twoFactor: true, method: "passkey", deviceCookies: input.deviceCookies }, options);
 }
 
 const LOGOUT_DESCRIPTIONS: Record<LoginDoor, string> = { manage_api: "Abmeldung", browser: "Abmeldung", api_v1: "Abmeldung über API v1" };

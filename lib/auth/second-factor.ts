@@ -14,7 +14,7 @@ import { getDb } from "@/db/client";
 import { users } from "@/db/schema";
 import { inTransaction, type CommandOptions } from "@/db/transaction";
 import type { DbOrTx } from "@/db/types";
-import { anonymousActor, recordActivity } from "@/lib/activity";
+import { anonymousActor, recordActivity, type AnonymousActor } from "@/lib/activity";
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 import { countPasskeys, verifyPasskeyAssertion } from "./passkeys";
 import { emailConfirmationState } from "./email-two-factor";
@@ -38,12 +38,11 @@ export function methodOfCode(code: string): SecondFactorMethod | null {
 
 /** Compares one answer of a login challenge; `emailCheck` compares the mailed code. */
 export async function checkSecondFactor(
-  userId: string,
-  code: string,
-  proof: SecondFactorProof,
-  emailCheck: () => boolean,
-  ip: string | null,
+  actor: AnonymousActor,
+  input: SecondFactorProof & { userId: string; code: string; emailCheck: () => boolean },
 ): Promise<boolean> {
+  const { userId, code, emailCheck, ...proof } = input;
+  const ip = actor.ip;
   const method = proof.passkey ? "passkey" : (proof.method ?? methodOfCode(code));
   switch (method) {
     case "email":

@@ -13,7 +13,7 @@ import { getDb } from "@/db/client";
 import { twoFactorChallenges, users } from "@/db/schema";
 import { inTransaction, type CommandOptions } from "@/db/transaction";
 import type { DbOrTx } from "@/db/types";
-import { anonymousActor, recordActivity } from "@/lib/activity";
+import { anonymousActor, recordActivity, type AnonymousActor } from "@/lib/activity";
 import { config } from "@/lib/config";
 import { constantTimeEqual, hashToken, randomToken } from "@/lib/crypto/tokens";
 import { enqueueMail } from "@/lib/mail";
@@ -46,7 +46,9 @@ function codeHash(challengeId: string, code: string) {
 }
 
 /** Starts a 2FA login: stores the challenge (hashed) and mails the 8-digit code. */
-export async function startChallenge(user: UserRow, purpose: ChallengePurpose, ip: string | null, options?: CommandOptions): Promise<string> {
+export async function startChallenge(actor: AnonymousActor, input: { user: UserRow; purpose: ChallengePurpose }, options?: CommandOptions): Promise<string> {
+  const { user, purpose } = input;
+  const ip = actor.ip;
   const db = options?.tx ?? (await getDb());
   // A lockout holds for the account, not just the challenge: a new login does not reset it.
   const [locked] = await db
@@ -134,12 +136,11 @@ export function twoFactorMail({ to, name, code, validMinutes }: { to: string; na
  * a right code consumes the challenge (single use).
  */
 export async function verifyChallenge(
-  token: string,
-  code: string,
-  purpose: ChallengePurpose,
-  ip: string | null,
-  proof: SecondFactorProof = {},
+  actor: AnonymousActor,
+  input: SecondFactorProof & { token: string; code: string; purpose: ChallengePurpose },
 ): Promise<UserRow> {
+  const { token, code, purpose, ...proof } = input;
+  const ip = actor.ip;
   const db = await getDb();
   const tokenHash = hashToken(token);
   const [challenge] = await db
@@ -173,7 +174,7 @@ export async function verifyChallenge(
     }
 
     const normalized = code.replace(/\s+/g, "");
-    const ok = await checkSecondFactor(challenge.userId, normalized, proof, () => constantTimeEqual(codeHash(challenge.id, normalized), challenge.codeHash), ip);
+    const ok = await checkSecondFactor(actor, { ...proof, userId: challenge.userId, code: normalized, emailCheck: () => constantTimeEqual(codeHash(challenge.id, normalized), challenge.codeHash) });
     if (ok) {
       const [consumed] = await db
         .update(twoFactorChallenges)
@@ -189,12 +190,12 @@ export async function verifyChallenge(
     wrongCode = true;
     const remaining = Math.min(MAX_CODE_ATTEMPTS - counted.attempts, accountKey.rule.limit - (account.counts[accountKey.key] ?? 0));
     const [user] = await db.select().from(users).where(eq(users.id, challenge.userId));
-    const actor = anonymousActor(ip, user ?? null);
+    const onAccount = anonymousActor(ip, user ?? null);
     if (remaining <= 0) {
       const lockedUntil = new Date(Date.now() + LOCKOUT_SECONDS * 1000);
       await db.transaction(async (tx) => {
         await tx.update(twoFactorChallenges).set({ lockedUntil }).where(eq(twoFactorChallenges.id, challenge.id));
-        await recordActivity(tx, actor, {
+        await recordActivity(tx, onAccount, {
           instanceId: user?.instanceId ?? null,
           action: "auth.2fa_locked",
           description: `2FA-Anmeldung nach ${MAX_CODE_ATTEMPTS} falschen Codes für 30 Minuten gesperrt`,
@@ -206,7 +207,7 @@ export async function verifyChallenge(
     // A recovery code used before is named as such ("bereits verwendet"), not just "falsch"; it still counts as a wrong attempt.
     const method = proof.passkey ? "passkey" : (proof.method ?? methodOfCode(normalized));
     const usedBefore = method === "recovery_code" && (await recoveryCodeAlreadyUsed(challenge.userId, normalized));
-    await recordActivity(db, actor, {
+    await recordActivity(db, onAccount, {
       instanceId: user?.instanceId ?? null,
       action: "auth.2fa_failed",
       description: usedBefore ? "Bereits verwendeter Wiederherstellungscode eingegeben" : "Falscher 2FA-Code eingegeben",

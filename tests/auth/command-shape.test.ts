@@ -10,7 +10,7 @@ import { getDb } from "@/db/client";
 import { activityLog, apiKeys, sessions, users } from "@/db/schema";
 import type { CommandOptions } from "@/db/transaction";
 import type { Tx } from "@/db/types";
-import { principalActor, type Actor } from "@/lib/activity";
+import { principalActor, type Actor, anonymousActor } from "@/lib/activity";
 import { endSession, signOutEverywhere } from "@/lib/auth/account";
 import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
 import { cancelEmailTwoFactor, confirmEmailTwoFactor, resendEmailTwoFactorCode, startEmailTwoFactor, startEmailTwoFactorForUser } from "@/lib/auth/email-two-factor";
@@ -49,7 +49,7 @@ async function userRow() {
 async function signedIn(): Promise<{ actor: AuthActor; sessionId: string }> {
   const user = await userRow();
   const ip = nextIp();
-  const grant = await finishLogin(user, "browser", { ip, userAgent: CHROME });
+  const grant = await finishLogin(anonymousActor(ip), { user, door: "browser", userAgent: CHROME });
   return { actor: principalActor(await loadPrincipal(user, grant.sessionId), ip), sessionId: grant.sessionId };
 }
 

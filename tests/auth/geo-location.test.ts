@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { anonymousActor } from "@/lib/activity";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
@@ -159,9 +160,9 @@ describe("approximateLocation", () => {
 describe("sessions and the new-device mail", () => {
   it("GET /api/v1/auth/sessions gives each session its approximate_location (null when unknown)", async () => {
     const user = await userRow("it@bergmann-logistik.de");
-    const nuremberg = await finishLogin(user, "browser", { ip: "203.0.113.50", userAgent: CHROME });
-    const vienna = await finishLogin(user, "manage_api", { ip: "198.51.100.8", userAgent: "curl/8.0" });
-    const office = await finishLogin(user, "browser", { ip: "192.168.10.4", userAgent: FIREFOX });
+    const nuremberg = await finishLogin(anonymousActor("203.0.113.50"), { user, door: "browser", userAgent: CHROME });
+    const vienna = await finishLogin(anonymousActor("198.51.100.8"), { user, door: "manage_api", userAgent: "curl/8.0" });
+    const office = await finishLogin(anonymousActor("192.168.10.4"), { user, door: "browser", userAgent: FIREFOX });
     const { access_token } = await v1Login("it@bergmann-logistik.de"); // from 2001:db8::n, which the database does not know
 
     const res = await call(listSessionsRoute, "GET", "/api/v1/auth/sessions", { token: access_token });
@@ -195,14 +196,14 @@ describe("sessions and the new-device mail", () => {
     const newDeviceMails = async () =>
       (await database.db().select().from(mailOutbox).where(eq(mailOutbox.to, "admin@firma.de"))).filter((m) => m.subject.startsWith("Neue Anmeldung"));
     const before = (await newDeviceMails()).length;
-    await finishLogin(user, "browser", { ip: "10.0.0.7", userAgent: CHROME });
-    await finishLogin(user, "browser", { ip: "203.0.113.60", userAgent: FIREFOX });
+    await finishLogin(anonymousActor("10.0.0.7"), { user, door: "browser", userAgent: CHROME });
+    await finishLogin(anonymousActor("203.0.113.60"), { user, door: "browser", userAgent: FIREFOX });
     const placed = (await newDeviceMails()).slice(before).find((m) => m.subject.includes("Firefox auf Windows"));
     expect(placed?.text).toContain("Ort: Nürnberg, Deutschland (ungefähr, aus der IP-Adresse)");
     expect(placed?.html).toContain("<li>Ort: Nürnberg, Deutschland (ungefähr, aus der IP-Adresse)</li>");
     expect(placed?.text).toContain("IP-Adresse: 203.0.113.60");
 
-    await finishLogin(user, "browser", { ip: "10.0.0.8", userAgent: SAFARI });
+    await finishLogin(anonymousActor("10.0.0.8"), { user, door: "browser", userAgent: SAFARI });
     const unplaced = (await newDeviceMails()).slice(before).find((m) => m.subject.includes("Safari"));
     expect(unplaced?.text).toContain("IP-Adresse: 10.0.0.8");
     expect(unplaced?.text).not.toContain("Ort:");

@@ -17,7 +17,7 @@ import { DELETE as endSessionRoute } from "@/app/api/v1/auth/sessions/[id]/route
 import { GET as sessionsRoute } from "@/app/api/v1/auth/sessions/route";
 import { sessions, users } from "@/db/schema";
 import { DEMO_PASSWORD } from "@/db/seed";
-import { principalActor } from "@/lib/activity";
+import { principalActor, anonymousActor } from "@/lib/activity";
 import { endSession, signOutEverywhere } from "@/lib/auth/account";
 import { finishLogin, logout } from "@/lib/auth/login";
 import { authOptions } from "@/lib/auth/next-auth";
@@ -141,8 +141,8 @@ describe("a session ended elsewhere", () => {
 
   it("is remembered as ended on another device (browser sessions); the device's own logout is a logout", async () => {
     const user = await userRow(email);
-    const a = await finishLogin(user, "browser", { ip: "198.51.100.7", userAgent: CHROME });
-    const b = await finishLogin(user, "browser", { ip: "198.51.100.8", userAgent: CHROME });
+    const a = await finishLogin(anonymousActor("198.51.100.7"), { user, door: "browser", userAgent: CHROME });
+    const b = await finishLogin(anonymousActor("198.51.100.8"), { user, door: "browser", userAgent: CHROME });
     expect(await endedSessionReason(b.token)).toBeNull();
     await endSession(principalActor(await loadPrincipal(user, a.sessionId), null), { id: b.sessionId });
     expect(await endedSessionReason(b.token)).toBe("ended_elsewhere");
@@ -152,8 +152,8 @@ describe("a session ended elsewhere", () => {
 
   it("'Überall abmelden' ends the other devices as 'elsewhere' and the caller's own as its logout", async () => {
     const user = await userRow(email);
-    const mine = await finishLogin(user, "browser", { ip: "198.51.100.9", userAgent: CHROME });
-    const theirs = await finishLogin(user, "browser", { ip: "198.51.100.10", userAgent: CHROME });
+    const mine = await finishLogin(anonymousActor("198.51.100.9"), { user, door: "browser", userAgent: CHROME });
+    const theirs = await finishLogin(anonymousActor("198.51.100.10"), { user, door: "browser", userAgent: CHROME });
     await signOutEverywhere(principalActor(await loadPrincipal(user, mine.sessionId), "198.51.100.9"));
     expect(await endedSessionReason(theirs.token)).toBe("ended_elsewhere");
     expect(await endedSessionReason(mine.token)).toBe("logout_all");

@@ -1,4 +1,5 @@
 import { createHash, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
+import { anonymousActor } from "@/lib/activity";
 import { isoCBOR } from "@simplewebauthn/server/helpers";
 import { and, eq } from "drizzle-orm";
 import * as OTPAuth from "otpauth";
@@ -185,12 +186,12 @@ describe("sessions and devices", () => {
     expect(deviceLabel(FIREFOX)).toBe("Firefox auf Windows");
     expect(deviceLabel("curl/8.0")).toBeNull();
     const user = await userRow(email);
-    const a = await finishLogin(user, "browser", { ip: "198.51.100.7", userAgent: CHROME });
+    const a = await finishLogin(anonymousActor("198.51.100.7"), { user, door: "browser", userAgent: CHROME });
     const mailsAfterFirst = (await mailsTo(email)).filter((m) => m.subject.startsWith("Neue Anmeldung")).length;
     expect(mailsAfterFirst).toBe(0); // the first login ever is no "new device"
-    await finishLogin(user, "browser", { ip: "198.51.100.7", userAgent: CHROME });
+    await finishLogin(anonymousActor("198.51.100.7"), { user, door: "browser", userAgent: CHROME });
     expect((await mailsTo(email)).filter((m) => m.subject.startsWith("Neue Anmeldung"))).toHaveLength(0);
-    const b = await finishLogin(user, "browser", { ip: "198.51.100.8", userAgent: FIREFOX });
+    const b = await finishLogin(anonymousActor("198.51.100.8"), { user, door: "browser", userAgent: FIREFOX });
     const mails = (await mailsTo(email)).filter((m) => m.subject.startsWith("Neue Anmeldung"));
     expect(mails).toHaveLength(1);
     expect(mails[0].text).toContain("Firefox auf Windows");
