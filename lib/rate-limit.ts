@@ -28,11 +28,20 @@ export type RateLimitDecision = {
  */
 export async function consumeRateLimit(key: string, rule: RateLimitRule, database?: Db): Promise<RateLimitResult> {
   const [row] = await consumeRateLimitUpsert(database ?? (await getDb()), key, rule);
-  const retryAfterSeconds = Math.max(1, Number(row.retryAfter));
+  const retryAfterSeconds = secondsUntilWindowEnds(rule, Number(row.age));
   return { allowed: row.count <= rule.limit, count: row.count, retryAfterSeconds };
 }
 
 /** The upsert of `consumeRateLimit` as a builder (the benchmark's bare server renders it with a placeholder key). */
+/**
+ * Retry-After for a window of `age` seconds: between 1 and the window. The age is measured with PostgreSQL's
+ * now(), the start of the caller's transaction; a transaction that began before another one opened the window
+ * (it waited for that row) sees a negative age, and still waits at most the window.
+ */
+export function secondsUntilWindowEnds(rule: RateLimitRule, age: number): number {
+  return Math.min(rule.windowSeconds, Math.max(1, Math.ceil(rule.windowSeconds - Math.max(0, age))));
+}
+
 export function consumeRateLimitUpsert(db: Db, key: string | Placeholder, rule: RateLimitRule) {
   const window = sql.raw(`interval '${Math.floor(rule.windowSeconds)} seconds'`);
   const expired = sql`${rateLimits.windowStart} <= now() - ${window}`;
@@ -48,7 +57,7 @@ export function consumeRateLimitUpsert(db: Db, key: string | Placeholder, rule: 
     })
     .returning({
       count: rateLimits.count,
-      retryAfter: sql<number>`ceil(extract(epoch from (${rateLimits.windowStart} + ${window} - now())))::int`,
+      age: sql<number>`extract(epoch from (now() - ${rateLimits.windowStart}))::float8`,
     });
 }
 
@@ -83,7 +92,7 @@ export async function takeRateLimits(keys: RateLimitKey[], database?: Db): Promi
       const row = byKey.get(k.key);
       const age = Number(row?.age ?? 0);
       const expired = age >= k.rule.windowSeconds;
-      return { k, expired, count: expired ? 0 : (row?.count ?? 0), retryAfter: Math.max(1, Math.ceil(k.rule.windowSeconds - (expired ? 0 : age))) };
+      return { k, expired, count: expired ? 0 : (row?.count ?? 0), retryAfter: secondsUntilWindowEnds(k.rule, expired ? 0 : age) };
     });
     const blocked = state.filter((s) => s.count >= s.k.rule.limit);
     if (blocked.length > 0) {
@@ -115,7 +124,7 @@ export async function peekRateLimit(key: string, rule: RateLimitRule, database?:
     .where(eq(rateLimits.key, key));
   const age = Number(row?.age ?? 0);
   const count = !row || age >= rule.windowSeconds ? 0 : row.count;
-  return { allowed: count < rule.limit, count, retryAfterSeconds: Math.max(1, Math.ceil(rule.windowSeconds - age)) };
+  return { allowed: count < rule.limit, count, retryAfterSeconds: secondsUntilWindowEnds(rule, age) };
 }
 
 /** Consumes a point and throws a 429 error when the limit is exceeded. */

@@ -20,6 +20,7 @@ import { verifyJwt } from "@/lib/auth/jwt";
 import { billingToday } from "@/lib/billing/clock";
 import { instanceTierPriceOn, upcomingLabel } from "@/lib/billing/tier-prices";
 import { V1_RATE_LIMITS } from "@/lib/doors/v1/rate-limits";
+import { secondsUntilWindowEnds } from "@/lib/rate-limit";
 import { suspendedMessage } from "@/lib/doors/kit/suspended";
 import { rateLimitMessage } from "@/lib/errors";
 import { isUuid } from "@/lib/http/params";
@@ -272,7 +273,7 @@ async function v1Me(b: Bare, req: IncomingMessage, res: ServerResponse) {
   if (!row?.familyActive) return sendV1Error(res, 401, "token_revoked", "Die Sitzung wurde beendet. Bitte neu anmelden.");
   const [limit] = await all(b, b.q.v1RateLimit, { key: `v1:user:${userId}` });
   if (Number(limit!.count) > V1_RATE_LIMITS.user.limit) {
-    const retryAfter = Math.max(1, Number(limit!.retryAfter));
+    const retryAfter = secondsUntilWindowEnds(V1_RATE_LIMITS.user, Number(limit!.age));
     return sendV1Error(res, 429, "rate_limited", rateLimitMessage(retryAfter), { retry_after: retryAfter }, { "retry-after": String(retryAfter) });
   }
   const user = row.user as Row;
