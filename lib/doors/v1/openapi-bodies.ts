@@ -29,20 +29,6 @@ export const instanceUsage = z
   .strict()
   .meta({ id: "InstanceUsage" });
 
-/** The server's state as /status and the server view show it (the view adds its Hetzner id and name). */
-const serverState = z
-  .object({
-    status: s.serverStatusField,
-    status_label: z.string(),
-    health_status: z.string(),
-    health_status_label: z.string(),
-    ipv4: z.string().nullable(),
-    server_type: z.string().nullable(),
-    datacenter: s.datacenterField,
-    last_synced_at: ts().nullable(),
-  })
-  .strict();
-
 export const manageStatus = z
   .object({
     instance: z
@@ -56,7 +42,18 @@ export const manageStatus = z
         suspended_reason: z.string().nullable(),
       })
       .strict(),
-    server: serverState,
+    server: z
+      .object({
+        status: s.serverStatusField,
+        status_label: z.string(),
+        health_status: z.string(),
+        health_status_label: z.string(),
+        ipv4: z.string().nullable(),
+        server_type: z.string().nullable(),
+        datacenter: s.datacenterField,
+        last_synced_at: ts().nullable(),
+      })
+      .strict(),
     billing: z
       .object({
         status: z.string(),
@@ -144,7 +141,18 @@ export const serverActionView = z
 export const serverView = z
   .object({
     server: z
-      .object({ hetzner_server_id: z.number().int().nullable(), name: z.string().nullable(), ...serverState.shape })
+      .object({
+        hetzner_server_id: z.number().int().nullable(),
+        name: z.string().nullable(),
+        status: s.serverStatusField,
+        status_label: z.string(),
+        health_status: z.string(),
+        health_status_label: z.string(),
+        ipv4: z.string().nullable(),
+        server_type: z.string().nullable(),
+        datacenter: s.datacenterField,
+        last_synced_at: ts().nullable(),
+      })
       .strict()
       .nullable(),
     action: serverActionView.nullable(),
