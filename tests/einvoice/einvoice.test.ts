@@ -14,7 +14,7 @@ import { GET as customerDetail } from "@/app/api/manage/invoices/[id]/route";
 import { GET as customerPdf } from "@/app/api/manage/invoices/[id]/pdf/route";
 import { mailOutbox } from "@/db/schema";
 import { instances, invoiceDocuments } from "@/db/schema";
-import { renderCii, renderXRechnungUbl } from "@/lib/invoices/einvoice/generate";
+import { FORMATS, generateXml, renderCii, renderXRechnungUbl } from "@/lib/invoices/einvoice/generate";
 import { EInvoiceError } from "@/lib/invoices/einvoice/generate";
 import { parseAddress, toEInvoiceData, unitCode } from "@/lib/invoices/einvoice/map";
 import { setEinvoiceSettings } from "@/lib/invoices/einvoice/source";
@@ -211,6 +211,27 @@ describe("mapping and library validation", () => {
     const xml = (await renderCii(toEInvoiceData(rc))).toString("utf8");
     expect(xml).toContain("<ram:CategoryCode>AE</ram:CategoryCode>");
     expect(xml).toContain("VATEX-EU-AE");
+  });
+
+  it("renders exactly what the library's InvoiceService renders, with each format's validator compiled once", async () => {
+    const { InvoiceService } = await import("@e-invoice-eu/core");
+    const credit = { ...base, kind: "credit_note" as const, dueDate: null, cancels: { invoiceNumber: "RE-2026-0000", invoiceDate: "2026-02-01" }, items: base.items.map((l) => ({ ...l, quantity_milli: -l.quantity_milli, net_cents: -l.net_cents })) };
+    const reverseCharge = { ...base, reverseCharge: true, recipient: { ...base.recipient, vat_id: "ATU12345678" }, items: summarizeLines([{ ...base.items[0]!, vat_rate: 0 }]).lines };
+    const library = new InvoiceService({ log: () => {}, warn: () => {}, error: () => {} } as never);
+    for (const invoice of [base, credit, reverseCharge]) {
+      const data = toEInvoiceData({ ...invoice, buyerEmail: "buchhaltung@acme.example" });
+      for (const format of Object.values(FORMATS)) {
+        // twice: the second render runs on the cached validator
+        for (let round = 0; round < 2; round++) {
+          expect(await generateXml(data, format)).toBe(String(await library.generate(structuredClone(data), { format, lang: "de-de" })));
+        }
+      }
+    }
+    // The validators stay per format: XRechnung's patched schema still wants the buyer's address after plain CII passed without it.
+    const withoutAddress = toEInvoiceData({ ...base, buyerEmail: null });
+    await expect(generateXml(withoutAddress, FORMATS.cii)).resolves.toContain("CrossIndustryInvoice");
+    await expect(generateXml(withoutAddress, FORMATS.xrechnungUbl)).rejects.toThrow(/EndpointID/);
+    await expect(library.generate(structuredClone(withoutAddress), { format: FORMATS.xrechnungUbl, lang: "de-de" })).rejects.toThrow("validation failed");
   });
 
   it("the library's schema validation rejects invalid data", async () => {
