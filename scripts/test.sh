@@ -36,10 +36,10 @@ npx vitest run --reporter=default --reporter=json --outputFile.json="$REPORTS/vi
 echo "== Browser-Tests (Playwright, Debian-Chromium)"
 # `npm run typecheck` above checked the whole project; the build need not check it again.
 SKIP_BUILD_TYPECHECK=1 npm run build
-# Two stacks side by side (port, stand-ins, database each) and one worker per stack: the browser
-# tests mostly wait (server actions, mails, navigation), so two workers on two cores take little
-# more than half the time, and Playwright gives the next test to whichever worker is free
-# (playwright.config.ts). E2E_STACKS=1 runs them one after another.
+# Two stacks side by side (port, stand-ins, database each) and one worker per stack; Playwright gives
+# the next test to whichever worker is free (playwright.config.ts). E2E_STACKS=1 runs them one after
+# another. The browser tests keep both cores busy (Chromium takes about three quarters of the CPU,
+# BENCHMARKS.md), so more stacks than cores would not make them faster.
 e2e_status=0
 E2E_STACKS=${E2E_STACKS:-2} E2E_REPORT="$REPORTS/playwright.json" npx playwright test || e2e_status=1
 echo "== Mehrere Prozesse hinter Caddy (Produktions-Build, PostgreSQL)"
