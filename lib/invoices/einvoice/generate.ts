@@ -8,7 +8,7 @@
  * The library renders the XML only. The CII gets its preceding-invoice reference added
  * (`cii-references.ts`) and a direct debit's creditor identifier (`cii-direct-debit.ts`); the Factur-X PDF is assembled by `facturx-pdf.ts`.
  */
-import Ajv2019 from "ajv/dist/2019";
+import Ajv2019 from "ajv/dist/2019.js";
 import type { Invoice, Logger } from "@e-invoice-eu/core";
 import type { PdfMetadata } from "@/lib/invoices/pdf/metadata";
 import { creditorIdentifier, withCreditorReference, withoutCreditorIdentifier } from "./cii-direct-debit";
