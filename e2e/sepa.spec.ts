@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "./fixtures";
 import { SCREENSHOTS, WIDTHS } from "./stack";
+import { logout } from "./helpers";
 import { login } from "./ui-helpers";
 
 /**
@@ -41,7 +42,8 @@ test("a customer admin grants a SEPA mandate, staff see it and download the pain
     await page.setViewportSize({ width: size.width, height: size.height });
     await page.screenshot({ path: `${SCREENSHOTS}/sepa-mandat-erteilt-${size.width}.png`, fullPage: true });
   }
-  await page.getByRole("button", { name: "Abmelden" }).click();
+  // Waits for the sign-out's own navigation to /login: a goto started before it ends is aborted.
+  await logout(page);
 
   // Staff: an invoice for bergmann announces the debit; the instance page lists the mandate.
   await page.setViewportSize({ width: WIDTHS[0].width, height: WIDTHS[0].height });
