@@ -103,6 +103,36 @@ test("the portal works on a phone-width screen", async ({ page }) => {
   expect(overflow).toBe(false);
 });
 
+test("on a phone, the menu opens and leads on before the page is interactive", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await login(page, "admin@firma.de");
+  // Hold back the page's scripts (not its styles): a tap on "Menü" on a slow connection comes before React has loaded.
+  let release: () => void = () => {};
+  const scriptsHeld = new Promise<void>((resolve) => (release = resolve));
+  await page.route((url) => url.pathname.startsWith("/_next/static/chunks/") && url.pathname.endsWith(".js"), async (route) => {
+    await scriptsHeld;
+    await route.continue();
+  });
+  await page.goto("/", { waitUntil: "commit" });
+  const nav = page.getByRole("navigation", { name: "Hauptnavigation" });
+  await expect(page.getByRole("button", { name: "Menü" })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "Aktivität" })).toBeHidden();
+  await page.getByRole("button", { name: "Menü" }).click();
+  await expect(nav.getByRole("link", { name: "Aktivität" })).toBeVisible();
+  await page.getByRole("button", { name: "Schließen" }).click();
+  await expect(nav.getByRole("link", { name: "Aktivität" })).toBeHidden();
+  await page.getByRole("button", { name: "Menü" }).click();
+  await nav.getByRole("link", { name: "Aktivität" }).click();
+  await expect(page).toHaveURL(/\/aktivitaet$/);
+  release();
+  await page.waitForLoadState("networkidle");
+  // Once interactive, a link in the menu closes it on the way to the next page.
+  await page.getByRole("button", { name: "Menü" }).click();
+  await nav.getByRole("link", { name: "Übersicht" }).click();
+  await expect(page.getByRole("heading", { name: "Acme Corp" })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "Aktivität" })).toBeHidden();
+});
+
 test("what is typed before the page is interactive is kept and sent (sign-in and forgotten password)", async ({ page, request }) => {
   // Hold back the page's scripts, type into the server-rendered form, then let the scripts run.
   let release: () => void = () => {};

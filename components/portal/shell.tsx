@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import type { Me } from "@/lib/doors/pages/guards";
 import type { Permission } from "@/lib/permissions";
 import { AccessProvider } from "./me-context";
@@ -74,7 +74,7 @@ export function PortalShell({
   children: React.ReactNode;
 }) {
   const pathname = usePathname();
-  const [menuOpen, setMenuOpen] = useState(false);
+  const navRef = useRef<HTMLElement>(null);
   const [leaving, setLeaving] = useState(false);
   const suspended = Boolean(me.instance?.suspended);
   const impersonating = Boolean(me.impersonation);
@@ -86,6 +86,12 @@ export function PortalShell({
     .filter((href) => (href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`)))
     .sort((a, b) => b.length - a.length)[0];
   const isActive = (href: string) => href === activeHref;
+  // The phone menu is a native popover, so "Menü" works before the page is interactive (no lost tap on a slow
+  // connection). A link followed inside the page closes it; a full page load starts without it anyway.
+  const closeMenu = () => {
+    const nav = navRef.current;
+    if (nav?.matches(":popover-open")) nav.hidePopover();
+  };
 
   return (
     <div className="min-h-screen">
@@ -121,18 +127,30 @@ export function PortalShell({
             >
               Abmelden
             </button>
-            <button
-              type="button"
-              className="rounded-md border border-slate-300 px-3 py-1.5 text-sm sm:hidden"
-              aria-expanded={menuOpen}
-              aria-controls="main-nav"
-              onClick={() => setMenuOpen((open) => !open)}
-            >
+            <button type="button" popoverTarget="main-nav" className="rounded-md border border-slate-300 px-3 py-1.5 text-sm sm:hidden">
               Menü
             </button>
           </div>
         </div>
-        <nav id="main-nav" aria-label="Hauptnavigation" className={`${menuOpen ? "block" : "hidden"} border-t border-slate-100 sm:block`}>
+        {/* Phone: a full-screen sheet while open (hidden otherwise by the browser's popover rules); from sm: the bar. */}
+        <nav
+          id="main-nav"
+          ref={navRef}
+          popover="auto"
+          aria-label="Hauptnavigation"
+          className="fixed inset-0 h-full w-full overflow-y-auto bg-white text-slate-900 sm:static sm:block sm:h-auto sm:overflow-visible sm:border-t sm:border-slate-100"
+        >
+          <div className="flex items-center justify-between border-b border-slate-200 px-4 py-3 sm:hidden">
+            <span className="font-bold text-slate-900">Manage-Portal</span>
+            <button
+              type="button"
+              popoverTarget="main-nav"
+              popoverTargetAction="hide"
+              className="rounded-md border border-slate-300 px-3 py-1.5 text-sm"
+            >
+              Schließen
+            </button>
+          </div>
           <ul className="mx-auto flex max-w-6xl flex-col gap-1 px-4 py-2 sm:flex-row sm:px-6">
             {items.map((item) => {
               const blocked = suspended && item.blockedWhenSuspended;
@@ -140,7 +158,7 @@ export function PortalShell({
                 <li key={item.href}>
                   <Link
                     href={item.href}
-                    onClick={() => setMenuOpen(false)}
+                    onClick={closeMenu}
                     aria-current={isActive(item.href) ? "page" : undefined}
                     className={`block rounded-md px-3 py-2 text-sm ${
                       isActive(item.href)
