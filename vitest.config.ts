@@ -2,6 +2,7 @@ import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 import { MOCKING_MODULES } from "./tests/isolated-files";
+import { LongFilesFirst } from "./tests/long-files";
 
 const TEST_FILES = ["tests/**/*.test.ts", "tests/**/*.test.tsx"];
 // tests/prod needs the production build, PostgreSQL and caddy: `npm run test:scale` (vitest.prod.config.ts).
@@ -17,7 +18,10 @@ export default defineConfig({
     globalSetup: ["tests/helpers/global-setup.ts"],
     pool: "forks",
     fileParallelism: true,
-    maxWorkers: Number(process.env.TEST_WORKERS) || Math.max(2, os.availableParallelism()),
+    // One worker more than cores: a file waiting on PostgreSQL (a database copy per file, timeouts, jobs) leaves
+    // its core to another. On 2 cores, PostgreSQL: 20 % idle with 2 workers, 3 % with 3 (BENCHMARKS.md).
+    maxWorkers: Number(process.env.TEST_WORKERS) || Math.max(2, os.availableParallelism()) + 1,
+    sequence: { sequencer: LongFilesFirst },
     projects: [
       // Files of one worker share the imported modules (importing the app again for each of ~130 files was
       // a third of the suite's time); tests/helpers/restore-env.ts puts back what a file changed in process.env.

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { MOCKING_MODULES } from "../isolated-files";
+import { LONG_FILES } from "../long-files";
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -21,5 +22,11 @@ describe("vitest projects", () => {
     const mocking = testFiles("tests").filter((file) => /\bvi\.(do)?[mM]ock\(/.test(readFileSync(file, "utf8")));
     expect(mocking.length).toBeGreaterThan(0);
     expect(mocking.sort()).toEqual([...MOCKING_MODULES].sort());
+  });
+
+  it("names only existing test files, each once, as the long files started first", () => {
+    const files = new Set(testFiles("tests").map((file) => file.split(path.sep).join("/")));
+    expect(LONG_FILES.filter((file) => !files.has(file))).toEqual([]);
+    expect(new Set(LONG_FILES).size).toBe(LONG_FILES.length);
   });
 });
