@@ -276,11 +276,18 @@ export function accessPrincipalSelect(db: Db) {
           and f.user_id = ${sql.placeholder("userId")}::uuid and f.revoked_at is null and f.expires_at > now())`,
       // By the placeholder, not the column: in a one-table select drizzle writes a bare "id" that a sub-select would bind to its own table.
       roles: assignedRolesSql(sql`${sql.placeholder("userId")}::uuid`),
+      // The caller's own tenant in the same statement: the v1 door needs its uuid, suspension and second-factor rule
+      // on every request (two more round trips otherwise). Null for MSP staff.
+      instance: { uuid: instances.uuid, suspended: instances.suspended, requireTwoFactor: instances.requireTwoFactor },
     })
     .from(users)
+    .leftJoin(instances, eq(instances.id, users.instanceId))
     .where(eq(users.id, sql.placeholder("userId")))
     .limit(1);
 }
+
+/** What the access token's principal query also read of the caller's own instance (null: no instance). */
+export type OwnInstance = { uuid: string; suspended: boolean; requireTwoFactor: boolean };
 
 export const ENDED_ELSEWHERE_MESSAGE = "Diese Sitzung wurde auf einem anderen Gerät beendet. Bitte melden Sie sich erneut an.";
 export const PASSWORD_CHANGED_MESSAGE = "Das Passwort des Kontos wurde geändert. Bitte melden Sie sich mit dem neuen Passwort an.";
@@ -299,7 +306,7 @@ async function endedFamilyMessage(familyId: string): Promise<string> {
  * checked, the family still live (401 `token_revoked` otherwise). Null when
  * the account is no longer active.
  */
-export async function resolveAccessToken(token: string): Promise<{ principal: Principal; familyId: string } | null> {
+export async function resolveAccessToken(token: string): Promise<{ principal: Principal; familyId: string; ownInstance: OwnInstance | null } | null> {
   const payload = await verifyJwt(token, "access");
   const userId = String(payload.sub);
   const familyId = typeof payload.sid === "string" ? payload.sid : "";
@@ -309,5 +316,5 @@ export async function resolveAccessToken(token: string): Promise<{ principal: Pr
   if (!row?.familyActive) throw new AuthError(401, "token_revoked", await endedFamilyMessage(familyId));
   if (!row.user.active) return null;
   const assigned = typeof row.roles === "string" ? (JSON.parse(row.roles) as AssignedRole[]) : row.roles;
-  return { principal: { ...principalOf(row.user, assigned, null), familyId }, familyId };
+  return { principal: { ...principalOf(row.user, assigned, null), familyId }, familyId, ownInstance: row.instance };
 }

@@ -5,7 +5,7 @@ import { looksLikeJwt } from "@/lib/auth/jwt";
 import { loadPrincipal, type Principal } from "@/lib/auth/principal";
 import { assertSameOrigin } from "@/lib/auth/request-auth";
 import { findActiveSession } from "@/lib/auth/sessions";
-import { resolveAccessToken } from "@/lib/auth/token-families";
+import { resolveAccessToken, type OwnInstance } from "@/lib/auth/token-families";
 import { isSafeMethod } from "@/lib/http/methods";
 import { V1Error } from "./errors";
 
@@ -21,6 +21,8 @@ export type V1Auth = {
   scope: ApiKeyScope;
   familyId: string | null;
   apiKeyId: string | null;
+  /** The caller's own instance when the credential's query read it along (access JWT); undefined: not read. */
+  ownInstance?: OwnInstance | null;
 };
 
 export function unauthenticated(message = "Nicht angemeldet: Bitte einen gültigen Bearer-Token mitsenden.") {
@@ -50,7 +52,7 @@ export async function authenticateV1(req: NextRequest): Promise<V1Auth> {
     if (!looksLikeJwt(token)) throw unauthenticated("Der Token ist ungültig.");
     const found = await resolveAccessToken(token);
     if (!found) throw unauthenticated("Das Konto ist nicht mehr aktiv.");
-    return { principal: found.principal, via: "jwt", scope: "read_write", familyId: found.familyId, apiKeyId: null };
+    return { principal: found.principal, via: "jwt", scope: "read_write", familyId: found.familyId, apiKeyId: null, ownInstance: found.ownInstance };
   }
   const sessionToken = await sessionTokenFromCookie(req.cookies.get(sessionCookieName())?.value);
   if (!sessionToken) throw unauthenticated();

@@ -61,7 +61,7 @@ export function v1Route(options: V1Options, handler: (ctx: V1Context) => Promise
 export function v1TenantRoute(options: V1Options, handler: (ctx: V1TenantContext) => Promise<RouteResult>) {
   return wrap(async (req, params) => {
     const ctx = await authorize(req, params, options);
-    const tenant = await resolveTenant(ctx.auth.principal, req);
+    const tenant = await resolveTenant(ctx.auth.principal, req, ctx.auth.ownInstance);
     if (tenant.kind === "tenant" && tenant.suspended && !ctx.auth.principal.staff) {
       throw new V1Error(403, "tenant_suspended", suspendedMessage(null));
     }
@@ -73,7 +73,7 @@ async function authorize(req: NextRequest, params: RouteParams, options: V1Optio
   const auth = await authenticateV1(req);
   setRequestPrincipal(auth.principal.userId, auth.principal.instanceId);
   await enforceRateLimit(`v1:user:${auth.principal.userId}`, V1_RATE_LIMITS.user);
-  if (!options.allowBeforeSecondFactor) await assertSecondFactorSetUp(auth.principal);
+  if (!options.allowBeforeSecondFactor) await assertSecondFactorSetUp(auth.principal, { instanceRule: auth.ownInstance?.requireTwoFactor });
   const write = options.write ?? !isSafeMethod(req);
   if (write && auth.scope === "read") {
     throw new V1Error(403, "insufficient_scope", "Dieser API-Schlüssel darf nur lesen (Scope „read“).", { required_scope: "read_write" });

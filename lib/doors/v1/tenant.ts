@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { instances } from "@/db/schema";
 import type { Principal } from "@/lib/auth/principal";
+import type { OwnInstance } from "@/lib/auth/token-families";
 import { ValidationError } from "@/lib/errors";
 import { isUuid } from "@/lib/http/params";
 import { V1Error } from "./errors";
@@ -28,7 +29,12 @@ export function isCrossTenant(principal: Principal) {
  *   their own (another id: 403 `tenant_forbidden`). What staff may do there is
  *   still limited by their permissions.
  */
-export async function resolveTenant(principal: Principal, req: Request): Promise<TenantScope> {
+export async function resolveTenant(
+  principal: Principal,
+  req: Request,
+  /** The caller's own instance if the authentication already read it (saves the lookup). */
+  own?: Pick<OwnInstance, "uuid" | "suspended"> | null,
+): Promise<TenantScope> {
   const requested = new URL(req.url).searchParams.get("tenant_id");
   const db = await getDb();
   if (requested !== null && requested !== "") {
@@ -36,8 +42,8 @@ export async function resolveTenant(principal: Principal, req: Request): Promise
       throw new ValidationError({ tenant_id: ["tenant_id muss eine UUID sein."] });
     }
     if (!isCrossTenant(principal)) {
-      const own = principal.instanceId === null ? null : await ownUuid(principal.instanceId);
-      if (own?.toLowerCase() !== requested.toLowerCase()) {
+      const ownTenant = principal.instanceId === null ? null : (own?.uuid ?? (await ownUuid(principal.instanceId)));
+      if (ownTenant?.toLowerCase() !== requested.toLowerCase()) {
         throw new V1Error(403, "tenant_forbidden", "Sie dürfen nur auf Ihren eigenen Tenant zugreifen.");
       }
     }
@@ -50,6 +56,7 @@ export async function resolveTenant(principal: Principal, req: Request): Promise
     return { kind: "tenant", instanceId: row.id, uuid: row.uuid, suspended: row.suspended };
   }
   if (principal.instanceId === null) return { kind: "all" };
+  if (own) return { kind: "tenant", instanceId: principal.instanceId, uuid: own.uuid, suspended: own.suspended };
   const [row] = await db
     .select({ id: instances.id, uuid: instances.uuid, suspended: instances.suspended })
     .from(instances)
