@@ -19,7 +19,7 @@ export default defineConfig({
     pool: "forks",
     fileParallelism: true,
     // One worker more than cores: a file waiting on PostgreSQL (a database copy per file, timeouts, jobs) leaves
-    // its core to another. On 2 cores, PostgreSQL: 20 % idle with 2 workers, 3 % with 3 (BENCHMARKS.md).
+    // its core to another. On 2 cores, PostgreSQL: 21 % idle with 2 workers, ≈ 6 % with 3 (BENCHMARKS.md).
     maxWorkers: Number(process.env.TEST_WORKERS) || Math.max(2, os.availableParallelism()) + 1,
     sequence: { sequencer: LongFilesFirst },
     projects: [

@@ -31,10 +31,8 @@ export class LongFilesFirst extends BaseSequencer {
       const index = LONG_FILES.indexOf(path.relative(this.ctx.config.root, spec.moduleId).split(path.sep).join("/"));
       return index === -1 ? LONG_FILES.length : index;
     };
-    const key = (spec: TestSpecification, at: number) => [projects.indexOf(spec.project.name), rank(spec), at];
-    return base
-      .map((spec, at) => ({ spec, key: key(spec, at) }))
-      .sort((a, b) => a.key[0]! - b.key[0]! || a.key[1]! - b.key[1]! || a.key[2]! - b.key[2]!)
-      .map(({ spec }) => spec);
+    const project = (spec: TestSpecification) => projects.indexOf(spec.project.name);
+    // Array sort is stable: files of equal rank keep vitest's order.
+    return [...base].sort((a, b) => project(a) - project(b) || rank(a) - rank(b));
   }
 }
